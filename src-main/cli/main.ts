@@ -1,0 +1,139 @@
+/**
+ * Gradscape's headless command line (shared/SCENARIO.md):
+ *
+ *   gradscape run SCENARIO.json --out RESULT.json [--format json|csv]
+ *   gradscape presets | optimizers
+ *
+ * Errors print one line naming the field and exit non-zero; nothing is written unless the
+ * whole result is (the output goes to a temporary file that is renamed at the end).
+ */
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { PRESETS } from '../../src-shared/landscape'
+import { OPTIMIZERS } from '../../src-shared/optim'
+import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
+import { runScenario } from '../engine/run-scenario'
+import { csvChunks, jsonChunks } from './output'
+
+const USAGE = `usage:
+  gradscape run SCENARIO.json --out RESULT.json [--format json|csv]
+  gradscape presets        list the named landscapes
+  gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)`
+
+export class UsageError extends Error {}
+
+interface RunArgs { scenario: string; out: string; format: 'json' | 'csv' }
+
+export function parseRunArgs(args: readonly string[]): RunArgs {
+  let scenario: string | undefined
+  let out: string | undefined
+  let format: 'json' | 'csv' | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    const value = () => {
+      const v = args[++i]
+      if (v === undefined) throw new UsageError(`${a} needs a value`)
+      return v
+    }
+    if (a === '--out' || a === '-o') out = value()
+    else if (a.startsWith('--out=')) out = a.slice(6)
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const f = a === '--format' ? value() : a.slice(9)
+      if (f !== 'json' && f !== 'csv') throw new UsageError(`--format must be json or csv, got '${f}'`)
+      format = f
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`)
+    else if (scenario === undefined) scenario = a
+    else throw new UsageError(`unexpected argument '${a}'`)
+  }
+  if (!scenario) throw new UsageError('run needs a scenario file')
+  if (!out) throw new UsageError('run needs --out RESULT.json')
+  format ??= out.toLowerCase().endsWith('.csv') ? 'csv' : 'json'
+  return { scenario, out, format }
+}
+
+function readScenarioFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`)
+  }
+}
+
+/** Write all chunks to a temporary file beside `path`, then rename: all or nothing. */
+function writeAtomically(path: string, chunks: Iterable<string>): void {
+  if (path === '-') {
+    for (const c of chunks) process.stdout.write(c)
+    return
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  let fd: number
+  try {
+    fd = openSync(tmp, 'w')
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`)
+  }
+  try {
+    for (const c of chunks) writeSync(fd, c)
+    closeSync(fd)
+    renameSync(tmp, path)
+  } catch (err) {
+    try { closeSync(fd) } catch { /* already closed */ }
+    rmSync(tmp, { force: true })
+    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`)
+  }
+}
+
+function runCommand(args: readonly string[]): void {
+  const { scenario: path, out, format } = parseRunArgs(args)
+  const scenario = parseScenarioText(readScenarioFile(path))
+  const result = runScenario(scenario)
+  writeAtomically(out, format === 'csv' ? csvChunks(result, scenario.record.every) : jsonChunks(result))
+  const diverged = result.runs.filter((r) => r.diverged_at !== null).length
+  process.stderr.write(`${result.runs.length} run${result.runs.length === 1 ? '' : 's'} × ${scenario.steps} steps → ${out}` +
+    (diverged ? ` (${diverged} diverged; see diverged_at)` : '') + '\n')
+}
+
+function listPresets(): void {
+  for (const p of PRESETS) process.stdout.write(`${p.id.padEnd(26)} ${p.expr}\n${''.padEnd(26)} ${p.description}\n`)
+}
+
+function listOptimizers(): void {
+  for (const o of OPTIMIZERS) {
+    const hp = Object.entries(o.hparams).map(([k, s]) => `${k}=${JSON.stringify(s.default)}`).join(', ')
+    process.stdout.write(`${o.name.padEnd(9)} ${hp}\n${''.padEnd(9)} ${o.rule}\n`)
+  }
+}
+
+export function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'run': runCommand(rest); return 0
+      case 'presets': listPresets(); return 0
+      case 'optimizers': listOptimizers(); return 0
+      case undefined: case '--help': case '-h': case 'help':
+        process.stdout.write(USAGE + '\n')
+        return command === undefined ? 2 : 0
+      default: throw new UsageError(`unknown command '${command}'`)
+    }
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      process.stderr.write(`error: ${err.message}\n`)
+      return 1
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n${command === 'run' ? '' : USAGE + '\n'}`)
+      return 2
+    }
+    if (err instanceof RangeError && /Array buffer allocation|Invalid typed array length|Invalid array length/.test(err.message)) {
+      process.stderr.write('error: not enough memory for this scenario: record fewer points (record.every) or use fewer runs\n')
+      return 1
+    }
+    process.stderr.write(`internal error: ${(err as Error).message ?? String(err)}\n`)
+    if (process.env.GRADSCAPE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`)
+    return 70
+  }
+}
+
+process.exitCode = main(process.argv.slice(2))

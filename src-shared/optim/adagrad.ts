@@ -1,0 +1,38 @@
+import { EPS_CHECK, LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import type { OptimizerDef } from './types'
+
+/**
+ * Adagrad — torch.optim.Adagrad (≥ 2.0).
+ *
+ *   g ← ±∇L + λθ;   γ̃ ← γ / (1 + (t−1)·η_decay)
+ *   s ← s + g²        (s₀ = initial_accumulator_value)
+ *   θ ← θ − γ̃ · g / (√s + ε)
+ *
+ * Source: torch/optim/adagrad.py; Duchi, Hazan & Singer, "Adaptive Subgradient Methods for
+ * Online Learning and Stochastic Optimization" (JMLR 2011).
+ */
+export const adagrad: OptimizerDef = {
+  name: 'adagrad',
+  title: 'Adagrad',
+  source: 'torch.optim.Adagrad; Duchi et al. 2011',
+  rule: 's ← s + g²;  θ ← θ − γ/(1+(t−1)·lr_decay) · g/(√s + ε)',
+  hparams: {
+    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    lr_decay: { kind: 'number', default: 0, check: nonNegative('lr_decay value'), doc: 'learning-rate decay' },
+    weight_decay: WEIGHT_DECAY,
+    initial_accumulator_value: {
+      kind: 'number', default: 0, check: nonNegative('initial_accumulator_value value'), doc: 'starting value of the sum of squares',
+    },
+    eps: { kind: 'number', default: 1e-10, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    maximize: MAXIMIZE,
+  },
+  state: { sum: 'initial_accumulator_value' },
+  prelude: `let clr = lr / (1 + (t - 1) * lr_decay);`,
+  update: `
+    if (maximize > 0.5) { g = -g; }
+    g = g + weight_decay * p;
+    sum = sum + g * g;
+    let std = Math.sqrt(sum) + eps;
+    p = p - clr * (g / std);
+  `,
+}

@@ -1,0 +1,68 @@
+import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, WD_CHECK } from './checks'
+import type { OptimizerDef } from './types'
+
+const ADAM_RULE = `
+    exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+    let denom = 0;
+    if (amsgrad > 0.5) {
+      max_exp_avg_sq = Math.max(max_exp_avg_sq, exp_avg_sq);
+      denom = Math.sqrt(max_exp_avg_sq) / bias_correction2_sqrt + eps;
+    } else {
+      denom = Math.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps;
+    }
+    p = p - step_size * (exp_avg / denom);
+  `
+
+/** Adam and AdamW differ only in where weight decay enters; the rule itself is shared. */
+function adamFamily(decoupled: boolean): OptimizerDef {
+  return {
+    name: decoupled ? 'adamw' : 'adam',
+    title: decoupled ? 'AdamW' : 'Adam',
+    source: decoupled
+      ? 'torch.optim.AdamW; Loshchilov & Hutter 2019 (decoupled weight decay)'
+      : 'torch.optim.Adam; Kingma & Ba 2015 (Algorithm 1); Reddi et al. 2018 (amsgrad)',
+    rule: (decoupled ? 'θ ← θ(1 − γλ);  ' : 'g ← g + λθ;  ')
+      + 'm ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ/(1−β₁ᵗ) · m / (√(v or max v)/√(1−β₂ᵗ) + ε)',
+    hparams: {
+      lr: { kind: 'number', default: 1e-3, check: LR_CHECK, doc: 'learning rate γ' },
+      betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages of g and g²' },
+      eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+      weight_decay: {
+        kind: 'number', default: decoupled ? 1e-2 : 0, check: WD_CHECK,
+        doc: decoupled ? 'decoupled weight decay λ (θ ← θ(1 − γλ))' : 'L2 penalty λ, added to the gradient',
+      },
+      amsgrad: { kind: 'boolean', default: false, doc: 'use the running maximum of v (AMSGrad)' },
+      maximize: MAXIMIZE,
+    },
+    state: { exp_avg: '0', exp_avg_sq: '0', max_exp_avg_sq: '0' },
+    prelude: `
+      let bias_correction1 = 1 - Math.pow(beta1, t);
+      let bias_correction2 = 1 - Math.pow(beta2, t);
+      let step_size = lr / bias_correction1;
+      let bias_correction2_sqrt = Math.sqrt(bias_correction2);
+    `,
+    update: `
+    if (maximize > 0.5) { g = -g; }
+    ${decoupled ? 'p = p * (1 - lr * weight_decay);' : 'g = g + weight_decay * p;'}
+    ${ADAM_RULE}`,
+  }
+}
+
+/**
+ * Adam — torch.optim.Adam (≥ 2.0), Algorithm 1 of Kingma & Ba, "Adam: A Method for
+ * Stochastic Optimization" (ICLR 2015); `amsgrad` from Reddi, Kale & Kumar, "On the
+ * Convergence of Adam and Beyond" (ICLR 2018), taking the running max of the raw v as torch does.
+ *
+ *   g ← ±∇L + λθ
+ *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   v_max ← max(v_max, v) (amsgrad)
+ *   θ ← θ − (γ/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε)
+ */
+export const adam = adamFamily(false)
+
+/**
+ * AdamW — torch.optim.AdamW (≥ 2.0); Loshchilov & Hutter, "Decoupled Weight Decay
+ * Regularization" (ICLR 2019). As Adam, but weight decay multiplies the parameter before the
+ * step, θ ← θ(1 − γλ), instead of entering the gradient. Default λ = 1e-2.
+ */
+export const adamw = adamFamily(true)

@@ -1,0 +1,41 @@
+/**
+ * Expands an optimizer's rule text for concrete coordinates. Both the float64 engine and the
+ * GPU.js kernel builder call this, so they run the same rule.
+ */
+import type { OptimizerDef } from './types'
+
+const IDENTIFIER = /(?<![.\w$])[A-Za-z_$][\w$]*/g
+const LET = /\blet\s+([A-Za-z_$][\w$]*)/g
+
+/** Locals the rule text declares with `let`. */
+function declaredLocals(code: string): string[] {
+  return [...code.matchAll(LET)].map((m) => m[1])
+}
+
+/** Identifiers that are per coordinate in `def.update`. */
+export function perCoordinateNames(def: OptimizerDef): Set<string> {
+  return new Set(['p', 'g', ...Object.keys(def.state), ...declaredLocals(def.update)])
+}
+
+/** Name of a per-coordinate identifier for coordinate `c` (e.g. `exp_avg` → `exp_avg_x`). */
+export const coordName = (name: string, c: string) => `${name}_${c}`
+
+/** `def.update` with its per-coordinate names suffixed for coordinate `c`. */
+export function updateForCoordinate(def: OptimizerDef, c: string): string {
+  const names = perCoordinateNames(def)
+  return def.update.replace(IDENTIFIER, (id) => (names.has(id) ? coordName(id, c) : id))
+}
+
+/** `def.prelude` (shared by coordinates), or the empty string. */
+export function preludeCode(def: OptimizerDef): string {
+  return def.prelude ?? ''
+}
+
+/** Per-coordinate state slot initialisers for coordinate `c`, as `let` statements. */
+export function stateInitCode(def: OptimizerDef, c: string): string {
+  return Object.entries(def.state).map(([slot, init]) => `let ${coordName(slot, c)} = ${init};`).join('\n')
+}
+
+export function particleStateInitCode(def: OptimizerDef): string {
+  return Object.entries(def.particleState ?? {}).map(([slot, init]) => `let ${slot} = ${init};`).join('\n')
+}

@@ -1,0 +1,48 @@
+import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, WEIGHT_DECAY } from './checks'
+import type { OptimizerDef } from './types'
+
+/**
+ * RAdam — torch.optim.RAdam (≥ 2.0); Liu et al., "On the Variance of the Adaptive Learning
+ * Rate and Beyond" (ICLR 2020).
+ *
+ *   g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)
+ *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ ← m/(1−β₁ᵗ)
+ *   ρ∞ = 2/(1−β₂) − 1;   ρ_t = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ)
+ *   ρ_t > 5:  r = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t));   θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)
+ *   else:     θ ← θ − γ m̂
+ */
+export const radam: OptimizerDef = {
+  name: 'radam',
+  title: 'RAdam',
+  source: 'torch.optim.RAdam; Liu et al. 2020',
+  rule: 'm̂ ← m/(1−β₁ᵗ);  if ρₜ > 5: θ ← θ − γ·m̂·rₜ·√(1−β₂ᵗ)/(√v + ε)  else θ ← θ − γ·m̂',
+  hparams: {
+    lr: { kind: 'number', default: 1e-3, check: LR_CHECK, doc: 'learning rate γ' },
+    betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages' },
+    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    weight_decay: WEIGHT_DECAY,
+    decoupled_weight_decay: { kind: 'boolean', default: false, doc: 'apply weight decay as in AdamW (torch ≥ 2.1)' },
+    maximize: MAXIMIZE,
+  },
+  state: { exp_avg: '0', exp_avg_sq: '0' },
+  prelude: `
+    let bias_correction1 = 1 - Math.pow(beta1, t);
+    let bias_correction2 = 1 - Math.pow(beta2, t);
+    let rho_inf = 2 / (1 - beta2) - 1;
+    let rho_t = rho_inf - 2 * t * Math.pow(beta2, t) / bias_correction2;
+    let rect = 0;
+    if (rho_t > 5) { rect = Math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)); }
+  `,
+  update: `
+    if (maximize > 0.5) { g = -g; }
+    if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; }
+    exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
+    exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+    let bias_corrected_exp_avg = exp_avg / bias_correction1;
+    if (rho_t > 5) {
+      p = p - bias_corrected_exp_avg * lr * (Math.sqrt(bias_correction2) / (Math.sqrt(exp_avg_sq) + eps)) * rect;
+    } else {
+      p = p - bias_corrected_exp_avg * lr;
+    }
+  `,
+}

@@ -1,0 +1,20 @@
+/** Every optimizer Gradscape knows, by scenario name. */
+import { adadelta } from './adadelta'
+import { adagrad } from './adagrad'
+import { adam, adamw } from './adam'
+import { adamax } from './adamax'
+import { asgd } from './asgd'
+import { nadam } from './nadam'
+import { radam } from './radam'
+import { rmsprop } from './rmsprop'
+import { rprop } from './rprop'
+import { sgd } from './sgd'
+import type { OptimizerDef } from './types'
+
+export const OPTIMIZERS: readonly OptimizerDef[] = [sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam, asgd, rprop]
+
+const byName = new Map(OPTIMIZERS.map((o) => [o.name, o]))
+
+export function findOptimizer(name: string): OptimizerDef | undefined {
+  return byName.get(name)
+}

@@ -1,0 +1,48 @@
+import { EPS_CHECK, LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import type { OptimizerDef } from './types'
+
+/**
+ * RMSprop, optionally centered and with momentum — torch.optim.RMSprop (≥ 2.0).
+ *
+ *   g ← ±∇L + λθ
+ *   v ← αv + (1−α)g²
+ *   centered: m ← αm + (1−α)g;  d ← √(v − m²) + ε    else d ← √v + ε
+ *   momentum μ > 0: b ← μb + g/d;  θ ← θ − γb        else θ ← θ − γ g/d
+ *
+ * Source: torch/optim/rmsprop.py; Hinton, Lecture 6.5 of "Neural Networks for Machine
+ * Learning" (2012); centered form from Graves, "Generating Sequences With RNNs" (2013).
+ */
+export const rmsprop: OptimizerDef = {
+  name: 'rmsprop',
+  title: 'RMSprop',
+  source: 'torch.optim.RMSprop; Hinton 2012; Graves 2013 (centered)',
+  rule: 'v ← αv + (1−α)g²;  d ← √(v − m²) + ε (centered) or √v + ε;  θ ← θ − γ·g/d (or via momentum b ← μb + g/d)',
+  hparams: {
+    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    alpha: { kind: 'number', default: 0.99, check: nonNegative('alpha value'), doc: 'smoothing constant α' },
+    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    weight_decay: WEIGHT_DECAY,
+    momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor μ' },
+    centered: { kind: 'boolean', default: false, doc: 'normalize by an estimate of the gradient variance' },
+    maximize: MAXIMIZE,
+  },
+  state: { square_avg: '0', grad_avg: '0', momentum_buffer: '0' },
+  update: `
+    if (maximize > 0.5) { g = -g; }
+    g = g + weight_decay * p;
+    square_avg = alpha * square_avg + (1 - alpha) * g * g;
+    let avg = 0;
+    if (centered > 0.5) {
+      grad_avg = grad_avg + (g - grad_avg) * (1 - alpha);
+      avg = Math.sqrt(square_avg - grad_avg * grad_avg) + eps;
+    } else {
+      avg = Math.sqrt(square_avg) + eps;
+    }
+    if (momentum > 0) {
+      momentum_buffer = momentum * momentum_buffer + g / avg;
+      p = p - lr * momentum_buffer;
+    } else {
+      p = p - lr * (g / avg);
+    }
+  `,
+}

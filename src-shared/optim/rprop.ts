@@ -1,0 +1,42 @@
+import { LR_CHECK, MAXIMIZE } from './checks'
+import type { OptimizerDef } from './types'
+
+/**
+ * Rprop — torch.optim.Rprop (≥ 2.0); Riedmiller & Braun, "A Direct Adaptive Method for
+ * Faster Backpropagation Learning: The RPROP Algorithm" (ICNN 1993).
+ *
+ *   s = sign(g·g_prev);   f = η₊ if s > 0, η₋ if s < 0, else 1
+ *   Δ ← clamp(Δ·f, Δ_min, Δ_max)     (Δ₀ = lr)
+ *   g ← 0 where f = η₋;   θ ← θ − sign(g)·Δ;   g_prev ← g
+ */
+export const rprop: OptimizerDef = {
+  name: 'rprop',
+  title: 'Rprop',
+  source: 'torch.optim.Rprop; Riedmiller & Braun 1993',
+  rule: 'Δ ← clamp(Δ·(η₊ if g·g_prev > 0, η₋ if < 0, else 1), Δmin, Δmax);  θ ← θ − sign(g)·Δ (g ← 0 after a sign change)',
+  hparams: {
+    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'initial step size Δ₀' },
+    etas: {
+      kind: 'pair', default: [0.5, 1.2], codeNames: ['etaminus', 'etaplus'],
+      check: ([m, p]) => (m > 0 && m < 1 && p > 1 ? null : `Invalid eta values: ${m}, ${p} (need 0 < etaminus < 1 < etaplus)`),
+      doc: 'multiplicative decrease and increase factors (η₋, η₊)',
+    },
+    step_sizes: {
+      kind: 'pair', default: [1e-6, 50], codeNames: ['step_size_min', 'step_size_max'],
+      check: ([lo, hi]) => (lo >= 0 && hi >= lo ? null : `Invalid step sizes: ${lo}, ${hi} (need 0 ≤ min ≤ max)`),
+      doc: 'minimal and maximal step sizes',
+    },
+    maximize: MAXIMIZE,
+  },
+  state: { prev: '0', step_size: 'lr' },
+  update: `
+    if (maximize > 0.5) { g = -g; }
+    let s = g * prev;
+    let f = 1;
+    if (s > 0) { f = etaplus; } else if (s < 0) { f = etaminus; }
+    step_size = Math.min(Math.max(step_size * f, step_size_min), step_size_max);
+    if (f == etaminus) { g = 0; }
+    p = p - Math.sign(g) * step_size;
+    prev = g;
+  `,
+}

@@ -1,0 +1,71 @@
+/**
+ * What an optimizer is in Gradscape: torch-named hyperparameters with defaults and
+ * validation, per-coordinate state, and ONE update rule written as a small piece of code in
+ * the JavaScript subset that GPU.js compiles.
+ *
+ * The same rule text is expanded (per coordinate) into the float64 engine loop and into the
+ * float32 GPU.js kernel source, so the two paths cannot drift apart. The rule is code we
+ * write and review here; user input only ever reaches it as numeric hyperparameter values.
+ *
+ * Vocabulary available to rule code:
+ *  - `p`, `g`: this coordinate's parameter and gradient (g is ∇L plus any noise; the rule
+ *    applies maximize and weight decay itself, as torch does). Assign `p` to move.
+ *  - `t`: the step number, 1 for the first update (torch's `state['step']` after increment).
+ *  - each state slot by name (per coordinate), each particle slot by name (prelude only),
+ *    each hyperparameter by its code name; booleans are 0/1 numbers.
+ *  - `let` locals (renamed per coordinate), `if/else`, `Math.sqrt/pow/abs/min/max/sign`.
+ */
+
+export interface NumberHparam {
+  readonly kind: 'number'
+  readonly default: number
+  /** Returns a problem description when the value is out of range, else null. */
+  readonly check?: (v: number) => string | null
+  readonly doc: string
+}
+
+export interface BooleanHparam {
+  readonly kind: 'boolean'
+  readonly default: boolean
+  readonly doc: string
+}
+
+export interface PairHparam {
+  readonly kind: 'pair'
+  readonly default: readonly [number, number]
+  /** Names of the two components inside rule code, e.g. ['beta1', 'beta2']. */
+  readonly codeNames: readonly [string, string]
+  readonly check?: (v: readonly [number, number]) => string | null
+  readonly doc: string
+}
+
+export type HparamSpec = NumberHparam | BooleanHparam | PairHparam
+
+export type HparamValue = number | boolean | readonly [number, number]
+
+/** Hyperparameters with torch's names; every key present once resolved. */
+export type Hparams = Readonly<Record<string, HparamValue>>
+
+export interface OptimizerDef {
+  /** Lowercase name as in scenarios (`adam`). */
+  readonly name: string
+  /** Display name (`Adam`). */
+  readonly title: string
+  /** Where the rule comes from. */
+  readonly source: string
+  /** The update rule in math notation, shown as the tooltip. */
+  readonly rule: string
+  readonly hparams: Readonly<Record<string, HparamSpec>>
+  /** Checks across several hyperparameters (torch's constructor checks). */
+  readonly crossCheck?: (h: Hparams) => string | null
+  /** Per-coordinate state slots and the code expression each starts at. */
+  readonly state: Readonly<Record<string, string>>
+  /** Per-particle scalar slots (shared by the coordinates) and their initial values. */
+  readonly particleState?: Readonly<Record<string, string>>
+  /** Code run once per particle and step, before the coordinates; may declare `let`s. */
+  readonly prelude?: string
+  /** Code run for each coordinate. */
+  readonly update: string
+  /** Per-coordinate state slots worth reporting as extra trajectories (ASGD's average). */
+  readonly outputs?: Readonly<Record<string, string>>
+}

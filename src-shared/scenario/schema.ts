@@ -1,0 +1,254 @@
+/**
+ * The scenario contract (shared/SCENARIO.md): parsing and validation of the JSON a user,
+ * the CLI or a saved session supplies. Every problem is a `ScenarioError` naming its field.
+ * Unknown top-level fields are ignored (reference files carry extra data); unknown fields
+ * inside an optimizer are errors (a misspelt hyperparameter must not silently default).
+ */
+import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec } from '../landscape'
+import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
+import { uniform } from '../random'
+import { ScenarioError } from './errors'
+
+export { ScenarioError } from './errors'
+
+export type Precision = 'float64' | 'float32'
+
+export interface OptimizerConfig {
+  readonly def: OptimizerDef
+  /** Every hyperparameter with torch's name, defaults filled in. */
+  readonly hparams: Hparams
+}
+
+export type InitSpec =
+  | readonly [number, number]
+  | ReadonlyArray<readonly [number, number]>
+  | { readonly grid: { readonly x: readonly [number, number]; readonly y: readonly [number, number]; readonly n: readonly [number, number] } }
+  | { readonly random: { readonly x: readonly [number, number]; readonly y: readonly [number, number]; readonly count: number; readonly seed: number } }
+
+export interface Scenario {
+  readonly landscapeSpec: { readonly expr?: string; readonly preset?: string }
+  readonly landscape: Landscape
+  readonly optimizers: readonly OptimizerConfig[]
+  readonly init: InitSpec
+  /** Start points, x and y, in the order runs are reported. */
+  readonly starts: { readonly x: Float64Array; readonly y: Float64Array }
+  readonly steps: number
+  readonly precision: Precision
+  readonly record: { readonly every: number; readonly sharpness: boolean }
+  readonly noise: { readonly std: number; readonly seed: number }
+  readonly centralFlow: boolean
+}
+
+/** Limits that keep one scenario within a desktop's memory; the messages say what to change. */
+export const LIMITS = {
+  maxStarts: 10_000_000,
+  maxSteps: 10_000_000,
+  maxRuns: 10_000_000,
+  /** Kept points over all runs (each point is x, y, loss). */
+  maxKeptPoints: 200_000_000,
+} as const
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function finiteNumber(v: unknown, field: string): number {
+  if (typeof v !== 'number') throw new ScenarioError(field, `must be a number, got ${typeName(v)}`)
+  if (!Number.isFinite(v)) throw new ScenarioError(field, `must be finite, got ${v}`)
+  return v
+}
+
+function integer(v: unknown, field: string, min: number, max: number): number {
+  const n = finiteNumber(v, field)
+  if (!Number.isInteger(n)) throw new ScenarioError(field, `must be a whole number, got ${n}`)
+  if (n < min || n > max) throw new ScenarioError(field, `must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function pair(v: unknown, field: string): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2) throw new ScenarioError(field, `must be a pair [a, b], got ${typeName(v)}`)
+  return [finiteNumber(v[0], `${field}[0]`), finiteNumber(v[1], `${field}[1]`)]
+}
+
+function range(v: unknown, field: string): [number, number] {
+  const r = pair(v, field)
+  if (!(r[0] <= r[1])) throw new ScenarioError(field, `must be [min, max] with min ≤ max, got [${r[0]}, ${r[1]}]`)
+  return r
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return `a list of ${v.length}`
+  if (typeof v === 'string') return 'text'
+  return typeof v === 'number' ? String(v) : typeof v
+}
+
+function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string }; landscape: Landscape } {
+  if (!isObject(v)) throw new ScenarioError('landscape', 'must be an object with "expr" or "preset"')
+  const spec: { expr?: string; preset?: string } = {}
+  if (v.expr !== undefined) {
+    if (typeof v.expr !== 'string') throw new ScenarioError('landscape.expr', `must be text, got ${typeName(v.expr)}`)
+    spec.expr = v.expr
+  }
+  if (v.preset !== undefined) {
+    if (typeof v.preset !== 'string') throw new ScenarioError('landscape.preset', `must be text, got ${typeName(v.preset)}`)
+    spec.preset = v.preset
+  }
+  try {
+    return { spec, landscape: landscapeFromSpec(spec) }
+  } catch (err) {
+    if (err instanceof ExpressionError) throw new ScenarioError('landscape.expr', err.message)
+    if (err instanceof LandscapeSpecError) throw new ScenarioError(spec.preset !== undefined ? 'landscape.preset' : 'landscape', err.message)
+    throw err
+  }
+}
+
+function parseOptimizer(v: unknown, field: string): OptimizerConfig {
+  if (!isObject(v)) throw new ScenarioError(field, 'must be an object like {"name": "adam", "lr": 0.01}')
+  if (typeof v.name !== 'string') throw new ScenarioError(`${field}.name`, 'is required (e.g. "sgd", "adam")')
+  const def = findOptimizer(v.name)
+  if (!def) {
+    throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
+  }
+  try {
+    return { def, hparams: resolveHparams(def, v) }
+  } catch (err) {
+    if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
+    throw err
+  }
+}
+
+function parseOptimizers(doc: Record<string, unknown>): OptimizerConfig[] {
+  if (doc.optimizer !== undefined && doc.optimizers !== undefined) {
+    throw new ScenarioError('optimizers', 'give either "optimizer" or "optimizers", not both')
+  }
+  if (doc.optimizer !== undefined) return [parseOptimizer(doc.optimizer, 'optimizer')]
+  if (doc.optimizers === undefined) throw new ScenarioError('optimizer', 'is required (e.g. {"name": "adam", "lr": 0.01})')
+  if (!Array.isArray(doc.optimizers) || doc.optimizers.length === 0) {
+    throw new ScenarioError('optimizers', 'must be a non-empty list of optimizers')
+  }
+  return doc.optimizers.map((o, i) => parseOptimizer(o, `optimizers[${i}]`))
+}
+
+function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: Float64Array } } {
+  if (v === undefined) throw new ScenarioError('init', 'is required: [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
+  if (Array.isArray(v) && v.length === 2 && !Array.isArray(v[0])) {
+    const p = pair(v, 'init')
+    return { init: p, starts: { x: Float64Array.of(p[0]), y: Float64Array.of(p[1]) } }
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw new ScenarioError('init', 'must list at least one start point')
+    if (v.length > LIMITS.maxStarts) throw new ScenarioError('init', `more than ${LIMITS.maxStarts} start points`)
+    const x = new Float64Array(v.length)
+    const y = new Float64Array(v.length)
+    const points = v.map((p, i) => {
+      const q = pair(p, `init[${i}]`)
+      x[i] = q[0]
+      y[i] = q[1]
+      return q
+    })
+    return { init: points, starts: { x, y } }
+  }
+  if (isObject(v) && v.grid !== undefined) {
+    const g = v.grid
+    if (!isObject(g)) throw new ScenarioError('init.grid', 'must be {"x": [min, max], "y": [min, max], "n": [nx, ny]}')
+    const gx = range(g.x, 'init.grid.x')
+    const gy = range(g.y, 'init.grid.y')
+    const n = pair(g.n, 'init.grid.n')
+    const nx = integer(n[0], 'init.grid.n[0]', 1, LIMITS.maxStarts)
+    const ny = integer(n[1], 'init.grid.n[1]', 1, LIMITS.maxStarts)
+    if (nx * ny > LIMITS.maxStarts) throw new ScenarioError('init.grid.n', `${nx}×${ny} start points is more than ${LIMITS.maxStarts}`)
+    const x = new Float64Array(nx * ny)
+    const y = new Float64Array(nx * ny)
+    // Row-major, x fastest; a single row/column sits at the range's start.
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        x[j * nx + i] = nx === 1 ? gx[0] : gx[0] + ((gx[1] - gx[0]) * i) / (nx - 1)
+        y[j * nx + i] = ny === 1 ? gy[0] : gy[0] + ((gy[1] - gy[0]) * j) / (ny - 1)
+      }
+    }
+    return { init: { grid: { x: gx, y: gy, n: [nx, ny] } }, starts: { x, y } }
+  }
+  if (isObject(v) && v.random !== undefined) {
+    const r = v.random
+    if (!isObject(r)) throw new ScenarioError('init.random', 'must be {"x": [min, max], "y": [min, max], "count": n, "seed": s}')
+    const rx = range(r.x, 'init.random.x')
+    const ry = range(r.y, 'init.random.y')
+    const count = integer(r.count, 'init.random.count', 1, LIMITS.maxStarts)
+    const seed = r.seed === undefined ? 0 : integer(r.seed, 'init.random.seed', -(2 ** 53), 2 ** 53)
+    const x = new Float64Array(count)
+    const y = new Float64Array(count)
+    for (let i = 0; i < count; i++) {
+      // Stream 0xFFFFF is reserved for start points, away from the gradient-noise streams.
+      x[i] = rx[0] + (rx[1] - rx[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2)
+      y[i] = ry[0] + (ry[1] - ry[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2 + 1)
+    }
+    return { init: { random: { x: rx, y: ry, count, seed } }, starts: { x, y } }
+  }
+  throw new ScenarioError('init', 'must be [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
+}
+
+/** Validate a parsed JSON document as a scenario. Throws `ScenarioError`. */
+export function parseScenario(doc: unknown): Scenario {
+  if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a JSON object')
+  const { spec, landscape } = parseLandscape(doc.landscape)
+  const optimizers = parseOptimizers(doc)
+  const { init, starts } = parseInit(doc.init)
+  if (doc.steps === undefined) throw new ScenarioError('steps', 'is required (the number of optimizer steps)')
+  const steps = integer(doc.steps, 'steps', 0, LIMITS.maxSteps)
+
+  let precision: Precision = 'float64'
+  if (doc.precision !== undefined) {
+    if (doc.precision !== 'float64' && doc.precision !== 'float32') {
+      throw new ScenarioError('precision', `must be "float64" or "float32", got ${JSON.stringify(doc.precision)}`)
+    }
+    precision = doc.precision
+  }
+
+  let every = 1
+  let sharpness = false
+  if (doc.record !== undefined) {
+    if (!isObject(doc.record)) throw new ScenarioError('record', 'must be {"every": k, "sharpness": bool}')
+    if (doc.record.every !== undefined) every = integer(doc.record.every, 'record.every', 1, LIMITS.maxSteps)
+    if (doc.record.sharpness !== undefined) {
+      if (typeof doc.record.sharpness !== 'boolean') throw new ScenarioError('record.sharpness', 'must be true or false')
+      sharpness = doc.record.sharpness
+    }
+  }
+
+  let noise = { std: 0, seed: 0 }
+  if (doc.noise !== undefined) {
+    if (!isObject(doc.noise)) throw new ScenarioError('noise', 'must be {"std": s, "seed": n}')
+    const std = doc.noise.std === undefined ? 0 : finiteNumber(doc.noise.std, 'noise.std')
+    if (std < 0) throw new ScenarioError('noise.std', `must be ≥ 0, got ${std}`)
+    const seed = doc.noise.seed === undefined ? 0 : integer(doc.noise.seed, 'noise.seed', -(2 ** 53), 2 ** 53)
+    noise = { std, seed }
+  }
+
+  let centralFlow = false
+  if (doc.central_flow !== undefined) {
+    if (typeof doc.central_flow !== 'boolean') throw new ScenarioError('central_flow', 'must be true or false')
+    centralFlow = doc.central_flow
+  }
+
+  const runs = optimizers.length * starts.x.length
+  if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
+  const kept = runs * (Math.floor(steps / every) + 1)
+  if (kept > LIMITS.maxKeptPoints) {
+    throw new ScenarioError('record.every', `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`)
+  }
+
+  return {
+    landscapeSpec: spec, landscape, optimizers, init, starts, steps, precision,
+    record: { every, sharpness }, noise, centralFlow,
+  }
+}
+
+/** Parse scenario text (JSON). Syntax errors name the line and column. */
+export function parseScenarioText(text: string): Scenario {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    throw new ScenarioError('', `not valid JSON: ${(err as Error).message}`)
+  }
+  return parseScenario(doc)
+}
