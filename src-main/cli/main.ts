@@ -136,4 +136,9 @@ export function main(argv: readonly string[]): number {
   }
 }
 
+// `gradscape presets | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
 process.exitCode = main(process.argv.slice(2))

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Launcher for `npm run cli`: bundles src-main/cli/main.ts with esbuild when a source is newer
+// than the bundle, then runs it. A bundle starts in ≈0.4 s against ≈1.6 s through tsx, which
+// matters for scripts and tests that call the CLI many times.
+import { build } from 'esbuild'
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// Outside out/, which electron-vite empties on every build.
+const bundle = join(root, 'node_modules/.cache/gradscape/cli.mjs')
+const sources = ['src-shared', 'src-main/cli', 'src-main/engine'].map((d) => join(root, d))
+
+function newestMtime(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+function bundleMtime() {
+  try { return statSync(bundle).mtimeMs } catch { return -1 }
+}
+
+if (bundleMtime() < Math.max(...sources.map(newestMtime), statSync(join(root, 'package-lock.json')).mtimeMs)) {
+  // Build beside the target and rename: concurrent launchers never see a half-written file.
+  mkdirSync(dirname(bundle), { recursive: true })
+  const tmp = `${bundle}.${process.pid}.tmp.mjs`
+  await build({
+    entryPoints: [join(root, 'src-main/cli/main.ts')],
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tmp, logLevel: 'warning',
+    // Worker scripts and gpu.js load at run time from node_modules, not from the bundle.
+    packages: 'bundle', external: ['gpu.js', 'gl', 'webgpu'],
+    banner: { js: "import { createRequire as __gsCreateRequire } from 'node:module'; const require = __gsCreateRequire(import.meta.url);" },
+  })
+  renameSync(tmp, bundle)
+}
+await import(pathToFileURL(bundle).href)
