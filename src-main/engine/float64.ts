@@ -44,16 +44,52 @@ export interface Float64Result {
   readonly extra: Readonly<Record<string, { x: Float64Array; y: Float64Array }>>
 }
 
+/**
+ * Mutable state of a set of particles between blocks of steps: positions, optimizer state
+ * and divergence. A job advances it block by block, so it can stream and be cancelled.
+ */
+export interface Float64State {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  /** One array per optimizer slot: per-coordinate slots as [slot_x, slot_y], then particle slots. */
+  readonly slots: Float64Array[]
+  /** First non-finite step per particle, or -1. */
+  readonly divergedAt: Int32Array
+  /** Steps taken so far. */
+  t: number
+}
+
+/** Where one block writes its kept points: particle i's j-th point at i * count + j. */
+export interface BlockOutput {
+  /** Kept-point index of the first point in this block's arrays. */
+  readonly start: number
+  readonly count: number
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly loss: Float64Array
+  readonly sharpness: Float64Array | null
+  /** Per reported slot (ASGD's average): x and y arrays, laid out like `x`. */
+  readonly extra: Float64Array[]
+}
+
 type Kernel = (
-  n: number, steps: number, every: number, kept: number, x0: Float64Array, y0: Float64Array, H: Float64Array,
-  noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
-  outX: Float64Array, outY: Float64Array, outL: Float64Array, outS: Float64Array | null, divergedAt: Int32Array,
+  n: number, tFrom: number, tTo: number, every: number, X: Float64Array, Y: Float64Array, S: Float64Array[],
+  divergedAt: Int32Array, H: Float64Array, noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
+  outStart: number, outCount: number, outX: Float64Array, outY: Float64Array, outL: Float64Array, outS: Float64Array | null,
   extra: Float64Array[],
 ) => void
 
 const cache = new Map<string, Kernel>()
 
-/** Source of the generated loop (exported for inspection and tests). */
+/** Names of the state slots in the order of `Float64State.slots`. */
+export function slotNames(def: OptimizerDef): string[] {
+  return [
+    ...Object.keys(def.state).flatMap((slot) => COORDS.map((c) => coordName(slot, c))),
+    ...Object.keys(def.particleState ?? {}),
+  ]
+}
+
+/** Source of the generated block loop (exported for inspection and tests). */
 export function float64KernelSource(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): string {
   const d = landscape.derivatives
   const vars = { x: 'p_x', y: 'p_y' }
@@ -62,6 +98,7 @@ export function float64KernelSource(landscape: Landscape, def: OptimizerDef, wit
     ? emitAssignments([['h_xx', d.hessian[0]], ['h_xy', d.hessian[1]], ['h_yy', d.hessian[2]]], { vars, tempPrefix: '_h' })
     : ''
   const names = hparamCodeNames(def)
+  const slots = slotNames(def)
   const extraSlots = Object.values(def.outputs ?? {})
   const record = (idx: string) => [
     `outX[${idx}] = p_x; outY[${idx}] = p_y; outL[${idx}] = loss;`,
@@ -82,18 +119,19 @@ const NH = ${names.length};
 for (let i = 0; i < n; i++) {
   const hb = i * NH;
   ${names.map((name, j) => `const ${name} = H[hb + ${j}];`).join('\n  ')}
-  let p_x = x0[i], p_y = y0[i];
+  let p_x = X[i], p_y = Y[i];
   let g_x = 0, g_y = 0, loss = 0;
-  ${COORDS.map((c) => stateInitCode(def, c)).join('\n  ')}
-  ${particleStateInitCode(def)}
+  ${slots.map((slot, j) => `let ${slot} = S[${j}][i];`).join('\n  ')}
   const stream = noiseStream === null ? i : noiseStream[i];
-  const base = i * kept;
+  const base = i * outCount;
+  let dead = divergedAt[i] >= 0;
   ${valueGrad}
-  ${record('base')}
-  let k = 1;
-  let dead = !(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss));
-  divergedAt[i] = dead ? 0 : -1;
-  for (let t = 1; t <= steps && !dead; t++) {
+  if (tFrom === 0) {
+    ${record('base')}
+    if (!dead && !(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = 0; dead = true; }
+  }
+  let t = tFrom + 1;
+  for (; t <= tTo && !dead; t++) {
     if (noiseStd > 0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
@@ -103,15 +141,19 @@ for (let i = 0; i < n; i++) {
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
-      const at = base + k;
+      const at = base + t / every - outStart;
       ${record('at')}
-      k++;
     }
   }
-  for (; k < kept; k++) {
-    const at = base + k;
-    ${fill}
+  // A particle that died leaves NaN in the rest of the block.
+  for (; t <= tTo; t++) {
+    if (t % every === 0) {
+      const at = base + t / every - outStart;
+      ${fill}
+    }
   }
+  X[i] = p_x; Y[i] = p_y;
+  ${slots.map((slot, j) => `S[${j}][i] = ${slot};`).join('\n  ')}
 }`
 }
 
@@ -121,8 +163,8 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
   if (!kernel) {
     const source = float64KernelSource(landscape, def, withSharpness)
     kernel = new Function(
-      'n', 'steps', 'every', 'kept', 'x0', 'y0', 'H', 'noiseStd', 'noiseSeed', 'noiseStream',
-      'outX', 'outY', 'outL', 'outS', 'divergedAt', 'extra', source,
+      'n', 'tFrom', 'tTo', 'every', 'X', 'Y', 'S', 'divergedAt', 'H', 'noiseStd', 'noiseSeed', 'noiseStream',
+      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'extra', source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
     cache.set(key, kernel)
@@ -130,23 +172,60 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
   return kernel
 }
 
+/** Fresh state for the particles of `job` at step 0 (slot initialisers evaluated per particle). */
+export function initialState(job: Float64Job): Float64State {
+  const n = job.x0.length
+  const names = hparamCodeNames(job.optimizer)
+  const slotInits = [
+    ...Object.values(job.optimizer.state).flatMap((init) => COORDS.map(() => init)),
+    ...Object.values(job.optimizer.particleState ?? {}),
+  ]
+  // Initialisers are our own rule text (e.g. 'lr', '0', 'initial_accumulator_value').
+  const init = new Function(...names, `return [${slotInits.join(', ')}];`) as (...h: number[]) => number[]
+  const slots = slotInits.map(() => new Float64Array(n))
+  const nh = names.length
+  for (let i = 0; i < n; i++) {
+    const values = init(...job.hparams.subarray(i * nh, (i + 1) * nh))
+    for (let s = 0; s < slots.length; s++) slots[s][i] = values[s]
+  }
+  return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }
+}
+
+/** Output arrays for kept points [start, start + count) of `n` particles. */
+export function blockOutput(job: Float64Job, n: number, start: number, count: number): BlockOutput {
+  const size = n * count
+  return {
+    start, count,
+    x: new Float64Array(size), y: new Float64Array(size), loss: new Float64Array(size),
+    sharpness: job.sharpness ? new Float64Array(size) : null,
+    extra: Object.keys(job.optimizer.outputs ?? {}).flatMap(() => [new Float64Array(size), new Float64Array(size)]),
+  }
+}
+
+/** Kept-point index range written by advancing from step `tFrom` to `tTo`. */
+export function keptRange(tFrom: number, tTo: number, every: number): { start: number; count: number } {
+  const start = tFrom === 0 ? 0 : Math.floor(tFrom / every) + 1
+  const end = Math.floor(tTo / every) // inclusive
+  return { start, count: Math.max(0, end - start + 1) }
+}
+
+/** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
+export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number, out: BlockOutput): void {
+  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
+  kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
+    job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
+    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.extra)
+  state.t = tTo
+}
+
 /** Run every particle of `job` to completion in float64. */
 export function runFloat64(job: Float64Job): Float64Result {
   const n = job.x0.length
-  const kept = Math.floor(job.steps / job.every) + 1
-  const size = n * kept
-  const x = new Float64Array(size)
-  const y = new Float64Array(size)
-  const loss = new Float64Array(size)
-  const sharpness = job.sharpness ? new Float64Array(size) : null
-  const divergedAt = new Int32Array(n)
-  const extraNames = Object.keys(job.optimizer.outputs ?? {})
-  const extraArrays = extraNames.flatMap(() => [new Float64Array(size), new Float64Array(size)])
-  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
-  const seed = reduceSeed(job.noise.seed)
-  kernel(n, job.steps, job.every, kept, job.x0, job.y0, job.hparams, job.noise.std, seed, job.noiseStream ?? null,
-    x, y, loss, sharpness, divergedAt, extraArrays)
+  const state = initialState(job)
+  const { start, count } = keptRange(0, job.steps, job.every)
+  const out = blockOutput(job, n, start, count)
+  advanceFloat64(job, state, job.steps, out)
   const extra: Record<string, { x: Float64Array; y: Float64Array }> = {}
-  extraNames.forEach((name, j) => { extra[name] = { x: extraArrays[2 * j], y: extraArrays[2 * j + 1] } })
-  return { kept, x, y, loss, sharpness, divergedAt, extra }
+  Object.keys(job.optimizer.outputs ?? {}).forEach((name, j) => { extra[name] = { x: out.extra[2 * j], y: out.extra[2 * j + 1] } })
+  return { kept: count, x: out.x, y: out.y, loss: out.loss, sharpness: out.sharpness, divergedAt: state.divergedAt, extra }
 }

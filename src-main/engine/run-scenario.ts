@@ -3,7 +3,7 @@
  * for each optimizer, for each start point).
  */
 import { hparamCodeNames, hparamCodeValues, type Hparams } from '../../src-shared/optim'
-import { type Scenario, ScenarioError } from '../../src-shared/scenario'
+import { checkWholeResultFits, type Scenario, ScenarioError } from '../../src-shared/scenario'
 import { type Float64Result, runFloat64 } from './float64'
 
 export interface RunRecord {
@@ -38,6 +38,7 @@ export function runScenario(s: Scenario): ScenarioResult {
   if (s.centralFlow) {
     throw new ScenarioError('central_flow', 'central flows are not available in this build yet; set it to false')
   }
+  checkWholeResultFits(s)
   const runs: RunRecord[] = []
   const n = s.starts.x.length
   for (const opt of s.optimizers) {

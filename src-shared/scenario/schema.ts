@@ -44,7 +44,7 @@ export const LIMITS = {
   maxStarts: 10_000_000,
   maxSteps: 10_000_000,
   maxRuns: 10_000_000,
-  /** Kept points over all runs (each point is x, y, loss). */
+  /** Kept points over all runs when a whole result is held in memory (CLI); streams have no such limit. */
   maxKeptPoints: 200_000_000,
 } as const
 
@@ -186,6 +186,18 @@ function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: 
   throw new ScenarioError('init', 'must be [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
 }
 
+/**
+ * For consumers that hold every kept point at once (the CLI's result file): refuse scenarios
+ * that would not fit, with the fix in the message. Streaming jobs need no such limit.
+ */
+export function checkWholeResultFits(s: Scenario): void {
+  const runs = s.optimizers.length * s.starts.x.length
+  const kept = runs * (Math.floor(s.steps / s.record.every) + 1)
+  if (kept > LIMITS.maxKeptPoints) {
+    throw new ScenarioError('record.every', `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`)
+  }
+}
+
 /** Validate a parsed JSON document as a scenario. Throws `ScenarioError`. */
 export function parseScenario(doc: unknown): Scenario {
   if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a JSON object')
@@ -231,10 +243,6 @@ export function parseScenario(doc: unknown): Scenario {
 
   const runs = optimizers.length * starts.x.length
   if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
-  const kept = runs * (Math.floor(steps / every) + 1)
-  if (kept > LIMITS.maxKeptPoints) {
-    throw new ScenarioError('record.every', `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`)
-  }
 
   return {
     landscapeSpec: spec, landscape, optimizers, init, starts, steps, precision,

@@ -1,0 +1,105 @@
+/**
+ * The engine worker (Node worker_threads). Owns all heavy compute so the Electron main event
+ * loop never runs a kernel. One job at a time: a new 'start' supersedes the running job, which
+ * stops within one block. Chunks are transferred (not copied) and throttled by acks.
+ */
+import { parentPort } from 'node:worker_threads'
+import { ExpressionError, landscapeFromSpec } from '../../src-shared/landscape'
+import { parseScenario, ScenarioError } from '../../src-shared/scenario'
+import type { InputProblem } from '../../src-shared/api'
+import { Job } from './job'
+import { type FromWorker, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
+import { sampleSurface } from './surface'
+
+const port = parentPort
+if (!port) throw new Error('engine worker must run in a worker thread')
+
+let current: { job: Job; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
+
+const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer)
+
+function problemOf(err: unknown): InputProblem {
+  if (err instanceof ScenarioError) {
+    const m = /at position (\d+)$/.exec(err.problem)
+    return { field: err.field, message: err.message, ...(m ? { position: Number(m[1]) } : {}) }
+  }
+  if (err instanceof ExpressionError) return { field: 'landscape.expr', message: err.message, position: err.position }
+  return { field: '', message: (err as Error)?.message ?? String(err) }
+}
+
+const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void> {
+  let job: Job
+  try {
+    job = new Job(jobId, parseScenario(doc))
+  } catch (err) {
+    send({ type: 'error', jobId, problem: problemOf(err) })
+    return
+  }
+  const me = { job, cancelled: false, inFlight: 0, wake: null as (() => void) | null }
+  current = me
+  send({ type: 'started', started: job.started })
+  const t0 = performance.now()
+  try {
+    for (;;) {
+      // Let 'cancel', 'ack' and superseding 'start' messages in between blocks.
+      await yieldToMessages()
+      while (!me.cancelled && me.inFlight >= MAX_CHUNKS_IN_FLIGHT) await new Promise<void>((r) => { me.wake = r })
+      if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
+      const chunk = job.next()
+      if (!chunk) break
+      me.inFlight++
+      const buffers = [chunk.xy.buffer, chunk.loss.buffer, ...(chunk.sharpness ? [chunk.sharpness.buffer] : [])] as ArrayBuffer[]
+      send({ type: 'chunk', chunk }, buffers)
+    }
+    send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000 })
+  } catch (err) {
+    send({ type: 'error', jobId, problem: problemOf(err) })
+  } finally {
+    if (current === me) current = null
+  }
+}
+
+function cancelCurrent(): void {
+  if (!current) return
+  current.cancelled = true
+  current.wake?.()
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'start':
+      cancelCurrent()
+      void runJob(msg.jobId, msg.doc)
+      break
+    case 'cancel':
+      if (current?.job.id === msg.jobId) cancelCurrent()
+      break
+    case 'ack':
+      if (current?.job.id === msg.jobId) {
+        current.inFlight = Math.max(0, current.inFlight - 1)
+        const wake = current.wake
+        current.wake = null
+        wake?.()
+      }
+      break
+    case 'surface':
+      try {
+        const landscape = landscapeFromSpec(msg.request.landscape)
+        const surface = sampleSurface(landscape, msg.request)
+        send({ type: 'surface', requestId: msg.requestId, surface }, [surface.values.buffer as ArrayBuffer])
+      } catch (err) {
+        send({ type: 'surface', requestId: msg.requestId, problem: problemOf(err) })
+      }
+      break
+    case 'validate':
+      try {
+        parseScenario(msg.doc)
+        send({ type: 'validated', requestId: msg.requestId, validation: { ok: true } })
+      } catch (err) {
+        send({ type: 'validated', requestId: msg.requestId, validation: { ok: false, problem: problemOf(err) } })
+      }
+      break
+  }
+})

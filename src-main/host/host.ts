@@ -1,0 +1,67 @@
+/**
+ * The host: GradscapeApi implemented on top of the engine worker. Both the Electron main
+ * process (through IPC) and the web host (through WebSocket) serve exactly this object, so the
+ * renderer cannot tell them apart.
+ */
+import type { GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
+import { ExpressionError, parseExpression, PRESETS } from '../../src-shared/landscape'
+import { OPTIMIZERS } from '../../src-shared/optim'
+import { EngineClient, type SpawnWorker } from '../engine/client'
+
+export interface HostOptions {
+  readonly host: 'electron' | 'web'
+  readonly version: string
+  readonly spawnWorker: SpawnWorker
+}
+
+export type Host = GradscapeApi & {
+  dispose(): Promise<void>
+  readonly engine: EngineClient
+}
+
+export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
+  return {
+    version,
+    host,
+    backend: 'float64-js',
+    presets: PRESETS.map(({ minima: _m, ...p }) => p),
+    optimizers: OPTIMIZERS.map((o) => ({
+      name: o.name, title: o.title, rule: o.rule, source: o.source,
+      hparams: Object.entries(o.hparams).map(([name, spec]) => ({ name, kind: spec.kind, default: spec.default, doc: spec.doc })),
+    })),
+  }
+}
+
+export function createHost(options: HostOptions): Host {
+  const engine = new EngineClient(options.spawnWorker)
+  const info = hostInfo(options.host, options.version)
+  let currentJob: number | null = null
+  engine.onEvent((e) => {
+    if ((e.type === 'done' || e.type === 'cancelled' || e.type === 'error') && e.jobId === currentJob) currentJob = null
+  })
+  return {
+    engine,
+    async info() { return info },
+    async validateExpression(expr: string): Promise<Validation> {
+      try {
+        parseExpression(expr) // parsing only: milliseconds, safe on the main thread
+        return { ok: true }
+      } catch (err) {
+        if (err instanceof ExpressionError) {
+          return { ok: false, problem: { field: 'landscape.expr', message: err.message, position: err.position } }
+        }
+        throw err
+      }
+    },
+    validateScenario: (doc: ScenarioDoc) => engine.validate(doc),
+    sampleSurface: (request: SurfaceRequest) => engine.sampleSurface(request),
+    async startJob(doc: ScenarioDoc) {
+      const started = await engine.start(doc)
+      currentJob = started.jobId
+      return started
+    },
+    async cancelJob(jobId: number) { engine.cancel(jobId) },
+    onJobEvent: (listener: (e: JobEvent) => void) => engine.onEvent(listener),
+    dispose: () => engine.dispose(),
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The one contract between the renderer and whichever host runs the engine (Electron main via
+ * preload + IPC, or the web host over WebSocket). The renderer sees only `GradscapeApi`; the
+ * hosts implement it; payloads are validated on both sides with the guards below.
+ *
+ * Trajectory data never travels as JSON arrays: a running job streams `RunChunk`s holding
+ * Float32Arrays (transferables over IPC / MessagePort, binary frames over WebSocket).
+ */
+
+/** A scenario document exactly as in SCENARIO.md (validated by the host). */
+export type ScenarioDoc = Record<string, unknown>
+
+export interface HparamInfo {
+  readonly name: string
+  readonly kind: 'number' | 'boolean' | 'pair'
+  readonly default: number | boolean | readonly [number, number]
+  readonly doc: string
+}
+
+export interface OptimizerInfo {
+  readonly name: string
+  readonly title: string
+  readonly rule: string
+  readonly source: string
+  readonly hparams: readonly HparamInfo[]
+}
+
+export interface PresetInfo {
+  readonly id: string
+  readonly title: string
+  readonly expr: string
+  readonly description: string
+  readonly view: { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
+  readonly suggested: { readonly sgd_lr: number; readonly adam_lr: number }
+  readonly start: readonly [number, number]
+  readonly centralFlowNote?: string
+}
+
+export interface HostInfo {
+  readonly version: string
+  readonly host: 'electron' | 'web'
+  readonly presets: readonly PresetInfo[]
+  readonly optimizers: readonly OptimizerInfo[]
+  /** The compute backend the engine selected (e.g. 'float64-js', 'gpu.js webasm'). */
+  readonly backend: string
+}
+
+/** A problem with user input: which field, what is wrong, and (expressions) where. */
+export interface InputProblem {
+  readonly field: string
+  readonly message: string
+  /** 1-based character position inside an expression. */
+  readonly position?: number
+}
+
+export type Validation = { readonly ok: true } | { readonly ok: false; readonly problem: InputProblem }
+
+export interface SurfaceRequest {
+  readonly landscape: { readonly expr?: string; readonly preset?: string }
+  readonly x: readonly [number, number]
+  readonly y: readonly [number, number]
+  /** Samples per axis, each in [2, 2048]. */
+  readonly n: readonly [number, number]
+}
+
+export interface Surface {
+  readonly x: readonly [number, number]
+  readonly y: readonly [number, number]
+  readonly n: readonly [number, number]
+  /** Row-major (x fastest) loss values; non-finite samples are NaN. */
+  readonly values: Float32Array
+  readonly min: number
+  readonly max: number
+  /** Robust colour-scale limits: the 1st and 99th percentiles of the finite samples. */
+  readonly lo: number
+  readonly hi: number
+}
+
+/** Description of each run of a started job, in the order chunks carry them (optimizer-major). */
+export interface RunInfo {
+  readonly optimizer: { readonly name: string } & Readonly<Record<string, unknown>>
+  readonly init: readonly [number, number]
+}
+
+export interface JobStarted {
+  readonly jobId: number
+  readonly runs: readonly RunInfo[]
+  /** Kept points per run when the job completes: floor(steps / every) + 1. */
+  readonly kept: number
+  readonly every: number
+}
+
+/** A block of kept points for every run of a job: points [start, start + count). */
+export interface RunChunk {
+  readonly jobId: number
+  readonly start: number
+  readonly count: number
+  /** Run-major: run r, point j → xy[2 * (r * count + j)], xy[2 * (r * count + j) + 1]. */
+  readonly xy: Float32Array
+  /** Run-major: loss[r * count + j]. */
+  readonly loss: Float32Array
+  readonly sharpness?: Float32Array
+}
+
+export type JobEvent =
+  | { readonly type: 'chunk'; readonly chunk: RunChunk }
+  | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number }
+  | { readonly type: 'cancelled'; readonly jobId: number }
+  | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }
+  /** The engine worker died and was restarted; running jobs were lost and must be restarted. */
+  | { readonly type: 'engine-restarted'; readonly reason: string }
+
+export interface GradscapeApi {
+  info(): Promise<HostInfo>
+  /** Check an expression without running anything. */
+  validateExpression(expr: string): Promise<Validation>
+  /** Check a whole scenario document. */
+  validateScenario(doc: ScenarioDoc): Promise<Validation>
+  sampleSurface(request: SurfaceRequest): Promise<Surface>
+  /** Start simulating; a new job supersedes (cancels) the previous one. Events arrive via onJobEvent. */
+  startJob(doc: ScenarioDoc): Promise<JobStarted>
+  cancelJob(jobId: number): Promise<void>
+  /** Subscribe to job events; returns the unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void
+}
+
+// ---- payload guards (used by IPC handlers and the WebSocket adapter) ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isFinitePair = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+
+export const MAX_EXPRESSION_PAYLOAD = 4000
+export const MAX_SURFACE_SAMPLES = 2048
+
+export const guards = {
+  expression: (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_EXPRESSION_PAYLOAD,
+  scenario: (v: unknown): v is ScenarioDoc => isObject(v),
+  jobId: (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0,
+  surfaceRequest: (v: unknown): v is SurfaceRequest => {
+    if (!isObject(v) || !isObject(v.landscape) || !isFinitePair(v.x) || !isFinitePair(v.y) || !isFinitePair(v.n)) return false
+    const l = v.landscape
+    if (l.expr !== undefined && !(typeof l.expr === 'string' && l.expr.length <= MAX_EXPRESSION_PAYLOAD)) return false
+    if (l.preset !== undefined && typeof l.preset !== 'string') return false
+    return (v.n as number[]).every((n) => Number.isInteger(n) && n >= 2 && n <= MAX_SURFACE_SAMPLES)
+  },
+} as const
+
+/** Operations of GradscapeApi that are request/response (everything but onJobEvent). */
+export const OPERATIONS = ['info', 'validateExpression', 'validateScenario', 'sampleSurface', 'startJob', 'cancelJob'] as const
+export type Operation = (typeof OPERATIONS)[number]

@@ -1,0 +1,132 @@
+/** @vitest-environment node */
+/** The engine worker as the hosts use it: streaming, supersede/cancel, restart, bounded chunks. */
+import { afterAll, describe, expect, it } from 'vitest'
+import type { JobEvent, RunChunk } from '../../src-shared/api'
+import { parseScenario } from '../../src-shared/scenario'
+import { EngineClient } from '../../src-main/engine/client'
+import { BLOCK_WORK } from '../../src-main/engine/job'
+import { spawnNodeWorker } from '../../src-main/engine/node-worker'
+import { runScenario } from '../../src-main/engine/run-scenario'
+
+const engine = new EngineClient(spawnNodeWorker)
+afterAll(() => engine.dispose())
+
+/** Collect events of one job until it ends. */
+function collect(jobIdPromise: Promise<{ jobId: number }>): Promise<JobEvent[]> {
+  const events: JobEvent[] = []
+  return new Promise((resolve, reject) => {
+    const off = engine.onEvent((e) => {
+      events.push(e.type === 'chunk' ? { type: 'chunk', chunk: { ...e.chunk, xy: e.chunk.xy.slice(), loss: e.chunk.loss.slice() } } : e)
+      void jobIdPromise.then(({ jobId }) => {
+        const ended = events.some((x) => (x.type === 'done' || x.type === 'cancelled' || x.type === 'error') && x.jobId === jobId)
+        if (ended) { off(); resolve(events.filter((x) => !('jobId' in x) || x.jobId === jobId || (x.type === 'chunk' && x.chunk.jobId === jobId))) }
+      })
+    })
+    jobIdPromise.catch(reject)
+  })
+}
+
+const scenario = {
+  landscape: { preset: 'himmelblau' },
+  optimizers: [{ name: 'sgd', lr: 0.01, momentum: 0.9 }, { name: 'adam', lr: 0.05 }],
+  init: { random: { x: [-4, 4], y: [-4, 4], count: 300, seed: 1 } },
+  steps: 400,
+  record: { every: 2, sharpness: true },
+}
+
+describe('engine worker', () => {
+  it('streams every kept point of every run, in order, equal to the float64 CLI path (as float32)', async () => {
+    const started = engine.start(scenario)
+    const events = await collect(started)
+    const info = await started
+    expect(info.runs).toHaveLength(600)
+    expect(info.kept).toBe(201)
+    const chunks = events.filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
+    expect(chunks.length).toBeGreaterThan(1)
+    // Contiguous, in order, complete.
+    let next = 0
+    for (const c of chunks) { expect(c.start).toBe(next); next += c.count }
+    expect(next).toBe(201)
+    // The first chunk is small (fast first frame).
+    expect(chunks[0].count * 600).toBeLessThanOrEqual(20_000 + 600)
+    const reference = runScenario(parseScenario(scenario)).runs
+    for (const c of chunks) {
+      for (const r of [0, 299, 300, 599]) {
+        for (let j = 0; j < c.count; j++) {
+          const [x, y] = reference[r].trajectory[c.start + j]
+          expect(c.xy[2 * (r * c.count + j)]).toBe(Math.fround(x))
+          expect(c.xy[2 * (r * c.count + j) + 1]).toBe(Math.fround(y))
+          expect(c.loss[r * c.count + j]).toBe(Math.fround(reference[r].loss[c.start + j]))
+          expect(c.sharpness![r * c.count + j]).toBe(Math.fround(reference[r].sharpness![c.start + j]))
+        }
+      }
+    }
+    const done = events.find((e) => e.type === 'done')
+    expect(done && done.type === 'done' && done.divergedAt.length).toBe(600)
+  })
+
+  it('a new job supersedes the running one within a block', async () => {
+    const long = { ...scenario, init: { random: { x: [-4, 4], y: [-4, 4], count: 20_000, seed: 2 } }, steps: 5000 }
+    const first = engine.start(long)
+    const firstEvents = collect(first)
+    await first
+    const second = engine.start({ ...scenario, steps: 10 })
+    const [a, b] = await Promise.all([firstEvents, collect(second)])
+    expect(a.at(-1)!.type).toBe('cancelled')
+    const firstChunks = a.filter((e) => e.type === 'chunk').length
+    expect(firstChunks).toBeLessThan(10) // stopped long before its 5000 steps
+    expect(b.at(-1)!.type).toBe('done')
+  })
+
+  it('cancel stops a job', async () => {
+    const started = engine.start({ ...scenario, init: { random: { x: [-4, 4], y: [-4, 4], count: 20_000, seed: 3 } }, steps: 5000 })
+    const events = collect(started)
+    engine.cancel((await started).jobId)
+    expect((await events).at(-1)!.type).toBe('cancelled')
+  })
+
+  it('an invalid scenario is an error naming the field, not a crash', async () => {
+    await expect(engine.start({ ...scenario, landscape: { expr: 'x +* y' } })).rejects.toMatchObject({
+      problem: { field: 'landscape.expr', position: expect.any(Number) },
+    })
+    const ok = engine.start({ ...scenario, steps: 4 })
+    expect((await collect(ok)).at(-1)!.type).toBe('done')
+  })
+
+  it('chunks stay bounded for 10⁶ particles (memory does not grow with the job)', async () => {
+    const huge = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 }, init: { random: { x: [-2, 2], y: [-1, 3], count: 1_000_000, seed: 4 } }, steps: 1000 }
+    const started = engine.start(huge)
+    const sizes: number[] = []
+    const off = engine.onEvent((e) => {
+      if (e.type === 'chunk') {
+        sizes.push(e.chunk.xy.byteLength + e.chunk.loss.byteLength)
+        if (sizes.length === 3) void started.then((s) => engine.cancel(s.jobId))
+      }
+    })
+    const events = await collect(started)
+    off()
+    expect(events.at(-1)!.type).toBe('cancelled')
+    expect(sizes.length).toBeGreaterThanOrEqual(3)
+    // Each chunk carries at most ⌈BLOCK_WORK / N⌉ + 1 points per run: ≤ 2 here.
+    for (const s of sizes) expect(s).toBeLessThanOrEqual(1_000_000 * 2 * 12)
+    expect(Math.max(1, Math.floor(BLOCK_WORK / 1_000_000))).toBe(1)
+  })
+
+  it('surfaces are sampled in the worker with robust colour limits', async () => {
+    const s = await engine.sampleSurface({ landscape: { preset: 'rosenbrock' }, x: [-2, 2], y: [-1, 3], n: [65, 65] })
+    expect(s.values).toHaveLength(65 * 65)
+    expect(s.values[32 * 65 + 48]).toBeCloseTo(0, 5) // x = 1, y = 1
+    expect(s.min).toBeLessThanOrEqual(s.lo)
+    expect(s.lo).toBeLessThan(s.hi)
+    expect(s.hi).toBeLessThanOrEqual(s.max)
+  })
+
+  it('restarts a crashed worker, tells listeners, and keeps working', async () => {
+    const restarted = new Promise<JobEvent>((resolve) => { const off = engine.onEvent((e) => { if (e.type === 'engine-restarted') { off(); resolve(e) } }) })
+    await engine.crashForTest()
+    expect((await restarted).type).toBe('engine-restarted')
+    expect(engine.restarts).toBe(1)
+    const again = engine.start({ ...scenario, steps: 4 })
+    expect((await collect(again)).at(-1)!.type).toBe('done')
+  })
+})
