@@ -19,7 +19,8 @@ function collect(jobIdPromise: Promise<{ jobId: number }>): Promise<JobEvent[]> 
       events.push(e.type === 'chunk' ? { type: 'chunk', chunk: { ...e.chunk, xy: e.chunk.xy.slice(), loss: e.chunk.loss.slice() } } : e)
       void jobIdPromise.then(({ jobId }) => {
         const ended = events.some((x) => (x.type === 'done' || x.type === 'cancelled' || x.type === 'error') && x.jobId === jobId)
-        if (ended) { off(); resolve(events.filter((x) => !('jobId' in x) || x.jobId === jobId || (x.type === 'chunk' && x.chunk.jobId === jobId))) }
+        const mine = (x: JobEvent) => (x.type === 'chunk' ? x.chunk.jobId === jobId : !('jobId' in x) || x.jobId === jobId)
+        if (ended) { off(); resolve(events.filter(mine)) }
       })
     })
     jobIdPromise.catch(reject)
