@@ -1,0 +1,170 @@
+/**
+ * The float32 kernel path: GPU.js kernels advancing N particles by a block of steps per launch.
+ * Mirrors float64.ts (state between blocks, kept points per block) so jobs and the CLI can use
+ * either path.
+ */
+import { GPU, type IKernelRunShortcut } from 'gpu.js'
+import type { Landscape } from '../../src-shared/landscape'
+import { reduceSeed } from '../../src-shared/random'
+import type { BlockOutput, Float64Job } from './float64'
+import { kernelSource, randomFunctionSources } from './kernel-source'
+
+/** GPU.js modes we can be asked for; 'gpu' is GPU.js's own automatic choice. */
+export type BackendMode = 'gpu' | 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu'
+
+export interface Float32State {
+  readonly x: Float32Array
+  readonly y: Float32Array
+  /** Per-coordinate slots as [slot_x, slot_y]..., then per-particle slots. */
+  readonly slots: Float32Array[]
+  /** Death step per particle (-1 alive), float for the kernel. */
+  readonly dead: Float32Array
+  readonly stream: Float32Array
+  readonly hparams: Float32Array[]
+  t: number
+}
+
+interface Compiled { readonly kernel: IKernelRunShortcut; readonly n: number; readonly perCoordinate: number }
+
+const gpus = new Map<BackendMode, GPU>()
+
+export function gpuFor(mode: BackendMode): GPU {
+  let gpu = gpus.get(mode)
+  if (!gpu) {
+    gpu = new GPU({ mode: mode as never })
+    for (const f of randomFunctionSources()) gpu.addFunction(f as never)
+    gpus.set(mode, gpu)
+  }
+  return gpu
+}
+
+/** Name of the backend GPU.js actually runs for a mode (after any fallback). */
+export function backendName(kernel: IKernelRunShortcut): string {
+  const k = (kernel as unknown as { kernel?: { constructor: { name: string }; fallbackReason?: string } }).kernel
+  return k?.constructor.name ?? 'unknown'
+}
+
+const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
+
+const compiled = new Map<string, Compiled>()
+
+export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, mode: BackendMode): Compiled {
+  const key = `${mode}|${job.optimizer.name}|${n}|${landscape.expr}`
+  let c = compiled.get(key)
+  if (!c) {
+    const ks = kernelSource(landscape, job.optimizer)
+    const kernel = gpuFor(mode).createKernel(ks.source as never, {
+      output: [2, n],
+      returnType: 'Array(4)',
+      // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
+      loopMaxIterations: 1 << 24,
+      tactic: 'precision',
+      argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) ? 'Float' : 'Array'])),
+    } as never) as IKernelRunShortcut
+    c = { kernel, n, perCoordinate: ks.slots.perCoordinate.length }
+    if (compiled.size > 32) compiled.clear()
+    compiled.set(key, c)
+  }
+  return c
+}
+
+/**
+ * The kernel's result as one flat Float32Array laid out [particle][coordinate][4]. GPU.js
+ * shapes Array(4) outputs into nested arrays of subarrays (2N objects per launch, which costs
+ * more than the arithmetic for short blocks); on the WebAssembly backend the data is already one
+ * flat copy, so shaping is skipped. Other backends are flattened here.
+ */
+function flatResult(kernel: IKernelRunShortcut, result: unknown, n: number): Float32Array {
+  if (result instanceof Float32Array && result.length === n * 8) return result
+  const rows = result as Float32Array[][]
+  const first = rows[0]?.[0]
+  if (first && first.buffer.byteLength === n * 32 && first.byteOffset === 0 && rows[n - 1][1].byteOffset === (n * 8 - 4) * 4) {
+    return new Float32Array(first.buffer, 0, n * 8)
+  }
+  const flat = new Float32Array(n * 8)
+  for (let i = 0; i < n; i++) { flat.set(rows[i][0], i * 8); flat.set(rows[i][1], i * 8 + 4) }
+  void kernel
+  return flat
+}
+
+/** Skip GPU.js's nested-array shaping on the WebAssembly backend (see flatResult). */
+function returnFlat(kernel: IKernelRunShortcut): void {
+  const inner = (kernel as unknown as { kernel?: { _shapeOutput?: unknown } }).kernel
+  if (inner && typeof inner._shapeOutput === 'function') inner._shapeOutput = (data: Float32Array) => data
+}
+
+export function initialState32(start: { x: Float64Array; y: Float64Array; slots: Float64Array[]; divergedAt: Int32Array }, job: Float64Job): Float32State {
+  const n = start.x.length
+  const nh = job.hparams.length / n
+  const hparams = Array.from({ length: nh }, (_, j) => {
+    const a = new Float32Array(n)
+    for (let i = 0; i < n; i++) a[i] = job.hparams[i * nh + j]
+    return a
+  })
+  const stream = new Float32Array(n)
+  for (let i = 0; i < n; i++) stream[i] = job.noiseStream ? job.noiseStream[i] : i
+  return {
+    x: Float32Array.from(start.x), y: Float32Array.from(start.y),
+    slots: start.slots.map((s) => Float32Array.from(s)),
+    dead: Float32Array.from(start.divergedAt), stream, hparams, t: 0,
+  }
+}
+
+/**
+ * Advance `state` to `tTo`, one launch per kept point, writing kept points into `out` (float64
+ * arrays; loss and sharpness are evaluated in float64 at the float32 positions).
+ */
+export function advanceFloat32(job: Float64Job, state: Float32State, tTo: number, out: BlockOutput, mode: BackendMode, pointMetrics: (x: number, y: number, out: Float64Array) => void): void {
+  const n = state.x.length
+  const c = float32Kernel(job.landscape, job, n, mode)
+  returnFlat(c.kernel)
+  const metrics = new Float64Array(2)
+  const record = (k: number) => {
+    const j = k - out.start
+    for (let i = 0; i < n; i++) {
+      const at = i * out.count + j
+      const dead = state.dead[i] >= 0 && state.dead[i] < k * job.every
+      if (dead) {
+        out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
+        if (out.sharpness) out.sharpness[at] = NaN
+        continue
+      }
+      out.x[at] = state.x[i]; out.y[at] = state.y[i]
+      pointMetrics(state.x[i], state.y[i], metrics)
+      out.loss[at] = metrics[0]
+      if (out.sharpness) out.sharpness[at] = metrics[1]
+    }
+  }
+  const seed = reduceSeed(job.noise.seed)
+  for (let k = out.start; k < out.start + out.count; k++) {
+    const target = k * job.every
+    if (target > state.t) {
+      const result = c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams,
+        state.t, target - state.t, job.noise.std, seed)
+      const flat = flatResult(c.kernel, result, n)
+      for (let i = 0; i < n; i++) {
+        const b = i * 8
+        const px = flat[b]
+        if (!Number.isFinite(px) && state.dead[i] < 0) {
+          state.dead[i] = flat[b + 1]
+          state.x[i] = NaN; state.y[i] = NaN
+          continue
+        }
+        if (state.dead[i] >= 0) continue
+        state.x[i] = px; state.y[i] = flat[b + 4]
+        unpackSlots(flat, b, state.slots, i, c.perCoordinate)
+      }
+      state.t = target
+    }
+    record(k)
+  }
+  state.t = Math.max(state.t, tTo)
+}
+
+function unpackSlots(flat: Float32Array, b: number, slots: Float32Array[], i: number, perCoordinate: number): void {
+  for (let s = 0; s < perCoordinate; s++) {
+    slots[2 * s][i] = flat[b + 1 + s]
+    slots[2 * s + 1][i] = flat[b + 5 + s]
+  }
+  for (let s = 2 * perCoordinate; s < slots.length; s++) slots[s][i] = flat[b + 1 + perCoordinate + (s - 2 * perCoordinate)]
+}
