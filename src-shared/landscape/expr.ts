@@ -108,7 +108,10 @@ export function mul(a: Expr, b: Expr): Expr {
   if (b.kind === 'neg') return neg(mul(a, b.a))
   // Constants first, then by id: c·f and f·c are one node, and c1·(c2·f) folds.
   if (isNum(b)) return mul(b, a)
-  if (isNum(a) && b.kind === 'mul' && isNum(b.a)) return mul(num(a.value * b.a.value), b.b)
+  if (isNum(a) && b.kind === 'mul' && isNum(b.a)) {
+    const merged = folded(a.value * b.a.value)
+    if (merged) return mul(merged, b.b)
+  }
   if (!isNum(a) && a.id > b.id) return binary('mul', b, a)
   return binary('mul', a, b)
 }

@@ -99,10 +99,19 @@ export function parseExpression(src: string): Expr {
   const separator = src.search(/[;\n\r]/)
   if (separator >= 0) throw new ExpressionError('only one expression is allowed (found a separator)', separator + 1)
 
+  // Deep nesting exhausts math.js's recursive parser before our own depth check could speak:
+  // measure bracket depth first, and treat a stack overflow inside math.js the same way.
+  let depth = 0
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] === '(') depth++
+    else if (src[i] === ')') depth--
+    if (depth > MAX_DEPTH) throw new ExpressionError(`the expression is nested more than ${MAX_DEPTH} levels deep`, i + 1)
+  }
   let root: MathNode
   try {
     root = mathParse(src)
   } catch (err) {
+    if (err instanceof RangeError) throw new ExpressionError(`the expression is nested too deeply to parse`, 1)
     const e = err as { message?: string; char?: number }
     const message = String(e.message ?? err).replace(/\s*\(char \d+\)\s*$/, '')
     throw new ExpressionError(`syntax error: ${message}`, typeof e.char === 'number' ? e.char : 1)
@@ -126,8 +135,14 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
         throw new ExpressionError(`only numbers are allowed as constants (found ${typeof value === 'string' ? 'text' : String(value)})`, pos)
       }
       if (!Number.isFinite(value)) {
-        const pos = locate.find((t) => /^[\d.]/.test(t.text) && !Number.isFinite(Number(t.text)))
-        throw new ExpressionError('number is too large (not finite in float64)', pos)
+        // math.js reads the names Infinity and NaN as constants, and huge literals as Infinity.
+        let named = false
+        const pos = locate.find((t) => {
+          named = t.text === 'Infinity' || t.text === 'NaN'
+          return named || (/^[\d.]/.test(t.text) && !Number.isFinite(Number(t.text)))
+        })
+        throw new ExpressionError(
+          Number.isNaN(value) ? 'NaN is not allowed' : named ? 'Infinity is not allowed' : 'number is too large (not finite in float64)', pos)
       }
       return num(value)
     }

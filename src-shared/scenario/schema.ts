@@ -128,6 +128,9 @@ function parseOptimizers(doc: Record<string, unknown>): OptimizerConfig[] {
   return doc.optimizers.map((o, i) => parseOptimizer(o, `optimizers[${i}]`))
 }
 
+/** a·(1−s) + b·s: exact at both ends (a + (b−a)·s can miss b by an ulp). */
+const lerp = ([a, b]: readonly [number, number], s: number) => a * (1 - s) + b * s
+
 function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: Float64Array } } {
   if (v === undefined) throw new ScenarioError('init', 'is required: [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
   if (Array.isArray(v) && v.length === 2 && !Array.isArray(v[0])) {
@@ -161,8 +164,8 @@ function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: 
     // Row-major, x fastest; a single row/column sits at the range's start.
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        x[j * nx + i] = nx === 1 ? gx[0] : gx[0] + ((gx[1] - gx[0]) * i) / (nx - 1)
-        y[j * nx + i] = ny === 1 ? gy[0] : gy[0] + ((gy[1] - gy[0]) * j) / (ny - 1)
+        x[j * nx + i] = lerp(gx, nx === 1 ? 0 : i / (nx - 1))
+        y[j * nx + i] = lerp(gy, ny === 1 ? 0 : j / (ny - 1))
       }
     }
     return { init: { grid: { x: gx, y: gy, n: [nx, ny] } }, starts: { x, y } }

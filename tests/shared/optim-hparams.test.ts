@@ -1,0 +1,288 @@
+/** @vitest-environment node */
+/**
+ * Optimizer hyperparameters: torch.optim's names and defaults (the table below is written
+ * from the torch documentation, not from the project's code), validation with torch's
+ * constructor checks, and the structure of each rule's code (the GPU.js-compilable subset).
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  findOptimizer, HparamError, hparamCodeNames, hparamCodeValues, type HparamValue, OPTIMIZERS, type OptimizerDef,
+  resolveHparams,
+} from '../../src-shared/optim'
+
+/**
+ * torch.optim defaults (torch ≥ 2.0 docs). Only the mathematical arguments; the
+ * implementation switches (foreach, capturable, differentiable, fused) are not modelled.
+ * `decoupled_weight_decay` for NAdam and RAdam exists from torch 2.1.
+ */
+const TORCH_DEFAULTS: Record<string, Record<string, HparamValue>> = {
+  sgd: { lr: 1e-3, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false },
+  adagrad: { lr: 1e-2, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10, maximize: false },
+  adadelta: { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0, maximize: false },
+  rmsprop: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, maximize: false },
+  adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false },
+  adamw: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, maximize: false },
+  adamax: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, maximize: false },
+  nadam: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false },
+  radam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false },
+  asgd: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0, maximize: false },
+  rprop: { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false },
+}
+
+/** Values torch's constructors refuse (ValueError), per optimizer, as [field, value]. */
+const TORCH_REFUSES: Record<string, Array<[string, unknown]>> = {
+  sgd: [['lr', -1e-3], ['momentum', -0.1], ['weight_decay', -1e-4]],
+  adagrad: [['lr', -1e-2], ['lr_decay', -1], ['weight_decay', -1], ['initial_accumulator_value', -0.1], ['eps', -1e-10]],
+  adadelta: [['lr', -1], ['rho', -0.1], ['rho', 1.0001], ['eps', -1e-6], ['weight_decay', -1]],
+  rmsprop: [['lr', -1], ['alpha', -0.5], ['eps', -1e-8], ['momentum', -0.9], ['weight_decay', -1]],
+  adam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [-0.1, 0.999]], ['betas', [0.9, 1.5]], ['weight_decay', -1]],
+  adamw: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [0.9, -0.001]], ['weight_decay', -1]],
+  adamax: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [-0.5, 0.5]], ['weight_decay', -1]],
+  nadam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['weight_decay', -1], ['momentum_decay', -4e-3]],
+  radam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['weight_decay', -1]],
+  asgd: [['lr', -1], ['weight_decay', -1]],
+  rprop: [['lr', -1], ['etas', [0, 1.2]], ['etas', [1, 1.2]], ['etas', [0.5, 1]], ['etas', [1.2, 0.5]], ['etas', [-0.5, 1.2]]],
+}
+
+/** Boundary values torch accepts. */
+const TORCH_ACCEPTS: Record<string, Array<[string, unknown]>> = {
+  sgd: [['lr', 0], ['momentum', 0.99], ['dampening', 0.5], ['weight_decay', 0]],
+  adagrad: [['lr', 0], ['eps', 0]],
+  adadelta: [['rho', 0], ['rho', 1], ['lr', 0]],
+  rmsprop: [['alpha', 0], ['momentum', 0.9], ['centered', true]],
+  adam: [['betas', [0, 0]], ['betas', [0.999999, 0.999999]], ['amsgrad', true], ['eps', 0]],
+  adamw: [['betas', [0, 0.5]], ['weight_decay', 0]],
+  adamax: [['betas', [0, 0.9999]]],
+  nadam: [['momentum_decay', 0], ['decoupled_weight_decay', true]],
+  radam: [['betas', [0, 0.5]], ['decoupled_weight_decay', true]],
+  asgd: [['t0', 0], ['lambd', 0], ['alpha', 1]],
+  rprop: [['etas', [0.01, 1.01]], ['step_sizes', [0, 0]], ['step_sizes', [1e-3, 1e3]]],
+}
+
+function hparamError(fn: () => unknown): HparamError {
+  let caught: unknown
+  try {
+    fn()
+  } catch (err) {
+    caught = err
+  }
+  expect(caught).toBeInstanceOf(HparamError)
+  return caught as HparamError
+}
+
+describe('the registry', () => {
+  it('has exactly the torch optimizers, each findable by name', () => {
+    expect(OPTIMIZERS.map((o) => o.name).sort()).toEqual(Object.keys(TORCH_DEFAULTS).sort())
+    for (const o of OPTIMIZERS) expect(findOptimizer(o.name)).toBe(o)
+    expect(findOptimizer('Adam')).toBeUndefined()
+    expect(findOptimizer('constructor')).toBeUndefined()
+    expect(findOptimizer('__proto__')).toBeUndefined()
+  })
+})
+
+describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: OptimizerDef) => {
+  const torch = TORCH_DEFAULTS[name]
+
+  it('has torch\'s hyperparameter names and defaults', () => {
+    expect(Object.keys(def.hparams).sort()).toEqual(Object.keys(torch).sort())
+    for (const [key, value] of Object.entries(torch)) {
+      expect(def.hparams[key].default, `${name}.${key}`).toEqual(value)
+      const kind = typeof value === 'boolean' ? 'boolean' : Array.isArray(value) ? 'pair' : 'number'
+      expect(def.hparams[key].kind, `${name}.${key}`).toBe(kind)
+    }
+  })
+
+  it('resolves an empty configuration to the defaults, ignoring "name"', () => {
+    expect(resolveHparams(def, {})).toEqual(torch)
+    expect(resolveHparams(def, { name })).toEqual(torch)
+    expect(resolveHparams(def, { lr: undefined })).toEqual(torch)
+  })
+
+  it('keeps given values', () => {
+    const lr = 0.0123
+    const h = resolveHparams(def, { lr, maximize: true })
+    expect(h.lr).toBe(lr)
+    expect(h.maximize).toBe(true)
+  })
+
+  it('has a source and a rule', () => {
+    expect(def.source.trim().length).toBeGreaterThan(5)
+    expect(def.source).toMatch(/torch\.optim\./)
+    expect(def.rule.trim().length).toBeGreaterThan(5)
+    expect(def.title.trim().length).toBeGreaterThan(0)
+    expect(def.update.trim().length).toBeGreaterThan(0)
+    for (const spec of Object.values(def.hparams)) expect(spec.doc.trim().length).toBeGreaterThan(0)
+  })
+
+  it('refuses unknown hyperparameters, naming them', () => {
+    for (const key of ['betaz', 'learning_rate', 'LR', 'constructor', '__proto__', 'toString']) {
+      const e = hparamError(() => resolveHparams(def, JSON.parse(`{"${key}": 1}`) as Record<string, unknown>))
+      expect(e.field, key).toBe(key)
+      expect(e.message, key).toMatch(/unknown hyperparameter/)
+    }
+  })
+
+  it('refuses wrong types and non-finite numbers', () => {
+    for (const value of ['0.1', true, null, [0.1], {}]) {
+      const e = hparamError(() => resolveHparams(def, { lr: value }))
+      expect(e.field).toBe('lr')
+      expect(e.message).toMatch(/number/)
+    }
+    for (const value of [Infinity, -Infinity, NaN]) {
+      const e = hparamError(() => resolveHparams(def, { lr: value }))
+      expect(e.field).toBe('lr')
+      expect(e.message).toMatch(/finite/)
+    }
+    for (const value of [1, 0, 'true', null]) {
+      const e = hparamError(() => resolveHparams(def, { maximize: value }))
+      expect(e.field).toBe('maximize')
+      expect(e.message).toMatch(/true or false/)
+    }
+    for (const [key, spec] of Object.entries(def.hparams)) {
+      if (spec.kind !== 'pair') continue
+      for (const value of [[0.9, 0.999, 0.5], [0.9], [], 0.9, '0.9,0.999', [0.9, '0.999'], [NaN, 0.9], [0.9, Infinity], { 0: 0.9, 1: 0.999 }]) {
+        const e = hparamError(() => resolveHparams(def, { [key]: value }))
+        expect(e.field, `${key} = ${JSON.stringify(value)}`).toBe(key)
+        expect(e.message).toMatch(/two/)
+      }
+    }
+  })
+
+  it('refuses values torch refuses, naming the field', () => {
+    for (const [field, value] of TORCH_REFUSES[name]) {
+      const e = hparamError(() => resolveHparams(def, { [field]: value }))
+      expect(e.field, `${field} = ${JSON.stringify(value)}`).toBe(field)
+      expect(e.message).toMatch(/Invalid/)
+    }
+  })
+
+  it('accepts the boundary values torch accepts', () => {
+    for (const [field, value] of TORCH_ACCEPTS[name]) {
+      expect(resolveHparams(def, { [field]: value })[field], `${field} = ${JSON.stringify(value)}`).toEqual(value)
+    }
+  })
+
+  it('passes numeric values to rule code in hparamCodeNames order', () => {
+    const names = hparamCodeNames(def)
+    expect(new Set(names).size).toBe(names.length)
+    const values = hparamCodeValues(def, resolveHparams(def, {}))
+    expect(values).toHaveLength(names.length)
+    // Independent expectation from the torch table: pairs expand to their two components
+    // under their code names, booleans become 0/1.
+    const expected = new Map<string, number>()
+    for (const [key, spec] of Object.entries(def.hparams)) {
+      const v = torch[key]
+      if (spec.kind === 'pair') {
+        expected.set(spec.codeNames[0], (v as readonly number[])[0])
+        expected.set(spec.codeNames[1], (v as readonly number[])[1])
+      } else {
+        expected.set(key, typeof v === 'boolean' ? Number(v) : (v as number))
+      }
+    }
+    expect(new Map(names.map((n, i) => [n, values[i]]))).toEqual(expected)
+  })
+})
+
+describe('cross-field checks', () => {
+  const sgd = findOptimizer('sgd')!
+
+  it('nesterov requires a momentum and zero dampening', () => {
+    for (const given of [{ nesterov: true }, { nesterov: true, momentum: 0 }, { nesterov: true, momentum: 0.9, dampening: 0.1 }]) {
+      const e = hparamError(() => resolveHparams(sgd, given))
+      expect(e.field).toBeNull()
+      expect(e.message).toMatch(/Nesterov/)
+    }
+    expect(resolveHparams(sgd, { nesterov: true, momentum: 0.9 }).nesterov).toBe(true)
+    expect(resolveHparams(sgd, { nesterov: false, momentum: 0, dampening: 0.5 }).dampening).toBe(0.5)
+  })
+})
+
+describe('rule code stays in the GPU.js-compilable subset', () => {
+  const MATH = new Set(['sqrt', 'pow', 'abs', 'min', 'max', 'sign'])
+  const KEYWORDS = new Set(['let', 'if', 'else'])
+
+  /** Identifiers of `code`, with `Math.<member>` kept whole; numbers (incl. 1e-8) skipped. */
+  function identifiers(code: string): string[] {
+    const noNumbers = code.replace(/(?<![\w$])\d+(\.\d*)?([eE][+-]?\d+)?|(?<![\w$])\.\d+([eE][+-]?\d+)?/g, ' 0 ')
+    return noNumbers.match(/[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*)*/g) ?? []
+  }
+  const lets = (code: string) => [...code.matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1])
+  /** Names assigned with a plain `=` (not `==`, `<=`, …), excluding `let` declarations. */
+  const assigned = (code: string) =>
+    [...code.matchAll(/(?<!let\s+)(?<![\w$.])([A-Za-z_$][\w$]*)\s*=(?!=)/g)].map((m) => m[1])
+
+  /** Every way `def`'s rule code leaves the allowed vocabulary; empty when it is fine. */
+  function ruleProblems(def: OptimizerDef): string[] {
+    const problems: string[] = []
+    const check = (ok: boolean, problem: string) => { if (!ok) problems.push(problem) }
+    const hp = hparamCodeNames(def)
+    const state = Object.keys(def.state)
+    const particle = Object.keys(def.particleState ?? {})
+    const prelude = def.prelude ?? ''
+    const preludeLets = lets(prelude)
+    const updateLets = lets(def.update)
+
+    // Only a small statement-level grammar: no strings, brackets, compound operators,
+    // arrows or conditionals, and no property access other than Math.<whitelisted>.
+    for (const code of [prelude, def.update]) {
+      check(!/["'`[\]\\]/.test(code), `strings or brackets in ${JSON.stringify(code)}`)
+      check(!/\+\+|--|\+=|-=|\*=|\/=|=>|\?|:/.test(code), `operator outside the subset in ${JSON.stringify(code)}`)
+      for (const id of identifiers(code)) {
+        if (!id.includes('.')) continue
+        const m = /^Math\s*\.\s*([A-Za-z_$][\w$]*)$/.exec(id)
+        check(m !== null && MATH.has(m[1]), `property access ${id}`)
+      }
+    }
+
+    // The prelude runs once per particle: hyperparameters, t, particle state and its own lets.
+    const preludeAllowed = new Set([...KEYWORDS, ...hp, 't', ...particle, ...preludeLets])
+    for (const id of identifiers(prelude).filter((i) => !i.includes('.'))) check(preludeAllowed.has(id), `prelude uses '${id}'`)
+    // The update runs per coordinate: also p, g, the state and its own lets.
+    const updateAllowed = new Set([...KEYWORDS, ...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets, ...updateLets])
+    for (const id of identifiers(def.update).filter((i) => !i.includes('.'))) check(updateAllowed.has(id), `update uses '${id}'`)
+
+    // Per-coordinate locals are renamed per coordinate; they must not shadow shared names.
+    const shared = new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets])
+    for (const l of updateLets) check(!shared.has(l), `update redeclares '${l}'`)
+    const preludeShared = new Set([...hp, 't', ...particle])
+    for (const l of preludeLets) check(!preludeShared.has(l), `prelude redeclares '${l}'`)
+    check(new Set(updateLets).size === updateLets.length, 'update declares a local twice')
+
+    // Hyperparameters are constants; the update writes only p, g, the state and its own
+    // locals (never the particle state, which both coordinates share); the prelude writes
+    // only the particle state and its own locals.
+    const updateWritable = new Set(['p', 'g', ...state, ...updateLets])
+    for (const a of assigned(def.update)) check(updateWritable.has(a), `update assigns '${a}'`)
+    const preludeWritable = new Set([...particle, ...preludeLets])
+    for (const a of assigned(prelude)) check(preludeWritable.has(a), `prelude assigns '${a}'`)
+    check(assigned(def.update).includes('p'), 'update never moves p')
+
+    // State initialisers are numbers or hyperparameter names; outputs are state slots.
+    for (const init of [...Object.values(def.state), ...Object.values(def.particleState ?? {})]) {
+      check(/^-?\d+(\.\d+)?$/.test(init) || hp.includes(init), `initialiser ${init}`)
+    }
+    for (const out of Object.values(def.outputs ?? {})) check(state.includes(out), `output ${out} is not a state slot`)
+    return problems
+  }
+
+  it.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (_name, def) => {
+    expect(ruleProblems(def)).toEqual([])
+  })
+
+  it('the check catches rule code outside the subset (positive controls)', () => {
+    const sgd = findOptimizer('sgd')!
+    const nadam = findOptimizer('nadam')!
+    const bad = (patch: Partial<OptimizerDef>) => ruleProblems({ ...sgd, ...patch })
+    expect(bad({ update: 'p = p - lr * Math.floor(g);' })).toEqual(['property access Math.floor'])
+    expect(bad({ update: 'p = p - lr * window.g;' })).toContain('property access window.g')
+    expect(bad({ update: 'p = p - lr * g * beta1;' })).toEqual(["update uses 'beta1'"])
+    expect(bad({ update: 'p = p - lr * g; lr = 0;' })).toEqual(["update assigns 'lr'"])
+    expect(bad({ update: 'let lr = 2; p = p - lr * g;' })).toEqual(["update redeclares 'lr'"])
+    expect(bad({ update: 'p = p - lr * g[0];' })).toEqual([`strings or brackets in ${JSON.stringify('p = p - lr * g[0];')}`])
+    expect(bad({ update: 'p -= lr * g;' }).length).toBeGreaterThan(0)
+    expect(bad({ prelude: 'let q = p * 2;' })).toEqual(["prelude uses 'p'"])
+    expect(bad({ update: 'g = g * 2;' })).toEqual(['update never moves p'])
+    expect(bad({ state: { momentum_buffer: 'Infinity' } })).toEqual(['initialiser Infinity'])
+    expect(ruleProblems({ ...nadam, update: nadam.update + '\nmu_product = 1;' })).toEqual(["update assigns 'mu_product'"])
+  })
+})
