@@ -12,22 +12,28 @@ import { basename, dirname, join } from 'node:path'
 import { PRESETS } from '../../src-shared/landscape'
 import { OPTIMIZERS } from '../../src-shared/optim'
 import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
+import type { BackendMode } from '../engine/float32'
 import { runScenario } from '../engine/run-scenario'
 import { csvChunks, jsonChunks } from './output'
 
 const USAGE = `usage:
-  gradscape run SCENARIO.json --out RESULT.json [--format json|csv]
+  gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
+      MODE (for "precision": "float32"): gpu (GPU.js's automatic choice), webgpu, headlessgl,
+      webgl2, webgl, webasm, cpu
   gradscape presets        list the named landscapes
   gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)`
 
 export class UsageError extends Error {}
 
-interface RunArgs { scenario: string; out: string; format: 'json' | 'csv' }
+const BACKENDS: readonly BackendMode[] = ['gpu', 'webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu']
+
+interface RunArgs { scenario: string; out: string; format: 'json' | 'csv'; backend: BackendMode }
 
 export function parseRunArgs(args: readonly string[]): RunArgs {
   let scenario: string | undefined
   let out: string | undefined
   let format: 'json' | 'csv' | undefined
+  let backend: BackendMode = 'gpu'
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     const value = () => {
@@ -41,6 +47,10 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
       const f = a === '--format' ? value() : a.slice(9)
       if (f !== 'json' && f !== 'csv') throw new UsageError(`--format must be json or csv, got '${f}'`)
       format = f
+    } else if (a === '--backend' || a.startsWith('--backend=')) {
+      const b = a === '--backend' ? value() : a.slice(10)
+      if (!BACKENDS.includes(b as BackendMode)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${b}'`)
+      backend = b as BackendMode
     } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`)
     else if (scenario === undefined) scenario = a
     else throw new UsageError(`unexpected argument '${a}'`)
@@ -48,7 +58,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
   if (!scenario) throw new UsageError('run needs a scenario file')
   if (!out) throw new UsageError('run needs --out RESULT.json')
   format ??= out.toLowerCase().endsWith('.csv') ? 'csv' : 'json'
-  return { scenario, out, format }
+  return { scenario, out, format, backend }
 }
 
 function readScenarioFile(path: string): string {
@@ -84,13 +94,14 @@ function writeAtomically(path: string, chunks: Iterable<string>): void {
   }
 }
 
-function runCommand(args: readonly string[]): void {
-  const { scenario: path, out, format } = parseRunArgs(args)
+async function runCommand(args: readonly string[]): Promise<void> {
+  const { scenario: path, out, format, backend } = parseRunArgs(args)
   const scenario = parseScenarioText(readScenarioFile(path))
-  const result = runScenario(scenario)
+  const result = await runScenario(scenario, { backend })
   writeAtomically(out, format === 'csv' ? csvChunks(result, scenario.record.every) : jsonChunks(result))
   const diverged = result.runs.filter((r) => r.diverged_at !== null).length
-  process.stderr.write(`${result.runs.length} run${result.runs.length === 1 ? '' : 's'} × ${scenario.steps} steps → ${out}` +
+  const paths = [...new Set(result.backends)].join(', ')
+  process.stderr.write(`${result.runs.length} run${result.runs.length === 1 ? '' : 's'} × ${scenario.steps} steps (${paths}) → ${out}` +
     (diverged ? ` (${diverged} diverged; see diverged_at)` : '') + '\n')
 }
 
@@ -105,11 +116,11 @@ function listOptimizers(): void {
   }
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
-      case 'run': runCommand(rest); return 0
+      case 'run': await runCommand(rest); return 0
       case 'presets': listPresets(); return 0
       case 'optimizers': listOptimizers(); return 0
       case undefined: case '--help': case '-h': case 'help':
@@ -141,4 +152,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0)
   throw err
 })
-process.exitCode = main(process.argv.slice(2))
+main(process.argv.slice(2)).then((code) => {
+  // GPU.js's worker pool keeps the event loop alive: exit explicitly once output is flushed.
+  process.exitCode = code
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
+})

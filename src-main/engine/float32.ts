@@ -48,17 +48,22 @@ const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
 
 const compiled = new Map<string, Compiled>()
 
-export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, mode: BackendMode): Compiled {
-  const key = `${mode}|${job.optimizer.name}|${n}|${landscape.expr}`
+/**
+ * Threads: GPU.js splits a kernel across a worker pool only under its async contract (on the
+ * WebAssembly backend: 2 cores → ≈2× here). Kernels return promises then.
+ */
+export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, mode: BackendMode, threaded = true): Compiled {
+  const key = `${mode}|${threaded}|${job.optimizer.name}|${n}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
     const ks = kernelSource(landscape, job.optimizer)
     const kernel = gpuFor(mode).createKernel(ks.source as never, {
-      output: [2, n],
+      output: [2 * n],
       returnType: 'Array(4)',
       // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
       loopMaxIterations: 1 << 24,
       tactic: 'precision',
+      asyncMode: threaded,
       argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) ? 'Float' : 'Array'])),
     } as never) as IKernelRunShortcut
     c = { kernel, n, perCoordinate: ks.slots.perCoordinate.length }
@@ -70,20 +75,19 @@ export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, 
 
 /**
  * The kernel's result as one flat Float32Array laid out [particle][coordinate][4]. GPU.js
- * shapes Array(4) outputs into nested arrays of subarrays (2N objects per launch, which costs
+ * shapes Array(4) outputs into arrays of subarrays (2N objects per launch, which costs
  * more than the arithmetic for short blocks); on the WebAssembly backend the data is already one
  * flat copy, so shaping is skipped. Other backends are flattened here.
  */
-function flatResult(kernel: IKernelRunShortcut, result: unknown, n: number): Float32Array {
+function flatResult(result: unknown, n: number): Float32Array {
   if (result instanceof Float32Array && result.length === n * 8) return result
-  const rows = result as Float32Array[][]
-  const first = rows[0]?.[0]
-  if (first && first.buffer.byteLength === n * 32 && first.byteOffset === 0 && rows[n - 1][1].byteOffset === (n * 8 - 4) * 4) {
+  const cells = result as Float32Array[]
+  const first = cells[0]
+  if (first && first.byteOffset === 0 && first.buffer.byteLength >= n * 32 && cells[2 * n - 1].byteOffset === (n * 8 - 4) * 4 && cells[2 * n - 1].buffer === first.buffer) {
     return new Float32Array(first.buffer, 0, n * 8)
   }
   const flat = new Float32Array(n * 8)
-  for (let i = 0; i < n; i++) { flat.set(rows[i][0], i * 8); flat.set(rows[i][1], i * 8 + 4) }
-  void kernel
+  for (let x = 0; x < 2 * n; x++) flat.set(cells[x], x * 4)
   return flat
 }
 
@@ -114,9 +118,12 @@ export function initialState32(start: { x: Float64Array; y: Float64Array; slots:
  * Advance `state` to `tTo`, one launch per kept point, writing kept points into `out` (float64
  * arrays; loss and sharpness are evaluated in float64 at the float32 positions).
  */
-export function advanceFloat32(job: Float64Job, state: Float32State, tTo: number, out: BlockOutput, mode: BackendMode, pointMetrics: (x: number, y: number, out: Float64Array) => void): void {
+export async function advanceFloat32(
+  job: Float64Job, state: Float32State, tTo: number, out: BlockOutput, mode: BackendMode,
+  pointMetrics: (x: number, y: number, out: Float64Array) => void, threaded = true,
+): Promise<void> {
   const n = state.x.length
-  const c = float32Kernel(job.landscape, job, n, mode)
+  const c = float32Kernel(job.landscape, job, n, mode, threaded)
   returnFlat(c.kernel)
   const metrics = new Float64Array(2)
   const record = (k: number) => {
@@ -139,9 +146,9 @@ export function advanceFloat32(job: Float64Job, state: Float32State, tTo: number
   for (let k = out.start; k < out.start + out.count; k++) {
     const target = k * job.every
     if (target > state.t) {
-      const result = c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams,
+      const result = await c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams,
         state.t, target - state.t, job.noise.std, seed)
-      const flat = flatResult(c.kernel, result, n)
+      const flat = flatResult(result, n)
       for (let i = 0; i < n; i++) {
         const b = i * 8
         const px = flat[b]

@@ -1,6 +1,6 @@
 /**
  * GPU.js kernel source for one (landscape, optimizer): N particles advanced by a block of steps
- * in one launch. Thread (c, i) simulates particle i and returns coordinate c's state as
+ * in one launch. Thread 2i + c simulates particle i and returns coordinate c's state as
  * Array(4) = [p_c, slot₁_c, slot₂_c, slot₃_c] (GPU.js returns at most four numbers per thread).
  *
  * The source is assembled from the same three pieces as the float64 loop — the landscape's
@@ -93,8 +93,9 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
   }
   // gsNormal etc. become kernel-local helper functions (GPU.js compiles nested functions given as `functions`).
   const source = `function (${args.join(', ')}) {
-  const i = this.thread.y;
-  const c = this.thread.x;
+  // Output is 1-D [2N] (cell 2i + c): GPU.js's WebAssembly backend vectorises 1-D outputs only.
+  const i = Math.floor(this.thread.x / 2.0);
+  const c = this.thread.x - 2.0 * i;
   ${names.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
@@ -106,22 +107,30 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
   let deadAt = DEAD[i];
   let stream = STREAM[i];
   ${[...powers.values()].map((p) => `let ${p.name} = Math.pow(${p.base}, tFrom);`).join('\n  ')}
+  // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
+  // means the previous step diverged. The value after the last step is checked once more below.
   for (let s = 1; s <= nSteps; s++) {
     if (deadAt < 0.0) {
       let t = tFrom + s;
-      ${[...powers.values()].map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n      ')}
       ${valueGrad}
-      if (noiseStd > 0.0) {
-        g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
-        g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
-      }
-      ${prelude}
-      ${updates.join('\n')}
-      ${emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: fmt })}
       // Finite in float32 (3.4028234e38 is FLT_MAX); false for NaN and ±Infinity.
       if (!(Math.abs(p_x) <= 3.4028234e38 && Math.abs(p_y) <= 3.4028234e38 && Math.abs(loss) <= 3.4028234e38)) {
-        deadAt = t;
+        deadAt = t - 1.0;
+      } else {
+        ${[...powers.values()].map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n        ')}
+        if (noiseStd > 0.0) {
+          g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
+          g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
+        }
+        ${prelude}
+        ${updates.join('\n')}
       }
+    }
+  }
+  if (deadAt < 0.0) {
+    ${emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: fmt })}
+    if (!(Math.abs(p_x) <= 3.4028234e38 && Math.abs(p_y) <= 3.4028234e38 && Math.abs(loss) <= 3.4028234e38)) {
+      deadAt = tFrom + nSteps;
     }
   }
   // A dead particle returns a non-finite position (overflowed on purpose, as no NaN literal

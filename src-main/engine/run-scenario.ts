@@ -1,10 +1,11 @@
 /**
- * Runs a validated scenario and shapes the result as SCENARIO.md's `runs` (optimizer-major:
- * for each optimizer, for each start point).
+ * Runs a validated scenario to completion and shapes the result as SCENARIO.md's `runs`
+ * (optimizer-major; within an optimizer, sweep configuration, then start point).
  */
-import { hparamCodeNames, hparamCodeValues, type Hparams } from '../../src-shared/optim'
+import type { Hparams } from '../../src-shared/optim'
 import { checkWholeResultFits, type Scenario, ScenarioError } from '../../src-shared/scenario'
-import { type Float64Result, runFloat64 } from './float64'
+import { blockOutput, type BlockOutput, keptRange } from './float64'
+import { type PlanOptions, planParts } from './plan'
 
 export interface RunRecord {
   readonly optimizer: { readonly name: string } & Hparams
@@ -20,64 +21,52 @@ export interface RunRecord {
 
 export interface ScenarioResult {
   readonly runs: RunRecord[]
+  /** The compute path of each optimizer entry. */
+  readonly backends: string[]
 }
 
-/** The same hyperparameters for every particle of one optimizer. */
-export function uniformHparams(def: Parameters<typeof hparamCodeValues>[0], h: Hparams, n: number): Float64Array {
-  const values = hparamCodeValues(def, h)
-  const out = new Float64Array(values.length * n)
-  for (let i = 0; i < n; i++) out.set(values, i * values.length)
-  if (hparamCodeNames(def).length !== values.length) throw new Error('hyperparameter layout mismatch')
-  return out
-}
-
-export function runScenario(s: Scenario): ScenarioResult {
-  if (s.precision === 'float32') {
-    throw new ScenarioError('precision', '"float32" (the GPU.js kernel path) is not available in this build yet; use "float64"')
-  }
+export async function runScenario(s: Scenario, options: PlanOptions = {}): Promise<ScenarioResult> {
   if (s.centralFlow) {
     throw new ScenarioError('central_flow', 'central flows are not available in this build yet; set it to false')
   }
   checkWholeResultFits(s)
   const runs: RunRecord[] = []
-  const n = s.starts.x.length
-  for (const opt of s.optimizers) {
-    const result = runFloat64({
-      landscape: s.landscape,
-      optimizer: opt.def,
-      hparams: uniformHparams(opt.def, opt.hparams, n),
-      x0: s.starts.x,
-      y0: s.starts.y,
-      steps: s.steps,
-      every: s.record.every,
-      sharpness: s.record.sharpness,
-      noise: s.noise,
-    })
-    for (let i = 0; i < n; i++) runs.push(runRecord(opt.def.name, opt.hparams, s.starts.x[i], s.starts.y[i], result, i))
+  const backends: string[] = []
+  const starts = s.starts.x.length
+  const { start, count } = keptRange(0, s.steps, s.record.every)
+  for (const part of planParts(s, options)) {
+    const out = blockOutput(part.job, part.n, start, count)
+    await part.stepper.advance(s.steps, out)
+    const diverged = part.stepper.divergedAt()
+    backends.push(part.stepper.backend())
+    const extraNames = part.stepper.carriesExtra ? Object.keys(part.config.def.outputs ?? {}) : []
+    for (let p = 0; p < part.n; p++) {
+      const hparams = part.config.configs[Math.floor(p / starts)]
+      runs.push(runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames))
+    }
   }
-  return { runs }
+  return { runs, backends }
 }
 
-function runRecord(name: string, hparams: Hparams, x0: number, y0: number, r: Float64Result, i: number): RunRecord {
-  const base = i * r.kept
-  const trajectory: Array<[number, number]> = new Array(r.kept)
-  const loss: number[] = new Array(r.kept)
-  for (let k = 0; k < r.kept; k++) {
-    trajectory[k] = [r.x[base + k], r.y[base + k]]
-    loss[k] = r.loss[base + k]
+function runRecord(
+  name: string, hparams: Hparams, x0: number, y0: number, out: BlockOutput, i: number, divergedAt: number, extraNames: string[],
+): RunRecord {
+  const base = i * out.count
+  const trajectory: Array<[number, number]> = new Array(out.count)
+  const loss: number[] = new Array(out.count)
+  for (let k = 0; k < out.count; k++) {
+    trajectory[k] = [out.x[base + k], out.y[base + k]]
+    loss[k] = out.loss[base + k]
   }
-  const record: Record<string, unknown> = {
-    optimizer: { name, ...hparams },
-    init: [x0, y0],
-    trajectory,
-    loss,
-  }
-  if (r.sharpness) record.sharpness = Array.from(r.sharpness.subarray(base, base + r.kept))
-  record.diverged_at = r.divergedAt[i] < 0 ? null : r.divergedAt[i]
-  for (const [extraName, xy] of Object.entries(r.extra)) {
-    const pts: Array<[number, number]> = new Array(r.kept)
-    for (let k = 0; k < r.kept; k++) pts[k] = [xy.x[base + k], xy.y[base + k]]
+  const record: Record<string, unknown> = { optimizer: { name, ...hparams }, init: [x0, y0], trajectory, loss }
+  if (out.sharpness) record.sharpness = Array.from(out.sharpness.subarray(base, base + out.count))
+  record.diverged_at = divergedAt < 0 ? null : divergedAt
+  extraNames.forEach((extraName, j) => {
+    const xs = out.extra[2 * j]
+    const ys = out.extra[2 * j + 1]
+    const pts: Array<[number, number]> = new Array(out.count)
+    for (let k = 0; k < out.count; k++) pts[k] = [xs[base + k], ys[base + k]]
     record[extraName] = pts
-  }
+  })
   return record as RunRecord
 }

@@ -47,7 +47,7 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
       await yieldToMessages()
       while (!me.cancelled && me.inFlight >= MAX_CHUNKS_IN_FLIGHT) await new Promise<void>((r) => { me.wake = r })
       if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
-      const chunk = job.next()
+      const chunk = await job.next()
       if (!chunk) break
       me.inFlight++
       const buffers = [chunk.xy.buffer, chunk.loss.buffer, ...(chunk.sharpness ? [chunk.sharpness.buffer] : [])] as ArrayBuffer[]

@@ -8,6 +8,7 @@ import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec 
 import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
 import { uniform } from '../random'
 import { ScenarioError } from './errors'
+import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 
 export { ScenarioError } from './errors'
 
@@ -17,6 +18,9 @@ export interface OptimizerConfig {
   readonly def: OptimizerDef
   /** Every hyperparameter with torch's name, defaults filled in. */
   readonly hparams: Hparams
+  /** One configuration, or the grid of a sweep (first swept key varies slowest). */
+  readonly configs: readonly Hparams[]
+  readonly sweep?: readonly SweepAxis[]
 }
 
 export type InitSpec =
@@ -109,7 +113,11 @@ function parseOptimizer(v: unknown, field: string): OptimizerConfig {
     throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
   }
   try {
-    return { def, hparams: resolveHparams(def, v) }
+    const { sweep, ...given } = v
+    const hparams = resolveHparams(def, given)
+    if (sweep === undefined) return { def, hparams, configs: [hparams] }
+    const axes = parseSweep(def, sweep, `${field}.sweep`)
+    return { def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
     throw err
@@ -189,12 +197,17 @@ function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: 
   throw new ScenarioError('init', 'must be [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
 }
 
+/** Runs of a scenario: every configuration of every optimizer from every start point. */
+export function runCount(s: Pick<Scenario, 'optimizers' | 'starts'>): number {
+  return s.optimizers.reduce((sum, o) => sum + o.configs.length, 0) * s.starts.x.length
+}
+
 /**
  * For consumers that hold every kept point at once (the CLI's result file): refuse scenarios
  * that would not fit, with the fix in the message. Streaming jobs need no such limit.
  */
 export function checkWholeResultFits(s: Scenario): void {
-  const runs = s.optimizers.length * s.starts.x.length
+  const runs = runCount(s)
   const kept = runs * (Math.floor(s.steps / s.record.every) + 1)
   if (kept > LIMITS.maxKeptPoints) {
     throw new ScenarioError('record.every', `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`)
@@ -244,7 +257,7 @@ export function parseScenario(doc: unknown): Scenario {
     centralFlow = doc.central_flow
   }
 
-  const runs = optimizers.length * starts.x.length
+  const runs = runCount({ optimizers, starts })
   if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
 
   return {

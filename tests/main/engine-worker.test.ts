@@ -50,7 +50,7 @@ describe('engine worker', () => {
     expect(next).toBe(201)
     // The first chunk is small (fast first frame).
     expect(chunks[0].count * 600).toBeLessThanOrEqual(20_000 + 600)
-    const reference = runScenario(parseScenario(scenario)).runs
+    const reference = (await runScenario(parseScenario(scenario))).runs
     for (const c of chunks) {
       for (const r of [0, 299, 300, 599]) {
         for (let j = 0; j < c.count; j++) {

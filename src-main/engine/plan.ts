@@ -1,0 +1,111 @@
+/**
+ * From a scenario to engine work: one "part" per optimizer entry, holding every particle of that
+ * entry (configurations × start points, configuration-major) with per-particle hyperparameters,
+ * and a stepper that advances them on the float64 reference path or the float32 GPU.js path.
+ */
+import type { RunInfo } from '../../src-shared/api'
+import { topEigenvalue2 } from '../../src-shared/landscape'
+import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
+import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
+import { advanceFloat64, type BlockOutput, type Float64Job, initialState } from './float64'
+import { advanceFloat32, type BackendMode, backendName, float32Kernel, initialState32 } from './float32'
+
+export interface Stepper {
+  /** Advance to step `tTo`, writing the kept points of the span into `out`. */
+  advance(tTo: number, out: BlockOutput): Promise<void>
+  /** The compute path actually used (e.g. 'float64 JS', 'float32 gpu.js WebAssemblyKernel'). */
+  backend(): string
+  /** First non-finite step per particle, or -1. */
+  divergedAt(): Int32Array
+  /** Whether `advance` fills the optimizer's extra outputs (ASGD's average). */
+  readonly carriesExtra: boolean
+}
+
+export interface Part {
+  readonly config: OptimizerConfig
+  readonly job: Float64Job
+  readonly stepper: Stepper
+  /** Particles in this part: configs × starts. */
+  readonly n: number
+}
+
+/** Per-particle hyperparameter code values, configuration-major then start point. */
+export function particleHparams(config: OptimizerConfig, starts: number): Float64Array {
+  const rows = config.configs.map((h) => hparamCodeValues(config.def, h))
+  const nh = rows[0].length
+  const out = new Float64Array(rows.length * starts * nh)
+  rows.forEach((row, c) => { for (let i = 0; i < starts; i++) out.set(row, (c * starts + i) * nh) })
+  return out
+}
+
+function repeat(a: Float64Array, times: number): Float64Array {
+  if (times === 1) return a
+  const out = new Float64Array(a.length * times)
+  for (let c = 0; c < times; c++) out.set(a, c * a.length)
+  return out
+}
+
+export function float64Stepper(job: Float64Job): Stepper {
+  const state = initialState(job)
+  return {
+    advance: async (tTo, out) => advanceFloat64(job, state, tTo, out),
+    divergedAt: () => state.divergedAt,
+    carriesExtra: true,
+    backend: () => 'float64 JS',
+  }
+}
+
+export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = true): Stepper {
+  const state = initialState32(initialState(job), job)
+  const f = job.landscape.compiled
+  const vg = new Float64Array(3)
+  const h = new Float64Array(3)
+  // Loss and sharpness at the float32 positions, evaluated exactly (float64).
+  const metrics = (x: number, y: number, m: Float64Array) => {
+    f.valueAndGradient(x, y, vg)
+    m[0] = vg[0]
+    if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]) }
+  }
+  return {
+    advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
+    backend: () => `float32 gpu.js ${backendName(float32Kernel(job.landscape, job, state.x.length, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`,
+    divergedAt: () => Int32Array.from(state.dead),
+    carriesExtra: false,
+  }
+}
+
+export interface PlanOptions {
+  /** GPU.js mode for float32 scenarios ('gpu' = GPU.js's automatic choice). */
+  readonly backend?: BackendMode
+  /** Use GPU.js's threaded (async) kernels; default true. */
+  readonly threaded?: boolean
+}
+
+export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
+  const starts = s.starts.x.length
+  return s.optimizers.map((config) => {
+    const times = config.configs.length
+    const stream = new Int32Array(starts * times)
+    for (let i = 0; i < stream.length; i++) stream[i] = i % starts // common noise per start point
+    const job: Float64Job = {
+      landscape: s.landscape, optimizer: config.def, hparams: particleHparams(config, starts),
+      x0: repeat(s.starts.x, times), y0: repeat(s.starts.y, times), steps: s.steps, every: s.record.every,
+      sharpness: s.record.sharpness, noise: s.noise, noiseStream: stream,
+    }
+    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true) : float64Stepper(job)
+    return { config, job, stepper, n: starts * times }
+  })
+}
+
+/** Run descriptions in output order: optimizer entry, configuration, start point. */
+export function runInfos(s: Scenario): RunInfo[] {
+  const runs: RunInfo[] = []
+  for (const config of s.optimizers) {
+    for (const h of config.configs) {
+      for (let i = 0; i < s.starts.x.length; i++) {
+        runs.push({ optimizer: { name: config.def.name, ...(h as Hparams) }, init: [s.starts.x[i], s.starts.y[i]] })
+      }
+    }
+  }
+  return runs
+}
