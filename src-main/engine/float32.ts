@@ -44,6 +44,9 @@ export function backendName(kernel: IKernelRunShortcut): string {
   return k?.constructor.name ?? 'unknown'
 }
 
+/** Kernel launches so far (tests check that a sweep is one launch, not one per configuration). */
+export const launches = { count: 0 }
+
 const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
 
 const compiled = new Map<string, Compiled>()
@@ -146,6 +149,7 @@ export async function advanceFloat32(
   for (let k = out.start; k < out.start + out.count; k++) {
     const target = k * job.every
     if (target > state.t) {
+      launches.count++
       const result = await c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams,
         state.t, target - state.t, job.noise.std, seed)
       const flat = flatResult(result, n)
