@@ -1,43 +1,140 @@
 /**
- * `npm run bench`: throughput figures (particle-steps/s) for the engine paths.
- * `npm run bench -- --json` prints the same figures as JSON. A benchmark prints; it asserts nothing.
+ * `npm run bench`: engine throughput in particle-steps/s, and peers for comparison.
+ *   npm run bench              table
+ *   npm run bench -- --json    the same figures as JSON
+ *   npm run bench -- --quick   smaller N (a smoke run)
+ * Workload: Adam (lr 0.01) on Rosenbrock, N start points × 1000 steps. A benchmark prints
+ * figures; it asserts nothing.
  */
-import { landscapeFromSpec } from '../src-shared/landscape'
-import { findOptimizer, resolveHparams } from '../src-shared/optim'
-import { runFloat64 } from '../src-main/engine/float64'
-import { uniformHparams } from '../src-main/engine/run-scenario'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JobEvent } from '../src-shared/api'
+import { parseScenario } from '../src-shared/scenario'
+import { EngineClient } from '../src-main/engine/client'
+import { blockOutput, keptRange } from '../src-main/engine/float64'
+import type { BackendMode } from '../src-main/engine/float32'
+import { spawnNodeWorker } from '../src-main/engine/node-worker'
+import { planParts } from '../src-main/engine/plan'
 
-interface Figure { name: string; particles: number; steps: number; seconds: number; particleStepsPerSecond: number }
-
-const json = process.argv.includes('--json')
-const log = (s: string) => { if (!json) process.stdout.write(s + '\n') }
-
-function startCloud(n: number): { x: Float64Array; y: Float64Array } {
-  const x = new Float64Array(n)
-  const y = new Float64Array(n)
-  for (let i = 0; i < n; i++) { x[i] = -2 + (4 * ((i * 0.6180339887) % 1)); y[i] = -1 + (4 * ((i * 0.7548776662) % 1)) }
-  return { x, y }
+interface Figure {
+  readonly path: string
+  readonly particles: number
+  readonly steps: number
+  readonly record: string
+  readonly seconds?: number
+  readonly particleStepsPerSecond?: number
+  readonly skipped?: string
 }
 
-function benchFloat64(n: number, steps: number): Figure {
-  const landscape = landscapeFromSpec({ preset: 'rosenbrock' })
-  const def = findOptimizer('adam')!
-  const hparams = uniformHparams(def, resolveHparams(def, { lr: 0.01 }), n)
-  const { x, y } = startCloud(n)
-  const job = { landscape, optimizer: def, hparams, x0: x, y0: y, steps, every: 1, sharpness: false, noise: { std: 0, seed: 0 } }
-  runFloat64({ ...job, x0: x.subarray(0, 100), y0: y.subarray(0, 100), hparams: hparams.subarray(0, 100 * 8) }) // compile + warm up
+const args = process.argv.slice(2)
+const json = args.includes('--json')
+const quick = args.includes('--quick')
+const STEPS = 1000
+const SIZES = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5, 1e6]
+const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
+
+function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number, steps = STEPS) {
+  return {
+    landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 },
+    init: { random: { x: [-2, 2], y: [-1, 3], count: n, seed: 1 } }, steps, precision, record: { every },
+  }
+}
+
+/** Time `steps` steps of N particles on one path; `every` = kept-point spacing. */
+async function measure(path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS): Promise<Figure> {
+  const s = parseScenario(scenarioDoc(n, precision, every, steps))
+  // Warm up (kernel compile / JIT) on a small copy, then time the real one.
+  const warm = planParts(parseScenario(scenarioDoc(Math.min(n, 1000), precision, every, 10)), { backend, threaded })[0]
+  await warm.stepper.advance(10, blockOutput(warm.job, warm.n, 0, keptRange(0, 10, every).count))
+  const part = planParts(s, { backend, threaded })[0]
+  const { start, count } = keptRange(0, steps, every)
+  const out = blockOutput(part.job, part.n, start, count)
   const t0 = performance.now()
-  runFloat64(job)
+  await part.stepper.advance(steps, out)
   const seconds = (performance.now() - t0) / 1000
-  return { name: 'float64 reference (JS, 1 thread)', particles: n, steps, seconds, particleStepsPerSecond: (n * steps) / seconds }
+  const name = `${path}${precision === 'float32' ? ` [${part.stepper.backend().replace('float32 gpu.js ', '')}]` : ''}`
+  return { path: name, particles: n, steps, record: every === 1 ? 'every step' : `every ${every}`, seconds, particleStepsPerSecond: (n * steps) / seconds }
+}
+
+async function timeToFirstChunk(n: number, precision: 'float64' | 'float32'): Promise<number> {
+  const engine = new EngineClient(spawnNodeWorker)
+  try {
+    // Warm the worker (module load, JIT, kernel compile) with the same job first.
+    for (let round = 0; round < 2; round++) {
+      const t0 = performance.now()
+      const first = new Promise<number>((resolve) => {
+        const off = engine.onEvent((e: JobEvent) => { if (e.type === 'chunk') { off(); resolve(performance.now() - t0) } })
+      })
+      const started = await engine.start(scenarioDoc(n, precision, 1))
+      const ms = await first
+      engine.cancel(started.jobId)
+      if (round === 1) return ms
+    }
+    return NaN
+  } finally {
+    await engine.dispose()
+  }
+}
+
+function peers(sizes: number[]): Figure[] {
+  const python = ['/usr/bin/python3', 'python3'].find((p) => p.startsWith('/') ? existsSync(p) : true)!
+  const r = spawnSync(python, [join(import.meta.dirname, 'peers.py'), sizes.join(','), String(STEPS)], { encoding: 'utf8', timeout: 600_000 })
+  if (r.error || r.status !== 0) return [{ path: 'numpy / pytorch', particles: 0, steps: STEPS, record: '-', skipped: `python3 failed: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}` }]
+  return r.stdout.trim().split('\n').filter(Boolean).map((line) => {
+    const p = JSON.parse(line)
+    return { path: p.peer, particles: p.particles, steps: STEPS, record: 'final state', seconds: p.seconds, particleStepsPerSecond: p.particleStepsPerSecond, skipped: p.skipped }
+  })
+}
+
+function row(f: Figure): void {
+  const rate = f.particleStepsPerSecond ? f.particleStepsPerSecond.toExponential(2) : f.skipped ?? ''
+  log(`${f.path.padEnd(44)} ${String(f.particles).padStart(8)} ${String(f.steps).padStart(6)}  ${f.record.padEnd(11)} ${f.seconds !== undefined ? f.seconds.toFixed(3).padStart(8) : ''.padStart(8)}  ${rate}`)
 }
 
 const figures: Figure[] = []
-log('Adam on Rosenbrock, every step recorded')
-log('path                                  N        steps   seconds   particle-steps/s')
-for (const n of [1e3, 1e4]) {
-  const f = benchFloat64(n, 1000)
-  figures.push(f)
-  log(`${f.name.padEnd(36)}  ${String(f.particles).padEnd(8)} ${String(f.steps).padEnd(7)} ${f.seconds.toFixed(3).padStart(7)}   ${f.particleStepsPerSecond.toExponential(2)}`)
+const add = (f: Figure) => { figures.push(f); row(f) }
+
+log(`Adam (lr 0.01) on Rosenbrock, N particles × ${STEPS} steps, this machine (${(await import('node:os')).cpus().length} cores)`)
+log(`${'path'.padEnd(44)} ${'N'.padStart(8)} ${'steps'.padStart(6)}  ${'recorded'.padEnd(11)} ${'seconds'.padStart(8)}  particle-steps/s`)
+const budgetOk = (rate: number, n: number) => (n * STEPS) / rate < 90 // skip runs that would take more than 90 s
+
+for (const n of SIZES) {
+  add(await measure('float32 GPU.js, all steps in one launch', n, 'float32', STEPS, 'webasm', true))
 }
-if (json) process.stdout.write(JSON.stringify({ figures }, null, 2) + '\n')
+for (const n of SIZES) {
+  if (n >= 1e6) { add({ path: 'float32 GPU.js webasm, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 30 s)' }); continue }
+  add(await measure('float32 GPU.js, 1 thread', n, 'float32', STEPS, 'webasm', false))
+}
+for (const n of SIZES.filter((n) => n <= 1e4)) add(await measure('float32 GPU.js cpu backend', n, 'float32', STEPS, 'cpu', false))
+for (const n of SIZES.filter((n) => n <= 1e5)) add(await measure('float32 GPU.js, one launch per step', n, 'float32', 1, 'webasm', true, n >= 1e5 ? 100 : STEPS))
+for (const n of SIZES) {
+  if (!budgetOk(7e6, n)) { add(await measure('float64 reference (JS, 1 thread)', n, 'float64', STEPS, undefined, true, 100)); continue }
+  add(await measure('float64 reference (JS, 1 thread)', n, 'float64', 1))
+}
+
+log()
+const firstChunk64 = await timeToFirstChunk(1e4, 'float64')
+const firstChunk32 = await timeToFirstChunk(1e4, 'float32')
+log(`time to first streamed chunk, N = 10⁴ (worker warm): float64 ${firstChunk64.toFixed(1)} ms, float32 ${firstChunk32.toFixed(1)} ms`)
+
+log()
+const peerFigures = peers(SIZES)
+for (const f of peerFigures) add(f)
+
+log()
+const best32 = (n: number) => figures.find((f) => f.path.startsWith('float32 GPU.js, all steps') && f.particles === n)?.particleStepsPerSecond
+const ratios: Record<string, number> = {}
+for (const n of SIZES) {
+  for (const peer of ['torch float32', 'numpy float32', 'torch float64', 'numpy float64']) {
+    const p = peerFigures.find((f) => f.path === peer && f.particles === n)?.particleStepsPerSecond
+    const ours = best32(n)
+    if (p && ours) ratios[`${peer} N=${n}`] = ours / p
+  }
+}
+if (Object.keys(ratios).length) {
+  log('float32 GPU.js (threaded, one launch) ÷ peer:')
+  for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(24)} ${v.toFixed(2)}×`)
+}
+if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, ratios }, null, 2) + '\n')
+process.exit(0)

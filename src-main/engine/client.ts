@@ -79,6 +79,7 @@ export class EngineClient {
   }
 
   private onMessage(msg: FromWorker): void {
+    if (this.disposed) return
     this.deathsWithoutLife = 0
     switch (msg.type) {
       case 'started': {

@@ -24,7 +24,13 @@ export interface Float32State {
   t: number
 }
 
-interface Compiled { readonly kernel: IKernelRunShortcut; readonly n: number; readonly perCoordinate: number }
+interface Compiled {
+  readonly kernel: IKernelRunShortcut
+  readonly n: number
+  readonly perCoordinate: number
+  /** Running-power bases as functions of the hyperparameter code values. */
+  readonly powerBases: ReadonlyArray<(...h: number[]) => number>
+}
 
 const gpus = new Map<BackendMode, GPU>()
 
@@ -69,7 +75,9 @@ export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, 
       asyncMode: threaded,
       argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) ? 'Float' : 'Array'])),
     } as never) as IKernelRunShortcut
-    c = { kernel, n, perCoordinate: ks.slots.perCoordinate.length }
+    // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
+    const powerBases = ks.powerBases.map((b) => new Function(...ks.hparamNames, `return ${b};`) as (...h: number[]) => number)
+    c = { kernel, n, perCoordinate: ks.slots.perCoordinate.length, powerBases }
     if (compiled.size > 32) compiled.clear()
     compiled.set(key, c)
   }
@@ -146,11 +154,31 @@ export async function advanceFloat32(
     }
   }
   const seed = reduceSeed(job.noise.seed)
+  const nh = state.hparams.length
+  const bases = c.powerBases.map((f) => {
+    const b = new Float64Array(n)
+    const h = new Array<number>(nh)
+    // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
+    // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
+    for (let i = 0; i < n; i++) { for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]; b[i] = f(...h) }
+    return b
+  })
+  const powers = bases.map(() => new Float32Array(n))
+  const fillPowers = (t: number) => bases.forEach((b, k) => {
+    // Particles come in runs of equal hyperparameters: compute pow once per run.
+    let last = NaN
+    let value = 0
+    for (let i = 0; i < n; i++) {
+      if (b[i] !== last) { last = b[i]; value = Math.pow(last, t) }
+      powers[k][i] = value
+    }
+  })
   for (let k = out.start; k < out.start + out.count; k++) {
     const target = k * job.every
     if (target > state.t) {
       launches.count++
-      const result = await c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams,
+      fillPowers(state.t)
+      const result = await c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams, ...powers,
         state.t, target - state.t, job.noise.std, seed)
       const flat = flatResult(result, n)
       for (let i = 0; i < n; i++) {

@@ -7,8 +7,9 @@
  * emitted gradient, the optimizer's rule text, the noise hash — plus two float32-specific
  * rewrites that change no formula:
  *  - integer literals get a decimal point, so GPU.js types every rule variable as a float;
- *  - `Math.pow(h, t)` and `Math.pow(a, t * h)` of hyperparameters become running products
- *    started once per launch (pow is a slow imported call on the WebAssembly backend).
+ *  - `Math.pow(h, t)` and `Math.pow(a, t * h)` of hyperparameters become running products,
+ *    started from base^tFrom computed by the host (pow is a slow imported call on the
+ *    WebAssembly backend, and one per thread per launch dominated short launches).
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
@@ -66,6 +67,11 @@ export interface KernelSource {
   readonly args: readonly string[]
   readonly slots: { readonly perCoordinate: readonly string[]; readonly perParticle: readonly string[] }
   readonly hparamNames: readonly string[]
+  /**
+   * Bases of the running powers, as expressions in the hyperparameter names. The caller passes
+   * base^tFrom per particle (argument `PW_pwK`); the kernel multiplies by the base each step.
+   */
+  readonly powerBases: readonly string[]
 }
 
 export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSource {
@@ -85,7 +91,8 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
     ...slots.perCoordinate.flatMap((s) => [`S_${s}_x`, `S_${s}_y`]),
     ...slots.perParticle.map((s) => `S_${s}`),
   ]
-  const args = ['X', 'Y', 'DEAD', 'STREAM', ...slotArgs, ...names.map((n) => `HP_${n}`), 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed']
+  const powerArgs = [...powers.values()].map((p) => `PW${p.name}`)
+  const args = ['X', 'Y', 'DEAD', 'STREAM', ...slotArgs, ...names.map((n) => `HP_${n}`), ...powerArgs, 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed']
   const outputs = (c: 'x' | 'y') => {
     const values = [`p_${c}`, ...slots.perCoordinate.map((s) => `${s}_${c}`), ...slots.perParticle]
     while (values.length < 4) values.push('0.0')
@@ -106,7 +113,7 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
   let g_y = 0.0;
   let deadAt = DEAD[i];
   let stream = STREAM[i];
-  ${[...powers.values()].map((p) => `let ${p.name} = Math.pow(${p.base}, tFrom);`).join('\n  ')}
+  ${[...powers.values()].map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
   // means the previous step diverged. The value after the last step is checked once more below.
   for (let s = 1; s <= nSteps; s++) {
@@ -143,7 +150,7 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
   }
   return [${outputs('y')}];
 }`
-  return { source, args, slots, hparamNames: names }
+  return { source, args, slots, hparamNames: names, powerBases: [...powers.values()].map((p) => p.base) }
 }
 
 /** The noise hash as separate GPU.js functions (same text as the float64 path). */

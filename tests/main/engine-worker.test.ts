@@ -66,6 +66,26 @@ describe('engine worker', () => {
     expect(done && done.type === 'done' && done.divergedAt.length).toBe(600)
   })
 
+  it('streams a float32 (GPU.js) job completely and in order, close to the float64 path', async () => {
+    const doc = { ...scenario, precision: 'float32', record: { every: 5, sharpness: false } }
+    const started = engine.start(doc)
+    const chunks = (await collect(started)).filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
+    let next = 0
+    for (const c of chunks) { expect(c.start).toBe(next); next += c.count }
+    expect(next).toBe(81)
+    const reference = (await runScenario(parseScenario({ ...doc, precision: 'float64' }))).runs
+    const last = chunks.at(-1)!
+    let compared = 0
+    for (let r = 0; r < 600; r += 37) {
+      const [x, y] = reference[r].trajectory[80]
+      if (reference[r].diverged_at !== null) continue
+      compared++
+      expect(Math.abs(last.xy[2 * (r * last.count + last.count - 1)] - x)).toBeLessThan(0.05 * (1 + Math.abs(x)))
+      expect(Math.abs(last.xy[2 * (r * last.count + last.count - 1) + 1] - y)).toBeLessThan(0.05 * (1 + Math.abs(y)))
+    }
+    expect(compared).toBeGreaterThan(10)
+  })
+
   it('a new job supersedes the running one within a block', async () => {
     const long = { ...scenario, init: { random: { x: [-4, 4], y: [-4, 4], count: 20_000, seed: 2 } }, steps: 5000 }
     const first = engine.start(long)

@@ -1,0 +1,70 @@
+"""Peer benchmark for `npm run bench`: Adam on Rosenbrock, N particles x STEPS steps, batched
+tensors in NumPy and PyTorch (CPU), float32 and float64. Prints one JSON object per line.
+Written independently of Gradscape's engine: the same torch.optim.Adam rule, vectorised."""
+import json
+import sys
+import time
+
+N_LIST = [int(n) for n in sys.argv[1].split(',')]
+STEPS = int(sys.argv[2])
+LR, B1, B2, EPS = 0.01, 0.9, 0.999, 1e-8
+
+
+def starts(n, xp, dtype):
+    i = xp.arange(n, dtype=dtype)
+    return -2 + 4 * ((i * 0.6180339887) % 1), -1 + 4 * ((i * 0.7548776662) % 1)
+
+
+def bench_numpy(n, dtype):
+    import numpy as np
+    x, y = starts(n, np, dtype)
+    mx, my, vx, vy = (np.zeros(n, dtype) for _ in range(4))
+    t0 = time.perf_counter()
+    for t in range(1, STEPS + 1):
+        a = 1 - x
+        b = y - x * x
+        gx = -2 * a - 400 * x * b
+        gy = 200 * b
+        mx += (gx - mx) * (1 - B1); my += (gy - my) * (1 - B1)
+        vx *= B2; vx += (1 - B2) * gx * gx
+        vy *= B2; vy += (1 - B2) * gy * gy
+        step = LR / (1 - B1 ** t)
+        bc2 = (1 - B2 ** t) ** 0.5
+        x -= step * mx / (np.sqrt(vx) / bc2 + EPS)
+        y -= step * my / (np.sqrt(vy) / bc2 + EPS)
+    return time.perf_counter() - t0
+
+
+def bench_torch(n, dtype_name):
+    import torch
+    dtype = getattr(torch, dtype_name)
+    torch.set_num_threads(2)
+    x, y = starts(n, torch, dtype)
+    mx, my, vx, vy = (torch.zeros(n, dtype=dtype) for _ in range(4))
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        for t in range(1, STEPS + 1):
+            a = 1 - x
+            b = y - x * x
+            gx = -2 * a - 400 * x * b
+            gy = 200 * b
+            mx.lerp_(gx, 1 - B1); my.lerp_(gy, 1 - B1)
+            vx.mul_(B2).addcmul_(gx, gx, value=1 - B2)
+            vy.mul_(B2).addcmul_(gy, gy, value=1 - B2)
+            step = LR / (1 - B1 ** t)
+            bc2 = (1 - B2 ** t) ** 0.5
+            x.addcdiv_(mx, vx.sqrt().div_(bc2).add_(EPS), value=-step)
+            y.addcdiv_(my, vy.sqrt().div_(bc2).add_(EPS), value=-step)
+    return time.perf_counter() - t0
+
+
+for n in N_LIST:
+    for name, fn, dtypes in (('numpy', bench_numpy, ('float32', 'float64')), ('torch', bench_torch, ('float32', 'float64'))):
+        for dt in dtypes:
+            try:
+                import numpy as np
+                sec = fn(n, getattr(np, dt) if name == 'numpy' else dt)
+                print(json.dumps({'peer': f'{name} {dt}', 'particles': n, 'steps': STEPS, 'seconds': sec,
+                                  'particleStepsPerSecond': n * STEPS / sec}), flush=True)
+            except ImportError as e:
+                print(json.dumps({'peer': f'{name} {dt}', 'particles': n, 'skipped': f'not installed ({e.name})'}), flush=True)
