@@ -1,0 +1,76 @@
+// What src-main/preload.ts exposes as `window.gradscape` inside Electron: the GradscapeApi
+// contract (src-shared/api.ts) plus the few things only the desktop shell has (session files on
+// disk, application-menu commands). Pure TypeScript: the preload bundles it, and the renderer
+// may import the types (`import type { GradscapeWindow } from '../src-main/preload-types'`).
+import type { GradscapeApi } from '../src-shared/api'
+
+/** A session file read from disk. */
+export interface SessionFile {
+  /** File name without directories, for the title bar. */
+  readonly name: string
+  /** Absolute path; pass it back to `saveSessionFile` to save in place. */
+  readonly path: string
+  readonly text: string
+}
+
+export interface SavedSessionFile {
+  readonly name: string
+  readonly path: string
+}
+
+/** Largest session file (UTF-16 code units of text) that is read or written. */
+export const MAX_SESSION_TEXT = 16 * 1024 * 1024
+/** Longest file name / path the save call accepts. */
+export const MAX_FILE_NAME = 255
+export const MAX_FILE_PATH = 4096
+
+/** Operations of the desktop shell, request/response like OPERATIONS. */
+export const SHELL_OPERATIONS = ['openSessionFile', 'saveSessionFile'] as const
+export type ShellOperation = (typeof SHELL_OPERATIONS)[number]
+
+export interface ShellApi {
+  /** Shows the Open dialog; null when the user cancels. */
+  openSessionFile(): Promise<SessionFile | null>
+  /**
+   * Writes `text`. With the `path` of a file this session opened or saved (Save), it writes there
+   * directly; otherwise (Save As…, or a path main never handed out) it shows the Save dialog,
+   * proposing `suggestedName`. Null when the user cancels.
+   */
+  saveSessionFile(text: string, suggestedName?: string, path?: string): Promise<SavedSessionFile | null>
+}
+
+/** Commands the application menu sends to the renderer. */
+export const MENU_COMMANDS = [
+  'new', 'open', 'save', 'save-as', 'export',
+  'undo', 'redo',
+  'reset-camera', 'view-3d', 'view-top', 'toggle-panels',
+  'about', 'shortcuts',
+] as const
+export type MenuCommand = (typeof MENU_COMMANDS)[number]
+
+export type MenuEvent =
+  | { readonly command: MenuCommand }
+  /** File ▸ Open Recent: main has already read the file. */
+  | { readonly command: 'open-file'; readonly file: SessionFile }
+
+export function isMenuEvent(v: unknown): v is MenuEvent {
+  if (typeof v !== 'object' || v === null) return false
+  const e = v as { command?: unknown; file?: unknown }
+  if (e.command === 'open-file') {
+    const f = e.file as Partial<SessionFile> | null | undefined
+    return typeof f === 'object' && f !== null && typeof f.name === 'string' && typeof f.path === 'string' && typeof f.text === 'string'
+  }
+  return typeof e.command === 'string' && (MENU_COMMANDS as readonly string[]).includes(e.command)
+}
+
+/** `window.gradscape` inside Electron. */
+export type GradscapeWindowApi = GradscapeApi & ShellApi & {
+  /** The app's version (package.json). */
+  readonly version: string
+  /** Subscribe to application-menu commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (event: MenuEvent) => void): () => void
+}
+
+export interface GradscapeWindow {
+  readonly gradscape: GradscapeWindowApi
+}
