@@ -9,7 +9,7 @@ import { blockOutput, keptRange } from './float64'
 import { type Part, type PlanOptions, planParts, runInfos } from './plan'
 
 /** Work per block, in particle-steps: small first so motion appears at once, then larger. */
-export const FIRST_BLOCK_WORK = 20_000
+export const FIRST_BLOCK_WORK = 10_000
 export const BLOCK_WORK = 400_000
 
 export class Job {

@@ -102,9 +102,9 @@ export function runInfos(s: Scenario): RunInfo[] {
   const runs: RunInfo[] = []
   for (const config of s.optimizers) {
     for (const h of config.configs) {
-      for (let i = 0; i < s.starts.x.length; i++) {
-        runs.push({ optimizer: { name: config.def.name, ...(h as Hparams) }, init: [s.starts.x[i], s.starts.y[i]] })
-      }
+      // One shared object per configuration: structured clone (IPC, workers) copies it once.
+      const optimizer = { name: config.def.name, ...(h as Hparams) }
+      for (let i = 0; i < s.starts.x.length; i++) runs.push({ optimizer, init: [s.starts.x[i], s.starts.y[i]] })
     }
   }
   return runs
