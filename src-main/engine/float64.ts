@@ -9,7 +9,7 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  coordName, hparamCodeNames, type OptimizerDef, particleStateInitCode, preludeCode, stateInitCode, updateForCoordinate,
+  coordName, hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 

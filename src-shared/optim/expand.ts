@@ -30,12 +30,3 @@ export function updateForCoordinate(def: OptimizerDef, c: string): string {
 export function preludeCode(def: OptimizerDef): string {
   return def.prelude ?? ''
 }
-
-/** Per-coordinate state slot initialisers for coordinate `c`, as `let` statements. */
-export function stateInitCode(def: OptimizerDef, c: string): string {
-  return Object.entries(def.state).map(([slot, init]) => `let ${coordName(slot, c)} = ${init};`).join('\n')
-}
-
-export function particleStateInitCode(def: OptimizerDef): string {
-  return Object.entries(def.particleState ?? {}).map(([slot, init]) => `let ${slot} = ${init};`).join('\n')
-}
