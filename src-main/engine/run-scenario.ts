@@ -3,7 +3,8 @@
  * (optimizer-major; within an optimizer, sweep configuration, then start point).
  */
 import type { Hparams } from '../../src-shared/optim'
-import { checkWholeResultFits, type Scenario, ScenarioError } from '../../src-shared/scenario'
+import { checkWholeResultFits, type Scenario } from '../../src-shared/scenario'
+import { centralFlowFor } from './central-flow'
 import { blockOutput, type BlockOutput, keptRange } from './float64'
 import { type PlanOptions, planParts } from './plan'
 
@@ -26,9 +27,6 @@ export interface ScenarioResult {
 }
 
 export async function runScenario(s: Scenario, options: PlanOptions = {}): Promise<ScenarioResult> {
-  if (s.centralFlow) {
-    throw new ScenarioError('central_flow', 'central flows are not available in this build yet; set it to false')
-  }
   checkWholeResultFits(s)
   const runs: RunRecord[] = []
   const backends: string[] = []
@@ -42,7 +40,9 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
     const extraNames = part.stepper.carriesExtra ? Object.keys(part.config.def.outputs ?? {}) : []
     for (let p = 0; p < part.n; p++) {
       const hparams = part.config.configs[Math.floor(p / starts)]
-      runs.push(runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames))
+      const record = runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames)
+      const flow = s.centralFlow ? centralFlowFor(s.landscape.compiled, part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every) : null
+      runs.push(flow ? { ...record, central_flow: flow } : record)
     }
   }
   return { runs, backends }

@@ -1,0 +1,111 @@
+/** @vitest-environment node */
+/**
+ * The GD central flow against the validated numbers of shared/CENTRAL-FLOWS.md §5 (L1 cubic
+ * valley, exact oracle; L2 Zhu et al.; L7 the infeasible quadratic) and the properties a correct
+ * implementation must show: S = 2/η along the flow during EoS, a monotone loss, the infeasible
+ * case reported, and the flow tracking the smoothed GD path.
+ */
+import { describe, expect, it } from 'vitest'
+import { landscapeFromExpression, landscapeFromSpec } from '../../src-shared/landscape'
+import { parseScenario } from '../../src-shared/scenario'
+import { centralFlowGd, centralFlowVelocity, eig2 } from '../../src-main/engine/central-flow'
+import { runScenario } from '../../src-main/engine/run-scenario'
+
+describe('GD central flow', () => {
+  it('L1 cubic valley (η = 0.4): rests at (4, 0) with tr Σ = 1 and predicted loss 2.625 (exact oracle)', () => {
+    const f = landscapeFromSpec({ preset: 'cubic_valley' }).compiled
+    const r = centralFlowGd(f, 0.4, 0, 0.1, 300)
+    const [x, y] = r.trajectory[300]
+    expect(Math.abs(x - 4)).toBeLessThan(1e-9)
+    expect(Math.abs(y)).toBeLessThan(1e-9)
+    expect(r.sigma2[300]).toBeCloseTo(1, 9) // σ² = 2κ(x* − x_c) = 1
+    expect(r.predicted_loss[300]).toBeCloseTo(2.625, 9) // ½κ(x_c − x*)² + σ²/η
+    expect(r.sharpness[300]).toBeCloseTo(5, 9) // 2/η
+    expect(r.stopped_at).toBeNull()
+  })
+
+  it('L1 control: from (0, 0), on an invariant line, GD never oscillates but the flow predicts EoS (§2.3)', async () => {
+    const s = parseScenario({ landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0], steps: 300, central_flow: true, record: { sharpness: true } })
+    const run = (await runScenario(s)).runs[0] as unknown as { trajectory: number[][]; sharpness: number[]; central_flow: { trajectory: number[][] } }
+    // GD stays on y = 0 and ends at the minimum (4.5, 0) with S = 5.5 > 2/η: no component to oscillate with.
+    expect(run.trajectory[300][0]).toBeCloseTo(4.5, 9)
+    expect(run.trajectory[300][1]).toBe(0)
+    expect(run.sharpness[300]).toBeCloseTo(5.5, 9)
+    // The flow holds the sharpness at 2/η (x = 4): the case where the app offers a seed perturbation.
+    expect(run.central_flow.trajectory[300][0]).toBeCloseTo(4, 9)
+  })
+
+  it('L2 Zhu et al. (η = 0.15): ends at the η-EoS minimum (2.55209, 0.39184) with S = 2/η; loss monotone', () => {
+    const f = landscapeFromSpec({ preset: 'zhu_eos' }).compiled
+    const eta = 0.15
+    const r = centralFlowGd(f, eta, 3, 1 / 6, 800)
+    const [x, y] = r.trajectory[800]
+    expect(Math.abs(x - 2.55209)).toBeLessThan(2e-5)
+    expect(Math.abs(y - 0.39184)).toBeLessThan(2e-5)
+    // On x²y² = 1 the sharpness is 2(x² + y²) = 2/η at the η-EoS minimum.
+    expect(Math.abs(r.sharpness[800] * eta / 2 - 1)).toBeLessThan(1e-6)
+    for (let k = 1; k <= 800; k++) expect(r.loss[k]).toBeLessThanOrEqual(r.loss[k - 1] + 1e-15)
+    // During EoS (σ² > 0 for two steps running) the sharpness sits at 2/η within 1e-6.
+    let eosSteps = 0
+    for (let k = 2; k <= 800; k++) {
+      if (r.sigma2[k] > 0 && r.sigma2[k - 1] > 0) {
+        eosSteps++
+        expect(Math.abs(r.sharpness[k] * eta / 2 - 1)).toBeLessThan(1e-6)
+      }
+    }
+    expect(eosSteps).toBeGreaterThan(500)
+  })
+
+  it('L7: a quadratic above 2/η (no self-stabilisation) stops the flow and says GD diverges', () => {
+    const f = landscapeFromExpression('0.5*(x^2 + 10*y^2)').compiled
+    const r = centralFlowGd(f, 0.25, 1, 0.01, 30)
+    expect(r.stopped_at).toBe(0)
+    expect(r.stop_reason).toMatch(/GD diverges/)
+    expect(r.trajectory.every(([x]) => Number.isNaN(x))).toBe(true)
+  })
+
+  it('tracks the smoothed GD path on the cubic valley (centred trapezoid window, m = 10)', async () => {
+    const s = parseScenario({ landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0.1], steps: 300, central_flow: true })
+    const run = (await runScenario(s)).runs[0] as unknown as { trajectory: number[][]; central_flow: { trajectory: number[][] } }
+    const m = 10
+    const w = [0.5, ...new Array(2 * m - 1).fill(1), 0.5].map((v) => v / (2 * m))
+    let worst = 0
+    for (let k = 100; k <= 300 - m; k++) {
+      let ax = 0
+      let ay = 0
+      for (let j = -m; j <= m; j++) { ax += w[j + m] * run.trajectory[k + j][0]; ay += w[j + m] * run.trajectory[k + j][1] }
+      worst = Math.max(worst, Math.hypot(ax - run.central_flow.trajectory[k][0], ay - run.central_flow.trajectory[k][1]))
+    }
+    expect(worst).toBeLessThan(1e-2) // §5 L1: max |CF − avg| = 8.8e-3 after k ≥ 55
+  })
+
+  it('is attached only to runs whose optimizer has one (plain GD)', async () => {
+    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'sgd', lr: 0.15 }, { name: 'sgd', lr: 0.15, momentum: 0.9 }, { name: 'adam' }], init: [3, 1 / 6], steps: 10, central_flow: true })
+    const runs = (await runScenario(s)).runs
+    expect('central_flow' in runs[0]).toBe(true)
+    expect('central_flow' in runs[1]).toBe(false)
+    expect('central_flow' in runs[2]).toBe(false)
+  })
+
+  it('k = 2: at H = (2/η)I the SDCP still gives a finite velocity', () => {
+    // L = (1/η)(x² + y²) + x³/3: H = (2/η)I + diag(2x, 0) → both eigenvalues critical at x = 0.
+    const eta = 0.5
+    const f = landscapeFromExpression('2*(x^2 + y^2) + x^3/3 + x*y^2').compiled
+    const v = centralFlowVelocity(f, eta, 0.001, 0.01, 1 / 16)
+    expect(v.k).toBe(2)
+    expect(Number.isFinite(v.vx) && Number.isFinite(v.vy)).toBe(true)
+    expect(v.sigma2).toBeGreaterThanOrEqual(0)
+  })
+
+  it('eig2 gives orthonormal eigenpairs in descending order', () => {
+    for (const [p, q, r] of [[3, 1, 2], [1, 0, 5], [2, -4, 2], [0, 1e-9, 0]]) {
+      const e = eig2(p, q, r)
+      expect(e.l1).toBeGreaterThanOrEqual(e.l2)
+      expect(Math.hypot(e.u1x, e.u1y)).toBeCloseTo(1, 12)
+      expect(e.u1x * e.u2x + e.u1y * e.u2y).toBeCloseTo(0, 12)
+      // H u = λ u
+      expect(p * e.u1x + q * e.u1y).toBeCloseTo(e.l1 * e.u1x, 9)
+      expect(q * e.u1x + r * e.u1y).toBeCloseTo(e.l1 * e.u1y, 9)
+    }
+  })
+})
