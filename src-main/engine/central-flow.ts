@@ -30,6 +30,8 @@ export interface CentralFlowResult {
   readonly sigma2: number[]
   /** Top eigenvector u(t) along the flow (the Σ ellipse's axis when σ² > 0). */
   readonly axis: Array<[number, number]>
+  /** Top eigenvalue of P⁻¹H along the flow (preconditioned optimizers; 2 at the edge). */
+  readonly effective_sharpness?: number[]
   /** Step at which the flow stopped, or null. */
   readonly stopped_at: number | null
   readonly stop_reason: string | null
@@ -82,30 +84,35 @@ function projectPsd([a, b, c]: Sym2): Sym2 {
 }
 
 /**
- * SDCP(A, B) for k = 2 as the convex QP min_{X ⪰ 0} ½⟨X, B[X]⟩ + ⟨A, X⟩ (the reference's FISTA
- * with projection onto the PSD cone). B[X]_ij = c·g_ij·G(X), G(X) = X11 g11 + 2X12 g12 + X22 g22.
+ * A linear map on Sym(2) as B_ijkl (i, j, k, l ∈ {0, 1}), applied as B[X]_ij = Σ_kl B_ijkl X_kl
+ * over ordered pairs (so X12 counts twice, as in the reference's einsum).
  */
-function solveSdcp2(A: Sym2, g11: [number, number], g12: [number, number], g22: [number, number], c: number): Sym2 {
-  const minEigA = eig2(A[0], A[1], A[2]).l2
-  if (minEigA >= 0) return [0, 0, 0]
-  const G = (X: Sym2): [number, number] => [
-    X[0] * g11[0] + 2 * X[1] * g12[0] + X[2] * g22[0],
-    X[0] * g11[1] + 2 * X[1] * g12[1] + X[2] * g22[1],
-  ]
-  const dot = (a: [number, number], b: [number, number]) => a[0] * b[0] + a[1] * b[1]
-  // Gradient of q in the Frobenius inner product on Sym(2): A + B[X].
-  const grad = (X: Sym2): Sym2 => {
-    const gx = G(X)
-    return [A[0] + c * dot(g11, gx), A[1] + c * dot(g12, gx), A[2] + c * dot(g22, gx)]
-  }
-  // Lipschitz constant: largest eigenvalue of B as an operator on Sym(2) ≤ c·(‖g11‖² + 2‖g12‖² + ‖g22‖²).
-  const lip = Math.max(c * (dot(g11, g11) + 2 * dot(g12, g12) + dot(g22, g22)), 1e-300)
+export type Operator2 = (i: number, j: number, k: number, l: number) => number
+
+function applyOperator(B: Operator2, X: Sym2): Sym2 {
+  const x = [[X[0], X[1]], [X[1], X[2]]]
+  const at = (i: number, j: number) => B(i, j, 0, 0) * x[0][0] + B(i, j, 0, 1) * x[0][1] + B(i, j, 1, 0) * x[1][0] + B(i, j, 1, 1) * x[1][1]
+  return [at(0, 0), at(0, 1), at(1, 1)]
+}
+
+/**
+ * SDCP(A, B) for k = 2: X ⪰ 0, A + B[X] ⪰ 0, ⟨X, A + B[X]⟩ = 0, solved as the convex QP
+ * min_{X ⪰ 0} ½⟨X, B[X]⟩ + ⟨A, X⟩ by FISTA with projection onto the PSD cone (the reference's
+ * cflib.solve_sdcp). Returns null when B is (numerically) zero and A is not PSD: infeasible.
+ */
+export function solveSdcp2(A: Sym2, B: Operator2): Sym2 | null {
+  if (eig2(A[0], A[1], A[2]).l2 >= 0) return [0, 0, 0]
+  let frob = 0
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) for (let l = 0; l < 2; l++) frob += B(i, j, k, l) ** 2
+  // The Frobenius norm bounds the operator norm: a safe Lipschitz constant for the step.
+  const lip = Math.sqrt(frob)
+  if (!(lip > 1e-300)) return null
   let X: Sym2 = [0, 0, 0]
   let Z: Sym2 = [0, 0, 0]
   let tk = 1
-  for (let it = 0; it < 5000; it++) {
-    const gz = grad(Z)
-    const Xn = projectPsd([Z[0] - gz[0] / lip, Z[1] - gz[1] / lip, Z[2] - gz[2] / lip])
+  for (let it = 0; it < 20000; it++) {
+    const bz = applyOperator(B, Z)
+    const Xn = projectPsd([Z[0] - (A[0] + bz[0]) / lip, Z[1] - (A[1] + bz[1]) / lip, Z[2] - (A[2] + bz[2]) / lip])
     const tn = 0.5 * (1 + Math.sqrt(1 + 4 * tk * tk))
     const mom = (tk - 1) / tn
     Z = [Xn[0] + mom * (Xn[0] - X[0]), Xn[1] + mom * (Xn[1] - X[1]), Xn[2] + mom * (Xn[2] - X[2])]
@@ -118,125 +125,224 @@ function solveSdcp2(A: Sym2, g11: [number, number], g12: [number, number], g22: 
   return X
 }
 
+/**
+ * A preconditioned-GD update rule seen by the flow (§3.4): w ← w − P⁻¹∇L with diagonal P(state)
+ * and a state that follows dstate/dt. GD: P = I/η, no state. RMSProp: P = diag(√ν + ε)/η,
+ * dν/dt = c(E[g²] − ν), c = (1−β₂)/β₂ (the EMA written implicitly, as the reference does).
+ */
+export interface FlowRule {
+  readonly name: string
+  readonly stateSize: number
+  /** The state after the reference's one discrete update at w₀. */
+  initState(gx: number, gy: number): number[]
+  p(state: readonly number[]): [number, number]
+  dstateStable(state: readonly number[], gx: number, gy: number): number[]
+  /** ½ D²_g(dstate/dt)[HU_k, HU_l] for the part of E[g²] that Σ contributes. */
+  dstateX(state: readonly number[], hu: (a: number, k: number) => number, s: number, k: number, l: number): number
+  /** ∂p_m/∂state_s. */
+  dpDstate(state: readonly number[], m: number, s: number): number
+}
+
+export function gdRule(eta: number): FlowRule {
+  return {
+    name: 'gd', stateSize: 0,
+    initState: () => [],
+    p: () => [1 / eta, 1 / eta],
+    dstateStable: () => [],
+    dstateX: () => 0,
+    dpDstate: () => 0,
+  }
+}
+
+/**
+ * torch RMSprop (α = β₂, no momentum, not centered). By default the state starts as torch's does
+ * after its first update from square_avg = 0; `warmStart` starts from ν₀ = g₀² instead (then one
+ * update, as the reference flows do), the remedy for RMSprop's huge first step (§3.1).
+ */
+export function rmspropRule(eta: number, alpha: number, eps: number, warmStart = false): FlowRule {
+  const c = (1 - alpha) / alpha
+  return {
+    name: 'rmsprop', stateSize: 2,
+    initState: (gx, gy) => (warmStart ? [gx * gx, gy * gy] : [(1 - alpha) * gx * gx, (1 - alpha) * gy * gy]),
+    p: (nu) => [(Math.sqrt(nu[0]) + eps) / eta, (Math.sqrt(nu[1]) + eps) / eta],
+    dstateStable: (nu, gx, gy) => [c * (gx * gx - nu[0]), c * (gy * gy - nu[1])],
+    dstateX: (_nu, hu, s, k, l) => c * hu(s, k) * hu(s, l),
+    dpDstate: (nu, m, s) => (m === s ? 1 / (2 * eta * Math.sqrt(nu[m])) : 0),
+  }
+}
+
 export interface VelocityInfo {
   readonly vx: number
   readonly vy: number
+  readonly dstate: number[]
   /** Number of critical eigenvalues. */
   readonly k: number
+  /** Top eigenvalue of H. */
   readonly sharpness: number
+  /** Top eigenvalue of P⁻¹H (2 at the edge). */
+  readonly effectiveSharpness: number
+  /** tr Σ. */
   readonly sigma2: number
+  /** L + ½⟨H, Σ⟩. */
   readonly predicted: number
   readonly loss: number
+  /** Unit top (generalised) eigenvector: the Σ ellipse's axis. */
   readonly ux: number
   readonly uy: number
   /** Set when the SDCP is infeasible (no third-order self-stabilisation). */
   readonly infeasible: boolean
 }
 
-/** The GD central-flow vector field at w with substep dt (reference: cflib.cf_velocity_gd). */
-export function centralFlowVelocity(f: CompiledLandscape, eta: number, x: number, y: number, dt: number, scratch = new Float64Array(4)): VelocityInfo {
+/** The central-flow vector field at (w, state) for substep dt (reference: cflib.central_flow_precond). */
+export function flowVelocity(f: CompiledLandscape, rule: FlowRule, x: number, y: number, state: readonly number[], dt: number): VelocityInfo {
+  const scratch = new Float64Array(4)
   f.valueAndGradient(x, y, scratch)
   const loss = scratch[0]
-  const v0x = -eta * scratch[1]
-  const v0y = -eta * scratch[2]
+  const gx = scratch[1]
+  const gy = scratch[2]
   f.hessian(x, y, scratch)
-  const e = eig2(scratch[0], scratch[1], scratch[2])
-  const crit = CRITICAL_THETA / eta
-  const k = (e.l1 > crit ? 1 : 0) + (e.l2 > crit ? 1 : 0)
-  const base = { loss, sharpness: e.l1, ux: e.u1x, uy: e.u1y }
-  if (k === 0) return { ...base, vx: v0x, vy: v0y, k, sigma2: 0, predicted: loss, infeasible: false }
+  const [h00, h01, h11] = [scratch[0], scratch[1], scratch[2]]
+  const sharpness = eig2(h00, h01, h11).l1
+  const p = rule.p(state)
+  const sp = [Math.sqrt(p[0]), Math.sqrt(p[1])]
+  const e = eig2(h00 / p[0], h01 / (sp[0] * sp[1]), h11 / p[1])
+  const lam = [e.l1, e.l2]
+  // Generalised eigenvectors u = P^{-1/2} v (uᵀPu = 1), as columns U[:, i].
+  const U = [[e.u1x / sp[0], e.u2x / sp[0]], [e.u1y / sp[1], e.u2y / sp[1]]]
+  const axisNorm = Math.hypot(U[0][0], U[1][0])
+  const kc = (lam[0] > CRITICAL_THETA ? 1 : 0) + (lam[1] > CRITICAL_THETA ? 1 : 0)
+  const dws = [-gx / p[0], -gy / p[1]]
+  const dss = rule.dstateStable(state, gx, gy)
+  const base = { loss, sharpness, effectiveSharpness: e.l1, ux: U[0][0] / axisNorm, uy: U[1][0] / axisNorm, k: kc }
+  if (kc === 0) return { ...base, vx: dws[0], vy: dws[1], dstate: dss, sigma2: 0, predicted: loss, infeasible: false }
+
   const t = new Float64Array(4)
   f.third(x, y, t)
-  const g11 = contract(t, e.u1x, e.u1y, e.u1x, e.u1y)
-  const c = dt * 0.5 * eta
-  if (k === 1) {
-    const hdot = g11[0] * v0x + g11[1] * v0y
-    const A = 2 / eta - e.l1 - dt * hdot
-    if (A >= 0) return { ...base, vx: v0x, vy: v0y, k, sigma2: 0, predicted: loss, infeasible: false }
-    const b = c * (g11[0] * g11[0] + g11[1] * g11[1])
-    // B ≈ 0 with A < 0: nothing third-order pulls the sharpness back (e.g. a quadratic above 2/η).
-    if (!(b > 1e-300) || !Number.isFinite(-A / b)) {
-      return { ...base, vx: NaN, vy: NaN, k, sigma2: Infinity, predicted: Infinity, infeasible: true }
+  const G = (i: number, j: number) => contract(t, U[0][i], U[1][i], U[0][j], U[1][j])
+  const Gs = [[G(0, 0), G(0, 1)], [G(1, 0), G(1, 1)]]
+  const dwX = (k: number, l: number): [number, number] => [-0.5 * Gs[k][l][0] / p[0], -0.5 * Gs[k][l][1] / p[1]]
+  const hu = (a: number, k: number) => p[a] * U[a][k] * lam[k]
+  const dP = (i: number, j: number, ds: (s: number) => number) => {
+    let sum = 0
+    for (let m = 0; m < 2; m++) for (let st = 0; st < rule.stateSize; st++) sum += U[m][i] * U[m][j] * rule.dpDstate(state, m, st) * ds(st)
+    return sum
+  }
+  const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1]
+  const Aij = (i: number, j: number) => (i === j ? 2 - lam[i] : 0) + dt * (2 * dP(i, j, (st) => dss[st]) - dot(Gs[i][j], dws))
+  const Bijkl = (i: number, j: number, k: number, l: number) =>
+    dt * (2 * dP(i, j, (st) => rule.dstateX(state, hu, st, k, l)) - dot(Gs[i][j], dwX(k, l)))
+
+  let X: Sym2
+  if (kc === 1) {
+    const A = Aij(0, 0)
+    const B = Bijkl(0, 0, 0, 0)
+    if (A >= 0) X = [0, 0, 0]
+    else if (!(B > 1e-300) || !Number.isFinite(-A / B)) {
+      return { ...base, vx: NaN, vy: NaN, dstate: dss, sigma2: Infinity, predicted: Infinity, infeasible: true }
+    } else X = [-A / B, 0, 0]
+  } else {
+    const solved = solveSdcp2([Aij(0, 0), Aij(0, 1), Aij(1, 1)], Bijkl)
+    if (!solved) return { ...base, vx: NaN, vy: NaN, dstate: dss, sigma2: Infinity, predicted: Infinity, infeasible: true }
+    X = solved
+  }
+  const Xm = [[X[0], X[1]], [X[1], X[2]]]
+  let vx = dws[0]
+  let vy = dws[1]
+  const dstate = [...dss]
+  let sigma2 = 0
+  let pred = loss
+  for (let k = 0; k < kc; k++) {
+    pred += 0.5 * lam[k] * Xm[k][k]
+    for (let l = 0; l < kc; l++) {
+      const d = dwX(k, l)
+      vx += Xm[k][l] * d[0]
+      vy += Xm[k][l] * d[1]
+      for (let st = 0; st < rule.stateSize; st++) dstate[st] += rule.dstateX(state, hu, st, k, l) * Xm[k][l]
+      sigma2 += Xm[k][l] * (U[0][k] * U[0][l] + U[1][k] * U[1][l]) // tr(U X Uᵀ)
     }
-    const X = Math.max(0, -A / b)
-    return {
-      ...base, k, infeasible: false,
-      vx: v0x - 0.5 * eta * X * g11[0], vy: v0y - 0.5 * eta * X * g11[1],
-      sigma2: X, predicted: loss + 0.5 * e.l1 * X,
-    }
   }
-  const g12 = contract(t, e.u1x, e.u1y, e.u2x, e.u2y)
-  const g22 = contract(t, e.u2x, e.u2y, e.u2x, e.u2y)
-  const hd = (g: [number, number]) => g[0] * v0x + g[1] * v0y
-  const A: Sym2 = [2 / eta - e.l1 - dt * hd(g11), -dt * hd(g12), 2 / eta - e.l2 - dt * hd(g22)]
-  const norm = Math.max(Math.hypot(...g11), Math.hypot(...g12), Math.hypot(...g22))
-  if (!(norm > 1e-150) && eig2(A[0], A[1], A[2]).l2 < 0) {
-    return { ...base, vx: NaN, vy: NaN, k, sigma2: Infinity, predicted: Infinity, infeasible: true }
-  }
-  const X = solveSdcp2(A, g11, g12, g22, c)
-  const gx = X[0] * g11[0] + 2 * X[1] * g12[0] + X[2] * g22[0]
-  const gy = X[0] * g11[1] + 2 * X[1] * g12[1] + X[2] * g22[1]
-  return {
-    ...base, k, infeasible: false,
-    vx: v0x - 0.5 * eta * gx, vy: v0y - 0.5 * eta * gy,
-    sigma2: X[0] + X[2], predicted: loss + 0.5 * (e.l1 * X[0] + e.l2 * X[2]),
-  }
+  return { ...base, vx, vy, dstate, sigma2, predicted: pred, infeasible: false }
 }
 
-const INFEASIBLE = 'the central flow does not exist here: the sharpness exceeds 2/η and nothing third-order pulls it back (no self-stabilisation), so GD diverges'
+/** The GD vector field (kept for tests and the UI's one-off queries). */
+export function centralFlowVelocity(f: CompiledLandscape, eta: number, x: number, y: number, dt: number): VelocityInfo {
+  return flowVelocity(f, gdRule(eta), x, y, [], dt)
+}
+
+const infeasible = (rule: FlowRule) =>
+  `the central flow does not exist here: the sharpness exceeds the stability threshold and nothing third-order pulls it back (no self-stabilisation), so ${rule.name === 'gd' ? 'GD' : 'RMSprop'} diverges here`
 
 /**
- * Integrate the GD central flow from (x0, y0) for `steps` optimizer steps at learning rate η,
- * sampling w(t) at t = 0, every, 2·every, … steps.
+ * Integrate a central flow from (x0, y0) for `steps` optimizer steps, sampling w(t) at
+ * t = 0, every, 2·every, … steps.
  */
-export function centralFlowGd(
-  f: CompiledLandscape, eta: number, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
+export function centralFlow(
+  f: CompiledLandscape, rule: FlowRule, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
 ): CentralFlowResult {
   const trajectory: Array<[number, number]> = []
   const loss: number[] = []
   const predicted: number[] = []
   const sharpness: number[] = []
+  const effective: number[] = []
   const sigma2: number[] = []
   const axis: Array<[number, number]> = []
-  const scratch = new Float64Array(4)
   const dt = 1 / substeps
+  const g0 = new Float64Array(3)
+  f.valueAndGradient(x0, y0, g0)
+  let state = rule.initState(g0[1], g0[2])
   let x = x0
   let y = y0
   let stoppedAt: number | null = null
   let reason: string | null = null
   const stop = (at: number, why: string) => { stoppedAt = at; reason = why }
   for (let step = 0; step <= steps; step++) {
-    const info = stoppedAt === null ? centralFlowVelocity(f, eta, x, y, dt, scratch) : null
-    if (info?.infeasible) stop(step, INFEASIBLE)
+    const info = stoppedAt === null ? flowVelocity(f, rule, x, y, state, dt) : null
+    if (info?.infeasible) stop(step, infeasible(rule))
     if (step % every === 0) {
       const ok = info !== null && stoppedAt === null
       trajectory.push(ok ? [x, y] : [NaN, NaN])
       loss.push(ok ? info.loss : NaN)
       predicted.push(ok ? info.predicted : NaN)
       sharpness.push(ok ? info.sharpness : NaN)
+      effective.push(ok ? info.effectiveSharpness : NaN)
       sigma2.push(ok ? info.sigma2 : NaN)
       axis.push(ok ? [info.ux, info.uy] : [NaN, NaN])
     }
     if (stoppedAt !== null || step === steps) continue
     for (let s = 0; s < substeps; s++) {
-      const v = s === 0 ? info! : centralFlowVelocity(f, eta, x, y, dt, scratch)
-      if (v.infeasible) { stop(step + 1, INFEASIBLE); break }
+      const v = s === 0 ? info! : flowVelocity(f, rule, x, y, state, dt)
+      if (v.infeasible) { stop(step + 1, infeasible(rule)); break }
       x += dt * v.vx
       y += dt * v.vy
+      state = state.map((st, i) => st + dt * v.dstate[i])
       if (!Number.isFinite(x) || !Number.isFinite(y)) { stop(step + 1, 'the flow left the range of float64'); break }
     }
   }
-  return { trajectory, loss, predicted_loss: predicted, sharpness, sigma2, axis, stopped_at: stoppedAt, stop_reason: reason }
+  return {
+    trajectory, loss, predicted_loss: predicted, sharpness, sigma2, axis, stopped_at: stoppedAt, stop_reason: reason,
+    ...(rule.stateSize > 0 ? { effective_sharpness: effective } : {}),
+  }
+}
+
+/** The GD central flow (§2). */
+export function centralFlowGd(
+  f: CompiledLandscape, eta: number, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
+): CentralFlowResult {
+  return centralFlow(f, gdRule(eta), x0, y0, steps, every, substeps)
 }
 
 /**
- * The central flow of a run, when its optimizer has one: plain GD (torch SGD without momentum,
- * weight decay or maximize). Other optimizers have none here (§3: RMSProp flows are not yet
- * implemented; heavy ball, Nesterov and Adam have none in the sources).
+ * The central flow of a run, when its optimizer has one: plain GD (torch SGD without momentum)
+ * and RMSprop (no momentum, not centered), both without weight decay or maximize. Heavy ball,
+ * Nesterov and Adam have no central flow in the sources (§3.4).
  */
 export function centralFlowFor(
   f: CompiledLandscape, name: string, h: Hparams, x0: number, y0: number, steps: number, every: number,
 ): CentralFlowResult | null {
-  if (name !== 'sgd' || h.momentum !== 0 || h.weight_decay !== 0 || h.maximize) return null
-  return centralFlowGd(f, h.lr as number, x0, y0, steps, every)
+  if (h.weight_decay !== 0 || h.maximize) return null
+  if (name === 'sgd' && h.momentum === 0) return centralFlowGd(f, h.lr as number, x0, y0, steps, every)
+  if (name === 'rmsprop' && h.momentum === 0 && !h.centered) {
+    return centralFlow(f, rmspropRule(h.lr as number, h.alpha as number, h.eps as number), x0, y0, steps, every)
+  }
+  return null
 }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { landscapeFromExpression, landscapeFromSpec } from '../../src-shared/landscape'
 import { parseScenario } from '../../src-shared/scenario'
-import { centralFlowGd, centralFlowVelocity, eig2 } from '../../src-main/engine/central-flow'
+import { centralFlow, centralFlowGd, centralFlowVelocity, eig2, rmspropRule } from '../../src-main/engine/central-flow'
 import { runScenario } from '../../src-main/engine/run-scenario'
 
 describe('GD central flow', () => {
@@ -107,5 +107,49 @@ describe('GD central flow', () => {
       expect(p * e.u1x + q * e.u1y).toBeCloseTo(e.l1 * e.u1x, 9)
       expect(q * e.u1x + r * e.u1y).toBeCloseTo(e.l1 * e.u1y, 9)
     }
+  })
+})
+
+describe('RMSprop central flow', () => {
+  it('T9b/L10 (Zhu, η = 0.05, β₂ = 0.99, warm start): S_eff = 2 during EoS and the flow tracks the smoothed iterates', () => {
+    const f = landscapeFromSpec({ preset: 'zhu_eos' }).compiled
+    const [eta, b2, K] = [0.05, 0.99, 1500]
+    const cf = centralFlow(f, rmspropRule(eta, b2, 0, true), 3, 1 / 6, K)
+    // The discrete rule of the reference (ν updated before the step, ν₀ = g₀², ε = 0).
+    const W: number[][] = []
+    const g = new Float64Array(3)
+    let [x, y] = [3, 1 / 6]
+    f.valueAndGradient(x, y, g)
+    let nu = [g[1] * g[1], g[2] * g[2]]
+    for (let k = 0; k <= K; k++) {
+      W.push([x, y])
+      f.valueAndGradient(x, y, g)
+      nu = [b2 * nu[0] + (1 - b2) * g[1] * g[1], b2 * nu[1] + (1 - b2) * g[2] * g[2]]
+      x -= (eta / Math.sqrt(nu[0])) * g[1]
+      y -= (eta / Math.sqrt(nu[1])) * g[2]
+    }
+    // "Critical" = effective eigenvalue above θ = 1.95 (reference: first at k = 122, 4 substeps there, 16 here).
+    const firstCritical = cf.effective_sharpness!.findIndex((s) => s > 1.95)
+    expect(Math.abs(firstCritical - 122)).toBeLessThanOrEqual(3)
+    const onEdge = cf.sigma2.findIndex((s) => s > 0)
+    for (let k = onEdge + 2; k <= K; k++) expect(Math.abs(cf.effective_sharpness![k] - 2)).toBeLessThan(1e-5)
+    const m = 10
+    const wts = [0.5, ...new Array(2 * m - 1).fill(1), 0.5].map((v) => v / (2 * m))
+    const devs: number[] = []
+    for (let k = 178; k <= K - m; k++) {
+      let ax = 0
+      let ay = 0
+      for (let j = -m; j <= m; j++) { ax += wts[j + m] * W[k + j][0]; ay += wts[j + m] * W[k + j][1] }
+      devs.push(Math.hypot(ax - cf.trajectory[k][0], ay - cf.trajectory[k][1]))
+    }
+    devs.sort((a, b) => a - b)
+    expect(devs[devs.length >> 1]).toBeLessThan(0.03) // reference: median 1.4e-2, against 1.3 for the stable flow
+  })
+
+  it('is attached to RMSprop runs without momentum, and reports the effective sharpness', async () => {
+    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'rmsprop', lr: 0.05 }, { name: 'rmsprop', lr: 0.05, momentum: 0.5 }], init: [3, 1 / 6], steps: 5, central_flow: true })
+    const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] } }>
+    expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
+    expect(runs[1].central_flow).toBeUndefined()
   })
 })
