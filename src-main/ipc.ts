@@ -196,6 +196,16 @@ export function portEvent(e: JobEvent): JobEvent {
         chunk: { jobId: c.jobId, start: c.start, count: c.count, xy: c.xy, loss: c.loss, ...(c.sharpness ? { sharpness: c.sharpness } : {}) },
       }
     }
+    case 'flow': {
+      const f = e.flow
+      return {
+        type: 'flow',
+        flow: {
+          jobId: f.jobId, run: f.run, xy: f.xy, loss: f.loss, predictedLoss: f.predictedLoss, sharpness: f.sharpness,
+          sigma2: f.sigma2, axis: f.axis, stoppedAt: f.stoppedAt, stopReason: f.stopReason === null ? null : String(f.stopReason),
+        },
+      }
+    }
     case 'done': return { type: 'done', jobId: e.jobId, divergedAt: e.divergedAt, seconds: e.seconds }
     case 'cancelled': return { type: 'cancelled', jobId: e.jobId }
     case 'error': return { type: 'error', jobId: e.jobId, problem: problemOf(e.problem) ?? { field: '', message: 'engine error' } }

@@ -102,8 +102,31 @@ export interface RunChunk {
   readonly sharpness?: Float32Array
 }
 
+/**
+ * The central flow of one run (CENTRAL-FLOWS.md; plain GD and RMSprop without momentum), sampled
+ * at the job's kept steps. Sent once per eligible run after the run's job completes, when the
+ * scenario asks for `central_flow`.
+ */
+export interface FlowData {
+  readonly jobId: number
+  /** Index of the run in JobStarted.runs. */
+  readonly run: number
+  /** Interleaved x, y per kept point; NaN after `stoppedAt`. */
+  readonly xy: Float32Array
+  readonly loss: Float32Array
+  /** L + ½⟨H, Σ⟩: the predicted time-averaged loss. */
+  readonly predictedLoss: Float32Array
+  readonly sharpness: Float32Array
+  readonly sigma2: Float32Array
+  /** Interleaved unit axis of Σ (the top eigenvector) per kept point. */
+  readonly axis: Float32Array
+  readonly stoppedAt: number | null
+  readonly stopReason: string | null
+}
+
 export type JobEvent =
   | { readonly type: 'chunk'; readonly chunk: RunChunk }
+  | { readonly type: 'flow'; readonly flow: FlowData }
   | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number }
   | { readonly type: 'cancelled'; readonly jobId: number }
   | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }

@@ -98,6 +98,9 @@ export class EngineClient {
         // The listeners have consumed (copied) the chunk synchronously: let the worker continue.
         this.post({ type: 'ack', jobId: msg.chunk.jobId })
         break
+      case 'flow':
+        this.emit({ type: 'flow', flow: msg.flow })
+        break
       case 'done':
         this.emit({ type: 'done', jobId: msg.jobId, divergedAt: msg.divergedAt, seconds: msg.seconds })
         break

@@ -3,7 +3,8 @@
  * RunChunk (all runs, optimizer-major, float32 for transfer). The worker drives it; tests can
  * drive it directly.
  */
-import type { JobStarted, RunChunk } from '../../src-shared/api'
+import type { FlowData, JobStarted, RunChunk } from '../../src-shared/api'
+import { centralFlowFor } from './central-flow'
 import { runCount, type Scenario } from '../../src-shared/scenario'
 import { blockOutput, keptRange } from './float64'
 import { type Part, type PlanOptions, planParts, runInfos } from './plan'
@@ -63,6 +64,37 @@ export class Job {
     this.t = tTo
     this.emittedStart = true
     return { jobId: this.id, start, count, xy, loss, ...(sharpness ? { sharpness } : {}) }
+  }
+
+  /** Runs that get a central flow: eligible optimizers only, at most this many per job. */
+  static readonly MAX_FLOWS = 64;
+
+  /**
+   * Central flows of the job's eligible runs (when the scenario asks for them), one at a time so
+   * the caller can stop between them. Flows are float64 and deterministic: they do not depend on
+   * the precision of the trajectories.
+   */
+  *flows(): Generator<FlowData> {
+    const s = this.scenario
+    if (!s.centralFlow) return
+    const starts = s.starts.x.length
+    let run = 0
+    let made = 0
+    for (const part of this.parts) {
+      for (let p = 0; p < part.n; p++, run++) {
+        if (made >= Job.MAX_FLOWS) return
+        const h = part.config.configs[Math.floor(p / starts)]
+        const r = centralFlowFor(s.landscape.compiled, part.config.def.name, h, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every)
+        if (!r) continue
+        made++
+        const flat = (pts: Array<[number, number]>) => { const a = new Float32Array(pts.length * 2); pts.forEach(([x, y], i) => { a[2 * i] = x; a[2 * i + 1] = y }); return a }
+        yield {
+          jobId: this.id, run, xy: flat(r.trajectory), loss: Float32Array.from(r.loss), predictedLoss: Float32Array.from(r.predicted_loss),
+          sharpness: Float32Array.from(r.sharpness), sigma2: Float32Array.from(r.sigma2), axis: flat(r.axis),
+          stoppedAt: r.stopped_at, stopReason: r.stop_reason,
+        }
+      }
+    }
   }
 
   /** First non-finite step per run (output order), -1 where none. */

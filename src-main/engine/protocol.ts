@@ -1,5 +1,5 @@
 /** Messages between the engine worker and its owner (EngineClient). */
-import type { InputProblem, JobStarted, RunChunk, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
+import type { FlowData, InputProblem, JobStarted, RunChunk, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
 
 export type ToWorker =
   | { readonly type: 'start'; readonly jobId: number; readonly doc: ScenarioDoc }
@@ -12,6 +12,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'started'; readonly started: JobStarted }
   | { readonly type: 'chunk'; readonly chunk: RunChunk }
+  | { readonly type: 'flow'; readonly flow: FlowData }
   | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number }
   | { readonly type: 'cancelled'; readonly jobId: number }
   | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }

@@ -53,6 +53,11 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
       const buffers = [chunk.xy.buffer, chunk.loss.buffer, ...(chunk.sharpness ? [chunk.sharpness.buffer] : [])] as ArrayBuffer[]
       send({ type: 'chunk', chunk }, buffers)
     }
+    for (const flow of job.flows()) {
+      await yieldToMessages()
+      if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
+      send({ type: 'flow', flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+    }
     send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000 })
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })

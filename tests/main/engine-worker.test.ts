@@ -151,3 +151,21 @@ describe('engine worker', () => {
     expect((await collect(again)).at(-1)!.type).toBe('done')
   })
 })
+
+describe('central flows in jobs', () => {
+  it('streams the flow of each eligible run after its trajectories, matching the CLI', async () => {
+    const doc = { landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'sgd', lr: 0.15 }, { name: 'adam', lr: 0.05 }], init: [[3, 1 / 6], [2.8, 0.3]], steps: 200, record: { every: 4 }, central_flow: true }
+    const started = engine.start(doc)
+    const events = await collect(started)
+    const flows = events.filter((e): e is Extract<JobEvent, { type: 'flow' }> => e.type === 'flow').map((e) => e.flow)
+    expect(flows.map((f) => f.run)).toEqual([0, 1]) // the two GD runs; Adam has no central flow
+    const doneIndex = events.findIndex((e) => e.type === 'done')
+    expect(events.findIndex((e) => e.type === 'flow')).toBeLessThan(doneIndex)
+    const cli = (await runScenario(parseScenario(doc))).runs[1] as unknown as { central_flow: { trajectory: number[][]; predicted_loss: number[] } }
+    expect(flows[1].xy).toHaveLength(2 * 51)
+    for (let k = 0; k <= 50; k++) {
+      expect(flows[1].xy[2 * k]).toBe(Math.fround(cli.central_flow.trajectory[k][0]))
+      expect(flows[1].predictedLoss[k]).toBe(Math.fround(cli.central_flow.predicted_loss[k]))
+    }
+  })
+})
