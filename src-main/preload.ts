@@ -20,7 +20,7 @@ async function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Prom
 
 // ---- job events ----
 
-const JOB_EVENT_TYPES: ReadonlySet<string> = new Set<JobEvent['type']>(['chunk', 'done', 'cancelled', 'error', 'engine-restarted'])
+const JOB_EVENT_TYPES: ReadonlySet<string> = new Set<JobEvent['type']>(['chunk', 'flow', 'done', 'cancelled', 'error', 'engine-restarted'])
 const isJobEvent = (v: unknown): v is JobEvent =>
   typeof v === 'object' && v !== null && JOB_EVENT_TYPES.has((v as { type?: unknown }).type as string)
 

@@ -1,35 +1,103 @@
-// Placeholder page: proves the renderer, React and @react-three/fiber load under the app's CSP.
-// The real UI (scene/, panels/, charts/) replaces it.
-import { useRef } from 'react'
-import { Canvas, useFrame } from '@react-three/fiber'
-import type { Mesh } from 'three'
+/**
+ * Gradscape's window: top bar; sidebar with the scenario panels; the 3-D view with its toolbar,
+ * legend, loss chart and hover readout; the playback bar. The runner (data/runner.ts) turns every
+ * scenario edit into a job; trajectories flow from the host to the GPU without touching React.
+ */
+import { useEffect, useRef } from 'react'
+import type { MenuEvent } from '../src-main/preload-types'
+import { getApi, getConnection } from './api'
+import { LossChart } from './charts/LossChart'
+import { startRunner } from './data/runner'
+import { LandscapePanel } from './panels/LandscapePanel'
+import { OptimizersPanel } from './panels/OptimizersPanel'
+import { RunPanel } from './panels/RunPanel'
+import { StartPointsPanel } from './panels/StartPointsPanel'
+import { cameraControls } from './scene/CameraRig'
+import { hoverReadout, Scene, sceneAccess } from './scene/Scene'
+import { endGesture, redo, setView, undo, useUi } from './store/ui-store'
+import { AboutDialog, HelpOverlay, JobProblemBanner, Toast, TopBar, ViewToolbar } from './ui/chrome'
+import { installShortcuts } from './ui/keyboard'
+import { Legend } from './ui/Legend'
+import { PlaybackBar } from './ui/PlaybackBar'
+import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
-function SpinningKnot() {
-  const mesh = useRef<Mesh>(null)
-  useFrame((_state, delta) => {
-    if (mesh.current) mesh.current.rotation.y += delta * 0.4
-  })
-  return (
-    <mesh ref={mesh}>
-      <torusKnotGeometry args={[0.8, 0.25, 128, 16]} />
-      <meshStandardMaterial color="#4cc9f0" roughness={0.35} metalness={0.1} />
-    </mesh>
-  )
+const inTextField = () => {
+  const a = document.activeElement
+  return a instanceof HTMLTextAreaElement || (a instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button'].includes(a.type))
 }
 
 export function App() {
-  const version = (window as { gradscape?: { version?: string } }).gradscape?.version
+  const fileInput = useRef<HTMLInputElement>(null)
+  const pickMode = useUi((s) => s.pickMode)
+  const panelsHidden = useUi((s) => s.panelsHidden)
+  const currentFile = useUi((s) => s.currentFile)
+  const open = () => void openSession(() => fileInput.current?.click())
+  const exportImage = () => void exportSnapshot(() => sceneAccess.snapshot())
+
+  useEffect(() => {
+    const runner = startRunner(getApi())
+    const off = installShortcuts({ save: () => void saveSession(), open, exportImage })
+    // A slider gesture ends wherever the pointer is released.
+    window.addEventListener('pointerup', endGesture, true)
+    // The desktop shell's application menu.
+    const offMenu = getConnection().shell?.onMenuCommand((e: MenuEvent) => {
+      switch (e.command) {
+        case 'new': newSession(); break
+        case 'open': open(); break
+        case 'open-file': void openShellFile(e.file); break
+        case 'save': void saveSession(); break
+        case 'save-as': void saveSession(true); break
+        case 'export': exportImage(); break
+        case 'undo': if (!inTextField()) undo(); break
+        case 'redo': if (!inTextField()) redo(); break
+        case 'reset-camera': cameraControls.reset(); break
+        case 'view-3d': setView({ topDown: false }); break
+        case 'view-top': setView({ topDown: true }); break
+        case 'toggle-panels': useUi.setState((s) => ({ panelsHidden: !s.panelsHidden })); break
+        case 'about': useUi.setState({ aboutOpen: true }); break
+        case 'shortcuts': useUi.setState({ helpOpen: true }); break
+      }
+    })
+    return () => { off(); offMenu?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true) }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  useEffect(() => {
+    document.title = currentFile ? `${currentFile.name} — Gradscape` : 'Gradscape'
+  }, [currentFile])
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', color: '#e6edf3', background: '#0e1116', minHeight: '100vh', margin: 0, padding: 24, boxSizing: 'border-box' }}>
-      <h1 style={{ margin: '0 0 12px', fontWeight: 600 }}>Gradscape</h1>
-      <div style={{ width: 320, height: 240, borderRadius: 8, overflow: 'hidden', background: '#161b22' }}>
-        <Canvas camera={{ position: [0, 0, 4], fov: 50 }} dpr={[1, 2]}>
-          <ambientLight intensity={0.4} />
-          <directionalLight position={[3, 4, 5]} intensity={2} />
-          <SpinningKnot />
-        </Canvas>
-      </div>
-      {version !== undefined && <p style={{ opacity: 0.6, fontSize: 12 }}>v{version}</p>}
-    </main>
+    <div className={panelsHidden ? 'app panels-hidden' : 'app'}>
+      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} />
+      <aside className="sidebar" aria-label="Scenario" hidden={panelsHidden}>
+        <LandscapePanel />
+        <OptimizersPanel />
+        <StartPointsPanel />
+        <RunPanel />
+      </aside>
+      <main className="stage">
+        <div className={pickMode ? 'viewport picking' : 'viewport'} data-testid="viewport">
+          <Scene />
+          <ViewToolbar />
+          <Legend />
+          <LossChart />
+          <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
+          {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
+          <JobProblemBanner />
+        </div>
+        <PlaybackBar />
+      </main>
+      <input
+        ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="file-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0]
+          e.target.value = ''
+          if (file) void loadSessionFile(getApi(), file)
+        }}
+      />
+      <HelpOverlay />
+      <AboutDialog />
+      <Toast />
+    </div>
   )
 }

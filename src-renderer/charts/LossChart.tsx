@@ -1,0 +1,105 @@
+/**
+ * The loss chart card: renders the spec of ./loss-chart on a canvas when data changes (at most
+ * ~8 times a second while streaming) and moves a playhead cursor on a second canvas every frame.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { job, onJobChange } from '../data/job-data'
+import { clock, onPlayhead } from '../data/playback'
+import { OPTIMIZER_COLORS } from '../scene/palette'
+import { useUi } from '../store/ui-store'
+import { drawLossChart, lossChart, type LossChartSpec } from './loss-chart'
+
+const MIN_REDRAW_MS = 120
+
+export function LossChart() {
+  const wrap = useRef<HTMLDivElement>(null)
+  const chart = useRef<HTMLCanvasElement>(null)
+  const cursor = useRef<HTMLCanvasElement>(null)
+  const hidden = useUi((s) => s.view.hidden)
+  const [scaleLabel, setScaleLabel] = useState('log')
+  const spec = useRef<LossChartSpec | null>(null)
+
+  useEffect(() => {
+    let frame = 0
+    let last = 0
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const drawCursor = () => {
+      const c = cursor.current
+      const s = spec.current
+      if (!c || !s) return
+      const ctx = c.getContext('2d')
+      if (!ctx) return
+      const dpr = window.devicePixelRatio || 1
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      ctx.clearRect(0, 0, s.width, s.height)
+      if (s.empty) return
+      const step = clock.t * Math.max(1, job.every)
+      const x = s.margin.left + (step / s.x[1]) * (s.width - s.margin.left - s.margin.right)
+      ctx.strokeStyle = 'rgba(235, 242, 250, 0.55)'
+      ctx.setLineDash([3, 3])
+      ctx.beginPath()
+      ctx.moveTo(x, s.margin.top)
+      ctx.lineTo(x, s.height - s.margin.bottom)
+      ctx.stroke()
+    }
+    const draw = () => {
+      frame = 0
+      last = performance.now()
+      const el = wrap.current
+      const c = chart.current
+      const k = cursor.current
+      if (!el || !c || !k) return
+      const width = el.clientWidth
+      const height = el.clientHeight
+      const dpr = window.devicePixelRatio || 1
+      for (const cv of [c, k]) {
+        if (cv.width !== Math.round(width * dpr) || cv.height !== Math.round(height * dpr)) {
+          cv.width = Math.round(width * dpr)
+          cv.height = Math.round(height * dpr)
+        }
+      }
+      const s = lossChart(
+        { loss: job.loss, runs: job.runs.length, starts: job.starts, kept: job.kept, received: job.received, every: job.every, flows: job.flows.map((f) => f.predictedLoss) },
+        { width, height, colors: OPTIMIZER_COLORS, hidden: useUi.getState().view.hidden },
+      )
+      spec.current = s
+      const ctx = c.getContext('2d')
+      if (!ctx) return
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      drawLossChart(ctx, s)
+      setScaleLabel(s.empty ? '' : s.log ? 'log scale' : 'linear (some losses < 0)')
+      el.dataset.version = String(job.version)
+      drawCursor()
+    }
+    const schedule = () => {
+      if (frame || timer) return
+      const wait = MIN_REDRAW_MS - (performance.now() - last)
+      if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
+      else frame = requestAnimationFrame(draw)
+    }
+    const offJob = onJobChange(schedule)
+    const offHead = onPlayhead(drawCursor)
+    const ro = new ResizeObserver(schedule)
+    if (wrap.current) ro.observe(wrap.current)
+    schedule()
+    return () => {
+      offJob()
+      offHead()
+      ro.disconnect()
+      cancelAnimationFrame(frame)
+      if (timer) clearTimeout(timer)
+    }
+  }, [hidden])
+
+  return (
+    <div className="chart-card card" data-testid="loss-chart">
+      <div className="card-title">
+        Loss vs step <span className="muted">{scaleLabel}</span>
+      </div>
+      <div className="chart-area" ref={wrap}>
+        <canvas ref={chart} className="chart-canvas" />
+        <canvas ref={cursor} className="chart-canvas" />
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,137 @@
+/**
+ * Trajectory data of the job on screen, outside React and zustand: chunks are copied into
+ * preallocated typed arrays (grown only when a job needs more), and the scene and the chart
+ * read them by `version`. Layout is run-major, like RunChunk: run r, point j at r·kept + j.
+ */
+import type { FlowData, JobEvent, JobStarted, RunChunk, RunInfo, Surface } from '../../src-shared/api'
+
+export interface JobData {
+  jobId: number
+  runs: readonly RunInfo[]
+  /** Runs per optimizer (every optimizer runs from every start). */
+  starts: number
+  optimizers: number
+  kept: number
+  every: number
+  /** x, y per point (capacity ≥ runs·kept·2). */
+  xy: Float32Array
+  loss: Float32Array
+  /** Points [0, received) of every run are filled. */
+  received: number
+  done: boolean
+  /** First non-finite kept point per run (−1 none), known when done. */
+  divergedAt: Int32Array | null
+  seconds: number
+  /** Central flows of eligible runs (when the scenario asks for them), in arrival order. */
+  flows: FlowData[]
+  /** Bumped on every change; `shape` only when runs/kept (buffer layout) change. */
+  version: number
+  shape: number
+}
+
+export const job: JobData = {
+  jobId: -1, runs: [], starts: 0, optimizers: 0, kept: 0, every: 1,
+  xy: new Float32Array(0), loss: new Float32Array(0),
+  received: 0, done: false, divergedAt: null, seconds: 0, flows: [], version: 0, shape: 0,
+}
+
+/** The sampled surface on screen (replaced whole; read by the scene and the hover readout). */
+export const surfaceData: { surface: Surface | null; version: number } = { surface: null, version: 0 }
+
+const listeners = new Set<() => void>()
+
+/** Called (synchronously) after every change of `job`; returns the unsubscribe function. */
+export function onJobChange(listener: () => void): () => void {
+  listeners.add(listener)
+  return () => { listeners.delete(listener) }
+}
+
+function changed(): void {
+  job.version++
+  for (const l of listeners) l()
+}
+
+/** Chunks that arrived before their job's JobStarted (the startJob reply raced them). */
+const early: RunChunk[] = []
+
+/**
+ * A new job takes the screen: size the buffers (reusing them when big enough). `starts` is the
+ * number of start points of the scenario that was sent (runs are optimizer-major).
+ */
+export function beginJob(started: JobStarted, starts: number): void {
+  const runs = started.runs.length
+  const need = runs * started.kept
+  if (job.loss.length < need) {
+    const capacity = Math.ceil(need * 1.25)
+    job.xy = new Float32Array(capacity * 2)
+    job.loss = new Float32Array(capacity)
+  }
+  const sameShape = runs === job.runs.length && started.kept === job.kept && starts === job.starts
+  job.jobId = started.jobId
+  job.runs = started.runs
+  job.starts = starts
+  job.optimizers = starts === 0 ? 0 : runs / starts
+  job.kept = started.kept
+  job.every = started.every
+  job.received = 0
+  job.done = false
+  job.divergedAt = null
+  job.seconds = 0
+  job.flows = []
+  if (!sameShape) job.shape++
+  const pending = early.filter((c) => c.jobId === started.jobId)
+  early.length = 0
+  for (const c of pending) writeChunk(c)
+  changed()
+}
+
+function writeChunk(c: RunChunk): void {
+  const runs = job.runs.length
+  const { kept } = job
+  for (let r = 0; r < runs; r++) {
+    const src = r * c.count
+    const dst = r * kept + c.start
+    job.loss.set(c.loss.subarray(src, src + c.count), dst)
+    job.xy.set(c.xy.subarray(2 * src, 2 * (src + c.count)), 2 * dst)
+  }
+  job.received = Math.max(job.received, c.start + c.count)
+}
+
+export function handleJobEvent(e: JobEvent): void {
+  switch (e.type) {
+    case 'chunk':
+      if (e.chunk.jobId === job.jobId) { writeChunk(e.chunk); changed() }
+      else if (e.chunk.jobId > job.jobId) { early.push(e.chunk); if (early.length > 64) early.shift() }
+      break
+    case 'flow':
+      if (e.flow.jobId === job.jobId && e.flow.xy.length === 2 * job.kept) { job.flows.push(e.flow); changed() }
+      break
+    case 'done':
+      if (e.jobId === job.jobId) {
+        job.done = true
+        job.divergedAt = e.divergedAt
+        job.seconds = e.seconds
+        changed()
+      }
+      break
+    default:
+      break
+  }
+}
+
+/** Replace the surface on screen. */
+export function setSurface(s: Surface): void {
+  surfaceData.surface = s
+  surfaceData.version++
+  changed()
+}
+
+/** Kept-point index of the last finite point of run r at or before j (−1 if none). */
+export function lastFinite(r: number, j: number): number {
+  const base = r * job.kept
+  for (let k = j; k >= 0; k--) {
+    const i = base + k
+    if (Number.isFinite(job.xy[2 * i]) && Number.isFinite(job.xy[2 * i + 1]) && Number.isFinite(job.loss[i])) return k
+  }
+  return -1
+}

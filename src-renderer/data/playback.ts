@@ -1,0 +1,106 @@
+/**
+ * The playhead: a kept-point index (fractional while animating) that the scene, the timeline and
+ * the chart cursor read every frame. It lives here, not in React state, because it changes 60
+ * times a second; `playing` and `speed` (which change on a click) live in the zustand store.
+ */
+import { invalidate } from '@react-three/fiber'
+import { useUi } from '../store/ui-store'
+import { job, onJobChange } from './job-data'
+
+export const clock = {
+  /** Playhead in kept points (0 … kept − 1). */
+  t: 0,
+  /** Show everything received (after playback ended, an edit shows its whole result at once). */
+  followEnd: false,
+}
+
+const tickListeners = new Set<() => void>()
+
+/** Called after the playhead moved (at most once per frame). */
+export function onPlayhead(listener: () => void): () => void {
+  tickListeners.add(listener)
+  return () => { tickListeners.delete(listener) }
+}
+
+function notify(): void {
+  for (const l of tickListeners) l()
+  invalidate()
+}
+
+const lastPoint = () => Math.max(0, job.kept - 1)
+const available = () => Math.max(0, job.received - 1)
+
+/** Advance by `dt` seconds; returns whether another frame is needed. */
+export function tick(dt: number): boolean {
+  const { playing, speed } = useUi.getState()
+  const before = clock.t
+  if (clock.followEnd) {
+    clock.t = available()
+  } else if (playing) {
+    clock.t = Math.min(clock.t + (Math.min(dt, 0.25) * speed) / Math.max(1, job.every), available())
+    if (job.done && clock.t >= lastPoint()) {
+      clock.t = lastPoint()
+      // Playback reached the end: stop (outside the frame callback).
+      setTimeout(() => { useUi.setState({ playing: false }); clock.followEnd = true }, 0)
+    }
+  }
+  if (clock.t !== before) notify()
+  return playing && !clock.followEnd
+}
+
+export function play(): void {
+  if (clock.followEnd || clock.t >= lastPoint()) clock.t = 0
+  clock.followEnd = false
+  useUi.setState({ playing: true })
+  notify()
+}
+
+export function pause(): void {
+  useUi.setState({ playing: false })
+  clock.t = Math.floor(clock.t)
+  notify()
+}
+
+export function togglePlay(): void {
+  if (useUi.getState().playing) pause()
+  else play()
+}
+
+/** Move the playhead to kept point `t` (paused). */
+export function seek(t: number): void {
+  useUi.setState({ playing: false })
+  const end = lastPoint()
+  clock.t = Math.max(0, Math.min(end, Math.round(t)))
+  clock.followEnd = job.done && clock.t >= end
+  notify()
+}
+
+export function stepBy(n: number): void {
+  seek(Math.round(clock.t) + n)
+}
+
+export function restart(): void {
+  clock.t = 0
+  clock.followEnd = false
+  useUi.setState({ playing: true })
+  notify()
+}
+
+export function toEnd(): void {
+  useUi.setState({ playing: false })
+  clock.followEnd = true
+  clock.t = available()
+  notify()
+}
+
+/** The displayed step number (optimizer steps, not kept points). */
+export function currentStep(): number {
+  return Math.round(clock.t) * Math.max(1, job.every)
+}
+
+// New data: follow it when following, and redraw.
+onJobChange(() => {
+  if (clock.followEnd) clock.t = available()
+  else clock.t = Math.min(clock.t, Math.max(lastPoint(), 0))
+  notify()
+})

@@ -1,0 +1,130 @@
+/**
+ * Keeps the host busy with what the UI shows: every scenario edit starts a job (at most one
+ * per animation frame; the host supersedes the previous one), every landscape or region change
+ * samples a new surface. Results flow into ./job-data; problems into the store.
+ */
+import type { GradscapeApi, InputProblem, JobStarted } from '../../src-shared/api'
+import { startCount, toDoc } from '../store/scenario'
+import { showMessage, useUi } from '../store/ui-store'
+import { beginJob, handleJobEvent, job, setSurface } from './job-data'
+import { clock, restart } from './playback'
+
+/** Samples per axis of the drawn surface. */
+export const SURFACE_SAMPLES = 129
+
+interface Runner {
+  /** Run the current scenario again (after an engine restart). */
+  rerun(): void
+  /** The next job starts its animation from the beginning. */
+  restartPlaybackOnNextJob(): void
+  dispose(): void
+}
+
+/**
+ * The input problem behind a failed call. Over WebSocket it arrives whole; through Electron's
+ * context bridge only the message survives ("field: what is wrong"), so the field is read back
+ * from it.
+ */
+const problemOf = (err: unknown): InputProblem | null => {
+  const p = (err as { problem?: InputProblem } | null)?.problem
+  if (p && typeof p.message === 'string') return p
+  const message = (err as Error | null)?.message
+  const m = typeof message === 'string' ? /^((?:landscape|optimizers?|init|steps|record|noise|precision|central_flow)[\w.[\]]*): /.exec(message) : null
+  return m && message ? { field: m[1], message } : null
+}
+
+export let runner: Runner | null = null
+
+export function startRunner(api: GradscapeApi): Runner {
+  let jobFrame = 0
+  let issued = 0
+  let shown = 0
+  let restartNext = true // the first job animates from the start
+  let surfaceInFlight = false
+  let surfaceDirty = false
+  let surfaceFrame = 0
+
+  const offEvents = api.onJobEvent((e) => {
+    handleJobEvent(e)
+    if (e.type === 'error' && e.jobId === job.jobId) useUi.setState({ jobProblem: e.problem })
+    if (e.type === 'engine-restarted') {
+      showMessage('info', `Engine restarted (${e.reason}); running the scenario again.`)
+      scheduleSurface()
+      scheduleJob()
+    }
+  })
+
+  function scheduleJob(): void {
+    if (jobFrame) return
+    jobFrame = requestAnimationFrame(() => {
+      jobFrame = 0
+      const { scenario } = useUi.getState()
+      const seq = ++issued
+      const starts = startCount(scenario.init)
+      api.startJob(toDoc(scenario)).then(
+        (started: JobStarted) => {
+          if (seq <= shown) return // a newer job is already on screen
+          shown = seq
+          const atEnd = clock.followEnd
+          beginJob(started, starts)
+          if (useUi.getState().jobProblem) useUi.setState({ jobProblem: null })
+          if (restartNext) { restartNext = false; restart() }
+          else if (atEnd) clock.followEnd = true
+        },
+        (err: unknown) => {
+          if (seq < issued) return // superseded while starting: expected while dragging
+          const problem = problemOf(err)
+          if (problem) useUi.setState({ jobProblem: problem })
+          else if ((err as Error)?.message !== 'superseded') showMessage('error', `Could not start the run: ${(err as Error)?.message ?? err}`)
+        },
+      )
+    })
+  }
+
+  function scheduleSurface(): void {
+    if (surfaceInFlight) { surfaceDirty = true; return }
+    if (surfaceFrame) return
+    surfaceFrame = requestAnimationFrame(() => {
+      surfaceFrame = 0
+      const { scenario, region } = useUi.getState()
+      surfaceInFlight = true
+      surfaceDirty = false
+      api.sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
+        .then(setSurface, (err: unknown) => {
+          const p = problemOf(err)
+          showMessage('error', `Could not sample the landscape: ${p?.message ?? (err as Error)?.message ?? err}`)
+        })
+        .finally(() => {
+          surfaceInFlight = false
+          if (surfaceDirty) scheduleSurface()
+        })
+    })
+  }
+
+  const offStore = useUi.subscribe((s, prev) => {
+    const landscapeChanged = s.scenario.landscape !== prev.scenario.landscape
+    if (landscapeChanged || s.region !== prev.region) scheduleSurface()
+    if (landscapeChanged) restartNext = true
+    if (s.scenario !== prev.scenario) scheduleJob()
+  })
+
+  api.info().then(
+    (info) => useUi.setState({ info }),
+    (err: unknown) => showMessage('error', `Could not reach the engine: ${(err as Error)?.message ?? err}`),
+  )
+  scheduleSurface()
+  scheduleJob()
+
+  runner = {
+    rerun: () => { scheduleSurface(); scheduleJob() },
+    restartPlaybackOnNextJob: () => { restartNext = true },
+    dispose() {
+      offEvents()
+      offStore()
+      cancelAnimationFrame(jobFrame)
+      cancelAnimationFrame(surfaceFrame)
+      runner = null
+    },
+  }
+  return runner
+}

@@ -1,0 +1,125 @@
+/**
+ * The 3-D view: landscape, axes, trajectories and camera in one R3F canvas with the demand frame
+ * loop (frames are drawn while playing, while the camera moves, and when data arrives).
+ */
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
+import { Canvas, type ThreeEvent, useFrame, useThree } from '@react-three/fiber'
+import type * as THREE from 'three'
+import type { Surface } from '../../src-shared/api'
+import { onJobChange, surfaceData } from '../data/job-data'
+import { tick } from '../data/playback'
+import { addStartPoint } from '../store/actions'
+import { formatNumber } from '../store/scenario'
+import { useUi } from '../store/ui-store'
+import { Axes } from './Axes'
+import { CameraRig } from './CameraRig'
+import { CentralFlows } from './CentralFlows'
+import { type Frame, fromWorldX, fromWorldZ, heightMap, sampleAt } from './height'
+import { Landscape } from './Landscape'
+import { Trajectories } from './Trajectories'
+
+/** The surface on screen; re-renders only when a new one arrives. */
+export function useSurface(): Surface | null {
+  useSyncExternalStore(onJobChange, () => surfaceData.version)
+  return surfaceData.surface
+}
+
+/** DOM element that shows the (x, y, loss) under the pointer; written directly, not through React. */
+export const hoverReadout: { el: HTMLElement | null } = { el: null }
+
+/** Set by the mounted canvas: a PNG of the current view (rendered fresh, so no preserved buffer is needed). */
+export const sceneAccess: { snapshot: () => Promise<Blob | null> } = { snapshot: async () => null }
+
+function SnapshotProvider() {
+  const gl = useThree((s) => s.gl)
+  const scene = useThree((s) => s.scene)
+  const get = useThree((s) => s.get)
+  useEffect(() => {
+    sceneAccess.snapshot = () => new Promise((resolve) => {
+      // Render centred (without the offset that leaves room for the floating cards), capture the
+      // bitmap in the same task (toBlob copies it at once), then put the offset back.
+      const camera = get().camera as THREE.PerspectiveCamera | THREE.OrthographicCamera
+      const view = camera.view?.enabled ? { ...camera.view } : null
+      if (view) { camera.clearViewOffset() }
+      gl.render(scene, camera)
+      gl.domElement.toBlob((b) => resolve(b), 'image/png')
+      if (view) {
+        camera.setViewOffset(view.fullWidth, view.fullHeight, view.offsetX, view.offsetY, view.width, view.height)
+        gl.render(scene, camera)
+      }
+    })
+    return () => { sceneAccess.snapshot = async () => null }
+  }, [gl, scene, get])
+  return null
+}
+
+function PlaybackDriver() {
+  const invalidate = useThree((s) => s.invalidate)
+  useFrame((_, dt) => { if (tick(dt)) invalidate() })
+  return null
+}
+
+function SceneContent() {
+  const surface = useSurface()
+  const heightScale = useUi((s) => s.view.heightScale)
+  const topDown = useUi((s) => s.view.topDown)
+  const contours = useUi((s) => s.view.contours)
+  const floorPaths = useUi((s) => s.view.floorPaths)
+  const hidden = useUi((s) => s.view.hidden)
+  const hm = useMemo(() => (surface ? heightMap(surface, heightScale) : null), [surface, heightScale])
+  const frame: Frame | null = useMemo(() => (surface ? { x: surface.x, y: surface.y } : null), [surface])
+
+  const onPointerMove = useCallback((e: ThreeEvent<PointerEvent>) => {
+    const el = hoverReadout.el
+    if (!el || !frame || !surface) return
+    const x = fromWorldX(frame, e.point.x)
+    const y = fromWorldZ(frame, e.point.z)
+    el.textContent = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
+    el.dataset.active = 'true'
+  }, [frame, surface])
+  const onPointerLeave = useCallback(() => {
+    if (hoverReadout.el) hoverReadout.el.dataset.active = 'false'
+  }, [])
+  const onClick = useCallback((e: ThreeEvent<MouseEvent>) => {
+    if (!frame || e.delta > 5) return
+    if (!useUi.getState().pickMode && !e.nativeEvent.shiftKey) return
+    e.stopPropagation()
+    addStartPoint(fromWorldX(frame, e.point.x), fromWorldZ(frame, e.point.z))
+  }, [frame])
+
+  return (
+    <>
+      <CameraRig topDown={topDown} />
+      <PlaybackDriver />
+      <SnapshotProvider />
+      <ambientLight intensity={1.1} />
+      <directionalLight position={[1.5, 4, 2.5]} intensity={1.7} />
+      <directionalLight position={[-2, 1.5, -1]} intensity={0.35} />
+      {surface && hm && frame && (
+        <>
+          <Landscape
+            surface={surface} hm={hm} contours={contours} topDown={topDown}
+            onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
+          />
+          <Axes frame={frame} hm={hm} topDown={topDown} />
+          <Trajectories hm={hm} frame={frame} hidden={hidden} floorPaths={floorPaths} topDown={topDown} />
+          <CentralFlows hm={hm} frame={frame} hidden={hidden} />
+        </>
+      )}
+    </>
+  )
+}
+
+export function Scene() {
+  return (
+    <Canvas
+      frameloop="demand"
+      dpr={[1, 2]}
+      gl={{ antialias: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' }}
+      onCreated={({ gl }) => gl.setClearColor('#0b0f16')}
+      data-testid="scene-canvas"
+    >
+      <SceneContent />
+    </Canvas>
+  )
+}

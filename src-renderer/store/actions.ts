@@ -1,0 +1,152 @@
+/** Every scenario edit the UI can make, each one undoable (see `edit` in ./ui-store). */
+import { job } from '../data/job-data'
+import {
+  type InitDoc, initMode, MAX_OPTIMIZERS, newOptimizer, type OptimizerEntry, type Pair, presetOf, type Region, suggestedLr,
+} from './scenario'
+import { edit, editScenario, showMessage, useUi } from './ui-store'
+
+/** The preset the learning rates were last tuned for (kept across a detour through a custom formula). */
+let lastPreset: string | undefined
+
+export function choosePreset(id: string): void {
+  const info = useUi.getState().info
+  const preset = info?.presets.find((p) => p.id === id)
+  if (!preset) return
+  const current = presetOf(useUi.getState().scenario, info)
+  const previous = current ?? info?.presets.find((p) => p.id === (lastPreset ?? useUi.getState().scenario.landscape.preset))
+  lastPreset = id
+  edit(({ scenario }) => {
+    const [x0, x1] = preset.view.x
+    const [y0, y1] = preset.view.y
+    const w = x1 - x0
+    const h = y1 - y0
+    // Start points follow the landscape: the same kind of start set, scaled into the new view.
+    const init = rescaleInit(scenario.init, useUi.getState().region, preset.view, preset.start)
+    // Learning rates follow the landscape's scale: each is multiplied by the ratio of the two
+    // presets' suggested rates (GD family / adaptive family), so relative tuning survives.
+    const optimizers = previous && previous.id !== id
+      ? scenario.optimizers.map((o) => {
+        if (typeof o.lr !== 'number') return o
+        const ratio = suggestedLr(o.name, preset, 1) / suggestedLr(o.name, previous, 1)
+        return ratio === 1 || !Number.isFinite(ratio) ? o : { ...o, lr: round(o.lr * ratio, 2) }
+      })
+      : scenario.optimizers
+    return {
+      scenario: { ...scenario, landscape: { preset: id }, init, optimizers },
+      region: { x: [x0, x0 + w], y: [y0, y0 + h] },
+    }
+  })
+  useUi.setState((s) => ({ view: { ...s.view, heightScale: 'auto' } }))
+}
+
+/** Map start points from one region to another (relative position kept). */
+function rescaleInit(init: InitDoc, from: Region, to: Region, start: Pair): InitDoc {
+  const mx = (x: number) => to.x[0] + ((x - from.x[0]) / (from.x[1] - from.x[0])) * (to.x[1] - to.x[0])
+  const my = (y: number) => to.y[0] + ((y - from.y[0]) / (from.y[1] - from.y[0])) * (to.y[1] - to.y[0])
+  const rx = (r: Pair): Pair => [round(mx(r[0])), round(mx(r[1]))]
+  const ry = (r: Pair): Pair => [round(my(r[0])), round(my(r[1]))]
+  switch (initMode(init)) {
+    case 'point': return [start[0], start[1]]
+    case 'points': return (init as readonly Pair[]).map((p) => [round(mx(p[0])), round(my(p[1]))] as const)
+    case 'grid': { const g = (init as { grid: { x: Pair; y: Pair; n: Pair } }).grid; return { grid: { ...g, x: rx(g.x), y: ry(g.y) } } }
+    case 'random': { const r = (init as { random: { x: Pair; y: Pair; count: number; seed: number } }).random; return { random: { ...r, x: rx(r.x), y: ry(r.y) } } }
+  }
+}
+
+export const round = (v: number, digits = 4): number => Number(v.toPrecision(digits))
+
+/** A typed expression that validated: it replaces the preset (the region stays). */
+export function setExpression(expr: string): void {
+  const s = useUi.getState().scenario
+  if (s.landscape.preset !== undefined) lastPreset = s.landscape.preset
+  editScenario((s) => (s.landscape.expr === expr && s.landscape.preset === undefined ? s : { ...s, landscape: { expr } }), 'expr')
+}
+
+export function setRegion(region: Region): void {
+  edit(() => ({ region }), 'region')
+}
+
+export function addOptimizer(name: string): void {
+  const { info, scenario } = useUi.getState()
+  const def = info?.optimizers.find((o) => o.name === name)
+  if (!def) return
+  if (scenario.optimizers.length >= MAX_OPTIMIZERS) {
+    showMessage('error', `At most ${MAX_OPTIMIZERS} optimizers at once.`)
+    return
+  }
+  editScenario((s) => ({ ...s, optimizers: [...s.optimizers, newOptimizer(def, presetOf(s, info))] }))
+}
+
+export function removeOptimizer(index: number): void {
+  const { scenario } = useUi.getState()
+  if (scenario.optimizers.length <= 1) {
+    showMessage('error', 'Keep at least one optimizer.')
+    return
+  }
+  editScenario((s) => ({ ...s, optimizers: s.optimizers.filter((_, i) => i !== index) }))
+  useUi.setState((s) => ({ view: { ...s.view, hidden: s.view.hidden.filter((i) => i !== index).map((i) => (i > index ? i - 1 : i)) } }))
+}
+
+export function duplicateOptimizer(index: number): void {
+  const { scenario } = useUi.getState()
+  if (scenario.optimizers.length >= MAX_OPTIMIZERS) {
+    showMessage('error', `At most ${MAX_OPTIMIZERS} optimizers at once.`)
+    return
+  }
+  editScenario((s) => ({ ...s, optimizers: [...s.optimizers.slice(0, index + 1), { ...s.optimizers[index] }, ...s.optimizers.slice(index + 1)] }))
+}
+
+/** Set (or with `undefined`, reset to torch's default) one hyperparameter. */
+export function setHparam(index: number, name: string, value: unknown, coalesce = true): void {
+  editScenario((s) => {
+    const current = s.optimizers[index]
+    if (!current) return s
+    const next: Record<string, unknown> = { ...current }
+    if (value === undefined) delete next[name]
+    else next[name] = value
+    const optimizers = s.optimizers.slice()
+    optimizers[index] = next as OptimizerEntry
+    return { ...s, optimizers }
+  }, coalesce ? `hp:${index}:${name}` : undefined)
+}
+
+export function setInit(init: InitDoc, coalesce?: string): void {
+  editScenario((s) => ({ ...s, init }), coalesce)
+}
+
+/** Current start points as an explicit list (a cloud or grid is expanded from the job on screen). */
+function explicitStarts(init: InitDoc): Pair[] {
+  switch (initMode(init)) {
+    case 'point': return [init as Pair]
+    case 'points': return (init as readonly Pair[]).slice()
+    default: {
+      const starts = job.starts
+      if (starts > 0 && starts <= 256) return job.runs.slice(0, starts).map((r) => [round(r.init[0], 6), round(r.init[1], 6)] as const)
+      return []
+    }
+  }
+}
+
+/** A click on the surface: one more start point (a cloud or grid becomes the list of its points). */
+export function addStartPoint(x: number, y: number): void {
+  const init = useUi.getState().scenario.init
+  const points = explicitStarts(init)
+  points.push([round(x), round(y)])
+  setInit(points)
+}
+
+export function removeStartPoint(index: number): void {
+  const init = useUi.getState().scenario.init
+  if (initMode(init) !== 'points') return
+  const points = (init as readonly Pair[]).filter((_, i) => i !== index)
+  if (points.length === 0) return
+  setInit(points.length === 1 ? points[0] : points)
+}
+
+export function setSteps(steps: number): void {
+  editScenario((s) => ({ ...s, steps }), 'steps')
+}
+
+export function setNoise(std: number): void {
+  editScenario((s) => ({ ...s, noise: { ...s.noise, std } }), 'noise')
+}
