@@ -24,6 +24,20 @@ describe('GD central flow', () => {
     expect(r.stopped_at).toBeNull()
   })
 
+  it.each([
+    [1, 4.5, 0.4], [0.5, 4.0, 0.5], [2, 6, 0.3], [1, 3.5, 2 / 3.2],
+  ])('cubic valley κ = %s, x* = %s, η = %s: rest point (2/η − 1, 0), tr Σ = 2κ(x* − x_c), loss κ/2·(x_c − x*)² + tr Σ/η', (kappa, xstar, eta) => {
+    const f = landscapeFromExpression(`0.5*${kappa}*(x - ${xstar})^2 + 0.5*(1 + x)*y^2`).compiled
+    const xc = 2 / eta - 1
+    expect(xstar).toBeGreaterThan(xc) // the valley floor's minimum lies past the edge
+    const r = centralFlowGd(f, eta, 0, 0.1, 600)
+    const sigma2 = 2 * kappa * (xstar - xc)
+    expect(Math.abs(r.trajectory[600][0] - xc)).toBeLessThan(1e-3)
+    expect(Math.abs(r.trajectory[600][1])).toBeLessThan(1e-3)
+    expect(Math.abs(r.sigma2[600] - sigma2)).toBeLessThan(1e-3)
+    expect(Math.abs(r.predicted_loss[600] - (0.5 * kappa * (xc - xstar) ** 2 + sigma2 / eta))).toBeLessThan(1e-3)
+  })
+
   it('L1 control: from (0, 0), on an invariant line, GD never oscillates but the flow predicts EoS (§2.3)', async () => {
     const s = parseScenario({ landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0], steps: 300, central_flow: true, record: { sharpness: true } })
     const run = (await runScenario(s)).runs[0] as unknown as { trajectory: number[][]; sharpness: number[]; central_flow: { trajectory: number[][] } }
