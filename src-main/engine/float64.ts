@@ -9,7 +9,7 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  coordName, hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate,
+  coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate, preludeCode, updateForCoordinate,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 
@@ -68,6 +68,8 @@ export interface BlockOutput {
   readonly y: Float64Array
   readonly loss: Float64Array
   readonly sharpness: Float64Array | null
+  /** λ₁(P⁻¹H) with the optimizer's preconditioner after each kept step (NaN at step 0). */
+  readonly preconditioned: Float64Array | null
   /** Per reported slot (ASGD's average): x and y arrays, laid out like `x`. */
   readonly extra: Float64Array[]
 }
@@ -76,7 +78,7 @@ type Kernel = (
   n: number, tFrom: number, tTo: number, every: number, X: Float64Array, Y: Float64Array, S: Float64Array[],
   divergedAt: Int32Array, H: Float64Array, noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
   outStart: number, outCount: number, outX: Float64Array, outY: Float64Array, outL: Float64Array, outS: Float64Array | null,
-  extra: Float64Array[],
+  outP: Float64Array | null, extra: Float64Array[],
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -100,16 +102,26 @@ export function float64KernelSource(landscape: Landscape, def: OptimizerDef, wit
   const names = hparamCodeNames(def)
   const slots = slotNames(def)
   const extraSlots = Object.values(def.outputs ?? {})
-  const record = (idx: string) => [
+  const precond = withSharpness ? COORDS.map((c) => preconditionerForCoordinate(def, c)) : [null, null]
+  /** Kept point at index `idx`; `inLoop` when the step's prelude locals are in scope. */
+  const record = (idx: string, inLoop: boolean) => [
     `outX[${idx}] = p_x; outY[${idx}] = p_y; outL[${idx}] = loss;`,
     withSharpness
-      ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\noutS[${idx}] = hm + Math.sqrt(hd * hd + h_xy * h_xy); }`
+      ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\noutS[${idx}] = hm + Math.sqrt(hd * hd + h_xy * h_xy);\n`
+        + (precond[0] === null ? '' : inLoop
+          ? `const pc_x = ${precond[0]}, pc_y = ${precond[1]};\n`
+            + 'const q_xx = h_xx / pc_x, q_xy = h_xy / Math.sqrt(pc_x * pc_y), q_yy = h_yy / pc_y;\n'
+            + 'const qm = 0.5 * (q_xx + q_yy), qd = 0.5 * (q_xx - q_yy);\n'
+            + `outP[${idx}] = qm + Math.sqrt(qd * qd + q_xy * q_xy);\n`
+          : `outP[${idx}] = NaN;\n`)
+        + '}'
       : '',
     ...extraSlots.flatMap((slot, j) => COORDS.map((c, ci) => `extra[${2 * j + ci}][${idx}] = ${coordName(slot, c)};`)),
   ].join('\n')
   const fill = [
     'outX[at] = NaN; outY[at] = NaN; outL[at] = NaN;',
     withSharpness ? 'outS[at] = NaN;' : '',
+    withSharpness && precond[0] !== null ? 'outP[at] = NaN;' : '',
     ...extraSlots.flatMap((_, j) => COORDS.map((_c, ci) => `extra[${2 * j + ci}][at] = NaN;`)),
   ].join('\n')
 
@@ -127,7 +139,7 @@ for (let i = 0; i < n; i++) {
   let dead = divergedAt[i] >= 0;
   ${valueGrad}
   if (tFrom === 0) {
-    ${record('base')}
+    ${record('base', false)}
     if (!dead && !(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = 0; dead = true; }
   }
   let t = tFrom + 1;
@@ -142,7 +154,7 @@ for (let i = 0; i < n; i++) {
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
       const at = base + t / every - outStart;
-      ${record('at')}
+      ${record('at', true)}
     }
   }
   // A particle that died leaves NaN in the rest of the block.
@@ -164,7 +176,7 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
     const source = float64KernelSource(landscape, def, withSharpness)
     kernel = new Function(
       'n', 'tFrom', 'tTo', 'every', 'X', 'Y', 'S', 'divergedAt', 'H', 'noiseStd', 'noiseSeed', 'noiseStream',
-      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'extra', source,
+      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'outP', 'extra', source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
     cache.set(key, kernel)
@@ -198,6 +210,7 @@ export function blockOutput(job: Float64Job, n: number, start: number, count: nu
     start, count,
     x: new Float64Array(size), y: new Float64Array(size), loss: new Float64Array(size),
     sharpness: job.sharpness ? new Float64Array(size) : null,
+    preconditioned: job.sharpness && job.optimizer.preconditioner ? new Float64Array(size).fill(NaN) : null,
     extra: Object.keys(job.optimizer.outputs ?? {}).flatMap(() => [new Float64Array(size), new Float64Array(size)]),
   }
 }
@@ -214,7 +227,7 @@ export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
   kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
     job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
-    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.extra)
+    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.preconditioned, out.extra)
   state.t = tTo
 }
 

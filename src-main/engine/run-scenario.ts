@@ -4,6 +4,7 @@
  */
 import type { Hparams } from '../../src-shared/optim'
 import { checkWholeResultFits, type Scenario } from '../../src-shared/scenario'
+import { stabilityThreshold } from '../../src-shared/eos/thresholds'
 import { centralFlowFor } from './central-flow'
 import { blockOutput, type BlockOutput, keptRange } from './float64'
 import { type PlanOptions, planParts } from './plan'
@@ -40,7 +41,7 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
     const extraNames = part.stepper.carriesExtra ? Object.keys(part.config.def.outputs ?? {}) : []
     for (let p = 0; p < part.n; p++) {
       const hparams = part.config.configs[Math.floor(p / starts)]
-      const record = runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames)
+      const record = runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames, part.stepper.carriesExtra)
       const flow = s.centralFlow ? centralFlowFor(s.landscape.compiled, part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every) : null
       runs.push(flow ? { ...record, central_flow: flow } : record)
     }
@@ -50,6 +51,8 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
 
 function runRecord(
   name: string, hparams: Hparams, x0: number, y0: number, out: BlockOutput, i: number, divergedAt: number, extraNames: string[],
+  /** Whether the path computed the optimizer-state outputs (float64: yes; float32 kernels: no). */
+  carriesState: boolean,
 ): RunRecord {
   const base = i * out.count
   const trajectory: Array<[number, number]> = new Array(out.count)
@@ -59,7 +62,12 @@ function runRecord(
     loss[k] = out.loss[base + k]
   }
   const record: Record<string, unknown> = { optimizer: { name, ...hparams }, init: [x0, y0], trajectory, loss }
-  if (out.sharpness) record.sharpness = Array.from(out.sharpness.subarray(base, base + out.count))
+  if (out.sharpness) {
+    record.sharpness = Array.from(out.sharpness.subarray(base, base + out.count))
+    // What the sharpness is measured against at the edge of stability (CENTRAL-FLOWS.md §1.5).
+    record.stability_threshold = stabilityThreshold(name, hparams)
+  }
+  if (out.preconditioned && carriesState) record.preconditioned_sharpness = Array.from(out.preconditioned.subarray(base, base + out.count))
   record.diverged_at = divergedAt < 0 ? null : divergedAt
   extraNames.forEach((extraName, j) => {
     const xs = out.extra[2 * j]

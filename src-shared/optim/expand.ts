@@ -26,6 +26,13 @@ export function updateForCoordinate(def: OptimizerDef, c: string): string {
   return def.update.replace(IDENTIFIER, (id) => (names.has(id) ? coordName(id, c) : id))
 }
 
+/** `def.preconditioner` for coordinate `c`, renamed like the update; null when absent. */
+export function preconditionerForCoordinate(def: OptimizerDef, c: string): string | null {
+  if (!def.preconditioner) return null
+  const names = perCoordinateNames(def)
+  return def.preconditioner.replace(IDENTIFIER, (id) => (names.has(id) ? coordName(id, c) : id))
+}
+
 /** `def.prelude` (shared by coordinates), or the empty string. */
 export function preludeCode(def: OptimizerDef): string {
   return def.prelude ?? ''

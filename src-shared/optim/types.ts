@@ -66,6 +66,12 @@ export interface OptimizerDef {
   readonly prelude?: string
   /** Code run for each coordinate. */
   readonly update: string
+  /**
+   * The diagonal preconditioner P_c after an update, as a per-coordinate expression in the rule's
+   * vocabulary (prelude locals allowed), for the preconditioned sharpness λ₁(P⁻¹H) at the edge of
+   * stability (CENTRAL-FLOWS.md §1.4). Absent for optimizers without one.
+   */
+  readonly preconditioner?: string
   /** Per-coordinate state slots worth reporting as extra trajectories (ASGD's average). */
   readonly outputs?: Readonly<Record<string, string>>
 }
