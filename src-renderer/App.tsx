@@ -12,6 +12,7 @@ import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
 import { RunPanel } from './panels/RunPanel'
 import { StartPointsPanel } from './panels/StartPointsPanel'
+import { SweepPanel } from './panels/SweepPanel'
 import { cameraControls } from './scene/CameraRig'
 import { hoverReadout, Scene, sceneAccess } from './scene/Scene'
 import { endGesture, redo, setView, undo, useUi } from './store/ui-store'
@@ -74,6 +75,7 @@ export function App() {
         <OptimizersPanel />
         <StartPointsPanel />
         <RunPanel />
+        <SweepPanel />
       </aside>
       <main className="stage">
         <div className={pickMode ? 'viewport picking' : 'viewport'} data-testid="viewport">

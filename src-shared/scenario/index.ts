@@ -1,2 +1,2 @@
 export * from './schema'
-export { MAX_SWEEP_CONFIGS, type SweepAxis } from './sweep'
+export { MAX_SWEEP_CONFIGS, sweepAxisValues, type SweepAxis } from './sweep'

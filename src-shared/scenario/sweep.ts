@@ -44,8 +44,15 @@ function axisValues(spec: unknown, field: string): number[] {
     throw new ScenarioError(`${field}.n`, `must be a whole number from 1 to ${MAX_SWEEP_CONFIGS}`)
   }
   if (kind === 'log' && !(a > 0 && b > 0)) throw new ScenarioError(`${field}.log`, 'a log range needs positive ends')
+  return sweepAxisValues(kind, a, b, n)
+}
+
+/** n values from a to b, log- or linearly spaced, exactly a and b at the ends. */
+export function sweepAxisValues(kind: 'log' | 'linear', a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => {
-    const s = n === 1 ? 0 : i / (n - 1)
+    if (i === 0) return a
+    if (i === n - 1) return b
+    const s = i / (n - 1)
     return kind === 'log' ? Math.exp(Math.log(a) * (1 - s) + Math.log(b) * s) : a * (1 - s) + b * s
   })
 }
