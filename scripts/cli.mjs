@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Outside out/, which electron-vite empties on every build.
 const bundle = join(root, 'node_modules/.cache/gradscape/cli.mjs')
-const sources = ['src-shared', 'src-main/cli', 'src-main/engine'].map((d) => join(root, d))
+const sources = ['src-shared', 'src-main/cli', 'src-main/engine', 'src-main/web', 'src-main/host', 'src-main/shell', 'src-renderer/export'].map((d) => join(root, d))
 
 function newestMtime(dir) {
   let newest = 0
@@ -32,8 +32,8 @@ if (bundleMtime() < Math.max(...sources.map(newestMtime), statSync(join(root, 'p
   await build({
     entryPoints: [join(root, 'src-main/cli/main.ts')],
     bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tmp, logLevel: 'warning',
-    // Worker scripts and gpu.js load at run time from node_modules, not from the bundle.
-    packages: 'bundle', external: ['gpu.js', 'gl', 'webgpu'],
+    // Worker scripts, gpu.js, ws and playwright-core (render) load at run time from node_modules, not from the bundle.
+    packages: 'bundle', external: ['gpu.js', 'gl', 'webgpu', 'ws', 'playwright-core'],
     banner: { js: "import { createRequire as __gsCreateRequire } from 'node:module'; const require = __gsCreateRequire(import.meta.url);" },
   })
   renameSync(tmp, bundle)

@@ -9,7 +9,7 @@ import { createHost, type Host } from './host/host'
 import { createSenderCheck, type IpcEventLike, type IpcRegistration, registerIpc } from './ipc'
 import { MENU_CHANNEL } from './ipc-channels'
 import type { MenuEvent } from './preload-types'
-import { createSessionFiles, type FileDialogs, loadRecentFiles, type RecentFiles, type SessionFiles } from './shell/files'
+import { createExportFiles, createSessionFiles, type FileDialogs, loadRecentFiles, type RecentFiles, type SessionFiles } from './shell/files'
 import { buildMenuTemplate } from './shell/menu'
 import { createWindowOptions, hardenSession, hardenWebContents } from './shell/security'
 
@@ -99,6 +99,7 @@ app.whenReady().then(async () => {
   })
   files = createSessionFiles({ dialogs, recent })
   const sessionFiles = files
+  const exportFiles = createExportFiles({ dialogs })
   rebuildMenu()
 
   // The engine runs in a Node worker bundled by electron-vite. If it dies, the EngineClient
@@ -115,6 +116,8 @@ app.whenReady().then(async () => {
     shell: {
       openSessionFile: (event) => sessionFiles.open(windowOf(event.sender)),
       saveSessionFile: (event, text, suggestedName, path) => sessionFiles.save(windowOf(event.sender), text, suggestedName, path),
+      chooseExportFile: (event, suggestedName) => exportFiles.choose(windowOf(event.sender), suggestedName),
+      writeExportFile: (_event, path, data) => exportFiles.write(path, data),
     },
   })
 

@@ -18,6 +18,10 @@ import {
 } from '../src-shared/api'
 import { channelOf, EVENTS_CHANNEL, type IpcResult } from './ipc-channels'
 import {
+  EXPORT_EXTENSIONS,
+  type ExportFile,
+  exportExtension,
+  MAX_EXPORT_BYTES,
   MAX_FILE_NAME,
   MAX_FILE_PATH,
   MAX_SESSION_TEXT,
@@ -118,6 +122,9 @@ const isFileName = (v: unknown): boolean =>
   typeof v === 'string' && v.length > 0 && v.length <= MAX_FILE_NAME && !/[/\\\0]/.test(v) && v !== '.' && v !== '..'
 const isFilePath = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= MAX_FILE_PATH && !v.includes('\0')
 
+const isExportName = (v: unknown): boolean => isFileName(v) && exportExtension(v as string) !== null
+const isExportData = (v: unknown): boolean => v instanceof Uint8Array && v.byteLength <= MAX_EXPORT_BYTES
+
 const SCENARIO_ARG: ArgSpec = { name: 'doc', expect: 'a scenario object', check: guards.scenario }
 
 const OPERATION_ARGS: { readonly [K in Operation]: ArgSpecs<GradscapeApi[K]> } = {
@@ -140,6 +147,17 @@ const SHELL_ARGS: { readonly [K in ShellOperation]: ArgSpecs<ShellApi[K]> } = {
     { name: 'text', expect: `a string of at most ${MAX_SESSION_TEXT} characters`, check: (v) => typeof v === 'string' && v.length <= MAX_SESSION_TEXT },
     { name: 'suggestedName', expect: `a file name (no directories) of at most ${MAX_FILE_NAME} characters`, check: isFileName, optional: true },
     { name: 'path', expect: `a file path of at most ${MAX_FILE_PATH} characters`, check: isFilePath, optional: true },
+  ],
+  chooseExportFile: [
+    {
+      name: 'suggestedName',
+      expect: `a file name (no directories) of at most ${MAX_FILE_NAME} characters ending in .${EXPORT_EXTENSIONS.join(', .')}`,
+      check: isExportName,
+    },
+  ],
+  writeExportFile: [
+    { name: 'path', expect: `a file path of at most ${MAX_FILE_PATH} characters`, check: isFilePath },
+    { name: 'data', expect: `bytes (a Uint8Array) of at most ${MAX_EXPORT_BYTES}`, check: isExportData },
   ],
 }
 
@@ -219,6 +237,8 @@ export function portEvent(e: JobEvent): JobEvent {
 export interface ShellHandlers {
   openSessionFile(event: IpcEventLike): Promise<SessionFile | null>
   saveSessionFile(event: IpcEventLike, text: string, suggestedName?: string, path?: string): Promise<SavedSessionFile | null>
+  chooseExportFile(event: IpcEventLike, suggestedName: string): Promise<ExportFile | null>
+  writeExportFile(event: IpcEventLike, path: string, data: Uint8Array): Promise<ExportFile>
 }
 
 export interface RegisterIpcOptions {
@@ -279,12 +299,14 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
   }
 
   if (shell) {
-    for (const op of SHELL_OPERATIONS) {
-      handle(channelOf(op), SHELL_ARGS[op], (event, a) =>
-        op === 'openSessionFile'
-          ? shell.openSessionFile(event)
-          : shell.saveSessionFile(event, a[0] as string, a[1] as string | undefined, a[2] as string | undefined))
+    // The casts are safe: argumentProblem has checked every argument against SHELL_ARGS.
+    const SHELL_CALL: { readonly [K in ShellOperation]: (event: IpcEventLike, a: readonly unknown[]) => Promise<unknown> } = {
+      openSessionFile: (event) => shell.openSessionFile(event),
+      saveSessionFile: (event, a) => shell.saveSessionFile(event, a[0] as string, a[1] as string | undefined, a[2] as string | undefined),
+      chooseExportFile: (event, a) => shell.chooseExportFile(event, a[0] as string),
+      writeExportFile: (event, a) => shell.writeExportFile(event, a[0] as string, a[1] as Uint8Array),
     }
+    for (const op of SHELL_OPERATIONS) handle(channelOf(op), SHELL_ARGS[op], (event, a) => SHELL_CALL[op](event, a))
   }
 
   // Job events: one MessagePort per renderer page. A reload asks again and replaces the old port.

@@ -24,8 +24,27 @@ export const MAX_SESSION_TEXT = 16 * 1024 * 1024
 export const MAX_FILE_NAME = 255
 export const MAX_FILE_PATH = 4096
 
+/** A file the user chose for an export (images, charts, data, videos). */
+export interface ExportFile {
+  readonly name: string
+  readonly path: string
+}
+
+/** Extensions an export may have (the Save dialog filters by it; anything else is refused). */
+export const EXPORT_EXTENSIONS = ['png', 'svg', 'csv', 'json', 'mp4', 'webm'] as const
+export type ExportExtension = (typeof EXPORT_EXTENSIONS)[number]
+/** Largest export written in one call (bytes). */
+export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024
+
+/** The extension of an export file name, or null when it is not one of EXPORT_EXTENSIONS. */
+export function exportExtension(name: string): ExportExtension | null {
+  const m = /\.([a-z0-9]+)$/i.exec(name)
+  const ext = m ? m[1].toLowerCase() : ''
+  return (EXPORT_EXTENSIONS as readonly string[]).includes(ext) ? (ext as ExportExtension) : null
+}
+
 /** Operations of the desktop shell, request/response like OPERATIONS. */
-export const SHELL_OPERATIONS = ['openSessionFile', 'saveSessionFile'] as const
+export const SHELL_OPERATIONS = ['openSessionFile', 'saveSessionFile', 'chooseExportFile', 'writeExportFile'] as const
 export type ShellOperation = (typeof SHELL_OPERATIONS)[number]
 
 export interface ShellApi {
@@ -37,6 +56,18 @@ export interface ShellApi {
    * proposing `suggestedName`. Null when the user cancels.
    */
   saveSessionFile(text: string, suggestedName?: string, path?: string): Promise<SavedSessionFile | null>
+  /**
+   * Shows the Save dialog for an export (before a long render, so the user is asked first),
+   * proposing `suggestedName`, whose extension (EXPORT_EXTENSIONS) sets the filter. Null when the
+   * user cancels. The path returned may then be written once with `writeExportFile`.
+   */
+  chooseExportFile(suggestedName: string): Promise<ExportFile | null>
+  /**
+   * Writes `data` to a path `chooseExportFile` returned in this run (any other path is refused),
+   * all or nothing: a temporary file beside it, renamed at the end. A failure leaves no file and
+   * the path stays writable, so the export can be saved again.
+   */
+  writeExportFile(path: string, data: Uint8Array): Promise<ExportFile>
 }
 
 /** Commands the application menu sends to the renderer. */

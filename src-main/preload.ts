@@ -67,6 +67,8 @@ const api: GradscapeWindowApi = {
   },
   openSessionFile: () => call('openSessionFile'),
   saveSessionFile: (text, suggestedName, path) => call('saveSessionFile', text, suggestedName, path),
+  chooseExportFile: (suggestedName) => call('chooseExportFile', suggestedName),
+  writeExportFile: (path, data) => call('writeExportFile', path, data),
   onMenuCommand(listener) {
     if (typeof listener !== 'function') throw new TypeError('onMenuCommand: listener must be a function')
     const handler = (_event: IpcRendererEvent, message: unknown): void => {

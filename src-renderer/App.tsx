@@ -7,6 +7,9 @@ import { useEffect, useRef } from 'react'
 import type { MenuEvent } from '../src-main/preload-types'
 import { getApi, getConnection } from './api'
 import { LossChart } from './charts/LossChart'
+import { installAutomation } from './export/automation'
+import { ExportDialog } from './export/ExportDialog'
+import { openExport } from './export/state'
 import { startRunner } from './data/runner'
 import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
@@ -21,6 +24,8 @@ import { installShortcuts } from './ui/keyboard'
 import { Legend } from './ui/Legend'
 import { PlaybackBar } from './ui/PlaybackBar'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
+
+installAutomation()
 
 const inTextField = () => {
   const a = document.activeElement
@@ -37,7 +42,7 @@ export function App() {
 
   useEffect(() => {
     const runner = startRunner(getApi())
-    const off = installShortcuts({ save: () => void saveSession(), open, exportImage })
+    const off = installShortcuts({ save: () => void saveSession(), open, exportDialog: () => openExport() })
     // A slider gesture ends wherever the pointer is released.
     window.addEventListener('pointerup', endGesture, true)
     // The desktop shell's application menu.
@@ -48,7 +53,7 @@ export function App() {
         case 'open-file': void openShellFile(e.file); break
         case 'save': void saveSession(); break
         case 'save-as': void saveSession(true); break
-        case 'export': exportImage(); break
+        case 'export': openExport(); break
         case 'undo': if (!inTextField()) undo(); break
         case 'redo': if (!inTextField()) redo(); break
         case 'reset-camera': cameraControls.reset(); break
@@ -69,7 +74,7 @@ export function App() {
 
   return (
     <div className={panelsHidden ? 'app panels-hidden' : 'app'}>
-      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} />
+      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} onExportDialog={() => openExport()} />
       <aside className="sidebar" aria-label="Scenario" hidden={panelsHidden}>
         <LandscapePanel />
         <OptimizersPanel />
@@ -97,6 +102,7 @@ export function App() {
           if (file) void loadSessionFile(getApi(), file)
         }}
       />
+      <ExportDialog />
       <HelpOverlay />
       <AboutDialog />
       <Toast />

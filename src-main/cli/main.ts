@@ -2,6 +2,7 @@
  * Gradscape's headless command line (shared/SCENARIO.md):
  *
  *   gradscape run SCENARIO.json --out RESULT.json [--format json|csv]
+ *   gradscape render SCENARIO.json --out FILE.mp4|FILE.webm [...]   (./render.ts)
  *   gradscape presets | optimizers
  *
  * Errors print one line naming the field and exit non-zero; nothing is written unless the
@@ -15,11 +16,13 @@ import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
 import type { BackendMode } from '../engine/float32'
 import { runScenario } from '../engine/run-scenario'
 import { csvChunks, jsonChunks } from './output'
+import { RENDER_USAGE, renderCommand } from './render'
 
 const USAGE = `usage:
   gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
       MODE (for "precision": "float32"): gpu (GPU.js's automatic choice), webgpu, headlessgl,
       webgl2, webgl, webasm, cpu
+${RENDER_USAGE}
   gradscape presets        list the named landscapes
   gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)`
 
@@ -121,6 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'run': await runCommand(rest); return 0
+      case 'render': return await renderCommand(rest)
       case 'presets': listPresets(); return 0
       case 'optimizers': listOptimizers(); return 0
       case undefined: case '--help': case '-h': case 'help':

@@ -5,7 +5,7 @@
 // dialog (in this run, or earlier: the recent list): a path it makes up gets the Save dialog.
 import { readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
-import { MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../preload-types'
+import { type ExportFile, exportExtension, MAX_EXPORT_BYTES, MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../preload-types'
 
 /** Electron's `dialog.showOpenDialog` / `showSaveDialog`, bound to the window that asked (`owner`). */
 export interface FileDialogs {
@@ -93,10 +93,10 @@ export async function loadRecentFiles(options: RecentFilesOptions): Promise<Rece
 
 // ---- reading and writing ----
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
   try {
-    await writeFile(tmp, text, 'utf8')
+    await writeFile(tmp, data, typeof data === 'string' ? 'utf8' : undefined)
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined)
@@ -162,6 +162,51 @@ export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; 
       }
       await writeAtomically(target, text)
       await remember(target)
+      return { name: basename(target), path: target }
+    },
+  }
+}
+
+// ---- exports (images, charts, data, videos) ----
+
+const EXPORT_FILTER_NAMES: Readonly<Record<string, string>> = {
+  png: 'PNG image', svg: 'SVG image', csv: 'CSV table', json: 'JSON data', mp4: 'MP4 video', webm: 'WebM video',
+}
+
+export interface ExportFiles {
+  /** Save dialog for `suggestedName` (its extension sets the filter). Null when cancelled. */
+  choose(owner: unknown, suggestedName: string): Promise<ExportFile | null>
+  /** Write to a path `choose` returned (else refused), all or nothing. */
+  write(path: string, data: Uint8Array): Promise<ExportFile>
+}
+
+/**
+ * Export files: the renderer may write only where the user pointed the Save dialog for an
+ * export in this run, and only once per choice (a failed write keeps the choice so the export
+ * can be saved again). Exports never enter the recent-files list.
+ */
+export function createExportFiles({ dialogs }: { dialogs: FileDialogs }): ExportFiles {
+  const granted = new Set<string>()
+  return {
+    async choose(owner, suggestedName) {
+      const ext = exportExtension(suggestedName)
+      if (!ext) throw new Error(`${suggestedName}: not an export file name`)
+      const r = await dialogs.showSave(owner, {
+        title: 'Export',
+        defaultPath: suggestedName,
+        filters: [{ name: EXPORT_FILTER_NAMES[ext], extensions: [ext] }, { name: 'All files', extensions: ['*'] }],
+      })
+      if (r.canceled || !r.filePath) return null
+      const target = resolve(r.filePath)
+      granted.add(target)
+      return { name: basename(target), path: target }
+    },
+    async write(path, data) {
+      if (!isAbsolute(path) || !granted.has(resolve(path))) throw new Error('this file was not chosen for an export: export again')
+      if (data.byteLength > MAX_EXPORT_BYTES) throw new Error(`the export is too large to save (${data.byteLength} bytes; at most ${MAX_EXPORT_BYTES})`)
+      const target = resolve(path)
+      await writeAtomically(target, data)
+      granted.delete(target)
       return { name: basename(target), path: target }
     },
   }

@@ -7,6 +7,9 @@ import { invalidate } from '@react-three/fiber'
 import { useUi } from '../store/ui-store'
 import { job, onJobChange } from './job-data'
 
+/** Where a drawing reads its playhead: the playback clock, or an exporter's own frame time. */
+export interface Playhead { readonly t: number }
+
 export const clock = {
   /** Playhead in kept points (0 … kept − 1). */
   t: 0,

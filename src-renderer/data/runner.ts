@@ -4,7 +4,7 @@
  * samples a new surface. Results flow into ./job-data; problems into the store.
  */
 import type { GradscapeApi, InputProblem, JobStarted } from '../../src-shared/api'
-import { startCount, toDoc } from '../store/scenario'
+import { type Region, type Scenario, startCount, toDoc } from '../store/scenario'
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, job, setSurface } from './job-data'
 import { clock, restart } from './playback'
@@ -35,10 +35,28 @@ const problemOf = (err: unknown): InputProblem | null => {
 
 export let runner: Runner | null = null
 
+/**
+ * What is on screen: the scenario object whose job was last begun, and the landscape and region
+ * of the last surface. `inSync()` says both match the store (and nothing is pending), i.e. the
+ * view shows the current session (the automation hook waits for this before exporting).
+ */
+export const shown = {
+  scenario: null as Scenario | null,
+  surface: null as { landscape: Scenario['landscape']; region: Region } | null,
+  pending: 0,
+  /** Why the last surface could not be sampled (null after a success). */
+  surfaceError: null as string | null,
+}
+
+export function inSync(): boolean {
+  const { scenario, region } = useUi.getState()
+  return shown.pending === 0 && shown.scenario === scenario && shown.surface?.landscape === scenario.landscape && shown.surface.region === region
+}
+
 export function startRunner(api: GradscapeApi): Runner {
   let jobFrame = 0
   let issued = 0
-  let shown = 0
+  let onScreen = 0
   let restartNext = true // the first job animates from the start
   let surfaceInFlight = false
   let surfaceDirty = false
@@ -63,8 +81,9 @@ export function startRunner(api: GradscapeApi): Runner {
       const starts = startCount(scenario.init)
       api.startJob(toDoc(scenario)).then(
         (started: JobStarted) => {
-          if (seq <= shown) return // a newer job is already on screen
-          shown = seq
+          if (seq <= onScreen) return // a newer job is already on screen
+          onScreen = seq
+          shown.scenario = scenario
           const atEnd = clock.followEnd
           beginJob(started, starts)
           if (useUi.getState().jobProblem) useUi.setState({ jobProblem: null })
@@ -89,12 +108,15 @@ export function startRunner(api: GradscapeApi): Runner {
       const { scenario, region } = useUi.getState()
       surfaceInFlight = true
       surfaceDirty = false
+      shown.pending++
       api.sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
-        .then(setSurface, (err: unknown) => {
+        .then((s) => { shown.surface = { landscape: scenario.landscape, region }; shown.surfaceError = null; setSurface(s) }, (err: unknown) => {
           const p = problemOf(err)
-          showMessage('error', `Could not sample the landscape: ${p?.message ?? (err as Error)?.message ?? err}`)
+          shown.surfaceError = `${p?.message ?? (err as Error)?.message ?? err}`
+          showMessage('error', `Could not sample the landscape: ${shown.surfaceError}`)
         })
         .finally(() => {
+          shown.pending--
           surfaceInFlight = false
           if (surfaceDirty) scheduleSurface()
         })

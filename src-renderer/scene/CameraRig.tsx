@@ -9,14 +9,47 @@ import * as THREE from 'three'
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js'
 import { HEIGHT } from './height'
 
-const TARGET = new THREE.Vector3(0.08, HEIGHT * 0.05, 0.1)
-const HOME = new THREE.Vector3(2.75, 3.35, 3.55)
-const ORTHO_HALF = 1.36
+export const TARGET = new THREE.Vector3(0.08, HEIGHT * 0.05, 0.1)
+export const HOME = new THREE.Vector3(2.75, 3.35, 3.55)
+export const ORTHO_HALF = 1.36
 /** Width of the cards over the right of the viewport (legend, chart), px. */
-const RIGHT_CARDS_PX = 352
+export const RIGHT_CARDS_PX = 352
+export const FOV = 36
 
-/** Set by the mounted rig: puts the camera back where it started. */
-export const cameraControls = { reset: () => undefined as void }
+/** Where the view looks from: enough to rebuild the same camera elsewhere (the exporter). */
+export interface CameraPose {
+  readonly topDown: boolean
+  readonly position: readonly [number, number, number]
+  readonly target: readonly [number, number, number]
+  readonly up: readonly [number, number, number]
+  /** Perspective: field of view (degrees); top-down: the orthographic zoom. */
+  readonly fov: number
+  readonly zoom: number
+}
+
+/** The start pose of the 3-D orbit view (what Reset gives). */
+export const HOME_POSE: CameraPose = {
+  topDown: false, position: [HOME.x, HOME.y, HOME.z], target: [TARGET.x, TARGET.y, TARGET.z], up: [0, 1, 0], fov: FOV, zoom: 1,
+}
+
+/**
+ * Horizontal shift (px) that centres the scene in what the floating cards on the right leave
+ * free, for a view `width` × `height` px.
+ */
+export function cardShift(width: number, height: number): number {
+  return Math.round(Math.max(0, Math.min(RIGHT_CARDS_PX / 2, (width - height * 1.05) / 2)))
+}
+
+/** Orthographic half extents of the top-down view for an aspect ratio. */
+export function orthoHalf(aspect: number): { hw: number; hh: number } {
+  return aspect >= 1 ? { hw: ORTHO_HALF * aspect, hh: ORTHO_HALF } : { hw: ORTHO_HALF, hh: ORTHO_HALF / aspect }
+}
+
+/** Set by the mounted rig: puts the camera back where it started; reports where it is. */
+export const cameraControls = {
+  reset: () => undefined as void,
+  pose: (): CameraPose => HOME_POSE,
+}
 
 export function CameraRig({ topDown }: { readonly topDown: boolean }) {
   const set = useThree((s) => s.set)
@@ -25,7 +58,7 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
   const invalidate = useThree((s) => s.invalidate)
 
   const persp = useMemo(() => {
-    const c = new THREE.PerspectiveCamera(36, 1, 0.05, 100)
+    const c = new THREE.PerspectiveCamera(FOV, 1, 0.05, 100)
     c.position.copy(HOME)
     c.lookAt(TARGET)
     ;(c as THREE.Camera & { manual?: boolean }).manual = true
@@ -44,11 +77,10 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
     const { width, height } = size
     const aspect = width / Math.max(1, height)
     persp.aspect = aspect
-    const hw = aspect >= 1 ? ORTHO_HALF * aspect : ORTHO_HALF
-    const hh = aspect >= 1 ? ORTHO_HALF : ORTHO_HALF / aspect
+    const { hw, hh } = orthoHalf(aspect)
     ortho.left = -hw; ortho.right = hw; ortho.top = hh; ortho.bottom = -hh
     // The legend and the chart float over the right side: centre the scene in what is left.
-    const shift = Math.round(Math.max(0, Math.min(RIGHT_CARDS_PX / 2, (width - height * 1.05) / 2)))
+    const shift = cardShift(width, height)
     for (const c of [persp, ortho]) {
       if (shift > 0) c.setViewOffset(width, height, shift, 0, width, height)
       else c.clearViewOffset()
@@ -91,6 +123,17 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
       else { persp.position.copy(HOME); controls.target.copy(TARGET) }
       controls.update()
       invalidate()
+    }
+    cameraControls.pose = () => {
+      const c = topDown ? ortho : persp
+      return {
+        topDown,
+        position: [c.position.x, c.position.y, c.position.z],
+        target: [controls.target.x, controls.target.y, controls.target.z],
+        up: [c.up.x, c.up.y, c.up.z],
+        fov: persp.fov,
+        zoom: c.zoom,
+      }
     }
     return () => {
       controls.removeEventListener('change', onChange)

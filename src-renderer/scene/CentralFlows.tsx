@@ -7,14 +7,25 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
 import * as THREE from 'three'
-import { job } from '../data/job-data'
-import { clock } from '../data/playback'
+import { type JobData, job as screenJob } from '../data/job-data'
+import { clock, type Playhead } from '../data/playback'
 import { type Frame, HEIGHT, type HeightMap, toWorldX, toWorldZ } from './height'
 import { INSIDE, LIFT, segmentGeometry, segmentMaterial } from './Trajectories'
 
 export const FLOW_COLOR = '#ffffff'
 
-export function CentralFlows({ hm, frame, hidden }: { readonly hm: HeightMap; readonly frame: Frame; readonly hidden: readonly number[] }) {
+export interface CentralFlowsProps {
+  readonly hm: HeightMap
+  readonly frame: Frame
+  readonly hidden: readonly number[]
+  /** The job whose flows are drawn (default: the one on screen). */
+  readonly data?: JobData
+  /** The playhead in kept points (default: the playback clock). */
+  readonly playhead?: Playhead
+}
+
+export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: CentralFlowsProps) {
+  const job = data ?? screenJob
   const material = useMemo(() => {
     const m = segmentMaterial('tip')
     m.uniforms.uColors.value = Array.from({ length: 8 }, () => new THREE.Color(FLOW_COLOR))
@@ -75,7 +86,7 @@ export function CentralFlows({ hm, frame, hidden }: { readonly hm: HeightMap; re
       }
     }
     if (state.geometry) {
-      const j0 = Math.floor(Math.max(0, Math.min(clock.t, job.kept - 1)))
+      const j0 = Math.floor(Math.max(0, Math.min(playhead.t, job.kept - 1)))
       state.geometry.instanceCount = state.shown * j0
     }
   })

@@ -6,15 +6,15 @@ import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
 import { Canvas, type ThreeEvent, useFrame, useThree } from '@react-three/fiber'
 import type * as THREE from 'three'
 import type { Surface } from '../../src-shared/api'
-import { onJobChange, surfaceData } from '../data/job-data'
-import { tick } from '../data/playback'
+import { type JobData, onJobChange, surfaceData } from '../data/job-data'
+import { type Playhead, tick } from '../data/playback'
 import { addStartPoint } from '../store/actions'
 import { formatNumber } from '../store/scenario'
-import { useUi } from '../store/ui-store'
+import { useUi, type ViewOptions } from '../store/ui-store'
 import { Axes } from './Axes'
 import { CameraRig } from './CameraRig'
 import { CentralFlows } from './CentralFlows'
-import { type Frame, fromWorldX, fromWorldZ, heightMap, sampleAt } from './height'
+import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
 import { Trajectories } from './Trajectories'
 
@@ -59,14 +59,54 @@ function PlaybackDriver() {
   return null
 }
 
+/** What the scene shows besides the data: the view options that change how it is drawn. */
+export interface SceneLook {
+  readonly heightScale: ViewOptions['heightScale']
+  readonly topDown: boolean
+  readonly contours: boolean
+  readonly floorPaths: boolean
+  readonly hidden: readonly number[]
+}
+
+export interface SceneObjectsProps {
+  readonly surface: Surface
+  readonly hm: HeightMap
+  readonly frame: Frame
+  readonly look: SceneLook
+  /** The trajectories to draw (default: the job on screen). */
+  readonly data?: JobData
+  /** The playhead in kept points (default: the playback clock). */
+  readonly playhead?: Playhead
+  readonly onPointerMove?: (e: ThreeEvent<PointerEvent>) => void
+  readonly onPointerLeave?: () => void
+  readonly onClick?: (e: ThreeEvent<MouseEvent>) => void
+}
+
+/**
+ * Lights, landscape, axes, trajectories and central flows: everything drawn, without a camera.
+ * The on-screen view and the offscreen exporter (../export/offscreen.tsx) both mount exactly this.
+ */
+export function SceneObjects({ surface, hm, frame, look, data, playhead, onPointerMove, onPointerLeave, onClick }: SceneObjectsProps) {
+  return (
+    <>
+      <ambientLight intensity={1.1} />
+      <directionalLight position={[1.5, 4, 2.5]} intensity={1.7} />
+      <directionalLight position={[-2, 1.5, -1]} intensity={0.35} />
+      <Landscape
+        surface={surface} hm={hm} contours={look.contours} topDown={look.topDown}
+        onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
+      />
+      <Axes frame={frame} hm={hm} topDown={look.topDown} />
+      <Trajectories hm={hm} frame={frame} hidden={look.hidden} floorPaths={look.floorPaths} topDown={look.topDown} data={data} playhead={playhead} />
+      <CentralFlows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
+    </>
+  )
+}
+
 function SceneContent() {
   const surface = useSurface()
-  const heightScale = useUi((s) => s.view.heightScale)
-  const topDown = useUi((s) => s.view.topDown)
-  const contours = useUi((s) => s.view.contours)
-  const floorPaths = useUi((s) => s.view.floorPaths)
-  const hidden = useUi((s) => s.view.hidden)
-  const hm = useMemo(() => (surface ? heightMap(surface, heightScale) : null), [surface, heightScale])
+  const view = useUi((s) => s.view)
+  const hm = useMemo(() => (surface ? heightMap(surface, view.heightScale) : null), [surface, view.heightScale])
   const frame: Frame | null = useMemo(() => (surface ? { x: surface.x, y: surface.y } : null), [surface])
 
   const onPointerMove = useCallback((e: ThreeEvent<PointerEvent>) => {
@@ -89,22 +129,14 @@ function SceneContent() {
 
   return (
     <>
-      <CameraRig topDown={topDown} />
+      <CameraRig topDown={view.topDown} />
       <PlaybackDriver />
       <SnapshotProvider />
-      <ambientLight intensity={1.1} />
-      <directionalLight position={[1.5, 4, 2.5]} intensity={1.7} />
-      <directionalLight position={[-2, 1.5, -1]} intensity={0.35} />
       {surface && hm && frame && (
-        <>
-          <Landscape
-            surface={surface} hm={hm} contours={contours} topDown={topDown}
-            onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
-          />
-          <Axes frame={frame} hm={hm} topDown={topDown} />
-          <Trajectories hm={hm} frame={frame} hidden={hidden} floorPaths={floorPaths} topDown={topDown} />
-          <CentralFlows hm={hm} frame={frame} hidden={hidden} />
-        </>
+        <SceneObjects
+          surface={surface} hm={hm} frame={frame} look={view}
+          onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
+        />
       )}
     </>
   )

@@ -15,12 +15,13 @@
  * (run = k mod runs, optimizer = run / starts), so there is no per-vertex colour array.
  */
 import { useEffect, useMemo, useRef } from 'react'
-import { useFrame } from '@react-three/fiber'
+import { type RootState, useFrame } from '@react-three/fiber'
 import * as THREE from 'three'
-import { job } from '../data/job-data'
-import { clock } from '../data/playback'
+import { type JobData, job as screenJob } from '../data/job-data'
+import { clock, type Playhead } from '../data/playback'
 import { FLOOR_Y, HEIGHT, type Frame, type HeightMap, toWorldX, toWorldZ } from './height'
 import { OPTIMIZER_COLORS } from './palette'
+import { perfProbe } from './perf-probe'
 
 const MAX_OPT = 8
 /** Lift above the surface, world units. */
@@ -204,9 +205,14 @@ export interface TrajectoriesProps {
   readonly hidden: readonly number[]
   readonly floorPaths: boolean
   readonly topDown: boolean
+  /** The runs to draw: the job on screen by default, or an exporter's frozen copy. */
+  readonly data?: JobData
+  /** The playhead in kept points: the playback clock by default. */
+  readonly playhead?: Playhead
 }
 
-export function Trajectories({ hm, frame, hidden, floorPaths, topDown }: TrajectoriesProps) {
+export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, playhead = clock }: TrajectoriesProps) {
+  const job = data ?? screenJob
   const lineMat = useMemo(() => segmentMaterial('line'), [])
   const shadowMat = useMemo(() => segmentMaterial('shadow'), [])
   const tipMat = useMemo(() => segmentMaterial('tip'), [])
@@ -312,7 +318,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown }: Traject
     }
   }
 
-  useFrame((state) => {
+  function update(state: RootState): void {
     const { width, height } = state.size
     for (const m of [lineMat, shadowMat, tipMat]) m.uniforms.uResolution.value.set(width, height)
     headMat.uniforms.uSize.value = (job.runs.length <= 200 ? 9 : job.runs.length <= 2000 ? 6 : 4) * state.viewport.dpr
@@ -368,7 +374,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown }: Traject
     }
 
     // Playhead: whole segments up to floor(t), then a tip segment to the interpolated head.
-    const t = Math.max(0, Math.min(clock.t, received - 1))
+    const t = Math.max(0, Math.min(playhead.t, received - 1))
     const j0 = Math.floor(t)
     const f = t - j0
     const j1 = Math.min(j0 + 1, received - 1)
@@ -399,6 +405,13 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown }: Traject
       seen.head = t
       seen.version = job.version
     }
+  }
+
+  useFrame((state) => {
+    if (!perfProbe) { update(state); return }
+    const t0 = performance.now()
+    update(state)
+    perfProbe.trajectories(job.jobId, seen.jobId === job.jobId ? seen.written : 0, t0, performance.now())
   })
 
   // Meshes start with an empty geometry; allocate() swaps in the real ones.

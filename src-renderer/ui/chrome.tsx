@@ -10,7 +10,12 @@ import { clearMessage, type HeightScale, redo, setView, undo, useUi } from '../s
 import { Segmented } from './controls'
 import { IconCamera, IconClose, IconRedo, IconUndo } from './icons'
 
-export function TopBar({ onOpen, onSave, onExport }: { readonly onOpen: () => void; readonly onSave: () => void; readonly onExport: () => void }) {
+export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
+  readonly onOpen: () => void
+  readonly onSave: () => void
+  readonly onExport: () => void
+  readonly onExportDialog: () => void
+}) {
   const canUndo = useUi((s) => s.past.length > 0)
   const canRedo = useUi((s) => s.future.length > 0)
   const info = useUi((s) => s.info)
@@ -26,7 +31,8 @@ export function TopBar({ onOpen, onSave, onExport }: { readonly onOpen: () => vo
       <div className="toolbar">
         <button type="button" className="btn" onClick={onOpen} title="Open a session (Ctrl+O)" data-testid="open">Open…</button>
         <button type="button" className="btn" onClick={onSave} title="Save the session (Ctrl+S)" data-testid="save">Save</button>
-        <button type="button" className="btn" onClick={onExport} title="Export a PNG of the 3-D view (Ctrl+E)" data-testid="export">Export PNG</button>
+        <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">Export PNG</button>
+        <button type="button" className="btn" onClick={onExportDialog} title="Export a video, an image at any size, the loss chart or the trajectories (Ctrl+E)" data-testid="export-open">Export…</button>
         <span className="sep" />
         <button type="button" className="btn" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo"><IconUndo size={14} /> Undo</button>
         <button type="button" className="btn" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo"><IconRedo size={14} /> Redo</button>

@@ -1,5 +1,6 @@
 /** Global keyboard shortcuts (one listener), and the list the help overlay shows. */
 import { restart, stepBy, toEnd, togglePlay } from '../data/playback'
+import { useExport } from '../export/state'
 import { cameraControls } from '../scene/CameraRig'
 import { redo, setView, SPEEDS, undo, useUi } from '../store/ui-store'
 
@@ -37,7 +38,7 @@ export const SHORTCUTS: ReadonlyArray<{ readonly group: string; readonly items: 
       { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], action: 'Redo' },
       { keys: ['Ctrl+S'], action: 'Save the session' },
       { keys: ['Ctrl+O'], action: 'Open a session' },
-      { keys: ['Ctrl+E'], action: 'Export a PNG of the view' },
+      { keys: ['Ctrl+E'], action: 'Export: video, image, loss chart, trajectories' },
       { keys: ['?'], action: 'This help' },
       { keys: ['Esc'], action: 'Close help / stop picking' },
     ],
@@ -54,11 +55,13 @@ function isTextField(t: EventTarget | null): boolean {
 export interface KeyboardActions {
   readonly save: () => void
   readonly open: () => void
-  readonly exportImage: () => void
+  readonly exportDialog: () => void
 }
 
 export function installShortcuts(actions: KeyboardActions): () => void {
   const onKey = (e: KeyboardEvent) => {
+    // The export dialog is modal: the session's shortcuts wait until it closes.
+    if (useExport.getState().open) return
     const mod = e.ctrlKey || e.metaKey
     const key = e.key
     const inText = isTextField(e.target)
@@ -66,7 +69,7 @@ export function installShortcuts(actions: KeyboardActions): () => void {
       const k = key.toLowerCase()
       if (k === 's') { e.preventDefault(); actions.save(); return }
       if (k === 'o') { e.preventDefault(); actions.open(); return }
-      if (k === 'e') { e.preventDefault(); actions.exportImage(); return }
+      if (k === 'e') { e.preventDefault(); actions.exportDialog(); return }
       if (k === 'b') { e.preventDefault(); useUi.setState((s) => ({ panelsHidden: !s.panelsHidden })); return }
       if (inText) return // native undo inside a text field
       if (k === 'z' && !e.shiftKey) { e.preventDefault(); undo(); return }

@@ -40,7 +40,8 @@ export function sessionFileName(s: Scenario): string {
   return `gradscape-${name}-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}.json`
 }
 
-function download(name: string, blob: Blob): void {
+/** Hand a file to the browser's downloads (in Electron: the shell's download handling). */
+export function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { MAX_SESSION_TEXT } from '../../src-main/preload-types'
-import { createSessionFiles, type FileDialogs, loadRecentFiles, MAX_RECENT_FILES } from '../../src-main/shell/files'
+import { createExportFiles, createSessionFiles, type FileDialogs, loadRecentFiles, MAX_RECENT_FILES } from '../../src-main/shell/files'
 
 const dir = mkdtempSync(join(tmpdir(), 'gradscape-files-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -115,5 +115,41 @@ describe('session files', () => {
     await expect(files.save(null, 'x'.repeat(MAX_SESSION_TEXT + 1))).rejects.toThrow(/too large/)
     await expect(files.openPath(fresh('absent.json'))).rejects.toThrow(/ENOENT/)
     await expect(files.openPath(dir)).rejects.toThrow(/is not a file/)
+  })
+})
+
+describe('export files', () => {
+  it('asks with a filter for the extension, then writes the bytes exactly where the user chose, once', async () => {
+    const chosen = fresh('run.mp4')
+    const dialogs = fakeDialogs({ save: chosen })
+    const files = createExportFiles({ dialogs })
+    const owner = { window: 1 }
+    expect(await files.choose(owner, 'gradscape-booth.mp4')).toEqual({ name: chosen.split('/').pop(), path: chosen })
+    expect(dialogs.showSave).toHaveBeenCalledWith(owner, expect.objectContaining({
+      defaultPath: 'gradscape-booth.mp4', filters: [{ name: 'MP4 video', extensions: ['mp4'] }, { name: 'All files', extensions: ['*'] }],
+    }))
+    const bytes = new Uint8Array([0, 1, 2, 250, 255])
+    expect(await files.write(chosen, bytes)).toEqual({ name: chosen.split('/').pop(), path: chosen })
+    expect([...readFileSync(chosen)]).toEqual([...bytes])
+    // The choice is used up: a second write (or any other path) is refused and writes nothing.
+    await expect(files.write(chosen, new Uint8Array([9]))).rejects.toThrow(/not chosen for an export/)
+    const other = fresh('other.mp4')
+    await expect(files.write(other, bytes)).rejects.toThrow(/not chosen for an export/)
+    await expect(files.write('relative.mp4', bytes)).rejects.toThrow(/not chosen for an export/)
+    expect(existsSync(other)).toBe(false)
+    expect([...readFileSync(chosen)]).toEqual([...bytes])
+  })
+
+  it('returns null when cancelled, refuses other extensions, and leaves nothing behind when the write fails', async () => {
+    expect(await createExportFiles({ dialogs: fakeDialogs({}) }).choose(null, 'a.png')).toBeNull()
+    await expect(createExportFiles({ dialogs: fakeDialogs({ save: fresh('x.exe') }) }).choose(null, 'x.exe')).rejects.toThrow(/not an export file name/)
+    const missingDir = join(dir, 'no-such-dir', 'clip.webm')
+    const files = createExportFiles({ dialogs: fakeDialogs({ save: missingDir }) })
+    expect(await files.choose(null, 'clip.webm')).toEqual({ name: 'clip.webm', path: missingDir })
+    await expect(files.write(missingDir, new Uint8Array(10))).rejects.toThrow(/ENOENT/)
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    // A failed write keeps the choice: saving again is allowed (and fails the same way here).
+    await expect(files.write(missingDir, new Uint8Array(10))).rejects.toThrow(/ENOENT/)
   })
 })

@@ -118,6 +118,8 @@ function fakeShell() {
   return {
     openSessionFile: vi.fn(async () => ({ name: 'a.json', path: '/tmp/a.json', text: '{}' })),
     saveSessionFile: vi.fn(async (_e: IpcEventLike, _text: string, name?: string) => ({ name: name ?? 'scenario.json', path: `/tmp/${name ?? 'scenario.json'}` })),
+    chooseExportFile: vi.fn(async (_e: IpcEventLike, name: string) => ({ name, path: `/tmp/${name}` })),
+    writeExportFile: vi.fn(async (_e: IpcEventLike, path: string, _data: Uint8Array) => ({ name: path.split('/').pop() ?? '', path })),
   } satisfies ShellHandlers
 }
 
@@ -232,6 +234,8 @@ describe('sender frame check', () => {
         [channelOf('cancelJob'), 1],
         [channelOf('openSessionFile')],
         [channelOf('saveSessionFile'), 'text'],
+        [channelOf('chooseExportFile'), 'a.mp4'],
+        [channelOf('writeExportFile'), '/tmp/a.mp4', new Uint8Array(4)],
         [EVENTS_CHANNEL],
       ]
       for (const [channel, ...args] of calls) {
@@ -244,6 +248,8 @@ describe('sender frame check', () => {
     expect(hostCalls()).toBe(0)
     expect(shell.openSessionFile).not.toHaveBeenCalled()
     expect(shell.saveSessionFile).not.toHaveBeenCalled()
+    expect(shell.chooseExportFile).not.toHaveBeenCalled()
+    expect(shell.writeExportFile).not.toHaveBeenCalled()
     expect(log).toHaveBeenCalledWith(expect.stringContaining('refused gradscape:info from https://evil.example/'))
     expect(log).toHaveBeenCalledWith(expect.stringContaining('from a sub-frame at'))
   })
@@ -280,6 +286,15 @@ describe('payload validation', () => {
     ['saveSessionFile', ['{}', 'ok.json', 'a\0b'], /path must be a file path/],
     ['saveSessionFile', ['{}', 'ok.json', 5], /path must be a file path/],
     ['openSessionFile', ['/etc/passwd'], /expected at most 0 arguments/],
+    ['chooseExportFile', [], /suggestedName must be a file name .* ending in \.png/],
+    ['chooseExportFile', ['video.exe'], /suggestedName must be a file name .*\.mp4, \.webm/],
+    ['chooseExportFile', ['../video.mp4'], /suggestedName must be a file name/],
+    ['chooseExportFile', ['a.mp4', 'b'], /expected at most 1 argument, got 2/],
+    ['writeExportFile', ['/tmp/a.mp4'], /data must be bytes \(a Uint8Array\)/],
+    ['writeExportFile', ['/tmp/a.mp4', 'text'], /data must be bytes/],
+    ['writeExportFile', ['/tmp/a.mp4', [1, 2, 3]], /data must be bytes/],
+    ['writeExportFile', ['/tmp/a.mp4', new Uint16Array(2)], /data must be bytes/],
+    ['writeExportFile', ['a\0b', new Uint8Array(2)], /path must be a file path/],
   ]
 
   it.each(malformed)('rejects %s(%j) with a clear error and never calls the host', async (op, args, message) => {
@@ -294,6 +309,8 @@ describe('payload validation', () => {
     expect(hostCalls()).toBe(0)
     expect(shell.saveSessionFile).not.toHaveBeenCalled()
     expect(shell.openSessionFile).not.toHaveBeenCalled()
+    expect(shell.chooseExportFile).not.toHaveBeenCalled()
+    expect(shell.writeExportFile).not.toHaveBeenCalled()
   })
 })
 
@@ -343,6 +360,11 @@ describe('valid calls', () => {
     expect(shell.saveSessionFile).toHaveBeenCalledWith(e, '{"a":1}', 'mine.json', undefined)
     await ipcMain.invoke(e, 'gradscape:saveSessionFile', '{}', undefined, '/home/u/s.json')
     expect(shell.saveSessionFile).toHaveBeenLastCalledWith(e, '{}', undefined, '/home/u/s.json')
+    expect(await ipcMain.invoke(e, 'gradscape:chooseExportFile', 'run.webm')).toEqual({ ok: true, value: { name: 'run.webm', path: '/tmp/run.webm' } })
+    expect(shell.chooseExportFile).toHaveBeenCalledWith(e, 'run.webm')
+    const bytes = new Uint8Array([1, 2, 3])
+    expect(await ipcMain.invoke(e, 'gradscape:writeExportFile', '/tmp/run.webm', bytes)).toEqual({ ok: true, value: { name: 'run.webm', path: '/tmp/run.webm' } })
+    expect(shell.writeExportFile).toHaveBeenCalledWith(e, '/tmp/run.webm', bytes)
   })
 })
 

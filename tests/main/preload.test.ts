@@ -85,6 +85,8 @@ describe('preload', () => {
       ['cancelJob', () => api.cancelJob(3), [3]],
       ['openSessionFile', () => api.openSessionFile(), []],
       ['saveSessionFile', () => api.saveSessionFile('{}', 'a.json', '/tmp/a.json'), ['{}', 'a.json', '/tmp/a.json']],
+      ['chooseExportFile', () => api.chooseExportFile('run.mp4'), ['run.mp4']],
+      ['writeExportFile', () => api.writeExportFile('/tmp/run.mp4', new Uint8Array([1, 2])), ['/tmp/run.mp4', new Uint8Array([1, 2])]],
     ]
     expect(cases.map(([op]) => op).sort()).toEqual([...OPERATIONS, ...SHELL_OPERATIONS].sort())
     for (const [op, run, args] of cases) {
