@@ -3,6 +3,9 @@
  *   npm run bench              table
  *   npm run bench -- --json    the same figures as JSON
  *   npm run bench -- --quick   smaller N (a smoke run)
+ *   npm run bench -- --ui / --no-ui   the UI figures (bench/ui-latency.ts: input → first new frame,
+ *                              per-frame JS with 10⁴ trajectories, headless Chromium against the web
+ *                              host); by default they run when /usr/bin/chromium exists
  * Workload: Adam (lr 0.01) on Rosenbrock, N start points × 1000 steps. A benchmark prints
  * figures; it asserts nothing.
  */
@@ -16,6 +19,7 @@ import { blockOutput, keptRange } from '../src-main/engine/float64'
 import type { BackendMode } from '../src-main/engine/float32'
 import { spawnNodeWorker } from '../src-main/engine/node-worker'
 import { planParts } from '../src-main/engine/plan'
+import { CHROMIUM, printUi, runUiBench, type UiFigures } from './ui-latency'
 
 interface Figure {
   readonly path: string
@@ -30,6 +34,7 @@ interface Figure {
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const quick = args.includes('--quick')
+const ui = args.includes('--no-ui') ? false : args.includes('--ui') ? true : existsSync(CHROMIUM)
 const STEPS = 1000
 const SIZES = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5, 1e6]
 const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
@@ -142,5 +147,17 @@ if (Object.keys(ratios).length) {
   log('float32 GPU.js (threaded, one launch) ÷ peer:')
   for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(24)} ${v.toFixed(2)}×`)
 }
-if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, ratios }, null, 2) + '\n')
+
+log()
+let uiFigures: UiFigures
+if (!ui) uiFigures = { skipped: args.includes('--no-ui') ? '--no-ui' : `${CHROMIUM} not found: the UI figures need Debian's chromium (--no-ui to skip them quietly)` }
+else {
+  try {
+    uiFigures = await runUiBench({ quick, log })
+  } catch (err) {
+    uiFigures = { skipped: `failed: ${(err as Error).message.split('\n')[0]}` }
+  }
+}
+printUi(uiFigures, log)
+if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, ratios, ui: uiFigures }, null, 2) + '\n')
 process.exit(0)
