@@ -6,6 +6,7 @@
  * Trajectory data never travels as JSON arrays: a running job streams `RunChunk`s holding
  * Float32Arrays (transferables over IPC / MessagePort, binary frames over WebSocket).
  */
+import type { Preset } from './landscape/presets'
 
 /** A scenario document exactly as in SCENARIO.md (validated by the host). */
 export type ScenarioDoc = Record<string, unknown>
@@ -25,16 +26,8 @@ export interface OptimizerInfo {
   readonly hparams: readonly HparamInfo[]
 }
 
-export interface PresetInfo {
-  readonly id: string
-  readonly title: string
-  readonly expr: string
-  readonly description: string
-  readonly view: { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
-  readonly suggested: { readonly sgd_lr: number; readonly adam_lr: number }
-  readonly start: readonly [number, number]
-  readonly centralFlowNote?: string
-}
+/** A named landscape as the renderer sees it (the preset minus its test-only minima). */
+export type PresetInfo = Omit<Preset, 'minima'>
 
 export interface HostInfo {
   readonly version: string

@@ -21,6 +21,8 @@ export interface Float32State {
   readonly dead: Float32Array
   readonly stream: Float32Array
   readonly hparams: Float32Array[]
+  /** Running-power bases per particle (fixed for a job), computed on the first launch. */
+  bases?: Float64Array[]
   t: number
 }
 
@@ -155,7 +157,7 @@ export async function advanceFloat32(
   }
   const seed = reduceSeed(job.noise.seed)
   const nh = state.hparams.length
-  const bases = c.powerBases.map((f) => {
+  const bases = state.bases ??= c.powerBases.map((f) => {
     const b = new Float64Array(n)
     const h = new Array<number>(nh)
     // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of

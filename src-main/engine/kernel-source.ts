@@ -27,6 +27,12 @@ export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perPa
   return { perCoordinate, perParticle }
 }
 
+/** A numeric literal GPU.js types as a float: a decimal point always, parentheses when negative. */
+export function kernelNumber(v: number): string {
+  const f = floatLiteral(v)
+  return v < 0 ? `(${f})` : f
+}
+
 const floatLiteral = (v: number): string => {
   const s = String(v)
   return /[.eE]/.test(s) || !Number.isFinite(v) ? s : `${s}.0`
@@ -76,9 +82,8 @@ export interface KernelSource {
 
 export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSource {
   const d = landscape.derivatives
-  const fmt = (v: number) => (v < 0 ? `(${floatLiteral(v)})` : floatLiteral(v))
   const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
-    vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_v', declare: 'let', formatNumber: fmt,
+    vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber,
   })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
@@ -135,7 +140,7 @@ export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSou
     }
   }
   if (deadAt < 0.0) {
-    ${emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: fmt })}
+    ${emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })}
     if (!(Math.abs(p_x) <= 3.4028234e38 && Math.abs(p_y) <= 3.4028234e38 && Math.abs(loss) <= 3.4028234e38)) {
       deadAt = tFrom + nSteps;
     }

@@ -6,6 +6,7 @@
 import type { Surface, SurfaceRequest } from '../../src-shared/api'
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import { type BackendMode, gpuFor } from './float32'
+import { kernelNumber } from './kernel-source'
 
 export const KERNEL_SURFACE_THRESHOLD = 512 * 512
 
@@ -38,8 +39,7 @@ export function sampleKernel(landscape: Landscape, request: SurfaceRequest, mode
   const key = `${mode}|${nx}x${ny}|${landscape.expr}`
   let kernel = surfaceKernels.get(key)
   if (!kernel) {
-    const fmt = (v: number) => { const s = String(v); const f = /[.eE]/.test(s) ? s : `${s}.0`; return v < 0 ? `(${f})` : f }
-    const body = emitAssignments([['loss', landscape.derivatives.value]], { vars: { x: 'px', y: 'py' }, tempPrefix: '_v', declare: 'let', formatNumber: fmt })
+    const body = emitAssignments([['loss', landscape.derivatives.value]], { vars: { x: 'px', y: 'py' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber })
     const source = `function (x0, x1, y0, y1) {
       const i = this.thread.x - ${nx}.0 * Math.floor(this.thread.x / ${nx}.0);
       const j = Math.floor(this.thread.x / ${nx}.0);
