@@ -211,7 +211,10 @@ export function portEvent(e: JobEvent): JobEvent {
       const c = e.chunk
       return {
         type: 'chunk',
-        chunk: { jobId: c.jobId, start: c.start, count: c.count, xy: c.xy, loss: c.loss, ...(c.sharpness ? { sharpness: c.sharpness } : {}) },
+        chunk: {
+          jobId: c.jobId, start: c.start, count: c.count, xy: c.xy, loss: c.loss, ...(c.sharpness ? { sharpness: c.sharpness } : {}),
+          ...(c.axis ? { axis: c.axis } : {}), ...(c.preconditioned ? { preconditioned: c.preconditioned } : {}),
+        },
       }
     }
     case 'flow': {

@@ -92,7 +92,19 @@ export interface RunChunk {
   readonly xy: Float32Array
   /** Run-major: loss[r * count + j]. */
   readonly loss: Float32Array
+  /** With `record.sharpness`: top Hessian eigenvalue, run-major like `loss`. */
   readonly sharpness?: Float32Array
+  /**
+   * With `record.sharpness`: the unit top Hessian eigenvector, interleaved and run-major like
+   * `xy`, its first nonzero component positive (a consistent sign from point to point).
+   */
+  readonly axis?: Float32Array
+  /**
+   * With `record.sharpness`, when some run's optimizer has a preconditioner (adam, adamw,
+   * rmsprop; float64 path): λ₁(P⁻¹H) after each kept step, run-major like `loss`; NaN at step 0
+   * and for runs without a preconditioner.
+   */
+  readonly preconditioned?: Float32Array
 }
 
 /**

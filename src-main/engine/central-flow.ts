@@ -14,6 +14,9 @@
  */
 import type { CompiledLandscape } from '../../src-shared/landscape'
 import type { Hparams } from '../../src-shared/optim'
+import { eig2 } from '../../src-shared/eos/eig2'
+
+export { eig2 } from '../../src-shared/eos/eig2'
 
 export const CRITICAL_THETA = 1.95
 export const DEFAULT_SUBSTEPS = 16
@@ -35,29 +38,6 @@ export interface CentralFlowResult {
   /** Step at which the flow stopped, or null. */
   readonly stopped_at: number | null
   readonly stop_reason: string | null
-}
-
-interface Eig2 { l1: number; l2: number; u1x: number; u1y: number; u2x: number; u2y: number }
-
-/** Eigenpairs of [[p, q], [q, r]], descending, with a numerically robust top eigenvector (§4). */
-export function eig2(p: number, q: number, r: number): Eig2 {
-  const m = 0.5 * (p + r)
-  const d = Math.sqrt(0.25 * (p - r) * (p - r) + q * q)
-  const l1 = m + d
-  const l2 = m - d
-  let ux: number
-  let uy: number
-  if (q === 0) {
-    ;[ux, uy] = p >= r ? [1, 0] : [0, 1]
-  } else {
-    const ax = q, ay = l1 - p
-    const bx = l1 - r, by = q
-    if (ax * ax + ay * ay >= bx * bx + by * by) { ux = ax; uy = ay } else { ux = bx; uy = by }
-    const norm = Math.hypot(ux, uy)
-    ux /= norm
-    uy /= norm
-  }
-  return { l1, l2, u1x: ux, u1y: uy, u2x: -uy, u2y: ux }
 }
 
 /** D³L[a, b, ·] for T = (Lxxx, Lxxy, Lxyy, Lyyy). */

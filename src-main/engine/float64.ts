@@ -70,15 +70,35 @@ export interface BlockOutput {
   readonly sharpness: Float64Array | null
   /** λ₁(P⁻¹H) with the optimizer's preconditioner after each kept step (NaN at step 0). */
   readonly preconditioned: Float64Array | null
+  /**
+   * With sharpness: the unit top Hessian eigenvector per kept point, interleaved (point k at
+   * 2k, 2k + 1), its first nonzero component positive (src-shared/eos/eig2.ts `topAxis`).
+   */
+  readonly axis: Float64Array | null
   /** Per reported slot (ASGD's average): x and y arrays, laid out like `x`. */
   readonly extra: Float64Array[]
 }
+
+/**
+ * The top eigenvector (ux, uy) of [[h_xx, h_xy], [h_xy, h_yy]] with top eigenvalue l1, as emitted
+ * code: the robust formula of CENTRAL-FLOWS §4, sign-fixed (first nonzero component positive).
+ * The same computation as `topAxis` in src-shared/eos/eig2.ts.
+ */
+const TOP_AXIS_CODE = `let ux = 0, uy = 0;
+if (h_xy === 0) { if (h_xx >= h_yy) { ux = 1; } else { uy = 1; } }
+else {
+  const ax = h_xy, ay = l1 - h_xx, bx = l1 - h_yy, by = h_xy;
+  if (ax * ax + ay * ay >= bx * bx + by * by) { ux = ax; uy = ay; } else { ux = bx; uy = by; }
+  const nn = Math.hypot(ux, uy); ux = ux / nn; uy = uy / nn;
+}
+if (ux < 0 || (ux === 0 && uy < 0)) { ux = -ux; uy = -uy; }
+if (!(Number.isFinite(h_xx) && Number.isFinite(h_xy) && Number.isFinite(h_yy))) { ux = NaN; uy = NaN; }`
 
 type Kernel = (
   n: number, tFrom: number, tTo: number, every: number, X: Float64Array, Y: Float64Array, S: Float64Array[],
   divergedAt: Int32Array, H: Float64Array, noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
   outStart: number, outCount: number, outX: Float64Array, outY: Float64Array, outL: Float64Array, outS: Float64Array | null,
-  outP: Float64Array | null, extra: Float64Array[],
+  outP: Float64Array | null, outA: Float64Array | null, extra: Float64Array[],
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -107,7 +127,8 @@ export function float64KernelSource(landscape: Landscape, def: OptimizerDef, wit
   const record = (idx: string, inLoop: boolean) => [
     `outX[${idx}] = p_x; outY[${idx}] = p_y; outL[${idx}] = loss;`,
     withSharpness
-      ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\noutS[${idx}] = hm + Math.sqrt(hd * hd + h_xy * h_xy);\n`
+      ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\nconst l1 = hm + Math.sqrt(hd * hd + h_xy * h_xy);\noutS[${idx}] = l1;\n`
+        + `if (outA !== null) { ${TOP_AXIS_CODE} outA[2 * (${idx})] = ux; outA[2 * (${idx}) + 1] = uy; }\n`
         + (precond[0] === null ? '' : inLoop
           ? `const pc_x = ${precond[0]}, pc_y = ${precond[1]};\n`
             + 'const q_xx = h_xx / pc_x, q_xy = h_xy / Math.sqrt(pc_x * pc_y), q_yy = h_yy / pc_y;\n'
@@ -120,7 +141,7 @@ export function float64KernelSource(landscape: Landscape, def: OptimizerDef, wit
   ].join('\n')
   const fill = [
     'outX[at] = NaN; outY[at] = NaN; outL[at] = NaN;',
-    withSharpness ? 'outS[at] = NaN;' : '',
+    withSharpness ? 'outS[at] = NaN; if (outA !== null) { outA[2 * at] = NaN; outA[2 * at + 1] = NaN; }' : '',
     withSharpness && precond[0] !== null ? 'outP[at] = NaN;' : '',
     ...extraSlots.flatMap((_, j) => COORDS.map((_c, ci) => `extra[${2 * j + ci}][at] = NaN;`)),
   ].join('\n')
@@ -176,7 +197,7 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
     const source = float64KernelSource(landscape, def, withSharpness)
     kernel = new Function(
       'n', 'tFrom', 'tTo', 'every', 'X', 'Y', 'S', 'divergedAt', 'H', 'noiseStd', 'noiseSeed', 'noiseStream',
-      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'outP', 'extra', source,
+      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'outP', 'outA', 'extra', source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
     cache.set(key, kernel)
@@ -211,6 +232,7 @@ export function blockOutput(job: Float64Job, n: number, start: number, count: nu
     x: new Float64Array(size), y: new Float64Array(size), loss: new Float64Array(size),
     sharpness: job.sharpness ? new Float64Array(size) : null,
     preconditioned: job.sharpness && job.optimizer.preconditioner ? new Float64Array(size).fill(NaN) : null,
+    axis: job.sharpness ? new Float64Array(2 * size) : null,
     extra: Object.keys(job.optimizer.outputs ?? {}).flatMap(() => [new Float64Array(size), new Float64Array(size)]),
   }
 }
@@ -227,7 +249,7 @@ export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
   kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
     job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
-    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.preconditioned, out.extra)
+    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.preconditioned, out.axis, out.extra)
   state.t = tTo
 }
 

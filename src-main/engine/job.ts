@@ -49,21 +49,36 @@ export class Job {
     const xy = new Float32Array(this.runCount * count * 2)
     const loss = new Float32Array(this.runCount * count)
     const sharpness = record.sharpness ? new Float32Array(this.runCount * count) : undefined
+    const axis = record.sharpness ? new Float32Array(this.runCount * count * 2) : undefined
+    // λ₁(P⁻¹H) where a part computes it (optimizers with a preconditioner on the float64 path);
+    // NaN for the other runs.
+    const preconditioned = this.hasPreconditioned ? new Float32Array(this.runCount * count).fill(NaN) : undefined
     let offset = 0
     for (const part of this.parts) {
       const out = blockOutput(part.job, part.n, start, count)
       await part.stepper.advance(tTo, out)
+      const pre = part.stepper.carriesExtra ? out.preconditioned : null
       for (let k = 0; k < part.n * count; k++) {
         xy[2 * (offset + k)] = out.x[k]
         xy[2 * (offset + k) + 1] = out.y[k]
         loss[offset + k] = out.loss[k]
         if (sharpness) sharpness[offset + k] = out.sharpness![k]
+        if (axis) { axis[2 * (offset + k)] = out.axis![2 * k]; axis[2 * (offset + k) + 1] = out.axis![2 * k + 1] }
+        if (preconditioned && pre) preconditioned[offset + k] = pre[k]
       }
       offset += part.n * count
     }
     this.t = tTo
     this.emittedStart = true
-    return { jobId: this.id, start, count, xy, loss, ...(sharpness ? { sharpness } : {}) }
+    return {
+      jobId: this.id, start, count, xy, loss,
+      ...(sharpness ? { sharpness } : {}), ...(axis ? { axis } : {}), ...(preconditioned ? { preconditioned } : {}),
+    }
+  }
+
+  /** Whether chunks carry `preconditioned`: sharpness asked for and some part computes λ₁(P⁻¹H). */
+  private get hasPreconditioned(): boolean {
+    return this.scenario.record.sharpness && this.parts.some((p) => p.stepper.carriesExtra && p.job.optimizer.preconditioner !== undefined)
   }
 
   /** Runs that get a central flow: eligible optimizers only, at most this many per job. */

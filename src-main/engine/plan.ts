@@ -4,6 +4,7 @@
  * and a stepper that advances them on the float64 reference path or the float32 GPU.js path.
  */
 import type { RunInfo } from '../../src-shared/api'
+import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
@@ -66,10 +67,20 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
     m[0] = vg[0]
     if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]) }
   }
+  // The top eigenvector at the float32 positions, evaluated exactly (float64), like the sharpness.
+  const axes = (out: BlockOutput) => {
+    const a = out.axis
+    if (!a) return
+    for (let k = 0; k < out.x.length; k++) {
+      const x = out.x[k], y = out.y[k]
+      if (Number.isFinite(x) && Number.isFinite(y)) { f.hessian(x, y, h); topAxis(h[0], h[1], h[2], a, 2 * k) }
+      else { a[2 * k] = NaN; a[2 * k + 1] = NaN }
+    }
+  }
   return {
-    advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
+    advance: async (tTo, out) => { await advanceFloat32(job, state, tTo, out, mode, metrics, threaded); axes(out) },
     backend: () => `float32 gpu.js ${backendName(float32Kernel(job.landscape, job, state.x.length, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`,
-    divergedAt: () => Int32Array.from(state.dead),
+    divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
   }
 }

@@ -50,7 +50,8 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
       const chunk = await job.next()
       if (!chunk) break
       me.inFlight++
-      const buffers = [chunk.xy.buffer, chunk.loss.buffer, ...(chunk.sharpness ? [chunk.sharpness.buffer] : [])] as ArrayBuffer[]
+      const buffers = [chunk.xy, chunk.loss, chunk.sharpness, chunk.axis, chunk.preconditioned]
+        .filter((a): a is Float32Array => a !== undefined).map((a) => a.buffer as ArrayBuffer)
       send({ type: 'chunk', chunk }, buffers)
     }
     for (const flow of job.flows()) {
