@@ -12,6 +12,8 @@ import {
   type InputProblem,
   type JobEvent,
   MAX_EXPRESSION_PAYLOAD,
+  MAX_FLOW_POINTS,
+  MAX_FLOW_STEPS,
   MAX_SURFACE_SAMPLES,
   OPERATIONS,
   type Operation,
@@ -139,6 +141,12 @@ const OPERATION_ARGS: { readonly [K in Operation]: ArgSpecs<GradscapeApi[K]> } =
   }],
   startJob: [SCENARIO_ARG],
   cancelJob: [{ name: 'jobId', expect: 'a non-negative integer', check: guards.jobId }],
+  centralFlow: [{
+    name: 'request',
+    expect: `{ landscape: { expr?, preset? }, optimizer: { name, …hyperparameters }, init: [x, y], steps, every } with finite numbers, ` +
+      `integer steps in [0, ${MAX_FLOW_STEPS}], integer every ≥ 1 and at most ${MAX_FLOW_POINTS} points`,
+    check: guards.flowRequest,
+  }],
 }
 
 const SHELL_ARGS: { readonly [K in ShellOperation]: ArgSpecs<ShellApi[K]> } = {
@@ -182,6 +190,7 @@ const CALL: { readonly [K in Operation]: (api: GradscapeApi, a: readonly unknown
   sampleSurface: (api, a) => api.sampleSurface(a[0] as Parameters<GradscapeApi['sampleSurface']>[0]),
   startJob: (api, a) => api.startJob(a[0] as Parameters<GradscapeApi['startJob']>[0]),
   cancelJob: (api, a) => api.cancelJob(a[0] as number),
+  centralFlow: (api, a) => api.centralFlow(a[0] as Parameters<GradscapeApi['centralFlow']>[0]),
 }
 
 // ---- results and events ----

@@ -59,6 +59,7 @@ const api: GradscapeWindowApi = {
   sampleSurface: (request) => call('sampleSurface', request),
   startJob: (doc) => call('startJob', doc),
   cancelJob: (jobId) => call('cancelJob', jobId),
+  centralFlow: (request) => call('centralFlow', request),
   onJobEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onJobEvent: listener must be a function')
     const entry = { listener }

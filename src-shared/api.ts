@@ -129,6 +129,24 @@ export interface FlowData {
   readonly stopReason: string | null
 }
 
+/**
+ * A central flow on its own (the EoS view's "restart the flow from GD's current iterate"): the
+ * flow of `optimizer` from `init` for `steps` steps, sampled every `every` steps. The answer is a
+ * FlowData with jobId −1 and run −1 (it belongs to no job).
+ */
+export interface CentralFlowRequest {
+  readonly landscape: { readonly expr?: string; readonly preset?: string }
+  /** A scenario optimizer entry: plain GD (`sgd`, momentum 0) or `rmsprop` (no momentum, not centered). */
+  readonly optimizer: { readonly name: string } & Readonly<Record<string, unknown>>
+  readonly init: readonly [number, number]
+  readonly steps: number
+  readonly every: number
+}
+
+/** Most steps a centralFlow request may integrate, and most points it may return. */
+export const MAX_FLOW_STEPS = 200_000
+export const MAX_FLOW_POINTS = 20_001
+
 export type JobEvent =
   | { readonly type: 'chunk'; readonly chunk: RunChunk }
   | { readonly type: 'flow'; readonly flow: FlowData }
@@ -148,6 +166,8 @@ export interface GradscapeApi {
   /** Start simulating; a new job supersedes (cancels) the previous one. Events arrive via onJobEvent. */
   startJob(doc: ScenarioDoc): Promise<JobStarted>
   cancelJob(jobId: number): Promise<void>
+  /** Integrate one central flow (in the engine worker, never on the host's main thread). */
+  centralFlow(request: CentralFlowRequest): Promise<FlowData>
   /** Subscribe to job events; returns the unsubscribe function. */
   onJobEvent(listener: (event: JobEvent) => void): () => void
 }
@@ -172,8 +192,36 @@ export const guards = {
     if (l.preset !== undefined && typeof l.preset !== 'string') return false
     return (v.n as number[]).every((n) => Number.isInteger(n) && n >= 2 && n <= MAX_SURFACE_SAMPLES)
   },
+  flowRequest: (v: unknown): v is CentralFlowRequest => {
+    if (!isObject(v) || !isObject(v.landscape) || !isObject(v.optimizer) || !isFinitePair(v.init)) return false
+    const l = v.landscape
+    if (l.expr !== undefined && !(typeof l.expr === 'string' && l.expr.length <= MAX_EXPRESSION_PAYLOAD)) return false
+    if (l.preset !== undefined && typeof l.preset !== 'string') return false
+    if (l.expr === undefined && l.preset === undefined) return false
+    const o = v.optimizer
+    if (typeof o.name !== 'string' || Object.keys(o).length > 32) return false
+    for (const x of Object.values(o)) {
+      const ok = typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)) || isFinitePair(x)
+      if (!ok) return false
+    }
+    const { steps, every } = v
+    return Number.isInteger(steps) && Number.isInteger(every) && (steps as number) >= 0 && (steps as number) <= MAX_FLOW_STEPS &&
+      (every as number) >= 1 && Math.floor((steps as number) / (every as number)) + 1 <= MAX_FLOW_POINTS
+  },
+  /** A FlowData as a host sends it (the renderer checks what it receives). */
+  flowData: (v: unknown): v is FlowData => {
+    if (!isObject(v)) return false
+    const arrays = ['xy', 'loss', 'predictedLoss', 'sharpness', 'sigma2', 'axis'] as const
+    if (!arrays.every((k) => v[k] instanceof Float32Array)) return false
+    const n = (v.loss as Float32Array).length
+    if ((v.xy as Float32Array).length !== 2 * n || (v.axis as Float32Array).length !== 2 * n) return false
+    if (!(['predictedLoss', 'sharpness', 'sigma2'] as const).every((k) => (v[k] as Float32Array).length === n)) return false
+    if (typeof v.jobId !== 'number' || typeof v.run !== 'number') return false
+    if (!(v.stoppedAt === null || (typeof v.stoppedAt === 'number' && Number.isInteger(v.stoppedAt)))) return false
+    return v.stopReason === null || typeof v.stopReason === 'string'
+  },
 } as const
 
 /** Operations of GradscapeApi that are request/response (everything but onJobEvent). */
-export const OPERATIONS = ['info', 'validateExpression', 'validateScenario', 'sampleSurface', 'startJob', 'cancelJob'] as const
+export const OPERATIONS = ['info', 'validateExpression', 'validateScenario', 'sampleSurface', 'startJob', 'cancelJob', 'centralFlow'] as const
 export type Operation = (typeof OPERATIONS)[number]

@@ -3,7 +3,7 @@
  * restarts the worker if it dies (telling listeners, so the UI can say so and re-run).
  */
 import type { Worker } from 'node:worker_threads'
-import type { InputProblem, JobEvent, JobStarted, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
+import type { CentralFlowRequest, FlowData, InputProblem, JobEvent, JobStarted, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
 import type { FromWorker, ToWorker } from './protocol'
 
 export type SpawnWorker = () => Worker
@@ -29,6 +29,7 @@ export class EngineClient {
   private readonly startWaiters = new Map<number, Pending<JobStarted>>()
   private readonly surfaceWaiters = new Map<number, Pending<Surface>>()
   private readonly validateWaiters = new Map<number, Pending<Validation>>()
+  private readonly flowWaiters = new Map<number, Pending<FlowData>>()
   private disposed = false
   /** Number of times the worker died and was replaced. */
   restarts = 0
@@ -53,7 +54,7 @@ export class EngineClient {
     this.restarts++
     this.deathsWithoutLife++
     const lost = new Error(`${reason}; the engine was restarted`)
-    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters] as Map<number, Pending<unknown>>[]) {
+    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters] as Map<number, Pending<unknown>>[]) {
       for (const w of waiters.values()) w.reject(lost)
       waiters.clear()
     }
@@ -121,6 +122,13 @@ export class EngineClient {
         this.validateWaiters.get(msg.requestId)?.resolve(msg.validation)
         this.validateWaiters.delete(msg.requestId)
         break
+      case 'flow-result': {
+        const w = this.flowWaiters.get(msg.requestId)
+        this.flowWaiters.delete(msg.requestId)
+        if (msg.flow) w?.resolve(msg.flow)
+        else w?.reject(new EngineError(msg.problem ?? { field: '', message: 'central flow failed' }))
+        break
+      }
     }
   }
 
@@ -150,6 +158,15 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       this.validateWaiters.set(requestId, { resolve, reject })
       this.post({ type: 'validate', requestId, doc })
+    })
+  }
+
+  /** One central flow, integrated in the worker (it does not disturb the running job's stream). */
+  centralFlow(request: CentralFlowRequest): Promise<FlowData> {
+    const requestId = this.nextRequestId++
+    return new Promise((resolve, reject) => {
+      this.flowWaiters.set(requestId, { resolve, reject })
+      this.post({ type: 'flow', requestId, request })
     })
   }
 

@@ -4,10 +4,20 @@
  * drive it directly.
  */
 import type { FlowData, JobStarted, RunChunk } from '../../src-shared/api'
-import { centralFlowFor } from './central-flow'
+import { type CentralFlowResult, centralFlowFor } from './central-flow'
 import { runCount, type Scenario } from '../../src-shared/scenario'
 import { blockOutput, keptRange } from './float64'
 import { type Part, type PlanOptions, planParts, runInfos } from './plan'
+
+/** A central flow as the float32 FlowData the hosts send. */
+export function flowData(jobId: number, run: number, r: CentralFlowResult): FlowData {
+  const flat = (pts: Array<[number, number]>) => { const a = new Float32Array(pts.length * 2); pts.forEach(([x, y], i) => { a[2 * i] = x; a[2 * i + 1] = y }); return a }
+  return {
+    jobId, run, xy: flat(r.trajectory), loss: Float32Array.from(r.loss), predictedLoss: Float32Array.from(r.predicted_loss),
+    sharpness: Float32Array.from(r.sharpness), sigma2: Float32Array.from(r.sigma2), axis: flat(r.axis),
+    stoppedAt: r.stopped_at, stopReason: r.stop_reason,
+  }
+}
 
 /** Work per block, in particle-steps: small first so motion appears at once, then larger. */
 export const FIRST_BLOCK_WORK = 10_000
@@ -102,12 +112,7 @@ export class Job {
         const r = centralFlowFor(s.landscape.compiled, part.config.def.name, h, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every)
         if (!r) continue
         made++
-        const flat = (pts: Array<[number, number]>) => { const a = new Float32Array(pts.length * 2); pts.forEach(([x, y], i) => { a[2 * i] = x; a[2 * i + 1] = y }); return a }
-        yield {
-          jobId: this.id, run, xy: flat(r.trajectory), loss: Float32Array.from(r.loss), predictedLoss: Float32Array.from(r.predicted_loss),
-          sharpness: Float32Array.from(r.sharpness), sigma2: Float32Array.from(r.sigma2), axis: flat(r.axis),
-          stoppedAt: r.stopped_at, stopReason: r.stop_reason,
-        }
+        yield flowData(this.id, run, r)
       }
     }
   }

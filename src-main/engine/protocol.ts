@@ -1,5 +1,5 @@
 /** Messages between the engine worker and its owner (EngineClient). */
-import type { FlowData, InputProblem, JobStarted, RunChunk, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
+import type { CentralFlowRequest, FlowData, InputProblem, JobStarted, RunChunk, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
 
 export type ToWorker =
   | { readonly type: 'start'; readonly jobId: number; readonly doc: ScenarioDoc }
@@ -8,6 +8,8 @@ export type ToWorker =
   | { readonly type: 'ack'; readonly jobId: number }
   | { readonly type: 'surface'; readonly requestId: number; readonly request: SurfaceRequest }
   | { readonly type: 'validate'; readonly requestId: number; readonly doc: ScenarioDoc }
+  /** One central flow on its own (GradscapeApi.centralFlow). */
+  | { readonly type: 'flow'; readonly requestId: number; readonly request: CentralFlowRequest }
 
 export type FromWorker =
   | { readonly type: 'started'; readonly started: JobStarted }
@@ -18,6 +20,7 @@ export type FromWorker =
   | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }
   | { readonly type: 'surface'; readonly requestId: number; readonly surface?: Surface; readonly problem?: InputProblem }
   | { readonly type: 'validated'; readonly requestId: number; readonly validation: Validation }
+  | { readonly type: 'flow-result'; readonly requestId: number; readonly flow?: FlowData; readonly problem?: InputProblem }
 
 /** At most this many chunks in flight before the worker waits for acks. */
 export const MAX_CHUNKS_IN_FLIGHT = 4

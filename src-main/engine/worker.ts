@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads'
 import { ExpressionError, landscapeFromSpec } from '../../src-shared/landscape'
 import { parseScenario, ScenarioError } from '../../src-shared/scenario'
 import type { InputProblem } from '../../src-shared/api'
-import { Job } from './job'
+import { centralFlowFor } from './central-flow'
+import { flowData, Job } from './job'
 import { type FromWorker, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
 
@@ -97,6 +98,24 @@ port.on('message', (msg: ToWorker) => {
         send({ type: 'surface', requestId: msg.requestId, surface }, [surface.values.buffer as ArrayBuffer])
       } catch (err) {
         send({ type: 'surface', requestId: msg.requestId, problem: problemOf(err) })
+      }
+      break
+    case 'flow':
+      try {
+        const r = msg.request
+        // The scenario parser validates the landscape, the optimizer's hyperparameters (torch's
+        // ranges, defaults filled in), the start point and the step count, as for a job.
+        const s = parseScenario({ landscape: r.landscape, optimizer: r.optimizer, init: [r.init[0], r.init[1]], steps: r.steps, record: { every: r.every } })
+        const config = s.optimizers[0]
+        const result = centralFlowFor(s.landscape.compiled, config.def.name, config.configs[0], s.starts.x[0], s.starts.y[0], s.steps, s.record.every)
+        if (!result) {
+          send({ type: 'flow-result', requestId: msg.requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, or RMSprop without momentum or centering, without weight decay)` } })
+          break
+        }
+        const flow = flowData(-1, -1, result)
+        send({ type: 'flow-result', requestId: msg.requestId, flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+      } catch (err) {
+        send({ type: 'flow-result', requestId: msg.requestId, problem: problemOf(err) })
       }
       break
     case 'validate':

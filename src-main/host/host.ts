@@ -3,7 +3,7 @@
  * process (through IPC) and the web host (through WebSocket) serve exactly this object, so the
  * renderer cannot tell them apart.
  */
-import type { GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
+import type { CentralFlowRequest, GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
 import { ExpressionError, parseExpression, PRESETS } from '../../src-shared/landscape'
 import { OPTIMIZERS } from '../../src-shared/optim'
 import { EngineClient, type SpawnWorker } from '../engine/client'
@@ -61,6 +61,7 @@ export function createHost(options: HostOptions): Host {
       return started
     },
     async cancelJob(jobId: number) { engine.cancel(jobId) },
+    centralFlow: (request: CentralFlowRequest) => engine.centralFlow(request),
     onJobEvent: (listener: (e: JobEvent) => void) => engine.onEvent(listener),
     dispose: () => engine.dispose(),
   }

@@ -78,6 +78,7 @@ const ARGUMENT_GUARDS: { readonly [Op in Operation]: (args: readonly unknown[]) 
   sampleSurface: (a) => a.length === 1 && guards.surfaceRequest(a[0]),
   startJob: (a) => a.length === 1 && guards.scenario(a[0]),
   cancelJob: (a) => a.length === 1 && guards.jobId(a[0]),
+  centralFlow: (a) => a.length === 1 && guards.flowRequest(a[0]),
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -118,6 +119,7 @@ function invoke(api: GradscapeApi, call: CallMessage): Promise<unknown> {
     case 'sampleSurface': return api.sampleSurface(a[0] as Parameters<GradscapeApi['sampleSurface']>[0])
     case 'startJob': return api.startJob(a[0] as Record<string, unknown>)
     case 'cancelJob': return api.cancelJob(a[0] as number)
+    case 'centralFlow': return api.centralFlow(a[0] as Parameters<GradscapeApi['centralFlow']>[0])
   }
 }
 

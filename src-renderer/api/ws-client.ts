@@ -7,6 +7,9 @@
  * it; calls in flight when it drops fail. After a reconnect, listeners get an
  * `engine-restarted` event: the new connection has a fresh engine, so the UI re-runs.
  */
+import {
+  type CentralFlowRequest, type FlowData, guards,
+} from '../../src-shared/api'
 import type {
   GradscapeApi, HostInfo, InputProblem, JobEvent, JobStarted, Operation, ScenarioDoc, Surface, SurfaceRequest, Validation,
 } from '../../src-shared/api'
@@ -141,6 +144,11 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
     sampleSurface: (request: SurfaceRequest) => call<Surface>('sampleSurface', request),
     startJob: (doc: ScenarioDoc) => call<JobStarted>('startJob', doc),
     cancelJob: async (jobId: number) => { await call<null>('cancelJob', jobId) },
+    async centralFlow(request: CentralFlowRequest) {
+      const flow = await call<unknown>('centralFlow', request)
+      if (!guards.flowData(flow)) throw new ApiError('centralFlow: the web host answered with something that is not a central flow')
+      return flow
+    },
     onJobEvent(listener) {
       listeners.add(listener)
       return () => { listeners.delete(listener) }

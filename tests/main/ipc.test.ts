@@ -3,10 +3,13 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
+  type CentralFlowRequest,
+  type FlowData,
   type GradscapeApi,
   type HostInfo,
   type JobEvent,
   type JobStarted,
+  guards,
   MAX_EXPRESSION_PAYLOAD,
   OPERATIONS,
   type Surface,
@@ -90,6 +93,11 @@ function recordingChannel(calls: unknown[][], opened: MessagePort[]): () => Mess
 
 const info: HostInfo = { version: 'test', host: 'electron', presets: [], optimizers: [], backend: 'float64-js' }
 const started: JobStarted = { jobId: 7, runs: [{ optimizer: { name: 'sgd', lr: 0.1 }, init: [1, 2] }], kept: 3, every: 1 }
+const flow: FlowData = {
+  jobId: -1, run: -1, xy: Float32Array.of(0, 0.1, 1, 0.05), loss: Float32Array.of(1, 0.5), predictedLoss: Float32Array.of(1, 0.5),
+  sharpness: Float32Array.of(1, 2), sigma2: Float32Array.of(0, 0), axis: Float32Array.of(0, 1, 0, 1), stoppedAt: null, stopReason: null,
+}
+const goodFlowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4, momentum: 0 }, init: [4, 0.5], steps: 100, every: 1 }
 const surface: Surface = {
   x: [-1, 1], y: [-1, 1], n: [2, 2], values: new Float32Array([1, 2, 3, 4]), min: 1, max: 4, lo: 1, hi: 4,
 }
@@ -104,6 +112,7 @@ function fakeHost() {
     sampleSurface: vi.fn(async (_r: SurfaceRequest) => surface),
     startJob: vi.fn(async (_doc: Record<string, unknown>) => started),
     cancelJob: vi.fn(async (_id: number) => undefined),
+    centralFlow: vi.fn(async (_r: CentralFlowRequest) => flow),
     onJobEvent: vi.fn((listener: (e: JobEvent) => void) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)
@@ -276,6 +285,20 @@ describe('payload validation', () => {
     ['sampleSurface', [{ ...goodSurface, landscape: { expr: 'x'.repeat(MAX_EXPRESSION_PAYLOAD + 1) } }], /request must be/],
     ['sampleSurface', [{ ...goodSurface, landscape: { preset: 3 } }], /request must be/],
     ['sampleSurface', [null], /request must be/],
+    ['centralFlow', [], /request must be \{ landscape: \{ expr\?, preset\? \}, optimizer/],
+    ['centralFlow', [null], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, landscape: {} }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, landscape: { expr: 'x'.repeat(MAX_EXPRESSION_PAYLOAD + 1) } }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, optimizer: { lr: 0.4 } }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, optimizer: { name: 'sgd', lr: { evil: true } } }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, optimizer: { name: 'sgd', lr: NaN } }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, init: [4, Infinity] }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, steps: 1.5 }], /request must be .*integer steps/],
+    ['centralFlow', [{ ...goodFlowRequest, steps: -1 }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, steps: 10_000_000 }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, every: 0 }], /request must be/],
+    ['centralFlow', [{ ...goodFlowRequest, steps: 100_000, every: 1 }], /request must be .*at most 20001 points/],
+    ['centralFlow', [goodFlowRequest, 1], /expected at most 1 argument, got 2/],
     ['cancelJob', [-1], /jobId must be a non-negative integer/],
     ['cancelJob', [1.5], /jobId must be a non-negative integer/],
     ['cancelJob', ['1'], /jobId must be a non-negative integer/],
@@ -333,6 +356,9 @@ describe('valid calls', () => {
     expect(host.startJob).toHaveBeenCalledWith(doc)
     expect(await ipcMain.invoke(e, 'gradscape:cancelJob', 7)).toEqual({ ok: true, value: undefined })
     expect(host.cancelJob).toHaveBeenCalledWith(7)
+    const f = await ipcMain.invoke(e, 'gradscape:centralFlow', goodFlowRequest)
+    expect(f.ok && f.value).toBe(flow)
+    expect(host.centralFlow).toHaveBeenCalledWith(goodFlowRequest)
     // An expression of exactly the maximum length passes.
     expect((await ipcMain.invoke(e, 'gradscape:validateExpression', 'x'.repeat(MAX_EXPRESSION_PAYLOAD))).ok).toBe(true)
   })
@@ -500,5 +526,34 @@ describe('with the real engine worker', () => {
     const chunks = events.filter((x): x is Extract<JobEvent, { type: 'chunk' }> => x.type === 'chunk' && x.chunk.jobId === jobId)
     expect(chunks.length).toBeGreaterThan(0)
     expect(chunks[0].chunk.xy).toBeInstanceOf(Float32Array)
+  })
+})
+
+describe('centralFlow with the real engine worker', () => {
+  it('integrates the flow in the worker and answers a FlowData; an optimizer without a flow is a problem', async () => {
+    const host = createHost({ host: 'electron', version: 'test', spawnWorker: spawnNodeWorker })
+    const ipcMain = new FakeIpcMain()
+    const ipc = registerIpc({ ipcMain, host, isTrustedSender: createSenderCheck({ appUrl: APP_URL }), createChannel: recordingChannel([], []), log: () => undefined })
+    cleanups.push(async () => { ipc.dispose(); await host.dispose() })
+    const e = eventFrom(appFrame())
+    // CENTRAL-FLOWS §5 L1: the cubic valley's flow rests at (4, 0) with tr Σ = 1.
+    const r = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0.1], steps: 300, every: 3 })
+    expect(r.ok).toBe(true)
+    const f = (r as { value: FlowData }).value
+    expect(guards.flowData(f)).toBe(true)
+    expect(f.loss).toHaveLength(101)
+    expect(f.xy[200]).toBeCloseTo(4, 3)
+    expect(Math.abs(f.xy[201])).toBeLessThan(1e-3)
+    expect(f.sigma2[100]).toBeCloseTo(1, 3)
+    expect(f.stoppedAt).toBeNull()
+    const adam = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'adam', lr: 0.1 }, init: [0, 0.1], steps: 10, every: 1 })
+    expect(!adam.ok && adam.error.message).toMatch(/no central flow for adam/)
+    const bad = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: -1 }, init: [0, 0.1], steps: 10, every: 1 })
+    expect(!bad.ok && bad.error.message).toMatch(/lr/)
+    // No self-stabilisation (§5 L7): the flow stops at once and says GD diverges.
+    const q = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', lr: 0.025 }, init: [-8, 1], steps: 20, every: 1 })
+    const qf = (q as { value: FlowData }).value
+    expect(qf.stoppedAt).toBe(0)
+    expect(qf.stopReason).toMatch(/GD diverges here/)
   })
 })

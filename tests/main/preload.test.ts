@@ -76,6 +76,7 @@ describe('preload', () => {
   it('invokes each operation on its own channel with exactly its arguments', async () => {
     const surface = { landscape: { preset: 'booth' }, x: [-1, 1], y: [-1, 1], n: [8, 8] } as const
     const doc = { landscape: { preset: 'booth' } }
+    const flowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [4, 0.5], steps: 10, every: 1 } as const
     const cases: [string, () => Promise<unknown>, unknown[]][] = [
       ['info', () => api.info(), []],
       ['validateExpression', () => api.validateExpression('x^2'), ['x^2']],
@@ -83,6 +84,7 @@ describe('preload', () => {
       ['sampleSurface', () => api.sampleSurface(surface), [surface]],
       ['startJob', () => api.startJob(doc), [doc]],
       ['cancelJob', () => api.cancelJob(3), [3]],
+      ['centralFlow', () => api.centralFlow(flowRequest), [flowRequest]],
       ['openSessionFile', () => api.openSessionFile(), []],
       ['saveSessionFile', () => api.saveSessionFile('{}', 'a.json', '/tmp/a.json'), ['{}', 'a.json', '/tmp/a.json']],
       ['chooseExportFile', () => api.chooseExportFile('run.mp4'), ['run.mp4']],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import type { GradscapeApi, JobEvent, JobStarted, RunChunk, Surface } from '../../src-shared/api'
+import type { CentralFlowRequest, GradscapeApi, JobEvent, JobStarted, RunChunk, Surface } from '../../src-shared/api'
 import { decodeHostMessage, encodeHostMessage } from '../../src-shared/wire'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
 import { createHost } from '../../src-main/host/host'
@@ -54,6 +54,15 @@ function fakeHost(calls: string[]): DisposableApi {
       return { jobId: id, runs: [{ optimizer: { name: 'sgd' }, init: [0, 1] }, { optimizer: { name: 'sgd' }, init: [5, 5] }], kept: 4, every: 1 }
     },
     async cancelJob(id) { calls.push(`cancelJob ${id}`) },
+    async centralFlow(r) {
+      calls.push(`centralFlow ${r.optimizer.name}`)
+      if (r.optimizer.name !== 'sgd') throw Object.assign(new Error('optimizer: no central flow for adam'), { problem: { field: 'optimizer', message: 'no central flow for adam' } })
+      const n = Math.floor(r.steps / r.every) + 1
+      return {
+        jobId: -1, run: -1, xy: new Float32Array(2 * n).fill(r.init[0]), loss: new Float32Array(n).fill(1), predictedLoss: new Float32Array(n).fill(2),
+        sharpness: new Float32Array(n).fill(5), sigma2: new Float32Array(n).fill(NaN), axis: new Float32Array(2 * n), stoppedAt: n > 3 ? 3 : null, stopReason: n > 3 ? 'GD diverges here' : null,
+      }
+    },
     onJobEvent(l) { listeners.add(l); return () => { listeners.delete(l) } },
     async dispose() { calls.push('dispose') },
   }
@@ -90,10 +99,13 @@ describe('wire codec', () => {
   })
 })
 
+const flowRequest: CentralFlowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [4, 0.5], steps: 10, every: 2 }
+
 describe('parseCall (guards on every payload)', () => {
   const call = (op: string, args: unknown) => JSON.stringify({ t: 'call', id: 1, op, args })
   it('accepts well-formed calls', () => {
     expect(parseCall(call('info', []))).toMatchObject({ op: 'info' })
+    expect(parseCall(call('centralFlow', [flowRequest]))).toMatchObject({ op: 'centralFlow' })
     expect(parseCall(call('sampleSurface', [{ landscape: { preset: 'booth' }, x: [0, 1], y: [0, 1], n: [8, 8] }]))).toMatchObject({ op: 'sampleSurface' })
   })
   it.each([
@@ -105,6 +117,13 @@ describe('parseCall (guards on every payload)', () => {
     [call('validateExpression', ['x'.repeat(5000)]), 'validateExpression: arguments rejected'],
     [call('startJob', [[1, 2]]), 'startJob: arguments rejected'],
     [call('cancelJob', [1.5]), 'cancelJob: arguments rejected'],
+    [call('centralFlow', []), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [{ ...flowRequest, steps: -1 }]), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [{ ...flowRequest, every: 0.5 }]), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [{ ...flowRequest, init: [0] }]), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [{ ...flowRequest, landscape: { preset: 7 } }]), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [{ ...flowRequest, optimizer: { name: 'sgd', lr: [1, 2, 3] } }]), 'centralFlow: arguments rejected'],
+    [call('centralFlow', [flowRequest, flowRequest]), 'centralFlow: arguments rejected'],
     [call('sampleSurface', [{ landscape: {}, x: [0, 1], y: [0, 1], n: [1, 8] }]), 'sampleSurface: arguments rejected'],
   ].map(([raw, why]) => [why, raw]))('refuses a frame: %s', (why, raw) => {
     expect(parseCall(raw)).toBe(why)
@@ -185,6 +204,20 @@ describe('web server with an in-memory host', () => {
     expect(chunks.map((c) => c.start)).toEqual([0, 2])
     expect(chunks[1].xy).toBeInstanceOf(Float32Array)
     expect(Array.from(chunks[1].xy)).toEqual([2, 1, 3, 1, 5, 5, 6, 6])
+  })
+
+  it('delivers a central flow as typed arrays (checked by the client), its problem intact, and refuses a bad request', async () => {
+    const f = await client.centralFlow(flowRequest)
+    expect(f.xy).toBeInstanceOf(Float32Array)
+    expect(f.loss).toHaveLength(6)
+    expect(f.xy[0]).toBe(4)
+    expect(Number.isNaN(f.sigma2[0])).toBe(true)
+    expect(f.stoppedAt).toBe(3)
+    expect(f.stopReason).toBe('GD diverges here')
+    await expect(client.centralFlow({ ...flowRequest, optimizer: { name: 'adam' } })).rejects.toMatchObject({ problem: { field: 'optimizer' } })
+    const before = calls.length
+    await expect(client.centralFlow({ ...flowRequest, steps: 1e9 })).rejects.toThrow(/refused: centralFlow: arguments rejected/)
+    expect(calls.length).toBe(before)
   })
 
   it('rejects with the host problem, and refuses bad payloads before they reach the host', async () => {
