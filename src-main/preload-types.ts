@@ -74,7 +74,7 @@ export interface ShellApi {
 export const MENU_COMMANDS = [
   'new', 'open', 'save', 'save-as', 'export',
   'undo', 'redo',
-  'reset-camera', 'view-3d', 'view-top', 'toggle-panels',
+  'reset-camera', 'view-3d', 'view-top', 'toggle-panels', 'toggle-eos',
   'about', 'shortcuts',
 ] as const
 export type MenuCommand = (typeof MENU_COMMANDS)[number]

@@ -11,6 +11,7 @@ import { installAutomation } from './export/automation'
 import { ExportDialog } from './export/ExportDialog'
 import { openExport } from './export/state'
 import { startRunner } from './data/runner'
+import { EosView } from './eos/EosView'
 import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
 import { RunPanel } from './panels/RunPanel'
@@ -37,6 +38,7 @@ export function App() {
   const pickMode = useUi((s) => s.pickMode)
   const panelsHidden = useUi((s) => s.panelsHidden)
   const currentFile = useUi((s) => s.currentFile)
+  const eosOpen = useUi((s) => s.eosOpen)
   const open = () => void openSession(() => fileInput.current?.click())
   const exportImage = () => void exportSnapshot(() => sceneAccess.snapshot())
 
@@ -62,6 +64,7 @@ export function App() {
         case 'toggle-panels': useUi.setState((s) => ({ panelsHidden: !s.panelsHidden })); break
         case 'about': useUi.setState({ aboutOpen: true }); break
         case 'shortcuts': useUi.setState({ helpOpen: true }); break
+        case 'toggle-eos': useUi.setState((s) => ({ eosOpen: !s.eosOpen })); break
       }
     })
     return () => { off(); offMenu?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true) }
@@ -82,16 +85,17 @@ export function App() {
         <RunPanel />
         <SweepPanel />
       </aside>
-      <main className="stage">
+      <main className={eosOpen ? 'stage eos-open' : 'stage'}>
         <div className={pickMode ? 'viewport picking' : 'viewport'} data-testid="viewport">
           <Scene />
           <ViewToolbar />
           <Legend />
-          <LossChart />
+          {!eosOpen && <LossChart />}
           <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
           {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
           <JobProblemBanner />
         </div>
+        {eosOpen && <EosView />}
         <PlaybackBar />
       </main>
       <input

@@ -87,6 +87,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
       command('3-D View', 'view-3d', 'CmdOrCtrl+1'),
       command('Top View', 'view-top', 'CmdOrCtrl+2'),
       command('Toggle Panels', 'toggle-panels', 'CmdOrCtrl+B'),
+      command('Edge of Stability View', 'toggle-eos', 'CmdOrCtrl+3'),
       separator,
       { label: 'Full Screen', role: 'togglefullscreen' },
       ...(options.isPackaged ? [] : [separator, { role: 'reload' } as const, { role: 'toggleDevTools' } as const]),

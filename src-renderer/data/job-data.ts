@@ -16,6 +16,16 @@ export interface JobData {
   /** x, y per point (capacity ≥ runs·kept·2). */
   xy: Float32Array
   loss: Float32Array
+  /**
+   * With record.sharpness (`hasSharpness`): top Hessian eigenvalue per point, the unit top
+   * eigenvector (x, y per point, like xy) and, where chunks carry it (`hasPreconditioned`),
+   * λ₁(P⁻¹H). Same layout as loss; NaN until written.
+   */
+  sharpness: Float32Array
+  axis: Float32Array
+  preconditioned: Float32Array
+  hasSharpness: boolean
+  hasPreconditioned: boolean
   /** Points [0, received) of every run are filled. */
   received: number
   done: boolean
@@ -32,6 +42,7 @@ export interface JobData {
 export const job: JobData = {
   jobId: -1, runs: [], starts: 0, optimizers: 0, kept: 0, every: 1,
   xy: new Float32Array(0), loss: new Float32Array(0),
+  sharpness: new Float32Array(0), axis: new Float32Array(0), preconditioned: new Float32Array(0), hasSharpness: false, hasPreconditioned: false,
   received: 0, done: false, divergedAt: null, seconds: 0, flows: [], version: 0, shape: 0,
 }
 
@@ -66,6 +77,9 @@ export function beginJob(started: JobStarted, starts: number): void {
     job.xy = new Float32Array(capacity * 2)
     job.loss = new Float32Array(capacity)
   }
+  // The EoS arrays are sized lazily, by the first chunk that carries them.
+  job.hasSharpness = false
+  job.hasPreconditioned = false
   const sameShape = runs === job.runs.length && started.kept === job.kept && starts === job.starts
   job.jobId = started.jobId
   job.runs = started.runs
@@ -93,6 +107,33 @@ function writeChunk(c: RunChunk): void {
     const dst = r * kept + c.start
     job.loss.set(c.loss.subarray(src, src + c.count), dst)
     job.xy.set(c.xy.subarray(2 * src, 2 * (src + c.count)), 2 * dst)
+  }
+  if (c.sharpness) {
+    const need = runs * kept
+    if (!job.hasSharpness) {
+      if (job.sharpness.length < need) {
+        job.sharpness = new Float32Array(job.loss.length)
+        job.axis = new Float32Array(job.loss.length * 2)
+      }
+      job.sharpness.fill(NaN, 0, need)
+      job.axis.fill(NaN, 0, 2 * need)
+      job.hasSharpness = true
+    }
+    for (let r = 0; r < runs; r++) {
+      const src = r * c.count
+      const dst = r * kept + c.start
+      job.sharpness.set(c.sharpness.subarray(src, src + c.count), dst)
+      if (c.axis) job.axis.set(c.axis.subarray(2 * src, 2 * (src + c.count)), 2 * dst)
+    }
+  }
+  if (c.preconditioned) {
+    const need = runs * kept
+    if (!job.hasPreconditioned) {
+      if (job.preconditioned.length < need) job.preconditioned = new Float32Array(job.loss.length)
+      job.preconditioned.fill(NaN, 0, need)
+      job.hasPreconditioned = true
+    }
+    for (let r = 0; r < runs; r++) job.preconditioned.set(c.preconditioned.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
   }
   job.received = Math.max(job.received, c.start + c.count)
 }

@@ -6,6 +6,8 @@
  */
 import { getApi } from '../api'
 import { job } from '../data/job-data'
+import { eosModel } from '../eos/model'
+import { eos, restartedFor } from '../eos/state'
 import { inSync, shown } from '../data/runner'
 import { useUi } from '../store/ui-store'
 import { loadSessionText } from '../ui/session'
@@ -47,6 +49,28 @@ export interface GradscapeAutomation {
   cancel(): void
   /** The next export write fails with `message` (testing error reporting). */
   simulateWriteFailure(message: string | null): void
+  /** Read-only: what the edge-of-stability view shows (numbers for the end-to-end tests). */
+  eosState(): EosAutomationState
+}
+
+export interface EosAutomationState {
+  readonly open: boolean
+  readonly jobId: number
+  readonly done: boolean
+  readonly run: number
+  /** Steps per kept point. */
+  readonly every: number
+  /** The run's kept iterates so far, interleaved x, y. */
+  readonly xy: number[]
+  /** Step of the EoS onset, or null. */
+  readonly onsetStep: number | null
+  /** The run's central flow's last point and stop, when it has one. */
+  readonly flowEnd: readonly [number, number] | null
+  readonly flowStoppedAt: number | null
+  /** Restarted flows of this run: their start steps and last points. */
+  readonly restarted: ReadonlyArray<{ readonly startStep: number; readonly end: readonly [number, number] }>
+  /** Highlighted step (chart or path hover), or null. */
+  readonly highlightStep: number | null
 }
 
 declare global {
@@ -98,6 +122,21 @@ export function installAutomation(): void {
     progress: () => useExport.getState().task?.progress ?? null,
     cancel: () => useExport.getState().task?.cancel?.(),
     simulateWriteFailure,
+    eosState() {
+      const r = Math.max(0, Math.min(job.runs.length - 1, eos.run))
+      const m = eosModel(job, r, restartedFor(job.jobId, r))
+      const every = Math.max(1, job.every)
+      const last = (xy: Float32Array): [number, number] => [xy[xy.length - 2], xy[xy.length - 1]]
+      return {
+        open: useUi.getState().eosOpen, jobId: job.jobId, done: job.done, run: r, every,
+        xy: m ? Array.from(m.xy) : [],
+        onsetStep: m?.onset != null ? m.onset * every : null,
+        flowEnd: m?.flow ? last(m.flow.xy) : null,
+        flowStoppedAt: m?.flow?.stoppedAt ?? null,
+        restarted: (m?.restarted ?? []).map((f) => ({ startStep: f.start * every, end: last(f.flow.xy) })),
+        highlightStep: eos.highlight === null ? null : eos.highlight * every,
+      }
+    },
   }
   window.gradscapeAutomation = automation
 }

@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { PresetInfo, Surface, Validation } from '../../src-shared/api'
 import { getApi } from '../api'
-import { choosePreset, round, setExpression, setRegion } from '../store/actions'
+import { EOS_SCENES } from '../../src-shared/eos/scenes'
+import { choosePreset, loadEosScene, round, setExpression, setRegion } from '../store/actions'
 import { landscapeExpr } from '../store/scenario'
 import { useUi } from '../store/ui-store'
 import { colormap, heightMap } from '../scene/height'
@@ -171,6 +172,25 @@ export function LandscapePanel() {
           )
         })}
       </div>
+      <div className="field-label eos-gallery-label">Edge of stability <span className="muted">GD at the learning rate where it oscillates</span></div>
+      <div className="gallery eos-gallery" role="list" aria-label="Edge-of-stability scenes" data-testid="eos-gallery">
+        {EOS_SCENES.map((s) => {
+          const p = info?.presets.find((q) => q.id === s.preset)
+          if (!p) return null
+          return (
+            <button
+              key={s.id} type="button" role="listitem" className="preset" data-eos-scene={s.id}
+              title={`${s.title}: GD, η = ${s.lr}, from (${s.start.map((v) => Number(v.toPrecision(4))).join(', ')}), ${s.steps} steps\n${s.caption}`}
+              onClick={() => loadEosScene(s.id)}
+            >
+              <PresetThumb preset={p} />
+              <span className="preset-title">{s.title}{s.outsideRegime ? ' *' : ''}</span>
+              <span className="preset-sub muted">η = {s.lr}</span>
+            </button>
+          )
+        })}
+      </div>
+      <div className="hint">* outside the central flow’s regime: a catapult, or no self-stabilisation (GD diverges).</div>
       {preset && !custom && <p className="description">{preset.description}</p>}
       {preset?.centralFlowNote && !custom && <p className="description muted">{preset.centralFlowNote}</p>}
       <ExpressionEditor />

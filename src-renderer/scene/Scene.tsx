@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
 import { Canvas, type ThreeEvent, useFrame, useThree } from '@react-three/fiber'
 import type * as THREE from 'three'
 import type { Surface } from '../../src-shared/api'
-import { type JobData, onJobChange, surfaceData } from '../data/job-data'
+import { job as screenJob, type JobData, onJobChange, surfaceData } from '../data/job-data'
+import { eos, setHighlight } from '../eos/state'
 import { type Playhead, tick } from '../data/playback'
 import { addStartPoint } from '../store/actions'
 import { formatNumber } from '../store/scenario'
@@ -14,6 +15,7 @@ import { useUi, type ViewOptions } from '../store/ui-store'
 import { Axes } from './Axes'
 import { CameraRig } from './CameraRig'
 import { CentralFlows } from './CentralFlows'
+import { EosMarkers } from './EosMarkers'
 import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
 import { Trajectories } from './Trajectories'
@@ -106,6 +108,7 @@ export function SceneObjects({ surface, hm, frame, look, data, playhead, onPoint
 function SceneContent() {
   const surface = useSurface()
   const view = useUi((s) => s.view)
+  const eosOpen = useUi((s) => s.eosOpen)
   const hm = useMemo(() => (surface ? heightMap(surface, view.heightScale) : null), [surface, view.heightScale])
   const frame: Frame | null = useMemo(() => (surface ? { x: surface.x, y: surface.y } : null), [surface])
 
@@ -114,11 +117,19 @@ function SceneContent() {
     if (!el || !frame || !surface) return
     const x = fromWorldX(frame, e.point.x)
     const y = fromWorldZ(frame, e.point.z)
-    el.textContent = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
+    let text = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
+    // With the EoS view open, the pointer over the shown run's path picks a step for the charts.
+    if (useUi.getState().eosOpen) {
+      const k = nearestPathPoint(frame, x, y)
+      setHighlight(k)
+      if (k !== null) text += `   run ${eos.run + 1} · step ${k * Math.max(1, screenJob.every)}`
+    }
+    el.textContent = text
     el.dataset.active = 'true'
   }, [frame, surface])
   const onPointerLeave = useCallback(() => {
     if (hoverReadout.el) hoverReadout.el.dataset.active = 'false'
+    if (useUi.getState().eosOpen) setHighlight(null)
   }, [])
   const onClick = useCallback((e: ThreeEvent<MouseEvent>) => {
     if (!frame || e.delta > 5) return
@@ -138,8 +149,31 @@ function SceneContent() {
           onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
         />
       )}
+      {surface && hm && frame && eosOpen && <EosMarkers surface={surface} hm={hm} frame={frame} />}
     </>
   )
+}
+
+/**
+ * The kept point of the EoS view's run nearest to (x, y), within 2.5% of the region's size
+ * (measured in region-relative units), or null.
+ */
+export function nearestPathPoint(frame: Frame, x: number, y: number): number | null {
+  const job = screenJob
+  const runs = job.runs.length
+  if (runs === 0) return null
+  const r = Math.max(0, Math.min(runs - 1, eos.run))
+  const n = Math.min(job.received, job.kept)
+  const sx = 1 / (frame.x[1] - frame.x[0]), sy = 1 / (frame.y[1] - frame.y[0])
+  let best = -1
+  let bestD = 0.025 * 0.025
+  for (let k = 0; k < n; k++) {
+    const i = r * job.kept + k
+    const dx = (job.xy[2 * i] - x) * sx, dy = (job.xy[2 * i + 1] - y) * sy
+    const d = dx * dx + dy * dy
+    if (d < bestD) { bestD = d; best = k }
+  }
+  return best < 0 ? null : best
 }
 
 export function Scene() {

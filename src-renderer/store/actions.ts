@@ -1,4 +1,5 @@
 /** Every scenario edit the UI can make, each one undoable (see `edit` in ./ui-store). */
+import { findEosScene } from '../../src-shared/eos/scenes'
 import { job } from '../data/job-data'
 import {
   type InitDoc, initMode, MAX_OPTIMIZERS, newOptimizer, type OptimizerEntry, type Pair, presetOf, type Region, suggestedLr,
@@ -149,4 +150,30 @@ export function setSteps(steps: number): void {
 
 export function setNoise(std: number): void {
   editScenario((s) => ({ ...s, noise: { ...s.noise, std } }), 'noise')
+}
+
+/**
+ * Load an edge-of-stability scene (src-shared/eos/scenes.ts) as one undoable edit: its landscape
+ * and region, a single plain-GD run (torch SGD, momentum 0) from its start, every step kept with
+ * its sharpness, the central flow on; then open the EoS view.
+ */
+export function loadEosScene(id: string): void {
+  const scene = findEosScene(id)
+  const preset = useUi.getState().info?.presets.find((p) => p.id === scene?.preset)
+  if (!scene || !preset) return
+  lastPreset = preset.id
+  edit(({ scenario }) => ({
+    scenario: {
+      ...scenario,
+      landscape: { preset: preset.id },
+      optimizers: [{ name: 'sgd', lr: scene.lr, momentum: 0 }],
+      init: [scene.start[0], scene.start[1]],
+      steps: scene.steps,
+      record: { every: 1, sharpness: true },
+      noise: { ...scenario.noise, std: 0 },
+      extra: { ...scenario.extra, central_flow: true },
+    },
+    region: { x: preset.view.x, y: preset.view.y },
+  }))
+  useUi.setState((s) => ({ eosOpen: true, view: { ...s.view, heightScale: 'auto', hidden: [] } }))
 }

@@ -44,6 +44,8 @@ export interface UiState extends Snapshot {
   readonly aboutOpen: boolean
   /** The scenario panels are hidden (more room for the view). */
   readonly panelsHidden: boolean
+  /** The edge-of-stability view is open beside the 3-D view (../eos/EosView.tsx). */
+  readonly eosOpen: boolean
   /** The session file last opened or saved (path only inside Electron). */
   readonly currentFile: { readonly name: string; readonly path?: string } | null
   /** The last job's problem (host refused the scenario), shown until the next good job. */
@@ -73,6 +75,7 @@ export const initialUiState: UiState = {
   helpOpen: false,
   aboutOpen: false,
   panelsHidden: false,
+  eosOpen: false,
   currentFile: null,
   jobProblem: null,
   message: null,

@@ -49,6 +49,7 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
 
 export function ViewToolbar() {
   const view = useUi((s) => s.view)
+  const eosOpen = useUi((s) => s.eosOpen)
   const surface = useSurface()
   const autoIsLog = surface ? heightMap(surface, 'auto').log : false
   return (
@@ -74,6 +75,10 @@ export function ViewToolbar() {
       <label className="check small" title="Shadows of the trajectories on the floor (F)">
         <input type="checkbox" checked={view.floorPaths} onChange={(e) => setView({ floorPaths: e.target.checked })} />
         Shadows
+      </label>
+      <label className="check small" title="Edge-of-stability view: loss, sharpness vs its threshold, oscillation (E)">
+        <input type="checkbox" checked={eosOpen} data-testid="eos-toggle" onChange={(e) => useUi.setState({ eosOpen: e.target.checked })} />
+        EoS
       </label>
       <button type="button" className="icon-btn" title="Reset the camera (R)" aria-label="Reset the camera" onClick={() => cameraControls.reset()}><IconCamera size={15} /></button>
     </div>

@@ -24,6 +24,7 @@ export const SHORTCUTS: ReadonlyArray<{ readonly group: string; readonly items: 
       { keys: ['L'], action: 'Height scale: auto → linear → log' },
       { keys: ['C'], action: 'Contour lines' },
       { keys: ['F'], action: 'Trajectory shadows on the floor' },
+      { keys: ['E'], action: 'Edge-of-stability view (loss, sharpness, oscillation)' },
       { keys: ['R'], action: 'Reset the camera' },
       { keys: ['Ctrl+B'], action: 'Hide / show the panels' },
       { keys: ['Drag', 'Wheel'], action: 'Orbit (pan in top-down) / zoom' },
@@ -115,6 +116,7 @@ export function installShortcuts(actions: KeyboardActions): () => void {
       }
       case 'c': case 'C': setView({ contours: !state.view.contours }); break
       case 'f': case 'F': setView({ floorPaths: !state.view.floorPaths }); break
+      case 'e': case 'E': useUi.setState({ eosOpen: !state.eosOpen }); break
       case 'r': case 'R': cameraControls.reset(); break
       case 'p': case 'P': useUi.setState({ pickMode: !state.pickMode }); break
       case '?': useUi.setState({ helpOpen: !state.helpOpen }); break

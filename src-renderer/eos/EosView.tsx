@@ -1,0 +1,267 @@
+/**
+ * The edge-of-stability view, docked beside the 3-D view: loss, sharpness against its threshold
+ * and the oscillation along the top eigenvector for one run, on one step axis, with the central
+ * flow's predictions, the EoS onset, the flow's limits, a crosshair linked to the 3-D view and
+ * "Restart flow here". Charts are redrawn on data changes (throttled), the crosshair per event;
+ * React re-renders only for the header and the notes.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { guards } from '../../src-shared/api'
+import { EOS_SCENES } from '../../src-shared/eos/scenes'
+import { getApi } from '../api'
+import { job, onJobChange } from '../data/job-data'
+import { clock, onPlayhead } from '../data/playback'
+import { shown } from '../data/runner'
+import { formatNumber, optimizerLabel } from '../store/scenario'
+import { editScenario, showMessage, useUi } from '../store/ui-store'
+import { IconClose } from '../ui/icons'
+import { useJobVersion } from '../ui/Legend'
+import { drawEosCharts, EOS_COLORS, type EosLayout, eosLayout } from './draw'
+import { type EosModel, eosModel } from './model'
+import { addRestartedFlow, eos, onEosChange, restartedFor, setEosRun, setHighlight } from './state'
+
+const MIN_REDRAW_MS = 120
+
+/** The kept point the view and the 3-D markers show: the highlight, else the playhead. */
+export function focusPoint(): number {
+  return eos.highlight ?? Math.floor(clock.t)
+}
+
+/** Whether an optimizer entry has a central flow (plain GD, RMSprop without momentum/centering, no weight decay). */
+export function hasFlow(o: Readonly<Record<string, unknown>> & { name: string }): boolean {
+  if (o.weight_decay || o.maximize) return false
+  return (o.name === 'sgd' && !o.momentum) || (o.name === 'rmsprop' && !o.momentum && !o.centered)
+}
+
+let restarting = false
+
+/** Integrate the central flow from GD's iterate at the focused step (GradscapeApi.centralFlow). */
+export async function restartFlowHere(): Promise<void> {
+  const scenario = shown.scenario
+  const r = Math.max(0, Math.min(job.runs.length - 1, eos.run))
+  const info = job.runs[r]
+  if (!scenario || !info || restarting) return
+  const k = Math.max(0, Math.min(Math.min(job.received, job.kept) - 1, focusPoint()))
+  const i = r * job.kept + k
+  const x = job.xy[2 * i], y = job.xy[2 * i + 1]
+  if (!Number.isFinite(x) || !Number.isFinite(y)) { showMessage('error', 'GD has no finite iterate at this step.'); return }
+  const jobId = job.jobId
+  restarting = true
+  try {
+    const flow = await getApi().centralFlow({
+      landscape: scenario.landscape, optimizer: info.optimizer, init: [x, y], steps: (job.kept - 1 - k) * job.every, every: job.every,
+    })
+    if (!guards.flowData(flow)) throw new Error('the host answered with something that is not a central flow')
+    if (job.jobId === jobId) addRestartedFlow({ jobId, run: r, start: k, flow })
+  } catch (err) {
+    showMessage('error', `Could not restart the central flow: ${(err as Error)?.message ?? err}`)
+  } finally {
+    restarting = false
+  }
+}
+
+function readoutText(m: EosModel, k: number): string {
+  if (k >= m.n) return `step ${k * m.every}`
+  const parts = [`step ${k * m.every}`, `loss ${formatNumber(m.loss[k], 4)}`]
+  if (m.sharpness) parts.push(`${m.sharpnessLabel.split(' ')[0]} ${formatNumber(m.sharpness[k], 4)}`)
+  if (m.oscillation) parts.push(`⟨x−x̄,u⟩ ${formatNumber(m.oscillation[k], 3)}`)
+  if (m.flow && Number.isFinite(m.flow.sigma2[k])) parts.push(`σ ${formatNumber(Math.sqrt(m.flow.sigma2[k]), 3)}`)
+  return parts.join(' · ')
+}
+
+export function EosView() {
+  const wrap = useRef<HTMLDivElement>(null)
+  const chart = useRef<HTMLCanvasElement>(null)
+  const cursor = useRef<HTMLCanvasElement>(null)
+  const readout = useRef<HTMLDivElement>(null)
+  const scenario = useUi((s) => s.scenario)
+  const info = useUi((s) => s.info)
+  const version = useJobVersion(200)
+  const [eosVersion, setEosVersion] = useState(eos.version)
+  const [busy, setBusy] = useState(false)
+  const state = useRef({ layout: null as EosLayout | null, model: null as EosModel | null }).current
+
+  useEffect(() => {
+    let frame = 0
+    let last = 0
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const drawCursor = () => {
+      const c = cursor.current
+      const { layout: L, model: m } = state
+      if (!c || !L || !m) return
+      const ctx = c.getContext('2d')
+      if (!ctx) return
+      const dpr = window.devicePixelRatio || 1
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      ctx.clearRect(0, 0, L.width, L.height)
+      const k = Math.max(0, Math.min(L.last, focusPoint()))
+      const x = Math.round(L.x(k)) + 0.5
+      ctx.strokeStyle = eos.highlight !== null ? 'rgba(235, 242, 250, 0.85)' : 'rgba(235, 242, 250, 0.45)'
+      ctx.setLineDash(eos.highlight !== null ? [] : [3, 3])
+      ctx.lineWidth = 1
+      for (const p of L.panels) { ctx.beginPath(); ctx.moveTo(x, p.top); ctx.lineTo(x, p.top + p.height); ctx.stroke() }
+      // A dot on each GD series at the focused point.
+      ctx.setLineDash([])
+      ctx.fillStyle = '#ffffff'
+      const dots: Array<[number, number]> = [[0, m.smoothedLoss[k]], [1, m.sharpness ? m.sharpness[k] : NaN], [2, m.oscillation ? m.oscillation[k] : NaN]]
+      for (const [pi, v] of dots) {
+        if (k >= m.n) continue
+        const y = L.y(L.panels[pi], v)
+        if (Number.isFinite(y) && Number.isFinite(v)) { ctx.beginPath(); ctx.arc(x, y, 2.8, 0, 2 * Math.PI); ctx.fill() }
+      }
+      const el = readout.current
+      if (el) {
+        el.textContent = readoutText(m, k)
+        el.dataset.step = String(k * m.every)
+        el.dataset.highlight = eos.highlight === null ? '' : String(eos.highlight * m.every)
+      }
+    }
+    const draw = () => {
+      frame = 0
+      last = performance.now()
+      const el = wrap.current
+      const c = chart.current
+      const k = cursor.current
+      if (!el || !c || !k) return
+      const width = el.clientWidth
+      const height = el.clientHeight
+      const dpr = window.devicePixelRatio || 1
+      for (const cv of [c, k]) {
+        if (cv.width !== Math.round(width * dpr) || cv.height !== Math.round(height * dpr)) {
+          cv.width = Math.round(width * dpr)
+          cv.height = Math.round(height * dpr)
+        }
+      }
+      const m = eosModel(job, eos.run, restartedFor(job.jobId, eos.run))
+      state.model = m
+      const ctx = c.getContext('2d')
+      if (!ctx) return
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      if (!m) { ctx.clearRect(0, 0, width, height); state.layout = null; return }
+      const L = eosLayout(width, height, m)
+      state.layout = L
+      drawEosCharts(ctx, L, m)
+      el.dataset.version = String(job.version)
+      el.dataset.onset = m.onset === null ? '' : String(m.onset * m.every)
+      el.dataset.flows = String((m.flow ? 1 : 0) + m.restarted.length)
+      drawCursor()
+    }
+    const schedule = () => {
+      if (frame || timer) return
+      const wait = MIN_REDRAW_MS - (performance.now() - last)
+      if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
+      else frame = requestAnimationFrame(draw)
+    }
+    let lastEos = eos.version
+    let lastRestarted = eos.restarted
+    let lastRun = eos.run
+    const offEos = onEosChange(() => {
+      if (eos.restarted !== lastRestarted || eos.run !== lastRun) { lastRestarted = eos.restarted; lastRun = eos.run; schedule(); setEosVersion(eos.version) }
+      else drawCursor()
+      lastEos = eos.version
+    })
+    void lastEos
+    const offJob = onJobChange(schedule)
+    const offHead = onPlayhead(drawCursor)
+    const ro = new ResizeObserver(schedule)
+    if (wrap.current) ro.observe(wrap.current)
+    schedule()
+    return () => {
+      offJob(); offHead(); offEos(); ro.disconnect()
+      cancelAnimationFrame(frame)
+      if (timer) clearTimeout(timer)
+    }
+  }, [state])
+
+  const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const L = state.layout
+    if (!L) return
+    const rect = e.currentTarget.getBoundingClientRect()
+    const px = e.clientX - rect.left
+    if (px < L.left - 4 || px > L.right + 4) { setHighlight(null); return }
+    setHighlight(Math.min(L.pointAt(px), Math.max(0, (state.model?.n ?? 1) - 1)))
+  }
+
+  // Header and notes (re-rendered on job summaries, not per frame).
+  void version
+  void eosVersion
+  const runs = job.runs
+  const run = Math.max(0, Math.min(runs.length - 1, eos.run))
+  const m = state.model
+  const flow = job.flows.find((f) => f.run === run) ?? null
+  const optimizer = runs[run]?.optimizer
+  const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
+  const scene = EOS_SCENES.find((s) => s.preset === preset?.id && scenario.optimizers.length === 1 && scenario.optimizers[0].lr === s.lr)
+  const flowOk = optimizer ? hasFlow(optimizer) : false
+  const threshold = m?.threshold
+  const restart = () => { setBusy(true); void restartFlowHere().finally(() => setBusy(false)) }
+  const stoppedStep = flow?.stoppedAt ?? null
+
+  return (
+    <aside className="eos-view" data-testid="eos-view" aria-label="Edge of stability">
+      <div className="eos-head">
+        <div className="card-title">Edge of stability</div>
+        {runs.length > 1 && (
+          <select
+            aria-label="EoS run" value={run} className="eos-run" onChange={(e) => setEosRun(Number(e.target.value))}
+          >
+            {runs.slice(0, 200).map((r, i) => (
+              <option key={i} value={i}>{`${optimizerLabel(r.optimizer, info)} from (${formatNumber(r.init[0])}, ${formatNumber(r.init[1])})`}</option>
+            ))}
+          </select>
+        )}
+        <span className="grow" />
+        <button
+          type="button" className="btn small" data-testid="eos-restart" onClick={restart} disabled={busy || !flowOk || !job.done}
+          title={flowOk ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)' : 'Only plain GD and RMSprop (no momentum) have a central flow'}
+        >
+          {busy ? 'Restarting…' : 'Restart flow here'}
+        </button>
+        <button type="button" className="icon-btn" aria-label="Close the EoS view" title="Close (E)" onClick={() => useUi.setState({ eosOpen: false })}><IconClose size={14} /></button>
+      </div>
+      <div className="eos-status mono small" data-testid="eos-readout" ref={readout} />
+      <div className="eos-charts" ref={wrap} data-testid="eos-charts">
+        <canvas ref={chart} className="chart-canvas" />
+        <canvas ref={cursor} className="chart-canvas" onPointerMove={onMove} onPointerLeave={() => setHighlight(null)} data-testid="eos-cursor" />
+      </div>
+      <div className="eos-notes">
+        {!scenario.record.sharpness && (
+          <p>
+            Sharpness is not recorded for this session.{' '}
+            <button type="button" className="link" onClick={() => editScenario((s) => ({ ...s, record: { ...s.record, sharpness: true } }))}>Record it</button>
+          </p>
+        )}
+        {threshold?.kind === 'none' && <p className="warn">No threshold: {threshold.reason}.</p>}
+        {threshold && threshold.kind !== 'none' && (
+          <p>
+            <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> {threshold.formula} = {formatNumber(threshold.value, 4)}
+            {threshold.kind === 'preconditioned' ? ` (${threshold.preconditioner})` : ''}.{' '}
+            <span style={{ color: EOS_COLORS.onset }}>Onset</span>: {m?.onset != null ? `step ${m.onset * m.every}, the first step whose ${m.sharpnessLabel.split(' ')[0]} ≥ the threshold` : 'not reached'}.
+          </p>
+        )}
+        {m?.sharpnessNote && <p className="muted">{m.sharpnessNote}</p>}
+        {stoppedStep !== null && (
+          <p className="warn" data-testid="eos-stop">
+            <strong>Flow stops at step {stoppedStep}:</strong> {flow?.stopReason}
+          </p>
+        )}
+        {!flow && job.done && (
+          <p className="muted">
+            {flowOk
+              ? scenario.extra.central_flow === true ? 'No central flow for this run.' : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
+              : 'No central flow for this optimizer: the flow is defined for plain GD and RMSprop without momentum.'}
+          </p>
+        )}
+        <p className="muted">
+          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends); dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩.
+          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: GD’s displacement from its smoothed path, along the top Hessian eigenvector u<sub>t</sub>; dashed: the flow’s ±σ = ±√tr Σ.
+          {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
+        </p>
+        {scene && <p>{scene.caption}</p>}
+        {scene?.outsideRegime && preset?.centralFlowNote === undefined && <p className="warn">Outside the central flow’s regime.</p>}
+        {preset?.centralFlowNote && <p className="warn">{preset.centralFlowNote}</p>}
+        {m && m.restarted.length > 0 && <p><span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')} (dotted teal, also on the surface).</p>}
+      </div>
+    </aside>
+  )
+}
