@@ -173,14 +173,19 @@ export function EosView() {
     }
   }, [state])
 
-  const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+  /** The step under the pointer, or null outside the plots. */
+  const pointAt = (e: React.PointerEvent<HTMLCanvasElement> | React.MouseEvent<HTMLCanvasElement>): number | null => {
     const L = state.layout
-    if (!L) return
+    if (!L) return null
     const rect = e.currentTarget.getBoundingClientRect()
     const px = e.clientX - rect.left
-    if (px < L.left - 4 || px > L.right + 4) { setHighlight(null); return }
-    setHighlight(Math.min(L.pointAt(px), Math.max(0, (state.model?.n ?? 1) - 1)))
+    if (px < L.left - 4 || px > L.right + 4) return null
+    return Math.min(L.pointAt(px), Math.max(0, (state.model?.n ?? 1) - 1))
   }
+  // Hover highlights a step; a click pins it (it stays when the pointer leaves, e.g. for
+  // "Restart flow here"); a click outside the plots unpins.
+  const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => setHighlight(pointAt(e) ?? eos.pinned)
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => { eos.pinned = pointAt(e); setHighlight(eos.pinned) }
 
   // Header and notes (re-rendered on job summaries, not per frame).
   void version
@@ -222,7 +227,7 @@ export function EosView() {
       <div className="eos-status mono small" data-testid="eos-readout" ref={readout} />
       <div className="eos-charts" ref={wrap} data-testid="eos-charts">
         <canvas ref={chart} className="chart-canvas" />
-        <canvas ref={cursor} className="chart-canvas" onPointerMove={onMove} onPointerLeave={() => setHighlight(null)} data-testid="eos-cursor" />
+        <canvas ref={cursor} className="chart-canvas" onPointerMove={onMove} onClick={onClick} onPointerLeave={() => setHighlight(eos.pinned)} data-testid="eos-cursor" />
       </div>
       <div className="eos-notes">
         {!scenario.record.sharpness && (
@@ -254,13 +259,13 @@ export function EosView() {
         )}
         <p className="muted">
           (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends); dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩.
-          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: GD’s displacement from its smoothed path, along the top Hessian eigenvector u<sub>t</sub>; dashed: the flow’s ±σ = ±√tr Σ.
+          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: GD’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step); dashed: the flow’s ±σ = ±√tr Σ.
           {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
         </p>
         {scene && <p>{scene.caption}</p>}
         {scene?.outsideRegime && preset?.centralFlowNote === undefined && <p className="warn">Outside the central flow’s regime.</p>}
         {preset?.centralFlowNote && <p className="warn">{preset.centralFlowNote}</p>}
-        {m && m.restarted.length > 0 && <p><span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')} (dotted teal, also on the surface).</p>}
+        {m && m.restarted.length > 0 && <p><span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')} (dotted teal in the charts, a teal line on the surface).</p>}
       </div>
     </aside>
   )

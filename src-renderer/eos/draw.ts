@@ -46,7 +46,7 @@ export interface EosLayout {
   y(p: Panel, v: number): number
 }
 
-const MARGIN = { left: 50, right: 12, top: 20, bottom: 24, gap: 26 }
+const MARGIN = { left: 50, right: 12, top: 34, bottom: 24, gap: 40 }
 
 const sqrtOrNaN = (v: number) => (v >= 0 ? Math.sqrt(v) : NaN)
 
@@ -64,7 +64,7 @@ export function eosLayout(width: number, height: number, m: EosModel): EosLayout
   const sRange = extent([m.sharpness, thr, ...flowSharp], Math.max(n, m.kept)) ?? [0, 1]
   const sAxis = linearTicks(Math.min(0, sRange[0]), sRange[1] * 1.08, 4)
 
-  const sig = flows.flatMap((f) => [Array.from(f.sigma2, sqrtOrNaN)])
+  const sig = m.flow ? [Array.from(m.flow.sigma2, sqrtOrNaN)] : []
   const oRange = extent([m.oscillation, ...sig], Math.max(n, m.kept))
   const amp = oRange ? Math.max(Math.abs(oRange[0]), Math.abs(oRange[1]), 1e-12) * 1.1 : 1
   const oAxis = linearTicks(-amp, amp, 4)
@@ -140,7 +140,7 @@ function frame(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, title: str
   ctx.textBaseline = 'alphabetic'
   ctx.fillStyle = EOS_COLORS.title
   ctx.font = '600 11px system-ui, sans-serif'
-  ctx.fillText(title, L.left, p.top - 6)
+  ctx.fillText(title, 2, p.top - 20)
   if (bottomAxis) {
     ctx.font = '10.5px system-ui, sans-serif'
     ctx.fillStyle = EOS_COLORS.text
@@ -179,7 +179,8 @@ function legend(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, items: Re
   }
 }
 
-function vertical(ctx: CanvasRenderingContext2D, L: EosLayout, k: number, color: string, label: string, dash: number[]): void {
+/** A vertical mark through every panel, labelled at the bottom of panel `labelPanel`. */
+function vertical(ctx: CanvasRenderingContext2D, L: EosLayout, k: number, color: string, label: string, dash: number[], labelPanel: number): void {
   const x = Math.round(L.x(k)) + 0.5
   ctx.save()
   ctx.strokeStyle = color
@@ -189,11 +190,12 @@ function vertical(ctx: CanvasRenderingContext2D, L: EosLayout, k: number, color:
   ctx.setLineDash([])
   ctx.fillStyle = color
   ctx.font = '600 10.5px system-ui, sans-serif'
-  const p = L.panels[1]
+  // At the bottom of a panel, where the data rarely is (the sharpness sits near the threshold).
+  const p = L.panels[labelPanel]
   const right = x > (L.left + L.right) / 2
   ctx.textAlign = right ? 'right' : 'left'
-  ctx.textBaseline = 'top'
-  ctx.fillText(label, x + (right ? -4 : 4), p.top + 4)
+  ctx.textBaseline = 'bottom'
+  ctx.fillText(label, x + (right ? -4 : 4), p.top + p.height - 4)
   ctx.restore()
 }
 
@@ -229,9 +231,10 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     ctx.fillStyle = EOS_COLORS.threshold
     ctx.font = '10.5px system-ui, sans-serif'
     ctx.textAlign = 'right'
-    ctx.textBaseline = 'bottom'
+    // Below the line: at the edge of stability the sharpness hovers just above it.
+    ctx.textBaseline = 'top'
     const name = m.threshold.kind === 'hessian' && m.threshold.formula.startsWith('S ≤ 2/η') ? '2/η' : 'threshold'
-    ctx.fillText(`${name} = ${tickLabel(thr)}`, L.right - 4, y - 2)
+    ctx.fillText(`${name} = ${tickLabel(thr)}`, L.right - 4, y + 3)
     ctx.restore()
   }
   if (m.sharpness) series(ctx, L, ps, m.sharpness, m.n, { color: EOS_COLORS.gd, width: 1.3 })
@@ -257,6 +260,6 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     ...(m.flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
   ])
 
-  if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3])
-  if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [])
+  if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3], 1)
+  if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 0)
 }

@@ -28,12 +28,24 @@ export function smooth(values: ArrayLike<number>, n: number, m = SMOOTH_HALF_WID
  * The oscillation along the top eigenvector: o_k = ⟨x_k − x̄_k, u_k⟩ with x̄ the smoothed path
  * (`smooth` of each coordinate) and u_k the unit top Hessian eigenvector at x_k. `xy` and `axis`
  * are interleaved (x, y per point).
+ *
+ * An eigenvector has no sign of its own, and the engine's convention (first component positive)
+ * can flip between the two sides of an oscillation (at (4, ±1) in the cubic valley u ∝ (±0.24, 0.97)
+ * becomes (0.24, ±0.97)), which would fold the oscillation onto one side. So u_k is oriented by
+ * continuity: flipped when ⟨u_k, u_{k−1}⟩ < 0. The two end points (no centred window) are NaN.
  */
 export function oscillation(xy: ArrayLike<number>, axis: ArrayLike<number>, n: number, m = SMOOTH_HALF_WIDTH): Float64Array {
   const xs = smooth(xy, n, m, 2, 0)
   const ys = smooth(xy, n, m, 2, 1)
   const out = new Float64Array(n)
-  for (let k = 0; k < n; k++) out[k] = (xy[2 * k] - xs[k]) * axis[2 * k] + (xy[2 * k + 1] - ys[k]) * axis[2 * k + 1]
+  let px = NaN
+  let py = NaN
+  for (let k = 0; k < n; k++) {
+    let ux = axis[2 * k], uy = axis[2 * k + 1]
+    if (ux * px + uy * py < 0) { ux = -ux; uy = -uy }
+    if (Number.isFinite(ux) && Number.isFinite(uy)) { px = ux; py = uy }
+    out[k] = k === 0 || k === n - 1 ? NaN : (xy[2 * k] - xs[k]) * ux + (xy[2 * k + 1] - ys[k]) * uy
+  }
   return out
 }
 

@@ -19,6 +19,8 @@ export interface RestartedFlow {
 export const eos = {
   /** Highlighted kept point (hover on a chart or on the path), or null: the playhead is used. */
   highlight: null as number | null,
+  /** A step pinned by a click on the charts: the highlight when the pointer is elsewhere. */
+  pinned: null as number | null,
   /** Index of the run shown (into the job's runs). */
   run: 0,
   restarted: [] as RestartedFlow[],
@@ -49,6 +51,7 @@ export function setEosRun(run: number): void {
   if (eos.run === run) return
   eos.run = run
   eos.highlight = null
+  eos.pinned = null
   changed()
 }
 

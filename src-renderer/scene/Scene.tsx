@@ -121,7 +121,7 @@ function SceneContent() {
     // With the EoS view open, the pointer over the shown run's path picks a step for the charts.
     if (useUi.getState().eosOpen) {
       const k = nearestPathPoint(frame, x, y)
-      setHighlight(k)
+      setHighlight(k ?? eos.pinned)
       if (k !== null) text += `   run ${eos.run + 1} · step ${k * Math.max(1, screenJob.every)}`
     }
     el.textContent = text
@@ -129,7 +129,7 @@ function SceneContent() {
   }, [frame, surface])
   const onPointerLeave = useCallback(() => {
     if (hoverReadout.el) hoverReadout.el.dataset.active = 'false'
-    if (useUi.getState().eosOpen) setHighlight(null)
+    if (useUi.getState().eosOpen) setHighlight(eos.pinned)
   }, [])
   const onClick = useCallback((e: ThreeEvent<MouseEvent>) => {
     if (!frame || e.delta > 5) return
