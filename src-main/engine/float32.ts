@@ -5,14 +5,17 @@
  */
 import { GPU, type IKernelRunShortcut } from 'gpu.js'
 import type { Landscape } from '../../src-shared/landscape'
+import { hparamCodeNames } from '../../src-shared/optim'
 import { reduceSeed } from '../../src-shared/random'
 import type { BlockOutput, Float64Job } from './float64'
-import { kernelSource, randomFunctionSources } from './kernel-source'
+import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources } from './kernel-source'
 
 /** GPU.js modes we can be asked for; 'gpu' is GPU.js's own automatic choice. */
 export type BackendMode = 'gpu' | 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu'
 
 export interface Float32State {
+  /** Particles; the arrays below are padded to whole thread groups (padding particles dead from step 0). */
+  readonly n: number
   readonly x: Float32Array
   readonly y: Float32Array
   /** Per-coordinate slots as [slot_x, slot_y]..., then per-particle slots. */
@@ -23,13 +26,16 @@ export interface Float32State {
   readonly hparams: Float32Array[]
   /** Running-power bases per particle (fixed for a job), computed on the first launch. */
   bases?: Float64Array[]
+  /** Hyperparameters equal for every particle (kernel-source.ts passes them as scalars). */
+  uniform?: ReadonlySet<string>
   t: number
 }
 
 interface Compiled {
   readonly kernel: IKernelRunShortcut
-  readonly n: number
-  readonly perCoordinate: number
+  readonly source: KernelSource
+  /** Where each particle's floats start in the flat result. */
+  readonly offsets: Int32Array
   /** Running-power bases as functions of the hyperparameter code values. */
   readonly powerBases: ReadonlyArray<(...h: number[]) => number>
 }
@@ -63,23 +69,27 @@ const compiled = new Map<string, Compiled>()
  * Threads: GPU.js splits a kernel across a worker pool only under its async contract (on the
  * WebAssembly backend: 2 cores → ≈2× here). Kernels return promises then.
  */
-export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, mode: BackendMode, threaded = true): Compiled {
-  const key = `${mode}|${threaded}|${job.optimizer.name}|${n}|${landscape.expr}`
+export function float32Kernel(
+  landscape: Landscape, job: Float64Job, n: number, mode: BackendMode, threaded = true, layout: KernelLayout = DEFAULT_LAYOUT,
+  uniform: ReadonlySet<string> = new Set(),
+): Compiled {
+  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
-    const ks = kernelSource(landscape, job.optimizer)
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform)
     const kernel = gpuFor(mode).createKernel(ks.source as never, {
-      output: [2 * n],
+      output: [paddedCount(n, layout) / layout.particles * ks.threadsPerGroup],
       returnType: 'Array(4)',
       // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
       loopMaxIterations: 1 << 24,
       tactic: 'precision',
       asyncMode: threaded,
-      argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) ? 'Float' : 'Array'])),
+      argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) || /^(HU|PU)_/.test(a) ? 'Float' : 'Array'])),
     } as never) as IKernelRunShortcut
     // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
     const powerBases = ks.powerBases.map((b) => new Function(...ks.hparamNames, `return ${b};`) as (...h: number[]) => number)
-    c = { kernel, n, perCoordinate: ks.slots.perCoordinate.length, powerBases }
+    const offsets = Int32Array.from({ length: n }, (_, i) => particleOffset(ks, i))
+    c = { kernel, source: ks, offsets, powerBases }
     if (compiled.size > 32) compiled.clear()
     compiled.set(key, c)
   }
@@ -92,17 +102,21 @@ export function float32Kernel(landscape: Landscape, job: Float64Job, n: number, 
  * more than the arithmetic for short blocks); on the WebAssembly backend the data is already one
  * flat copy, so shaping is skipped. Other backends are flattened here.
  */
-function flatResult(result: unknown, n: number): Float32Array {
-  if (result instanceof Float32Array && result.length === n * 8) return result
+function flatResult(result: unknown, cellCount: number): Float32Array {
+  if (result instanceof Float32Array && result.length === cellCount * 4) return result
   const cells = result as Float32Array[]
   const first = cells[0]
-  if (first && first.byteOffset === 0 && first.buffer.byteLength >= n * 32 && cells[2 * n - 1].byteOffset === (n * 8 - 4) * 4 && cells[2 * n - 1].buffer === first.buffer) {
-    return new Float32Array(first.buffer, 0, n * 8)
+  const last = cells[cellCount - 1]
+  if (first && first.byteOffset === 0 && first.buffer.byteLength >= cellCount * 16 && last.byteOffset === (cellCount - 1) * 16 && last.buffer === first.buffer) {
+    return new Float32Array(first.buffer, 0, cellCount * 4)
   }
-  const flat = new Float32Array(n * 8)
-  for (let x = 0; x < 2 * n; x++) flat.set(cells[x], x * 4)
+  const flat = new Float32Array(cellCount * 4)
+  for (let x = 0; x < cellCount; x++) flat.set(cells[x], x * 4)
   return flat
 }
+
+/** Particles rounded up to whole thread groups. */
+export const paddedCount = (n: number, layout: KernelLayout = DEFAULT_LAYOUT) => Math.ceil(n / layout.particles) * layout.particles
 
 /** Skip GPU.js's nested-array shaping on the WebAssembly backend (see flatResult). */
 function returnFlat(kernel: IKernelRunShortcut): void {
@@ -110,22 +124,45 @@ function returnFlat(kernel: IKernelRunShortcut): void {
   if (inner && typeof inner._shapeOutput === 'function') inner._shapeOutput = (data: Float32Array) => data
 }
 
+/** State arrays are padded to a multiple of this (every layout's particles per thread divides it). */
+const PAD = 4
+
 export function initialState32(start: { x: Float64Array; y: Float64Array; slots: Float64Array[]; divergedAt: Int32Array }, job: Float64Job): Float32State {
   const n = start.x.length
+  const padded = Math.ceil(n / PAD) * PAD
   const nh = job.hparams.length / n
+  const pad = (a: ArrayLike<number>, fill = 0) => {
+    const out = new Float32Array(padded).fill(fill)
+    out.set(a)
+    return out
+  }
   const hparams = Array.from({ length: nh }, (_, j) => {
-    const a = new Float32Array(n)
-    for (let i = 0; i < n; i++) a[i] = job.hparams[i * nh + j]
+    const a = new Float32Array(padded)
+    for (let i = 0; i < padded; i++) a[i] = job.hparams[Math.min(i, n - 1) * nh + j]
     return a
   })
-  const stream = new Float32Array(n)
+  const stream = new Float32Array(padded)
   for (let i = 0; i < n; i++) stream[i] = job.noiseStream ? job.noiseStream[i] : i
+  const dead = pad(start.divergedAt)
+  // Padding particles are dead from step 0, so threads skip them.
+  dead.fill(0, n)
   return {
-    x: Float32Array.from(start.x), y: Float32Array.from(start.y),
-    slots: start.slots.map((s) => Float32Array.from(s)),
-    dead: Float32Array.from(start.divergedAt), stream, hparams, t: 0,
+    n, x: pad(start.x), y: pad(start.y), slots: start.slots.map((s) => pad(s)), dead, stream, hparams, t: 0,
   }
 }
+
+/** Hyperparameters every particle of the job shares (computed once per job). */
+function uniformHparams(job: Float64Job, state: Float32State): ReadonlySet<string> {
+  return state.uniform ??= new Set(hparamCodeNames(job.optimizer).filter((_, j) => state.hparams[j].every((v) => v === state.hparams[j][0])))
+}
+
+/** The kernel of a job's launches that continue (the backend it runs on is the job's backend). */
+export function stateKernelFor(job: Float64Job, state: Float32State, mode: BackendMode, threaded = true): Compiled {
+  return float32Kernel(job.landscape, job, state.x.length, mode, threaded, DEFAULT_LAYOUT, uniformHparams(job, state))
+}
+
+/** The layout of a job's launches: the last one hands back positions only. */
+const POSITIONS_LAYOUT: KernelLayout = { particles: 2, keep: 'positions' }
 
 /**
  * Advance `state` to `tTo`, one launch per kept point, writing kept points into `out` (float64
@@ -135,9 +172,8 @@ export async function advanceFloat32(
   job: Float64Job, state: Float32State, tTo: number, out: BlockOutput, mode: BackendMode,
   pointMetrics: (x: number, y: number, out: Float64Array) => void, threaded = true,
 ): Promise<void> {
-  const n = state.x.length
-  const c = float32Kernel(job.landscape, job, n, mode, threaded)
-  returnFlat(c.kernel)
+  const n = state.n
+  const padded = state.x.length
   const metrics = new Float64Array(2)
   const record = (k: number) => {
     const j = k - out.start
@@ -157,20 +193,23 @@ export async function advanceFloat32(
   }
   const seed = reduceSeed(job.noise.seed)
   const nh = state.hparams.length
-  const bases = state.bases ??= c.powerBases.map((f) => {
-    const b = new Float64Array(n)
+  const names = hparamCodeNames(job.optimizer)
+  const uniform = uniformHparams(job, state)
+  const stateKernel = stateKernelFor(job, state, mode, threaded)
+  const bases = state.bases ??= stateKernel.powerBases.map((f) => {
+    const b = new Float64Array(padded)
     const h = new Array<number>(nh)
     // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
     // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
-    for (let i = 0; i < n; i++) { for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]; b[i] = f(...h) }
+    for (let i = 0; i < padded; i++) { for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]; b[i] = f(...h) }
     return b
   })
-  const powers = bases.map(() => new Float32Array(n))
+  const powers = bases.map(() => new Float32Array(padded))
   const fillPowers = (t: number) => bases.forEach((b, k) => {
     // Particles come in runs of equal hyperparameters: compute pow once per run.
     let last = NaN
     let value = 0
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < padded; i++) {
       if (b[i] !== last) { last = b[i]; value = Math.pow(last, t) }
       powers[k][i] = value
     }
@@ -179,12 +218,23 @@ export async function advanceFloat32(
     const target = k * job.every
     if (target > state.t) {
       launches.count++
+      // Nothing continues after the job's last step: hand back positions only.
+      const final = target >= job.steps
+      const c = final ? float32Kernel(job.landscape, job, padded, mode, threaded, POSITIONS_LAYOUT, uniform) : stateKernel
+      const ks = c.source
+      returnFlat(c.kernel)
       fillPowers(state.t)
-      const result = await c.kernel(state.x, state.y, state.dead, state.stream, ...state.slots, ...state.hparams, ...powers,
+      const result = await c.kernel(
+        state.x, state.y, state.dead, state.stream, ...state.slots,
+        ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
+        ...ks.varyingPowers.map((k) => powers[k]),
+        ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
+        ...ks.uniformPowers.map((k) => powers[k][0]),
         state.t, target - state.t, job.noise.std, seed)
-      const flat = flatResult(result, n)
+      const flat = flatResult(result, (padded / c.source.layout.particles) * c.source.threadsPerGroup)
+      const slotCount = final ? 0 : state.slots.length
       for (let i = 0; i < n; i++) {
-        const b = i * 8
+        const b = c.offsets[i]
         const px = flat[b]
         if (!Number.isFinite(px) && state.dead[i] < 0) {
           state.dead[i] = flat[b + 1]
@@ -192,20 +242,13 @@ export async function advanceFloat32(
           continue
         }
         if (state.dead[i] >= 0) continue
-        state.x[i] = px; state.y[i] = flat[b + 4]
-        unpackSlots(flat, b, state.slots, i, c.perCoordinate)
+        state.x[i] = px; state.y[i] = flat[b + 1]
+        // Coordinate slots as x, y pairs, then particle slots (kernel-source.ts, floatsPerParticle).
+        for (let s = 0; s < slotCount; s++) state.slots[s][i] = flat[b + 2 + s]
       }
       state.t = target
     }
     record(k)
   }
   state.t = Math.max(state.t, tTo)
-}
-
-function unpackSlots(flat: Float32Array, b: number, slots: Float32Array[], i: number, perCoordinate: number): void {
-  for (let s = 0; s < perCoordinate; s++) {
-    slots[2 * s][i] = flat[b + 1 + s]
-    slots[2 * s + 1][i] = flat[b + 5 + s]
-  }
-  for (let s = 2 * perCoordinate; s < slots.length; s++) slots[s][i] = flat[b + 1 + perCoordinate + (s - 2 * perCoordinate)]
 }

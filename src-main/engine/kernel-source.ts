@@ -1,7 +1,9 @@
 /**
  * GPU.js kernel source for one (landscape, optimizer): N particles advanced by a block of steps
- * in one launch. Thread 2i + c simulates particle i and returns coordinate c's state as
- * Array(4) = [p_c, slot₁_c, slot₂_c, slot₃_c] (GPU.js returns at most four numbers per thread).
+ * in one launch. GPU.js returns at most four numbers per thread, and Adam's state in 2-D is
+ * eight (x, y and three slots per coordinate), so a group of threads simulates the same
+ * particles and each returns four of their floats (KernelLayout): the state for launches that
+ * continue, positions only for a job's last launch (two particles per thread, interleaved).
  *
  * The source is assembled from the same three pieces as the float64 loop — the landscape's
  * emitted gradient, the optimizer's rule text, the noise hash — plus two float32-specific
@@ -17,14 +19,9 @@ import {
 } from '../../src-shared/optim'
 import { RANDOM_CODE } from '../../src-shared/random'
 
-/** Per-coordinate slots, then per-particle slots (duplicated into both coordinates' outputs). */
+/** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
-  const perCoordinate = Object.keys(def.state)
-  const perParticle = Object.keys(def.particleState ?? {})
-  if (perCoordinate.length + perParticle.length > 3) {
-    throw new Error(`${def.name}: more than 3 state slots per coordinate do not fit GPU.js's Array(4) output`)
-  }
-  return { perCoordinate, perParticle }
+  return { perCoordinate: Object.keys(def.state), perParticle: Object.keys(def.particleState ?? {}) }
 }
 
 /** A numeric literal GPU.js types as a float: a decimal point always, parentheses when negative. */
@@ -67,9 +64,24 @@ function strengthReducePowers(code: string, hparams: ReadonlySet<string>, powers
   })
 }
 
+export interface KernelLayout {
+  /**
+   * Particles each thread simulates, interleaved in one loop: each particle's sqrt → divide →
+   * update chain is serial, so independent chains side by side fill the CPU's pipeline.
+   */
+  readonly particles: number
+  /**
+   * What a launch hands back: the whole state (so the next launch can continue) or positions
+   * only (a job's last launch), which needs a quarter of the threads for Adam.
+   */
+  readonly keep: 'state' | 'positions'
+}
+
+export const DEFAULT_LAYOUT: KernelLayout = { particles: 1, keep: 'state' }
+
 export interface KernelSource {
   readonly source: string
-  /** Argument names in order: positions, slots (x then y per coordinate slot, then particle slots), hyperparameters, scalars. */
+  /** Argument names in order: positions, slots (x then y per coordinate slot, then particle slots), hyperparameters, powers, scalars. */
   readonly args: readonly string[]
   readonly slots: { readonly perCoordinate: readonly string[]; readonly perParticle: readonly string[] }
   readonly hparamNames: readonly string[]
@@ -78,84 +90,162 @@ export interface KernelSource {
    * base^tFrom per particle (argument `PW_pwK`); the kernel multiplies by the base each step.
    */
   readonly powerBases: readonly string[]
+  readonly layout: KernelLayout
+  /**
+   * Output layout: thread group g (threadsPerGroup threads, 4 floats each) holds particles
+   * g·P … g·P + P − 1, particle k's float f at g·4·threadsPerGroup + k·floatsPerParticle + f.
+   * Floats per particle: x, y, then (state) each coordinate slot as its x, y pair, then the
+   * particle slots; even, so a particle's x and y always share one thread's output.
+   */
+  readonly floatsPerParticle: number
+  readonly threadsPerGroup: number
+  /** Hyperparameters passed as scalars (`HU_name`), in argument order; the others are arrays (`HP_name`). */
+  readonly uniform: readonly string[]
+  /** Indices into powerBases of the per-particle powers (arrays, `PW_pwK`) and the shared ones (scalars, `PU_pwK`). */
+  readonly varyingPowers: readonly number[]
+  readonly uniformPowers: readonly number[]
 }
 
-export function kernelSource(landscape: Landscape, def: OptimizerDef): KernelSource {
+/** Where particle i's floats start in a launch's flat result. */
+export function particleOffset(ks: KernelSource, i: number): number {
+  const P = ks.layout.particles
+  const g = Math.floor(i / P)
+  return g * 4 * ks.threadsPerGroup + (i - g * P) * ks.floatsPerParticle
+}
+
+const FLT_MAX = '3.4028234e38'
+
+/** Rename a particle's own variables (`p_x` → `p_x_1`), leaving shared names and `Math.` members alone. */
+function forParticle(code: string, names: ReadonlySet<string>, k: number): string {
+  return code.replace(/(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g, (w) => (names.has(w) ? `${w}_${k}` : w))
+}
+
+const declared = (code: string) => [...code.matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1])
+
+const KEYWORDS = new Set(['Math', 'let', 'const', 'if', 'else', 'true', 'false'])
+const identifiers = (code: string) => new Set([...code.matchAll(/(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g)].map((m) => m[1]))
+
+/**
+ * `uniform` names the hyperparameters every particle of the launch shares. They are passed as
+ * scalars instead of per-particle arrays: GPU.js's WebAssembly backend runs 4 threads in SIMD
+ * lanes, and a condition on a per-particle value (`amsgrad > 0.5`) is lane-varying, so both sides
+ * run under blend masks; on a scalar it is a real branch. Powers and a prelude that depend only
+ * on uniform values (Adam's bias corrections) are then computed once per step for all lanes.
+ */
+export function kernelSource(
+  landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
+): KernelSource {
   const d = landscape.derivatives
   const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
     vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber,
   })
+  const finalLoss = emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
   const hparams = new Set(names)
   const powers = new Map<string, RunningPower>()
   const prelude = floatLiterals(strengthReducePowers(preludeCode(def), hparams, powers))
-  const updates = ['x', 'y'].map((c) => floatLiterals(strengthReducePowers(updateForCoordinate(def, c), hparams, powers)))
+  const updates = ['x', 'y'].map((c) => floatLiterals(strengthReducePowers(updateForCoordinate(def, c), hparams, powers))).join('\n')
+  const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
-  const slotArgs = [
-    ...slots.perCoordinate.flatMap((s) => [`S_${s}_x`, `S_${s}_y`]),
-    ...slots.perParticle.map((s) => `S_${s}`),
+  const varyingNames = names.filter((n) => !uniform.has(n))
+  const uniformNames = names.filter((n) => uniform.has(n))
+  const powerList = [...powers.values()]
+  const powerIsUniform = (p: RunningPower) => [...identifiers(p.base)].every((w) => w === 'Math' || uniform.has(w) || /^\d/.test(w))
+  const uniformPowers = powerList.filter(powerIsUniform)
+  const varyingPowers = powerList.filter((p) => !powerIsUniform(p))
+  const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
+  const preludeLocals = declared(prelude)
+  // A prelude reading nothing particle-specific runs once per step, outside the particles' masks.
+  const sharedPrelude = [...identifiers(prelude)].every((w) => KEYWORDS.has(w) || uniformValues.has(w) || preludeLocals.includes(w) || /^\d/.test(w))
+
+  const slotArgs = [...coordinateSlots.map((s) => `S_${s}`), ...slots.perParticle.map((s) => `S_${s}`)]
+  const args = [
+    'X', 'Y', 'DEAD', 'STREAM', ...slotArgs, ...varyingNames.map((n) => `HP_${n}`), ...varyingPowers.map((p) => `PW${p.name}`),
+    ...uniformNames.map((n) => `HU_${n}`), ...uniformPowers.map((p) => `PU${p.name}`), 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed',
   ]
-  const powerArgs = [...powers.values()].map((p) => `PW${p.name}`)
-  const args = ['X', 'Y', 'DEAD', 'STREAM', ...slotArgs, ...names.map((n) => `HP_${n}`), ...powerArgs, 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed']
-  const outputs = (c: 'x' | 'y') => {
-    const values = [`p_${c}`, ...slots.perCoordinate.map((s) => `${s}_${c}`), ...slots.perParticle]
-    while (values.length < 4) values.push('0.0')
-    return values.join(', ')
-  }
-  // gsNormal etc. become kernel-local helper functions (GPU.js compiles nested functions given as `functions`).
-  const source = `function (${args.join(', ')}) {
-  // Output is 1-D [2N] (cell 2i + c): GPU.js's WebAssembly backend vectorises 1-D outputs only.
-  const i = Math.floor(this.thread.x / 2.0);
-  const c = this.thread.x - 2.0 * i;
-  ${names.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
+
+  // Everything a particle owns, renamed per particle; `t`, `s`, the launch scalars and uniform values are shared.
+  const own = new Set([
+    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'loss', 'deadAt', 'stream', ...varyingNames, ...coordinateSlots, ...slots.perParticle,
+    ...varyingPowers.map((p) => p.name), ...declared(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declared(updates), ...declared(finalLoss),
+  ])
+  const P = layout.particles
+  const perParticle = layout.keep === 'state' ? ['p_x', 'p_y', ...coordinateSlots, ...slots.perParticle] : ['p_x', 'p_y']
+  if (perParticle.length % 2) perParticle.push('0.0')
+  const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
+  const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
+
+  const setup = `const i = g * ${P}.0 + KP;
+  ${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
-  ${slots.perCoordinate.map((s) => `let ${s}_x = S_${s}_x[i];\n  let ${s}_y = S_${s}_y[i];`).join('\n  ')}
-  ${slots.perParticle.map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
+  ${[...coordinateSlots, ...slots.perParticle].map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
   let loss = 0.0;
   let g_x = 0.0;
   let g_y = 0.0;
   let deadAt = DEAD[i];
   let stream = STREAM[i];
-  ${[...powers.values()].map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}
+  ${varyingPowers.map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}`
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
   // means the previous step diverged. The value after the last step is checked once more below.
-  for (let s = 1; s <= nSteps; s++) {
-    if (deadAt < 0.0) {
-      let t = tFrom + s;
-      ${valueGrad}
-      // Finite in float32 (3.4028234e38 is FLT_MAX); false for NaN and ±Infinity.
-      if (!(Math.abs(p_x) <= 3.4028234e38 && Math.abs(p_y) <= 3.4028234e38 && Math.abs(loss) <= 3.4028234e38)) {
+  // The step itself runs for dead particles too, on garbage they never hand back: under SIMD a
+  // branch on a per-particle condition would blend every store of the step instead.
+  const step = `${valueGrad}
+    // Finite in float32 (FLT_MAX); false for NaN and ±Infinity.
+    if (!(Math.abs(p_x) <= ${FLT_MAX} && Math.abs(p_y) <= ${FLT_MAX} && Math.abs(loss) <= ${FLT_MAX})) {
+      if (deadAt < 0.0) {
         deadAt = t - 1.0;
-      } else {
-        ${[...powers.values()].map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n        ')}
-        if (noiseStd > 0.0) {
-          g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
-          g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
-        }
-        ${prelude}
-        ${updates.join('\n')}
       }
     }
-  }
-  if (deadAt < 0.0) {
-    ${emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })}
-    if (!(Math.abs(p_x) <= 3.4028234e38 && Math.abs(p_y) <= 3.4028234e38 && Math.abs(loss) <= 3.4028234e38)) {
+    ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
+    if (noiseStd > 0.0) {
+      g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
+      g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
+    }
+    ${sharedPrelude ? '' : prelude}
+    ${updates}`
+  // A dead particle hands back a non-finite x (overflowed on purpose, as no NaN literal is
+  // portable across backends) and, as y, the step it died at.
+  const finish = `if (deadAt < 0.0) {
+    ${finalLoss}
+    if (!(Math.abs(p_x) <= ${FLT_MAX} && Math.abs(p_y) <= ${FLT_MAX} && Math.abs(loss) <= ${FLT_MAX})) {
       deadAt = tFrom + nSteps;
     }
   }
-  // A dead particle returns a non-finite position (overflowed on purpose, as no NaN literal
-  // is portable across backends) and the step it died at.
   if (deadAt >= 0.0) {
-    return [(Math.abs(p_x) + 1.0) * 3.4028234e38 * 3.4028234e38, deadAt, 0.0, 0.0];
+    p_x = (Math.abs(p_x) + 1.0) * ${FLT_MAX} * ${FLT_MAX};
+    p_y = deadAt;
+  }`
+  const floats = Array.from({ length: P }, (_, k) => perParticle.map((v) => forParticle(v, own, k))).flat()
+  while (floats.length < 4 * threadsPerGroup) floats.push('0.0')
+  const returns = Array.from({ length: threadsPerGroup }, (_, j) => {
+    const values = `return [${floats.slice(4 * j, 4 * j + 4).join(', ')}];`
+    return j === threadsPerGroup - 1 ? values : `if (j < ${j}.5) {\n    ${values}\n  }`
+  }).join('\n  ')
+
+  // Output is 1-D (GPU.js's WebAssembly backend vectorises 1-D outputs only): cell g·T + j is
+  // output j of thread group g, which simulates particles g·P … g·P + P − 1.
+  const source = `function (${args.join(', ')}) {
+  const g = Math.floor(this.thread.x / ${threadsPerGroup}.0);
+  const j = this.thread.x - ${threadsPerGroup}.0 * g;
+  ${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
+  ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}
+  ${Array.from({ length: P }, (_, k) => forParticle(setup.replace('KP', `${k}.0`), own, k)).join('\n  ')}
+  for (let s = 1; s <= nSteps; s++) {
+    let t = tFrom + s;
+    ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
+    ${sharedPrelude ? prelude : ''}
+    ${each(step)}
   }
-  if (c < 0.5) {
-    return [${outputs('x')}];
-  }
-  return [${outputs('y')}];
+  ${each(finish)}
+  ${returns}
 }`
-  return { source, args, slots, hparamNames: names, powerBases: [...powers.values()].map((p) => p.base) }
+  return {
+    source, args, slots, hparamNames: names, powerBases: powerList.map((p) => p.base), layout, uniform: uniformNames,
+    varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: uniformPowers.map((p) => powerList.indexOf(p)),
+    floatsPerParticle: perParticle.length, threadsPerGroup,
+  }
 }
 
 /** The noise hash as separate GPU.js functions (same text as the float64 path). */

@@ -183,6 +183,46 @@ describe('divergence in the kernel', () => {
   })
 })
 
+describe('launch layouts', () => {
+  // A job's last launch hands back positions only (two particles per thread); earlier launches
+  // hand back the whole state. Both must continue the same trajectories, for any particle count.
+  it.each(['adam', 'nadam', 'rmsprop', 'sgd'])('%s: one positions-only launch equals many state launches, odd particle counts padded', async (name) => {
+    const settings = { adam: { lr: 0.05, amsgrad: true }, nadam: { lr: 0.02 }, rmsprop: { lr: 0.01, momentum: 0.9, centered: true }, sgd: { lr: 1e-3, momentum: 0.9 } }[name]!
+    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name, ...settings }, init: { random: { x: [-2, 2], y: [-1, 3], count: 7, seed: 3 } }, steps: 60, precision: 'float32' }
+    const one = await runScenario(parseScenario({ ...doc, record: { every: 60 } }), { backend: 'webasm' })
+    const many = await runScenario(parseScenario({ ...doc, record: { every: 6 } }), { backend: 'webasm' })
+    const f64 = await runScenario(parseScenario({ ...doc, precision: 'float64', record: { every: 60 } }))
+    expect(one.runs).toHaveLength(7)
+    one.runs.forEach((run, r) => {
+      const [x, y] = run.trajectory[1]
+      const [mx, my] = many.runs[r].trajectory[10]
+      expect(Math.abs(x - mx)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(mx)))
+      expect(Math.abs(y - my)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(my)))
+      expect(close(x, f64.runs[r].trajectory[1][0]) && close(y, f64.runs[r].trajectory[1][1])).toBe(true)
+    })
+  })
+
+  it('a particle diverging inside a launch leaves the particle sharing its thread untouched', async () => {
+    // lr above 2/100 diverges on the quadratic; neighbours in the sweep share thread groups.
+    const lrs = [0.0199, 0.5, 0.01, 0.6, 0.015]
+    const doc = { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', sweep: { lr: { values: lrs } } }, init: [1, 1], steps: 300, precision: 'float32' }
+    for (const every of [300, 30]) {
+      const swept = await runScenario(parseScenario({ ...doc, record: { every } }), { backend: 'webasm' })
+      for (const [r, lr] of lrs.entries()) {
+        const run = swept.runs[r]
+        if (lr > 0.02) {
+          expect(run.diverged_at).toBeGreaterThan(0)
+          expect(Number.isNaN(run.trajectory.at(-1)![0])).toBe(true)
+        } else {
+          const alone = await runScenario(parseScenario({ ...doc, optimizer: { name: 'sgd', lr }, record: { every } }), { backend: 'webasm' })
+          expect(run.diverged_at ?? null).toBeNull()
+          expect(run.trajectory).toEqual(alone.runs[0].trajectory)
+        }
+      }
+    }
+  })
+})
+
 describe('CLI "precision": "float32"', () => {
   const files = readdirSync(join(ROOT, 'tests/fixtures/torch')).filter((f) => f.endsWith('.json')).sort()
   const dir = tempDir()
