@@ -261,5 +261,5 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   ])
 
   if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3], 1)
-  if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 0)
+  if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 2)
 }
