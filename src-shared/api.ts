@@ -75,12 +75,33 @@ export interface RunInfo {
   readonly init: readonly [number, number]
 }
 
+/**
+ * A job's runs, compactly: each optimizer configuration once and the start points once (10⁴ runs
+ * as 10⁴ RunInfo objects cost ~10 ms to clone across threads and more as JSON). Run r is
+ * configuration ⌊r / S⌋ from start point r mod S, S = starts.length / 2.
+ */
 export interface JobStarted {
   readonly jobId: number
-  readonly runs: readonly RunInfo[]
+  /** Optimizer configurations in output order (optimizer entry, then sweep configuration). */
+  readonly configs: readonly RunInfo['optimizer'][]
+  /** Start points, interleaved x, y. */
+  readonly starts: Float64Array
   /** Kept points per run when the job completes: floor(steps / every) + 1. */
   readonly kept: number
   readonly every: number
+}
+
+/** Number of runs of a started job. */
+export const runCountOf = (s: Pick<JobStarted, 'configs' | 'starts'>): number => s.configs.length * (s.starts.length / 2)
+
+/** The runs of a started job, in the order chunks carry them. */
+export function runsOf(s: Pick<JobStarted, 'configs' | 'starts'>): RunInfo[] {
+  const starts = s.starts.length / 2
+  const runs: RunInfo[] = []
+  for (const optimizer of s.configs) {
+    for (let i = 0; i < starts; i++) runs.push({ optimizer, init: [s.starts[2 * i], s.starts[2 * i + 1]] })
+  }
+  return runs
 }
 
 /** A block of kept points for every run of a job: points [start, start + count). */

@@ -201,7 +201,12 @@ export async function advanceFloat32(
     const h = new Array<number>(nh)
     // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
     // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
-    for (let i = 0; i < padded; i++) { for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]; b[i] = f(...h) }
+    // Particles come in runs of equal hyperparameters: evaluate once per run.
+    for (let i = 0; i < padded; i++) {
+      if (i > 0 && state.hparams.every((row) => row[i] === row[i - 1])) { b[i] = b[i - 1]; continue }
+      for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]
+      b[i] = f(...h)
+    }
     return b
   })
   const powers = bases.map(() => new Float32Array(padded))

@@ -217,8 +217,11 @@ export function initialState(job: Float64Job): Float64State {
   const init = new Function(...names, `return [${slotInits.join(', ')}];`) as (...h: number[]) => number[]
   const slots = slotInits.map(() => new Float64Array(n))
   const nh = names.length
+  let values: number[] = []
   for (let i = 0; i < n; i++) {
-    const values = init(...job.hparams.subarray(i * nh, (i + 1) * nh))
+    // Particles come in runs of equal hyperparameters: evaluate the initialisers once per run.
+    const row = job.hparams.subarray(i * nh, (i + 1) * nh)
+    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...row)
     for (let s = 0; s < slots.length; s++) slots[s][i] = values[s]
   }
   return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }

@@ -108,15 +108,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
   })
 }
 
-/** Run descriptions in output order: optimizer entry, configuration, start point. */
-export function runInfos(s: Scenario): RunInfo[] {
-  const runs: RunInfo[] = []
-  for (const config of s.optimizers) {
-    for (const h of config.configs) {
-      // One shared object per configuration: structured clone (IPC, workers) copies it once.
-      const optimizer = { name: config.def.name, ...(h as Hparams) }
-      for (let i = 0; i < s.starts.x.length; i++) runs.push({ optimizer, init: [s.starts.x[i], s.starts.y[i]] })
-    }
-  }
-  return runs
+/** Optimizer configurations in output order: optimizer entry, then configuration (each runs from every start). */
+export function runConfigs(s: Scenario): RunInfo['optimizer'][] {
+  return s.optimizers.flatMap((config) => config.configs.map((h) => ({ name: config.def.name, ...(h as Hparams) })))
 }

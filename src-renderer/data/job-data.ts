@@ -3,7 +3,7 @@
  * preallocated typed arrays (grown only when a job needs more), and the scene and the chart
  * read them by `version`. Layout is run-major, like RunChunk: run r, point j at r·kept + j.
  */
-import type { FlowData, JobEvent, JobStarted, RunChunk, RunInfo, Surface } from '../../src-shared/api'
+import { type FlowData, type JobEvent, type JobStarted, type RunChunk, type RunInfo, runCountOf, runsOf, type Surface } from '../../src-shared/api'
 
 export interface JobData {
   jobId: number
@@ -70,7 +70,7 @@ const early: RunChunk[] = []
  * number of start points of the scenario that was sent (runs are optimizer-major).
  */
 export function beginJob(started: JobStarted, starts: number): void {
-  const runs = started.runs.length
+  const runs = runCountOf(started)
   const need = runs * started.kept
   if (job.loss.length < need) {
     const capacity = Math.ceil(need * 1.25)
@@ -82,7 +82,7 @@ export function beginJob(started: JobStarted, starts: number): void {
   job.hasPreconditioned = false
   const sameShape = runs === job.runs.length && started.kept === job.kept && starts === job.starts
   job.jobId = started.jobId
-  job.runs = started.runs
+  job.runs = runsOf(started)
   job.starts = starts
   job.optimizers = starts === 0 ? 0 : runs / starts
   job.kept = started.kept

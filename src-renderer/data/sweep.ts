@@ -3,7 +3,7 @@
  * engine's `sweep` extension: every configuration from every start point, one launch), reduced
  * to one number per cell. Pure functions plus a small job follower; no React.
  */
-import type { GradscapeApi, JobEvent, ScenarioDoc } from '../../src-shared/api'
+import { type GradscapeApi, type JobEvent, runCountOf, type ScenarioDoc } from '../../src-shared/api'
 import { sweepAxisValues } from '../../src-shared/scenario/sweep'
 import type { OptimizerEntry, Scenario } from '../store/scenario'
 import { startCount, toDoc } from '../store/scenario'
@@ -111,7 +111,7 @@ export function runSweep(api: GradscapeApi, scenario: Scenario, spec: SweepSpec,
   const result = api.startJob(doc).then((started) => new Promise<SweepResult>((resolve, reject) => {
     jobId = started.jobId
     if (cancelled) { void api.cancelJob(jobId); off(); reject(new Error('cancelled')); return }
-    const runs = started.runs.length
+    const runs = runCountOf(started)
     const kept = started.kept
     const loss = new Float32Array(runs * kept)
     const xs = axisValues(spec.x)

@@ -54,6 +54,26 @@ export const LIMITS = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** The last few random start clouds: a slider drag re-sends the same cloud with every value. */
+const randomCache: Array<{ key: string; starts: { x: Float64Array; y: Float64Array } }> = []
+
+/** Start points of `init.random` (read-only: callers share the cached arrays). */
+function randomStarts(rx: readonly [number, number], ry: readonly [number, number], count: number, seed: number): { x: Float64Array; y: Float64Array } {
+  const key = `${rx[0]},${rx[1]},${ry[0]},${ry[1]},${count},${seed}`
+  const hit = randomCache.find((c) => c.key === key)
+  if (hit) return hit.starts
+  const x = new Float64Array(count)
+  const y = new Float64Array(count)
+  for (let i = 0; i < count; i++) {
+    // Stream 0xFFFFF is reserved for start points, away from the gradient-noise streams.
+    x[i] = rx[0] + (rx[1] - rx[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2)
+    y[i] = ry[0] + (ry[1] - ry[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2 + 1)
+  }
+  randomCache.unshift({ key, starts: { x, y } })
+  randomCache.length = Math.min(randomCache.length, 4)
+  return { x, y }
+}
+
 function finiteNumber(v: unknown, field: string): number {
   if (typeof v !== 'number') throw new ScenarioError(field, `must be a number, got ${typeName(v)}`)
   if (!Number.isFinite(v)) throw new ScenarioError(field, `must be finite, got ${v}`)
@@ -185,14 +205,7 @@ function parseInit(v: unknown): { init: InitSpec; starts: { x: Float64Array; y: 
     const ry = range(r.y, 'init.random.y')
     const count = integer(r.count, 'init.random.count', 1, LIMITS.maxStarts)
     const seed = r.seed === undefined ? 0 : integer(r.seed, 'init.random.seed', -(2 ** 53), 2 ** 53)
-    const x = new Float64Array(count)
-    const y = new Float64Array(count)
-    for (let i = 0; i < count; i++) {
-      // Stream 0xFFFFF is reserved for start points, away from the gradient-noise streams.
-      x[i] = rx[0] + (rx[1] - rx[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2)
-      y[i] = ry[0] + (ry[1] - ry[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2 + 1)
-    }
-    return { init: { random: { x: rx, y: ry, count, seed } }, starts: { x, y } }
+    return { init: { random: { x: rx, y: ry, count, seed } }, starts: randomStarts(rx, ry, count, seed) }
   }
   throw new ScenarioError('init', 'must be [x, y], [[x, y], ...], {"grid": ...} or {"random": ...}')
 }

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 /** The engine worker as the hosts use it: streaming, supersede/cancel, restart, bounded chunks. */
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JobEvent, RunChunk } from '../../src-shared/api'
+import { type JobEvent, type RunChunk, runCountOf, runsOf } from '../../src-shared/api'
 import { parseScenario } from '../../src-shared/scenario'
 import { EngineClient } from '../../src-main/engine/client'
 import { BLOCK_WORK } from '../../src-main/engine/job'
@@ -40,7 +40,8 @@ describe('engine worker', () => {
     const started = engine.start(scenario)
     const events = await collect(started)
     const info = await started
-    expect(info.runs).toHaveLength(600)
+    expect(runCountOf(info)).toBe(600)
+    expect(runsOf(info)[599].init).toEqual([info.starts[info.starts.length - 2], info.starts[info.starts.length - 1]])
     expect(info.kept).toBe(201)
     const chunks = events.filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
     expect(chunks.length).toBeGreaterThan(1)

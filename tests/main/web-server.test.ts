@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import type { CentralFlowRequest, GradscapeApi, JobEvent, JobStarted, RunChunk, Surface } from '../../src-shared/api'
+import { type CentralFlowRequest, type GradscapeApi, type JobEvent, type JobStarted, type RunChunk, runsOf, type Surface } from '../../src-shared/api'
 import { decodeHostMessage, encodeHostMessage } from '../../src-shared/wire'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
 import { createHost } from '../../src-main/host/host'
@@ -51,7 +51,7 @@ function fakeHost(calls: string[]): DisposableApi {
         }
         for (const l of listeners) l({ type: 'done', jobId: id, divergedAt: Int32Array.of(-1, 3), seconds: 0.01 })
       }, 5)
-      return { jobId: id, runs: [{ optimizer: { name: 'sgd' }, init: [0, 1] }, { optimizer: { name: 'sgd' }, init: [5, 5] }], kept: 4, every: 1 }
+      return { jobId: id, configs: [{ name: 'sgd' }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
     },
     async cancelJob(id) { calls.push(`cancelJob ${id}`) },
     async centralFlow(r) {
@@ -266,7 +266,8 @@ describe('web server with the real host (engine worker under tsx)', () => {
     const off = client.onJobEvent((e) => { if (e.type === 'chunk') points += e.chunk.count })
     const done = until(client, (e) => (e.type === 'done' ? e : undefined))
     const started = await client.startJob(doc)
-    expect(started.runs).toHaveLength(20)
+    expect(runsOf(started)).toHaveLength(20)
+    expect(started.starts).toBeInstanceOf(Float64Array)
     expect(started.kept).toBe(101)
     await done
     off()
