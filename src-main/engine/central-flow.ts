@@ -15,6 +15,7 @@
 import type { CompiledLandscape } from '../../src-shared/landscape'
 import type { Hparams } from '../../src-shared/optim'
 import { eig2 } from '../../src-shared/eos/eig2'
+import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 
 export { eig2 } from '../../src-shared/eos/eig2'
 
@@ -151,6 +152,24 @@ export function rmspropRule(eta: number, alpha: number, eps: number, warmStart =
   }
 }
 
+/**
+ * Scalar RMSProp (§3.1, §3.3): one ν for the whole gradient, P = (√ν + ε)/η on every coordinate,
+ * dν/dt = c(‖g‖² + tr(HΣH) − ν). Starts like torch's rule from ν = 0 after one update, or from
+ * ν₀ = ‖g₀‖² with `warmStart`.
+ */
+export function scalarRmspropRule(eta: number, alpha: number, eps: number, warmStart = false): FlowRule {
+  const c = (1 - alpha) / alpha
+  return {
+    name: 'scalar_rmsprop', stateSize: 1,
+    initState: (gx, gy) => [(warmStart ? 1 : 1 - alpha) * (gx * gx + gy * gy)],
+    p: (nu) => [(Math.sqrt(nu[0]) + eps) / eta, (Math.sqrt(nu[0]) + eps) / eta],
+    dstateStable: (nu, gx, gy) => [c * (gx * gx + gy * gy - nu[0])],
+    // ‖g‖² gains tr(HΣH) = Σ_kl X_kl ⟨HU_k, HU_l⟩.
+    dstateX: (_nu, hu, _s, k, l) => c * (hu(0, k) * hu(0, l) + hu(1, k) * hu(1, l)),
+    dpDstate: (nu) => 1 / (2 * eta * Math.sqrt(nu[0])),
+  }
+}
+
 export interface VelocityInfo {
   readonly vx: number
   readonly vy: number
@@ -250,7 +269,7 @@ export function centralFlowVelocity(f: CompiledLandscape, eta: number, x: number
 }
 
 const infeasible = (rule: FlowRule) =>
-  `the central flow does not exist here: the sharpness exceeds the stability threshold and nothing third-order pulls it back (no self-stabilisation), so ${rule.name === 'gd' ? 'GD' : 'RMSprop'} diverges here`
+  `the central flow does not exist here: the sharpness exceeds the stability threshold and nothing third-order pulls it back (no self-stabilisation), so ${({ gd: 'GD', rmsprop: 'RMSprop', scalar_rmsprop: 'Scalar RMSProp' } as Record<string, string>)[rule.name] ?? rule.name} diverges here`
 
 /**
  * Integrate a central flow from (x0, y0) for `steps` optimizer steps, sampling w(t) at
@@ -319,10 +338,13 @@ export function centralFlowGd(
 export function centralFlowFor(
   f: CompiledLandscape, name: string, h: Hparams, x0: number, y0: number, steps: number, every: number,
 ): CentralFlowResult | null {
-  if (h.weight_decay !== 0 || h.maximize) return null
-  if (name === 'sgd' && h.momentum === 0) return centralFlowGd(f, h.lr as number, x0, y0, steps, every)
-  if (name === 'rmsprop' && h.momentum === 0 && !h.centered) {
+  if (!hasCentralFlow({ ...h, name })) return null
+  if (name === 'sgd') return centralFlowGd(f, h.lr as number, x0, y0, steps, every)
+  if (name === 'rmsprop') {
     return centralFlow(f, rmspropRule(h.lr as number, h.alpha as number, h.eps as number), x0, y0, steps, every)
+  }
+  if (name === 'scalar_rmsprop') {
+    return centralFlow(f, scalarRmspropRule(h.lr as number, h.alpha as number, h.eps as number), x0, y0, steps, every)
   }
   return null
 }

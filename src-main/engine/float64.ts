@@ -9,7 +9,7 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate, preludeCode, updateForCoordinate,
+  coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate, preludeCode, updateForCoordinate, usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 
@@ -169,6 +169,7 @@ for (let i = 0; i < n; i++) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
+    ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
     ${preludeCode(def)}
     ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
     ${valueGrad}

@@ -15,7 +15,7 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate,
+  hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate, usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE } from '../../src-shared/random'
 
@@ -167,7 +167,7 @@ export function kernelSource(
 
   // Everything a particle owns, renamed per particle; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
-    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'loss', 'deadAt', 'stream', ...varyingNames, ...coordinateSlots, ...slots.perParticle,
+    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...coordinateSlots, ...slots.perParticle,
     ...varyingPowers.map((p) => p.name), ...declared(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declared(updates), ...declared(finalLoss),
   ])
   const P = layout.particles
@@ -176,7 +176,7 @@ export function kernelSource(
   const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
   const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
 
-  const setup = `const i = g * ${P}.0 + KP;
+  const setup = `const i = _group * ${P}.0 + KP;
   ${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
@@ -203,6 +203,7 @@ export function kernelSource(
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
     }
+    ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
     ${sharedPrelude ? '' : prelude}
     ${updates}`
   // A dead particle hands back a non-finite x (overflowed on purpose, as no NaN literal is
@@ -221,14 +222,14 @@ export function kernelSource(
   while (floats.length < 4 * threadsPerGroup) floats.push('0.0')
   const returns = Array.from({ length: threadsPerGroup }, (_, j) => {
     const values = `return [${floats.slice(4 * j, 4 * j + 4).join(', ')}];`
-    return j === threadsPerGroup - 1 ? values : `if (j < ${j}.5) {\n    ${values}\n  }`
+    return j === threadsPerGroup - 1 ? values : `if (_out < ${j}.5) {\n    ${values}\n  }`
   }).join('\n  ')
 
   // Output is 1-D (GPU.js's WebAssembly backend vectorises 1-D outputs only): cell g·T + j is
   // output j of thread group g, which simulates particles g·P … g·P + P − 1.
   const source = `function (${args.join(', ')}) {
-  const g = Math.floor(this.thread.x / ${threadsPerGroup}.0);
-  const j = this.thread.x - ${threadsPerGroup}.0 * g;
+  const _group = Math.floor(this.thread.x / ${threadsPerGroup}.0);
+  const _out = this.thread.x - ${threadsPerGroup}.0 * _group;
   ${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
   ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}
   ${Array.from({ length: P }, (_, k) => forParticle(setup.replace('KP', `${k}.0`), own, k)).join('\n  ')}

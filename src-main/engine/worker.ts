@@ -109,7 +109,7 @@ port.on('message', (msg: ToWorker) => {
         const config = s.optimizers[0]
         const result = centralFlowFor(s.landscape.compiled, config.def.name, config.configs[0], s.starts.x[0], s.starts.y[0], s.steps, s.record.every)
         if (!result) {
-          send({ type: 'flow-result', requestId: msg.requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, or RMSprop without momentum or centering, without weight decay)` } })
+          send({ type: 'flow-result', requestId: msg.requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, Scalar RMSProp, or RMSprop without momentum or centering; no weight decay or maximize)` } })
           break
         }
         const flow = flowData(-1, -1, result)

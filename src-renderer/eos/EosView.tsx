@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { guards } from '../../src-shared/api'
 import { EOS_SCENES } from '../../src-shared/eos/scenes'
+import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 import { getApi } from '../api'
 import { job, onJobChange } from '../data/job-data'
 import { clock, onPlayhead } from '../data/playback'
@@ -27,11 +28,8 @@ export function focusPoint(): number {
   return eos.highlight ?? Math.floor(clock.t)
 }
 
-/** Whether an optimizer entry has a central flow (plain GD, RMSprop without momentum/centering, no weight decay). */
-export function hasFlow(o: Readonly<Record<string, unknown>> & { name: string }): boolean {
-  if (o.weight_decay || o.maximize) return false
-  return (o.name === 'sgd' && !o.momentum) || (o.name === 'rmsprop' && !o.momentum && !o.centered)
-}
+/** Whether an optimizer entry has a central flow (src-shared/eos/eligibility.ts). */
+export const hasFlow = hasCentralFlow
 
 let restarting = false
 

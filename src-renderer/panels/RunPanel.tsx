@@ -1,4 +1,5 @@
 /** Run settings: number of steps, gradient noise, and how many steps each drawn point stands for. */
+import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 import { setNoise, setSteps } from '../store/actions'
 import { effectiveEvery, formatNumber } from '../store/scenario'
 import { editScenario, endGesture, useUi } from '../store/ui-store'
@@ -13,8 +14,7 @@ export function RunPanel() {
   const every = effectiveEvery(scenario)
   const auto = scenario.record.every === 'auto'
   const centralFlow = scenario.extra.central_flow === true
-  const eligible = scenario.optimizers.some((o) =>
-    (o.name === 'sgd' && !o.momentum && !o.weight_decay) || (o.name === 'rmsprop' && !o.momentum && !o.centered && !o.weight_decay))
+  const eligible = scenario.optimizers.some((o) => hasCentralFlow(o))
   return (
     <Section title="Run" testId="panel-run" aside={<span className="aside">{scenario.steps} steps</span>}>
       <div className="hp-row">

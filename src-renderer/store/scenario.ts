@@ -122,7 +122,7 @@ export function presetOf(s: Scenario, info: HostInfo | null): PresetInfo | undef
 }
 
 /** Adaptive optimizers take the preset's Adam learning rate; the SGD family its GD one. */
-const ADAPTIVE = new Set(['adagrad', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'])
+const ADAPTIVE = new Set(['adagrad', 'rmsprop', 'scalar_rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'])
 
 export function suggestedLr(name: string, preset: PresetInfo | undefined, fallback: number): number {
   if (!preset) return fallback

@@ -37,6 +37,8 @@ export function stabilityThreshold(name: string, h: Hparams): Threshold {
     case 'rmsprop':
       if (num(h, 'momentum') !== 0 || h.centered) return { kind: 'none', reason: 'no known threshold for RMSprop with momentum or centering' }
       return { kind: 'preconditioned', value: 2, formula: 'λ₁(P⁻¹H) ≤ 2', preconditioner: 'P = diag(√v + ε)/η' }
+    case 'scalar_rmsprop':
+      return { kind: 'preconditioned', value: 2, formula: 'ηS/(√ν + ε) ≤ 2', preconditioner: 'P = (√ν + ε)/η' }
     default:
       return { kind: 'none', reason: `no known edge-of-stability threshold for ${name}` }
   }

@@ -33,6 +33,11 @@ export function preconditionerForCoordinate(def: OptimizerDef, c: string): strin
   return def.preconditioner.replace(IDENTIFIER, (id) => (names.has(id) ? coordName(id, c) : id))
 }
 
+/** Whether the prelude reads `g_norm2`, the squared norm of the whole gradient (set before it runs). */
+export function usesGradNorm(def: OptimizerDef): boolean {
+  return /(?<![\w$])g_norm2(?![\w$])/.test(def.prelude ?? '')
+}
+
 /** `def.prelude` (shared by coordinates), or the empty string. */
 export function preludeCode(def: OptimizerDef): string {
   return def.prelude ?? ''

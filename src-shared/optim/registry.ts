@@ -8,10 +8,12 @@ import { nadam } from './nadam'
 import { radam } from './radam'
 import { rmsprop } from './rmsprop'
 import { rprop } from './rprop'
+import { scalarRmsprop } from './scalar-rmsprop'
 import { sgd } from './sgd'
 import type { OptimizerDef } from './types'
 
-export const OPTIMIZERS: readonly OptimizerDef[] = [sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam, asgd, rprop]
+/** The torch.optim optimizers, then those from the literature. */
+export const OPTIMIZERS: readonly OptimizerDef[] = [sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam, asgd, rprop, scalarRmsprop]
 
 const byName = new Map(OPTIMIZERS.map((o) => [o.name, o]))
 

@@ -11,6 +11,8 @@
  *  - `p`, `g`: this coordinate's parameter and gradient (g is ∇L plus any noise; the rule
  *    applies maximize and weight decay itself, as torch does). Assign `p` to move.
  *  - `t`: the step number, 1 for the first update (torch's `state['step']` after increment).
+ *  - `g_norm2` (prelude only, read-only): ‖g‖² over all coordinates, for rules that scale the
+ *    whole gradient (Scalar RMSProp).
  *  - each state slot by name (per coordinate), each particle slot by name (prelude only),
  *    each hyperparameter by its code name; booleans are 0/1 numbers.
  *  - `let` locals (renamed per coordinate), `if/else`, `Math.sqrt/pow/abs/min/max/sign`.
@@ -62,7 +64,7 @@ export interface OptimizerDef {
   readonly state: Readonly<Record<string, string>>
   /** Per-particle scalar slots (shared by the coordinates) and their initial values. */
   readonly particleState?: Readonly<Record<string, string>>
-  /** Code run once per particle and step, before the coordinates; may declare `let`s. */
+  /** Code run once per particle and step, before the coordinates; may declare `let`s and read `g_norm2`. */
   readonly prelude?: string
   /** Code run for each coordinate. */
   readonly update: string

@@ -8,8 +8,9 @@
 import { describe, expect, it } from 'vitest'
 import { landscapeFromExpression, landscapeFromSpec } from '../../src-shared/landscape'
 import { parseScenario } from '../../src-shared/scenario'
-import { centralFlow, centralFlowGd, centralFlowVelocity, eig2, rmspropRule } from '../../src-main/engine/central-flow'
+import { centralFlow, centralFlowGd, centralFlowVelocity, eig2, rmspropRule, scalarRmspropRule } from '../../src-main/engine/central-flow'
 import { runScenario } from '../../src-main/engine/run-scenario'
+import { stabilityThreshold } from '../../src-shared/eos/thresholds'
 
 describe('GD central flow', () => {
   it('L1 cubic valley (η = 0.4): rests at (4, 0) with tr Σ = 1 and predicted loss 2.625 (exact oracle)', () => {
@@ -165,5 +166,66 @@ describe('RMSprop central flow', () => {
     const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] } }>
     expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
     expect(runs[1].central_flow).toBeUndefined()
+  })
+})
+
+describe('Scalar RMSProp', () => {
+  const zhu = landscapeFromSpec({ preset: 'zhu_eos' }).compiled
+
+  /** The rule of §3.1 written out independently: ν ← αν + (1−α)‖g‖², w ← w − η g/(√ν + ε). */
+  function discrete(eta: number, alpha: number, eps: number, nu0: 'zero' | 'warm', K: number): number[][] {
+    const W: number[][] = []
+    const g = new Float64Array(3)
+    let [x, y] = [3, 1 / 6]
+    zhu.valueAndGradient(x, y, g)
+    let nu = nu0 === 'warm' ? g[1] * g[1] + g[2] * g[2] : 0
+    for (let k = 0; k <= K; k++) {
+      W.push([x, y])
+      zhu.valueAndGradient(x, y, g)
+      nu = alpha * nu + (1 - alpha) * (g[1] * g[1] + g[2] * g[2])
+      const step = eta / (Math.sqrt(nu) + eps)
+      x -= step * g[1]
+      y -= step * g[2]
+    }
+    return W
+  }
+
+  it('the engine runs the published rule (float64 path, ν from 0 as torch RMSprop starts)', async () => {
+    const want = discrete(0.02, 0.9, 1e-8, 'zero', 200)
+    const got = (await runScenario(parseScenario({ landscape: { preset: 'zhu_eos' }, optimizer: { name: 'scalar_rmsprop', lr: 0.02, alpha: 0.9 }, init: [3, 1 / 6], steps: 200 }))).runs[0]
+    for (let k = 0; k <= 200; k++) for (let c = 0; c < 2; c++) expect(Math.abs(got.trajectory[k][c] - want[k][c])).toBeLessThan(1e-12)
+  })
+
+  it('central flow (Zhu, η = 0.02, α = 0.99, warm start): S_eff = 2 during EoS and the flow tracks the smoothed iterates', () => {
+    const [eta, alpha, K] = [0.02, 0.99, 1500]
+    const cf = centralFlow(zhu, scalarRmspropRule(eta, alpha, 0, true), 3, 1 / 6, K)
+    const W = discrete(eta, alpha, 0, 'warm', K)
+    expect(cf.stopped_at).toBeNull()
+    const onEdge = cf.sigma2.findIndex((s) => s > 0)
+    expect(onEdge).toBeGreaterThan(100) // it sharpens first, then reaches the edge
+    for (let k = onEdge + 2; k <= K; k++) expect(Math.abs(cf.effective_sharpness![k] - 2)).toBeLessThan(1e-6)
+    const m = 10
+    const wts = [0.5, ...new Array(2 * m - 1).fill(1), 0.5].map((v) => v / (2 * m))
+    const devs: number[] = []
+    const stable: number[] = []
+    for (let k = onEdge + 50; k <= K - m; k++) {
+      let ax = 0
+      let ay = 0
+      for (let j = -m; j <= m; j++) { ax += wts[j + m] * W[k + j][0]; ay += wts[j + m] * W[k + j][1] }
+      devs.push(Math.hypot(ax - cf.trajectory[k][0], ay - cf.trajectory[k][1]))
+      // GD itself oscillates about that path: the raw iterate is farther away than the smoothed one.
+      stable.push(Math.hypot(W[k][0] - ax, W[k][1] - ay))
+    }
+    devs.sort((a, b) => a - b)
+    stable.sort((a, b) => a - b)
+    expect(devs[devs.length >> 1]).toBeLessThan(5e-3) // measured: median 1.2e-3, max 5.9e-3
+    expect(stable[stable.length >> 1]).toBeGreaterThan(2 * devs[devs.length >> 1])
+  })
+
+  it('is attached to Scalar RMSProp runs, with the effective sharpness, and its threshold is 2', async () => {
+    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizer: { name: 'scalar_rmsprop', lr: 0.02 }, init: [3, 1 / 6], steps: 5, central_flow: true })
+    const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] }; stability_threshold?: { value: number } }>
+    expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
+    expect(stabilityThreshold('scalar_rmsprop', s.optimizers[0].configs[0])).toMatchObject({ kind: 'preconditioned', value: 2 })
   })
 })

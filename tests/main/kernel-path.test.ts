@@ -40,6 +40,7 @@ const SETTINGS: Record<string, Array<Record<string, unknown>>> = {
   nadam: [{ lr: 0.02 }, { lr: 0.01, momentum_decay: 0.01, decoupled_weight_decay: true, weight_decay: 0.05 }],
   radam: [{ lr: 0.002 }, { lr: 0.005, betas: [0.9, 0.9], weight_decay: 0.01 }, { lr: 0.05 }],
   asgd: [{ lr: 1e-3 }, { lr: 1e-3, lambd: 0.01, alpha: 0.5, t0: 5 }],
+  scalar_rmsprop: [{ lr: 0.01 }, { lr: 0.005, alpha: 0.9, maximize: true }],
   rprop: [{ lr: 0.01 }, { lr: 0.05, etas: [0.3, 1.5], step_sizes: [1e-4, 0.5] }],
 }
 

@@ -29,6 +29,12 @@ const TORCH_DEFAULTS: Record<string, Record<string, HparamValue>> = {
   rprop: { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false },
 }
 
+/** Optimizers from the literature (not in torch.optim), with torch RMSprop's names and defaults. */
+const LITERATURE_DEFAULTS: Record<string, Record<string, HparamValue>> = {
+  scalar_rmsprop: { lr: 1e-2, alpha: 0.99, eps: 1e-8, maximize: false },
+}
+const DEFAULTS = { ...TORCH_DEFAULTS, ...LITERATURE_DEFAULTS }
+
 /** Values torch's constructors refuse (ValueError), per optimizer, as [field, value]. */
 const TORCH_REFUSES: Record<string, Array<[string, unknown]>> = {
   sgd: [['lr', -1e-3], ['momentum', -0.1], ['weight_decay', -1e-4]],
@@ -42,6 +48,8 @@ const TORCH_REFUSES: Record<string, Array<[string, unknown]>> = {
   radam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['weight_decay', -1]],
   asgd: [['lr', -1], ['weight_decay', -1]],
   rprop: [['lr', -1], ['etas', [0, 1.2]], ['etas', [1, 1.2]], ['etas', [0.5, 1]], ['etas', [1.2, 0.5]], ['etas', [-0.5, 1.2]]],
+  // Not torch's: α = 1 would freeze ν at its start (0), and the first step would divide by ε.
+  scalar_rmsprop: [['lr', -1], ['alpha', -0.5], ['alpha', 1], ['eps', -1e-8]],
 }
 
 /** Boundary values torch accepts. */
@@ -57,6 +65,7 @@ const TORCH_ACCEPTS: Record<string, Array<[string, unknown]>> = {
   radam: [['betas', [0, 0.5]], ['decoupled_weight_decay', true]],
   asgd: [['t0', 0], ['lambd', 0], ['alpha', 1]],
   rprop: [['etas', [0.01, 1.01]], ['step_sizes', [0, 0]], ['step_sizes', [1e-3, 1e3]]],
+  scalar_rmsprop: [['alpha', 0], ['alpha', 0.999999], ['lr', 0], ['eps', 0]],
 }
 
 function hparamError(fn: () => unknown): HparamError {
@@ -71,8 +80,8 @@ function hparamError(fn: () => unknown): HparamError {
 }
 
 describe('the registry', () => {
-  it('has exactly the torch optimizers, each findable by name', () => {
-    expect(OPTIMIZERS.map((o) => o.name).sort()).toEqual(Object.keys(TORCH_DEFAULTS).sort())
+  it('has exactly the torch optimizers and the listed ones from the literature, each findable by name', () => {
+    expect(OPTIMIZERS.map((o) => o.name).sort()).toEqual(Object.keys(DEFAULTS).sort())
     for (const o of OPTIMIZERS) expect(findOptimizer(o.name)).toBe(o)
     expect(findOptimizer('Adam')).toBeUndefined()
     expect(findOptimizer('constructor')).toBeUndefined()
@@ -81,7 +90,7 @@ describe('the registry', () => {
 })
 
 describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: OptimizerDef) => {
-  const torch = TORCH_DEFAULTS[name]
+  const torch = DEFAULTS[name]
 
   it('has torch\'s hyperparameter names and defaults', () => {
     expect(Object.keys(def.hparams).sort()).toEqual(Object.keys(torch).sort())
@@ -107,7 +116,9 @@ describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: Opt
 
   it('has a source and a rule', () => {
     expect(def.source.trim().length).toBeGreaterThan(5)
-    expect(def.source).toMatch(/torch\.optim\./)
+    // torch's own, or (from the literature) a paper with its year, saying it is not torch's.
+    if (name in TORCH_DEFAULTS) expect(def.source).toMatch(/torch\.optim\./)
+    else expect(def.source).toMatch(/\(\d{4}\).*not in torch\.optim/)
     expect(def.rule.trim().length).toBeGreaterThan(5)
     expect(def.title.trim().length).toBeGreaterThan(0)
     expect(def.update.trim().length).toBeGreaterThan(0)
@@ -235,7 +246,7 @@ describe('rule code stays in the GPU.js-compilable subset', () => {
     }
 
     // The prelude runs once per particle: hyperparameters, t, particle state and its own lets.
-    const preludeAllowed = new Set([...KEYWORDS, ...hp, 't', ...particle, ...preludeLets])
+    const preludeAllowed = new Set([...KEYWORDS, ...hp, 't', 'g_norm2', ...particle, ...preludeLets])
     for (const id of identifiers(prelude).filter((i) => !i.includes('.'))) check(preludeAllowed.has(id), `prelude uses '${id}'`)
     // The update runs per coordinate: also p, g, the state and its own lets.
     const updateAllowed = new Set([...KEYWORDS, ...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets, ...updateLets])

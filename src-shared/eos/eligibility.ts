@@ -1,0 +1,15 @@
+/**
+ * Which optimizer settings have a central flow (CENTRAL-FLOWS.md §2–§3): plain GD (torch SGD
+ * without momentum), RMSprop without momentum or centering, and Scalar RMSProp — none with
+ * weight decay or maximize. Heavy ball, Nesterov and Adam have none in the sources (§3.4).
+ * One definition for the engine (which computes flows) and the renderer (which offers them).
+ */
+export function hasCentralFlow(o: { readonly name: string } & Readonly<Record<string, unknown>>): boolean {
+  if (o.weight_decay || o.maximize) return false
+  switch (o.name) {
+    case 'sgd': return !o.momentum
+    case 'rmsprop': return !o.momentum && !o.centered
+    case 'scalar_rmsprop': return true
+    default: return false
+  }
+}

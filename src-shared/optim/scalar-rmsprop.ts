@@ -1,0 +1,43 @@
+import { EPS_CHECK, LR_CHECK, MAXIMIZE } from './checks'
+import type { OptimizerDef } from './types'
+
+/**
+ * Scalar RMSProp: RMSProp with one second-moment estimate for the whole gradient, so the step
+ * is plain GD with an adaptive learning rate η/(√ν + ε). Not in torch.optim; the central-flow
+ * papers use it as the simplest adaptive optimizer (CENTRAL-FLOWS.md §3.1), with torch
+ * RMSprop's names and conventions (α, ε outside the root, ν updated before the step):
+ *
+ *   ν ← αν + (1−α)‖g‖²
+ *   θ ← θ − γ·g/(√ν + ε)
+ *
+ * Source: Cohen, Damian, Talwalkar, Kolter, Lee, "Understanding Optimization in Deep Learning
+ * with Central Flows" (ICLR 2025), §"Scalar RMSProp".
+ */
+export const scalarRmsprop: OptimizerDef = {
+  name: 'scalar_rmsprop',
+  title: 'Scalar RMSProp',
+  source: 'Cohen et al., "Understanding Optimization in Deep Learning with Central Flows" (2025); not in torch.optim',
+  rule: 'ν ← αν + (1−α)‖g‖²;  θ ← θ − γ·g/(√ν + ε)',
+  hparams: {
+    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    alpha: {
+      kind: 'number', default: 0.99, check: (v) => (v >= 0 && v < 1 ? null : `Invalid alpha value: ${v} (must be in [0, 1))`),
+      doc: 'smoothing constant α (β₂ in the central-flow papers)',
+    },
+    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    maximize: MAXIMIZE,
+  },
+  state: {},
+  particleState: { nu: '0' },
+  // P = (√ν + ε)/η, the same for every coordinate: the effective sharpness ηS/(√ν + ε) ≤ 2.
+  preconditioner: '(Math.sqrt(nu) + eps) / lr',
+  // g_norm2 = ‖g‖² over all coordinates (the sign of maximize does not change it).
+  prelude: `
+    nu = alpha * nu + (1 - alpha) * g_norm2;
+    let denom = Math.sqrt(nu) + eps;
+  `,
+  update: `
+    if (maximize > 0.5) { g = -g; }
+    p = p - lr * (g / denom);
+  `,
+}
