@@ -65,11 +65,29 @@ function changed(): void {
 /** Chunks that arrived before their job's JobStarted (the startJob reply raced them). */
 const early: RunChunk[] = []
 
+/** A started job waiting for its first chunk; the job on screen stays until it arrives. */
+let next: { started: JobStarted; starts: number; onShown?: () => void } | null = null
+
 /**
- * A new job takes the screen: size the buffers (reusing them when big enough). `starts` is the
- * number of start points of the scenario that was sent (runs are optimizer-major).
+ * A new job takes the screen once it has something to draw: its first chunk (or its end, or its
+ * error, when it has no chunk). Until then the previous job stays on screen, so a slider drag
+ * never shows an empty frame between two jobs. `starts` is the number of start points of the
+ * scenario that was sent (runs are optimizer-major); `onShown` runs when the job takes the screen.
+ * A later beginJob replaces a job still waiting.
  */
-export function beginJob(started: JobStarted, starts: number): void {
+export function beginJob(started: JobStarted, starts: number, onShown?: () => void): void {
+  next = { started, starts, onShown }
+  if (early.some((c) => c.jobId === started.jobId)) show()
+}
+
+/** The id of the job waiting for its first chunk (−1 when none). */
+export const waitingJobId = (): number => next?.started.jobId ?? -1
+
+/** The waiting job takes the screen: size the buffers (reusing them when big enough). */
+function show(): void {
+  if (!next) return
+  const { started, starts, onShown } = next
+  next = null
   const runs = runCountOf(started)
   const need = runs * started.kept
   if (job.loss.length < need) {
@@ -93,20 +111,33 @@ export function beginJob(started: JobStarted, starts: number): void {
   job.seconds = 0
   job.flows = []
   if (!sameShape) job.shape++
-  const pending = early.filter((c) => c.jobId === started.jobId)
+  for (const c of early) if (c.jobId === started.jobId) writeChunk(c)
   early.length = 0
-  for (const c of pending) writeChunk(c)
   changed()
+  onShown?.()
 }
 
 function writeChunk(c: RunChunk): void {
   const runs = job.runs.length
   const { kept } = job
-  for (let r = 0; r < runs; r++) {
-    const src = r * c.count
-    const dst = r * kept + c.start
-    job.loss.set(c.loss.subarray(src, src + c.count), dst)
-    job.xy.set(c.xy.subarray(2 * src, 2 * (src + c.count)), 2 * dst)
+  const { count } = c
+  if (count >= 64) {
+    for (let r = 0; r < runs; r++) {
+      const src = r * count
+      const dst = r * kept + c.start
+      job.loss.set(c.loss.subarray(src, src + count), dst)
+      job.xy.set(c.xy.subarray(2 * src, 2 * (src + count)), 2 * dst)
+    }
+  } else {
+    // Short runs (a chunk of 10⁴ runs holds a few points of each): plain loops, no subarray per run.
+    const { loss, xy } = job
+    const cl = c.loss, cxy = c.xy
+    for (let r = 0; r < runs; r++) {
+      const src = r * count
+      const dst = r * kept + c.start
+      for (let k = 0; k < count; k++) loss[dst + k] = cl[src + k]
+      for (let k = 0; k < 2 * count; k++) xy[2 * dst + k] = cxy[2 * src + k]
+    }
   }
   if (c.sharpness) {
     const need = runs * kept
@@ -142,18 +173,26 @@ export function handleJobEvent(e: JobEvent): void {
   switch (e.type) {
     case 'chunk':
       if (e.chunk.jobId === job.jobId) { writeChunk(e.chunk); changed() }
-      else if (e.chunk.jobId > job.jobId) { early.push(e.chunk); if (early.length > 64) early.shift() }
+      else if (e.chunk.jobId > job.jobId) {
+        early.push(e.chunk)
+        if (e.chunk.jobId === next?.started.jobId) show()
+        else if (early.length > 64) early.shift()
+      }
       break
     case 'flow':
       if (e.flow.jobId === job.jobId && e.flow.xy.length === 2 * job.kept) { job.flows.push(e.flow); changed() }
       break
     case 'done':
+      if (e.jobId === next?.started.jobId) show()
       if (e.jobId === job.jobId) {
         job.done = true
         job.divergedAt = e.divergedAt
         job.seconds = e.seconds
         changed()
       }
+      break
+    case 'error':
+      if (e.jobId === next?.started.jobId) show()
       break
     default:
       break

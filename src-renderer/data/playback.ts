@@ -5,7 +5,7 @@
  */
 import { invalidate } from '@react-three/fiber'
 import { useUi } from '../store/ui-store'
-import { job, onJobChange } from './job-data'
+import { job, onJobChange, surfaceData } from './job-data'
 
 /** Where a drawing reads its playhead: the playback clock, or an exporter's own frame time. */
 export interface Playhead { readonly t: number }
@@ -101,9 +101,24 @@ export function currentStep(): number {
   return Math.round(clock.t) * Math.max(1, job.every)
 }
 
-// New data: follow it when following, and redraw.
+/** The data as of the last redraw request: what a change is compared against. */
+const requested = { jobId: -1, received: 0, flows: 0, done: false, surface: -1 }
+
+/**
+ * New data: follow it when following, and redraw when the view changes. A chunk that only adds
+ * points past the playhead (paused mid-run, or a slider drag's job streaming in behind the
+ * playhead) changes nothing on screen: no frame for it, so a slow GPU is not kept busy drawing the
+ * same picture (the scene copies those points when the playhead reaches them).
+ */
 onJobChange(() => {
+  const before = clock.t
   if (clock.followEnd) clock.t = available()
   else clock.t = Math.min(clock.t, Math.max(lastPoint(), 0))
+  const r = requested
+  const unchanged = clock.t === before && r.jobId === job.jobId && r.flows === job.flows.length && r.done === job.done && r.surface === surfaceData.version
+  // The playhead's segment (points floor(t) and floor(t) + 1) was already there.
+  const covered = r.received >= Math.min(job.kept, Math.floor(clock.t) + 2)
+  r.jobId = job.jobId; r.received = job.received; r.flows = job.flows.length; r.done = job.done; r.surface = surfaceData.version
+  if (unchanged && covered) return
   notify()
 })

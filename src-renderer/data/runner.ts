@@ -1,6 +1,6 @@
 /**
- * Keeps the host busy with what the UI shows: every scenario edit starts a job (at most one
- * per animation frame; the host supersedes the previous one), every landscape or region change
+ * Keeps the host busy with what the UI shows: every scenario edit starts a job (at once; edits in
+ * one task coalesced; the host supersedes the previous one), every landscape or region change
  * samples a new surface. Results flow into ./job-data; problems into the store.
  */
 import type { GradscapeApi, InputProblem, JobStarted } from '../../src-shared/api'
@@ -54,7 +54,9 @@ export function inSync(): boolean {
 }
 
 export function startRunner(api: GradscapeApi): Runner {
-  let jobFrame = 0
+  let jobQueued = false
+  let startedThisTask = false
+  let disposed = false
   let issued = 0
   let onScreen = 0
   let restartNext = true // the first job animates from the start
@@ -72,32 +74,47 @@ export function startRunner(api: GradscapeApi): Runner {
     }
   })
 
+  /**
+   * Start a job for the store's scenario now, not on the next animation frame: a slider drag's
+   * input then reaches the engine at once (the host supersedes the previous job). The job takes
+   * the screen with its first chunk (beginJob), the previous one staying until then.
+   */
   function scheduleJob(): void {
-    if (jobFrame) return
-    jobFrame = requestAnimationFrame(() => {
-      jobFrame = 0
-      const { scenario } = useUi.getState()
-      const seq = ++issued
-      const starts = startCount(scenario.init)
-      api.startJob(toDoc(scenario)).then(
-        (started: JobStarted) => {
-          if (seq <= onScreen) return // a newer job is already on screen
-          onScreen = seq
+    if (disposed || jobQueued) return
+    if (startedThisTask) { jobQueued = true; return }
+    // The first edit of a task starts its job synchronously (before React re-renders the panels);
+    // later edits in the same task start one more job, for the last of them, at the task's end.
+    startedThisTask = true
+    queueMicrotask(() => {
+      startedThisTask = false
+      if (jobQueued && !disposed) { jobQueued = false; startJob() }
+    })
+    startJob()
+  }
+
+  function startJob(): void {
+    const { scenario } = useUi.getState()
+    const seq = ++issued
+    const starts = startCount(scenario.init)
+    api.startJob(toDoc(scenario)).then(
+      (started: JobStarted) => {
+        if (disposed || seq <= onScreen) return // a newer job is already on its way to the screen
+        onScreen = seq
+        const atEnd = clock.followEnd
+        beginJob(started, starts, () => {
           shown.scenario = scenario
-          const atEnd = clock.followEnd
-          beginJob(started, starts)
           if (useUi.getState().jobProblem) useUi.setState({ jobProblem: null })
           if (restartNext) { restartNext = false; restart() }
           else if (atEnd) clock.followEnd = true
-        },
-        (err: unknown) => {
-          if (seq < issued) return // superseded while starting: expected while dragging
-          const problem = problemOf(err)
-          if (problem) useUi.setState({ jobProblem: problem })
-          else if ((err as Error)?.message !== 'superseded') showMessage('error', `Could not start the run: ${(err as Error)?.message ?? err}`)
-        },
-      )
-    })
+        })
+      },
+      (err: unknown) => {
+        if (seq < issued) return // superseded while starting: expected while dragging
+        const problem = problemOf(err)
+        if (problem) useUi.setState({ jobProblem: problem })
+        else if ((err as Error)?.message !== 'superseded') showMessage('error', `Could not start the run: ${(err as Error)?.message ?? err}`)
+      },
+    )
   }
 
   function scheduleSurface(): void {
@@ -143,7 +160,8 @@ export function startRunner(api: GradscapeApi): Runner {
     dispose() {
       offEvents()
       offStore()
-      cancelAnimationFrame(jobFrame)
+      disposed = true
+      jobQueued = false
       cancelAnimationFrame(surfaceFrame)
       runner = null
     },

@@ -182,6 +182,52 @@ export function segmentGeometry(points: Float32Array, stride: number, endOffset:
   return g
 }
 
+/**
+ * Kept points [from, to) of every run into the step-major buffer P (point j of run r at
+ * 4·(j·runs + r)), stopping after the first step that ends past `deadline` (performance.now());
+ * returns the step reached. A point that is non-finite or outside the region (a little margin
+ * allowed) is not drawn (w = 0) and holds the previous position (the start, on the floor, for
+ * point 0).
+ */
+export function writeSteps(P: Float32Array, job: JobData, hm: HeightMap, frame: Frame, from: number, to: number, deadline = Infinity): number {
+  const runs = job.runs.length
+  const { kept, xy, loss } = job
+  const x0 = frame.x[0], wx = frame.x[1] - frame.x[0]
+  const y0 = frame.y[0], wy = frame.y[1] - frame.y[0]
+  let j = from
+  while (j < to) {
+    let i = j // r·kept + j: run-major source
+    let o = 4 * j * runs
+    for (let r = 0; r < runs; r++, i += kept, o += 4) {
+      const X = ((xy[2 * i] - x0) / wx) * 2 - 1
+      const Z = 1 - ((xy[2 * i + 1] - y0) / wy) * 2
+      const l = loss[i]
+      if (l - l === 0 && X <= INSIDE && X >= -INSIDE && Z <= INSIDE && Z >= -INSIDE) {
+        P[o] = X
+        P[o + 1] = hm.u(l) * HEIGHT + LIFT
+        P[o + 2] = Z
+        P[o + 3] = 1
+      } else if (j > 0) {
+        const prev = o - 4 * runs
+        P[o] = P[prev]; P[o + 1] = P[prev + 1]; P[o + 2] = P[prev + 2]; P[o + 3] = 0
+      } else {
+        const [sx, sy] = job.runs[r].init
+        P[o] = Math.max(-CLAMP, Math.min(CLAMP, toWorldX(frame, sx))); P[o + 1] = FLOOR_Y; P[o + 2] = Math.max(-CLAMP, Math.min(CLAMP, toWorldZ(frame, sy))); P[o + 3] = 0
+      }
+    }
+    j++
+    if (j < to && performance.now() > deadline) break
+  }
+  return j
+}
+
+/**
+ * JS time per frame for copying newly streamed points into the GPU buffer (on screen; an
+ * exporter copies everything at once). A chunk of 10⁴ runs is spread over a few frames instead of
+ * stalling one; at least one step is copied per frame, the playhead's first.
+ */
+export const COPY_BUDGET_MS = 4
+
 interface Buffers {
   /** Step-major world positions and drawn flags (x, y, z, w), capacity points. */
   readonly points: Float32Array
@@ -226,7 +272,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     vertexShader: START_VERTEX, fragmentShader: START_FRAGMENT, transparent: true, depthWrite: false, uniforms: { uSize: { value: 9 } },
   }), [])
   const buffers = useRef<Buffers | null>(null)
-  const seen = useRef({ shape: -1, jobId: -1, written: 0, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1 }).current
+  const seen = useRef({ shape: -1, jobId: -1, written: 0, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1, drawn: -1 }).current
 
   useEffect(() => () => {
     for (const m of [lineMat, shadowMat, tipMat, headMat, startMat]) m.dispose()
@@ -296,28 +342,6 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     return b
   }
 
-  /**
-   * Kept point j of run r into P[o..o+3]. A point that is non-finite or outside the region
-   * (a little margin allowed) is not drawn (w = 0) and holds the previous position.
-   */
-  function writePoint(P: Float32Array, o: number, r: number, j: number, prev: number): void {
-    const i = r * job.kept + j
-    const x = job.xy[2 * i], y = job.xy[2 * i + 1], loss = job.loss[i]
-    const X = toWorldX(frame, x)
-    const Z = toWorldZ(frame, y)
-    if (Number.isFinite(loss) && Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE) {
-      P[o] = X
-      P[o + 1] = hm.u(loss) * HEIGHT + LIFT
-      P[o + 2] = Z
-      P[o + 3] = 1
-    } else if (prev >= 0) {
-      P[o] = P[prev]; P[o + 1] = P[prev + 1]; P[o + 2] = P[prev + 2]; P[o + 3] = 0
-    } else {
-      const [x0, y0] = job.runs[r].init
-      P[o] = Math.max(-CLAMP, Math.min(CLAMP, toWorldX(frame, x0))); P[o + 1] = FLOOR_Y; P[o + 2] = Math.max(-CLAMP, Math.min(CLAMP, toWorldZ(frame, y0))); P[o + 3] = 0
-    }
-  }
-
   function update(state: RootState): void {
     const { width, height } = state.size
     for (const m of [lineMat, shadowMat, tipMat]) m.uniforms.uResolution.value.set(width, height)
@@ -341,21 +365,20 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     }
     if (seen.hm !== hm || seen.frame !== frame) { seen.hm = hm; seen.frame = frame; seen.written = 0 }
 
-    // Copy newly streamed points (all of them after a mapping change): one contiguous range.
+    // Copy newly streamed points (all of them after a mapping change): one contiguous range, on
+    // screen within a time budget per frame (the rest next frame).
     const received = Math.min(job.received, kept)
     if (received > seen.written) {
       const from = seen.written
       const P = b.points
-      for (let j = from; j < received; j++) {
-        for (let r = 0; r < runs; r++) {
-          const o = 4 * (j * runs + r)
-          writePoint(P, o, r, j, j > 0 ? o - 4 * runs : -1)
-        }
-      }
-      const data = (b.lines.getAttribute('instanceStart') as THREE.InterleavedBufferAttribute).data
-      data.clearUpdateRanges()
-      data.addUpdateRange(4 * from * runs, 4 * (received - from) * runs)
-      data.needsUpdate = true
+      const to = writeSteps(P, job, hm, frame, from, received, data ? Infinity : performance.now() + COPY_BUDGET_MS)
+      // Points the playhead shows still missing: another frame. The rest (ahead of a paused
+      // playhead) waits for the frames that playback or the next change brings.
+      if (to < Math.min(received, Math.floor(playhead.t) + 2)) state.invalidate()
+      const buffer = (b.lines.getAttribute('instanceStart') as THREE.InterleavedBufferAttribute).data
+      buffer.clearUpdateRanges()
+      buffer.addUpdateRange(4 * from * runs, 4 * (to - from) * runs)
+      buffer.needsUpdate = true
       if (from === 0) {
         // Start points (the first optimizer's runs start from every one of them).
         const n = Math.min(job.starts, runs)
@@ -370,18 +393,19 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
         b.startGeometry.setDrawRange(0, n)
         startMat.uniforms.uSize.value = (n <= 200 ? 10 : n <= 1000 ? 6 : 0) * state.viewport.dpr
       }
-      seen.written = received
+      seen.written = to
     }
 
     // Playhead: whole segments up to floor(t), then a tip segment to the interpolated head.
-    const t = Math.max(0, Math.min(playhead.t, received - 1))
+    const drawn = seen.written
+    const t = Math.max(0, Math.min(playhead.t, drawn - 1))
     const j0 = Math.floor(t)
     const f = t - j0
-    const j1 = Math.min(j0 + 1, received - 1)
+    const j1 = Math.min(j0 + 1, drawn - 1)
     b.lines.instanceCount = runs * j0
     lineMat.uniforms.uHead.value = t
     shadowMat.uniforms.uHead.value = t
-    if (seen.head !== t || seen.version !== job.version) {
+    if (seen.head !== t || seen.version !== job.version || seen.drawn !== drawn) {
       const P = b.points
       for (let r = 0; r < runs; r++) {
         const a = 4 * (j0 * runs + r)
@@ -404,6 +428,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
       b.tipGeometry.instanceCount = f > 0 ? runs : 0
       seen.head = t
       seen.version = job.version
+      seen.drawn = drawn
     }
   }
 
@@ -411,7 +436,10 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     if (!perfProbe) { update(state); return }
     const t0 = performance.now()
     update(state)
-    perfProbe.trajectories(job.jobId, seen.jobId === job.jobId ? seen.written : 0, t0, performance.now())
+    const t1 = performance.now()
+    const current = seen.jobId === job.jobId
+    const complete = current && job.done && seen.written >= Math.min(job.received, job.kept, Math.floor(playhead.t) + 2)
+    perfProbe.trajectories(job.jobId, current ? seen.written : 0, t0, t1, complete)
   })
 
   // Meshes start with an empty geometry; allocate() swaps in the real ones.

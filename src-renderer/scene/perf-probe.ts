@@ -14,9 +14,11 @@ export interface PerfProbe {
   frameEnd(now: number): void
   /**
    * Trajectories' useFrame ran in this tick: the job on screen, how many of its kept points are in
-   * the GPU buffer (0 = nothing of it drawn yet), and the callback's start and end (performance.now()).
+   * the GPU buffer (0 = nothing of it drawn yet), the callback's start and end (performance.now()),
+   * and whether the frame shows the job complete: it is done and every point the view shows (up to
+   * the playhead) is in the buffer (points past a paused playhead are copied when it gets there).
    */
-  trajectories(jobId: number, points: number, t0: number, t1: number): void
+  trajectories(jobId: number, points: number, t0: number, t1: number, complete: boolean): void
 }
 
 export const perfProbe: PerfProbe | undefined =
