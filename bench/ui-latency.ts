@@ -83,6 +83,8 @@ export interface LatencyFigures {
   readonly firstFrameTrajectoriesMs: Stats
   readonly jobsStarted: number
   readonly jobsDrawn: number
+  /** Loss-chart redraws during the drag (JS: spec + canvas strokes), and how many. */
+  readonly chartRedrawMs: Stats
 }
 
 export interface PlaybackFigures {
@@ -104,6 +106,8 @@ export interface PlaybackFigures {
   readonly uploadUseFrameMs: Stats | null
   /** … and their whole R3F tick (all useFrame + gl.render's JS side, which uploads the new range). */
   readonly uploadTickMs: Stats | null
+  /** Loss-chart redraws while the job streamed in (JS: spec + canvas strokes). */
+  readonly streamingChartMs: Stats | null
 }
 
 export interface UiFigures {
@@ -135,8 +139,9 @@ const PROBE = String.raw`(() => {
   let waiting = []
   channel.port1.onmessage = () => { const now = performance.now(); for (const c of waiting) c.free = now; waiting = [] }
   const P = {
-    inputs: [], sends: [], results: [], chunks: {}, dones: {}, frames: [], cur: null, lastMove: 0,
+    inputs: [], sends: [], results: [], chunks: {}, dones: {}, frames: [], charts: [], cur: null, lastMove: 0,
     frameStart(now) { P.cur = { start: now, end: 0, job: -1, points: -1, t0: 0, t1: 0, free: 0, complete: false } },
+    chart(t0, t1) { P.charts.push({ t0, t1 }) },
     trajectories(job, points, t0, t1, complete) { const c = P.cur; if (c) { c.job = job; c.points = points; c.t0 = t0; c.t1 = t1; c.complete = !!complete } },
     frameEnd(now) {
       const c = P.cur
@@ -148,11 +153,11 @@ const PROBE = String.raw`(() => {
       channel.port2.postMessage(0)
     },
     reset() {
-      P.inputs = []; P.sends = []; P.results = []; P.chunks = {}; P.dones = {}; P.frames = []
+      P.inputs = []; P.sends = []; P.results = []; P.chunks = {}; P.dones = {}; P.frames = []; P.charts = []
       return performance.now()
     },
     dump() {
-      return { inputs: P.inputs, sends: P.sends, results: P.results, chunks: P.chunks, dones: P.dones, frames: P.frames, now: performance.now() }
+      return { inputs: P.inputs, sends: P.sends, results: P.results, chunks: P.chunks, dones: P.dones, frames: P.frames, charts: P.charts, now: performance.now() }
     },
     /** The last input's job (or a later one) is done, and a frame after its done event was drawn and read back. */
     settled() {
@@ -217,6 +222,8 @@ interface Dump {
   chunks: Record<string, number>
   dones: Record<string, number>
   frames: Frame[]
+  /** Loss-chart redraws (spec + canvas strokes), performance.now(). */
+  charts: { t0: number; t1: number }[]
   now: number
 }
 
@@ -371,6 +378,7 @@ function latency(d: Dump, host: ReadonlyMap<number, HostTimes>, runs: number, ke
     breakdownMs: { inputToStartJob: median(toSend), hostAccept: median(accept), hostFirstChunk: median(engine), pageWait: median(wait), chunkToFrameEnd: median(toFrame) },
     firstFrameJsMs: stats(frameJs), firstFrameTrajectoriesMs: stats(trajJs),
     jobsStarted: d.results.length, jobsDrawn: drawn.size,
+    chartRedrawMs: stats((d.charts ?? []).map((c) => c.t1 - c.t0)),
   }
 }
 
@@ -486,6 +494,7 @@ async function playback(page: Page, runs: number, kept: number, seconds: number,
     uploadFrames: uploads.length,
     uploadUseFrameMs: uploads.length ? stats(uploads.map((f) => f.t1 - f.t0)) : null,
     uploadTickMs: uploads.length ? stats(uploads.map((f) => f.end - f.start)) : null,
+    streamingChartMs: streaming.charts?.length ? stats(streaming.charts.map((c) => c.t1 - c.t0)) : null,
   }
 }
 
@@ -629,6 +638,7 @@ export function printUi(f: UiFigures, log: (s?: string) => void): void {
     statRow(log, '  … → first frame showing the new job complete (up to the playhead)', '', l.toCompleteMs)
     statRow(log, '  JS of that first frame: R3F tick (all useFrame + gl.render)', '', l.firstFrameJsMs)
     statRow(log, '  JS of that first frame: Trajectories useFrame', '', l.firstFrameTrajectoriesMs)
+    statRow(log, '  loss-chart redraws during the drag (JS, each)', '', l.chartRedrawMs)
     const b = l.breakdownMs
     log(`  path (medians): input→startJob sent ${ms(b.inputToStartJob)} · host accepts ${ms(b.hostAccept)} · engine's first chunk ${ms(b.hostFirstChunk)}`)
     log(`    · page busy/transfer before handling it ${ms(b.pageWait)} · chunk→frame end ${ms(b.chunkToFrameEnd)}   (${l.inputs} inputs, ${l.jobsStarted} jobs started, ${l.jobsDrawn} drawn)`)
@@ -643,6 +653,7 @@ export function printUi(f: UiFigures, log: (s?: string) => void): void {
     statRow(log, 'frame interval, playing back (SwiftShader-bound)', '', p.frameIntervalMs)
     statRow(log, 'per frame, streaming in: Trajectories useFrame JS (copying chunks)', '', p.uploadUseFrameMs, '< 8')
     statRow(log, 'per frame, streaming in: R3F tick JS (incl. the GPU buffer upload)', '', p.uploadTickMs, '< 8')
+    statRow(log, 'loss-chart redraws while streaming in (JS, each; not every frame)', '', p.streamingChartMs)
   }
   const phases = Object.entries(f.phaseSeconds ?? {}).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
   log(`UI bench: ${ms(f.seconds)} s (${phases})${f.buildSeconds ? `, after a ${f.buildSeconds.toFixed(0)} s renderer build` : ''}`)

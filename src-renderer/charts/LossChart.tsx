@@ -1,11 +1,13 @@
 /**
  * The loss chart card: renders the spec of ./loss-chart on a canvas when data changes (at most
- * ~8 times a second while streaming) and moves a playhead cursor on a second canvas every frame.
+ * ~8 times a second while streaming, less when a redraw is slow: it waits 4× its own time) and
+ * moves a playhead cursor on a second canvas every frame.
  */
 import { useEffect, useRef, useState } from 'react'
 import { job, onJobChange } from '../data/job-data'
 import { clock, onPlayhead } from '../data/playback'
 import { OPTIMIZER_COLORS } from '../scene/palette'
+import { perfProbe } from '../scene/perf-probe'
 import { useUi } from '../store/ui-store'
 import { drawLossChart, lossChart, type LossChartSpec } from './loss-chart'
 
@@ -22,6 +24,7 @@ export function LossChart() {
   useEffect(() => {
     let frame = 0
     let last = 0
+    let gap = MIN_REDRAW_MS
     let timer: ReturnType<typeof setTimeout> | null = null
     const drawCursor = () => {
       const c = cursor.current
@@ -45,6 +48,15 @@ export function LossChart() {
     const draw = () => {
       frame = 0
       last = performance.now()
+      try { render() } finally {
+        const end = performance.now()
+        perfProbe?.chart?.(last, end)
+        // Keep the chart's share of the main thread small while data streams (a slider drag):
+        // the next redraw waits at least four times as long as this one took.
+        gap = Math.max(MIN_REDRAW_MS, 4 * (end - last))
+      }
+    }
+    const render = () => {
       const el = wrap.current
       const c = chart.current
       const k = cursor.current
@@ -73,7 +85,7 @@ export function LossChart() {
     }
     const schedule = () => {
       if (frame || timer) return
-      const wait = MIN_REDRAW_MS - (performance.now() - last)
+      const wait = gap - (performance.now() - last)
       if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
       else frame = requestAnimationFrame(draw)
     }

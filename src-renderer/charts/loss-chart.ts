@@ -55,6 +55,27 @@ function niceStep(span: number, count: number): number {
   return ([1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag)
 }
 
+/**
+ * The k-th smallest of a[0..n) (0-based), partially reordering a: Hoare's selection, O(n) on
+ * average (a median per pixel column while data streams; sorting each column cost more).
+ */
+export function select(a: Float32Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]
+    let i = lo, j = hi
+    while (i <= j) {
+      while (a[i] < pivot) i++
+      while (a[j] > pivot) j--
+      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j-- }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return a[k]
+  }
+  return a[k]
+}
+
 export function lossChart(data: LossData, options: LossChartOptions): LossChartSpec {
   const { width, height, colors, hidden } = options
   const maxRuns = options.maxRunsPerOptimizer ?? 200
@@ -67,13 +88,14 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
   // Domain over visible runs, capped at a decade above the highest starting loss so that a
   // diverging run does not flatten everyone else against the floor.
   let lo = Infinity, hi = -Infinity, minPositive = Infinity, startHi = -Infinity
+  const { loss } = data
   for (let r = 0; r < data.runs; r++) {
     if (!visible(Math.floor(r / data.starts))) continue
     const base = r * data.kept
-    if (n > 0 && Number.isFinite(data.loss[base])) startHi = Math.max(startHi, data.loss[base])
-    for (let j = 0; j < n; j++) {
-      const v = data.loss[base + j]
-      if (!Number.isFinite(v)) continue
+    if (n > 0 && Number.isFinite(loss[base])) startHi = Math.max(startHi, loss[base])
+    for (let j = base, end = base + n; j < end; j++) {
+      const v = loss[j]
+      if (v - v !== 0) continue // not finite
       if (v < lo) lo = v
       if (v > hi) hi = v
       if (v > 0 && v < minPositive) minPositive = v
@@ -99,10 +121,10 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
   const lastStep = Math.max(1, (Math.max(n, data.kept) - 1) * data.every)
   const x: [number, number] = [0, lastStep]
   const px = (step: number) => MARGIN.left + (step / lastStep) * plotW
-  const py = (v: number) => {
-    const t = log ? Math.log10(Math.max(v, 10 ** y[0])) : v
-    return MARGIN.top + (1 - (t - y[0]) / (y[1] - y[0])) * plotH
-  }
+  const floor = 10 ** y[0], y0 = y[0], ySpan = y[1] - y[0]
+  const py = log
+    ? (v: number) => MARGIN.top + (1 - (Math.log10(v > floor ? v : floor) - y0) / ySpan) * plotH
+    : (v: number) => MARGIN.top + (1 - (v - y0) / ySpan) * plotH
 
   // Decimate to about one point per pixel column.
   const stride = Math.max(1, Math.ceil(n / plotW))
@@ -110,6 +132,7 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
   for (let j = 0; j < n; j += stride) columns.push(j)
   if (n > 0 && columns[columns.length - 1] !== n - 1) columns.push(n - 1)
 
+  const columnX = columns.map((j) => px(j * data.every))
   const runs: Series[] = []
   const medians: Series[] = []
   for (let o = 0; o < optimizers; o++) {
@@ -119,25 +142,24 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
     for (let s = 0; s < data.starts; s += pick) {
       const base = (o * data.starts + s) * data.kept
       const pts = new Float32Array(columns.length * 2)
-      columns.forEach((j, c) => {
-        const v = data.loss[base + j]
-        pts[2 * c] = px(j * data.every)
-        pts[2 * c + 1] = Number.isFinite(v) ? py(v) : NaN
-      })
+      for (let c = 0; c < columns.length; c++) {
+        const v = loss[base + columns[c]]
+        pts[2 * c] = columnX[c]
+        pts[2 * c + 1] = v - v === 0 ? py(v) : NaN
+      }
       runs.push({ optimizer: o, color, points: pts })
     }
     if (data.starts > 1) {
       const pts = new Float32Array(columns.length * 2)
       const sample = Math.max(1, Math.ceil(data.starts / 512))
-      const column: number[] = []
+      const column = new Float32Array(Math.ceil(data.starts / sample))
       columns.forEach((j, c) => {
-        column.length = 0
+        let k = 0
         for (let s = 0; s < data.starts; s += sample) {
-          const v = data.loss[(o * data.starts + s) * data.kept + j]
-          if (Number.isFinite(v)) column.push(v)
+          const v = loss[(o * data.starts + s) * data.kept + j]
+          if (v - v === 0) column[k++] = v
         }
-        column.sort((a, b) => a - b)
-        const m = column.length ? column[Math.floor((column.length - 1) / 2)] : NaN
+        const m = k ? select(column, k, Math.floor((k - 1) / 2)) : NaN
         pts[2 * c] = px(j * data.every)
         pts[2 * c + 1] = Number.isFinite(m) ? py(m) : NaN
       })

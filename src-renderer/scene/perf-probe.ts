@@ -19,6 +19,8 @@ export interface PerfProbe {
    * the playhead) is in the buffer (points past a paused playhead are copied when it gets there).
    */
   trajectories(jobId: number, points: number, t0: number, t1: number, complete: boolean): void
+  /** The loss chart redrew (spec and canvas strokes): start and end, performance.now(). */
+  chart?(t0: number, t1: number): void
 }
 
 export const perfProbe: PerfProbe | undefined =
