@@ -8,7 +8,7 @@ import type { Landscape } from '../../src-shared/landscape'
 import { hparamCodeNames } from '../../src-shared/optim'
 import { reduceSeed } from '../../src-shared/random'
 import type { BlockOutput, Float64Job } from './float64'
-import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources } from './kernel-source'
+import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources, stateLayout } from './kernel-source'
 
 /** GPU.js modes we can be asked for; 'gpu' is GPU.js's own automatic choice. */
 export type BackendMode = 'gpu' | 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu'
@@ -28,6 +28,8 @@ export interface Float32State {
   bases?: Float64Array[]
   /** Hyperparameters equal for every particle (kernel-source.ts passes them as scalars). */
   uniform?: ReadonlySet<string>
+  /** Slots no particle of the job uses (left out of the kernel's output). */
+  unused?: ReadonlySet<string>
   t: number
 }
 
@@ -71,12 +73,12 @@ const compiled = new Map<string, Compiled>()
  */
 export function float32Kernel(
   landscape: Landscape, job: Float64Job, n: number, mode: BackendMode, threaded = true, layout: KernelLayout = DEFAULT_LAYOUT,
-  uniform: ReadonlySet<string> = new Set(),
+  uniform: ReadonlySet<string> = new Set(), unused: ReadonlySet<string> = new Set(),
 ): Compiled {
-  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
+  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
-    const ks = kernelSource(landscape, job.optimizer, layout, uniform)
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused)
     const kernel = gpuFor(mode).createKernel(ks.source as never, {
       output: [paddedCount(n, layout) / layout.particles * ks.threadsPerGroup],
       returnType: 'Array(4)',
@@ -156,9 +158,17 @@ function uniformHparams(job: Float64Job, state: Float32State): ReadonlySet<strin
   return state.uniform ??= new Set(hparamCodeNames(job.optimizer).filter((_, j) => state.hparams[j].every((v) => v === state.hparams[j][0])))
 }
 
+/** Slots the rule leaves alone for every particle of the job (OptimizerDef.slotUsedIf). */
+function unusedSlots(job: Float64Job, state: Float32State): ReadonlySet<string> {
+  const names = hparamCodeNames(job.optimizer)
+  return state.unused ??= new Set(Object.entries(job.optimizer.slotUsedIf ?? {})
+    .filter(([, hp]) => state.hparams[names.indexOf(hp)].every((v) => v === 0)).map(([slot]) => slot))
+}
+
 /** The kernel of a job's launches that continue (the backend it runs on is the job's backend). */
 export function stateKernelFor(job: Float64Job, state: Float32State, mode: BackendMode, threaded = true): Compiled {
-  return float32Kernel(job.landscape, job, state.x.length, mode, threaded, DEFAULT_LAYOUT, uniformHparams(job, state))
+  const unused = unusedSlots(job, state)
+  return float32Kernel(job.landscape, job, state.x.length, mode, threaded, stateLayout(job.optimizer, unused), uniformHparams(job, state), unused)
 }
 
 /** Work per launch (particle-steps) from which GPU.js's worker pool pays for its messaging (measured: 10³ particles × 1 step take 0.21 ms alone, 0.39 ms pooled). */
@@ -230,7 +240,8 @@ export async function advanceFloat32(
       const final = target >= job.steps
       // Small launches skip GPU.js's worker pool: its messaging costs more than it saves there.
       const pool = threaded && n * (target - state.t) >= POOL_WORK
-      const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : DEFAULT_LAYOUT, uniform)
+      const unused = unusedSlots(job, state)
+      const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
       fillPowers(basesFor(c), state.t)
       const ks = c.source
       returnFlat(c.kernel)
@@ -242,7 +253,7 @@ export async function advanceFloat32(
         ...ks.uniformPowers.map((k) => powers[k][0]),
         state.t, target - state.t, job.noise.std, seed)
       const flat = flatResult(result, (padded / c.source.layout.particles) * c.source.threadsPerGroup)
-      const slotCount = final ? 0 : state.slots.length
+      const slotOffsets = c.source.slotOffsets
       for (let i = 0; i < n; i++) {
         const b = c.offsets[i]
         const px = flat[b]
@@ -254,7 +265,8 @@ export async function advanceFloat32(
         if (state.dead[i] >= 0) continue
         state.x[i] = px; state.y[i] = flat[b + 1]
         // Coordinate slots as x, y pairs, then particle slots (kernel-source.ts, floatsPerParticle).
-        for (let s = 0; s < slotCount; s++) state.slots[s][i] = flat[b + 2 + s]
+        // Slots as laid out by kernel-source.ts (slotOffsets); −1: not handed back (final launch, unused slot).
+        for (let s = 0; s < slotOffsets.length; s++) if (slotOffsets[s] >= 0) state.slots[s][i] = flat[b + slotOffsets[s]]
       }
       state.t = target
     }

@@ -79,6 +79,19 @@ export interface KernelLayout {
 
 export const DEFAULT_LAYOUT: KernelLayout = { particles: 1, keep: 'state' }
 
+/**
+ * The layout for launches that continue: the particles per thread group that need the fewest
+ * threads per particle (each thread simulates its whole group), one particle on a tie (measured:
+ * interleaving pays only when it also saves threads). Adam: 6 floats → 2 particles in 3 threads.
+ */
+export function stateLayout(def: OptimizerDef, unused: ReadonlySet<string> = new Set()): KernelLayout {
+  const slots = kernelSlots(def)
+  const floats = 2 + 2 * slots.perCoordinate.filter((s) => !unused.has(s)).length + slots.perParticle.length
+  const even = floats + (floats % 2)
+  const threadsPerParticle = (p: number) => Math.ceil((p * even) / 4) / p
+  return { particles: threadsPerParticle(2) < threadsPerParticle(1) ? 2 : 1, keep: 'state' }
+}
+
 export interface KernelSource {
   readonly source: string
   /** Argument names in order: positions, slots (x then y per coordinate slot, then particle slots), hyperparameters, powers, scalars. */
@@ -99,6 +112,8 @@ export interface KernelSource {
    */
   readonly floatsPerParticle: number
   readonly threadsPerGroup: number
+  /** Per state slot (Float64State order), its float's offset within a particle's output, or −1 when not handed back. */
+  readonly slotOffsets: readonly number[]
   /** Hyperparameters passed as scalars (`HU_name`), in argument order; the others are arrays (`HP_name`). */
   readonly uniform: readonly string[]
   /** Indices into powerBases of the per-particle powers (arrays, `PW_pwK`) and the shared ones (scalars, `PU_pwK`). */
@@ -134,6 +149,7 @@ const identifiers = (code: string) => new Set([...code.matchAll(/(?<![\w.$])([A-
  */
 export function kernelSource(
   landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
+  unused: ReadonlySet<string> = new Set(),
 ): KernelSource {
   const d = landscape.derivatives
   const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
@@ -171,7 +187,9 @@ export function kernelSource(
     ...varyingPowers.map((p) => p.name), ...declared(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declared(updates), ...declared(finalLoss),
   ])
   const P = layout.particles
-  const perParticle = layout.keep === 'state' ? ['p_x', 'p_y', ...coordinateSlots, ...slots.perParticle] : ['p_x', 'p_y']
+  // Slots the rule leaves alone for every particle of this launch (OptimizerDef.slotUsedIf) stay out.
+  const handedBack = [...slots.perCoordinate.filter((s) => !unused.has(s)).flatMap((s) => [`${s}_x`, `${s}_y`]), ...slots.perParticle]
+  const perParticle = layout.keep === 'state' ? ['p_x', 'p_y', ...handedBack] : ['p_x', 'p_y']
   if (perParticle.length % 2) perParticle.push('0.0')
   const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
   const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
@@ -246,6 +264,7 @@ export function kernelSource(
     source, args, slots, hparamNames: names, powerBases: powerList.map((p) => p.base), layout, uniform: uniformNames,
     varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: uniformPowers.map((p) => powerList.indexOf(p)),
     floatsPerParticle: perParticle.length, threadsPerGroup,
+    slotOffsets: [...coordinateSlots, ...slots.perParticle].map((s) => (layout.keep === 'state' ? perParticle.indexOf(s) : -1)),
   }
 }
 

@@ -36,6 +36,7 @@ function adamFamily(decoupled: boolean): OptimizerDef {
       maximize: MAXIMIZE,
     },
     state: { exp_avg: '0', exp_avg_sq: '0', max_exp_avg_sq: '0' },
+    slotUsedIf: { max_exp_avg_sq: 'amsgrad' },
     // P = diag(√v̂ + ε) (AEoS; the bias-corrected second moment, its running max under amsgrad).
     preconditioner: 'Math.sqrt((amsgrad > 0.5 ? max_exp_avg_sq : exp_avg_sq) / bias_correction2) + eps',
     prelude: `

@@ -31,6 +31,7 @@ export const sgd: OptimizerDef = {
       ? 'Nesterov momentum requires a momentum and zero dampening'
       : null,
   state: { momentum_buffer: '0' },
+  slotUsedIf: { momentum_buffer: 'momentum' },
   update: `
     if (maximize > 0.5) { g = -g; }
     g = g + weight_decay * p;

@@ -74,6 +74,12 @@ export interface OptimizerDef {
    * stability (CENTRAL-FLOWS.md §1.4). Absent for optimizers without one.
    */
   readonly preconditioner?: string
+  /**
+   * Per-coordinate state slots the rule reads and writes only when a hyperparameter is non-zero
+   * (e.g. Adam's max_exp_avg_sq only under amsgrad). A kernel launch where it is zero for every
+   * particle leaves such a slot out of what it hands back (fewer threads per particle).
+   */
+  readonly slotUsedIf?: Readonly<Record<string, string>>
   /** Per-coordinate state slots worth reporting as extra trajectories (ASGD's average). */
   readonly outputs?: Readonly<Record<string, string>>
 }

@@ -8,7 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { OPTIMIZERS } from '../../src-shared/optim'
+import { hparamCodeNames, OPTIMIZERS } from '../../src-shared/optim'
+import { advanceFloat64, blockOutput, initialState, slotNames } from '../../src-main/engine/float64'
+import { planParts } from '../../src-main/engine/plan'
 import { parseScenario } from '../../src-shared/scenario'
 import { type BackendMode, launches } from '../../src-main/engine/float32'
 import { runScenario, type RunRecord } from '../../src-main/engine/run-scenario'
@@ -202,6 +204,27 @@ describe('launch layouts', () => {
       expect(close(x, f64.runs[r].trajectory[1][0]) && close(y, f64.runs[r].trajectory[1][1])).toBe(true)
     })
   })
+
+  // A launch leaves out slots the rule does not touch (OptimizerDef.slotUsedIf): check the claim
+  // on the float64 path, where every slot is kept — untouched when the hyperparameter is zero,
+  // moved when it is not.
+  it.each(OPTIMIZERS.filter((d) => d.slotUsedIf).flatMap((d) => Object.entries(d.slotUsedIf!).map(([slot, hp]) => [d.name, slot, hp] as const)))(
+    '%s: slot %s is used only when %s is non-zero', (name, slot, hp) => {
+      const def = OPTIMIZERS.find((d) => d.name === name)!
+      const slotIndex = slotNames(def).indexOf(`${slot}_x`)
+      expect(slotIndex).toBeGreaterThanOrEqual(0)
+      expect(hparamCodeNames(def)).toContain(hp)
+      const on = typeof def.hparams[hp]?.default === 'boolean' ? true : 0.5
+      for (const value of [def.hparams[hp]?.kind === 'boolean' ? false : 0, on]) {
+        const s = parseScenario({ landscape: { preset: 'rosenbrock' }, optimizer: { name, lr: 1e-3, [hp]: value }, init: [[-1, 2], [0.5, 0.5]], steps: 20 })
+        const [part] = planParts(s)
+        const state = initialState(part.job)
+        const before = Float64Array.from(state.slots[slotIndex])
+        advanceFloat64(part.job, state, 20, blockOutput(part.job, part.n, 0, 21))
+        const moved = state.slots[slotIndex].some((v, i) => v !== before[i])
+        expect(moved, `${hp} = ${value}`).toBe(value === on)
+      }
+    })
 
   it('a particle diverging inside a launch leaves the particle sharing its thread untouched', async () => {
     // lr above 2/100 diverges on the quadratic; neighbours in the sweep share thread groups.
