@@ -236,7 +236,7 @@ export function portEvent(e: JobEvent): JobEvent {
         },
       }
     }
-    case 'done': return { type: 'done', jobId: e.jobId, divergedAt: e.divergedAt, seconds: e.seconds }
+    case 'done': return { type: 'done', jobId: e.jobId, divergedAt: e.divergedAt, seconds: e.seconds, ...(typeof e.backend === 'string' ? { backend: e.backend.slice(0, 200) } : {}) }
     case 'cancelled': return { type: 'cancelled', jobId: e.jobId }
     case 'error': return { type: 'error', jobId: e.jobId, problem: problemOf(e.problem) ?? { field: '', message: 'engine error' } }
     case 'engine-restarted': return { type: 'engine-restarted', reason: String(e.reason) }

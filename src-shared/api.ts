@@ -171,7 +171,8 @@ export const MAX_FLOW_POINTS = 20_001
 export type JobEvent =
   | { readonly type: 'chunk'; readonly chunk: RunChunk }
   | { readonly type: 'flow'; readonly flow: FlowData }
-  | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number }
+  /** `backend`: the path and backend that ran the job (e.g. 'float32 gpu.js WebAssemblyKernel (threaded)'). */
+  | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number; readonly backend?: string }
   | { readonly type: 'cancelled'; readonly jobId: number }
   | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }
   /** The engine worker died and was restarted; running jobs were lost and must be restarted. */

@@ -103,7 +103,7 @@ export class EngineClient {
         this.emit({ type: 'flow', flow: msg.flow })
         break
       case 'done':
-        this.emit({ type: 'done', jobId: msg.jobId, divergedAt: msg.divergedAt, seconds: msg.seconds })
+        this.emit({ type: 'done', jobId: msg.jobId, divergedAt: msg.divergedAt, seconds: msg.seconds, backend: msg.backend })
         break
       case 'cancelled': {
         const w = this.startWaiters.get(msg.jobId)

@@ -28,6 +28,8 @@ export interface Float32State {
   bases?: Float64Array[]
   /** Hyperparameters equal for every particle (kernel-source.ts passes them as scalars). */
   uniform?: ReadonlySet<string>
+  /** The backend of the latest launch, as GPU.js names it, '(threaded)' when pooled. */
+  lastBackend?: string
   /** Slots no particle of the job uses (left out of the kernel's output). */
   unused?: ReadonlySet<string>
   t: number
@@ -244,6 +246,7 @@ export async function advanceFloat32(
       const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
       fillPowers(basesFor(c), state.t)
       const ks = c.source
+      state.lastBackend = `${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
       returnFlat(c.kernel)
       const result = await c.kernel(
         state.x, state.y, state.dead, state.stream, ...state.slots,

@@ -119,6 +119,11 @@ export class Job {
     }
   }
 
+  /** The paths and backends that run the job's parts, e.g. 'float64 JS' (distinct, in order). */
+  backend(): string {
+    return [...new Set(this.parts.map((p) => p.stepper.backend()))].join(', ')
+  }
+
   /** First non-finite step per run (output order), -1 where none. */
   divergedAt(): Int32Array {
     const out = new Int32Array(this.runCount)

@@ -79,7 +79,7 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
   }
   return {
     advance: async (tTo, out) => { await advanceFloat32(job, state, tTo, out, mode, metrics, threaded); axes(out) },
-    backend: () => `float32 gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`,
+    backend: () => `float32 gpu.js ${state.lastBackend ?? `${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
   }

@@ -15,7 +15,7 @@ export type FromWorker =
   | { readonly type: 'started'; readonly started: JobStarted }
   | { readonly type: 'chunk'; readonly chunk: RunChunk }
   | { readonly type: 'flow'; readonly flow: FlowData }
-  | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number }
+  | { readonly type: 'done'; readonly jobId: number; readonly divergedAt: Int32Array; readonly seconds: number; readonly backend: string }
   | { readonly type: 'cancelled'; readonly jobId: number }
   | { readonly type: 'error'; readonly jobId: number; readonly problem: InputProblem }
   | { readonly type: 'surface'; readonly requestId: number; readonly surface?: Surface; readonly problem?: InputProblem }

@@ -60,7 +60,7 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
       if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
       send({ type: 'flow', flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
     }
-    send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000 })
+    send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000, backend: job.backend() })
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })
   } finally {

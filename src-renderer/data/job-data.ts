@@ -32,6 +32,8 @@ export interface JobData {
   /** First non-finite kept point per run (−1 none), known when done. */
   divergedAt: Int32Array | null
   seconds: number
+  /** The path and backend that ran the job, when the host says. */
+  backend: string | null
   /** Central flows of eligible runs (when the scenario asks for them), in arrival order. */
   flows: FlowData[]
   /** Bumped on every change; `shape` only when runs/kept (buffer layout) change. */
@@ -43,7 +45,7 @@ export const job: JobData = {
   jobId: -1, runs: [], starts: 0, optimizers: 0, kept: 0, every: 1,
   xy: new Float32Array(0), loss: new Float32Array(0),
   sharpness: new Float32Array(0), axis: new Float32Array(0), preconditioned: new Float32Array(0), hasSharpness: false, hasPreconditioned: false,
-  received: 0, done: false, divergedAt: null, seconds: 0, flows: [], version: 0, shape: 0,
+  received: 0, done: false, divergedAt: null, seconds: 0, backend: null, flows: [], version: 0, shape: 0,
 }
 
 /** The sampled surface on screen (replaced whole; read by the scene and the hover readout). */
@@ -109,6 +111,7 @@ function show(): void {
   job.done = false
   job.divergedAt = null
   job.seconds = 0
+  job.backend = null
   job.flows = []
   if (!sameShape) job.shape++
   for (const c of early) if (c.jobId === started.jobId) writeChunk(c)
@@ -188,6 +191,7 @@ export function handleJobEvent(e: JobEvent): void {
         job.done = true
         job.divergedAt = e.divergedAt
         job.seconds = e.seconds
+        job.backend = e.backend ?? null
         changed()
       }
       break

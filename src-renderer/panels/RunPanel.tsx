@@ -3,7 +3,7 @@ import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 import { setNoise, setSteps } from '../store/actions'
 import { effectiveEvery, formatNumber } from '../store/scenario'
 import { editScenario, endGesture, useUi } from '../store/ui-store'
-import { NumberField, Section, Tip } from '../ui/controls'
+import { NumberField, Section, Segmented, Tip } from '../ui/controls'
 import { fromPosition, STEPS, toPosition } from './scales'
 
 const STEP_SCALE = { kind: 'log', min: 1, max: 20000 } as const
@@ -14,6 +14,7 @@ export function RunPanel() {
   const every = effectiveEvery(scenario)
   const auto = scenario.record.every === 'auto'
   const centralFlow = scenario.extra.central_flow === true
+  const precision = scenario.extra.precision === 'float32' ? 'float32' : 'float64'
   const eligible = scenario.optimizers.some((o) => hasCentralFlow(o))
   return (
     <Section title="Run" testId="panel-run" aside={<span className="aside">{scenario.steps} steps</span>}>
@@ -59,7 +60,7 @@ export function RunPanel() {
       <div className="keep-row">
         <Tip
           wide
-          tip={<>The <strong>central flow</strong> (Cohen et al., ICLR 2025): the smooth path that oscillating gradient descent follows at the edge of stability. Computed for runs of plain GD (<code>sgd</code> without momentum) and <code>rmsprop</code> (no momentum, not centered), without weight decay. Drawn in white; in the chart, its predicted loss is dashed.</>}
+          tip={<>The <strong>central flow</strong> (Cohen et al., ICLR 2025): the smooth path that oscillating gradient descent follows at the edge of stability. Computed for runs of plain GD (<code>sgd</code> without momentum), <code>rmsprop</code> (no momentum, not centered) and <code>scalar_rmsprop</code>, without weight decay. Drawn in white; in the chart, its predicted loss is dashed.</>}
         >
           <span className="hp-name">central flow</span>
         </Tip>
@@ -74,6 +75,22 @@ export function RunPanel() {
           show
         </label>
         {centralFlow && !eligible && <span className="muted small">no GD / RMSprop run to follow</span>}
+      </div>
+      <div className="keep-row">
+        <Tip
+          wide
+          tip={<><strong>float64</strong>: the reference path, exact to rounding (what <code>cli run</code> computes). <strong>float32</strong>: GPU.js kernels (the GPU where one answers, else WebAssembly SIMD on every core), many times faster for thousands of runs, checked against float64 to 1e-3·(1+|x|). The bottom bar shows the backend in use.</>}
+        >
+          <span className="hp-name">precision</span>
+        </Tip>
+        <Segmented
+          label="precision" testId="precision" value={precision}
+          options={[{ value: 'float64', label: 'float64' }, { value: 'float32', label: 'float32 GPU.js' }]}
+          onChange={(p) => editScenario((s) => {
+            const { precision: _p, ...extra } = s.extra
+            return { ...s, extra: p === 'float64' ? extra : { ...extra, precision: p } }
+          })}
+        />
       </div>
     </Section>
   )

@@ -63,7 +63,7 @@ export function PlaybackBar() {
       </label>
       <span className="job-status muted" data-testid="job-status" data-job-id={job.jobId} data-done={job.done}>
         {runs === 0 ? 'starting…'
-          : job.done ? `${runs} run${runs === 1 ? '' : 's'} · ${job.seconds < 0.01 ? '<0.01' : job.seconds.toFixed(2)} s · ${info?.backend ?? ''}`
+          : job.done ? `${runs} run${runs === 1 ? '' : 's'} · ${job.seconds < 0.01 ? '<0.01' : job.seconds.toFixed(2)} s · ${job.backend ?? info?.backend ?? ''}`
           : `computing ${Math.round(progress * 100)}%`}
       </span>
     </div>

@@ -65,12 +65,17 @@ describe('engine worker', () => {
     }
     const done = events.find((e) => e.type === 'done')
     expect(done && done.type === 'done' && done.divergedAt.length).toBe(600)
+    expect(done && done.type === 'done' && done.backend).toBe('float64 JS')
   })
 
   it('streams a float32 (GPU.js) job completely and in order, close to the float64 path', async () => {
     const doc = { ...scenario, precision: 'float32', record: { every: 5, sharpness: false } }
     const started = engine.start(doc)
-    const chunks = (await collect(started)).filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
+    const events = await collect(started)
+    const done = events.at(-1)!
+    // The path and backend that ran it are reported (here the WebAssembly kernel, pooled: 600 runs × 80 steps).
+    expect(done.type === 'done' && done.backend).toMatch(/^float32 gpu\.js \w+Kernel/)
+    const chunks = events.filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
     let next = 0
     for (const c of chunks) { expect(c.start).toBe(next); next += c.count }
     expect(next).toBe(81)
