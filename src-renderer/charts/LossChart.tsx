@@ -83,11 +83,16 @@ export function LossChart() {
       el.dataset.version = String(job.version)
       drawCursor()
     }
+    // Drawn in a task of its own just after a frame, never inside one: the frame that shows a new
+    // job's trajectories goes out without waiting for the chart (which shows in the next).
+    const afterFrame = () => {
+      frame = requestAnimationFrame(() => { timer = setTimeout(() => { timer = null; draw() }, 0) })
+    }
     const schedule = () => {
       if (frame || timer) return
       const wait = gap - (performance.now() - last)
-      if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
-      else frame = requestAnimationFrame(draw)
+      if (wait > 0) timer = setTimeout(() => { timer = null; afterFrame() }, wait)
+      else afterFrame()
     }
     const offJob = onJobChange(schedule)
     const offHead = onPlayhead(drawCursor)
