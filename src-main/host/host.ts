@@ -23,7 +23,8 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
   return {
     version,
     host,
-    backend: 'float64-js',
+    // The float64 reference path by default; float32 scenarios run GPU.js kernels (GPU.js's own backend choice).
+    backend: 'float64 JS; float32 GPU.js',
     presets: PRESETS.map(({ minima: _m, ...p }) => p),
     optimizers: OPTIMIZERS.map((o) => ({
       name: o.name, title: o.title, rule: o.rule, source: o.source,

@@ -19,6 +19,8 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
   const canUndo = useUi((s) => s.past.length > 0)
   const canRedo = useUi((s) => s.future.length > 0)
   const info = useUi((s) => s.info)
+  // The engine path this session asks for (the playback bar names the backend that ran the job).
+  const path = useUi((s) => (s.scenario.extra.precision === 'float32' ? 'float32 GPU.js' : 'float64'))
   const file = useUi((s) => s.currentFile)
   const conn = useConnectionState()
   return (
@@ -39,9 +41,9 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
         <span className="sep" />
         <button type="button" className="btn" onClick={() => useUi.setState({ helpOpen: true })} title="Keyboard shortcuts (?)" data-testid="help">? Help</button>
       </div>
-      <div className={`status-pill ${conn}`} title={info ? `Gradscape ${info.version} · ${info.host} host · ${info.backend}` : ''} data-testid="connection">
+      <div className={`status-pill ${conn}`} title={info ? `Gradscape ${info.version} · ${info.host} host · engine: ${info.backend}` : ''} data-testid="connection">
         <span className="dot" />
-        {conn === 'open' ? (info ? `${info.host} · ${info.backend}` : 'connected') : conn === 'connecting' ? 'connecting…' : 'disconnected'}
+        {conn === 'open' ? (info ? `${info.host} · ${path}` : 'connected') : conn === 'connecting' ? 'connecting…' : 'disconnected'}
       </div>
     </header>
   )
