@@ -203,6 +203,8 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   ctx.clearRect(0, 0, L.width, L.height)
   const [pl, ps, po] = L.panels
   const flowStyle: Line = { color: EOS_COLORS.flow, width: 1.6, dash: [5, 3] }
+  // A flow that stops at once (no self-stabilisation) has nothing to draw: no legend entry for it.
+  const flow = m.flow && Array.prototype.some.call(m.flow.predictedLoss, Number.isFinite) ? m.flow : null
   const restartStyle: Line = { color: EOS_COLORS.restarted, width: 1.6, dash: [2, 2] }
 
   // (a) loss
@@ -214,7 +216,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   legend(ctx, L, pl, [
     { label: 'GD', color: EOS_COLORS.gd, width: 1, alpha: 0.45 },
     { label: 'smoothed', color: EOS_COLORS.gd, width: 1.8 },
-    ...(m.flow ? [{ label: 'flow L+½⟨H,Σ⟩', ...flowStyle }] : []),
+    ...(flow ? [{ label: 'flow L+½⟨H,Σ⟩', ...flowStyle }] : []),
     ...(m.restarted.length ? [{ label: 'restarted', ...restartStyle }] : []),
   ])
 
@@ -243,7 +245,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   if (showFlowS) for (const r of m.restarted) series(ctx, L, ps, r.flow.sharpness, r.flow.sharpness.length, restartStyle, r.start)
   legend(ctx, L, ps, [
     { label: 'GD', color: EOS_COLORS.gd, width: 1.3 },
-    ...(m.flow && showFlowS ? [{ label: 'flow', ...flowStyle }] : []),
+    ...(flow && showFlowS ? [{ label: 'flow', ...flowStyle }] : []),
     ...(thr !== null ? [{ label: 'threshold', color: EOS_COLORS.threshold, width: 1.3, dash: [6, 4] }] : []),
   ])
 
@@ -257,7 +259,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   if (m.oscillation) series(ctx, L, po, m.oscillation, m.n, { color: EOS_COLORS.gd, width: 1 })
   legend(ctx, L, po, [
     { label: 'GD', color: EOS_COLORS.gd, width: 1 },
-    ...(m.flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
+    ...(flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
   ])
 
   if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3], 1)
