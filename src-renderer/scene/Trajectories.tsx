@@ -226,7 +226,7 @@ export function writeSteps(P: Float32Array, job: JobData, hm: HeightMap, frame: 
  * exporter copies everything at once). A chunk of 10⁴ runs is spread over a few frames instead of
  * stalling one; at least one step is copied per frame, the playhead's first.
  */
-export const COPY_BUDGET_MS = 4
+export const COPY_BUDGET_MS = 3
 
 interface Buffers {
   /** Step-major world positions and drawn flags (x, y, z, w), capacity points. */
