@@ -13,8 +13,9 @@
  *
  * 1. lr slider input → first new frame. Scene: SGD, SGD+momentum, Adam, RMSprop × 250 random starts
  *    × 500 steps on Himmelblau, float64, every step kept (1000 runs × 501 points), paused at step 20
- *    (each frame then draws 1000 × 20 segments; the frame's JS, copying every newly received point
- *    into the GPU buffer, does not depend on the playhead, SwiftShader's time does). The mouse holds
+ *    (each frame then draws 1000 × 20 segments; the renderer copies streamed points into the GPU
+ *    buffer up to the playhead first, within a per-frame budget, and requests no frame for chunks
+ *    that land past a paused playhead; SwiftShader's time grows with the playhead). The mouse holds
  *    Adam's lr slider and moves it 1 px at a time: real input events.
  *      - slow drag (~20 inputs): each move waits until its job is complete on screen and the page idle;
  *      - fast drag (a few inputs at 60 Hz): jobs supersede each other; on SwiftShader this measures
@@ -571,9 +572,8 @@ export async function runUiBench(options: UiOptions = {}): Promise<UiFigures> {
     // 1. 4 × 250 starts × 500 steps, every step kept: 1000 runs × 501 points.
     const runs1 = 1000, kept1 = 501
     await loadSession(page, 'bench-1k.json', session(250, 500, 1, 7), runs1)
-    // Paused at step 20: each frame draws 1000 × 20 segments. The JS work of a frame (copying every
-    // newly received point into the GPU buffer) does not depend on the playhead; SwiftShader's
-    // raster time does (seconds for all 500 steps of 1000 runs here), and it blocks the main thread.
+    // Paused at step 20: each frame draws 1000 × 20 segments. SwiftShader's raster time grows with
+    // the playhead (seconds for all 500 steps of 1000 runs here), and it blocks the main thread.
     await blur(page)
     await page.keyboard.press('Shift+ArrowRight')
     await page.keyboard.press('Shift+ArrowRight')
