@@ -22,6 +22,8 @@ export function flowData(jobId: number, run: number, r: CentralFlowResult): Flow
 /** Work per block, in particle-steps: small first so motion appears at once, then larger. */
 export const FIRST_BLOCK_WORK = 10_000
 export const BLOCK_WORK = 400_000
+/** Kept points (kernel launches) per float32 block. */
+export const MAX_LAUNCHES_PER_BLOCK = 8
 
 export class Job {
   readonly id: number
@@ -56,7 +58,10 @@ export class Job {
     if (this.done) return null
     const work = this.emittedStart ? BLOCK_WORK : FIRST_BLOCK_WORK
     const blockSteps = Math.max(1, Math.floor(work / Math.max(1, this.runCount)))
-    const tTo = Math.min(steps, this.t + blockSteps)
+    // A float32 block costs a kernel launch per kept point (~1 ms for 10⁴ runs): cap the launches
+    // per block so a superseding job waits a few ms, not a block's worth of launches.
+    const launchCap = this.scenario.precision === 'float32' ? (Math.floor(this.t / record.every) + MAX_LAUNCHES_PER_BLOCK) * record.every : Infinity
+    const tTo = Math.min(steps, this.t + blockSteps, launchCap)
     const { start, count } = keptRange(this.t, tTo, record.every)
     const xy = new Float32Array(this.runCount * count * 2)
     const loss = new Float32Array(this.runCount * count)
