@@ -240,6 +240,7 @@ export function EosView() {
             <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> {threshold.formula} = {formatNumber(threshold.value, 4)}
             {threshold.kind === 'preconditioned' ? ` (${threshold.preconditioner})` : ''}.{' '}
             <span style={{ color: EOS_COLORS.onset }}>Onset</span>: {m?.onset != null ? `step ${m.onset * m.every}, the first step whose ${m.sharpnessLabel.split(' ')[0]} ≥ the threshold` : 'not reached'}.
+            {m?.flowEdge != null ? ` The central flow reaches the edge (σ² > 0) at step ${m.flowEdge * m.every}.` : ''}
           </p>
         )}
         {m?.sharpnessNote && <p className="muted">{m.sharpnessNote}</p>}

@@ -28,6 +28,11 @@ export interface EosModel {
   readonly oscillation: Float64Array | null
   /** Kept-point index of the EoS onset (first S_k ≥ threshold), or null. */
   readonly onset: number | null
+  /**
+   * Kept-point index where the central flow reaches the edge (first σ² > 0), or null. It can
+   * precede GD's onset (the flow becomes critical while GD's instability still grows, §2.3).
+   */
+  readonly flowEdge: number | null
   readonly flow: FlowData | null
   readonly restarted: readonly RestartedFlow[]
   /** The run's iterates, interleaved. */
@@ -59,10 +64,12 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
   }
   const comparable = threshold.kind !== 'none' && sharpness !== null && (threshold.kind === 'hessian' || sharpnessLabel !== 'S = λ₁(H)')
   const onset = comparable ? eosOnset(sharpness!, n, threshold.value) : null
+  const flow = job.flows.find((f) => f.run === r) ?? null
+  const edge = flow ? flow.sigma2.findIndex((s) => s > 0) : -1
   return {
     run: r, n, kept, every: Math.max(1, job.every), optimizer: info.optimizer.name, threshold,
     loss, smoothedLoss: smooth(loss, n), sharpness, sharpnessLabel, sharpnessNote,
     oscillation: job.hasSharpness ? oscillation(xy, job.axis.subarray(2 * base, 2 * (base + n)), n) : null,
-    onset, flow: job.flows.find((f) => f.run === r) ?? null, restarted, xy,
+    onset, flowEdge: edge >= 0 ? edge : null, flow, restarted, xy,
   }
 }

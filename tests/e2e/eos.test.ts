@@ -58,6 +58,11 @@ describe('edge-of-stability view', () => {
     expect(s.onsetStep).toBe(5)
     const charts = page.locator('[data-testid=eos-charts]')
     await expect.poll(() => charts.getAttribute('data-onset')).toBe(String(s.onsetStep))
+    // The flow reaches the edge with GD: its floor motion x(t) ≈ 4.5(1 − e^{−0.4t}) meets S = 5 near t = 5.5.
+    const edge = /central flow reaches the edge \(σ² > 0\) at step (\d+)/.exec(await page.locator('[data-testid=eos-view]').innerText())
+    expect(edge).not.toBeNull()
+    expect(Number(edge![1])).toBeGreaterThanOrEqual(4)
+    expect(Number(edge![1])).toBeLessThanOrEqual(8)
 
     // The charts are drawn.
     await settle(page, 800)
