@@ -234,46 +234,50 @@ export async function advanceFloat32(
       powers[k][i] = value
     }
   })
+  /** One launch from state.t to `target`. */
+  const launch = async (target: number) => {
+    launches.count++
+    // Nothing continues after the job's last step: hand back positions only.
+    const final = target >= job.steps
+    // Small launches skip GPU.js's worker pool: its messaging costs more than it saves there.
+    const pool = threaded && n * (target - state.t) >= POOL_WORK
+    const unused = unusedSlots(job, state)
+    const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
+    fillPowers(basesFor(c), state.t)
+    const ks = c.source
+    state.lastBackend = `${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
+    returnFlat(c.kernel)
+    const result = await c.kernel(
+      state.x, state.y, state.dead, state.stream, ...state.slots,
+      ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
+      ...ks.varyingPowers.map((k) => powers[k]),
+      ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
+      ...ks.uniformPowers.map((k) => powers[k][0]),
+      state.t, target - state.t, job.noise.std, seed)
+    const flat = flatResult(result, (padded / c.source.layout.particles) * c.source.threadsPerGroup)
+    const slotOffsets = c.source.slotOffsets
+    for (let i = 0; i < n; i++) {
+      const b = c.offsets[i]
+      const px = flat[b]
+      if (!Number.isFinite(px) && state.dead[i] < 0) {
+        state.dead[i] = flat[b + 1]
+        state.x[i] = NaN; state.y[i] = NaN
+        continue
+      }
+      if (state.dead[i] >= 0) continue
+      state.x[i] = px; state.y[i] = flat[b + 1]
+      // Slots as laid out by kernel-source.ts (slotOffsets); −1: not handed back (final launch, unused slot).
+      for (let s = 0; s < slotOffsets.length; s++) if (slotOffsets[s] >= 0) state.slots[s][i] = flat[b + slotOffsets[s]]
+    }
+    state.t = target
+  }
   for (let k = out.start; k < out.start + out.count; k++) {
     const target = k * job.every
-    if (target > state.t) {
-      launches.count++
-      // Nothing continues after the job's last step: hand back positions only.
-      const final = target >= job.steps
-      // Small launches skip GPU.js's worker pool: its messaging costs more than it saves there.
-      const pool = threaded && n * (target - state.t) >= POOL_WORK
-      const unused = unusedSlots(job, state)
-      const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
-      fillPowers(basesFor(c), state.t)
-      const ks = c.source
-      state.lastBackend = `${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
-      returnFlat(c.kernel)
-      const result = await c.kernel(
-        state.x, state.y, state.dead, state.stream, ...state.slots,
-        ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
-        ...ks.varyingPowers.map((k) => powers[k]),
-        ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
-        ...ks.uniformPowers.map((k) => powers[k][0]),
-        state.t, target - state.t, job.noise.std, seed)
-      const flat = flatResult(result, (padded / c.source.layout.particles) * c.source.threadsPerGroup)
-      const slotOffsets = c.source.slotOffsets
-      for (let i = 0; i < n; i++) {
-        const b = c.offsets[i]
-        const px = flat[b]
-        if (!Number.isFinite(px) && state.dead[i] < 0) {
-          state.dead[i] = flat[b + 1]
-          state.x[i] = NaN; state.y[i] = NaN
-          continue
-        }
-        if (state.dead[i] >= 0) continue
-        state.x[i] = px; state.y[i] = flat[b + 1]
-        // Coordinate slots as x, y pairs, then particle slots (kernel-source.ts, floatsPerParticle).
-        // Slots as laid out by kernel-source.ts (slotOffsets); −1: not handed back (final launch, unused slot).
-        for (let s = 0; s < slotOffsets.length; s++) if (slotOffsets[s] >= 0) state.slots[s][i] = flat[b + slotOffsets[s]]
-      }
-      state.t = target
-    }
+    if (target > state.t) await launch(target)
     record(k)
   }
-  state.t = Math.max(state.t, tTo)
+  // Launches go from kept point to kept point: a block ending between two leaves state.t at the
+  // last one (the next launch continues from there). Steps after the last kept point still run
+  // when the job ends, so a divergence there is reported as on the float64 path.
+  if (tTo >= job.steps && state.t < job.steps) await launch(job.steps)
 }

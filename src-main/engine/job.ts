@@ -22,8 +22,12 @@ export function flowData(jobId: number, run: number, r: CentralFlowResult): Flow
 /** Work per block, in particle-steps: small first so motion appears at once, then larger. */
 export const FIRST_BLOCK_WORK = 10_000
 export const BLOCK_WORK = 400_000
-/** Kept points (kernel launches) per float32 block. */
-export const MAX_LAUNCHES_PER_BLOCK = 8
+/**
+ * A float32 block holds the launches (kept points) that fit in about FLOAT32_BLOCK_MS, at least
+ * MIN_LAUNCHES_PER_BLOCK; a launch with its record step costs ≈ 0.15 ms + 0.1 µs per run here.
+ */
+export const FLOAT32_BLOCK_MS = 10
+export const MIN_LAUNCHES_PER_BLOCK = 8
 
 export class Job {
   readonly id: number
@@ -60,7 +64,8 @@ export class Job {
     const blockSteps = Math.max(1, Math.floor(work / Math.max(1, this.runCount)))
     // A float32 block costs a kernel launch per kept point (~1 ms for 10⁴ runs): cap the launches
     // per block so a superseding job waits a few ms, not a block's worth of launches.
-    const launchCap = this.scenario.precision === 'float32' ? (Math.floor(this.t / record.every) + MAX_LAUNCHES_PER_BLOCK) * record.every : Infinity
+    const maxLaunches = Math.max(MIN_LAUNCHES_PER_BLOCK, Math.floor(FLOAT32_BLOCK_MS / (0.15 + 1e-4 * this.runCount)))
+    const launchCap = this.scenario.precision === 'float32' ? (Math.floor(this.t / record.every) + maxLaunches) * record.every : Infinity
     const tTo = Math.min(steps, this.t + blockSteps, launchCap)
     const { start, count } = keptRange(this.t, tTo, record.every)
     const xy = new Float32Array(this.runCount * count * 2)

@@ -66,6 +66,17 @@ function changed(): void {
 
 /** Chunks that arrived before their job's JobStarted (the startJob reply raced them). */
 const early: RunChunk[] = []
+/** Likewise a job's end ('done' or 'error'): a job can finish before its startJob reply arrives. */
+const earlyEnds: Array<Extract<JobEvent, { type: 'done' | 'error' }>> = []
+
+type JobErrorEvent = Extract<JobEvent, { type: 'error' }>
+const errorListeners = new Set<(e: JobErrorEvent) => void>()
+
+/** Errors of the job on screen (also those that arrived before its startJob reply). */
+export function onJobError(listener: (e: JobErrorEvent) => void): () => void {
+  errorListeners.add(listener)
+  return () => { errorListeners.delete(listener) }
+}
 
 /** A started job waiting for its first chunk; the job on screen stays until it arrives. */
 let next: { started: JobStarted; starts: number; onShown?: () => void } | null = null
@@ -80,6 +91,9 @@ let next: { started: JobStarted; starts: number; onShown?: () => void } | null =
 export function beginJob(started: JobStarted, starts: number, onShown?: () => void): void {
   next = { started, starts, onShown }
   if (early.some((c) => c.jobId === started.jobId)) show()
+  const ends = earlyEnds.filter((e) => e.jobId === started.jobId)
+  earlyEnds.length = 0
+  for (const e of ends) handleJobEvent(e)
 }
 
 /** The id of the job waiting for its first chunk (−1 when none). */
@@ -187,6 +201,7 @@ export function handleJobEvent(e: JobEvent): void {
       break
     case 'done':
       if (e.jobId === next?.started.jobId) show()
+      else if (e.jobId > job.jobId) keepEarlyEnd(e)
       if (e.jobId === job.jobId) {
         job.done = true
         job.divergedAt = e.divergedAt
@@ -197,10 +212,17 @@ export function handleJobEvent(e: JobEvent): void {
       break
     case 'error':
       if (e.jobId === next?.started.jobId) show()
+      else if (e.jobId > job.jobId) keepEarlyEnd(e)
+      if (e.jobId === job.jobId) for (const l of errorListeners) l(e)
       break
     default:
       break
   }
+}
+
+function keepEarlyEnd(e: Extract<JobEvent, { type: 'done' | 'error' }>): void {
+  earlyEnds.push(e)
+  if (earlyEnds.length > 16) earlyEnds.shift()
 }
 
 /** Replace the surface on screen. */

@@ -6,7 +6,7 @@
 import type { GradscapeApi, InputProblem, JobStarted } from '../../src-shared/api'
 import { type Region, type Scenario, startCount, toDoc } from '../store/scenario'
 import { showMessage, useUi } from '../store/ui-store'
-import { beginJob, handleJobEvent, job, setSurface } from './job-data'
+import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
 import { clock, restart } from './playback'
 
 /** Samples per axis of the drawn surface. */
@@ -64,9 +64,10 @@ export function startRunner(api: GradscapeApi): Runner {
   let surfaceDirty = false
   let surfaceFrame = 0
 
+  // The job on screen failed (reported also when its error beat the startJob reply).
+  const offErrors = onJobError((e) => useUi.setState({ jobProblem: e.problem }))
   const offEvents = api.onJobEvent((e) => {
     handleJobEvent(e)
-    if (e.type === 'error' && e.jobId === job.jobId) useUi.setState({ jobProblem: e.problem })
     if (e.type === 'engine-restarted') {
       showMessage('info', `Engine restarted (${e.reason}); running the scenario again.`)
       scheduleSurface()
@@ -159,6 +160,7 @@ export function startRunner(api: GradscapeApi): Runner {
     restartPlaybackOnNextJob: () => { restartNext = true },
     dispose() {
       offEvents()
+      offErrors()
       offStore()
       disposed = true
       jobQueued = false

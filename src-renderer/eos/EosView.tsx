@@ -196,6 +196,9 @@ export function EosView() {
   const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
   const scene = EOS_SCENES.find((s) => s.preset === preset?.id && scenario.optimizers.length === 1 && scenario.optimizers[0].lr === s.lr)
   const flowOk = optimizer ? hasFlow(optimizer) : false
+  // A restart starts the flow from GD's iterate alone: right for GD, whose state is its position;
+  // RMSprop's flow would also need GD's ν at that step, which the engine does not stream.
+  const restartOk = flowOk && optimizer?.name === 'sgd'
   const threshold = m?.threshold
   const restart = () => { setBusy(true); void restartFlowHere().finally(() => setBusy(false)) }
   const stoppedStep = flow?.stoppedAt ?? null
@@ -215,8 +218,10 @@ export function EosView() {
         )}
         <span className="grow" />
         <button
-          type="button" className="btn small" data-testid="eos-restart" onClick={restart} disabled={busy || !flowOk || !job.done}
-          title={flowOk ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)' : 'Only plain GD and RMSprop (no momentum) have a central flow'}
+          type="button" className="btn small" data-testid="eos-restart" onClick={restart} disabled={busy || !restartOk || !job.done}
+          title={restartOk
+            ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)'
+            : flowOk ? 'Restarting needs the optimizer’s state (ν) at that step as well as the iterate: plain GD only' : 'Only plain GD, RMSprop (no momentum, not centered) and Scalar RMSProp have a central flow'}
         >
           {busy ? 'Restarting…' : 'Restart flow here'}
         </button>
@@ -253,7 +258,7 @@ export function EosView() {
           <p className="muted">
             {flowOk
               ? scenario.extra.central_flow === true ? 'No central flow for this run.' : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
-              : 'No central flow for this optimizer: the flow is defined for plain GD and RMSprop without momentum.'}
+              : 'No central flow for this optimizer: the flow is defined for plain GD, RMSprop without momentum or centering, and Scalar RMSProp.'}
           </p>
         )}
         <p className="muted">

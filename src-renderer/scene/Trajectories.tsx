@@ -272,7 +272,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     vertexShader: START_VERTEX, fragmentShader: START_FRAGMENT, transparent: true, depthWrite: false, uniforms: { uSize: { value: 9 } },
   }), [])
   const buffers = useRef<Buffers | null>(null)
-  const seen = useRef({ shape: -1, jobId: -1, written: 0, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1, drawn: -1 }).current
+  const seen = useRef({ shape: -1, jobId: -1, written: 0, recopy: false, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1, drawn: -1 }).current
 
   useEffect(() => () => {
     for (const m of [lineMat, shadowMat, tipMat, headMat, startMat]) m.dispose()
@@ -363,7 +363,9 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
       b.startGeometry.setDrawRange(0, 0)
       return
     }
-    if (seen.hm !== hm || seen.frame !== frame) { seen.hm = hm; seen.frame = frame; seen.written = 0 }
+    // A new mapping (pan, zoom, height scale) recopies what is drawn in one go: under the budget the
+    // paths on screen would shrink to their first steps and regrow over many frames.
+    if (seen.hm !== hm || seen.frame !== frame) { seen.hm = hm; seen.frame = frame; seen.recopy = seen.written > 0; seen.written = 0 }
 
     // Copy newly streamed points (all of them after a mapping change): one contiguous range, on
     // screen within a time budget per frame (the rest next frame).
@@ -371,7 +373,8 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     if (received > seen.written) {
       const from = seen.written
       const P = b.points
-      const to = writeSteps(P, job, hm, frame, from, received, data ? Infinity : performance.now() + COPY_BUDGET_MS)
+      const to = writeSteps(P, job, hm, frame, from, received, data || seen.recopy ? Infinity : performance.now() + COPY_BUDGET_MS)
+      seen.recopy = false
       // Points the playhead shows still missing: another frame. The rest (ahead of a paused
       // playhead) waits for the frames that playback or the next change brings.
       if (to < Math.min(received, Math.floor(playhead.t) + 2)) state.invalidate()

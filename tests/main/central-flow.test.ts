@@ -11,6 +11,7 @@ import { parseScenario } from '../../src-shared/scenario'
 import { centralFlow, centralFlowGd, centralFlowVelocity, eig2, rmspropRule, scalarRmspropRule } from '../../src-main/engine/central-flow'
 import { runScenario } from '../../src-main/engine/run-scenario'
 import { stabilityThreshold } from '../../src-shared/eos/thresholds'
+import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 
 describe('GD central flow', () => {
   it('L1 cubic valley (η = 0.4): rests at (4, 0) with tr Σ = 1 and predicted loss 2.625 (exact oracle)', () => {
@@ -227,5 +228,10 @@ describe('Scalar RMSProp', () => {
     const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] }; stability_threshold?: { value: number } }>
     expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
     expect(stabilityThreshold('scalar_rmsprop', s.optimizers[0].configs[0])).toMatchObject({ kind: 'preconditioned', value: 2 })
+    // The state's rate (1 − α)/α needs 0 < α < 1: α = 0 has no flow (it would be all NaN).
+    expect(hasCentralFlow({ name: 'scalar_rmsprop', alpha: 0.99 })).toBe(true)
+    expect(hasCentralFlow({ name: 'scalar_rmsprop', alpha: 0 })).toBe(false)
+    expect(hasCentralFlow({ name: 'rmsprop', alpha: 0, momentum: 0, centered: false })).toBe(false)
+    expect(hasCentralFlow({ name: 'scalar_rmsprop', alpha: 0.99, maximize: true })).toBe(false)
   })
 })

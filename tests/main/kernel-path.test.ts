@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hparamCodeNames, OPTIMIZERS } from '../../src-shared/optim'
-import { advanceFloat64, blockOutput, initialState, slotNames } from '../../src-main/engine/float64'
+import { advanceFloat64, blockOutput, initialState, keptRange, slotNames } from '../../src-main/engine/float64'
 import { planParts } from '../../src-main/engine/plan'
 import { parseScenario } from '../../src-shared/scenario'
 import { type BackendMode, launches } from '../../src-main/engine/float32'
@@ -225,6 +225,39 @@ describe('launch layouts', () => {
         expect(moved, `${hp} = ${value}`).toBe(value === on)
       }
     })
+
+  it('blocks that end between kept points lose no steps (every = 3, blocks of 4 steps)', async () => {
+    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, init: { random: { x: [-2, 2], y: [-1, 3], count: 10, seed: 5 } }, steps: 40, record: { every: 3 }, precision: 'float32' }
+    const whole = await runScenario(parseScenario(doc), { backend: 'webasm' })
+    const [part] = planParts(parseScenario(doc), { backend: 'webasm' })
+    const points: number[][][] = Array.from({ length: part.n }, () => [])
+    for (let from = 0; from < 40;) {
+      const to = Math.min(40, from + 4)
+      const { start, count } = keptRange(from, to, 3)
+      const out = blockOutput(part.job, part.n, start, count)
+      await part.stepper.advance(to, out)
+      for (let r = 0; r < part.n; r++) for (let j = 0; j < count; j++) points[r].push([out.x[r * count + j], out.y[r * count + j]])
+      from = to
+    }
+    whole.runs.forEach((run, r) => {
+      expect(points[r]).toHaveLength(run.trajectory.length)
+      run.trajectory.forEach(([x, y], k) => {
+        // A diverged run is NaN in both from its step on.
+        if (Number.isNaN(x)) { expect(points[r][k][0]).toBeNaN(); return }
+        expect(Math.abs(points[r][k][0] - x)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x)))
+        expect(Math.abs(points[r][k][1] - y)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(y)))
+      })
+    })
+  })
+
+  it('steps after the last kept point still run: a divergence there is reported', async () => {
+    // lr 0.5 on the quadratic diverges; with every = 1000 > steps no point is kept after step 0.
+    const doc = { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', lr: 0.5 }, init: [1, 1], steps: 400, record: { every: 1000 }, precision: 'float32' }
+    const r = await runScenario(parseScenario(doc), { backend: 'webasm' })
+    const f64 = await runScenario(parseScenario({ ...doc, precision: 'float64' }))
+    expect(f64.runs[0].diverged_at).toBeGreaterThan(0)
+    expect(r.runs[0].diverged_at).toBeGreaterThan(0)
+  })
 
   it('a particle diverging inside a launch leaves the particle sharing its thread untouched', async () => {
     // lr above 2/100 diverges on the quadratic; neighbours in the sweep share thread groups.

@@ -4,7 +4,7 @@
  * behind a paused playhead request no frame.
  */
 import { describe, expect, it } from 'vitest'
-import { beginJob, handleJobEvent, job, waitingJobId } from '../../src-renderer/data/job-data'
+import { beginJob, handleJobEvent, job, onJobError, waitingJobId } from '../../src-renderer/data/job-data'
 import { clock, onPlayhead } from '../../src-renderer/data/playback'
 import { FLOOR_Y, heightMap, toWorldX, toWorldZ } from '../../src-renderer/scene/height'
 import { writeSteps } from '../../src-renderer/scene/Trajectories'
@@ -132,5 +132,24 @@ describe('writeSteps', () => {
     expect(writeSteps(P, job, hm, frame, 0, 6, -Infinity)).toBe(1)
     expect(writeSteps(P, job, hm, frame, 1, 6, -Infinity)).toBe(2)
     expect(writeSteps(P, job, hm, frame, 2, 6, Infinity)).toBe(6)
+  })
+})
+
+describe('job ends that beat the startJob reply', () => {
+  it('a job whose end (done or error) beats its startJob reply still ends on screen', () => {
+    handleJobEvent({ type: 'done', jobId: 9901, divergedAt: new Int32Array(2).fill(-1), seconds: 0.01, backend: 'float64 JS' })
+    beginJob(started(9901, 2, 5), 2)
+    expect(job.jobId).toBe(9901)
+    expect(job.done).toBe(true)
+    expect(job.backend).toBe('float64 JS')
+
+    const errors: string[] = []
+    const off = onJobError((e) => errors.push(e.problem.message))
+    handleJobEvent({ type: 'error', jobId: 9902, problem: { field: 'landscape.expr', message: 'boom' } })
+    expect(errors).toEqual([]) // not on screen yet
+    beginJob(started(9902, 2, 5), 2)
+    expect(job.jobId).toBe(9902)
+    expect(errors).toEqual(['boom'])
+    off()
   })
 })
