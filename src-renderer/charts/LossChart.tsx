@@ -10,6 +10,7 @@ import { OPTIMIZER_COLORS } from '../scene/palette'
 import { perfProbe } from '../scene/perf-probe'
 import { useUi } from '../store/ui-store'
 import { drawLossChart, lossChart, type LossChartSpec } from './loss-chart'
+import { cssContext, fitCanvases } from './canvas'
 
 const MIN_REDRAW_MS = 120
 
@@ -30,11 +31,8 @@ export function LossChart() {
       const c = cursor.current
       const s = spec.current
       if (!c || !s) return
-      const ctx = c.getContext('2d')
+      const ctx = cssContext(c, s)
       if (!ctx) return
-      const dpr = window.devicePixelRatio || 1
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-      ctx.clearRect(0, 0, s.width, s.height)
       if (s.empty) return
       const step = clock.t * Math.max(1, job.every)
       const x = s.margin.left + (step / s.x[1]) * (s.width - s.margin.left - s.margin.right)
@@ -61,23 +59,14 @@ export function LossChart() {
       const c = chart.current
       const k = cursor.current
       if (!el || !c || !k) return
-      const width = el.clientWidth
-      const height = el.clientHeight
-      const dpr = window.devicePixelRatio || 1
-      for (const cv of [c, k]) {
-        if (cv.width !== Math.round(width * dpr) || cv.height !== Math.round(height * dpr)) {
-          cv.width = Math.round(width * dpr)
-          cv.height = Math.round(height * dpr)
-        }
-      }
+      const { width, height } = fitCanvases(el, [c, k])
       const s = lossChart(
         { loss: job.loss, runs: job.runs.length, starts: job.starts, kept: job.kept, received: job.received, every: job.every, flows: job.flows.map((f) => f.predictedLoss) },
         { width, height, colors: OPTIMIZER_COLORS, hidden: useUi.getState().view.hidden },
       )
       spec.current = s
-      const ctx = c.getContext('2d')
+      const ctx = cssContext(c)
       if (!ctx) return
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
       drawLossChart(ctx, s)
       setScaleLabel(s.empty ? '' : s.log ? 'log scale' : 'linear (some losses < 0)')
       el.dataset.version = String(job.version)

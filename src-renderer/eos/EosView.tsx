@@ -17,6 +17,7 @@ import { formatNumber, optimizerLabel } from '../store/scenario'
 import { editScenario, showMessage, useUi } from '../store/ui-store'
 import { IconClose } from '../ui/icons'
 import { useJobVersion } from '../ui/Legend'
+import { cssContext, fitCanvases } from '../charts/canvas'
 import { drawEosCharts, EOS_COLORS, type EosLayout, eosLayout } from './draw'
 import { type EosModel, eosModel } from './model'
 import { addRestartedFlow, eos, onEosChange, restartedFor, setEosRun, setHighlight } from './state'
@@ -87,11 +88,8 @@ export function EosView() {
       const c = cursor.current
       const { layout: L, model: m } = state
       if (!c || !L || !m) return
-      const ctx = c.getContext('2d')
+      const ctx = cssContext(c, L)
       if (!ctx) return
-      const dpr = window.devicePixelRatio || 1
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-      ctx.clearRect(0, 0, L.width, L.height)
       const k = Math.max(0, Math.min(L.last, focusPoint()))
       const x = Math.round(L.x(k)) + 0.5
       ctx.strokeStyle = eos.highlight !== null ? 'rgba(235, 242, 250, 0.85)' : 'rgba(235, 242, 250, 0.45)'
@@ -121,20 +119,11 @@ export function EosView() {
       const c = chart.current
       const k = cursor.current
       if (!el || !c || !k) return
-      const width = el.clientWidth
-      const height = el.clientHeight
-      const dpr = window.devicePixelRatio || 1
-      for (const cv of [c, k]) {
-        if (cv.width !== Math.round(width * dpr) || cv.height !== Math.round(height * dpr)) {
-          cv.width = Math.round(width * dpr)
-          cv.height = Math.round(height * dpr)
-        }
-      }
+      const { width, height } = fitCanvases(el, [c, k])
       const m = eosModel(job, eos.run, restartedFor(job.jobId, eos.run))
       state.model = m
-      const ctx = c.getContext('2d')
+      const ctx = cssContext(c)
       if (!ctx) return
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
       if (!m) { ctx.clearRect(0, 0, width, height); state.layout = null; return }
       const L = eosLayout(width, height, m)
       state.layout = L

@@ -4,6 +4,7 @@
  * to the optimizer, so the 3-D view shows that cell's trajectories.
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { cssContext, fitCanvases } from '../charts/canvas'
 import type { HostInfo } from '../../src-shared/api'
 import { getApi } from '../api'
 import { applyCell, runSweep, SWEEP_MAX_CELLS, type SweepAxis, type SweepMetric, type SweepResult, type SweepSpec } from '../data/sweep'
@@ -41,15 +42,9 @@ function ramp(t: number): string {
 }
 
 function drawHeatmap(canvas: HTMLCanvasElement, r: SweepResult, spec: SweepSpec, selected: number | null): void {
-  const ctx = canvas.getContext('2d')
+  const { width: w, height: h } = fitCanvases(canvas, [canvas])
+  const ctx = cssContext(canvas, { width: w, height: h })
   if (!ctx) return
-  const dpr = window.devicePixelRatio || 1
-  const w = canvas.clientWidth
-  const h = canvas.clientHeight
-  canvas.width = w * dpr
-  canvas.height = h * dpr
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-  ctx.clearRect(0, 0, w, h)
   const nx = r.xs.length
   const ny = r.ys?.length ?? 1
   const left = 44
