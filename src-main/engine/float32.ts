@@ -38,6 +38,8 @@ export interface Float32State {
 interface Compiled {
   readonly kernel: IKernelRunShortcut
   readonly source: KernelSource
+  /** Output cells (Array(4) each): thread groups × threads per group. */
+  readonly cells: number
   /** Where each particle's floats start in the flat result. */
   readonly offsets: Int32Array
   /** Running-power bases as functions of the hyperparameter code values. */
@@ -80,9 +82,11 @@ export function float32Kernel(
   const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
-    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused)
+    // GPU.js's cpu backend runs the kernel as JavaScript, in doubles.
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu')
+    const cells = Math.ceil(n / layout.particles) * ks.threadsPerGroup
     const kernel = gpuFor(mode).createKernel(ks.source as never, {
-      output: [paddedCount(n, layout) / layout.particles * ks.threadsPerGroup],
+      output: [cells],
       returnType: 'Array(4)',
       // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
       loopMaxIterations: 1 << 24,
@@ -93,7 +97,7 @@ export function float32Kernel(
     // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
     const powerBases = ks.powerBases.map((b) => new Function(...ks.hparamNames, `return ${b};`) as (...h: number[]) => number)
     const offsets = Int32Array.from({ length: n }, (_, i) => particleOffset(ks, i))
-    c = { kernel, source: ks, offsets, powerBases }
+    c = { kernel, source: ks, cells, offsets, powerBases }
     if (compiled.size > 32) compiled.clear()
     compiled.set(key, c)
   }
@@ -118,9 +122,6 @@ function flatResult(result: unknown, cellCount: number): Float32Array {
   for (let x = 0; x < cellCount; x++) flat.set(cells[x], x * 4)
   return flat
 }
-
-/** Particles rounded up to whole thread groups. */
-export const paddedCount = (n: number, layout: KernelLayout = DEFAULT_LAYOUT) => Math.ceil(n / layout.particles) * layout.particles
 
 /** Skip GPU.js's nested-array shaping on the WebAssembly backend (see flatResult). */
 function returnFlat(kernel: IKernelRunShortcut): void {
@@ -254,8 +255,8 @@ export async function advanceFloat32(
       ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
       ...ks.uniformPowers.map((k) => powers[k][0]),
       state.t, target - state.t, job.noise.std, seed)
-    const flat = flatResult(result, (padded / c.source.layout.particles) * c.source.threadsPerGroup)
-    const slotOffsets = c.source.slotOffsets
+    const flat = flatResult(result, c.cells)
+    const slotOffsets = ks.slotOffsets
     for (let i = 0; i < n; i++) {
       const b = c.offsets[i]
       const px = flat[b]

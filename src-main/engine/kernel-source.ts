@@ -15,7 +15,7 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate, usesGradNorm,
+  declaredLocals, hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate, usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE } from '../../src-shared/random'
 
@@ -85,11 +85,23 @@ export const DEFAULT_LAYOUT: KernelLayout = { particles: 1, keep: 'state' }
  * interleaving pays only when it also saves threads). Adam: 6 floats → 2 particles in 3 threads.
  */
 export function stateLayout(def: OptimizerDef, unused: ReadonlySet<string> = new Set()): KernelLayout {
-  const slots = kernelSlots(def)
-  const floats = 2 + 2 * slots.perCoordinate.filter((s) => !unused.has(s)).length + slots.perParticle.length
-  const even = floats + (floats % 2)
-  const threadsPerParticle = (p: number) => Math.ceil((p * even) / 4) / p
+  const floats = particleFloats(def, 'state', unused).length
+  const threadsPerParticle = (p: number) => Math.ceil((p * floats) / 4) / p
   return { particles: threadsPerParticle(2) < threadsPerParticle(1) ? 2 : 1, keep: 'state' }
+}
+
+/**
+ * What a launch hands back per particle, as kernel variables: x, y, then (state) each used
+ * coordinate slot as its x, y pair, then the particle slots; padded to an even count, so a
+ * particle's x and y always share one thread's output.
+ */
+function particleFloats(def: OptimizerDef, keep: KernelLayout['keep'], unused: ReadonlySet<string>): string[] {
+  const slots = kernelSlots(def)
+  // Slots the rule leaves alone for every particle of the launch (OptimizerDef.slotUsedIf) stay out.
+  const handedBack = [...slots.perCoordinate.filter((s) => !unused.has(s)).flatMap((s) => [`${s}_x`, `${s}_y`]), ...slots.perParticle]
+  const floats = keep === 'state' ? ['p_x', 'p_y', ...handedBack] : ['p_x', 'p_y']
+  if (floats.length % 2) floats.push('0.0')
+  return floats
 }
 
 export interface KernelSource {
@@ -106,9 +118,8 @@ export interface KernelSource {
   readonly layout: KernelLayout
   /**
    * Output layout: thread group g (threadsPerGroup threads, 4 floats each) holds particles
-   * g·P … g·P + P − 1, particle k's float f at g·4·threadsPerGroup + k·floatsPerParticle + f.
-   * Floats per particle: x, y, then (state) each coordinate slot as its x, y pair, then the
-   * particle slots; even, so a particle's x and y always share one thread's output.
+   * g·P … g·P + P − 1, particle k's float f at g·4·threadsPerGroup + k·floatsPerParticle + f
+   * (the floats: particleFloats).
    */
   readonly floatsPerParticle: number
   readonly threadsPerGroup: number
@@ -130,15 +141,25 @@ export function particleOffset(ks: KernelSource, i: number): number {
 
 const FLT_MAX = '3.4028234e38'
 
+/** A whole identifier, not a member (`Math.sqrt`'s `sqrt`). */
+const IDENTIFIER = /(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g
+
 /** Rename a particle's own variables (`p_x` → `p_x_1`), leaving shared names and `Math.` members alone. */
 function forParticle(code: string, names: ReadonlySet<string>, k: number): string {
-  return code.replace(/(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g, (w) => (names.has(w) ? `${w}_${k}` : w))
+  return code.replace(IDENTIFIER, (w) => (names.has(w) ? `${w}_${k}` : w))
 }
 
-const declared = (code: string) => [...code.matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1])
-
 const KEYWORDS = new Set(['Math', 'let', 'const', 'if', 'else', 'true', 'false'])
-const identifiers = (code: string) => new Set([...code.matchAll(/(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g)].map((m) => m[1]))
+const identifiers = (code: string) => new Set([...code.matchAll(IDENTIFIER)].map((m) => m[1]))
+
+/**
+ * Kernel condition: some of `vars` is outside float32's finite range. Where the kernel computes
+ * in float32 that is "NaN or ±Infinity", and v · 0 (0 for finite v, NaN otherwise) tests all of
+ * them in one multiply-add; a backend computing in doubles (GPU.js's cpu) needs |v| ≤ FLT_MAX.
+ */
+const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) => (inDoubles
+  ? `!(${vars.map((v) => `Math.abs(${v}) <= ${FLT_MAX}`).join(' && ')})`
+  : `!(${vars.map((v) => `${v} * 0.0`).join(' + ')} == 0.0)`)
 
 /**
  * `uniform` names the hyperparameters every particle of the launch shares. They are passed as
@@ -149,7 +170,7 @@ const identifiers = (code: string) => new Set([...code.matchAll(/(?<![\w.$])([A-
  */
 export function kernelSource(
   landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
-  unused: ReadonlySet<string> = new Set(),
+  unused: ReadonlySet<string> = new Set(), inDoubles = false,
 ): KernelSource {
   const d = landscape.derivatives
   const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
@@ -171,7 +192,7 @@ export function kernelSource(
   const uniformPowers = powerList.filter(powerIsUniform)
   const varyingPowers = powerList.filter((p) => !powerIsUniform(p))
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
-  const preludeLocals = declared(prelude)
+  const preludeLocals = declaredLocals(prelude)
   // A prelude reading nothing particle-specific runs once per step, outside the particles' masks.
   const sharedPrelude = [...identifiers(prelude)].every((w) => KEYWORDS.has(w) || uniformValues.has(w) || preludeLocals.includes(w) || /^\d/.test(w))
 
@@ -184,13 +205,10 @@ export function kernelSource(
   // Everything a particle owns, renamed per particle; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
     'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...coordinateSlots, ...slots.perParticle,
-    ...varyingPowers.map((p) => p.name), ...declared(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declared(updates), ...declared(finalLoss),
+    ...varyingPowers.map((p) => p.name), ...declaredLocals(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declaredLocals(updates), ...declaredLocals(finalLoss),
   ])
   const P = layout.particles
-  // Slots the rule leaves alone for every particle of this launch (OptimizerDef.slotUsedIf) stay out.
-  const handedBack = [...slots.perCoordinate.filter((s) => !unused.has(s)).flatMap((s) => [`${s}_x`, `${s}_y`]), ...slots.perParticle]
-  const perParticle = layout.keep === 'state' ? ['p_x', 'p_y', ...handedBack] : ['p_x', 'p_y']
-  if (perParticle.length % 2) perParticle.push('0.0')
+  const perParticle = particleFloats(def, layout.keep, unused)
   const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
   const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
 
@@ -210,9 +228,7 @@ export function kernelSource(
   // The step itself runs for dead particles too, on garbage they never hand back: under SIMD a
   // branch on a per-particle condition would blend every store of the step instead.
   const step = `${valueGrad}
-    // v · 0 is 0 for finite v and NaN for NaN and ±Infinity: one test for all three (cheaper
-    // than three |v| ≤ FLT_MAX comparisons on the per-step path).
-    if (!(p_x * 0.0 + p_y * 0.0 + loss * 0.0 == 0.0)) {
+    if (${outOfFloat32(inDoubles, 'p_x', 'p_y', 'loss')}) {
       if (deadAt < 0.0) {
         deadAt = t - 1.0;
       }
@@ -229,7 +245,8 @@ export function kernelSource(
   // portable across backends) and, as y, the step it died at.
   const finish = `if (deadAt < 0.0) {
     ${finalLoss}
-    if (!(Math.abs(p_x) <= ${FLT_MAX} && Math.abs(p_y) <= ${FLT_MAX} && Math.abs(loss) <= ${FLT_MAX})) {
+    // Always against FLT_MAX: the float32 output would turn a larger double into ±Infinity.
+    if (${outOfFloat32(true, 'p_x', 'p_y', 'loss')}) {
       deadAt = tFrom + nSteps;
     }
   }

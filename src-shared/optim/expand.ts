@@ -8,7 +8,7 @@ const IDENTIFIER = /(?<![.\w$])[A-Za-z_$][\w$]*/g
 const LET = /\blet\s+([A-Za-z_$][\w$]*)/g
 
 /** Locals the rule text declares with `let`. */
-function declaredLocals(code: string): string[] {
+export function declaredLocals(code: string): string[] {
   return [...code.matchAll(LET)].map((m) => m[1])
 }
 
