@@ -182,7 +182,8 @@ const POSITIONS_LAYOUT: KernelLayout = { particles: 2, keep: 'positions' }
 
 /**
  * Advance `state` to `tTo`, one launch per kept point, writing kept points into `out` (float64
- * arrays; loss and sharpness are evaluated in float64 at the float32 positions).
+ * arrays). `pointMetrics` evaluates, in float64 at a float32 position, the loss, the sharpness and
+ * the top eigenvector (metrics 0, 1 and 2–3) for the outputs `out` has.
  */
 export async function advanceFloat32(
   job: Float64Job, state: Float32State, tTo: number, out: BlockOutput, mode: BackendMode,
@@ -190,7 +191,7 @@ export async function advanceFloat32(
 ): Promise<void> {
   const n = state.n
   const padded = state.x.length
-  const metrics = new Float64Array(2)
+  const metrics = new Float64Array(4)
   const record = (k: number) => {
     const j = k - out.start
     for (let i = 0; i < n; i++) {
@@ -199,12 +200,14 @@ export async function advanceFloat32(
       if (dead) {
         out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
         if (out.sharpness) out.sharpness[at] = NaN
+        if (out.axis) { out.axis[2 * at] = NaN; out.axis[2 * at + 1] = NaN }
         continue
       }
       out.x[at] = state.x[i]; out.y[at] = state.y[i]
       pointMetrics(state.x[i], state.y[i], metrics)
       out.loss[at] = metrics[0]
       if (out.sharpness) out.sharpness[at] = metrics[1]
+      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
     }
   }
   const seed = reduceSeed(job.noise.seed)

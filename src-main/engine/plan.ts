@@ -61,24 +61,15 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
   const f = job.landscape.compiled
   const vg = new Float64Array(3)
   const h = new Float64Array(3)
-  // Loss and sharpness at the float32 positions, evaluated exactly (float64).
+  // Loss, sharpness and the top eigenvector (m[2], m[3]) at the float32 positions, evaluated
+  // exactly (float64), from one Hessian evaluation.
   const metrics = (x: number, y: number, m: Float64Array) => {
     f.valueAndGradient(x, y, vg)
     m[0] = vg[0]
-    if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]) }
-  }
-  // The top eigenvector at the float32 positions, evaluated exactly (float64), like the sharpness.
-  const axes = (out: BlockOutput) => {
-    const a = out.axis
-    if (!a) return
-    for (let k = 0; k < out.x.length; k++) {
-      const x = out.x[k], y = out.y[k]
-      if (Number.isFinite(x) && Number.isFinite(y)) { f.hessian(x, y, h); topAxis(h[0], h[1], h[2], a, 2 * k) }
-      else { a[2 * k] = NaN; a[2 * k + 1] = NaN }
-    }
+    if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]); topAxis(h[0], h[1], h[2], m, 2) }
   }
   return {
-    advance: async (tTo, out) => { await advanceFloat32(job, state, tTo, out, mode, metrics, threaded); axes(out) },
+    advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
     backend: () => `float32 gpu.js ${state.lastBackend ?? `${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
