@@ -29,8 +29,6 @@ export function focusPoint(): number {
   return eos.highlight ?? Math.floor(clock.t)
 }
 
-/** Whether an optimizer entry has a central flow (src-shared/eos/eligibility.ts). */
-export const hasFlow = hasCentralFlow
 
 let restarting = false
 
@@ -184,7 +182,7 @@ export function EosView() {
   const optimizer = runs[run]?.optimizer
   const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
   const scene = EOS_SCENES.find((s) => s.preset === preset?.id && scenario.optimizers.length === 1 && scenario.optimizers[0].lr === s.lr)
-  const flowOk = optimizer ? hasFlow(optimizer) : false
+  const flowOk = optimizer ? hasCentralFlow(optimizer) : false
   // A restart starts the flow from GD's iterate alone: right for GD, whose state is its position;
   // RMSprop's flow would also need GD's ν at that step, which the engine does not stream.
   const restartOk = flowOk && optimizer?.name === 'sgd'
