@@ -6,7 +6,8 @@
  *   npm run bench -- --ui / --no-ui   the UI figures (bench/ui-latency.ts: input → first new frame,
  *                              per-frame JS with 10⁴ trajectories, headless Chromium against the web
  *                              host); by default they run when /usr/bin/chromium exists
- * Workload: Adam (lr 0.01) on Rosenbrock, N start points × 1000 steps. A benchmark prints
+ * Workload: Adam (lr 0.01) on Rosenbrock, N start points × 1000 steps. Each figure is timed after
+ * a 10-step warm-up at the same N (kernel compiled, worker pool started). A benchmark prints
  * figures; it asserts nothing.
  */
 import { spawnSync } from 'node:child_process'
@@ -49,16 +50,17 @@ function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number,
 /** Time `steps` steps of N particles on one path; `every` = kept-point spacing. */
 async function measure(path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS): Promise<Figure> {
   const s = parseScenario(scenarioDoc(n, precision, every, steps))
-  // Warm up (kernel compile / JIT) on a small copy, then time the real one.
-  const warm = planParts(parseScenario(scenarioDoc(Math.min(n, 1000), precision, every, 10)), { backend, threaded })[0]
-  await warm.stepper.advance(10, blockOutput(warm.job, warm.n, 0, keptRange(0, 10, every).count))
+  // Warm up (kernel compile for this N, JIT, worker pool) on 10 steps, then time the real run.
+  const warmSteps = Math.min(10, steps)
+  const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps)), { backend, threaded })[0]
+  await warm.stepper.advance(warmSteps, blockOutput(warm.job, warm.n, 0, keptRange(0, warmSteps, Math.min(every, warmSteps)).count))
   const part = planParts(s, { backend, threaded })[0]
   const { start, count } = keptRange(0, steps, every)
   const out = blockOutput(part.job, part.n, start, count)
   const t0 = performance.now()
   await part.stepper.advance(steps, out)
   const seconds = (performance.now() - t0) / 1000
-  const name = `${path}${precision === 'float32' ? ` [${part.stepper.backend().replace('float32 gpu.js ', '')}]` : ''}`
+  const name = `${path}${precision === 'float32' ? ` [${part.stepper.backend().replace(/float32 (gpu\.js )?/, '')}]` : ''}`
   return { path: name, particles: n, steps, record: every === 1 ? 'every step' : `every ${every}`, seconds, particleStepsPerSecond: (n * steps) / seconds }
 }
 
@@ -111,6 +113,14 @@ log(`${'path'.padEnd(44)} ${'N'.padStart(8)} ${'steps'.padStart(6)}  ${'recorded
 const budgetOk = (rate: number, n: number) => (n * STEPS) / rate < 90 // skip runs that would take more than 90 s
 
 for (const n of SIZES) {
+  add(await measure('float32 wasm-simd, all steps in one launch', n, 'float32', STEPS, 'wasm', true))
+}
+for (const n of SIZES) {
+  if (n >= 1e6) { add({ path: 'float32 wasm-simd, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 3 s)' }); continue }
+  add(await measure('float32 wasm-simd, 1 thread', n, 'float32', STEPS, 'wasm', false))
+}
+for (const n of SIZES.filter((n) => n <= 1e5)) add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, n >= 1e5 ? 100 : STEPS))
+for (const n of SIZES) {
   add(await measure('float32 GPU.js, all steps in one launch', n, 'float32', STEPS, 'webasm', true))
 }
 for (const n of SIZES) {
@@ -134,18 +144,21 @@ const peerFigures = peers(SIZES)
 for (const f of peerFigures) add(f)
 
 log()
-const best32 = (n: number) => figures.find((f) => f.path.startsWith('float32 GPU.js, all steps') && f.particles === n)?.particleStepsPerSecond
+const rateOf = (path: string, n: number) => figures.find((f) => f.path.startsWith(path) && f.particles === n)?.particleStepsPerSecond
 const ratios: Record<string, number> = {}
-for (const n of SIZES) {
-  for (const peer of ['torch float32', 'numpy float32', 'torch float64', 'numpy float64']) {
-    const p = peerFigures.find((f) => f.path === peer && f.particles === n)?.particleStepsPerSecond
-    const ours = best32(n)
-    if (p && ours) ratios[`${peer} N=${n}`] = ours / p
+const ours = [['wasm-simd', 'float32 wasm-simd, all steps'], ['GPU.js', 'float32 GPU.js, all steps']] as const
+for (const [label, path] of ours) {
+  for (const n of SIZES) {
+    for (const peer of ['torch float32', 'numpy float32', 'torch float64', 'numpy float64']) {
+      const p = peerFigures.find((f) => f.path === peer && f.particles === n)?.particleStepsPerSecond
+      const r = rateOf(path, n)
+      if (p && r) ratios[`${label} ÷ ${peer} N=${n}`] = r / p
+    }
   }
 }
 if (Object.keys(ratios).length) {
-  log('float32 GPU.js (threaded, one launch) ÷ peer:')
-  for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(24)} ${v.toFixed(2)}×`)
+  log('float32 path (threaded, one launch) ÷ peer; wasm-simd is the automatic backend without a GPU:')
+  for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(40)} ${v.toFixed(2)}×`)
 }
 
 log()

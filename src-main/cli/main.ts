@@ -28,7 +28,7 @@ ${RENDER_USAGE}
 
 export class UsageError extends Error {}
 
-const BACKENDS: readonly BackendMode[] = ['gpu', 'webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu']
+const BACKENDS: readonly BackendMode[] = ['gpu', 'webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'wasm', 'cpu']
 
 interface RunArgs { scenario: string; out: string; format: 'json' | 'csv'; backend: BackendMode }
 

@@ -8,22 +8,41 @@ import type { Landscape } from '../../src-shared/landscape'
 import { hparamCodeNames } from '../../src-shared/optim'
 import { reduceSeed } from '../../src-shared/random'
 import type { BlockOutput, Float64Job } from './float64'
+import { runShared } from './wasm/pool'
+import { wasmArena, type WasmArena, type WasmKernel, wasmKernel } from './wasm/kernel'
 import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources, stateLayout } from './kernel-source'
 
-/** GPU.js modes we can be asked for; 'gpu' is GPU.js's own automatic choice. */
-export type BackendMode = 'gpu' | 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu'
+/**
+ * Backends we can be asked for: GPU.js's modes ('webasm' is GPU.js's WebAssembly backend) and
+ * 'wasm', our WebAssembly SIMD kernel (wasm/kernel.ts). 'gpu' is the automatic choice: GPU.js's
+ * order (WebGPU, headless GL, …) where it finds a GPU backend, else 'wasm' in place of GPU.js's
+ * WebAssembly and CPU fallbacks.
+ */
+export type BackendMode = 'gpu' | 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'wasm' | 'cpu'
+
+/** The mode a job runs on: 'gpu' resolved as above. */
+export function resolveMode(mode: BackendMode): BackendMode {
+  if (mode !== 'gpu') return mode
+  const chosen = (gpuFor('gpu') as unknown as { Kernel?: { name: string } }).Kernel?.name
+  return !chosen || chosen === 'WebAssemblyKernel' || chosen === 'CPUKernel' ? 'wasm' : 'gpu'
+}
 
 export interface Float32State {
   /** Particles; the arrays below are padded to whole thread groups (padding particles dead from step 0). */
   readonly n: number
-  readonly x: Float32Array
-  readonly y: Float32Array
+  /** On the 'wasm' backend these arrays become views of the kernel's memory after the first launch. */
+  x: Float32Array
+  y: Float32Array
   /** Per-coordinate slots as [slot_x, slot_y]..., then per-particle slots. */
-  readonly slots: Float32Array[]
+  slots: Float32Array[]
   /** Death step per particle (-1 alive), float for the kernel. */
-  readonly dead: Float32Array
+  dead: Float32Array
   readonly stream: Float32Array
   readonly hparams: Float32Array[]
+  /** The 'wasm' backend's memory for this job (the state lives there). */
+  arena?: WasmArena
+  /** Hyperparameters the 'wasm' kernel is compiled with as literals (see fixedHparams). */
+  fixed?: ReadonlyMap<string, number>
   /** Running-power bases per particle (fixed for a job), computed on the first launch. */
   bases?: Float64Array[]
   /** Hyperparameters equal for every particle (kernel-source.ts passes them as scalars). */
@@ -168,6 +187,61 @@ function unusedSlots(job: Float64Job, state: Float32State): ReadonlySet<string> 
     .filter(([, hp]) => state.hparams[names.indexOf(hp)].every((v) => v === 0)).map(([slot]) => slot))
 }
 
+/**
+ * Uniform hyperparameters the 'wasm' kernel takes as literals, so branches on them fold at
+ * compile time: boolean switches, and values that are 0 (torch's rules branch on
+ * `weight_decay != 0`, `momentum != 0`). Arithmetic on a literal is the same arithmetic, so
+ * results do not change; a new value of a switch compiles a new kernel (a few milliseconds).
+ */
+function fixedHparams(job: Float64Job, state: Float32State): ReadonlyMap<string, number> {
+  if (state.fixed) return state.fixed
+  const uniform = uniformHparams(job, state)
+  const booleans = new Set(Object.entries(job.optimizer.hparams).filter(([, spec]) => spec.kind === 'boolean').map(([k]) => k))
+  const names = hparamCodeNames(job.optimizer)
+  return state.fixed = new Map(names.flatMap((name, j) => {
+    const v = state.hparams[j][0]
+    return uniform.has(name) && (booleans.has(name) || v === 0) ? [[name, v] as const] : []
+  }))
+}
+
+interface CompiledWasm {
+  readonly kernel: WasmKernel
+  readonly powerBases: ReadonlyArray<(...h: number[]) => number>
+}
+
+const compiledWasm = new Map<string, CompiledWasm>()
+
+function wasmKernelFor(job: Float64Job, state: Float32State): CompiledWasm {
+  const uniform = uniformHparams(job, state)
+  const fixed = fixedHparams(job, state)
+  const noNoise = job.noise.std === 0
+  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${job.optimizer.name}|${state.x.length}|${job.landscape.expr}`
+  let c = compiledWasm.get(key)
+  if (!c) {
+    const kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed })
+    // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
+    const names = hparamCodeNames(job.optimizer)
+    c = { kernel, powerBases: kernel.powerBases.map((b) => new Function(...names, `return ${b};`) as (...h: number[]) => number) }
+    if (compiledWasm.size > 32) compiledWasm.clear()
+    compiledWasm.set(key, c)
+  }
+  return c
+}
+
+/** The job's arena; on first use the state moves into it (its arrays become views of the kernel's memory). */
+function arenaFor(job: Float64Job, state: Float32State, c: CompiledWasm): WasmArena {
+  if (state.arena) return state.arena
+  const arena = wasmArena(c.kernel, state.x.length)
+  const names = hparamCodeNames(job.optimizer)
+  const col = (name: string) => arena.columns.get(name)!
+  col('X').set(state.x); col('Y').set(state.y); col('DEAD').set(state.dead); col('STREAM').set(state.stream)
+  const stateColumns = c.kernel.arrays.filter((a) => a.startsWith('S_'))
+  state.slots = state.slots.map((s, j) => { const v = col(stateColumns[j]); v.set(s); return v })
+  names.forEach((name, j) => arena.columns.get(`HP_${name}`)?.set(state.hparams[j]))
+  state.x = col('X'); state.y = col('Y'); state.dead = col('DEAD')
+  return state.arena = arena
+}
+
 /** The kernel of a job's launches that continue (the backend it runs on is the job's backend). */
 export function stateKernelFor(job: Float64Job, state: Float32State, mode: BackendMode, threaded = true): Compiled {
   const unused = unusedSlots(job, state)
@@ -196,7 +270,9 @@ export async function advanceFloat32(
     const j = k - out.start
     for (let i = 0; i < n; i++) {
       const at = i * out.count + j
-      const dead = state.dead[i] >= 0 && state.dead[i] < k * job.every
+      // Death step d: the point after step d is the first non-finite one (NaN from d on). The
+      // GPU.js launches also overwrite x with NaN; the 'wasm' kernel leaves what it computed.
+      const dead = state.dead[i] >= 0 && state.dead[i] <= k * job.every
       if (dead) {
         out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
         if (out.sharpness) out.sharpness[at] = NaN
@@ -214,7 +290,9 @@ export async function advanceFloat32(
   const nh = state.hparams.length
   const names = hparamCodeNames(job.optimizer)
   const uniform = uniformHparams(job, state)
-  const basesFor = (c: Compiled) => state.bases ??= c.powerBases.map((f) => {
+  const basesFor = (c: Compiled) => state.bases ??= basesOf(c.powerBases)
+  function basesOf(functions: ReadonlyArray<(...h: number[]) => number>): Float64Array[] {
+    return functions.map((f) => {
     const b = new Float64Array(padded)
     const h = new Array<number>(nh)
     // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
@@ -226,7 +304,8 @@ export async function advanceFloat32(
       b[i] = f(...h)
     }
     return b
-  })
+    })
+  }
   const powers: Float32Array[] = []
   const fillPowers = (bases: Float64Array[], t: number) => bases.forEach((b, k) => {
     powers[k] ??= new Float32Array(padded)
@@ -238,8 +317,25 @@ export async function advanceFloat32(
       powers[k][i] = value
     }
   })
+  /** One launch of the 'wasm' kernel from state.t to `target`: the state is updated in place. */
+  const launchWasm = async (target: number) => {
+    launches.count++
+    const c = wasmKernelFor(job, state)
+    const arena = arenaFor(job, state, c)
+    const k = c.kernel
+    fillPowers(state.bases ??= basesOf(c.powerBases), state.t)
+    k.varyingPowers.forEach((j) => arena.columns.get(`PW_pw${j}`)!.set(powers[j]))
+    const scalar = new Map<string, number>([['tFrom', state.t], ['nSteps', target - state.t], ['noiseStd', job.noise.std], ['noiseSeed', seed]])
+    names.forEach((name, j) => scalar.set(`HU_${name}`, state.hparams[j][0]))
+    k.uniformPowers.forEach((j) => scalar.set(`PU_pw${j}`, powers[j][0]))
+    k.scalars.forEach((name, j) => { arena.scalars[j] = scalar.get(name)! })
+    // Small launches stay on this thread: the pool's messaging costs more than it saves there.
+    const threads = await runShared(arena, padded, threaded && n * (target - state.t) >= POOL_WORK)
+    state.lastBackend = `wasm-simd${threads > 1 ? ` (${threads} threads)` : ''}`
+    state.t = target
+  }
   /** One launch from state.t to `target`. */
-  const launch = async (target: number) => {
+  const launch = resolveMode(mode) === 'wasm' ? launchWasm : async (target: number) => {
     launches.count++
     // Nothing continues after the job's last step: hand back positions only.
     const final = target >= job.steps
@@ -249,7 +345,7 @@ export async function advanceFloat32(
     const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
     fillPowers(basesFor(c), state.t)
     const ks = c.source
-    state.lastBackend = `${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
+    state.lastBackend = `gpu.js ${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
     returnFlat(c.kernel)
     const result = await c.kernel(
       state.x, state.y, state.dead, state.stream, ...state.slots,

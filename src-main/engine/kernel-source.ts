@@ -162,31 +162,39 @@ const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) => (inDoubles
   : `!(${vars.map((v) => `${v} * 0.0`).join(' + ')} == 0.0)`)
 
 /**
+ * What the GPU.js kernel and the WebAssembly kernel (wasm/kernel.ts) are both assembled from:
+ * the per-particle setup, one step and the final check, as kernel code over the same names.
+ *
  * `uniform` names the hyperparameters every particle of the launch shares. They are passed as
- * scalars instead of per-particle arrays: GPU.js's WebAssembly backend runs 4 threads in SIMD
- * lanes, and a condition on a per-particle value (`amsgrad > 0.5`) is lane-varying, so both sides
- * run under blend masks; on a scalar it is a real branch. Powers and a prelude that depend only
- * on uniform values (Adam's bias corrections) are then computed once per step for all lanes.
+ * scalars instead of per-particle arrays: SIMD backends run 4 particles in lanes, and a
+ * condition on a per-particle value (`amsgrad > 0.5`) is lane-varying, so both sides run under
+ * blend masks; on a scalar it is a real branch. Powers and a prelude that depend only on
+ * uniform values (Adam's bias corrections) are then computed once per step for all lanes.
  */
-export function kernelSource(
-  landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
-  unused: ReadonlySet<string> = new Set(), inDoubles = false,
-): KernelSource {
+export function kernelParts(
+  landscape: Landscape, def: OptimizerDef, uniform: ReadonlySet<string> = new Set(), inDoubles = false,
+  specialise: KernelSpecialisation = {},
+) {
+  const fixed = specialise.fixed ?? new Map<string, number>()
   const d = landscape.derivatives
   const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
     vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber,
   })
-  const finalLoss = emitAssignments([['loss', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })
+  // A fresh name: the final check must not read the last step's `loss` (on SIMD backends a
+  // blended assignment would keep that value alive through the whole step loop).
+  const finalLoss = emitAssignments([['lossEnd', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
   const hparams = new Set(names)
   const powers = new Map<string, RunningPower>()
-  const prelude = floatLiterals(strengthReducePowers(preludeCode(def), hparams, powers))
-  const updates = ['x', 'y'].map((c) => floatLiterals(strengthReducePowers(updateForCoordinate(def, c), hparams, powers))).join('\n')
+  // A fixed switch is a literal in the rule text, so its branches fold at compile time.
+  const fix = (code: string) => (fixed.size ? code.replace(IDENTIFIER, (w) => (fixed.has(w) ? kernelNumber(fixed.get(w)!) : w)) : code)
+  const prelude = floatLiterals(strengthReducePowers(fix(preludeCode(def)), hparams, powers))
+  const updates = ['x', 'y'].map((c) => floatLiterals(strengthReducePowers(fix(updateForCoordinate(def, c)), hparams, powers))).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
-  const uniformNames = names.filter((n) => uniform.has(n))
+  const uniformNames = names.filter((n) => uniform.has(n) && !fixed.has(n))
   const powerList = [...powers.values()]
   const powerIsUniform = (p: RunningPower) => [...identifiers(p.base)].every((w) => w === 'Math' || uniform.has(w) || /^\d/.test(w))
   const uniformPowers = powerList.filter(powerIsUniform)
@@ -195,34 +203,37 @@ export function kernelSource(
   const preludeLocals = declaredLocals(prelude)
   // A prelude reading nothing particle-specific runs once per step, outside the particles' masks.
   const sharedPrelude = [...identifiers(prelude)].every((w) => KEYWORDS.has(w) || uniformValues.has(w) || preludeLocals.includes(w) || /^\d/.test(w))
+  const stateNames = [...coordinateSlots, ...slots.perParticle]
 
-  const slotArgs = [...coordinateSlots.map((s) => `S_${s}`), ...slots.perParticle.map((s) => `S_${s}`)]
-  const args = [
-    'X', 'Y', 'DEAD', 'STREAM', ...slotArgs, ...varyingNames.map((n) => `HP_${n}`), ...varyingPowers.map((p) => `PW${p.name}`),
-    ...uniformNames.map((n) => `HU_${n}`), ...uniformPowers.map((p) => `PU${p.name}`), 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed',
-  ]
+  /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
+  const arrays = ['X', 'Y', 'DEAD', 'STREAM', ...stateNames.map((s) => `S_${s}`), ...varyingNames.map((n) => `HP_${n}`), ...varyingPowers.map((p) => `PW${p.name}`)]
+  const scalars = [...uniformNames.map((n) => `HU_${n}`), ...uniformPowers.map((p) => `PU${p.name}`), 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed']
 
-  // Everything a particle owns, renamed per particle; `t`, `s`, the launch scalars and uniform values are shared.
+  // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
-    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...coordinateSlots, ...slots.perParticle,
+    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...stateNames,
     ...varyingPowers.map((p) => p.name), ...declaredLocals(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declaredLocals(updates), ...declaredLocals(finalLoss),
+    'lossEnd',
   ])
-  const P = layout.particles
-  const perParticle = particleFloats(def, layout.keep, unused)
-  const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
-  const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
 
-  const setup = `const i = _group * ${P}.0 + KP;
-  ${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
+  /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
+  const shared = `${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
+  ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}`
+  /** Loads one particle's values from the arrays at index `i`. */
+  const setup = `${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
-  ${[...coordinateSlots, ...slots.perParticle].map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
+  ${stateNames.map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
   let loss = 0.0;
   let g_x = 0.0;
   let g_y = 0.0;
   let deadAt = DEAD[i];
   let stream = STREAM[i];
   ${varyingPowers.map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}`
+  /** Shared per-step work: the step number, uniform running powers, a shared prelude. */
+  const stepShared = `let t = tFrom + s;
+    ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
+    ${sharedPrelude ? prelude : ''}`
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
   // means the previous step diverged. The value after the last step is checked once more below.
   // The step itself runs for dead particles too, on garbage they never hand back: under SIMD a
@@ -234,22 +245,50 @@ export function kernelSource(
       }
     }
     ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
-    if (noiseStd > 0.0) {
+    ${specialise.noNoise ? '' : `if (noiseStd > 0.0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
-    }
+    }`}
     ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
     ${sharedPrelude ? '' : prelude}
     ${updates}`
-  // A dead particle hands back a non-finite x (overflowed on purpose, as no NaN literal is
-  // portable across backends) and, as y, the step it died at.
-  const finish = `if (deadAt < 0.0) {
+  /** After the last step: a particle alive so far dies at tFrom + nSteps when its final point is out of range. */
+  const finalCheck = `if (deadAt < 0.0) {
+    let lossEnd = 0.0;
     ${finalLoss}
     // Always against FLT_MAX: the float32 output would turn a larger double into ±Infinity.
-    if (${outOfFloat32(true, 'p_x', 'p_y', 'loss')}) {
+    if (${outOfFloat32(true, 'p_x', 'p_y', 'lossEnd')}) {
       deadAt = tFrom + nSteps;
     }
+  }`
+  return {
+    names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames,
+    powerList, uniformPowers, varyingPowers,
   }
+}
+
+/** Facts of a job a kernel may be compiled for (a kernel for the WebAssembly backend is cheap to recompile). */
+export interface KernelSpecialisation {
+  /** The job has no gradient noise: the noise code is left out. */
+  readonly noNoise?: boolean
+  /** Uniform hyperparameters replaced by their values (boolean switches: their branches fold away). */
+  readonly fixed?: ReadonlyMap<string, number>
+}
+
+export function kernelSource(
+  landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
+  unused: ReadonlySet<string> = new Set(), inDoubles = false,
+): KernelSource {
+  const parts = kernelParts(landscape, def, uniform, inDoubles)
+  const { own, powerList } = parts
+  const P = layout.particles
+  const perParticle = particleFloats(def, layout.keep, unused)
+  const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
+  const each = (code: string) => Array.from({ length: P }, (_, k) => forParticle(code, own, k)).join('\n')
+
+  // A dead particle hands back a non-finite x (overflowed on purpose, as no NaN literal is
+  // portable across backends) and, as y, the step it died at.
+  const finish = `${parts.finalCheck}
   if (deadAt >= 0.0) {
     p_x = (Math.abs(p_x) + 1.0) * ${FLT_MAX} * ${FLT_MAX};
     p_y = deadAt;
@@ -263,26 +302,24 @@ export function kernelSource(
 
   // Output is 1-D (GPU.js's WebAssembly backend vectorises 1-D outputs only): cell g·T + j is
   // output j of thread group g, which simulates particles g·P … g·P + P − 1.
+  const args = [...parts.arrays, ...parts.scalars]
   const source = `function (${args.join(', ')}) {
   const _group = Math.floor(this.thread.x / ${threadsPerGroup}.0);
   const _out = this.thread.x - ${threadsPerGroup}.0 * _group;
-  ${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
-  ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}
-  ${Array.from({ length: P }, (_, k) => forParticle(setup.replace('KP', `${k}.0`), own, k)).join('\n  ')}
+  ${parts.shared}
+  ${Array.from({ length: P }, (_, k) => forParticle(`const i = _group * ${P}.0 + ${k}.0;\n  ${parts.setup}`, own, k)).join('\n  ')}
   for (let s = 1; s <= nSteps; s++) {
-    let t = tFrom + s;
-    ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
-    ${sharedPrelude ? prelude : ''}
-    ${each(step)}
+    ${parts.stepShared}
+    ${each(parts.step)}
   }
   ${each(finish)}
   ${returns}
 }`
   return {
-    source, args, slots, hparamNames: names, powerBases: powerList.map((p) => p.base), layout, uniform: uniformNames,
-    varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: uniformPowers.map((p) => powerList.indexOf(p)),
+    source, args, slots: parts.slots, hparamNames: parts.names, powerBases: powerList.map((p) => p.base), layout, uniform: parts.uniformNames,
+    varyingPowers: parts.varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: parts.uniformPowers.map((p) => powerList.indexOf(p)),
     floatsPerParticle: perParticle.length, threadsPerGroup,
-    slotOffsets: [...coordinateSlots, ...slots.perParticle].map((s) => (layout.keep === 'state' ? perParticle.indexOf(s) : -1)),
+    slotOffsets: parts.stateNames.map((s) => (layout.keep === 'state' ? perParticle.indexOf(s) : -1)),
   }
 }
 

@@ -9,7 +9,7 @@ import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
 import { advanceFloat64, type BlockOutput, type Float64Job, initialState } from './float64'
-import { advanceFloat32, type BackendMode, backendName, initialState32, stateKernelFor } from './float32'
+import { advanceFloat32, type BackendMode, backendName, initialState32, resolveMode, stateKernelFor } from './float32'
 
 export interface Stepper {
   /** Advance to step `tTo`, writing the kept points of the span into `out`. */
@@ -70,7 +70,7 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
   }
   return {
     advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
-    backend: () => `float32 gpu.js ${state.lastBackend ?? `${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`}`,
+    backend: () => `float32 ${state.lastBackend ?? (resolveMode(mode) === 'wasm' ? 'wasm-simd' : `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`)}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
   }

@@ -30,7 +30,7 @@ export const adagrad: OptimizerDef = {
   prelude: `let clr = lr / (1 + (t - 1) * lr_decay);`,
   update: `
     if (maximize > 0.5) { g = -g; }
-    g = g + weight_decay * p;
+    if (weight_decay != 0) { g = g + weight_decay * p; }
     sum = sum + g * g;
     let std = Math.sqrt(sum) + eps;
     p = p - clr * (g / std);

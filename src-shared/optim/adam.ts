@@ -47,7 +47,7 @@ function adamFamily(decoupled: boolean): OptimizerDef {
     `,
     update: `
     if (maximize > 0.5) { g = -g; }
-    ${decoupled ? 'p = p * (1 - lr * weight_decay);' : 'g = g + weight_decay * p;'}
+    ${decoupled ? 'p = p * (1 - lr * weight_decay);' : 'if (weight_decay != 0) { g = g + weight_decay * p; }'}
     ${ADAM_RULE}`,
   }
 }

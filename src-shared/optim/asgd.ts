@@ -34,7 +34,7 @@ export const asgd: OptimizerDef = {
   `,
   update: `
     if (maximize > 0.5) { g = -g; }
-    g = g + weight_decay * p;
+    if (weight_decay != 0) { g = g + weight_decay * p; }
     p = p * (1 - lambd * eta);
     p = p - eta * g;
     if (mu != 1) { ax = ax + (p - ax) * mu; } else { ax = p; }

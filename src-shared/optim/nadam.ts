@@ -38,7 +38,7 @@ export const nadam: OptimizerDef = {
   `,
   update: `
     if (maximize > 0.5) { g = -g; }
-    if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; }
+    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let denom = Math.sqrt(exp_avg_sq / bias_correction2) + eps;

@@ -35,7 +35,7 @@ export const radam: OptimizerDef = {
   `,
   update: `
     if (maximize > 0.5) { g = -g; }
-    if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; }
+    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let bias_corrected_exp_avg = exp_avg / bias_correction1;

@@ -32,7 +32,7 @@ export const rmsprop: OptimizerDef = {
   preconditioner: '(Math.sqrt(centered > 0.5 ? square_avg - grad_avg * grad_avg : square_avg) + eps) / lr',
   update: `
     if (maximize > 0.5) { g = -g; }
-    g = g + weight_decay * p;
+    if (weight_decay != 0) { g = g + weight_decay * p; }
     square_avg = alpha * square_avg + (1 - alpha) * g * g;
     let avg = 0;
     if (centered > 0.5) {

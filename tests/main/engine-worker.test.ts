@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { type JobEvent, type RunChunk, runCountOf, runsOf } from '../../src-shared/api'
 import { parseScenario } from '../../src-shared/scenario'
+import { resolveMode } from '../../src-main/engine/float32'
 import { EngineClient } from '../../src-main/engine/client'
 import { BLOCK_WORK } from '../../src-main/engine/job'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
@@ -68,13 +69,14 @@ describe('engine worker', () => {
     expect(done && done.type === 'done' && done.backend).toBe('float64 JS')
   })
 
-  it('streams a float32 (GPU.js) job completely and in order, close to the float64 path', async () => {
+  it('streams a float32 job completely and in order, close to the float64 path', async () => {
     const doc = { ...scenario, precision: 'float32', record: { every: 5, sharpness: false } }
     const started = engine.start(doc)
     const events = await collect(started)
     const done = events.at(-1)!
-    // The path and backend that ran it are reported (here the WebAssembly kernel, pooled: 600 runs × 80 steps).
-    expect(done.type === 'done' && done.backend).toMatch(/^float32 gpu\.js \w+Kernel/)
+    // The path and backend that ran it are reported: the automatic choice is GPU.js where it
+    // finds a GPU backend, else our WebAssembly SIMD kernel.
+    expect(done.type === 'done' && done.backend).toMatch(resolveMode('gpu') === 'wasm' ? /^float32 wasm-simd/ : /^float32 gpu\.js \w+Kernel/)
     const chunks = events.filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
     let next = 0
     for (const c of chunks) { expect(c.start).toBe(next); next += c.count }

@@ -99,7 +99,7 @@ describe('float32 kernel path matches the float64 path', () => {
     expect(Object.keys(SETTINGS).sort()).toEqual(OPTIMIZERS.map((o) => o.name).sort())
   })
 
-  for (const mode of ['cpu', 'webasm'] as BackendMode[]) {
+  for (const mode of ['cpu', 'webasm', 'wasm'] as BackendMode[]) {
     describe(`backend ${mode}`, () => {
       for (const [name, settings] of Object.entries(SETTINGS)) {
         it(`${name}: ${settings.length} settings × ${LANDSCAPES.length} landscapes × 12 starts, 50 steps`, async () => {
@@ -109,8 +109,8 @@ describe('float32 kernel path matches the float64 path', () => {
             const doc = { landscape: { preset: land.preset }, optimizers: settings.map((s) => ({ name, ...s })), init: land.init, steps: 50 }
             const f64 = await runScenario(parseScenario(doc))
             const jittered = await runScenario(parseScenario({ ...doc, noise: { std: 1e-4, seed: 1 } }))
-            const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode, threaded: mode === 'webasm' })
-            expect(f32.backends[0]).toMatch(mode === 'cpu' ? /CPUKernel/ : /WebAssemblyKernel/)
+            const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode, threaded: mode !== 'cpu' })
+            expect(f32.backends[0]).toMatch({ cpu: /gpu\.js CPUKernel/, webasm: /gpu\.js WebAssemblyKernel/, wasm: /wasm-simd/ }[mode as string]!)
             f64.runs.forEach((want, r) => {
               total++
               if (expectAgreement(f32.runs[r], want, jittered.runs[r], 50, `${land.preset} run ${r}`)) full++
@@ -157,12 +157,12 @@ describe('sweeps', () => {
 })
 
 describe('seeded gradient noise', () => {
-  it('gives the same trajectories on the float64 path and on every GPU.js backend', async () => {
+  it('gives the same trajectories on the float64 path and on every CPU-side backend (GPU.js cpu and WebAssembly, our WebAssembly SIMD)', async () => {
     const doc = { landscape: { preset: 'himmelblau' }, optimizer: { name: 'adam', lr: 0.05 }, init: { grid: { x: [-3, 3], y: [-3, 3], n: [3, 3] } }, steps: 40, noise: { std: 2.0, seed: 99 } }
     const f64 = await runScenario(parseScenario(doc))
     const clean = await runScenario(parseScenario({ ...doc, noise: { std: 0, seed: 99 } }))
     expect(worst(f64.runs[0], clean.runs[0], 40)).toBeGreaterThan(1e-2) // the noise matters
-    for (const mode of ['cpu', 'webasm'] as BackendMode[]) {
+    for (const mode of ['cpu', 'webasm', 'wasm'] as BackendMode[]) {
       const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode })
       f64.runs.forEach((want, r) => expect(worst(f32.runs[r], want, 40)).toBeLessThanOrEqual(TOL))
     }
@@ -280,6 +280,20 @@ describe('launch layouts', () => {
   })
 })
 
+describe('GPU.js WebAssembly backend against the torch references', () => {
+  const files = readdirSync(join(ROOT, 'tests/fixtures/torch')).filter((f) => f.endsWith('.json')).sort()
+  it(`all ${files.length} cases within 1e-3·(1+|x|) over 50 steps`, async () => {
+    for (const file of files) {
+      const ref = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/torch', file), 'utf8'))
+      const r = await runScenario(parseScenario({ ...ref, steps: 50, precision: 'float32' }), { backend: 'webasm' })
+      expect(r.backends[0]).toMatch(/gpu\.js WebAssemblyKernel/)
+      for (let k = 0; k <= 50; k++) {
+        for (let c = 0; c < 2; c++) expect(close(r.runs[0].trajectory[k][c], ref.trajectory[k][c]), `${file} step ${k}`).toBe(true)
+      }
+    }
+  })
+})
+
 describe('CLI "precision": "float32"', () => {
   const files = readdirSync(join(ROOT, 'tests/fixtures/torch')).filter((f) => f.endsWith('.json')).sort()
   const dir = tempDir()
@@ -289,7 +303,8 @@ describe('CLI "precision": "float32"', () => {
     const out = join(dir, `out-${file}`)
     const r = runCli(['run', path, '--out', out])
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stderr).toMatch(/float32 gpu\.js/)
+    // The automatic backend: GPU.js on a GPU, our WebAssembly SIMD kernel otherwise.
+    expect(r.stderr).toMatch(/float32 (wasm-simd|gpu\.js \w+Kernel)/)
     const run = JSON.parse(readFileSync(out, 'utf8')).runs[0]
     for (let k = 0; k <= 50; k++) {
       for (let c = 0; c < 2; c++) expect(close(run.trajectory[k][c], ref.trajectory[k][c]), `step ${k}`).toBe(true)

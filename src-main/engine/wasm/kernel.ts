@@ -1,0 +1,115 @@
+/**
+ * The float32 kernel as WebAssembly SIMD, compiled from the same kernel parts as the GPU.js
+ * source (kernel-source.ts: the landscape's emitted gradient, the optimizer's rule text, the
+ * noise hash). It is the CPU backend of the float32 path: GPU.js's own WebAssembly backend
+ * returns at most four floats per thread, so continuing launches recompute particles in
+ * several threads, and its code generation runs about two particle chains per core at a time;
+ * here the state lives in one shared memory that the kernel updates in place, and several lane
+ * groups (interleaveFor) run side by side.
+ *
+ * Memory: one column of `stride` floats per particle array (kernelParts().arrays, in order),
+ * then the launch-wide scalars. `run(from, to)` advances particles [from, to) by nSteps.
+ */
+import { setFlagsFromString } from 'node:v8'
+import type { Landscape } from '../../../src-shared/landscape'
+import type { OptimizerDef } from '../../../src-shared/optim'
+import { RANDOM_CODE } from '../../../src-shared/random'
+import { type KernelSpecialisation, kernelParts } from '../kernel-source'
+import { compileKernel } from './compile'
+import { encodeModule } from './encoder'
+
+// V8 first runs WebAssembly on its baseline compiler (Liftoff) and swaps in optimised code only
+// for later calls; a kernel launch is one long call, so a job's first launch would run at about
+// 2/3 speed (measured: 2.1e8 against 3.3e8 particle-steps/s for 4·10⁵ particles). Optimise from
+// the start. Process-wide, and only about WebAssembly compilation.
+setFlagsFromString('--no-liftoff')
+
+/**
+ * Lane groups of 4 interleaved per loop iteration (measured on Adam / Rosenbrock, one thread:
+ * 1 → 1.7e8, 4 → 3.6e8, 8 → 3.8e8 particle-steps/s). With gradient noise the inlined hash makes
+ * each group's code ~50× larger, so fewer groups keep the kernel's compile time short.
+ */
+export const interleaveFor = (noise: boolean) => (noise ? 2 : 8)
+/** Particles per share of a launch; columns are padded to a multiple of it (of 4 · every interleave). */
+export const LANES = 32
+
+export interface WasmKernel {
+  readonly module: WebAssembly.Module
+  /** Per-particle arrays (column order) and launch-wide scalars (kernelParts). */
+  readonly arrays: readonly string[]
+  readonly scalars: readonly string[]
+  readonly stride: number
+  readonly scalarOffset: number
+  /** Memory the kernel needs, in 64 KiB pages. */
+  readonly pages: number
+  readonly imports: ReadonlyArray<{ readonly name: string }>
+  /** Running-power bases (as kernel-source.ts's KernelSource.powerBases) and which are per particle. */
+  readonly powerBases: readonly string[]
+  readonly varyingPowers: readonly number[]
+  readonly uniformPowers: readonly number[]
+  /** Unique per compiled kernel (worker instance caches). */
+  readonly id: number
+}
+
+let kernels = 0
+
+/** Columns hold `n` particles padded to whole loop iterations. */
+export const strideFor = (n: number) => Math.ceil(n / LANES) * LANES
+
+export function wasmKernel(
+  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {},
+): WasmKernel {
+  const parts = kernelParts(landscape, def, uniform, false, specialise)
+  const stride = strideFor(n)
+  const body = `${parts.shared}
+  ${parts.setup}
+  for (let s = 1; s <= nSteps; s++) {
+    ${parts.stepShared}
+    ${parts.step}
+  }
+  ${parts.finalCheck}
+  X[i] = p_x;
+  Y[i] = p_y;
+  DEAD[i] = deadAt;
+  ${parts.stateNames.map((s) => `S_${s}[i] = ${s};`).join('\n  ')}`
+  const compiled = compileKernel({ columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave: interleaveFor(!specialise.noNoise), stride })
+  const pages = Math.ceil(compiled.bytes / 65536) + 1
+  const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
+  const { powerList } = parts
+  return {
+    module: new WebAssembly.Module(bytes), arrays: parts.arrays, scalars: parts.scalars, stride, scalarOffset: compiled.scalarOffset, pages,
+    imports: compiled.imports, powerBases: powerList.map((p) => p.base),
+    varyingPowers: parts.varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: parts.uniformPowers.map((p) => powerList.indexOf(p)),
+    id: ++kernels,
+  }
+}
+
+/** The imported math, double precision (results are rounded to float32 in the kernel). */
+export const MATH_IMPORTS: Record<string, (...a: number[]) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan, sinh: Math.sinh,
+  cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, log: Math.log, log10: Math.log10, log2: Math.log2, pow: Math.pow,
+}
+
+/** A kernel's memory for one job: its columns as Float32Array views, its instance on this thread. */
+export interface WasmArena {
+  readonly kernel: WasmKernel
+  readonly memory: WebAssembly.Memory
+  /** Column views by array name, `length` = the job's padded particle count. */
+  readonly columns: ReadonlyMap<string, Float32Array>
+  readonly scalars: Float32Array
+  readonly run: (from: number, to: number) => void
+  readonly id: number
+}
+
+let arenas = 0
+
+export function wasmArena(kernel: WasmKernel, padded: number): WasmArena {
+  const memory = new WebAssembly.Memory({ initial: kernel.pages, maximum: kernel.pages, shared: true })
+  const columns = new Map(kernel.arrays.map((name, j) => [name, new Float32Array(memory.buffer, j * kernel.stride * 4, padded)]))
+  // Lanes past the job's particles are dead from step 0 (DEAD = 0), so their garbage is never read.
+  const instance = new WebAssembly.Instance(kernel.module, { env: { ...MATH_IMPORTS, memory } })
+  const run = instance.exports.run as (from: number, to: number) => void
+  return {
+    kernel, memory, columns, scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length), run, id: ++arenas,
+  }
+}

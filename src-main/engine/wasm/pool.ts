@@ -1,0 +1,91 @@
+/**
+ * Threads for the WebAssembly kernel: the calling thread runs one share of the particles and
+ * `availableParallelism() − 1` workers run the others, all on the job's shared memory (the
+ * shares are disjoint lane groups, so no two threads write the same float). A worker
+ * instantiates each (kernel, memory) pair once and keeps the most recent few.
+ */
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { LANES, MATH_IMPORTS, type WasmArena } from './kernel'
+
+// The worker's whole program: our own constant text, run by worker_threads' `eval` option so the
+// pool needs no separate file in the bundle (no user input reaches it).
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const math = { ${Object.keys(MATH_IMPORTS).map((f) => `${f}: Math.${f}`).join(', ')} };
+const instances = new Map();
+parentPort.on('message', (m) => {
+  try {
+    let run = instances.get(m.key);
+    if (!run) {
+      run = new WebAssembly.Instance(m.module, { env: { ...math, memory: m.memory } }).exports.run;
+      instances.set(m.key, run);
+      if (instances.size > 8) instances.delete(instances.keys().next().value);
+    }
+    run(m.from, m.to);
+    parentPort.postMessage({ id: m.id });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+  }
+});
+`
+
+interface PoolWorker {
+  readonly worker: Worker
+  readonly pending: Map<number, { resolve: () => void; reject: (e: Error) => void }>
+}
+
+let workers: PoolWorker[] | null = null
+let requests = 0
+
+/** Threads a launch may use (this one included). */
+export const poolThreads = () => Math.max(1, Math.min(8, availableParallelism()))
+
+function pool(): PoolWorker[] {
+  if (workers) return workers
+  workers = Array.from({ length: poolThreads() - 1 }, () => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true })
+    const entry: PoolWorker = { worker, pending: new Map() }
+    worker.on('message', (m: { id: number; error?: string }) => {
+      const p = entry.pending.get(m.id)
+      entry.pending.delete(m.id)
+      if (entry.pending.size === 0) worker.unref()
+      if (m.error) p?.reject(new Error(`WebAssembly kernel worker: ${m.error}`)); else p?.resolve()
+    })
+    worker.on('error', (e) => {
+      for (const p of entry.pending.values()) p.reject(e)
+      entry.pending.clear()
+      workers = null // a fresh pool next time
+    })
+    // An idle pool must not keep the process alive; a worker is ref'd while it has work.
+    worker.unref()
+    return entry
+  })
+  return workers
+}
+
+/**
+ * Run the kernel over particles [0, count) of `arena`: one share here, the rest on the pool's
+ * workers, resolved when every share is done. `threaded` false runs everything here.
+ */
+export async function runShared(arena: WasmArena, count: number, threaded: boolean): Promise<number> {
+  const total = Math.ceil(count / LANES) * LANES
+  const threads = threaded ? poolThreads() : 1
+  if (threads === 1 || total <= LANES) { arena.run(0, total); return 1 }
+  const ws = pool()
+  const groups = total / LANES
+  const per = Math.ceil(groups / threads)
+  const shares: Array<[number, number]> = []
+  for (let g = 0; g < groups; g += per) shares.push([g * LANES, Math.min(groups, g + per) * LANES])
+  const key = `${arena.kernel.id}:${arena.id}`
+  const remote = shares.slice(1).map(([from, to], w) => new Promise<void>((resolve, reject) => {
+    const entry = ws[w % ws.length]
+    const id = ++requests
+    entry.pending.set(id, { resolve, reject })
+    entry.worker.ref()
+    entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
+  }))
+  arena.run(shares[0][0], shares[0][1])
+  await Promise.all(remote)
+  return shares.length
+}
