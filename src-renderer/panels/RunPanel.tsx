@@ -79,13 +79,13 @@ export function RunPanel() {
       <div className="keep-row">
         <Tip
           wide
-          tip={<><strong>float64</strong>: the reference path, exact to rounding (what <code>cli run</code> computes). <strong>float32</strong>: GPU.js kernels (the GPU where one answers, else WebAssembly SIMD on every core), many times faster for thousands of runs, checked against float64 to 1e-3·(1+|x|). The bottom bar shows the backend in use.</>}
+          tip={<><strong>float64</strong>: the reference path, exact to rounding (what <code>cli run</code> computes). <strong>float32</strong>: the kernels: GPU.js on the GPU where one answers, else Gradscape's WebAssembly SIMD kernel on every core; many times faster for thousands of runs, checked against float64 to 1e-3·(1+|x|). The bottom bar shows the backend in use.</>}
         >
           <span className="hp-name">precision</span>
         </Tip>
         <Segmented
           label="precision" testId="precision" value={precision}
-          options={[{ value: 'float64', label: 'float64' }, { value: 'float32', label: 'float32 GPU.js' }]}
+          options={[{ value: 'float64', label: 'float64' }, { value: 'float32', label: 'float32 kernels' }]}
           onChange={(p) => editScenario((s) => {
             const { precision: _p, ...extra } = s.extra
             return { ...s, extra: p === 'float64' ? extra : { ...extra, precision: p } }

@@ -20,7 +20,7 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
   const canRedo = useUi((s) => s.future.length > 0)
   const info = useUi((s) => s.info)
   // The engine path this session asks for (the playback bar names the backend that ran the job).
-  const path = useUi((s) => (s.scenario.extra.precision === 'float32' ? 'float32 GPU.js' : 'float64'))
+  const path = useUi((s) => (s.scenario.extra.precision === 'float32' ? 'float32 kernels' : 'float64'))
   const file = useUi((s) => s.currentFile)
   const conn = useConnectionState()
   return (

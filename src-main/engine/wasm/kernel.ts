@@ -26,12 +26,13 @@ setFlagsFromString('--no-liftoff')
 
 /**
  * Lane groups of 4 interleaved per loop iteration (measured on Adam / Rosenbrock, one thread:
- * 1 → 1.7e8, 4 → 3.6e8, 8 → 3.8e8 particle-steps/s). With gradient noise the inlined hash makes
- * each group's code ~50× larger, so fewer groups keep the kernel's compile time short.
+ * 1 → 1.7e8, 4 → 3.8e8, 8 → 4.1e8, 16 → 4.5e8, 24 → 4.6e8 particle-steps/s). With gradient
+ * noise the inlined hash makes each group's code ~50× larger, so fewer groups keep the kernel's
+ * compile time short.
  */
-export const interleaveFor = (noise: boolean) => (noise ? 2 : 8)
+export const interleaveFor = (noise: boolean) => (noise ? 2 : 16)
 /** Particles per share of a launch; columns are padded to a multiple of it (of 4 · every interleave). */
-export const LANES = 32
+export const LANES = 64
 
 export interface WasmKernel {
   readonly module: WebAssembly.Module
