@@ -5,7 +5,7 @@
  *   2. checks the WebGPU kernel path against the float64 reference path: every optimizer, two
  *      landscapes, 12 starts, 50 steps, within 1e-3·(1+|x|) (the kernel-path test's tolerance);
  *   3. measures particle-steps/s of Adam on Rosenbrock at N = 10⁶ and 10⁷ (1000 steps, final
- *      state) on WebGPU, with the WebAssembly backend at 10⁶ on the same machine for scale.
+ *      state) on WebGPU, with both WebAssembly backends (ours, GPU.js's) at 10⁶ on the same machine for scale.
  * `--check webasm` also runs step 2 on another backend (to try the script here).
  * Prints a table and, with --json, one JSON document. It asserts nothing and exits 0 unless the
  * script itself breaks; a correctness failure is printed as such (and exits 1).
@@ -109,7 +109,7 @@ if (!unavailable) {
   for (const f of c.failures.slice(0, 20)) log(`  ${f}`)
 }
 const rows: Array<{ backend: string; particles: number; seconds: number; rate: number }> = []
-for (const [mode, n] of [['webasm', 1e6], ...(unavailable ? [] : [['webgpu', 1e6], ['webgpu', 1e7]])] as Array<[BackendMode, number]>) {
+for (const [mode, n] of [['wasm', 1e6], ['webasm', 1e6], ...(unavailable ? [] : [['webgpu', 1e6], ['webgpu', 1e7]])] as Array<[BackendMode, number]>) {
   const t = await throughput(mode, n)
   rows.push({ backend: mode, particles: n, ...t })
   log(`Adam on Rosenbrock, ${mode.padEnd(7)} N = ${n.toExponential(0)} × 1000 steps: ${t.seconds.toFixed(2)} s, ${t.rate.toExponential(2)} particle-steps/s`)

@@ -78,7 +78,8 @@ function fail(node: Node, source: string, problem: string): never {
 /** The value of an expression of literals only (a fixed switch's test: `0.0 > 0.5`), else null. */
 export function constantOf(node: Node): number | boolean | null {
   switch (node.type) {
-    case 'Literal': return typeof node.value === 'number' ? node.value : null
+    // Literals as the kernel holds them (float32), so a folded comparison decides as it would at run time.
+    case 'Literal': return typeof node.value === 'number' ? Math.fround(node.value) : null
     case 'UnaryExpression': {
       const a = constantOf(node.argument)
       if (a === null) return null
@@ -134,7 +135,6 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   // ---------------------------------------------------------------- kinds (fixpoint)
   /** Variable key → kind; keys are source names, or `@n:name` inside inlined function instance n. */
   const kinds = new Map<string, 'f32' | 'v128'>()
-  const scalarKey = (name: string) => `$${name}`
   let inlineCounter = 0
   /** Per-call-site instances, so analysis and emission see the same keys. */
   const instances = new Map<Node, Scope>()
