@@ -43,8 +43,9 @@ export interface Float32State {
   arena?: WasmArena
   /** Hyperparameters the 'wasm' kernel is compiled with as literals (see fixedHparams). */
   fixed?: ReadonlyMap<string, number>
-  /** Running-power bases per particle (fixed for a job), computed on the first launch. */
+  /** Running-power bases per particle (fixed for a job), computed on the first launch; the 'wasm' kernel's apart. */
   bases?: Float64Array[]
+  wasmBases?: Float64Array[]
   /** Hyperparameters equal for every particle (kernel-source.ts passes them as scalars). */
   uniform?: ReadonlySet<string>
   /** The backend of the latest launch, as GPU.js names it, '(threaded)' when pooled. */
@@ -323,7 +324,8 @@ export async function advanceFloat32(
     const c = wasmKernelFor(job, state)
     const arena = arenaFor(job, state, c)
     const k = c.kernel
-    fillPowers(state.bases ??= basesOf(c.powerBases), state.t)
+    // Its own bases: compiled-in literals can leave this kernel fewer powers than GPU.js's.
+    fillPowers(state.wasmBases ??= basesOf(c.powerBases), state.t)
     k.varyingPowers.forEach((j) => arena.columns.get(`PW_pw${j}`)!.set(powers[j]))
     const scalar = new Map<string, number>([['tFrom', state.t], ['nSteps', target - state.t], ['noiseStd', job.noise.std], ['noiseSeed', seed]])
     names.forEach((name, j) => scalar.set(`HU_${name}`, state.hparams[j][0]))

@@ -124,10 +124,36 @@ describe('WebAssembly kernel compiler', () => {
     ['let a = A[i];\na += 1.0;', /line 2: only plain assignment/],
     ['let a = A[i];\nA[i] = Math.random();', /line 2: Math\.random is not available/],
     ['let a = A[i];\nif (a > 0.0) { A[i] = 1.0; }', /line 2: a particle column cannot be written under a condition/],
-    ['let a = A[i];\nif (a > 0.0) { let a = 2.0; }', /declared twice \(shadowing is not supported/],
+    ['let a = A[i];\nif (a > 0.0) { let a = 2.0; }', /line 2: 'a' is declared twice/],
+    ['let q = 1.0;\nif (u > 0.5) { let q = 2.0; }\nA[i] = q;', /line 2: 'q' is declared twice/],
+    ['let c = A[i];\nc += 1.0;', /only plain assignment/],
+    ['let u2 = 1.0;\nfor (let r = 0; r < 2; r++) { u2 = u2 * 2.0; A[i] = A[i] + u2; }', /'u2', shared by all particles, is assigned in per-particle code/],
+    ['let b = 0.0;\nfor (let r = 0; r < 4; r++) { b = b + A[i]; r = r + 1.0; }', /must not assign its counter/],
   ])('refuses %j with the line and the problem', (body, message) => {
-    expect(() => run(body, { A: [1, 2, 3] })).toThrow(KernelCompileError)
-    expect(() => run(body, { A: [1, 2, 3] })).toThrow(message)
+    expect(() => run(body, { A: [1, 2, 3] }, { scalars: { u: 1 } })).toThrow(KernelCompileError)
+    expect(() => run(body, { A: [1, 2, 3] }, { scalars: { u: 1 } })).toThrow(message)
+  })
+
+  it('refuses a recursive function instead of inlining forever', () => {
+    expect(() => run('A[i] = f(A[i]);', { A: [1] }, { functions: 'function f(v) { return f(v); }' })).toThrow(/f calls itself/)
+  })
+
+  it('counts with ++ per lane under a mask, and in a counted loop inside a lane-varying branch', () => {
+    const xs = [1, -1, 2, -2, 0.5, -0.5, 3, -3, 4]
+    const out = run(`let cnt = 0.0;
+      let a = A[i];
+      if (a > 0.0) { cnt++; for (let r = 0; r < 3; r++) { a = a + 1.0; } }
+      B[i] = cnt;
+      A[i] = a;`, { A: xs, B: xs.map(() => 9) })
+    xs.forEach((v, j) => {
+      expect(out.B[j]).toBe(v > 0 ? 1 : 0)
+      expect(out.A[j]).toBe(v > 0 ? v + 3 : v)
+    })
+  })
+
+  it('keeps the sign of a −0 literal in vector code', () => {
+    const out = run('A[i] = 1.0 / (-0.0 * A[i]);', { A: [1, 2, 3, 4] })
+    expect([...out.A]).toEqual([-Infinity, -Infinity, -Infinity, -Infinity])
   })
 })
 

@@ -105,6 +105,38 @@ export function constantOf(node: Node): number | boolean | null {
   }
 }
 
+/** Trip count of `for (let v = A; v < B; v++)` with literal A, B; null otherwise. */
+function unrollCount(s: Node): number | null {
+  const init = s.init?.declarations?.[0]
+  const v = init?.id?.name
+  if (init?.init?.type !== 'Literal' || s.test?.type !== 'BinaryExpression' || s.test.left.name !== v || s.test.right.type !== 'Literal') return null
+  if (s.update?.type !== 'UpdateExpression' || s.update.operator !== '++' || s.update.argument.name !== v) return null
+  const a = init.init.value
+  const b = s.test.right.value
+  const n = s.test.operator === '<' ? b - a : s.test.operator === '<=' ? b - a + 1 : NaN
+  return Number.isInteger(n) && n >= 0 && n <= 64 ? n : null
+}
+
+/** Names a statement assigns (=, ++/--) or declares, anywhere inside it. */
+function assignedNames(node: Node, into = new Set<string>()): Set<string> {
+  if (!node || typeof node !== 'object') return into
+  if (Array.isArray(node)) { for (const n of node) assignedNames(n, into); return into }
+  if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') into.add(node.left.name)
+  if (node.type === 'UpdateExpression') into.add(node.argument.name)
+  if (node.type === 'VariableDeclarator') into.add(node.id.name)
+  for (const [k, v] of Object.entries(node)) if (k !== 'type' && k !== 'start' && k !== 'end') assignedNames(v, into)
+  return into
+}
+const assigns = (node: Node, name: string) => assignedNames(node).has(name)
+/** Names declared (`let`) anywhere inside a statement. */
+function declaredNames(node: Node, into = new Set<string>()): Set<string> {
+  if (!node || typeof node !== 'object') return into
+  if (Array.isArray(node)) { for (const n of node) declaredNames(n, into); return into }
+  if (node.type === 'VariableDeclarator') into.add(node.id.name)
+  for (const [k, v] of Object.entries(node)) if (k !== 'type' && k !== 'start' && k !== 'end') declaredNames(v, into)
+  return into
+}
+
 const isNumeric = (k: Kind) => k === 'f32' || k === 'v128'
 
 /** A function's inlined instance: its own names (prefixed) and kinds. */
@@ -136,6 +168,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   /** Variable key → kind; keys are source names, or `@n:name` inside inlined function instance n. */
   const kinds = new Map<string, 'f32' | 'v128'>()
   let inlineCounter = 0
+  const analysing = new Set<string>()
   /** Per-call-site instances, so analysis and emission see the same keys. */
   const instances = new Map<Node, Scope>()
 
@@ -201,12 +234,16 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
         const fn = callee.type === 'Identifier' ? functions.get(callee.name) : undefined
         if (!fn) return fail(node, src, 'unknown function')
         if (fn.params.length !== args.length) fail(node, src, `${callee.name} takes ${fn.params.length} arguments`)
+        if (analysing.has(fn.id.name)) fail(node, src, `${fn.id.name} calls itself (inlined calls cannot recurse)`)
         const inst = instanceFor(node, fn)
         fn.params.forEach((p: Node, j: number) => widen(inst.names.get(p.name)!, args[j]))
-        analyse(fn.body.body, inst, false, program.functions)
         const ret = fn.body.body[fn.body.body.length - 1]
         if (ret?.type !== 'ReturnStatement') fail(fn, program.functions, 'an inlined function must end with its only return')
-        return numeric(kindOf(ret.argument, inst, program.functions), ret.argument, program.functions)
+        analysing.add(fn.id.name)
+        try {
+          analyse(fn.body.body, inst, false, program.functions)
+          return numeric(kindOf(ret.argument, inst, program.functions), ret.argument, program.functions)
+        } finally { analysing.delete(fn.id.name) }
       }
       default:
         return fail(node, src, `unsupported expression ${node.type}`)
@@ -253,7 +290,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
             if (isColumnAccess(e.left)) break
             widen(assignTarget(scope, e.left, src), varying ? 'v128' : k)
           } else if (e.type === 'UpdateExpression') {
-            assignTarget(scope, e.argument, src)
+            const key = assignTarget(scope, e.argument, src)
+            if (varying) widen(key, 'v128')
           } else fail(e, src, 'only assignments may stand as statements')
           break
         }
@@ -266,10 +304,14 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
           break
         }
         case 'BlockStatement': analyse(s.body, scope, varying, src); break
-        case 'ForStatement':
-          analyse([s.init], scope, varying, src)
+        case 'ForStatement': {
+          // A literal trip count is the same for every lane: its counter stays uniform.
+          const unrolled = unrollCount(s) !== null
+          if (unrolled && assigns(s.body, s.init.declarations[0].id.name)) fail(s, src, 'the body of a counted loop must not assign its counter')
+          analyse([s.init], scope, varying && !unrolled, src)
           analyse([s.body], scope, varying || condition(kindOf(s.test, scope, src), s.test, src) === 'mask', src)
           break
+        }
         case 'ReturnStatement': case 'EmptyStatement': break
         default: fail(s, src, `unsupported statement ${s.type}`)
       }
@@ -307,12 +349,14 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
    * Vector constants live in locals set once before the loops: V8 rebuilds a v128.const from
    * immediates at each use, where a local costs at most a reload.
    */
-  const vectorConstants = new Map<number, number>()
+  const vectorConstants = new Map<string, [number, number]>()
   const vectorConstant = (v: number) => {
-    const key = Math.fround(v)
-    let l = vectorConstants.get(key)
-    if (l === undefined) { l = fb.local('v128'); vectorConstants.set(key, l) }
-    return l
+    // Keyed by text with the sign of zero kept (a Map would merge −0 into +0).
+    const value = Math.fround(v)
+    const key = Object.is(value, -0) ? '-0' : String(value)
+    let entry = vectorConstants.get(key)
+    if (entry === undefined) { entry = [value, fb.local('v128')]; vectorConstants.set(key, entry) }
+    return entry[1]
   }
   /** Uniform subexpressions of a statement emitted per lane group, splatted once before the groups. */
   const hoisted = new Map<Node, number>()
@@ -443,8 +487,10 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     } else fail(node, ctx.src, `Math.${name} is not available in kernels`)
   }
 
+  const inlining = new Set<string>()
   const inline = (node: Node, kind: Kind, ctx: Ctx) => {
     const fn = functions.get(node.callee.name)!
+    if (inlining.has(fn.id.name)) fail(node, ctx.src, `${fn.id.name} calls itself (inlined calls cannot recurse)`)
     const inst = instances.get(node)!
     const inner: Ctx = { scope: inst, group: ctx.group, mask: ctx.mask, src: program.functions }
     fn.params.forEach((p: Node, j: number) => {
@@ -453,9 +499,11 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       fb.op(OP.localSet, localOf(key, ctx.group))
     })
     const stmts: Node[] = fn.body.body
+    inlining.add(fn.id.name)
     // Inside a lane mask the callee's own locals are fresh: its statements run unmasked.
     statements(stmts.slice(0, -1), { ...inner, mask: null }, false)
     expr(stmts[stmts.length - 1].argument, kind, inner)
+    inlining.delete(fn.id.name)
   }
 
   const declaredAt = new Map<string, Node>()
@@ -473,6 +521,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     const visit = (n: Node) => {
       if (!uniform || !n || typeof n !== 'object') return
       if (Array.isArray(n)) { n.forEach(visit); return }
+      if (n.type === 'IfStatement' && constantOf(n.test) !== null) { visit(constantOf(n.test) ? n.consequent : n.alternate); return }
       if (n.type === 'MemberExpression' && isColumnAccess(n)) { uniform = false; return }
       if (n.type === 'Identifier') {
         const key = lookup(scope, n.name)
@@ -520,7 +569,16 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       if (isUniform(s, ctx.scope)) { flush(); statement(s, ctx) }
       else if (s.type === 'IfStatement' && kindOf(s.test, ctx.scope, ctx.src) === 'bool') { flush(); ifUniform(s, ctx, true) }
       else if (s.type === 'ForStatement' && !unrollCount(s)) { flush(); loop(s, ctx, true) }
-      else run.push(s)
+      else {
+        // Per-group code runs once per lane group: a shared value it updates would advance once
+        // per group. Uniform names declared inside the statement are fresh for each group.
+        const local = declaredNames(s)
+        for (const name of assignedNames(s)) {
+          const key = lookup(ctx.scope, name)
+          if (key && kinds.get(key) !== 'v128' && !local.has(name)) fail(s, ctx.src, `'${name}', shared by all particles, is assigned in per-particle code`)
+        }
+        run.push(s)
+      }
     }
     flush()
   }
@@ -531,16 +589,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
    * same values), without inlined calls.
    */
   const hoist = (s: Node[], ctx: Ctx): Map<Node, number> => {
-    const assigned = new Set<string>()
-    const collect = (n: Node) => {
-      if (!n || typeof n !== 'object') return
-      if (Array.isArray(n)) { n.forEach(collect); return }
-      if (n.type === 'AssignmentExpression' && n.left.type === 'Identifier') assigned.add(n.left.name)
-      if (n.type === 'UpdateExpression') assigned.add(n.argument.name)
-      if (n.type === 'VariableDeclarator') assigned.add(n.id.name)
-      for (const [k, v] of Object.entries(n)) if (k !== 'type' && k !== 'start' && k !== 'end') collect(v)
-    }
-    collect(s)
+    const assigned = assignedNames(s)
     const liftable = (n: Node): boolean => {
       if (n.type === 'Literal') return true
       if (n.type === 'Identifier') return !assigned.has(n.name) && (scalars.has(n.name) || top.names.has(n.name))
@@ -554,6 +603,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     const visit = (n: Node, parentVector: boolean) => {
       if (!n || typeof n !== 'object') return
       if (Array.isArray(n)) { n.forEach((c) => visit(c, parentVector)); return }
+      // The side of a folded branch that is not emitted was never analysed: leave it alone.
+      if (n.type === 'IfStatement' && constantOf(n.test) !== null) { visit(constantOf(n.test) ? n.consequent : n.alternate, false); return }
       const varyingTarget = (id: Node) => isColumnAccess(id) || (id.type === 'Identifier' && kinds.get(lookup(ctx.scope, id.name) ?? '') === 'v128')
       if (n.type === 'AssignmentExpression') { visit(n.right, varyingTarget(n.left)); return }
       if (n.type === 'VariableDeclarator') { if (n.init) visit(n.init, varyingTarget(n.id)); return }
@@ -586,20 +637,13 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     if (s.alternate) { fb.op(OP.else); statements([s.alternate], ctx, grouped) }
     fb.op(OP.end)
   }
-  /** Trip count of `for (let v = A; v < B; v++)` with literal A, B; null otherwise. */
-  const unrollCount = (s: Node): number | null => {
-    const init = s.init?.declarations?.[0]
-    const v = init?.id?.name
-    if (init?.init?.type !== 'Literal' || s.test?.type !== 'BinaryExpression' || s.test.left.name !== v || s.test.right.type !== 'Literal') return null
-    if (s.update?.type !== 'UpdateExpression' || s.update.operator !== '++' || s.update.argument.name !== v) return null
-    const a = init.init.value
-    const b = s.test.right.value
-    const n = s.test.operator === '<' ? b - a : s.test.operator === '<=' ? b - a + 1 : NaN
-    return Number.isInteger(n) && n >= 0 && n <= 64 ? n : null
-  }
   const increment = (s: Node, ctx: Ctx) => {
     const key = assignTarget(ctx.scope, s.update.argument, ctx.src)
-    fb.op(OP.localGet, localOf(key, ctx.group)).f32(s.update.operator === '++' ? 1 : -1).op(OP.f32Add).op(OP.localSet, localOf(key, ctx.group))
+    const step = s.update.operator === '++' ? 1 : -1
+    fb.op(OP.localGet, localOf(key, ctx.group))
+    if (kinds.get(key) === 'v128') fb.op(OP.localGet, vectorConstant(step)).simd(SIMD.f32x4Add)
+    else fb.f32(step).op(OP.f32Add)
+    store(key, ctx)
   }
   const loop = (s: Node, ctx: Ctx, grouped: boolean) => {
     if (kindOf(s.test, ctx.scope, ctx.src) !== 'bool') fail(s.test, ctx.src, 'a loop bound must be the same for every particle')
@@ -622,7 +666,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
         for (const d of s.declarations) {
           const key = lookup(ctx.scope, d.id.name) ?? declare(ctx.scope, d.id.name)
           const site = declaredAt.get(key)
-          if (site && site !== d && ctx.mask !== null) fail(d, ctx.src, `'${d.id.name}' is declared twice (shadowing is not supported in kernels)`)
+          if (site && site !== d) fail(d, ctx.src, `'${d.id.name}' is declared twice (kernels have one namespace: no shadowing)`)
           declaredAt.set(key, d)
           if (d.init) expr(d.init, kinds.get(key)!, ctx); else if (kinds.get(key) === 'v128') fb.f32x4(0); else fb.f32(0)
           fb.op(OP.localSet, localOf(key, ctx.group))
@@ -698,7 +742,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   fb.op(OP.localGet, ADDR).i32(16 * K).op(OP.i32Add).op(OP.localSet, ADDR)
   fb.op(OP.br, 0).op(OP.end).op(OP.end)
   const prologue = new FunctionBody([])
-  for (const [v, l] of vectorConstants) prologue.f32x4(v).op(OP.localSet, l)
+  for (const [v, l] of vectorConstants.values()) prologue.f32x4(v).op(OP.localSet, l)
   fb.code.unshift(...prologue.code)
   return { body: fb, imports, scalarOffset, bytes: scalarOffset + 4 * scalars.size }
 }

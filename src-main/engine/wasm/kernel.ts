@@ -73,12 +73,26 @@ export function wasmKernel(
   Y[i] = p_y;
   DEAD[i] = deadAt;
   ${parts.stateNames.map((s) => `S_${s}[i] = ${s};`).join('\n  ')}`
-  const compiled = compileKernel({ columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave: interleaveFor(!specialise.noNoise), stride })
-  const pages = Math.ceil(compiled.bytes / 65536) + 1
-  const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
+  // A large landscape times 16 interleaved groups could pass V8's limits on locals or function
+  // size: fewer groups then (same results, interleave only changes the schedule).
+  const build = (interleave: number) => {
+    const compiled = compileKernel({ columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave, stride })
+    const pages = Math.ceil(compiled.bytes / 65536) + 1
+    const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
+    return { compiled, pages, module: new WebAssembly.Module(bytes) }
+  }
+  let built: ReturnType<typeof build> | undefined
+  for (let interleave = interleaveFor(!specialise.noNoise); !built; interleave = Math.max(1, Math.floor(interleave / 4))) {
+    try {
+      built = build(interleave)
+    } catch (e) {
+      if (interleave <= 1 || !(e instanceof WebAssembly.CompileError || e instanceof RangeError)) throw e
+    }
+  }
+  const { compiled, pages } = built
   const { powerList } = parts
   return {
-    module: new WebAssembly.Module(bytes), arrays: parts.arrays, scalars: parts.scalars, stride, scalarOffset: compiled.scalarOffset, pages,
+    module: built.module, arrays: parts.arrays, scalars: parts.scalars, stride, scalarOffset: compiled.scalarOffset, pages,
     imports: compiled.imports, powerBases: powerList.map((p) => p.base),
     varyingPowers: parts.varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: parts.uniformPowers.map((p) => powerList.indexOf(p)),
     id: ++kernels,

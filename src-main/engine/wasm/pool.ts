@@ -15,12 +15,14 @@ const { parentPort } = require('node:worker_threads');
 const math = { ${Object.keys(MATH_IMPORTS).map((f) => `${f}: Math.${f}`).join(', ')} };
 const instances = new Map();
 parentPort.on('message', (m) => {
+  if (m.evict) { instances.delete(m.evict); return; }
   try {
     let run = instances.get(m.key);
     if (!run) {
       run = new WebAssembly.Instance(m.module, { env: { ...math, memory: m.memory } }).exports.run;
       instances.set(m.key, run);
-      if (instances.size > 8) instances.delete(instances.keys().next().value);
+      // Each instance holds its job's memory: keep the latest few (finished jobs are also evicted).
+      if (instances.size > 4) instances.delete(instances.keys().next().value);
     }
     run(m.from, m.to);
     parentPort.postMessage({ id: m.id });
@@ -43,30 +45,46 @@ export const poolThreads = () => Math.max(1, Math.min(8, availableParallelism())
 
 function pool(): PoolWorker[] {
   if (workers) return workers
-  workers = Array.from({ length: poolThreads() - 1 }, () => {
+  const made: PoolWorker[] = Array.from({ length: poolThreads() - 1 }, () => {
     const worker = new Worker(WORKER_SOURCE, { eval: true })
     const entry: PoolWorker = { worker, pending: new Map() }
+    const failAll = (e: Error) => {
+      for (const p of entry.pending.values()) p.reject(e)
+      entry.pending.clear()
+    }
     worker.on('message', (m: { id: number; error?: string }) => {
       const p = entry.pending.get(m.id)
       entry.pending.delete(m.id)
       if (entry.pending.size === 0) worker.unref()
       if (m.error) p?.reject(new Error(`WebAssembly kernel worker: ${m.error}`)); else p?.resolve()
     })
-    worker.on('error', (e) => {
-      for (const p of entry.pending.values()) p.reject(e)
-      entry.pending.clear()
-      workers = null // a fresh pool next time
-    })
+    // A failed or exited worker fails its pending shares and retires the whole pool (a fresh one
+    // starts on the next launch); the others are terminated, not leaked.
+    worker.on('error', (e) => { failAll(e); retire() })
+    worker.on('exit', (code) => { failAll(new Error(`WebAssembly kernel worker exited (code ${code})`)); retire() })
     // An idle pool must not keep the process alive; a worker is ref'd while it has work.
     worker.unref()
     return entry
   })
-  return workers
+  const retire = () => {
+    if (workers !== made) return
+    workers = null
+    for (const w of made) void w.worker.terminate()
+  }
+  workers = made
+  return made
 }
+
+/** When a job's arena is collected, its instances in the workers go too (they hold its memory). */
+const evictions = new FinalizationRegistry<string>((key) => {
+  for (const w of workers ?? []) { try { w.worker.postMessage({ evict: key }) } catch { /* a retired worker */ } }
+})
+const registered = new WeakSet<WasmArena>()
 
 /**
  * Run the kernel over particles [0, count) of `arena`: one share here, the rest on the pool's
- * workers, resolved when every share is done. `threaded` false runs everything here.
+ * workers, resolved when every share is done (rejected, after all have stopped, if one failed).
+ * `threaded` false runs everything here. Returns the number of threads used.
  */
 export async function runShared(arena: WasmArena, count: number, threaded: boolean): Promise<number> {
   const total = Math.ceil(count / LANES) * LANES
@@ -78,14 +96,25 @@ export async function runShared(arena: WasmArena, count: number, threaded: boole
   const shares: Array<[number, number]> = []
   for (let g = 0; g < groups; g += per) shares.push([g * LANES, Math.min(groups, g + per) * LANES])
   const key = `${arena.kernel.id}:${arena.id}`
+  if (!registered.has(arena)) { registered.add(arena); evictions.register(arena, key) }
   const remote = shares.slice(1).map(([from, to], w) => new Promise<void>((resolve, reject) => {
     const entry = ws[w % ws.length]
     const id = ++requests
     entry.pending.set(id, { resolve, reject })
-    entry.worker.ref()
-    entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
+    try {
+      entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
+      entry.worker.ref()
+    } catch (e) {
+      entry.pending.delete(id)
+      reject(e as Error)
+    }
   }))
-  arena.run(shares[0][0], shares[0][1])
-  await Promise.all(remote)
+  let failure: unknown = null
+  try { arena.run(shares[0][0], shares[0][1]) } catch (e) { failure = e }
+  // Wait for every share before reporting a failure: the others are still writing the memory.
+  const settled = await Promise.allSettled(remote)
+  const rejected = settled.find((r) => r.status === 'rejected')
+  if (failure) throw failure
+  if (rejected) throw (rejected as PromiseRejectedResult).reason
   return shares.length
 }
