@@ -20,8 +20,9 @@ import { RENDER_USAGE, renderCommand } from './render'
 
 const USAGE = `usage:
   gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
-      MODE (for "precision": "float32"): gpu (GPU.js's automatic choice), webgpu, headlessgl,
-      webgl2, webgl, webasm, cpu
+      MODE (for "precision": "float32"): gpu (automatic: GPU.js on a GPU, else wasm), wasm
+      (Gradscape's WebAssembly SIMD kernel), or a GPU.js mode: webgpu, headlessgl, webgl2,
+      webgl, webasm, cpu
 ${RENDER_USAGE}
   gradscape presets        list the named landscapes
   gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)`
