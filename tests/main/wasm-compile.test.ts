@@ -10,7 +10,9 @@ import { MATH_IMPORTS } from '../../src-main/engine/wasm/kernel'
 import { RANDOM_CODE, uniform } from '../../src-shared/random'
 import { parseScenario } from '../../src-shared/scenario'
 import { runScenario } from '../../src-main/engine/run-scenario'
-import { poolThreads } from '../../src-main/engine/wasm/pool'
+import { poolThreads, runShared } from '../../src-main/engine/wasm/pool'
+import { FunctionBody } from '../../src-main/engine/wasm/encoder'
+import type { WasmArena } from '../../src-main/engine/wasm/kernel'
 
 interface Options { readonly scalars?: Record<string, number>; readonly functions?: string; readonly interleave?: number }
 
@@ -167,6 +169,25 @@ describe("the 'wasm' backend's thread pool", () => {
     const alone = await runScenario(parseScenario(doc), { backend: 'wasm', threaded: false })
     expect(pooled.backends[0]).toMatch(poolThreads() > 1 ? /wasm-simd \(\d threads\)/ : /wasm-simd/)
     expect(alone.backends[0]).toBe('float32 wasm-simd')
+    expect(pooled.runs.map((r) => r.trajectory)).toEqual(alone.runs.map((r) => r.trajectory))
+  })
+
+  it('reports a trapping share after every share has stopped, and runs the next launch', async () => {
+    if (poolThreads() < 2) return
+    // A kernel whose run() traps (`unreachable`), in place of a real one.
+    const body = new FunctionBody(['i32', 'i32'])
+    body.op(0x00)
+    const bytes = encodeModule({ imports: [], memoryPages: [1, 1], exportName: 'run', params: ['i32', 'i32'], body })
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })
+    const module = new WebAssembly.Module(bytes)
+    const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (a: number, b: number) => void
+    const trapping = { kernel: { id: -1, module }, memory, run, id: -1 } as unknown as WasmArena
+    await expect(runShared(trapping, 4096, true)).rejects.toThrow(/unreachable/)
+    // The pool still works: a real job, threaded, equals itself on one thread.
+    const doc = { landscape: { preset: 'booth' }, optimizer: { name: 'sgd', lr: 0.01 }, steps: 100, precision: 'float32', init: { random: { x: [-4, 4], y: [-4, 4], count: 3000, seed: 1 } }, record: { every: 100 } }
+    const pooled = await runScenario(parseScenario(doc), { backend: 'wasm', threaded: true })
+    const alone = await runScenario(parseScenario(doc), { backend: 'wasm', threaded: false })
+    expect(pooled.backends[0]).toMatch(/threads/)
     expect(pooled.runs.map((r) => r.trajectory)).toEqual(alone.runs.map((r) => r.trajectory))
   })
 })
