@@ -20,6 +20,7 @@
  */
 import { parse } from 'acorn'
 import { FunctionBody, OP, SIMD, type ValType } from './encoder'
+import { emitInDomain, emitVectorMath, VECTOR_MATH, type VectorMathName } from './vector-math'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- ESTree nodes are walked structurally */
 type Node = any
@@ -472,21 +473,35 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
         fb.op(OP.call, f).op(OP.f32DemoteF64)
         return
       }
-      // No SIMD form: lane by lane through the imported double-precision function.
       const held = args.map((a: Node) => { const l = temp('v128'); expr(a, 'v128', ctx); fb.op(OP.localSet, l); return l })
-      const result = temp('v128')
-      fb.f32x4(0).op(OP.localSet, result)
-      for (let lane = 0; lane < 4; lane++) {
-        fb.op(OP.localGet, result)
-        for (const l of held) fb.op(OP.localGet, l).simd(SIMD.f32x4ExtractLane, lane).op(OP.f64PromoteF32)
-        fb.op(OP.call, f).op(OP.f32DemoteF64).simd(SIMD.f32x4ReplaceLane, lane).op(OP.localSet, result)
-      }
-      fb.op(OP.localGet, result)
-      release('v128', result)
+      if (VECTOR_MATH.has(name)) {
+        // Four lanes at once where every lane is in the fast path's domain, else lane by lane.
+        const result = temp('v128')
+        const e = { fb, temp, release, constant: vectorConstant }
+        emitInDomain(e, name as VectorMathName, held[0])
+        fb.op(OP.if).blockType()
+        emitVectorMath(e, name as VectorMathName, held[0])
+        fb.op(OP.localSet, result).op(OP.else)
+        laneByLane(f, held)
+        fb.op(OP.localSet, result).op(OP.end).op(OP.localGet, result)
+        release('v128', result)
+      } else laneByLane(f, held)
       for (const l of held) release('v128', l)
     } else fail(node, ctx.src, `Math.${name} is not available in kernels`)
   }
 
+  /** Imported function `f` on each lane of the held vectors: the result vector on the stack. */
+  const laneByLane = (f: number, held: number[]) => {
+    const result = temp('v128')
+    fb.f32x4(0).op(OP.localSet, result)
+    for (let lane = 0; lane < 4; lane++) {
+      fb.op(OP.localGet, result)
+      for (const l of held) fb.op(OP.localGet, l).simd(SIMD.f32x4ExtractLane, lane).op(OP.f64PromoteF32)
+      fb.op(OP.call, f).op(OP.f32DemoteF64).simd(SIMD.f32x4ReplaceLane, lane).op(OP.localSet, result)
+    }
+    fb.op(OP.localGet, result)
+    release('v128', result)
+  }
   const inlining = new Set<string>()
   const inline = (node: Node, kind: Kind, ctx: Ctx) => {
     const fn = functions.get(node.callee.name)!

@@ -51,7 +51,9 @@ export const SIMD = {
   v128Load: 0x00, v128Store: 0x0b, v128Const: 0x0c, i32x4Splat: 0x11, f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20,
   f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
-  v128Not: 0x4d, v128And: 0x4e, v128Or: 0x50, v128Bitselect: 0x52, v128AnyTrue: 0x53,
+  v128Not: 0x4d, v128And: 0x4e, v128Andnot: 0x4f, v128Or: 0x50, v128Xor: 0x51, v128Bitselect: 0x52, v128AnyTrue: 0x53,
+  i32x4Eq: 0x37, i32x4AllTrue: 0xa3, i32x4Shl: 0xab, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1,
+  i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4S: 0xfa,
   f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Trunc: 0x69,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6,
   f32x4Div: 0xe7, f32x4Min: 0xe8, f32x4Max: 0xe9,
@@ -86,6 +88,11 @@ export class FunctionBody {
   i32(v: number): this { this.code.push(OP.i32Const); sleb(v, this.code); return this }
   f32(v: number): this { this.code.push(0x43, ...f32Bytes(v)); return this }
   f32x4(v: number): this { return this.simd(SIMD.v128Const, ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v)) }
+  /** An i32x4 constant, the same in every lane. */
+  i32x4(v: number): this {
+    const b = [0, 8, 16, 24].map((shift) => (v >>> shift) & 0xff)
+    return this.simd(SIMD.v128Const, ...b, ...b, ...b, ...b)
+  }
   /** All-ones (true in every lane) or all-zeros mask. */
   mask(on: boolean): this { return this.simd(SIMD.v128Const, ...new Array<number>(16).fill(on ? 0xff : 0)) }
   /** A block type: empty (0x40) or one result. */
