@@ -6,7 +6,7 @@
  *   npm run bench -- --ui / --no-ui   the UI figures (bench/ui-latency.ts: input → first new frame,
  *                              per-frame JS with 10⁴ trajectories, headless Chromium against the web
  *                              host); by default they run when /usr/bin/chromium exists
- * Workload: Adam (lr 0.01) on Rosenbrock, N start points × 1000 steps. Each figure is timed after
+ * Workload: Adam (lr 0.01) on Rosenbrock (also Rastrigin and Ackley for the float32 backends), N start points × 1000 steps. Each figure is timed after
  * a 10-step warm-up at the same N (kernel compiled, worker pool started), best of 3 runs up to
  * N = 10⁵ (the peers likewise). A benchmark prints figures; it asserts nothing.
  */
@@ -42,19 +42,19 @@ const REPEATS = 3
 const SIZES = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5, 1e6]
 const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
 
-function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number, steps = STEPS) {
+function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number, steps = STEPS, preset = 'rosenbrock') {
   return {
-    landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 },
+    landscape: { preset }, optimizer: { name: 'adam', lr: 0.01 },
     init: { random: { x: [-2, 2], y: [-1, 3], count: n, seed: 1 } }, steps, precision, record: { every },
   }
 }
 
 /** Time `steps` steps of N particles on one path; `every` = kept-point spacing. */
-async function measure(path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS): Promise<Figure> {
-  const s = parseScenario(scenarioDoc(n, precision, every, steps))
+async function measure(path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS, preset = 'rosenbrock'): Promise<Figure> {
+  const s = parseScenario(scenarioDoc(n, precision, every, steps, preset))
   // Warm up (kernel compile for this N, JIT, worker pool) on 10 steps, then time the real run.
   const warmSteps = Math.min(10, steps)
-  const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps)), { backend, threaded })[0]
+  const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps, preset)), { backend, threaded })[0]
   await warm.stepper.advance(warmSteps, blockOutput(warm.job, warm.n, 0, keptRange(0, warmSteps, Math.min(every, warmSteps)).count))
   let seconds = Infinity
   let part: ReturnType<typeof planParts>[number] | undefined
@@ -115,7 +115,7 @@ function row(f: Figure): void {
 const figures: Figure[] = []
 const add = (f: Figure) => { figures.push(f); row(f) }
 
-log(`Adam (lr 0.01) on Rosenbrock, N particles × ${STEPS} steps, this machine (${(await import('node:os')).cpus().length} cores)`)
+log(`Adam (lr 0.01) on Rosenbrock unless named, N particles × ${STEPS} steps, this machine (${(await import('node:os')).cpus().length} cores)`)
 log(`${'path'.padEnd(44)} ${'N'.padStart(8)} ${'steps'.padStart(6)}  ${'recorded'.padEnd(11)} ${'seconds'.padStart(8)}  particle-steps/s`)
 const budgetOk = (rate: number, n: number) => (n * STEPS) / rate < 90 // skip runs that would take more than 90 s
 
@@ -133,6 +133,12 @@ for (const n of SIZES) {
 for (const n of SIZES) {
   if (n >= 1e6) { add({ path: 'float32 GPU.js webasm, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 30 s)' }); continue }
   add(await measure('float32 GPU.js, 1 thread', n, 'float32', STEPS, 'webasm', false))
+}
+// Landscapes with transcendental functions (Rastrigin: cos and sin; Ackley: exp, sqrt, cos).
+for (const preset of ['rastrigin', 'ackley']) {
+  const n = quick ? 1e4 : 1e5
+  add(await measure(`float32 wasm-simd, ${preset}`, n, 'float32', STEPS, 'wasm', true, STEPS, preset))
+  add(await measure(`float32 GPU.js, ${preset}`, n, 'float32', STEPS, 'webasm', true, STEPS, preset))
 }
 for (const n of SIZES.filter((n) => n <= 1e4)) add(await measure('float32 GPU.js cpu backend', n, 'float32', STEPS, 'cpu', false))
 for (const n of SIZES.filter((n) => n <= 1e5)) add(await measure('float32 GPU.js, one launch per step', n, 'float32', 1, 'webasm', true, n >= 1e5 ? 100 : STEPS))
