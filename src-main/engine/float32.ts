@@ -91,6 +91,12 @@ const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
 
 const compiled = new Map<string, Compiled>()
 
+/** Running-power bases as functions of the hyperparameter code values. */
+function powerBaseFunctions(names: readonly string[], bases: readonly string[]): Array<(...h: number[]) => number> {
+  // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
+  return bases.map((b) => new Function(...names, `return ${b};`) as (...h: number[]) => number)
+}
+
 /**
  * Threads: GPU.js splits a kernel across a worker pool only under its async contract (on the
  * WebAssembly backend: 2 cores → ≈2× here). Kernels return promises then.
@@ -114,8 +120,7 @@ export function float32Kernel(
       asyncMode: threaded,
       argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) || /^(HU|PU)_/.test(a) ? 'Float' : 'Array'])),
     } as never) as IKernelRunShortcut
-    // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
-    const powerBases = ks.powerBases.map((b) => new Function(...ks.hparamNames, `return ${b};`) as (...h: number[]) => number)
+    const powerBases = powerBaseFunctions(ks.hparamNames, ks.powerBases)
     const offsets = Int32Array.from({ length: n }, (_, i) => particleOffset(ks, i))
     c = { kernel, source: ks, cells, offsets, powerBases }
     if (compiled.size > 32) compiled.clear()
@@ -220,9 +225,7 @@ function wasmKernelFor(job: Float64Job, state: Float32State): CompiledWasm {
   let c = compiledWasm.get(key)
   if (!c) {
     const kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed })
-    // Bases are expressions from our own rule text (e.g. `beta1`, `Math.pow(0.96, momentum_decay)`).
-    const names = hparamCodeNames(job.optimizer)
-    c = { kernel, powerBases: kernel.powerBases.map((b) => new Function(...names, `return ${b};`) as (...h: number[]) => number) }
+    c = { kernel, powerBases: powerBaseFunctions(hparamCodeNames(job.optimizer), kernel.powerBases) }
     if (compiledWasm.size > 32) compiledWasm.clear()
     compiledWasm.set(key, c)
   }
@@ -294,17 +297,17 @@ export async function advanceFloat32(
   const basesFor = (c: Compiled) => state.bases ??= basesOf(c.powerBases)
   function basesOf(functions: ReadonlyArray<(...h: number[]) => number>): Float64Array[] {
     return functions.map((f) => {
-    const b = new Float64Array(padded)
-    const h = new Array<number>(nh)
-    // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
-    // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
-    // Particles come in runs of equal hyperparameters: evaluate once per run.
-    for (let i = 0; i < padded; i++) {
-      if (i > 0 && state.hparams.every((row) => row[i] === row[i - 1])) { b[i] = b[i - 1]; continue }
-      for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]
-      b[i] = f(...h)
-    }
-    return b
+      const b = new Float64Array(padded)
+      const h = new Array<number>(nh)
+      // From the float32 hyperparameters the kernel sees: RAdam's ρ_t cancels two terms of
+      // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
+      // Particles come in runs of equal hyperparameters: evaluate once per run.
+      for (let i = 0; i < padded; i++) {
+        if (i > 0 && state.hparams.every((row) => row[i] === row[i - 1])) { b[i] = b[i - 1]; continue }
+        for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]
+        b[i] = f(...h)
+      }
+      return b
     })
   }
   const powers: Float32Array[] = []

@@ -263,7 +263,10 @@ export function kernelParts(
   }`
   return {
     names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames,
-    powerList, uniformPowers, varyingPowers,
+    /** Running-power bases (expressions in the hyperparameter names), and which are per particle or shared (indices). */
+    powerBases: powerList.map((p) => p.base),
+    varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)),
+    uniformPowers: uniformPowers.map((p) => powerList.indexOf(p)),
   }
 }
 
@@ -280,7 +283,7 @@ export function kernelSource(
   unused: ReadonlySet<string> = new Set(), inDoubles = false,
 ): KernelSource {
   const parts = kernelParts(landscape, def, uniform, inDoubles)
-  const { own, powerList } = parts
+  const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)
   const threadsPerGroup = Math.ceil((P * perParticle.length) / 4)
@@ -316,8 +319,8 @@ export function kernelSource(
   ${returns}
 }`
   return {
-    source, args, slots: parts.slots, hparamNames: parts.names, powerBases: powerList.map((p) => p.base), layout, uniform: parts.uniformNames,
-    varyingPowers: parts.varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: parts.uniformPowers.map((p) => powerList.indexOf(p)),
+    source, args, slots: parts.slots, hparamNames: parts.names, powerBases: parts.powerBases, layout, uniform: parts.uniformNames,
+    varyingPowers: parts.varyingPowers, uniformPowers: parts.uniformPowers,
     floatsPerParticle: perParticle.length, threadsPerGroup,
     slotOffsets: parts.stateNames.map((s) => (layout.keep === 'state' ? perParticle.indexOf(s) : -1)),
   }

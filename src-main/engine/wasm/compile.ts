@@ -118,25 +118,35 @@ function unrollCount(s: Node): number | null {
   return Number.isInteger(n) && n >= 0 && n <= 64 ? n : null
 }
 
-/** Names a statement assigns (=, ++/--) or declares, anywhere inside it. */
-function assignedNames(node: Node, into = new Set<string>()): Set<string> {
+/**
+ * The side of an `if` on literals that runs (null when that side is absent), or undefined when
+ * the test is not a literal one. Analysis and emission both skip the other side.
+ */
+function foldedSide(s: Node): Node | null | undefined {
+  if (s.type !== 'IfStatement') return undefined
+  const c = constantOf(s.test)
+  return c === null ? undefined : (c ? s.consequent : s.alternate) ?? null
+}
+
+/** An AST node's fields that may hold child nodes (everything but its type and source position). */
+const childFields = (node: Node): Array<[string, Node]> =>
+  Object.entries(node).filter(([k]) => k !== 'type' && k !== 'start' && k !== 'end')
+
+/** Names that `pick` finds in any node inside `node` (arrays of nodes included). */
+function namesIn(node: Node, pick: (n: Node) => string | undefined, into = new Set<string>()): Set<string> {
   if (!node || typeof node !== 'object') return into
-  if (Array.isArray(node)) { for (const n of node) assignedNames(n, into); return into }
-  if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') into.add(node.left.name)
-  if (node.type === 'UpdateExpression') into.add(node.argument.name)
-  if (node.type === 'VariableDeclarator') into.add(node.id.name)
-  for (const [k, v] of Object.entries(node)) if (k !== 'type' && k !== 'start' && k !== 'end') assignedNames(v, into)
+  if (Array.isArray(node)) { for (const n of node) namesIn(n, pick, into); return into }
+  const name = pick(node)
+  if (name !== undefined) into.add(name)
+  for (const [, v] of childFields(node)) namesIn(v, pick, into)
   return into
 }
+/** Names a statement assigns (=, ++/--) or declares, anywhere inside it. */
+const assignedNames = (node: Node) => namesIn(node, (n) => (n.type === 'AssignmentExpression' && n.left.type === 'Identifier' ? n.left.name
+  : n.type === 'UpdateExpression' ? n.argument.name : n.type === 'VariableDeclarator' ? n.id.name : undefined))
 const assigns = (node: Node, name: string) => assignedNames(node).has(name)
 /** Names declared (`let`) anywhere inside a statement. */
-function declaredNames(node: Node, into = new Set<string>()): Set<string> {
-  if (!node || typeof node !== 'object') return into
-  if (Array.isArray(node)) { for (const n of node) declaredNames(n, into); return into }
-  if (node.type === 'VariableDeclarator') into.add(node.id.name)
-  for (const [k, v] of Object.entries(node)) if (k !== 'type' && k !== 'start' && k !== 'end') declaredNames(v, into)
-  return into
-}
+const declaredNames = (node: Node) => namesIn(node, (n) => (n.type === 'VariableDeclarator' ? n.id.name : undefined))
 
 const isNumeric = (k: Kind) => k === 'f32' || k === 'v128'
 
@@ -297,8 +307,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
           break
         }
         case 'IfStatement': {
-          const c = constantOf(s.test)
-          if (c !== null) { const taken = c ? s.consequent : s.alternate; if (taken) analyse([taken], scope, varying, src); break }
+          const folded = foldedSide(s)
+          if (folded !== undefined) { if (folded) analyse([folded], scope, varying, src); break }
           const v = varying || condition(kindOf(s.test, scope, src), s.test, src) === 'mask'
           analyse([s.consequent], scope, v, src)
           if (s.alternate) analyse([s.alternate], scope, v, src)
@@ -536,7 +546,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     const visit = (n: Node) => {
       if (!uniform || !n || typeof n !== 'object') return
       if (Array.isArray(n)) { n.forEach(visit); return }
-      if (n.type === 'IfStatement' && constantOf(n.test) !== null) { visit(constantOf(n.test) ? n.consequent : n.alternate); return }
+      const folded = foldedSide(n)
+      if (folded !== undefined) { visit(folded); return }
       if (n.type === 'MemberExpression' && isColumnAccess(n)) { uniform = false; return }
       if (n.type === 'Identifier') {
         const key = lookup(scope, n.name)
@@ -546,7 +557,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       if (n.type === 'CallExpression' && n.callee.type === 'Identifier') {
         if (kindOf(n, scope, source) === 'v128') uniform = false
       }
-      for (const [k, v] of Object.entries(n)) if (k !== 'start' && k !== 'end' && k !== 'type') visit(v)
+      for (const [, v] of childFields(n)) visit(v)
     }
     visit(node)
     return uniform
@@ -561,10 +572,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
     const flat: Node[] = []
     const flatten = (list: Node[]) => {
       for (const s of list) {
-        if (s.type === 'IfStatement' && constantOf(s.test) !== null) {
-          const taken = constantOf(s.test) ? s.consequent : s.alternate
-          if (taken) flatten([taken])
-        } else if (s.type === 'BlockStatement') flatten(s.body)
+        const folded = foldedSide(s)
+        if (folded !== undefined) { if (folded) flatten([folded]) } else if (s.type === 'BlockStatement') flatten(s.body)
         else flat.push(s)
       }
     }
@@ -619,7 +628,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       if (!n || typeof n !== 'object') return
       if (Array.isArray(n)) { n.forEach((c) => visit(c, parentVector)); return }
       // The side of a folded branch that is not emitted was never analysed: leave it alone.
-      if (n.type === 'IfStatement' && constantOf(n.test) !== null) { visit(constantOf(n.test) ? n.consequent : n.alternate, false); return }
+      const folded = foldedSide(n)
+      if (folded !== undefined) { visit(folded, false); return }
       const varyingTarget = (id: Node) => isColumnAccess(id) || (id.type === 'Identifier' && kinds.get(lookup(ctx.scope, id.name) ?? '') === 'v128')
       if (n.type === 'AssignmentExpression') { visit(n.right, varyingTarget(n.left)); return }
       if (n.type === 'VariableDeclarator') { if (n.init) visit(n.init, varyingTarget(n.id)); return }
@@ -637,10 +647,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       if (n.type === 'MemberExpression' || n.type === 'CallExpression' && n.callee.type === 'Identifier') return
       const kind = isExpr ? kindOf(n, ctx.scope, ctx.src) : null
       const vector = kind === 'v128' || kind === 'mask'
-      for (const [k, v] of Object.entries(n)) {
-        if (k === 'type' || k === 'start' || k === 'end' || (n.type === 'CallExpression' && k === 'callee')) continue
-        visit(v, vector)
-      }
+      for (const [k, v] of childFields(n)) if (!(n.type === 'CallExpression' && k === 'callee')) visit(v, vector)
     }
     visit(s, false)
     return lifted
@@ -706,8 +713,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       case 'BlockStatement': statements(s.body, ctx, false); return
       case 'EmptyStatement': return
       case 'IfStatement': {
-        const c = constantOf(s.test)
-        if (c !== null) { const taken = c ? s.consequent : s.alternate; if (taken) statements([taken], ctx, false); return }
+        // (An `if` on literals never gets here: statements() keeps only its running side.)
         if (kindOf(s.test, ctx.scope, ctx.src) === 'bool') { ifUniform(s, ctx, false); return }
         // If-conversion: each side under its lane mask, skipped when no lane takes it (measured:
         // the per-step divergence check costs 11% less behind the branch than blended every step).

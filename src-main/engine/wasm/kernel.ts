@@ -90,11 +90,9 @@ export function wasmKernel(
     }
   }
   const { compiled, pages } = built
-  const { powerList } = parts
   return {
     module: built.module, arrays: parts.arrays, scalars: parts.scalars, stride, scalarOffset: compiled.scalarOffset, pages,
-    imports: compiled.imports, powerBases: powerList.map((p) => p.base),
-    varyingPowers: parts.varyingPowers.map((p) => powerList.indexOf(p)), uniformPowers: parts.uniformPowers.map((p) => powerList.indexOf(p)),
+    imports: compiled.imports, powerBases: parts.powerBases, varyingPowers: parts.varyingPowers, uniformPowers: parts.uniformPowers,
     id: ++kernels,
   }
 }
