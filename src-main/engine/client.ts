@@ -21,6 +21,14 @@ const MAX_FAILED_STARTS = 3
 
 interface Pending<T> { resolve(v: T): void; reject(e: Error): void }
 
+/** Answer request `id`: with the worker's result, or its problem (`failed` when it sent none). */
+function settle<T>(waiters: Map<number, Pending<T>>, id: number, result: T | undefined, problem: InputProblem | undefined, failed: string): void {
+  const w = waiters.get(id)
+  waiters.delete(id)
+  if (result) w?.resolve(result)
+  else w?.reject(new EngineError(problem ?? { field: '', message: failed }))
+}
+
 export class EngineClient {
   private worker: Worker
   private nextJobId = 1
@@ -111,24 +119,16 @@ export class EngineClient {
         this.emit({ type: 'cancelled', jobId: msg.jobId })
         break
       }
-      case 'surface': {
-        const w = this.surfaceWaiters.get(msg.requestId)
-        this.surfaceWaiters.delete(msg.requestId)
-        if (msg.surface) w?.resolve(msg.surface)
-        else w?.reject(new EngineError(msg.problem ?? { field: '', message: 'surface failed' }))
+      case 'surface':
+        settle(this.surfaceWaiters, msg.requestId, msg.surface, msg.problem, 'surface failed')
         break
-      }
       case 'validated':
         this.validateWaiters.get(msg.requestId)?.resolve(msg.validation)
         this.validateWaiters.delete(msg.requestId)
         break
-      case 'flow-result': {
-        const w = this.flowWaiters.get(msg.requestId)
-        this.flowWaiters.delete(msg.requestId)
-        if (msg.flow) w?.resolve(msg.flow)
-        else w?.reject(new EngineError(msg.problem ?? { field: '', message: 'central flow failed' }))
+      case 'flow-result':
+        settle(this.flowWaiters, msg.requestId, msg.flow, msg.problem, 'central flow failed')
         break
-      }
     }
   }
 

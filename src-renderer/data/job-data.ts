@@ -4,6 +4,7 @@
  * read them by `version`. Layout is run-major, like RunChunk: run r, point j at r·kept + j.
  */
 import { type FlowData, type JobEvent, type JobStarted, type RunChunk, type RunInfo, runCountOf, runsOf, type Surface } from '../../src-shared/api'
+import { listeners } from './listeners'
 
 export interface JobData {
   jobId: number
@@ -51,17 +52,14 @@ export const job: JobData = {
 /** The sampled surface on screen (replaced whole; read by the scene and the hover readout). */
 export const surfaceData: { surface: Surface | null; version: number } = { surface: null, version: 0 }
 
-const listeners = new Set<() => void>()
+const changes = listeners()
 
 /** Called (synchronously) after every change of `job`; returns the unsubscribe function. */
-export function onJobChange(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => { listeners.delete(listener) }
-}
+export const onJobChange = changes.on
 
 function changed(): void {
   job.version++
-  for (const l of listeners) l()
+  changes.emit()
 }
 
 /** Chunks that arrived before their job's JobStarted (the startJob reply raced them). */
@@ -70,13 +68,10 @@ const early: RunChunk[] = []
 const earlyEnds: Array<Extract<JobEvent, { type: 'done' | 'error' }>> = []
 
 type JobErrorEvent = Extract<JobEvent, { type: 'error' }>
-const errorListeners = new Set<(e: JobErrorEvent) => void>()
+const errors = listeners<[JobErrorEvent]>()
 
 /** Errors of the job on screen (also those that arrived before its startJob reply). */
-export function onJobError(listener: (e: JobErrorEvent) => void): () => void {
-  errorListeners.add(listener)
-  return () => { errorListeners.delete(listener) }
-}
+export const onJobError = errors.on
 
 /** A started job waiting for its first chunk; the job on screen stays until it arrives. */
 let next: { started: JobStarted; starts: number; onShown?: () => void } | null = null
@@ -213,7 +208,7 @@ export function handleJobEvent(e: JobEvent): void {
     case 'error':
       if (e.jobId === next?.started.jobId) show()
       else if (e.jobId > job.jobId) keepEarlyEnd(e)
-      if (e.jobId === job.jobId) for (const l of errorListeners) l(e)
+      if (e.jobId === job.jobId) errors.emit(e)
       break
     default:
       break

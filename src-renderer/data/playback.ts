@@ -6,6 +6,7 @@
 import { invalidate } from '@react-three/fiber'
 import { useUi } from '../store/ui-store'
 import { job, onJobChange, surfaceData } from './job-data'
+import { listeners } from './listeners'
 
 /** Where a drawing reads its playhead: the playback clock, or an exporter's own frame time. */
 export interface Playhead { readonly t: number }
@@ -17,16 +18,13 @@ export const clock = {
   followEnd: false,
 }
 
-const tickListeners = new Set<() => void>()
+const ticks = listeners()
 
 /** Called after the playhead moved (at most once per frame). */
-export function onPlayhead(listener: () => void): () => void {
-  tickListeners.add(listener)
-  return () => { tickListeners.delete(listener) }
-}
+export const onPlayhead = ticks.on
 
 function notify(): void {
-  for (const l of tickListeners) l()
+  ticks.emit()
   invalidate()
 }
 

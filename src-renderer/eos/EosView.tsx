@@ -137,15 +137,12 @@ export function EosView() {
       if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
       else frame = requestAnimationFrame(draw)
     }
-    let lastEos = eos.version
     let lastRestarted = eos.restarted
     let lastRun = eos.run
     const offEos = onEosChange(() => {
       if (eos.restarted !== lastRestarted || eos.run !== lastRun) { lastRestarted = eos.restarted; lastRun = eos.run; schedule(); setEosVersion(eos.version) }
       else drawCursor()
-      lastEos = eos.version
     })
-    void lastEos
     const offJob = onJobChange(schedule)
     const offHead = onPlayhead(drawCursor)
     const ro = new ResizeObserver(schedule)

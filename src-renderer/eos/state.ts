@@ -6,6 +6,7 @@
  */
 import { invalidate } from '@react-three/fiber'
 import type { FlowData } from '../../src-shared/api'
+import { listeners } from '../data/listeners'
 
 export interface RestartedFlow {
   /** The job and run it was restarted from. */
@@ -28,16 +29,13 @@ export const eos = {
   version: 0,
 }
 
-const listeners = new Set<() => void>()
+const changes = listeners()
 
-export function onEosChange(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => { listeners.delete(listener) }
-}
+export const onEosChange = changes.on
 
 function changed(): void {
   eos.version++
-  for (const l of listeners) l()
+  changes.emit()
   invalidate()
 }
 
