@@ -1,5 +1,6 @@
 /**
- * The float32 kernel path: GPU.js kernels advancing N particles by a block of steps per launch.
+ * The float32 kernel path: kernels advancing N particles by a block of steps per launch, on GPU.js
+ * (a GPU, or its WebAssembly and CPU backends) or on our WebAssembly SIMD kernel (wasm/).
  * Mirrors float64.ts (state between blocks, kept points per block) so jobs and the CLI can use
  * either path.
  */

@@ -23,8 +23,9 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
   return {
     version,
     host,
-    // The float64 reference path by default; float32 scenarios run GPU.js kernels (GPU.js's own backend choice).
-    backend: 'float64 JS; float32 GPU.js',
+    // The float64 reference path by default; float32 scenarios run the kernels chosen in the engine
+    // worker (float32.ts resolveMode; the host does not load GPU.js to ask).
+    backend: 'float64 JS; float32 kernels (GPU.js on a GPU, else WebAssembly SIMD)',
     presets: PRESETS.map(({ minima: _m, ...p }) => p),
     optimizers: OPTIMIZERS.map((o) => ({
       name: o.name, title: o.title, rule: o.rule, source: o.source,

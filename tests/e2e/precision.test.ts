@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 /**
- * The precision switch in a real browser: the first-launch scene re-runs on the float32 GPU.js
- * kernels (WebAssembly here) through the web host; the playback bar names the backend that ran
+ * The precision switch in a real browser: the first-launch scene re-runs on the float32 kernels
+ * (our WebAssembly SIMD kernel here) through the web host; the playback bar names the backend that ran
  * it, the legend's final losses agree with the float64 run's, and undo returns to float64.
  */
 import type { Page } from 'playwright-core'

@@ -1,7 +1,8 @@
 /** @vitest-environment node */
 /**
- * The float32 GPU.js kernel path against the float64 reference path: every optimizer on several
- * landscapes and hyperparameter settings, on GPU.js's cpu and WebAssembly backends; sweeps as one
+ * The float32 kernel path against the float64 reference path: every optimizer on several
+ * landscapes and hyperparameter settings, on GPU.js's cpu and WebAssembly backends and on our
+ * WebAssembly SIMD kernel; sweeps as one
  * launch; noise reproducible across backends; divergence isolated per particle; and, through the
  * CLI, every PyTorch reference case within 1e-3·(1+|x|) over 50 steps.
  */
