@@ -9,6 +9,7 @@
 import type { GradscapeApi } from '../../src-shared/api'
 import { getConnection } from '../api'
 import { runner } from '../data/runner'
+import { scenarioCapacityProblem } from '../data/view-capacity'
 import { DEFAULT_REGION, DEFAULT_SCENARIO, fromDoc, type Region, type Scenario, toDoc } from '../store/scenario'
 import { DEFAULT_SPEED, DEFAULT_VIEW, edit, type HeightScale, showMessage, useUi, type ViewOptions } from '../store/ui-store'
 
@@ -139,6 +140,8 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
     return refuse(p.position !== undefined && !p.message.includes('position') ? `${p.message} (position ${p.position})` : p.message)
   }
   const scenario = fromDoc(scenarioDoc)
+  const tooLarge = scenarioCapacityProblem(scenario) // the engine's limits are not the view's
+  if (tooLarge) return refuse(tooLarge)
   const info = useUi.getState().info
   const presetView = info?.presets.find((p) => p.id === scenario.landscape.preset)?.view
   const region: Region = view.region ?? (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
