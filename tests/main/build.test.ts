@@ -140,7 +140,7 @@ describe('the built main process, launched with a recording electron', () => {
   })
 
   it('registers every channel of the contract, each refusing foreign senders', () => {
-    const contract = [...OPERATIONS, ...SHELL_OPERATIONS].map((op) => channelOf(op)).concat(EVENTS_CHANNEL)
+    const contract: string[] = [...[...OPERATIONS, ...SHELL_OPERATIONS].map((op) => channelOf(op)), EVENTS_CHANNEL]
     expect([...report.handled].sort()).toEqual([...contract].sort())
     for (const channel of contract) expect(report.refusals[channel], channel).toEqual(['refused', 'refused', 'refused', 'refused'])
   })
