@@ -83,3 +83,20 @@ describe('a job the view cannot hold reaching job-data', () => {
     expect([...job.loss.subarray(0, 3)]).toEqual([3, 2, 1])
   })
 })
+
+describe('a session file picked in the browser (web host)', () => {
+  it('is refused with the byte offset when it is not UTF-8, and read without its byte-order mark', async () => {
+    const { loadSessionFile } = await import('../../src-renderer/ui/session')
+    const before = useUi.getState().scenario
+    const latin1 = new File([new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x7d])], 'latin1.json')
+    await loadSessionFile(acceptingApi, latin1)
+    expect(useUi.getState().message?.text).toMatch(/Could not open latin1\.json: not valid UTF-8 text: byte 0xE9 at byte offset 2/)
+    expect(useUi.getState().scenario).toBe(before)
+
+    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.05 }, init: [0, 0], steps: 77, record: { every: 1 } }
+    const withMark = new File([new Uint8Array([0xef, 0xbb, 0xbf]), JSON.stringify(doc)], 'bom.json')
+    await loadSessionFile(acceptingApi, withMark)
+    expect(useUi.getState().message?.text).toBe('Opened bom.json')
+    expect(useUi.getState().scenario.steps).toBe(77)
+  })
+})
