@@ -1,10 +1,12 @@
 // Session files on disk and the Open Recent list, kept free of any `electron` import (tested
 // under Node in tests/main/files.test.ts). src-main/index.ts passes Electron's dialogs in.
 //
-// The renderer never names a file to read, and it can write only where the user pointed a file
-// dialog (in this run, or earlier: the recent list): a path it makes up gets the Save dialog.
+// The renderer never names a file to read, and it can write only where the user pointed the Save
+// dialog in this run: a path it makes up, a file it opened (whose contents it may yet refuse) and a
+// recent-list entry from an earlier run all get the Save dialog first.
 import { readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
+import { decodeUtf8Text } from '../../src-shared/utf8'
 import { type ExportFile, exportExtension, MAX_EXPORT_BYTES, MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../preload-types'
 
 /** Electron's `dialog.showOpenDialog` / `showSaveDialog`, bound to the window that asked (`owner`). */
@@ -104,13 +106,22 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
   }
 }
 
-/** Reads a session file; a clear error for a missing, non-regular or too large file. */
+/**
+ * Reads a session file; a clear error for a missing, non-regular, too large or non-UTF-8 file.
+ * A byte-order mark is dropped (JSON.parse refuses it).
+ */
 export async function readSessionFile(path: string): Promise<SessionFile> {
   const p = resolve(path)
   const info = await stat(p)
   if (!info.isFile()) throw new Error(`${basename(p)} is not a file`)
   if (info.size > MAX_SESSION_TEXT) throw new Error(`${basename(p)} is too large (${info.size} bytes; at most ${MAX_SESSION_TEXT})`)
-  return { name: basename(p), path: p, text: await readFile(p, 'utf8') }
+  let text: string
+  try {
+    text = decodeUtf8Text(await readFile(p))
+  } catch (err) {
+    throw new Error(`${basename(p)}: ${(err as Error).message}`)
+  }
+  return { name: basename(p), path: p, text }
 }
 
 export interface SessionFiles {
@@ -120,25 +131,22 @@ export interface SessionFiles {
   openPath(path: string): Promise<SessionFile>
   /** Save in place when `path` is granted, else through the Save dialog. Null when cancelled. */
   save(owner: unknown, text: string, suggestedName?: string, path?: string): Promise<SavedSessionFile | null>
-  /** Whether the renderer may write to `path` without a dialog. */
+  /** Whether the renderer may write to `path` without a dialog: the user saved there in this run. */
   isGranted(path: string): boolean
 }
 
 export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; recent: RecentFiles }): SessionFiles {
-  /** Paths the user picked in a dialog during this run. */
-  const granted = new Set<string>()
-  const isGranted = (path: string): boolean => {
-    if (!isAbsolute(path)) return false
-    const p = resolve(path)
-    return granted.has(p) || recent.list().includes(p)
-  }
-  const remember = async (path: string): Promise<void> => {
-    granted.add(path)
-    await recent.add(path).catch(() => undefined) // a read-only profile must not fail the save
-  }
+  /**
+   * Paths the user picked in the Save dialog during this run: later saves of the session go there
+   * in place. Opening a file grants nothing (reading it is not consent to overwrite it), and
+   * neither does the recent list, which outlives the run.
+   */
+  const savedTo = new Set<string>()
+  const isGranted = (path: string): boolean => isAbsolute(path) && savedTo.has(resolve(path))
+  const addRecent = (path: string): Promise<void> => recent.add(path).catch(() => undefined) // a read-only profile must not fail the save
   const openPath = async (path: string): Promise<SessionFile> => {
     const file = await readSessionFile(path)
-    await remember(file.path)
+    await addRecent(file.path)
     return file
   }
   return {
@@ -161,7 +169,8 @@ export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; 
         target = resolve(r.filePath)
       }
       await writeAtomically(target, text)
-      await remember(target)
+      savedTo.add(target)
+      await addRecent(target)
       return { name: basename(target), path: target }
     },
   }

@@ -110,10 +110,17 @@ export interface PreventableEvent {
   preventDefault(): void
 }
 
+/** Electron's `will-frame-navigate` event: one object, fired for the main frame and every sub-frame. */
+export interface FrameNavigationEvent extends PreventableEvent {
+  readonly url: string
+  readonly isMainFrame: boolean
+}
+
 /** The members of Electron's `WebContents` that the guards use. */
 export interface WebContentsLike {
   on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown
-  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown
+  on(event: 'will-frame-navigate', listener: (event: FrameNavigationEvent) => void): unknown
+  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string, isInPlace: boolean, isMainFrame: boolean) => void): unknown
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void
 }
@@ -146,13 +153,23 @@ export function hardenSession(session: SessionLike): void {
 /**
  * Blocks navigation (and redirects) away from the app, every `window.open` / target=_blank, and
  * `<webview>` attachment. Safe to apply to every WebContents the app creates.
+ *
+ * `will-navigate` sees only the main frame. The app has no frames of its own, so a sub-frame
+ * (an injected iframe, say) may not navigate at all: `will-frame-navigate` covers every frame,
+ * and a sub-frame's redirect is refused too.
  */
 export function hardenWebContents(contents: WebContentsLike, appUrl: string): void {
   const guard = (event: PreventableEvent, url: string): void => {
     if (!isNavigationAllowed(url, appUrl)) event.preventDefault()
   }
   contents.on('will-navigate', guard)
-  contents.on('will-redirect', guard)
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame || !isNavigationAllowed(event.url, appUrl)) event.preventDefault()
+  })
+  contents.on('will-redirect', (event, url, _isInPlace, isMainFrame) => {
+    if (isMainFrame === false) event.preventDefault()
+    else guard(event, url)
+  })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
 }

@@ -5,6 +5,7 @@
  */
 import { type FlowData, type JobEvent, type JobStarted, type RunChunk, type RunInfo, runCountOf, runsOf, type Surface } from '../../src-shared/api'
 import { listeners } from './listeners'
+import { viewCapacityProblem } from './view-capacity'
 
 export interface JobData {
   jobId: number
@@ -101,6 +102,14 @@ function show(): void {
   next = null
   const runs = runCountOf(started)
   const need = runs * started.kept
+  // A job the view cannot hold is refused before allocating (the session loader refuses such
+  // files first; this catches any other way in). The previous job stays, marked as not current.
+  const tooLarge = viewCapacityProblem(runs, started.kept)
+  if (tooLarge) {
+    early.length = 0
+    errors.emit({ type: 'error', jobId: started.jobId, problem: { field: 'record.every', message: `${tooLarge}: raise record.every or use fewer runs` } })
+    return
+  }
   if (job.loss.length < need) {
     const capacity = Math.ceil(need * 1.25)
     job.xy = new Float32Array(capacity * 2)

@@ -7,8 +7,10 @@
  * in a browser, Save downloads the file and Open reads one through a file input.
  */
 import type { GradscapeApi } from '../../src-shared/api'
+import { decodeUtf8Text } from '../../src-shared/utf8'
 import { getConnection } from '../api'
 import { runner } from '../data/runner'
+import { scenarioCapacityProblem } from '../data/view-capacity'
 import { DEFAULT_REGION, DEFAULT_SCENARIO, fromDoc, type Region, type Scenario, toDoc } from '../store/scenario'
 import { DEFAULT_SPEED, DEFAULT_VIEW, edit, type HeightScale, showMessage, useUi, type ViewOptions } from '../store/ui-store'
 
@@ -139,6 +141,8 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
     return refuse(p.position !== undefined && !p.message.includes('position') ? `${p.message} (position ${p.position})` : p.message)
   }
   const scenario = fromDoc(scenarioDoc)
+  const tooLarge = scenarioCapacityProblem(scenario) // the engine's limits are not the view's
+  if (tooLarge) return refuse(tooLarge)
   const info = useUi.getState().info
   const presetView = info?.presets.find((p) => p.id === scenario.landscape.preset)?.view
   const region: Region = view.region ?? (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
@@ -157,7 +161,15 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
 
 export async function loadSessionFile(api: GradscapeApi, file: File): Promise<void> {
   if (file.size > MAX_SESSION_BYTES) { showMessage('error', `Could not open ${file.name}: the file is too large to be a session`); return }
-  await loadSessionText(api, await file.text(), file.name)
+  // Not file.text(): it replaces bytes that are not UTF-8 without a word.
+  let text: string
+  try {
+    text = decodeUtf8Text(new Uint8Array(await file.arrayBuffer()))
+  } catch (err) {
+    showMessage('error', `Could not open ${file.name}: ${(err as Error).message}`)
+    return
+  }
+  await loadSessionText(api, text, file.name)
 }
 
 /** Open: the native dialog inside Electron, else `pickFile` (the page's file input). */

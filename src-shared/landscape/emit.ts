@@ -19,6 +19,14 @@ export interface EmitOptions {
   readonly formatNumber?: (value: number) => string
 }
 
+/**
+ * Deepest subtree written inline. A longer chain of single-use nodes (a power tower, a long sum,
+ * their derivatives) gets temporaries along the way: every consumer parses the emitted code with
+ * a recursive parser (V8's for `new Function`, acorn for the kernels), and a deeply parenthesised
+ * expression overflows its stack where straight-line assignments do not.
+ */
+export const MAX_INLINE_DEPTH = 32
+
 /** Integer powers up to this size are emitted as products: exact to rounding and defined
  * for negative bases on every backend (GLSL's pow is not). */
 const MAX_EXPANDED_POWER = 16
@@ -104,12 +112,17 @@ export function emitAssignments(outputs: ReadonlyArray<readonly [string, Expr]>,
     }
   }
 
+  // How deep each node's inline text nests (0 for a name or a leaf); children come first in `order`.
+  const inlineDepth = new Map<number, number>()
   for (const e of order) {
     if (e.kind === 'num' || e.kind === 'var') continue
-    if ((uses.get(e.id) ?? 0) > 1 || forced.has(e.id)) {
+    const depth = 1 + Math.max(0, ...children(e).map((c) => (names.has(c.id) ? 0 : inlineDepth.get(c.id) ?? 0)))
+    if ((uses.get(e.id) ?? 0) > 1 || forced.has(e.id) || depth > MAX_INLINE_DEPTH) {
       const name = `${prefix}${counter++}`
       lines.push(`${declare} ${name} = ${inline(e)};`)
       names.set(e.id, name)
+    } else {
+      inlineDepth.set(e.id, depth)
     }
   }
   for (const [target, e] of outputs) lines.push(`${target} = ${ref(e)};`)

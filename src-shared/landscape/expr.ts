@@ -132,9 +132,12 @@ export function pow(a: Expr, b: Expr): Expr {
   if (isConst(b, 0)) return ONE
   if (isConst(b, 1)) return a
   if (isConst(a, 1)) return ONE
-  // (f^p)^q = f^(pq) only for integer p, q: otherwise it is wrong for negative f.
+  // (f^p)^q = f^(pq) only for integer p, q: otherwise it is wrong for negative f. And only while
+  // pq is exact: past 2^53 the product rounds (to an even number, flipping the sign for a negative
+  // f) or overflows to Infinity, which no backend can emit as a literal.
   if (a.kind === 'pow' && isNum(a.b) && isNum(b) && Number.isInteger(a.b.value) && Number.isInteger(b.value)) {
-    return pow(a.a, num(a.b.value * b.value))
+    const exponent = a.b.value * b.value
+    if (Number.isSafeInteger(exponent)) return pow(a.a, num(exponent))
   }
   return binary('pow', a, b)
 }

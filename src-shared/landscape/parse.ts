@@ -122,12 +122,27 @@ export function parseExpression(src: string): Expr {
 
 const MAX_DEPTH = 200
 
+/**
+ * Operators that chain without nesting: math.js reads `a+b-c+d` as ((a+b)-c)+d, yet a flat sum
+ * is one level to the reader (and to every later stage: the tree is only as deep as the text is
+ * long, which MAX_EXPRESSION_LENGTH bounds). A left operand of the same family continues the
+ * chain at the same depth; parentheses, functions, powers and mixed operators still nest.
+ */
+const CHAIN_FAMILY: Readonly<Record<string, string>> = { add: '+', subtract: '+', multiply: '*', divide: '*' }
+
+function operandDepth(parentFn: string, operand: MathNode, depth: number): number {
+  const family = CHAIN_FAMILY[parentFn]
+  const operandFn = operand.type === 'OperatorNode' ? (operand as MathNode & { fn: string }).fn : undefined
+  return family !== undefined && operandFn !== undefined && CHAIN_FAMILY[operandFn] === family ? depth : depth + 1
+}
+
 function convert(node: MathNode, locate: Locator, depth: number): Expr {
   if (depth > MAX_DEPTH) throw new ExpressionError(`the expression is nested more than ${MAX_DEPTH} levels deep`, 1)
   const n = node as MathNode & Record<string, unknown>
   switch (node.type) {
     case 'ParenthesisNode':
-      return convert(n.content as MathNode, locate, depth + 1)
+      // Not a level of its own: the operator it wraps is one (and bare brackets are counted in the text).
+      return convert(n.content as MathNode, locate, depth)
     case 'ConstantNode': {
       const value = n.value
       if (typeof value !== 'number') {
@@ -161,7 +176,7 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
       if (!ALLOWED_OPERATORS.has(fn)) {
         throw new ExpressionError(`${describeOperator(op)} is not allowed`, locate.token(op))
       }
-      const a = args.map((arg) => convert(arg, locate, depth + 1))
+      const a = args.map((arg) => convert(arg, locate, operandDepth(fn, arg, depth)))
       switch (fn) {
         case 'add': return add(a[0], a[1])
         case 'subtract': return sub(a[0], a[1])

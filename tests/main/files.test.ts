@@ -56,7 +56,7 @@ describe('recent files', () => {
 })
 
 describe('session files', () => {
-  it('opens through the dialog and remembers the file', async () => {
+  it('opens through the dialog and lists the file as recent, without granting a write to it', async () => {
     const path = fresh('open.json')
     writeFileSync(path, '{"steps": 5}')
     const recent = await loadRecentFiles({ storePath: fresh('recent.json') })
@@ -66,7 +66,34 @@ describe('session files', () => {
     expect(await files.open(owner)).toEqual({ name: path.split('/').pop(), path, text: '{"steps": 5}' })
     expect(dialogs.showOpen).toHaveBeenCalledWith(owner, expect.objectContaining({ properties: ['openFile'] }))
     expect(recent.list()).toEqual([path])
-    expect(files.isGranted(path)).toBe(true)
+    // Reading is not consent to overwrite (the renderer may yet refuse the contents): saving to
+    // the opened path goes through the Save dialog, proposing that path.
+    expect(files.isGranted(path)).toBe(false)
+    expect(await files.save(owner, 'replaced', undefined, path)).toBeNull() // the user cancels
+    expect(dialogs.showSave).toHaveBeenCalledWith(owner, expect.objectContaining({ defaultPath: path }))
+    expect(readFileSync(path, 'utf8')).toBe('{"steps": 5}')
+    expect(files.isGranted(path)).toBe(false)
+  })
+
+  it('a file whose contents are refused leaves no grant behind either', async () => {
+    const path = fresh('refused.json')
+    writeFileSync(path, Buffer.from([0x7b, 0xff, 0x7d]))
+    const files = createSessionFiles({ dialogs: fakeDialogs({ open: path }), recent: await loadRecentFiles({ storePath: fresh('r.json') }) })
+    await expect(files.open(null)).rejects.toThrow(/not valid UTF-8/)
+    expect(files.isGranted(path)).toBe(false)
+  })
+
+  it('drops a byte-order mark and refuses bytes that are not UTF-8, naming the offset', async () => {
+    const files = createSessionFiles({ dialogs: fakeDialogs({}), recent: await loadRecentFiles({ storePath: fresh('r.json') }) })
+    const withMark = fresh('bom.json')
+    writeFileSync(withMark, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"steps": 5}')]))
+    const opened = await files.openPath(withMark)
+    expect(opened.text).toBe('{"steps": 5}')
+    expect(JSON.parse(opened.text)).toEqual({ steps: 5 })
+
+    const latin1 = fresh('latin1.json')
+    writeFileSync(latin1, Buffer.concat([Buffer.from('{"label": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]))
+    await expect(files.openPath(latin1)).rejects.toThrow(/latin1\.json: not valid UTF-8 text: byte 0xE9 at byte offset 14 \(line 1\)/)
   })
 
   it('returns null when a dialog is cancelled', async () => {
@@ -103,10 +130,12 @@ describe('session files', () => {
     expect(existsSync(madeUp)).toBe(false)
     expect(readFileSync(chosen, 'utf8')).toBe('three') // the user picked `chosen` in the dialog
 
-    // Paths in the recent list (chosen in an earlier run) count as granted.
+    // Paths in the recent list (chosen in an earlier run) are not: the grant does not outlive the run.
     const earlier = fresh('earlier.json')
     await recent.add(earlier)
-    expect(files.isGranted(earlier)).toBe(true)
+    expect(files.isGranted(earlier)).toBe(false)
+    const later = createSessionFiles({ dialogs: fakeDialogs({}), recent })
+    expect(later.isGranted(chosen)).toBe(false)
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 

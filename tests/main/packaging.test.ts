@@ -20,6 +20,8 @@ interface BuilderConfig {
   npmRebuild?: boolean
   directories?: { output?: string; buildResources?: string }
   files?: ({ filter?: string[] } | string)[]
+  asar?: boolean | object
+  electronFuses?: Record<string, boolean> | null
   linux?: TargetList & { executableName?: string }
   mac?: TargetList
   win?: TargetList
@@ -85,6 +87,22 @@ describe('electron-builder configuration', () => {
     expect(width).toBeGreaterThanOrEqual(256)
     expect(height).toBe(width)
     expect(width).toBeGreaterThanOrEqual(512)
+  })
+
+  it('flips Electron’s fuses: no run-as-Node, NODE_OPTIONS or CLI inspector; only the integrity-checked app.asar', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    })
+    // The two asar fuses need the app packed as app.asar (electron-builder's default).
+    expect(config.asar === undefined || config.asar === true || typeof config.asar === 'object').toBe(true)
+    // The fuse options are part of electron-builder's schema (a misspelt fuse would be rejected).
+    const misspelt = { ...structuredClone(config), electronFuses: { ...config.electronFuses, runAsNodee: false } }
+    return expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/configuration\.electronFuses/)
   })
 
   it('has `npm run dist` and electron-builder 26.17', () => {

@@ -40,6 +40,14 @@ class FakeWebContents implements WebContentsLike {
     for (const listener of this.listeners.get(event) ?? []) (listener as (...a: unknown[]) => unknown)(ev, ...args)
     return prevented
   }
+
+  /** Emits `will-frame-navigate` as Electron does (one details object); returns whether it was prevented. */
+  emitFrameNavigation(url: string, isMainFrame: boolean): boolean {
+    let prevented = false
+    const ev = { url, isMainFrame, isSameDocument: false, frame: null, preventDefault: () => void (prevented = true) }
+    for (const listener of this.listeners.get('will-frame-navigate') ?? []) (listener as (e: unknown) => unknown)(ev)
+    return prevented
+  }
 }
 
 type HeadersListener = Parameters<SessionLike['webRequest']['onHeadersReceived']>[0]
@@ -196,6 +204,21 @@ describe('navigation guards', () => {
     expect(contents.emitPreventable('will-navigate', 'file:///home/user/.ssh/id_rsa')).toBe(true)
     expect(contents.emitPreventable('will-redirect', 'https://example.com/')).toBe(true)
     expect(contents.emitPreventable('will-navigate', APP_FILE_URL)).toBe(false)
+  })
+
+  it('guards sub-frame navigation: no sub-frame may navigate anywhere, not even to the app page', () => {
+    const contents = new FakeWebContents()
+    hardenWebContents(contents, APP_FILE_URL)
+    for (const url of ['https://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', APP_FILE_URL, 'about:blank']) {
+      expect(contents.emitFrameNavigation(url, false), url).toBe(true)
+    }
+    // The main frame, through the same event, follows the main-frame rule.
+    expect(contents.emitFrameNavigation('https://example.com/', true)).toBe(true)
+    expect(contents.emitFrameNavigation(`${APP_FILE_URL}#/x`, true)).toBe(false)
+    // Redirects: a sub-frame's always, the main frame's away from the app.
+    expect(contents.emitPreventable('will-redirect', APP_FILE_URL, false, false)).toBe(true)
+    expect(contents.emitPreventable('will-redirect', APP_FILE_URL, false, true)).toBe(false)
+    expect(contents.emitPreventable('will-redirect', 'https://example.com/', false, true)).toBe(true)
   })
 
   it('denies every window.open', () => {

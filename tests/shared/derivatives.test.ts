@@ -216,6 +216,71 @@ describe('constant folding keeps IEEE semantics', () => {
   })
 })
 
+describe('every expression that validates compiles', () => {
+  const all = (src: string, x: number, y: number) => {
+    const c = landscapeFromExpression(src).compiled
+    const vg = new Float64Array(3)
+    const h = new Float64Array(3)
+    const t = new Float64Array(4)
+    c.valueAndGradient(x, y, vg)
+    c.hessian(x, y, h)
+    c.third(x, y, t)
+    return { value: c.value(x, y), vg, h, t }
+  }
+
+  it.each([
+    '(x^1e200)^1e200', '((x^2)^1e308)', '(x^1e300)^1e10', '(x^(10^200))^(10^200)', '((x*y)^400)^1e306',
+  ])('%s: (f^p)^q with an infinite pq stays symbolic instead of emitting Infinity', (src) => {
+    for (const [x, y] of [[1, 1], [-1, 1], [0.5, 2], [1.0000001, 1]] as const) {
+      const { value, vg } = all(src, x, y)
+      expect(Object.is(value, evaluate(parseExpression(src), { x, y })), `${src} at ${x}`).toBe(true)
+      expect(vg[0]).toBe(value)
+    }
+    expect(all('(x^1e200)^1e200', -1, 0).value).toBe(((-1) ** 1e200) ** 1e200) // 1: both exponents even
+  })
+
+  it('(f^p)^q folds to f^(pq) only while pq is exact (past 2^53 it rounds to even, losing the sign)', () => {
+    const p = 3 ** 33 // odd, below 2^53; p·3 is odd and above 2^53, so it would round to an even number
+    expect(Number.isSafeInteger(p) && !Number.isSafeInteger(p * 3) && (p * 3) % 2 === 0).toBe(true)
+    const src = `(x^${p})^3`
+    expect(evaluate(parseExpression(src), { x: -1, y: 0 })).toBe(-1)
+    expect(landscapeFromExpression(src).compiled.value(-1, 0)).toBe(-1)
+    // Exact products still fold.
+    expect(parseExpression('(x^3)^4')).toBe(parseExpression('x^12'))
+  })
+
+  it('a 199-level power tower compiles, with derivatives that agree with finite differences', () => {
+    const levels = 199
+    const src = 'x^'.repeat(levels) + 'x'
+    const x = 0.5
+    const y = 0.25
+    let want = x
+    for (let i = 0; i < levels; i++) want = x ** want
+    const { value, vg, h, t } = all(src, x, y)
+    expect(value).toBeCloseTo(want, 14)
+    // Central differences of each order against the next one up.
+    const d = 1e-5
+    const at = (px: number) => all(src, px, y)
+    expect(vg[1]).toBeCloseTo((at(x + d).value - at(x - d).value) / (2 * d), 5)
+    expect(h[0]).toBeCloseTo((at(x + d).vg[1] - at(x - d).vg[1]) / (2 * d), 4)
+    expect(t[0]).toBeCloseTo((at(x + d).h[0] - at(x - d).h[0]) / (2 * d), 3)
+    expect([h[1], h[2], t[1], t[2], t[3]]).toEqual([0, 0, 0, 0, 0])
+  })
+
+  it('emitted code stays shallow however deep the expression (parsers of the code recurse)', () => {
+    const third = landscapeFromExpression('x^'.repeat(199) + 'x').derivatives.third
+    const code = emitAssignments(third.map((e, i) => [`out[${i}]`, e] as const), { vars: { x: 'x', y: 'y' } })
+    let depth = 0
+    let deepest = 0
+    for (const ch of code) {
+      if (ch === '(') deepest = Math.max(deepest, ++depth)
+      else if (ch === ')') depth--
+    }
+    expect(deepest).toBeGreaterThan(5)
+    expect(deepest).toBeLessThanOrEqual(70)
+  })
+})
+
 /** Size of the expression as a tree (shared subexpressions counted once per use). */
 function treeSize(roots: readonly Expr[]): number {
   const memo = new Map<number, number>()

@@ -270,6 +270,36 @@ describe('refused input names the problem and points at it', () => {
     }
   })
 
+  it('a flat sum or product is not nesting, however many terms it has', () => {
+    const terms = 1000
+    const sum = Array(terms).fill('x').join('+')
+    expect(sum.length).toBeLessThan(MAX_EXPRESSION_LENGTH)
+    expect(at(sum)).toBeCloseTo(terms * X, 9)
+    const mixed = Array(600).fill('x*y').join(' - ') // (((x·y − x·y) − x·y) …
+    expect(at(mixed)).toBeCloseTo(-598 * X * Y, 9)
+    const quotient = 'x' + '/y*x'.repeat(700)
+    let want = X
+    for (let i = 0; i < 700; i++) want = (want / Y) * X
+    expect(at(quotient) / want).toBeCloseTo(1, 9)
+    // And they compile (value, gradient, Hessian, third derivatives).
+    const c = landscapeFromExpression(sum).compiled
+    const out = new Float64Array(3)
+    c.valueAndGradient(X, Y, out)
+    expect([...out].map((v) => +v.toFixed(9))).toEqual([+(terms * X).toFixed(9), terms, 0])
+  })
+
+  it('real nesting is still bounded: parentheses, functions, powers and unary signs each count', () => {
+    for (const deep of [
+      '(x+'.repeat(201) + 'x' + ')'.repeat(201),
+      'sin('.repeat(201) + 'x' + ')'.repeat(201),
+      'x*(y+'.repeat(101) + 'x' + ')'.repeat(101),
+    ]) {
+      expect(deep.length).toBeLessThan(MAX_EXPRESSION_LENGTH)
+      expect(refuse(deep).problem).toMatch(/nested more than 200 levels/)
+    }
+    expect(() => parseExpression('(x+'.repeat(150) + 'x' + ')'.repeat(150))).not.toThrow()
+  })
+
   it('excessive nesting is reported as nesting even when it is deeper than math.js can parse', () => {
     // Still within MAX_EXPRESSION_LENGTH, so the user gets no other hint.
     const deep = '('.repeat(1000) + 'x' + ')'.repeat(1000)
