@@ -95,7 +95,12 @@ function ColourBar({ scale, metric }: { readonly scale: ColourScale; readonly me
   const stops = [...RAMP_STOPS].reverse().map((c, i, a) => `rgb(${c.join(',')}) ${(100 * i) / (a.length - 1)}%`).join(', ')
   const label = (v: number) => (metric === 'diverged' ? `${Math.round(100 * v)} %` : formatNumber(v, 2))
   const ends = [scale.lo, scale.hi]
-  const ticks = scale.ticks.filter((t) => barPosition(t, scale) > 0.08 && barPosition(t, scale) < 0.92)
+  // Inner ticks only where their labels cannot collide with the end labels or each other.
+  const ticks: number[] = []
+  for (const t of scale.ticks) {
+    const p = barPosition(t, scale)
+    if (p > 0.24 && p < 0.84 && (ticks.length === 0 || p - barPosition(ticks[ticks.length - 1], scale) > 0.2)) ticks.push(t)
+  }
   return (
     <div className="sweep-colorbar" data-testid="sweep-colorbar">
       <div className="sweep-colorbar-bar" style={{ background: `linear-gradient(to right, ${stops})` }} />
