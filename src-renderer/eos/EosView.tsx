@@ -248,8 +248,8 @@ export function EosView() {
           </p>
         )}
         <p className="muted">
-          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends); dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩.
-          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step); dashed: the flow’s ±σ = ±√tr Σ.
+          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends){m?.flow ? '; dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩' : ''}.
+          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step){m?.flow ? '; dashed: the flow’s ±σ = ±√tr Σ' : ''}.
           {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
           {m?.flow ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}
           {' '}<button type="button" className="link" data-testid="eos-note-link" onClick={() => setNote('flow')}>About central flows</button>

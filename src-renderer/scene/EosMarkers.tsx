@@ -51,7 +51,7 @@ function labelSprite(text: string, color: string): THREE.Sprite {
   map.colorSpace = THREE.SRGBColorSpace
   const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map, depthTest: false, transparent: true, sizeAttenuation: false }))
   sprite.center.set(0, 0.5)
-  sprite.scale.set(0.16, 0.04, 1)
+  sprite.scale.set(0.1, 0.025, 1)
   sprite.renderOrder = 9
   sprite.visible = false
   return sprite
