@@ -86,7 +86,7 @@ export function cellDescription(f: Finished, c: number): { config: string; value
   if (spec.metric === 'diverged') value = `${diverged} of ${starts} starts diverged (${formatNumber(100 * v, 3)} %)`
   else if (r.status[c] === CELL_DIVERGED) value = `diverged (the median start diverged; ${diverged} of ${starts})`
   else if (r.status[c] === CELL_NEVER_REACHED) value = `never reached loss ≤ ${formatNumber(spec.tolerance)} (median start)`
-  else value = `${METRIC_NAME[spec.metric]} ${spec.metric === 'tolerance' ? formatNumber(v, 4) : formatNumber(v, 4)} over ${starts} starts${diverged ? ` · ${diverged} diverged` : ''}`
+  else value = `${METRIC_NAME[spec.metric]} ${formatNumber(v, 4)} over ${starts} start${starts === 1 ? '' : 's'}${diverged ? ` · ${diverged} diverged` : ''}`
   return { config, value }
 }
 
@@ -338,7 +338,7 @@ export function SweepPanel() {
       {result && (
         <div className="sweep-results" ref={results} data-testid="sweep-results" data-stale={stale}>
           <div className="sweep-status" data-testid="sweep-status">
-            {result.label}: {result.r.values.length} configurations × {result.r.raw.starts} starts in {result.r.seconds.toFixed(2)} s.
+            {result.label}: {result.r.values.length} configurations × {result.r.raw.starts} start{result.r.raw.starts === 1 ? '' : 's'} in {result.r.seconds.toFixed(2)} s.
             {' '}{selected === null ? 'Hover a cell for its values; click it to preview its trajectories.' : ''}
           </div>
           {stale && (
@@ -377,7 +377,7 @@ export function SweepPanel() {
             <div className="sweep-preview" data-testid="sweep-preview">
               <div className="sweep-status">Preview · {sel.config}: {sel.value}</div>
               <canvas ref={preview} className="sweep-preview-canvas" style={{ width: '100%', height: 150 }} />
-              <div className="hp-row">
+              <div className="sweep-actions">
                 <button type="button" className="btn small" data-testid="sweep-apply" onClick={apply}>Apply to {result.label}</button>
                 <button type="button" className="btn small" onClick={() => setSelected(null)}>Close preview</button>
               </div>

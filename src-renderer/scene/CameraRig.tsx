@@ -134,7 +134,14 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
         ortho.zoom = Math.min(controls.maxZoom, Math.max(controls.minZoom, ORTHO_HALF / r))
         ortho.updateProjectionMatrix()
       } else {
+        // Keep the azimuth but look down at least 55°: a path usually runs along a valley floor,
+        // which a low camera sees only through the valley's walls.
         const dir = persp.position.clone().sub(controls.target).normalize()
+        const horizontal = Math.hypot(dir.x, dir.z)
+        const minElevation = (55 * Math.PI) / 180
+        if (Math.atan2(dir.y, horizontal) < minElevation && horizontal > 1e-6) {
+          dir.set((dir.x / horizontal) * Math.cos(minElevation), Math.sin(minElevation), (dir.z / horizontal) * Math.cos(minElevation))
+        }
         const dist = Math.min(controls.maxDistance, Math.max(controls.minDistance, r / Math.sin((FOV * Math.PI) / 360)))
         controls.target.set(cx, cy, cz)
         persp.position.copy(controls.target).addScaledVector(dir, dist)
