@@ -131,8 +131,6 @@ export interface SweepRaw {
   readonly every: number
   readonly divergedAt: Int32Array
   readonly starts: number
-  /** Start points, interleaved x, y (the same for every cell). */
-  readonly startXY: Float64Array
   /** Iterates every `previewStride`-th kept point (and the last), run-major: run r at r·previewPoints. */
   readonly previewXY: Float32Array
   readonly previewPoints: number
@@ -195,7 +193,7 @@ export function runSweep(api: GradscapeApi, scenario: Scenario, spec: SweepSpec,
       } else if (e.type === 'done' && e.jobId === jobId) {
         off()
         const raw: SweepRaw = {
-          loss, kept, every: started.every, divergedAt: e.divergedAt, starts, startXY: started.starts,
+          loss, kept, every: started.every, divergedAt: e.divergedAt, starts,
           previewXY, previewPoints: preview.count, previewStride: preview.stride,
         }
         resolve({ ...reduceSweepCells(loss, kept, started.every, e.divergedAt, cells, starts, spec.metric, spec.tolerance), xs, ys, seconds: e.seconds, raw })

@@ -62,7 +62,7 @@ describe('sweep data', () => {
 
   it('re-reduces a finished sweep for another metric without running it again', () => {
     const loss = Float32Array.from([9, 0.5, 9, 3])
-    const raw = { loss, kept: 2, every: 10, divergedAt: Int32Array.from([-1, -1]), starts: 1, startXY: new Float64Array(2), previewXY: new Float32Array(0), previewPoints: 0, previewStride: 1 }
+    const raw = { loss, kept: 2, every: 10, divergedAt: Int32Array.from([-1, -1]), starts: 1, previewXY: new Float32Array(0), previewPoints: 0, previewStride: 1 }
     const r = { ...reduceSweepCells(loss, 2, 10, raw.divergedAt, 2, 1, 'final', 0), xs: [1, 2], ys: null, seconds: 0, raw }
     const t = reReduce(r, 'tolerance', 1)
     expect(Array.from(t.values)).toEqual([10, Infinity])
