@@ -64,37 +64,99 @@ function firstStarts(init: Scenario['init'], n: number): Scenario['init'] {
   return { grid: { x: g.x, y: g.y, n: [side, side] } }
 }
 
-/** Per-cell reduction of the finished job's losses (run-major: run r, kept point j at r·kept + j). */
-export function reduceCells(
+/** What a cell's value means beyond its number: reached (a value), diverged, or never reached tolerance. */
+export const CELL_OK = 0
+export const CELL_DIVERGED = 1
+export const CELL_NEVER_REACHED = 2
+export type CellStatus = typeof CELL_OK | typeof CELL_DIVERGED | typeof CELL_NEVER_REACHED
+
+// Sort keys for start points without a value: a diverged run ranks worse than one that merely
+// never reached the tolerance, so the median's category is read from its position.
+const NEVER = Number.MAX_VALUE
+const DIVERGED = Infinity
+
+/**
+ * Per-cell reduction of the finished job's losses (run-major: run r, kept point j at r·kept + j):
+ * the median over start points (the mean of the two middle ones for an even count), and the
+ * cell's status. A median that falls on a diverged start is `diverged` (value Infinity); on a start
+ * that stayed above the tolerance, `never reached` (value Infinity). The `diverged` metric is the
+ * fraction of diverged starts, always a value.
+ */
+export function reduceSweepCells(
   loss: Float32Array, kept: number, every: number, divergedAt: Int32Array, cells: number, starts: number, metric: SweepMetric, tolerance: number,
-): Float64Array {
-  const out = new Float64Array(cells)
-  const values: number[] = []
+): { values: Float64Array; status: Uint8Array } {
+  const values = new Float64Array(cells)
+  const status = new Uint8Array(cells)
+  const keys: number[] = []
   for (let c = 0; c < cells; c++) {
-    values.length = 0
+    keys.length = 0
     let diverged = 0
     for (let s = 0; s < starts; s++) {
       const r = c * starts + s
-      if (divergedAt[r] >= 0) { diverged++; values.push(Infinity); continue }
-      if (metric === 'final') values.push(loss[r * kept + kept - 1])
+      const last = loss[r * kept + kept - 1]
+      if (divergedAt[r] >= 0 || (metric === 'final' && !Number.isFinite(last))) { diverged++; keys.push(DIVERGED); continue }
+      if (metric === 'final') keys.push(last)
       else if (metric === 'tolerance') {
         let k = 0
         while (k < kept && !(loss[r * kept + k] <= tolerance)) k++
-        values.push(k < kept ? k * every : Infinity)
+        keys.push(k < kept ? k * every : NEVER)
       }
     }
-    if (metric === 'diverged') { out[c] = diverged / starts; continue }
-    values.sort((a, b) => a - b)
-    out[c] = values[Math.floor((values.length - 1) / 2)] // median over start points
+    if (metric === 'diverged') { values[c] = diverged / starts; continue }
+    keys.sort((a, b) => a - b)
+    const hi = keys[Math.floor(keys.length / 2)]
+    const lo = keys[Math.floor((keys.length - 1) / 2)]
+    if (hi === DIVERGED || hi === NEVER) {
+      values[c] = Infinity
+      status[c] = hi === DIVERGED ? CELL_DIVERGED : CELL_NEVER_REACHED
+    } else values[c] = (lo + hi) / 2
   }
-  return out
+  return { values, status }
+}
+
+/** The cells' medians alone (Infinity where the median start diverged or never reached the tolerance). */
+export function reduceCells(
+  loss: Float32Array, kept: number, every: number, divergedAt: Int32Array, cells: number, starts: number, metric: SweepMetric, tolerance: number,
+): Float64Array {
+  return reduceSweepCells(loss, kept, every, divergedAt, cells, starts, metric, tolerance).values
+}
+
+/** Most points per run a finished sweep keeps for previewing a cell's trajectories. */
+export const SWEEP_PREVIEW_POINTS = 64
+
+/** The finished job's raw data, kept so a new metric or tolerance re-reduces without re-running. */
+export interface SweepRaw {
+  readonly loss: Float32Array
+  readonly kept: number
+  readonly every: number
+  readonly divergedAt: Int32Array
+  readonly starts: number
+  /** Iterates every `previewStride`-th kept point (and the last), run-major: run r at r·previewPoints. */
+  readonly previewXY: Float32Array
+  readonly previewPoints: number
+  readonly previewStride: number
 }
 
 export interface SweepResult {
   readonly values: Float64Array
+  readonly status: Uint8Array
   readonly xs: number[]
   readonly ys: number[] | null
   readonly seconds: number
+  readonly raw: SweepRaw
+}
+
+/** The same sweep reduced for another metric or tolerance (no new job). */
+export function reReduce(r: SweepResult, metric: SweepMetric, tolerance: number): SweepResult {
+  const { loss, kept, every, divergedAt, starts } = r.raw
+  const cells = r.xs.length * (r.ys?.length ?? 1)
+  return { ...r, ...reduceSweepCells(loss, kept, every, divergedAt, cells, starts, metric, tolerance) }
+}
+
+/** Kept-point indices the preview keeps: every stride-th one and the last. */
+export function previewIndices(kept: number, points = SWEEP_PREVIEW_POINTS): { stride: number; count: number } {
+  const stride = Math.max(1, Math.ceil((kept - 1) / (points - 1)))
+  return { stride, count: Math.ceil((kept - 1) / stride) + 1 }
 }
 
 /**
@@ -118,16 +180,23 @@ export function runSweep(api: GradscapeApi, scenario: Scenario, spec: SweepSpec,
     const ys = spec.y ? axisValues(spec.y) : null
     const cells = xs.length * (ys?.length ?? 1)
     const starts = runs / cells
+    const preview = previewIndices(kept)
+    const previewXY = new Float32Array(runs * preview.count * 2).fill(NaN)
     let received = 0
     handle = (e) => {
       if (e.type === 'chunk' && e.chunk.jobId === jobId) {
         const c = e.chunk
         for (let r = 0; r < runs; r++) loss.set(c.loss.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
+        keepPreview(c, runs, kept, preview, previewXY)
         received = c.start + c.count
         onProgress(received / kept)
       } else if (e.type === 'done' && e.jobId === jobId) {
         off()
-        resolve({ values: reduceCells(loss, kept, started.every, e.divergedAt, cells, starts, spec.metric, spec.tolerance), xs, ys, seconds: e.seconds })
+        const raw: SweepRaw = {
+          loss, kept, every: started.every, divergedAt: e.divergedAt, starts,
+          previewXY, previewPoints: preview.count, previewStride: preview.stride,
+        }
+        resolve({ ...reduceSweepCells(loss, kept, started.every, e.divergedAt, cells, starts, spec.metric, spec.tolerance), xs, ys, seconds: e.seconds, raw })
       } else if ((e.type === 'cancelled' || e.type === 'error') && e.jobId === jobId) {
         off()
         reject(new Error(e.type === 'error' ? e.problem.message : 'superseded'))
@@ -138,6 +207,20 @@ export function runSweep(api: GradscapeApi, scenario: Scenario, spec: SweepSpec,
   return {
     result,
     cancel() { cancelled = true; if (jobId >= 0) void api.cancelJob(jobId) },
+  }
+}
+
+/** Copy a chunk's iterates at the preview's kept points (every stride-th, and the last). */
+function keepPreview(c: { start: number; count: number; xy: Float32Array }, runs: number, kept: number, p: { stride: number; count: number }, out: Float32Array): void {
+  for (let j = c.start; j < c.start + c.count; j++) {
+    const q = j === kept - 1 ? p.count - 1 : j % p.stride === 0 ? j / p.stride : -1
+    if (q < 0) continue
+    for (let r = 0; r < runs; r++) {
+      const src = 2 * (r * c.count + (j - c.start))
+      const dst = 2 * (r * p.count + q)
+      out[dst] = c.xy[src]
+      out[dst + 1] = c.xy[src + 1]
+    }
   }
 }
 
@@ -153,4 +236,17 @@ export function applyCell(entry: OptimizerEntry, spec: SweepSpec, xv: number, yv
   let out = set(entry as Record<string, unknown>, spec.x.key, xv)
   if (spec.y && yv !== null) out = set(out, spec.y.key, yv)
   return out as OptimizerEntry
+}
+
+/**
+ * What a finished sweep depends on besides its own axes, metric and tolerance: the scenario it ran
+ * (landscape, starts, steps, precision, noise, the optimizer's other hyperparameters). A different
+ * signature means the map on screen is stale. The swept hyperparameters are left out, so applying
+ * a cell does not make its own map stale.
+ */
+export function sweepSignature(scenario: Scenario, spec: SweepSpec): string {
+  const swept = [spec.x.key, spec.y?.key].filter((k): k is string => !!k).map((k) => k.replace(/\[[01]\]$/, ''))
+  const entry = Object.fromEntries(Object.entries(scenario.optimizers[spec.optimizer] ?? {}).filter(([k]) => !swept.includes(k))) as OptimizerEntry
+  const s = { ...scenario, optimizers: scenario.optimizers.map((o, k) => (k === spec.optimizer ? entry : o)) }
+  return JSON.stringify(sweepDoc(s, spec))
 }

@@ -19,8 +19,10 @@ import { IconClose } from '../ui/icons'
 import { useJobVersion } from '../ui/Legend'
 import { cssContext, fitCanvases } from '../charts/canvas'
 import { drawEosCharts, EOS_COLORS, type EosLayout, eosLayout } from './draw'
+import { Cited, EosNote } from './EosNote'
+import { readoutText, sharpnessName } from './labels'
 import { type EosModel, eosModel } from './model'
-import { addRestartedFlow, eos, onEosChange, restartedFor, setEosRun, setHighlight } from './state'
+import { addRestartedFlow, eos, onEosChange, requestPathFrame, restartedFor, setEosRun, setHighlight } from './state'
 
 const MIN_REDRAW_MS = 120
 
@@ -57,15 +59,6 @@ export async function restartFlowHere(): Promise<void> {
   }
 }
 
-function readoutText(m: EosModel, k: number): string {
-  if (k >= m.n) return `step ${k * m.every}`
-  const parts = [`step ${k * m.every}`, `loss ${formatNumber(m.loss[k], 4)}`]
-  if (m.sharpness) parts.push(`${m.sharpnessLabel.split(' ')[0]} ${formatNumber(m.sharpness[k], 4)}`)
-  if (m.oscillation) parts.push(`⟨x−x̄,u⟩ ${formatNumber(m.oscillation[k], 3)}`)
-  if (m.flow && Number.isFinite(m.flow.sigma2[k])) parts.push(`σ ${formatNumber(Math.sqrt(m.flow.sigma2[k]), 3)}`)
-  return parts.join(' · ')
-}
-
 export function EosView() {
   const wrap = useRef<HTMLDivElement>(null)
   const chart = useRef<HTMLCanvasElement>(null)
@@ -76,6 +69,7 @@ export function EosView() {
   const version = useJobVersion(200)
   const [eosVersion, setEosVersion] = useState(eos.version)
   const [busy, setBusy] = useState(false)
+  const [note, setNote] = useState<string | null>(null)
   const state = useRef({ layout: null as EosLayout | null, model: null as EosModel | null }).current
 
   useEffect(() => {
@@ -139,10 +133,14 @@ export function EosView() {
     }
     let lastRestarted = eos.restarted
     let lastRun = eos.run
+    let lastFramed = eos.framed
     const offEos = onEosChange(() => {
       if (eos.restarted !== lastRestarted || eos.run !== lastRun) { lastRestarted = eos.restarted; lastRun = eos.run; schedule(); setEosVersion(eos.version) }
       else drawCursor()
+      if (eos.framed !== lastFramed) { lastFramed = eos.framed; setEosVersion(eos.version) }
     })
+    // Opening the view frames the 3-D view on the shown run's path.
+    requestPathFrame()
     const offJob = onJobChange(schedule)
     const offHead = onPlayhead(drawCursor)
     const ro = new ResizeObserver(schedule)
@@ -174,7 +172,9 @@ export function EosView() {
   void eosVersion
   const runs = job.runs
   const run = Math.max(0, Math.min(runs.length - 1, eos.run))
-  const m = state.model
+  // Everything below is derived from the selected run in this render (the charts' model is
+  // computed the same way when they redraw): no label can show the previously selected run.
+  const m = runs.length > 0 ? eosModel(job, run, restartedFor(job.jobId, run)) : null
   const flow = job.flows.find((f) => f.run === run) ?? null
   const optimizer = runs[run]?.optimizer
   const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
@@ -188,7 +188,7 @@ export function EosView() {
   const stoppedStep = flow?.stoppedAt ?? null
 
   return (
-    <aside className="eos-view" data-testid="eos-view" aria-label="Edge of stability">
+    <aside className="eos-view" data-testid="eos-view" aria-label="Edge of stability" data-framed={eos.framed} data-run={run}>
       <div className="eos-head">
         <div className="card-title">Edge of stability</div>
         {runs.length > 1 && (
@@ -201,6 +201,7 @@ export function EosView() {
           </select>
         )}
         <span className="grow" />
+        <button type="button" className="btn small" data-testid="eos-zoom" onClick={requestPathFrame} title="Frame the 3-D view on this run’s path">Zoom to path</button>
         <button
           type="button" className="btn small" data-testid="eos-restart" onClick={restart} disabled={busy || !restartOk || !job.done}
           title={restartOk
@@ -224,12 +225,13 @@ export function EosView() {
           </p>
         )}
         {threshold?.kind === 'none' && <p className="warn">No threshold: {threshold.reason}.</p>}
-        {threshold && threshold.kind !== 'none' && (
-          <p>
-            <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> {threshold.formula} = {formatNumber(threshold.value, 4)}
+        {threshold && threshold.kind !== 'none' && m && (
+          <p data-testid="eos-threshold">
+            <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> for {m.runLabel}: {threshold.formula} = {formatNumber(threshold.value, 4)}
             {threshold.kind === 'preconditioned' ? ` (${threshold.preconditioner})` : ''}.{' '}
-            <span style={{ color: EOS_COLORS.onset }}>Onset</span>: {m?.onset != null ? `step ${m.onset * m.every}, the first step whose ${m.sharpnessLabel.split(' ')[0]} ≥ the threshold` : 'not reached'}.
-            {m?.flowEdge != null ? ` The central flow reaches the edge (σ² > 0) at step ${m.flowEdge * m.every}.` : ''}
+            <span style={{ color: EOS_COLORS.onset }}>Onset</span>: {m.onset != null ? `step ${m.onset * m.every}, the first step whose ${sharpnessName(m)} ≥ the threshold` : 'not reached'}.
+            {m.flowEdge != null ? ` The central flow reaches the edge (σ² > 0) at step ${m.flowEdge * m.every}.` : ''}
+            {m.edge === 'below' ? ` ${m.runLabel} is not at the edge of stability: its ${sharpnessName(m)} stays below the threshold.` : ''}
           </p>
         )}
         {m?.sharpnessNote && <p className="muted">{m.sharpnessNote}</p>}
@@ -246,15 +248,18 @@ export function EosView() {
           </p>
         )}
         <p className="muted">
-          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends); dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩.
-          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: GD’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step); dashed: the flow’s ±σ = ±√tr Σ.
+          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends){m?.flow ? '; dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩' : ''}.
+          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step){m?.flow ? '; dashed: the flow’s ±σ = ±√tr Σ' : ''}.
           {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
+          {m?.flow ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}
+          {' '}<button type="button" className="link" data-testid="eos-note-link" onClick={() => setNote('flow')}>About central flows</button>
         </p>
-        {scene && <p>{scene.caption}</p>}
+        {scene && <p data-testid="eos-caption"><Cited text={scene.caption} onOpen={setNote} /></p>}
         {scene?.outsideRegime && preset?.centralFlowNote === undefined && <p className="warn">Outside the central flow’s regime.</p>}
-        {preset?.centralFlowNote && <p className="warn">{preset.centralFlowNote}</p>}
+        {preset?.centralFlowNote && <p className="warn"><Cited text={preset.centralFlowNote} onOpen={setNote} /></p>}
         {m && m.restarted.length > 0 && <p><span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')} (dotted teal in the charts, a teal line on the surface).</p>}
       </div>
+      {note !== null && <EosNote section={note} onClose={() => setNote(null)} />}
     </aside>
   )
 }

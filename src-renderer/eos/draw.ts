@@ -5,6 +5,7 @@
  */
 import { extent, linearTicks, logTicks, tickLabel } from './series'
 import type { EosModel } from './model'
+import { notAtEdgeText, thresholdName } from './labels'
 
 export const EOS_COLORS = {
   gd: '#ffb020',
@@ -199,6 +200,28 @@ function vertical(ctx: CanvasRenderingContext2D, L: EosLayout, k: number, color:
   ctx.restore()
 }
 
+/** A centred, wrapped message inside panel p (in place of its data). */
+function message(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, text: string): void {
+  ctx.save()
+  ctx.fillStyle = 'rgba(11, 16, 23, 0.75)'
+  ctx.fillRect(L.left + 1, p.top + 1, L.right - L.left - 2, p.height - 2)
+  ctx.fillStyle = EOS_COLORS.text
+  ctx.font = '11px system-ui, sans-serif'
+  ctx.textAlign = 'center'
+  ctx.textBaseline = 'middle'
+  const maxW = L.right - L.left - 24
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word
+    if (ctx.measureText(next).width > maxW && line) { lines.push(line); line = word } else line = next
+  }
+  if (line) lines.push(line)
+  const mid = p.top + p.height / 2
+  lines.forEach((l, i) => ctx.fillText(l, (L.left + L.right) / 2, mid + (i - (lines.length - 1) / 2) * 14))
+  ctx.restore()
+}
+
 export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: EosModel): void {
   ctx.clearRect(0, 0, L.width, L.height)
   const [pl, ps, po] = L.panels
@@ -214,7 +237,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   if (m.flow) series(ctx, L, pl, m.flow.predictedLoss, m.flow.predictedLoss.length, flowStyle)
   for (const r of m.restarted) series(ctx, L, pl, r.flow.predictedLoss, r.flow.predictedLoss.length, restartStyle, r.start)
   legend(ctx, L, pl, [
-    { label: 'GD', color: EOS_COLORS.gd, width: 1, alpha: 0.45 },
+    { label: m.runLabel, color: EOS_COLORS.gd, width: 1, alpha: 0.45 },
     { label: 'smoothed', color: EOS_COLORS.gd, width: 1.8 },
     ...(flow ? [{ label: 'flow L+½⟨H,Σ⟩', ...flowStyle }] : []),
     ...(m.restarted.length ? [{ label: 'restarted', ...restartStyle }] : []),
@@ -235,8 +258,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     ctx.textAlign = 'right'
     // Below the line: at the edge of stability the sharpness hovers just above it.
     ctx.textBaseline = 'top'
-    const name = m.threshold.kind === 'hessian' && m.threshold.formula.startsWith('S ≤ 2/η') ? '2/η' : 'threshold'
-    ctx.fillText(`${name} = ${tickLabel(thr)}`, L.right - 4, y + 3)
+    ctx.fillText(`${thresholdName(m)} = ${tickLabel(thr)}`, L.right - 4, y + 3)
     ctx.restore()
   }
   if (m.sharpness) series(ctx, L, ps, m.sharpness, m.n, { color: EOS_COLORS.gd, width: 1.3 })
@@ -244,23 +266,28 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   if (m.flow && showFlowS) series(ctx, L, ps, m.flow.sharpness, m.flow.sharpness.length, flowStyle)
   if (showFlowS) for (const r of m.restarted) series(ctx, L, ps, r.flow.sharpness, r.flow.sharpness.length, restartStyle, r.start)
   legend(ctx, L, ps, [
-    { label: 'GD', color: EOS_COLORS.gd, width: 1.3 },
+    { label: m.runLabel, color: EOS_COLORS.gd, width: 1.3 },
     ...(flow && showFlowS ? [{ label: 'flow', ...flowStyle }] : []),
     ...(thr !== null ? [{ label: 'threshold', color: EOS_COLORS.threshold, width: 1.3, dash: [6, 4] }] : []),
   ])
 
-  // (c) oscillation along u, with the flow's ±σ
-  frame(ctx, L, po, '(c) ⟨x − x̄, u⟩', true)
-  if (m.flow) {
-    const s = Array.from(m.flow.sigma2, sqrtOrNaN)
-    series(ctx, L, po, s, s.length, { ...flowStyle, width: 1.2 })
-    series(ctx, L, po, s.map((v) => -v), s.length, { ...flowStyle, width: 1.2 })
+  // (c) oscillation along u, with the flow's ±σ; a run that never reaches the edge has no
+  // edge-of-stability oscillation, and the panel says so instead of plotting smoothing residue.
+  const notAtEdge = notAtEdgeText(m)
+  frame(ctx, L, po, notAtEdge ? '(c) ⟨x − x̄, u⟩: not at the edge' : '(c) ⟨x − x̄, u⟩', true)
+  if (notAtEdge) message(ctx, L, po, notAtEdge)
+  else {
+    if (m.flow) {
+      const s = Array.from(m.flow.sigma2, sqrtOrNaN)
+      series(ctx, L, po, s, s.length, { ...flowStyle, width: 1.2 })
+      series(ctx, L, po, s.map((v) => -v), s.length, { ...flowStyle, width: 1.2 })
+    }
+    if (m.oscillation) series(ctx, L, po, m.oscillation, m.n, { color: EOS_COLORS.gd, width: 1 })
+    legend(ctx, L, po, [
+      { label: m.runLabel, color: EOS_COLORS.gd, width: 1 },
+      ...(flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
+    ])
   }
-  if (m.oscillation) series(ctx, L, po, m.oscillation, m.n, { color: EOS_COLORS.gd, width: 1 })
-  legend(ctx, L, po, [
-    { label: 'GD', color: EOS_COLORS.gd, width: 1 },
-    ...(flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
-  ])
 
   if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3], 1)
   if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 2)

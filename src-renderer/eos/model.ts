@@ -6,7 +6,8 @@ import type { FlowData } from '../../src-shared/api'
 import { stabilityThreshold, type Threshold } from '../../src-shared/eos/thresholds'
 import type { Hparams } from '../../src-shared/optim'
 import type { JobData } from '../data/job-data'
-import { eosOnset, oscillation, smooth } from './series'
+import { runLabel } from './labels'
+import { eosOnset, extent, oscillation, smooth } from './series'
 import type { RestartedFlow } from './state'
 
 export interface EosModel {
@@ -16,6 +17,8 @@ export interface EosModel {
   readonly kept: number
   readonly every: number
   readonly optimizer: string
+  /** The run's optimizer in the charts' legends: GD, heavy ball, Nesterov, Adam, RMSprop, … (never "GD" for another optimizer). */
+  readonly runLabel: string
   readonly threshold: Threshold
   readonly loss: Float32Array
   readonly smoothedLoss: Float64Array
@@ -35,6 +38,13 @@ export interface EosModel {
   readonly flowEdge: number | null
   readonly flow: FlowData | null
   readonly restarted: readonly RestartedFlow[]
+  /**
+   * Whether the run is at the edge of stability: `at-edge` once the sharpness (or the flow) reaches
+   * the threshold, `below` when it never does, `unknown` when there is nothing to compare.
+   */
+  readonly edge: 'at-edge' | 'below' | 'unknown'
+  /** Largest finite sharpness of the run so far (for "stays below" sentences), or null. */
+  readonly maxSharpness: number | null
   /** The run's iterates, interleaved. */
   readonly xy: Float32Array
 }
@@ -66,8 +76,11 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
   const onset = comparable ? eosOnset(sharpness!, n, threshold.value) : null
   const flow = job.flows.find((f) => f.run === r) ?? null
   const edge = flow ? flow.sigma2.findIndex((s) => s > 0) : -1
+  const range = comparable ? extent([sharpness], n) : null
   return {
-    run: r, n, kept, every: Math.max(1, job.every), optimizer: info.optimizer.name, threshold,
+    run: r, n, kept, every: Math.max(1, job.every), optimizer: info.optimizer.name, runLabel: runLabel(info.optimizer), threshold,
+    edge: onset !== null || edge >= 0 ? 'at-edge' : comparable && n > 0 ? 'below' : 'unknown',
+    maxSharpness: range ? range[1] : null,
     loss, smoothedLoss: smooth(loss, n), sharpness, sharpnessLabel, sharpnessNote,
     oscillation: job.hasSharpness ? oscillation(xy, job.axis.subarray(2 * base, 2 * (base + n)), n) : null,
     onset, flowEdge: edge >= 0 ? edge : null, flow, restarted, xy,

@@ -25,6 +25,10 @@ export const eos = {
   /** Index of the run shown (into the job's runs). */
   run: 0,
   restarted: [] as RestartedFlow[],
+  /** Bumped to ask the 3-D view to frame the shown run's path (EosMarkers honours it). */
+  frameRequest: 0,
+  /** The last frame request the 3-D view carried out. */
+  framed: 0,
   /** Bumped on every change. */
   version: 0,
 }
@@ -61,4 +65,17 @@ export function addRestartedFlow(f: RestartedFlow): void {
 /** Restarted flows of another job are dropped (the scenario changed). */
 export function restartedFor(jobId: number, run: number): RestartedFlow[] {
   return eos.restarted.filter((r) => r.jobId === jobId && r.run === run)
+}
+
+/** Ask the 3-D view to frame the shown run's path (on opening the view, or "Zoom to path"). */
+export function requestPathFrame(): void {
+  eos.frameRequest++
+  changed()
+}
+
+/** The 3-D view framed the path for request `n`. */
+export function pathFramed(n: number): void {
+  if (eos.framed === n) return
+  eos.framed = n
+  changed()
 }

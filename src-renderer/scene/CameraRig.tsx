@@ -45,10 +45,12 @@ export function orthoHalf(aspect: number): { hw: number; hh: number } {
   return aspect >= 1 ? { hw: ORTHO_HALF * aspect, hh: ORTHO_HALF } : { hw: ORTHO_HALF, hh: ORTHO_HALF / aspect }
 }
 
-/** Set by the mounted rig: puts the camera back where it started; reports where it is. */
+/** Set by the mounted rig: puts the camera back where it started; reports where it is; frames a sphere. */
 export const cameraControls = {
   reset: () => undefined as void,
   pose: (): CameraPose => HOME_POSE,
+  /** Look at `center` (world units) from the current direction, close enough to fit `radius`. */
+  frame: (_center: readonly [number, number, number], _radius: number) => undefined as void,
 }
 
 export function CameraRig({ topDown }: { readonly topDown: boolean }) {
@@ -121,6 +123,29 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
     cameraControls.reset = () => {
       if (topDown) { ortho.position.set(0, 6, 0); ortho.zoom = 1; ortho.updateProjectionMatrix(); controls.target.set(0, 0, 0) }
       else { persp.position.copy(HOME); controls.target.copy(TARGET) }
+      controls.update()
+      invalidate()
+    }
+    cameraControls.frame = ([cx, cy, cz], radius) => {
+      const r = Math.max(radius, 0.05) * 1.15
+      if (topDown) {
+        controls.target.set(cx, 0, cz)
+        ortho.position.set(cx, 6, cz)
+        ortho.zoom = Math.min(controls.maxZoom, Math.max(controls.minZoom, ORTHO_HALF / r))
+        ortho.updateProjectionMatrix()
+      } else {
+        // Keep the azimuth but look down at least 55°: a path usually runs along a valley floor,
+        // which a low camera sees only through the valley's walls.
+        const dir = persp.position.clone().sub(controls.target).normalize()
+        const horizontal = Math.hypot(dir.x, dir.z)
+        const minElevation = (55 * Math.PI) / 180
+        if (Math.atan2(dir.y, horizontal) < minElevation && horizontal > 1e-6) {
+          dir.set((dir.x / horizontal) * Math.cos(minElevation), Math.sin(minElevation), (dir.z / horizontal) * Math.cos(minElevation))
+        }
+        const dist = Math.min(controls.maxDistance, Math.max(controls.minDistance, r / Math.sin((FOV * Math.PI) / 360)))
+        controls.target.set(cx, cy, cz)
+        persp.position.copy(controls.target).addScaledVector(dir, dist)
+      }
       controls.update()
       invalidate()
     }

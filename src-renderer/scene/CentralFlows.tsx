@@ -1,6 +1,6 @@
 /**
  * Central flows (CENTRAL-FLOWS.md): for plain GD and RMSprop runs, the smooth path the oscillating
- * iterates follow at the edge of stability, drawn as white lines on the surface up to the playhead.
+ * iterates follow at the edge of stability, drawn as translucent white bands on the surface up to the playhead.
  * Few runs carry one, so the buffer is simply rebuilt when a flow arrives; the playhead only
  * changes the instance count.
  */
@@ -13,6 +13,14 @@ import { type Frame, HEIGHT, type HeightMap, toWorldX, toWorldZ } from './height
 import { INSIDE, LIFT, segmentGeometry, segmentMaterial } from './Trajectories'
 
 export const FLOW_COLOR = '#ffffff'
+
+/**
+ * How the flow is drawn so that GD stays visible on it: before the onset GD follows the flow
+ * exactly, and an opaque flow drawn after GD hid it. The flow is a wide translucent band drawn
+ * before the trajectories (their lines are renderOrder 3, width ≤ 2.2 px) without writing depth,
+ * so GD's path shows through its middle and the band shows on both sides.
+ */
+export const FLOW_STYLE = { width: 6, opacity: 0.38, renderOrder: 2.5, bias: 0.001, depthWrite: false } as const
 
 export interface CentralFlowsProps {
   readonly hm: HeightMap
@@ -29,9 +37,10 @@ export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: Cent
   const material = useMemo(() => {
     const m = segmentMaterial('tip')
     m.uniforms.uColors.value = Array.from({ length: 8 }, () => new THREE.Color(FLOW_COLOR))
-    m.uniforms.uWidth.value = 2.6
-    m.uniforms.uOpacity.value = 0.92
-    m.uniforms.uBias.value = 0.002
+    m.uniforms.uWidth.value = FLOW_STYLE.width
+    m.uniforms.uOpacity.value = FLOW_STYLE.opacity
+    m.uniforms.uBias.value = FLOW_STYLE.bias
+    m.depthWrite = FLOW_STYLE.depthWrite
     return m
   }, [])
   const mesh = useRef<THREE.Mesh>(null)
@@ -91,5 +100,5 @@ export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: Cent
     }
   })
 
-  return <mesh ref={mesh} material={material} frustumCulled={false} renderOrder={4} visible={false} />
+  return <mesh ref={mesh} material={material} frustumCulled={false} renderOrder={FLOW_STYLE.renderOrder} visible={false} />
 }

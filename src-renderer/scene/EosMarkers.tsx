@@ -2,8 +2,9 @@
  * The EoS view's marks in the 3-D view: a marker on the shown run's path and on its central flow
  * at the focused step (the chart's highlighted step, else the playhead), the Σ "ellipse" of the
  * flow there (rank one: a segment along the axis u, half-length σ = √tr Σ, with end ticks, lying
- * on the surface), and the flows restarted from GD's iterates (dotted teal). Everything is
- * updated in useFrame from module-level data; React renders this once.
+ * on the surface, labelled "Σ"), and the flows restarted from GD's iterates (dotted teal). It also
+ * honours the view's requests to frame the shown run's path (opening the view, "Zoom to path").
+ * Everything is updated in useFrame from module-level data; React renders this once.
  */
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
@@ -12,7 +13,8 @@ import type { Surface } from '../../src-shared/api'
 import { job } from '../data/job-data'
 import { EOS_COLORS } from '../eos/draw'
 import { focusPoint } from '../eos/EosView'
-import { eos, restartedFor } from '../eos/state'
+import { eos, pathFramed, restartedFor } from '../eos/state'
+import { cameraControls } from './CameraRig'
 import { type Frame, HEIGHT, type HeightMap, sampleAt, toWorldX, toWorldZ } from './height'
 import { INSIDE, LIFT, segmentGeometry, segmentMaterial } from './Trajectories'
 
@@ -31,6 +33,42 @@ function lineMaterial(color: string, width: number): THREE.ShaderMaterial {
   return m
 }
 
+/** A text label as a sprite (constant size on screen), drawn once into a canvas texture. */
+function labelSprite(text: string, color: string): THREE.Sprite {
+  const c = document.createElement('canvas')
+  c.width = 256; c.height = 64
+  const ctx = c.getContext('2d')
+  if (ctx) {
+    ctx.font = '600 30px system-ui, sans-serif'
+    ctx.textBaseline = 'middle'
+    ctx.lineWidth = 6
+    ctx.strokeStyle = 'rgba(8, 12, 18, 0.9)'
+    ctx.strokeText(text, 8, 32)
+    ctx.fillStyle = color
+    ctx.fillText(text, 8, 32)
+  }
+  const map = new THREE.CanvasTexture(c)
+  map.colorSpace = THREE.SRGBColorSpace
+  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map, depthTest: false, transparent: true, sizeAttenuation: false }))
+  sprite.center.set(0, 0.5)
+  sprite.scale.set(0.1, 0.025, 1)
+  sprite.renderOrder = 9
+  sprite.visible = false
+  return sprite
+}
+
+/** World-space centre and radius of the points (X, Y, Z triples) that are finite. */
+export function boundingSphere(points: ArrayLike<number>): { center: [number, number, number]; radius: number } | null {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity]
+  for (let i = 0; i + 2 < points.length; i += 3) {
+    if (![0, 1, 2].every((d) => Number.isFinite(points[i + d]))) continue
+    for (let d = 0; d < 3; d++) { lo[d] = Math.min(lo[d], points[i + d]); hi[d] = Math.max(hi[d], points[i + d]) }
+  }
+  if (!(lo[0] <= hi[0])) return null
+  const center: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2]
+  return { center, radius: 0.5 * Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) }
+}
+
 export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; readonly hm: HeightMap; readonly frame: Frame }) {
   const gdMarker = useRef<THREE.Mesh>(null)
   const flowMarker = useRef<THREE.Mesh>(null)
@@ -43,12 +81,15 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
   const restartMat = useMemo(() => lineMaterial(EOS_COLORS.restarted, 2.4), [])
   const sigmaPoints = useMemo(() => new Float32Array(SIGMA_POINTS * 4), [])
   const sigmaGeometry = useMemo(() => segmentGeometry(sigmaPoints, 4, 4), [sigmaPoints])
+  const sigmaLabel = useMemo(() => labelSprite('Σ: ±σ along u', EOS_COLORS.onset), [])
   const seen = useRef({ restarted: null as unknown, jobId: -1, run: -1, hm: null as HeightMap | null, frame: null as Frame | null, geometry: null as THREE.InstancedBufferGeometry | null }).current
 
   useEffect(() => () => {
     for (const d of [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry]) d.dispose()
+    sigmaLabel.material.map?.dispose()
+    sigmaLabel.material.dispose()
     seen.geometry?.dispose()
-  }, [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry, seen])
+  }, [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry, sigmaLabel, seen])
 
   const height = (loss: number, lift: number) => hm.u(loss) * HEIGHT + lift
   const place = (mesh: THREE.Mesh | null, x: number, y: number, loss: number, radius: number): boolean => {
@@ -66,6 +107,19 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
     const r = Math.max(0, Math.min(runs - 1, eos.run))
     const n = Math.min(job.received, job.kept)
     const k = Math.max(0, Math.min(n - 1, focusPoint()))
+    // Frame the shown run's whole path once its job has finished.
+    if (eos.frameRequest !== eos.framed && runs > 0 && n > 0 && (job.done || n >= job.kept)) {
+      const P = new Float32Array(3 * n)
+      for (let j = 0; j < n; j++) {
+        const i = r * job.kept + j
+        const X = toWorldX(frame, job.xy[2 * i]), Z = toWorldZ(frame, job.xy[2 * i + 1]), Y = height(job.loss[i], 0)
+        const inside = Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
+        P[3 * j] = inside ? X : NaN; P[3 * j + 1] = Y; P[3 * j + 2] = Z
+      }
+      const sphereOfPath = boundingSphere(P)
+      if (sphereOfPath) cameraControls.frame(sphereOfPath.center, sphereOfPath.radius)
+      pathFramed(eos.frameRequest)
+    }
     // GD's iterate.
     if (runs > 0 && n > 0) {
       const i = r * job.kept + k
@@ -96,9 +150,13 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
         data.needsUpdate = true
         sigmaGeometry.instanceCount = SIGMA_POINTS - 1
         sigmaVisible = true
+        // The label sits just past the segment's + end.
+        const j = 4 + SEG
+        sigmaLabel.position.set(P[4 * j], P[4 * j + 1], P[4 * j + 2])
       }
     } else if (flowMarker.current) flowMarker.current.visible = false
     if (sigmaMesh.current) sigmaMesh.current.visible = sigmaVisible
+    sigmaLabel.visible = sigmaVisible
 
     // Restarted flows: rebuilt when the list, the job or the mapping changes (rare).
     if (eos.restarted !== seen.restarted || job.jobId !== seen.jobId || r !== seen.run || hm !== seen.hm || frame !== seen.frame) {
@@ -137,6 +195,7 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
     <group>
       <mesh ref={restartMesh} material={restartMat} frustumCulled={false} renderOrder={6} visible={false} />
       <mesh ref={sigmaMesh} geometry={sigmaGeometry} material={sigmaMat} frustumCulled={false} renderOrder={7} visible={false} />
+      <primitive object={sigmaLabel} />
       <mesh ref={gdMarker} geometry={sphere} material={gdMat} frustumCulled={false} renderOrder={8} visible={false} />
       <mesh ref={flowMarker} geometry={sphere} material={flowMat} frustumCulled={false} renderOrder={8} visible={false} />
     </group>

@@ -82,7 +82,7 @@ describe('edge-of-stability view', () => {
     const hovered = (await eosState()).highlightStep!
     expect(Math.abs(hovered - 100)).toBeLessThan(5)
     expect(await page.getAttribute('[data-testid=eos-readout]', 'data-highlight')).toBe(String(hovered))
-    expect(await page.textContent('[data-testid=eos-readout]')).toMatch(new RegExp(`step ${hovered} · loss`))
+    expect(await page.textContent('[data-testid=eos-readout]')).toMatch(new RegExp(`step ${hovered} · GD loss`))
 
     // Pin it with a click, then restart the flow from there.
     await cursor.click({ position: { x, y: box.height / 2 } })
@@ -110,6 +110,65 @@ describe('edge-of-stability view', () => {
     // Undo restores the cubic valley scene.
     await page.click('[data-testid=undo]')
     await expect.poll(() => page.getAttribute('[data-testid=preset-gallery] [aria-selected=true]', 'data-preset')).toBe('cubic_valley')
+    expect(errors).toEqual([])
+  })
+
+  it('derives every label from the selected run, switching between GD and Adam, and frames the path', async () => {
+    const doc = {
+      landscape: { preset: 'cubic_valley' },
+      optimizers: [{ name: 'sgd', lr: 0.4 }, { name: 'adam', lr: 0.1 }],
+      init: [[0, 0.1]], steps: 300, record: { every: 1, sharpness: true }, central_flow: true,
+    }
+    const loaded = await page.evaluate((text) => window.gradscapeAutomation!.loadSession(text, 'gd-adam.json'), JSON.stringify(doc))
+    expect(loaded.ok).toBe(true)
+    await page.evaluate(() => window.gradscapeAutomation!.waitReady(90_000))
+    await expect.poll(async () => (await eosState()).done, { timeout: 60_000, interval: 200 }).toBe(true)
+    await page.getByTestId('eos-toggle').check()
+    const view = page.getByTestId('eos-view')
+    const threshold = page.getByTestId('eos-threshold')
+    const select = view.locator('select[aria-label="EoS run"]')
+
+    // The view frames the shown run's path when it opens (it is open: a new request on reopening).
+    const framedBefore = Number(await view.getAttribute('data-framed'))
+    await page.getByTestId('eos-toggle').uncheck()
+    await page.getByTestId('eos-toggle').check()
+    await expect.poll(async () => Number(await page.getByTestId('eos-view').getAttribute('data-framed')), { timeout: 10_000 }).toBeGreaterThan(framedBefore)
+
+    await select.selectOption('0')
+    await expect.poll(() => threshold.innerText(), { timeout: 2000 }).toMatch(/^Threshold for GD: S ≤ 2\/η \(GD\) = 5\./)
+    await select.selectOption('1')
+    // Adam: the threshold (2+2β₁)/((1−β₁)η) = 380 in the same render as the selection, not GD's 5.
+    await expect.poll(() => threshold.innerText(), { timeout: 2000 }).toMatch(/^Threshold for Adam: λ₁\(P⁻¹H\) ≤ \(2\+2β₁\)\/\(\(1−β₁\)η\) = 380/)
+    expect(await threshold.innerText()).toMatch(/Adam is not at the edge of stability/)
+    expect(await page.getByTestId('eos-readout').innerText()).not.toMatch(/NaN/)
+    await settle(page, 1500)
+    await shot(page, 'eos-adam')
+    await select.selectOption('0')
+    await expect.poll(() => threshold.innerText(), { timeout: 2000 }).toMatch(/^Threshold for GD: S ≤ 2\/η \(GD\) = 5\./)
+
+    // "Zoom to path" frames again.
+    const framed = Number(await view.getAttribute('data-framed'))
+    await page.getByTestId('eos-zoom').click()
+    await expect.poll(async () => Number(await view.getAttribute('data-framed')), { timeout: 10_000 }).toBe(framed + 1)
+    expect(errors).toEqual([])
+  })
+
+  it('cites the papers by title in the scene caption and opens the in-app note', async () => {
+    const before = (await eosState()).jobId
+    await page.click('[data-eos-scene=eos_zhu]')
+    await expect.poll(async () => { const s = await eosState(); return s.jobId > before && s.done }, { timeout: 90_000, interval: 200 }).toBe(true)
+    const caption = page.getByTestId('eos-caption')
+    await expect.poll(() => caption.innerText()).toMatch(/Understanding Edge-of-Stability Training Dynamics with a Minimalist Example/)
+    expect(await caption.innerText()).not.toMatch(/§5/)
+    await caption.getByRole('button', { name: /note: Zhu/ }).click()
+    const note = page.getByTestId('eos-note')
+    await expect.poll(() => note.locator('section.current h3').innerText()).toMatch(/Zhu et al/)
+    await settle(page, 300)
+    await shot(page, 'eos-note')
+    await note.getByRole('button', { name: 'Close the note' }).click()
+    await page.getByTestId('eos-zoom').click()
+    await settle(page, 1500)
+    await shot(page, 'eos-zhu-zoomed')
     expect(errors).toEqual([])
   })
 })
