@@ -26,7 +26,7 @@ export const adadelta: OptimizerDef = {
   },
   state: { square_avg: '0', acc_delta: '0' },
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     square_avg = rho * square_avg + (1 - rho) * g * g;
     let std = Math.sqrt(square_avg + eps);

@@ -29,7 +29,7 @@ export const adagrad: OptimizerDef = {
   state: { sum: 'initial_accumulator_value' },
   prelude: `let clr = lr / (1 + (t - 1) * lr_decay);`,
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     sum = sum + g * g;
     let std = Math.sqrt(sum) + eps;

@@ -5,7 +5,7 @@ const ADAM_RULE = `
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let denom = 0;
-    if (amsgrad > 0.5) {
+    if (amsgrad) {
       max_exp_avg_sq = Math.max(max_exp_avg_sq, exp_avg_sq);
       denom = Math.sqrt(max_exp_avg_sq) / bias_correction2_sqrt + eps;
     } else {
@@ -38,7 +38,7 @@ function adamFamily(decoupled: boolean): OptimizerDef {
     state: { exp_avg: '0', exp_avg_sq: '0', max_exp_avg_sq: '0' },
     slotUsedIf: { max_exp_avg_sq: 'amsgrad' },
     // P = diag(√v̂ + ε) (AEoS; the bias-corrected second moment, its running max under amsgrad).
-    preconditioner: 'Math.sqrt((amsgrad > 0.5 ? max_exp_avg_sq : exp_avg_sq) / bias_correction2) + eps',
+    preconditioner: 'Math.sqrt((amsgrad ? max_exp_avg_sq : exp_avg_sq) / bias_correction2) + eps',
     prelude: `
       let bias_correction1 = 1 - Math.pow(beta1, t);
       let bias_correction2 = 1 - Math.pow(beta2, t);
@@ -46,7 +46,7 @@ function adamFamily(decoupled: boolean): OptimizerDef {
       let bias_correction2_sqrt = Math.sqrt(bias_correction2);
     `,
     update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     ${decoupled ? 'p = p * (1 - lr * weight_decay);' : 'if (weight_decay != 0) { g = g + weight_decay * p; }'}
     ${ADAM_RULE}`,
   }

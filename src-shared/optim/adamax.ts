@@ -25,7 +25,7 @@ export const adamax: OptimizerDef = {
   state: { exp_avg: '0', exp_inf: '0' },
   prelude: `let clr = lr / (1 - Math.pow(beta1, t));`,
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_inf = Math.max(beta2 * exp_inf, Math.abs(g) + eps);

@@ -33,7 +33,7 @@ export const asgd: OptimizerDef = {
     if (t > 1.5) { mu = 1 / Math.max(1, t - 1 - t0); }
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     p = p * (1 - lambd * eta);
     p = p - eta * g;

@@ -37,8 +37,8 @@ export const nadam: OptimizerDef = {
     let mu_product_next = mu_product * mu_next;
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
-    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
+    if (maximize) { g = -g; }
+    if (weight_decay != 0) { if (decoupled_weight_decay) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let denom = Math.sqrt(exp_avg_sq / bias_correction2) + eps;

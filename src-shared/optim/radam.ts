@@ -34,8 +34,8 @@ export const radam: OptimizerDef = {
     if (rho_t > 5) { rect = Math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)); }
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
-    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
+    if (maximize) { g = -g; }
+    if (weight_decay != 0) { if (decoupled_weight_decay) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let bias_corrected_exp_avg = exp_avg / bias_correction1;

@@ -29,13 +29,13 @@ export const rmsprop: OptimizerDef = {
   state: { square_avg: '0', grad_avg: '0', momentum_buffer: '0' },
   slotUsedIf: { grad_avg: 'centered', momentum_buffer: 'momentum' },
   // P = diag(√v + ε)/η: the effective step is P⁻¹g (CENTRAL-FLOWS.md §1.4, threshold 2).
-  preconditioner: '(Math.sqrt(centered > 0.5 ? square_avg - grad_avg * grad_avg : square_avg) + eps) / lr',
+  preconditioner: '(Math.sqrt(centered ? square_avg - grad_avg * grad_avg : square_avg) + eps) / lr',
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     square_avg = alpha * square_avg + (1 - alpha) * g * g;
     let avg = 0;
-    if (centered > 0.5) {
+    if (centered) {
       grad_avg = grad_avg + (g - grad_avg) * (1 - alpha);
       avg = Math.sqrt(square_avg - grad_avg * grad_avg) + eps;
     } else {

@@ -30,7 +30,7 @@ export const rprop: OptimizerDef = {
   },
   state: { prev: '0', step_size: 'lr' },
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     let s = g * prev;
     let f = 1;
     if (s > 0) { f = etaplus; } else if (s < 0) { f = etaminus; }

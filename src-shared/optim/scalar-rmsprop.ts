@@ -37,7 +37,7 @@ export const scalarRmsprop: OptimizerDef = {
     let denom = Math.sqrt(nu) + eps;
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     p = p - lr * (g / denom);
   `,
 }

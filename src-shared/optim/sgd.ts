@@ -33,11 +33,11 @@ export const sgd: OptimizerDef = {
   state: { momentum_buffer: '0' },
   slotUsedIf: { momentum_buffer: 'momentum' },
   update: `
-    if (maximize > 0.5) { g = -g; }
+    if (maximize) { g = -g; }
     if (weight_decay != 0) { g = g + weight_decay * p; }
     if (momentum != 0) {
       if (t < 1.5) { momentum_buffer = g; } else { momentum_buffer = momentum * momentum_buffer + (1 - dampening) * g; }
-      if (nesterov > 0.5) { g = g + momentum * momentum_buffer; } else { g = momentum_buffer; }
+      if (nesterov) { g = g + momentum * momentum_buffer; } else { g = momentum_buffer; }
     }
     p = p - lr * g;
   `,
