@@ -1,4 +1,5 @@
-import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, WD_CHECK } from './checks'
+import { WD_CHECK } from './checks'
+import { betasSpec, DECOUPLED_WEIGHT_DECAY_RULE, epsSpec, L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
 
 const ADAM_RULE = `
@@ -25,9 +26,9 @@ function adamFamily(decoupled: boolean): OptimizerDef {
     rule: (decoupled ? 'θ ← θ(1 − γλ);  ' : 'g ← g + λθ;  ')
       + 'm ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ/(1−β₁ᵗ) · m / (√(v or max v)/√(1−β₂ᵗ) + ε)',
     hparams: {
-      lr: { kind: 'number', default: 1e-3, check: LR_CHECK, doc: 'learning rate γ' },
-      betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages of g and g²' },
-      eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+      lr: lrSpec(1e-3),
+      betas: betasSpec('coefficients (β₁, β₂) of the running averages of g and g²'),
+      eps: epsSpec(1e-8),
       weight_decay: {
         kind: 'number', default: decoupled ? 1e-2 : 0, check: WD_CHECK,
         doc: decoupled ? 'decoupled weight decay λ (θ ← θ(1 − γλ))' : 'L2 penalty λ, added to the gradient',
@@ -46,8 +47,8 @@ function adamFamily(decoupled: boolean): OptimizerDef {
       let bias_correction2_sqrt = Math.sqrt(bias_correction2);
     `,
     update: `
-    if (maximize) { g = -g; }
-    ${decoupled ? 'p = p * (1 - lr * weight_decay);' : 'if (weight_decay != 0) { g = g + weight_decay * p; }'}
+    ${MAXIMIZE_RULE}
+    ${decoupled ? DECOUPLED_WEIGHT_DECAY_RULE : L2_WEIGHT_DECAY_RULE}
     ${ADAM_RULE}`,
   }
 }

@@ -1,4 +1,4 @@
-import { LR_CHECK, MAXIMIZE, WEIGHT_DECAY } from './checks'
+import { L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -19,7 +19,7 @@ export const asgd: OptimizerDef = {
   source: 'torch.optim.ASGD; Polyak & Juditsky 1992',
   rule: 'ηₜ = γ/(1+λγ(t−1))^α;  θ ← θ(1 − λη) − η·g;  ā ← ā + μₜ(θ − ā), μₜ = 1/max(1, t−1−t₀)',
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    lr: lrSpec(1e-2),
     lambd: { kind: 'number', default: 1e-4, doc: 'decay term λ' },
     alpha: { kind: 'number', default: 0.75, doc: 'power α for the η update' },
     t0: { kind: 'number', default: 1e6, doc: 'step t₀ at which averaging starts' },
@@ -33,8 +33,8 @@ export const asgd: OptimizerDef = {
     if (t > 1.5) { mu = 1 / Math.max(1, t - 1 - t0); }
   `,
   update: `
-    if (maximize) { g = -g; }
-    if (weight_decay != 0) { g = g + weight_decay * p; }
+    ${MAXIMIZE_RULE}
+    ${L2_WEIGHT_DECAY_RULE}
     p = p * (1 - lambd * eta);
     p = p - eta * g;
     if (mu != 1) { ax = ax + (p - ax) * mu; } else { ax = p; }

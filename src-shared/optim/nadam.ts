@@ -1,4 +1,5 @@
-import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import { nonNegative } from './checks'
+import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -19,12 +20,12 @@ export const nadam: OptimizerDef = {
   source: 'torch.optim.NAdam (≥ 2.0); Dozat 2016',
   rule: 'μₜ = β₁(1 − ½·0.96^(tψ));  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ(1−μₜ)/(1−Πμ)·g/d − γμₜ₊₁/(1−Πμ·μₜ₊₁)·m/d',
   hparams: {
-    lr: { kind: 'number', default: 2e-3, check: LR_CHECK, doc: 'learning rate γ' },
-    betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages' },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    lr: lrSpec(2e-3),
+    betas: betasSpec('coefficients (β₁, β₂) of the running averages'),
+    eps: epsSpec(1e-8),
     weight_decay: WEIGHT_DECAY,
     momentum_decay: { kind: 'number', default: 4e-3, check: nonNegative('momentum_decay'), doc: 'momentum decay ψ' },
-    decoupled_weight_decay: { kind: 'boolean', default: false, doc: 'apply weight decay as in AdamW (torch ≥ 2.1)' },
+    decoupled_weight_decay: DECOUPLED_WEIGHT_DECAY,
     maximize: MAXIMIZE,
   },
   state: { exp_avg: '0', exp_avg_sq: '0' },
@@ -37,8 +38,8 @@ export const nadam: OptimizerDef = {
     let mu_product_next = mu_product * mu_next;
   `,
   update: `
-    if (maximize) { g = -g; }
-    if (weight_decay != 0) { if (decoupled_weight_decay) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
+    ${MAXIMIZE_RULE}
+    ${SWITCHED_WEIGHT_DECAY_RULE}
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let denom = Math.sqrt(exp_avg_sq / bias_correction2) + eps;

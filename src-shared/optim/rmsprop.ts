@@ -1,4 +1,5 @@
-import { EPS_CHECK, LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import { nonNegative } from './checks'
+import { epsSpec, L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -18,9 +19,9 @@ export const rmsprop: OptimizerDef = {
   source: 'torch.optim.RMSprop; Hinton 2012; Graves 2013 (centered)',
   rule: 'v ← αv + (1−α)g²;  d ← √(v − m²) + ε (centered) or √v + ε;  θ ← θ − γ·g/d (or via momentum b ← μb + g/d)',
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    lr: lrSpec(1e-2),
     alpha: { kind: 'number', default: 0.99, check: nonNegative('alpha value'), doc: 'smoothing constant α' },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    eps: epsSpec(1e-8),
     weight_decay: WEIGHT_DECAY,
     momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor μ' },
     centered: { kind: 'boolean', default: false, doc: 'normalize by an estimate of the gradient variance' },
@@ -31,8 +32,8 @@ export const rmsprop: OptimizerDef = {
   // P = diag(√v + ε)/η: the effective step is P⁻¹g (CENTRAL-FLOWS.md §1.4, threshold 2).
   preconditioner: '(Math.sqrt(centered ? square_avg - grad_avg * grad_avg : square_avg) + eps) / lr',
   update: `
-    if (maximize) { g = -g; }
-    if (weight_decay != 0) { g = g + weight_decay * p; }
+    ${MAXIMIZE_RULE}
+    ${L2_WEIGHT_DECAY_RULE}
     square_avg = alpha * square_avg + (1 - alpha) * g * g;
     let avg = 0;
     if (centered) {

@@ -1,4 +1,4 @@
-import { LR_CHECK, MAXIMIZE } from './checks'
+import { lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -15,7 +15,7 @@ export const rprop: OptimizerDef = {
   source: 'torch.optim.Rprop; Riedmiller & Braun 1993',
   rule: 'Δ ← clamp(Δ·(η₊ if g·g_prev > 0, η₋ if < 0, else 1), Δmin, Δmax);  θ ← θ − sign(g)·Δ (g ← 0 after a sign change)',
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'initial step size Δ₀' },
+    lr: lrSpec(1e-2, 'initial step size Δ₀'),
     etas: {
       kind: 'pair', default: [0.5, 1.2], codeNames: ['etaminus', 'etaplus'],
       check: ([m, p]) => (m > 0 && m < 1 && p > 1 ? null : `Invalid eta values: ${m}, ${p} (need 0 < etaminus < 1 < etaplus)`),
@@ -30,7 +30,7 @@ export const rprop: OptimizerDef = {
   },
   state: { prev: '0', step_size: 'lr' },
   update: `
-    if (maximize) { g = -g; }
+    ${MAXIMIZE_RULE}
     let s = g * prev;
     let f = 1;
     if (s > 0) { f = etaplus; } else if (s < 0) { f = etaminus; }

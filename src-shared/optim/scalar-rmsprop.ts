@@ -1,4 +1,4 @@
-import { EPS_CHECK, LR_CHECK, MAXIMIZE } from './checks'
+import { epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -19,12 +19,12 @@ export const scalarRmsprop: OptimizerDef = {
   source: 'Cohen et al., "Understanding Optimization in Deep Learning with Central Flows" (2025); not in torch.optim',
   rule: 'ν ← αν + (1−α)‖g‖²;  θ ← θ − γ·g/(√ν + ε)',
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    lr: lrSpec(1e-2),
     alpha: {
       kind: 'number', default: 0.99, check: (v) => (v >= 0 && v < 1 ? null : `Invalid alpha value: ${v} (must be in [0, 1))`),
       doc: 'smoothing constant α (β₂ in the central-flow papers)',
     },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    eps: epsSpec(1e-8),
     maximize: MAXIMIZE,
   },
   state: {},
@@ -37,7 +37,7 @@ export const scalarRmsprop: OptimizerDef = {
     let denom = Math.sqrt(nu) + eps;
   `,
   update: `
-    if (maximize) { g = -g; }
+    ${MAXIMIZE_RULE}
     p = p - lr * (g / denom);
   `,
 }

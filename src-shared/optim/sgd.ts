@@ -1,4 +1,5 @@
-import { LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import { nonNegative } from './checks'
+import { L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
 
 /**
@@ -19,7 +20,7 @@ export const sgd: OptimizerDef = {
   source: 'torch.optim.SGD; Sutskever et al. 2013 (Nesterov)',
   rule: 'b ← μ·b + (1−τ)·g (b₁ = g);  g ← nesterov ? g + μ·b : b;  θ ← θ − γ·g',
   hparams: {
-    lr: { kind: 'number', default: 1e-3, check: LR_CHECK, doc: 'learning rate γ' },
+    lr: lrSpec(1e-3),
     momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor μ' },
     dampening: { kind: 'number', default: 0, doc: 'dampening τ for momentum' },
     weight_decay: WEIGHT_DECAY,
@@ -33,8 +34,8 @@ export const sgd: OptimizerDef = {
   state: { momentum_buffer: '0' },
   slotUsedIf: { momentum_buffer: 'momentum' },
   update: `
-    if (maximize) { g = -g; }
-    if (weight_decay != 0) { g = g + weight_decay * p; }
+    ${MAXIMIZE_RULE}
+    ${L2_WEIGHT_DECAY_RULE}
     if (momentum != 0) {
       if (t < 1.5) { momentum_buffer = g; } else { momentum_buffer = momentum * momentum_buffer + (1 - dampening) * g; }
       if (nesterov) { g = g + momentum * momentum_buffer; } else { g = momentum_buffer; }
