@@ -27,7 +27,7 @@ export function optimizerSource(def: OptimizerDef): string {
   const updates = COORDS.map((c) => `${indent}// coordinate ${c}\n${printBlock(updateTreeForCoordinate(def, c), { indent })}`)
   return [
     `// ${def.title} (${def.name}): ${def.source}`,
-    `// ${def.rule}`,
+    ...def.math.map((line) => `//   ${line}`),
     '//',
     `// Hyperparameters (${codeNames.join(', ')}):`,
     ...hparams,

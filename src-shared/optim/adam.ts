@@ -1,6 +1,7 @@
 import { WD_CHECK } from './checks'
 import { betasSpec, DECOUPLED_WEIGHT_DECAY_RULE, epsSpec, L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
 
 const ADAM_RULE = `
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
@@ -15,6 +16,14 @@ const ADAM_RULE = `
     p = p - step_size * (exp_avg / denom);
   `
 
+/** The update rules in math notation, one line per step (doc and tooltip). */
+const ADAM_STEPS = [
+  'm ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   v_max ← max(v_max, v) (amsgrad)',
+  'θ ← θ − (γ/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε)      (√v_max under amsgrad)',
+]
+const ADAM_MATH = ['g ← ±∇L + λθ', ...ADAM_STEPS]
+const ADAMW_MATH = ['g ← ±∇L;   θ ← θ(1 − γλ)', ...ADAM_STEPS]
+
 /** Adam and AdamW differ only in where weight decay enters; the rule itself is shared. */
 function adamFamily(decoupled: boolean): OptimizerDef {
   return {
@@ -23,8 +32,8 @@ function adamFamily(decoupled: boolean): OptimizerDef {
     source: decoupled
       ? 'torch.optim.AdamW; Loshchilov & Hutter 2019 (decoupled weight decay)'
       : 'torch.optim.Adam; Kingma & Ba 2015 (Algorithm 1); Reddi et al. 2018 (amsgrad)',
-    rule: (decoupled ? 'θ ← θ(1 − γλ);  ' : 'g ← g + λθ;  ')
-      + 'm ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ/(1−β₁ᵗ) · m / (√(v or max v)/√(1−β₂ᵗ) + ε)',
+    math: decoupled ? ADAMW_MATH : ADAM_MATH,
+    rule: mathTooltip(decoupled ? ADAMW_MATH : ADAM_MATH),
     hparams: {
       lr: lrSpec(1e-3),
       betas: betasSpec('coefficients (β₁, β₂) of the running averages of g and g²'),
@@ -58,15 +67,13 @@ function adamFamily(decoupled: boolean): OptimizerDef {
  * Stochastic Optimization" (ICLR 2015); `amsgrad` from Reddi, Kale & Kumar, "On the
  * Convergence of Adam and Beyond" (ICLR 2018), taking the running max of the raw v as torch does.
  *
- *   g ← ±∇L + λθ
- *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   v_max ← max(v_max, v) (amsgrad)
- *   θ ← θ − (γ/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε)
+ *   (the update rule: ADAM_MATH above, which is also the tooltip)
  */
 export const adam = adamFamily(false)
 
 /**
  * AdamW — torch.optim.AdamW (≥ 2.0); Loshchilov & Hutter, "Decoupled Weight Decay
  * Regularization" (ICLR 2019). As Adam, but weight decay multiplies the parameter before the
- * step, θ ← θ(1 − γλ), instead of entering the gradient. Default λ = 1e-2.
+ * step, θ ← θ(1 − γλ), instead of entering the gradient. Default λ = 1e-2 (ADAMW_MATH above).
  */
 export const adamw = adamFamily(true)

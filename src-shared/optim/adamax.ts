@@ -1,12 +1,18 @@
 import { betasSpec, epsSpec, L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ',
+  'm ← β₁m + (1−β₁)g;   u ← max(β₂u, |g| + ε)',
+  'θ ← θ − (γ/(1−β₁ᵗ)) · m/u',
+]
 
 /**
  * Adamax — torch.optim.Adamax (≥ 2.0); §7.1 of Kingma & Ba, "Adam" (ICLR 2015).
  *
- *   g ← ±∇L + λθ
- *   m ← β₁m + (1−β₁)g;   u ← max(β₂u, |g| + ε)
- *   θ ← θ − (γ/(1−β₁ᵗ)) · m/u
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * torch adds ε inside the max (to |g|), not to the denominator.
  */
@@ -14,7 +20,8 @@ export const adamax: OptimizerDef = {
   name: 'adamax',
   title: 'Adamax',
   source: 'torch.optim.Adamax; Kingma & Ba 2015, §7.1',
-  rule: 'm ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − γ/(1−β₁ᵗ) · m/u',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(2e-3),
     betas: betasSpec('coefficients (β₁, β₂) for the average and the infinity norm'),

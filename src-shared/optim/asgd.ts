@@ -1,14 +1,20 @@
 import { L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λ_wd θ',
+  'η_t = γ / (1 + λγ(t−1))^α;   μ_t = 1 / max(1, t−1−t₀)   (η₁ = γ, μ₁ = 1)',
+  'θ ← θ(1 − λη_t) − η_t g',
+  'ā ← μ_t = 1 ? θ : ā + μ_t(θ − ā)',
+]
 
 /**
  * ASGD (averaged SGD) — torch.optim.ASGD (≥ 2.0); Polyak & Juditsky, "Acceleration of
  * Stochastic Approximation by Averaging" (SIAM J. Control Optim. 1992).
  *
- *   g ← ±∇L + λ_wd θ
- *   η_t = γ / (1 + λγ(t−1))^α;   μ_t = 1 / max(1, t−1−t₀)   (η₁ = γ, μ₁ = 1)
- *   θ ← θ(1 − λη_t) − η_t g
- *   ā ← μ_t = 1 ? θ : ā + μ_t(θ − ā)
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * The averaged iterate ā is reported as the run's `averaged` trajectory; θ is the one torch
  * leaves in the parameters.
@@ -17,7 +23,8 @@ export const asgd: OptimizerDef = {
   name: 'asgd',
   title: 'ASGD',
   source: 'torch.optim.ASGD; Polyak & Juditsky 1992',
-  rule: 'ηₜ = γ/(1+λγ(t−1))^α;  θ ← θ(1 − λη) − η·g;  ā ← ā + μₜ(θ − ā), μₜ = 1/max(1, t−1−t₀)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-2),
     lambd: { kind: 'number', default: 1e-4, doc: 'decay term λ' },

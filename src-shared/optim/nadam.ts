@@ -1,15 +1,21 @@
 import { nonNegative } from './checks'
 import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)',
+  'μ_t ← β₁(1 − ½·0.96^(tψ));   μ_{t+1} ← β₁(1 − ½·0.96^((t+1)ψ));   Π_t ← Π_{t−1}·μ_t',
+  'm ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   d ← √(v/(1−β₂ᵗ)) + ε',
+  'θ ← θ − γ(1−μ_t)/(1−Π_t) · g/d − γμ_{t+1}/(1−Π_t·μ_{t+1}) · m/d',
+]
 
 /**
  * NAdam — torch.optim.NAdam with torch ≥ 2.0 semantics; Dozat, "Incorporating Nesterov
  * Momentum into Adam" (ICLR 2016 workshop).
  *
- *   g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)
- *   μ_t ← β₁(1 − ½·0.96^(tψ));   μ_{t+1} ← β₁(1 − ½·0.96^((t+1)ψ));   Π_t ← Π_{t−1}·μ_t
- *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   d ← √(v/(1−β₂ᵗ)) + ε
- *   θ ← θ − γ(1−μ_t)/(1−Π_t) · g/d − γμ_{t+1}/(1−Π_t·μ_{t+1}) · m/d
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * ψ is `momentum_decay`. torch 1.13 used Π_t·μ_t·μ_{t+1} in the last denominator (μ_t
  * counted twice); ≥ 2.0 uses mu_product_next = mu_product · mu_next, as here.
@@ -18,7 +24,8 @@ export const nadam: OptimizerDef = {
   name: 'nadam',
   title: 'NAdam',
   source: 'torch.optim.NAdam (≥ 2.0); Dozat 2016',
-  rule: 'μₜ = β₁(1 − ½·0.96^(tψ));  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ(1−μₜ)/(1−Πμ)·g/d − γμₜ₊₁/(1−Πμ·μₜ₊₁)·m/d',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(2e-3),
     betas: betasSpec('coefficients (β₁, β₂) of the running averages'),

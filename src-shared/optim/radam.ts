@@ -1,21 +1,28 @@
 import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)',
+  'm ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ ← m/(1−β₁ᵗ)',
+  'ρ∞ = 2/(1−β₂) − 1;   ρ_t = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ)',
+  'ρ_t > 5:  r = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t));   θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)',
+  'else:     θ ← θ − γ m̂',
+]
 
 /**
  * RAdam — torch.optim.RAdam (≥ 2.0); Liu et al., "On the Variance of the Adaptive Learning
  * Rate and Beyond" (ICLR 2020).
  *
- *   g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)
- *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ ← m/(1−β₁ᵗ)
- *   ρ∞ = 2/(1−β₂) − 1;   ρ_t = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ)
- *   ρ_t > 5:  r = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t));   θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)
- *   else:     θ ← θ − γ m̂
+ *   (the update rule: MATH above, which is also the tooltip)
  */
 export const radam: OptimizerDef = {
   name: 'radam',
   title: 'RAdam',
   source: 'torch.optim.RAdam; Liu et al. 2020',
-  rule: 'm̂ ← m/(1−β₁ᵗ);  if ρₜ > 5: θ ← θ − γ·m̂·rₜ·√(1−β₂ᵗ)/(√v + ε)  else θ ← θ − γ·m̂',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-3),
     betas: betasSpec('coefficients (β₁, β₂) of the running averages'),

@@ -1,14 +1,20 @@
 import { nonNegative } from './checks'
 import { epsSpec, L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ',
+  'v ← αv + (1−α)g²',
+  'centered: m ← αm + (1−α)g;  d ← √(v − m²) + ε    else d ← √v + ε',
+  'momentum μ > 0: b ← μb + g/d;  θ ← θ − γb        else θ ← θ − γ g/d',
+]
 
 /**
  * RMSprop, optionally centered and with momentum — torch.optim.RMSprop (≥ 2.0).
  *
- *   g ← ±∇L + λθ
- *   v ← αv + (1−α)g²
- *   centered: m ← αm + (1−α)g;  d ← √(v − m²) + ε    else d ← √v + ε
- *   momentum μ > 0: b ← μb + g/d;  θ ← θ − γb        else θ ← θ − γ g/d
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * Source: torch/optim/rmsprop.py; Hinton, Lecture 6.5 of "Neural Networks for Machine
  * Learning" (2012); centered form from Graves, "Generating Sequences With RNNs" (2013).
@@ -17,7 +23,8 @@ export const rmsprop: OptimizerDef = {
   name: 'rmsprop',
   title: 'RMSprop',
   source: 'torch.optim.RMSprop; Hinton 2012; Graves 2013 (centered)',
-  rule: 'v ← αv + (1−α)g²;  d ← √(v − m²) + ε (centered) or √v + ε;  θ ← θ − γ·g/d (or via momentum b ← μb + g/d)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-2),
     alpha: { kind: 'number', default: 0.99, check: nonNegative('alpha value'), doc: 'smoothing constant α' },

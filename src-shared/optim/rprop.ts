@@ -1,19 +1,26 @@
 import { lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  's = sign(g·g_prev);   f = η₊ if s > 0, η₋ if s < 0, else 1',
+  'Δ ← clamp(Δ·f, Δ_min, Δ_max)     (Δ₀ = lr)',
+  'g ← 0 where f = η₋;   θ ← θ − sign(g)·Δ;   g_prev ← g',
+]
 
 /**
  * Rprop — torch.optim.Rprop (≥ 2.0); Riedmiller & Braun, "A Direct Adaptive Method for
  * Faster Backpropagation Learning: The RPROP Algorithm" (ICNN 1993).
  *
- *   s = sign(g·g_prev);   f = η₊ if s > 0, η₋ if s < 0, else 1
- *   Δ ← clamp(Δ·f, Δ_min, Δ_max)     (Δ₀ = lr)
- *   g ← 0 where f = η₋;   θ ← θ − sign(g)·Δ;   g_prev ← g
+ *   (the update rule: MATH above, which is also the tooltip)
  */
 export const rprop: OptimizerDef = {
   name: 'rprop',
   title: 'Rprop',
   source: 'torch.optim.Rprop; Riedmiller & Braun 1993',
-  rule: 'Δ ← clamp(Δ·(η₊ if g·g_prev > 0, η₋ if < 0, else 1), Δmin, Δmax);  θ ← θ − sign(g)·Δ (g ← 0 after a sign change)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-2, 'initial step size Δ₀'),
     etas: {

@@ -1,5 +1,12 @@
 import { epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'ν ← αν + (1−α)‖g‖²',
+  'θ ← θ − γ·g/(√ν + ε)',
+]
 
 /**
  * Scalar RMSProp: RMSProp with one second-moment estimate for the whole gradient, so the step
@@ -7,8 +14,7 @@ import type { OptimizerDef } from './types'
  * papers use it as the simplest adaptive optimizer (CENTRAL-FLOWS.md §3.1), with torch
  * RMSprop's names and conventions (α, ε outside the root, ν updated before the step):
  *
- *   ν ← αν + (1−α)‖g‖²
- *   θ ← θ − γ·g/(√ν + ε)
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * Source: Cohen, Damian, Talwalkar, Kolter, Lee, "Understanding Optimization in Deep Learning
  * with Central Flows" (ICLR 2025), §"Scalar RMSProp".
@@ -17,7 +23,8 @@ export const scalarRmsprop: OptimizerDef = {
   name: 'scalar_rmsprop',
   title: 'Scalar RMSProp',
   source: 'Cohen et al., "Understanding Optimization in Deep Learning with Central Flows" (2025); not in torch.optim',
-  rule: 'ν ← αν + (1−α)‖g‖²;  θ ← θ − γ·g/(√ν + ε)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-2),
     alpha: {

@@ -1,14 +1,20 @@
 import { nonNegative } from './checks'
 import { L2_WEIGHT_DECAY_RULE, lrSpec, MAXIMIZE, MAXIMIZE_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ',
+  'b₁ ← g;  b_t ← μ b_{t−1} + (1−τ) g            (when μ ≠ 0; dampening starts at step 2)',
+  'g ← g + μ b_t (nesterov)  or  g ← b_t',
+  'θ ← θ − γ g',
+]
 
 /**
  * SGD with momentum, dampening, Nesterov and L2 weight decay — torch.optim.SGD (≥ 2.0).
  *
- *   g ← ±∇L + λθ
- *   b₁ ← g;  b_t ← μ b_{t−1} + (1−τ) g            (when μ ≠ 0; dampening starts at step 2)
- *   g ← g + μ b_t (nesterov)  or  g ← b_t
- *   θ ← θ − γ g
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * Source: torch/optim/sgd.py; Sutskever et al., "On the importance of initialization and
  * momentum in deep learning" (ICML 2013) for Nesterov. Note torch's convention v = μv + g,
@@ -18,7 +24,8 @@ export const sgd: OptimizerDef = {
   name: 'sgd',
   title: 'SGD',
   source: 'torch.optim.SGD; Sutskever et al. 2013 (Nesterov)',
-  rule: 'b ← μ·b + (1−τ)·g (b₁ = g);  g ← nesterov ? g + μ·b : b;  θ ← θ − γ·g',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1e-3),
     momentum: { kind: 'number', default: 0, check: nonNegative('momentum value'), doc: 'momentum factor μ' },

@@ -55,7 +55,12 @@ export interface OptimizerDef {
   readonly title: string
   /** Where the rule comes from. */
   readonly source: string
-  /** The update rule in math notation, shown as the tooltip. */
+  /**
+   * The update rule in math notation, one line per step, written once beside the optimizer's
+   * doc comment (torch's algorithm box).
+   */
+  readonly math: readonly string[]
+  /** The math on one line, shown as the tooltip (mathTooltip(math)). */
   readonly rule: string
   readonly hparams: Readonly<Record<string, HparamSpec>>
   /** Checks across several hyperparameters (torch's constructor checks). */

@@ -10,6 +10,7 @@ import {
   resolveHparams,
 } from '../../src-shared/optim'
 import { parseParts, RuleError, ruleProblems } from '../../src-shared/optim/rule'
+import { mathTooltip } from '../../src-shared/optim/math'
 
 /**
  * torch.optim defaults (torch ≥ 2.0 docs). Only the mathematical arguments; the
@@ -121,6 +122,9 @@ describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: Opt
     if (name in TORCH_DEFAULTS) expect(def.source).toMatch(/torch\.optim\./)
     else expect(def.source).toMatch(/\(\d{4}\).*not in torch\.optim/)
     expect(def.rule.trim().length).toBeGreaterThan(5)
+    // The math is written once; the tooltip is derived from it.
+    expect(def.math.length).toBeGreaterThan(0)
+    expect(def.rule).toBe(mathTooltip(def.math))
     expect(def.title.trim().length).toBeGreaterThan(0)
     expect(def.update.trim().length).toBeGreaterThan(0)
     for (const spec of Object.values(def.hparams)) expect(spec.doc.trim().length).toBeGreaterThan(0)
