@@ -14,8 +14,13 @@
  *  - `g_norm2` (prelude only, read-only): ‖g‖² over all coordinates, for rules that scale the
  *    whole gradient (Scalar RMSProp).
  *  - each state slot by name (per coordinate), each particle slot by name (prelude only),
- *    each hyperparameter by its code name; booleans are 0/1 numbers.
+ *    each hyperparameter by its code name; a boolean is written as a condition
+ *    (`if (maximize)`, `!amsgrad`) and lowered to a test on its 0/1 value for the engines.
  *  - `let` locals (renamed per coordinate), `if/else`, `Math.sqrt/pow/abs/min/max/sign`.
+ *
+ * The text is parsed once (rule/parse.ts) and validated as the registry loads
+ * (rule/validate.ts); the engines print the transformed tree (rule/transforms.ts, rule/print.ts).
+ * Repeated pieces (maximize, weight decay, lr/eps/betas) live in fragments.ts.
  */
 
 export interface NumberHparam {
