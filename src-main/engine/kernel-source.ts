@@ -22,6 +22,7 @@ import {
   type Block, declaredNames, floatLiteral, KERNEL_NUMBERS, namesRead, printBlock, printExpr, reducePowers, type RunningPower,
   substitute,
 } from '../../src-shared/optim/rule'
+import { renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 
 /** Per-coordinate slots, then per-particle slots. */
@@ -112,12 +113,9 @@ export function particleOffset(ks: KernelSource, i: number): number {
 
 const FLT_MAX = '3.4028234e38'
 
-/** A whole identifier, not a member (`Math.sqrt`'s `sqrt`). */
-const IDENTIFIER = /(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g
-
 /** Rename a particle's own variables (`p_x` → `p_x_1`), leaving shared names and `Math.` members alone. */
 function forParticle(code: string, names: ReadonlySet<string>, k: number): string {
-  return code.replace(IDENTIFIER, (w) => (names.has(w) ? `${w}_${k}` : w))
+  return renameInCode(code, (w) => (names.has(w) ? `${w}_${k}` : w))
 }
 
 /** Names a block assigns (outside `let`). */

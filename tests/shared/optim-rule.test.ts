@@ -115,3 +115,13 @@ describe('errors', () => {
     expect(() => parseRule('p = (p;', site)).toThrow(/^test update, line 1 column 7: Unexpected token/)
   })
 })
+
+describe('renaming kernel code by its tree', () => {
+  it('renames names, never members, whatever the spacing', async () => {
+    const { renameInCode } = await import('../../src-shared/optim/rule/rename-code')
+    const own = new Set(['i', 'x', 'sqrt', 'p_x'])
+    const code = 'let p_x = X[i] + Math . sqrt(x) + this.thread.x; // p_x stays in comments'
+    expect(renameInCode(code, (n) => (own.has(n) ? `${n}_1` : n)))
+      .toBe('let p_x_1 = X[i_1] + Math . sqrt(x_1) + this.thread.x; // p_x stays in comments')
+  })
+})
