@@ -8,16 +8,20 @@ import { type Node, parse } from 'acorn'
 
 type AnyNode = Node & Record<string, unknown>
 
-/** `code` with every identifier `n` for which `rename(n)` differs replaced by it. */
-export function renameInCode(code: string, rename: (name: string) => string): string {
+interface Site { readonly start: number; readonly end: number; readonly name: string }
+
+/** Identifier sites per code text: a kernel renames the same step once per particle it interleaves. */
+const sitesOf = new Map<string, readonly Site[]>()
+
+function identifierSites(code: string): readonly Site[] {
+  const cached = sitesOf.get(code)
+  if (cached) return cached
   const program = parse(code, { ecmaVersion: 2020, sourceType: 'script', allowReturnOutsideFunction: true })
-  const edits: Array<{ start: number; end: number; text: string }> = []
+  const sites: Site[] = []
   const visit = (node: AnyNode, parent: AnyNode | null, key: string) => {
     if (node.type === 'Identifier') {
       const isMember = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed
-      const name = node.name as string
-      const to = rename(name)
-      if (!isMember && to !== name) edits.push({ start: node.start, end: node.end, text: to })
+      if (!isMember) sites.push({ start: node.start, end: node.end, name: node.name as string })
       return
     }
     for (const [k, v] of Object.entries(node)) {
@@ -26,7 +30,22 @@ export function renameInCode(code: string, rename: (name: string) => string): st
     }
   }
   visit(program as unknown as AnyNode, null, '')
-  let out = code
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end)
-  return out
+  sites.sort((a, b) => a.start - b.start)
+  if (sitesOf.size > 256) sitesOf.clear()
+  sitesOf.set(code, sites)
+  return sites
+}
+
+/** `code` with every identifier `n` for which `rename(n)` differs replaced by it. */
+export function renameInCode(code: string, rename: (name: string) => string): string {
+  const parts: string[] = []
+  let at = 0
+  for (const site of identifierSites(code)) {
+    const to = rename(site.name)
+    if (to === site.name) continue
+    parts.push(code.slice(at, site.start), to)
+    at = site.end
+  }
+  parts.push(code.slice(at))
+  return parts.join('')
 }
