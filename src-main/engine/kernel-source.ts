@@ -16,13 +16,13 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  declaredLocals, hparamCodeNames, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm,
+  hparamCodeNames, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm,
 } from '../../src-shared/optim'
 import {
   type Block, declaredNames, floatLiteral, KERNEL_NUMBERS, namesRead, printBlock, printExpr, reducePowers, type RunningPower,
   substitute,
 } from '../../src-shared/optim/rule'
-import { renameInCode } from '../../src-shared/optim/rule/rename-code'
+import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 
 /** Per-coordinate slots, then per-particle slots. */
@@ -192,7 +192,7 @@ export function kernelParts(
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
     'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...stateNames,
-    ...varyingPowers.map((p) => p.name), ...declaredLocals(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...updateBlocks.flatMap(declaredNames), ...declaredLocals(finalLoss),
+    ...varyingPowers.map((p) => p.name), ...declaredInCode(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...updateBlocks.flatMap(declaredNames), ...declaredInCode(finalLoss),
     'lossEnd',
   ])
 

@@ -124,4 +124,9 @@ describe('renaming kernel code by its tree', () => {
     expect(renameInCode(code, (n) => (own.has(n) ? `${n}_1` : n)))
       .toBe('let p_x_1 = X[i_1] + Math . sqrt(x_1) + this.thread.x; // p_x stays in comments')
   })
+
+  it('lists every declared name, including later declarators of one let', async () => {
+    const { declaredInCode } = await import('../../src-shared/optim/rule/rename-code')
+    expect(declaredInCode('let a = 1, b = a;\nif (b > 0) { let c = 2; }\nlet_x = 3;')).toEqual(['a', 'b', 'c'])
+  })
 })

@@ -8,7 +8,7 @@ import { type Node, parse } from 'acorn'
 
 type AnyNode = Node & Record<string, unknown>
 
-interface Site { readonly start: number; readonly end: number; readonly name: string }
+interface Site { readonly start: number; readonly end: number; readonly name: string; readonly declared: boolean }
 
 /** Identifier sites per code text: a kernel renames the same step once per particle it interleaves. */
 const sitesOf = new Map<string, readonly Site[]>()
@@ -21,7 +21,8 @@ function identifierSites(code: string): readonly Site[] {
   const visit = (node: AnyNode, parent: AnyNode | null, key: string) => {
     if (node.type === 'Identifier') {
       const isMember = parent?.type === 'MemberExpression' && key === 'property' && !parent.computed
-      if (!isMember) sites.push({ start: node.start, end: node.end, name: node.name as string })
+      const declared = parent?.type === 'VariableDeclarator' && key === 'id'
+      if (!isMember) sites.push({ start: node.start, end: node.end, name: node.name as string, declared })
       return
     }
     for (const [k, v] of Object.entries(node)) {
@@ -48,4 +49,9 @@ export function renameInCode(code: string, rename: (name: string) => string): st
   }
   parts.push(code.slice(at))
   return parts.join('')
+}
+
+/** Names the code declares (`let`/`const`, every declarator, nested blocks included), in order. */
+export function declaredInCode(code: string): string[] {
+  return identifierSites(code).filter((s) => s.declared).map((s) => s.name)
 }
