@@ -4,6 +4,7 @@
  * and printed by the one printer.
  */
 import type { OptimizerDef } from './types'
+import { declaredInCode } from './rule/rename-code'
 import { type Block, declaredNames, type Expr, loweredRule, namesRead, printBlock, printExpr, renameInExpr, renameNames } from './rule'
 
 /** Locals the rule's update declares with `let` (every declarator, nested blocks included). */
@@ -16,12 +17,9 @@ export function preludeLocals(def: OptimizerDef): string[] {
   return declaredNames(loweredRule(def).prelude)
 }
 
-/**
- * Locals a piece of kernel code declares with `let` (a text scan, for code other than rules,
- * such as the landscape's emitted gradient, whose names are all `let` at the start of a line).
- */
+/** Names a piece of kernel code declares (read from its syntax tree; for code other than rules). */
 export function declaredLocals(code: string): string[] {
-  return [...code.matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1])
+  return declaredInCode(code)
 }
 
 /** Identifiers that are per coordinate in `def.update`. */
