@@ -15,6 +15,7 @@ import { OPTIMIZERS } from '../../src-shared/optim'
 import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
 import type { BackendMode } from '../engine/float32'
 import { runScenario } from '../engine/run-scenario'
+import { optimizersSourceCommand } from './optimizer-source'
 import { csvChunks, jsonChunks } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
 
@@ -25,7 +26,8 @@ const USAGE = `usage:
       webgl, webasm, cpu
 ${RENDER_USAGE}
   gradscape presets        list the named landscapes
-  gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)`
+  gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)
+  gradscape optimizers --source NAME   print NAME's update rule as the float64 loop the engine runs`
 
 export class UsageError extends Error {}
 
@@ -127,7 +129,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'run': await runCommand(rest); return 0
       case 'render': return await renderCommand(rest)
       case 'presets': listPresets(); return 0
-      case 'optimizers': listOptimizers(); return 0
+      case 'optimizers':
+        if (rest.length === 0) { listOptimizers(); return 0 }
+        process.stdout.write(optimizersSourceCommand(rest, (m) => new UsageError(m)) + '\n'); return 0
       case undefined: case '--help': case '-h': case 'help':
         process.stdout.write(USAGE + '\n')
         return command === undefined ? 2 : 0

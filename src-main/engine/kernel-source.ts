@@ -7,16 +7,22 @@
  *
  * The source is assembled from the same three pieces as the float64 loop — the landscape's
  * emitted gradient, the optimizer's rule text, the noise hash — plus two float32-specific
- * rewrites that change no formula:
- *  - integer literals get a decimal point, so GPU.js types every rule variable as a float;
+ * rewrites of the rule's tree (src-shared/optim/rule/transforms.ts) that change no formula:
+ *  - every literal is printed with a decimal point or an exponent, so GPU.js types every rule
+ *    variable as a float;
  *  - `Math.pow(h, t)` and `Math.pow(a, t * h)` of hyperparameters become running products,
  *    started from base^tFrom computed by the host (pow is a slow imported call on the
  *    WebAssembly backend, and one per thread per launch dominated short launches).
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  declaredLocals, hparamCodeNames, type OptimizerDef, preludeCode, updateForCoordinate, usesGradNorm,
+  hparamCodeNames, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm,
 } from '../../src-shared/optim'
+import {
+  type Block, declaredNames, floatLiteral, KERNEL_NUMBERS, namesRead, printBlock, printExpr, reducePowers, type RunningPower,
+  substitute,
+} from '../../src-shared/optim/rule'
+import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 
 /** Per-coordinate slots, then per-particle slots. */
@@ -28,40 +34,6 @@ export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perPa
 export function kernelNumber(v: number): string {
   const f = floatLiteral(v)
   return v < 0 ? `(${f})` : f
-}
-
-const floatLiteral = (v: number): string => {
-  const s = String(v)
-  return /[.eE]/.test(s) || !Number.isFinite(v) ? s : `${s}.0`
-}
-
-/** Give bare integer literals a decimal point (`2` → `2.0`), leaving identifiers and floats alone. */
-export function floatLiterals(code: string): string {
-  return code.replace(/(?<![\w.$])(\d+)(?![\w.])/g, '$1.0')
-}
-
-interface RunningPower { readonly name: string; readonly base: string }
-
-/**
- * Replace `Math.pow(H, t)`, `Math.pow(A, t * H)` and `Math.pow(A, (t + 1) * H)` with running
- * products. Returns the rewritten code and the products to maintain.
- */
-function strengthReducePowers(code: string, hparams: ReadonlySet<string>, powers: Map<string, RunningPower>): string {
-  const term = (expr: string) => expr.replace(/\s+/g, '')
-  return code.replace(/Math\.pow\(([^(),]+),\s*(\(t \+ 1\) \* \w+|t \* \w+|t)\)/g, (whole, a: string, e: string) => {
-    const base = term(a)
-    const simple = e === 't'
-    const m = /^\(?t( \+ 1\))? \* (\w+)$/.exec(e)
-    if (simple && !hparams.has(base)) return whole
-    if (!simple && (!m || !hparams.has(m[2]) || !/^[\d.]+$/.test(base))) return whole
-    const factor = simple ? base : `Math.pow(${base}, ${m![2]})`
-    const key = `_pw${powers.size}`
-    const existing = [...powers.values()].find((p) => p.base === factor)
-    const name = existing?.name ?? key
-    if (!existing) powers.set(name, { name, base: factor })
-    // (t + 1)·h is the next power: one more factor.
-    return simple || !m![1] ? name : `(${name} * ${factor})`
-  })
 }
 
 export interface KernelLayout {
@@ -141,16 +113,21 @@ export function particleOffset(ks: KernelSource, i: number): number {
 
 const FLT_MAX = '3.4028234e38'
 
-/** A whole identifier, not a member (`Math.sqrt`'s `sqrt`). */
-const IDENTIFIER = /(?<![\w.$])([A-Za-z_$][\w$]*)(?![\w$])/g
-
 /** Rename a particle's own variables (`p_x` → `p_x_1`), leaving shared names and `Math.` members alone. */
 function forParticle(code: string, names: ReadonlySet<string>, k: number): string {
-  return code.replace(IDENTIFIER, (w) => (names.has(w) ? `${w}_${k}` : w))
+  return renameInCode(code, (w) => (names.has(w) ? `${w}_${k}` : w))
 }
 
-const KEYWORDS = new Set(['Math', 'let', 'const', 'if', 'else', 'true', 'false'])
-const identifiers = (code: string) => new Set([...code.matchAll(IDENTIFIER)].map((m) => m[1]))
+/** Names a block assigns (outside `let`). */
+function assignedNames(block: Block): string[] {
+  const out: string[] = []
+  const walk = (b: Block) => b.forEach((s) => {
+    if (s.kind === 'assign') out.push(s.name)
+    if (s.kind === 'if') { walk(s.then); if (s.otherwise) walk(s.otherwise) }
+  })
+  walk(block)
+  return out
+}
 
 /**
  * Kernel condition: some of `vars` is outside float32's finite range. Where the kernel computes
@@ -186,23 +163,26 @@ export function kernelParts(
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
   const hparams = new Set(names)
-  const powers = new Map<string, RunningPower>()
-  // A fixed switch is a literal in the rule text, so its branches fold at compile time.
-  const fix = (code: string) => (fixed.size ? code.replace(IDENTIFIER, (w) => (fixed.has(w) ? kernelNumber(fixed.get(w)!) : w)) : code)
-  const prelude = floatLiterals(strengthReducePowers(fix(preludeCode(def)), hparams, powers))
-  const updates = ['x', 'y'].map((c) => floatLiterals(strengthReducePowers(fix(updateForCoordinate(def, c)), hparams, powers))).join('\n')
+  const powerList: RunningPower[] = []
+  // A fixed switch is a literal in the rule, so its branches fold at compile time; then the
+  // running powers (prelude first, so their numbering is stable), printed with float literals.
+  const lower = (block: Block) => reducePowers(substitute(block, fixed), hparams, powerList)
+  const preludeBlock = lower(preludeTree(def))
+  const updateBlocks = ['x', 'y'].map((c) => lower(updateTreeForCoordinate(def, c)))
+  const prelude = printBlock(preludeBlock, { number: KERNEL_NUMBERS })
+  const updates = updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
   const uniformNames = names.filter((n) => uniform.has(n) && !fixed.has(n))
-  const powerList = [...powers.values()]
-  const powerIsUniform = (p: RunningPower) => [...identifiers(p.base)].every((w) => w === 'Math' || uniform.has(w) || /^\d/.test(w))
+  const powerIsUniform = (p: RunningPower) => namesRead(p.base).every((w) => uniform.has(w))
+  const powerBase = (p: RunningPower) => printExpr(p.base, { number: KERNEL_NUMBERS })
   const uniformPowers = powerList.filter(powerIsUniform)
   const varyingPowers = powerList.filter((p) => !powerIsUniform(p))
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
-  const preludeLocals = declaredLocals(prelude)
-  // A prelude reading nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...identifiers(prelude)].every((w) => KEYWORDS.has(w) || uniformValues.has(w) || preludeLocals.includes(w) || /^\d/.test(w))
+  const preludeLocals = declaredNames(preludeBlock)
+  // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
+  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
   const stateNames = [...coordinateSlots, ...slots.perParticle]
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
@@ -212,7 +192,7 @@ export function kernelParts(
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
     'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...stateNames,
-    ...varyingPowers.map((p) => p.name), ...declaredLocals(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...declaredLocals(updates), ...declaredLocals(finalLoss),
+    ...varyingPowers.map((p) => p.name), ...declaredInCode(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...updateBlocks.flatMap(declaredNames), ...declaredInCode(finalLoss),
     'lossEnd',
   ])
 
@@ -232,7 +212,7 @@ export function kernelParts(
   ${varyingPowers.map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}`
   /** Shared per-step work: the step number, uniform running powers, a shared prelude. */
   const stepShared = `let t = tFrom + s;
-    ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
+    ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
     ${sharedPrelude ? prelude : ''}`
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
   // means the previous step diverged. The value after the last step is checked once more below.
@@ -244,7 +224,7 @@ export function kernelParts(
         deadAt = t - 1.0;
       }
     }
-    ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${p.base};`).join('\n    ')}
+    ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
     ${specialise.noNoise ? '' : `if (noiseStd > 0.0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
@@ -264,7 +244,7 @@ export function kernelParts(
   return {
     names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames,
     /** Running-power bases (expressions in the hyperparameter names), and which are per particle or shared (indices). */
-    powerBases: powerList.map((p) => p.base),
+    powerBases: powerList.map((p) => printExpr(p.base)),
     varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)),
     uniformPowers: uniformPowers.map((p) => powerList.indexOf(p)),
   }

@@ -1,14 +1,21 @@
-import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, nonNegative, WEIGHT_DECAY } from './checks'
+import { nonNegative } from './checks'
+import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)',
+  'μ_t ← β₁(1 − ½·0.96^(tψ));   μ_{t+1} ← β₁(1 − ½·0.96^((t+1)ψ));   Π_t ← Π_{t−1}·μ_t',
+  'm ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   d ← √(v/(1−β₂ᵗ)) + ε',
+  'θ ← θ − γ(1−μ_t)/(1−Π_t) · g/d − γμ_{t+1}/(1−Π_t·μ_{t+1}) · m/d',
+]
 
 /**
  * NAdam — torch.optim.NAdam with torch ≥ 2.0 semantics; Dozat, "Incorporating Nesterov
  * Momentum into Adam" (ICLR 2016 workshop).
  *
- *   g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)
- *   μ_t ← β₁(1 − ½·0.96^(tψ));   μ_{t+1} ← β₁(1 − ½·0.96^((t+1)ψ));   Π_t ← Π_{t−1}·μ_t
- *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   d ← √(v/(1−β₂ᵗ)) + ε
- *   θ ← θ − γ(1−μ_t)/(1−Π_t) · g/d − γμ_{t+1}/(1−Π_t·μ_{t+1}) · m/d
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * ψ is `momentum_decay`. torch 1.13 used Π_t·μ_t·μ_{t+1} in the last denominator (μ_t
  * counted twice); ≥ 2.0 uses mu_product_next = mu_product · mu_next, as here.
@@ -17,14 +24,15 @@ export const nadam: OptimizerDef = {
   name: 'nadam',
   title: 'NAdam',
   source: 'torch.optim.NAdam (≥ 2.0); Dozat 2016',
-  rule: 'μₜ = β₁(1 − ½·0.96^(tψ));  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − γ(1−μₜ)/(1−Πμ)·g/d − γμₜ₊₁/(1−Πμ·μₜ₊₁)·m/d',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
-    lr: { kind: 'number', default: 2e-3, check: LR_CHECK, doc: 'learning rate γ' },
-    betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages' },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    lr: lrSpec(2e-3),
+    betas: betasSpec('coefficients (β₁, β₂) of the running averages'),
+    eps: epsSpec(1e-8),
     weight_decay: WEIGHT_DECAY,
     momentum_decay: { kind: 'number', default: 4e-3, check: nonNegative('momentum_decay'), doc: 'momentum decay ψ' },
-    decoupled_weight_decay: { kind: 'boolean', default: false, doc: 'apply weight decay as in AdamW (torch ≥ 2.1)' },
+    decoupled_weight_decay: DECOUPLED_WEIGHT_DECAY,
     maximize: MAXIMIZE,
   },
   state: { exp_avg: '0', exp_avg_sq: '0' },
@@ -37,8 +45,8 @@ export const nadam: OptimizerDef = {
     let mu_product_next = mu_product * mu_next;
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
-    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
+    ${MAXIMIZE_RULE}
+    ${SWITCHED_WEIGHT_DECAY_RULE}
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let denom = Math.sqrt(exp_avg_sq / bias_correction2) + eps;

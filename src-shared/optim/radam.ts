@@ -1,27 +1,34 @@
-import { betaRange, EPS_CHECK, LR_CHECK, MAXIMIZE, WEIGHT_DECAY } from './checks'
+import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)',
+  'm ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ ← m/(1−β₁ᵗ)',
+  'ρ∞ = 2/(1−β₂) − 1;   ρ_t = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ)',
+  'ρ_t > 5:  r = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t));   θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)',
+  'else:     θ ← θ − γ m̂',
+]
 
 /**
  * RAdam — torch.optim.RAdam (≥ 2.0); Liu et al., "On the Variance of the Adaptive Learning
  * Rate and Beyond" (ICLR 2020).
  *
- *   g ← ±∇L + λθ        (decoupled_weight_decay: θ ← θ(1 − γλ) instead)
- *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²;   m̂ ← m/(1−β₁ᵗ)
- *   ρ∞ = 2/(1−β₂) − 1;   ρ_t = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ)
- *   ρ_t > 5:  r = √((ρ_t−4)(ρ_t−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρ_t));   θ ← θ − γ m̂ r √(1−β₂ᵗ)/(√v + ε)
- *   else:     θ ← θ − γ m̂
+ *   (the update rule: MATH above, which is also the tooltip)
  */
 export const radam: OptimizerDef = {
   name: 'radam',
   title: 'RAdam',
   source: 'torch.optim.RAdam; Liu et al. 2020',
-  rule: 'm̂ ← m/(1−β₁ᵗ);  if ρₜ > 5: θ ← θ − γ·m̂·rₜ·√(1−β₂ᵗ)/(√v + ε)  else θ ← θ − γ·m̂',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
-    lr: { kind: 'number', default: 1e-3, check: LR_CHECK, doc: 'learning rate γ' },
-    betas: { kind: 'pair', default: [0.9, 0.999], codeNames: ['beta1', 'beta2'], check: betaRange, doc: 'coefficients (β₁, β₂) of the running averages' },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    lr: lrSpec(1e-3),
+    betas: betasSpec('coefficients (β₁, β₂) of the running averages'),
+    eps: epsSpec(1e-8),
     weight_decay: WEIGHT_DECAY,
-    decoupled_weight_decay: { kind: 'boolean', default: false, doc: 'apply weight decay as in AdamW (torch ≥ 2.1)' },
+    decoupled_weight_decay: DECOUPLED_WEIGHT_DECAY,
     maximize: MAXIMIZE,
   },
   state: { exp_avg: '0', exp_avg_sq: '0' },
@@ -34,8 +41,8 @@ export const radam: OptimizerDef = {
     if (rho_t > 5) { rect = Math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)); }
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
-    if (weight_decay != 0) { if (decoupled_weight_decay > 0.5) { p = p * (1 - lr * weight_decay); } else { g = g + weight_decay * p; } }
+    ${MAXIMIZE_RULE}
+    ${SWITCHED_WEIGHT_DECAY_RULE}
     exp_avg = exp_avg + (g - exp_avg) * (1 - beta1);
     exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
     let bias_corrected_exp_avg = exp_avg / bias_correction1;

@@ -11,9 +11,14 @@ import { rprop } from './rprop'
 import { scalarRmsprop } from './scalar-rmsprop'
 import { sgd } from './sgd'
 import type { OptimizerDef } from './types'
+import { parsedRule } from './rule'
 
 /** The torch.optim optimizers, then those from the literature. */
 export const OPTIMIZERS: readonly OptimizerDef[] = [sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam, asgd, rprop, scalarRmsprop]
+
+// Every rule is parsed and validated as the registry loads: a rule outside the language fails
+// here, naming the optimizer, the line and the column, instead of deep inside a kernel build.
+for (const def of OPTIMIZERS) parsedRule(def)
 
 const byName = new Map(OPTIMIZERS.map((o) => [o.name, o]))
 

@@ -1,21 +1,28 @@
-import { LR_CHECK, MAXIMIZE } from './checks'
+import { lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  's = sign(g·g_prev);   f = η₊ if s > 0, η₋ if s < 0, else 1',
+  'Δ ← clamp(Δ·f, Δ_min, Δ_max)     (Δ₀ = lr)',
+  'g ← 0 where f = η₋;   θ ← θ − sign(g)·Δ;   g_prev ← g',
+]
 
 /**
  * Rprop — torch.optim.Rprop (≥ 2.0); Riedmiller & Braun, "A Direct Adaptive Method for
  * Faster Backpropagation Learning: The RPROP Algorithm" (ICNN 1993).
  *
- *   s = sign(g·g_prev);   f = η₊ if s > 0, η₋ if s < 0, else 1
- *   Δ ← clamp(Δ·f, Δ_min, Δ_max)     (Δ₀ = lr)
- *   g ← 0 where f = η₋;   θ ← θ − sign(g)·Δ;   g_prev ← g
+ *   (the update rule: MATH above, which is also the tooltip)
  */
 export const rprop: OptimizerDef = {
   name: 'rprop',
   title: 'Rprop',
   source: 'torch.optim.Rprop; Riedmiller & Braun 1993',
-  rule: 'Δ ← clamp(Δ·(η₊ if g·g_prev > 0, η₋ if < 0, else 1), Δmin, Δmax);  θ ← θ − sign(g)·Δ (g ← 0 after a sign change)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'initial step size Δ₀' },
+    lr: lrSpec(1e-2, 'initial step size Δ₀'),
     etas: {
       kind: 'pair', default: [0.5, 1.2], codeNames: ['etaminus', 'etaplus'],
       check: ([m, p]) => (m > 0 && m < 1 && p > 1 ? null : `Invalid eta values: ${m}, ${p} (need 0 < etaminus < 1 < etaplus)`),
@@ -30,7 +37,7 @@ export const rprop: OptimizerDef = {
   },
   state: { prev: '0', step_size: 'lr' },
   update: `
-    if (maximize > 0.5) { g = -g; }
+    ${MAXIMIZE_RULE}
     let s = g * prev;
     let f = 1;
     if (s > 0) { f = etaplus; } else if (s < 0) { f = etaminus; }

@@ -1,5 +1,12 @@
-import { EPS_CHECK, LR_CHECK, MAXIMIZE } from './checks'
+import { epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE } from './fragments'
 import type { OptimizerDef } from './types'
+import { mathTooltip } from './math'
+
+/** The update rule in math notation, one line per step (doc and tooltip). */
+const MATH = [
+  'ν ← αν + (1−α)‖g‖²',
+  'θ ← θ − γ·g/(√ν + ε)',
+]
 
 /**
  * Scalar RMSProp: RMSProp with one second-moment estimate for the whole gradient, so the step
@@ -7,8 +14,7 @@ import type { OptimizerDef } from './types'
  * papers use it as the simplest adaptive optimizer (CENTRAL-FLOWS.md §3.1), with torch
  * RMSprop's names and conventions (α, ε outside the root, ν updated before the step):
  *
- *   ν ← αν + (1−α)‖g‖²
- *   θ ← θ − γ·g/(√ν + ε)
+ *   (the update rule: MATH above, which is also the tooltip)
  *
  * Source: Cohen, Damian, Talwalkar, Kolter, Lee, "Understanding Optimization in Deep Learning
  * with Central Flows" (ICLR 2025), §"Scalar RMSProp".
@@ -17,14 +23,15 @@ export const scalarRmsprop: OptimizerDef = {
   name: 'scalar_rmsprop',
   title: 'Scalar RMSProp',
   source: 'Cohen et al., "Understanding Optimization in Deep Learning with Central Flows" (2025); not in torch.optim',
-  rule: 'ν ← αν + (1−α)‖g‖²;  θ ← θ − γ·g/(√ν + ε)',
+  math: MATH,
+  rule: mathTooltip(MATH),
   hparams: {
-    lr: { kind: 'number', default: 1e-2, check: LR_CHECK, doc: 'learning rate γ' },
+    lr: lrSpec(1e-2),
     alpha: {
       kind: 'number', default: 0.99, check: (v) => (v >= 0 && v < 1 ? null : `Invalid alpha value: ${v} (must be in [0, 1))`),
       doc: 'smoothing constant α (β₂ in the central-flow papers)',
     },
-    eps: { kind: 'number', default: 1e-8, check: EPS_CHECK, doc: 'term ε added to the denominator' },
+    eps: epsSpec(1e-8),
     maximize: MAXIMIZE,
   },
   state: {},
@@ -37,7 +44,7 @@ export const scalarRmsprop: OptimizerDef = {
     let denom = Math.sqrt(nu) + eps;
   `,
   update: `
-    if (maximize > 0.5) { g = -g; }
+    ${MAXIMIZE_RULE}
     p = p - lr * (g / denom);
   `,
 }

@@ -14,8 +14,13 @@
  *  - `g_norm2` (prelude only, read-only): ‖g‖² over all coordinates, for rules that scale the
  *    whole gradient (Scalar RMSProp).
  *  - each state slot by name (per coordinate), each particle slot by name (prelude only),
- *    each hyperparameter by its code name; booleans are 0/1 numbers.
+ *    each hyperparameter by its code name; a boolean is written as a condition
+ *    (`if (maximize)`, `!amsgrad`) and lowered to a test on its 0/1 value for the engines.
  *  - `let` locals (renamed per coordinate), `if/else`, `Math.sqrt/pow/abs/min/max/sign`.
+ *
+ * The text is parsed once (rule/parse.ts) and validated as the registry loads
+ * (rule/validate.ts); the engines print the transformed tree (rule/transforms.ts, rule/print.ts).
+ * Repeated pieces (maximize, weight decay, lr/eps/betas) live in fragments.ts.
  */
 
 export interface NumberHparam {
@@ -55,7 +60,12 @@ export interface OptimizerDef {
   readonly title: string
   /** Where the rule comes from. */
   readonly source: string
-  /** The update rule in math notation, shown as the tooltip. */
+  /**
+   * The update rule in math notation, one line per step, written once beside the optimizer's
+   * doc comment (torch's algorithm box).
+   */
+  readonly math: readonly string[]
+  /** The math on one line, shown as the tooltip (mathTooltip(math)). */
   readonly rule: string
   readonly hparams: Readonly<Record<string, HparamSpec>>
   /** Checks across several hyperparameters (torch's constructor checks). */
