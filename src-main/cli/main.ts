@@ -17,6 +17,7 @@ import type { BackendMode } from '../engine/float32'
 import { runScenario } from '../engine/run-scenario'
 import { csvChunks, jsonChunks } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
+import { optimiseWasmFromStart } from '../engine/wasm/v8-flags'
 
 const USAGE = `usage:
   gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
@@ -157,6 +158,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0)
   throw err
 })
+optimiseWasmFromStart()
 main(process.argv.slice(2)).then((code) => {
   // GPU.js's worker pool keeps the event loop alive: exit explicitly once output is flushed.
   process.exitCode = code

@@ -10,19 +10,12 @@
  * Memory: one column of `stride` floats per particle array (kernelParts().arrays, in order),
  * then the launch-wide scalars. `run(from, to)` advances particles [from, to) by nSteps.
  */
-import { setFlagsFromString } from 'node:v8'
 import type { Landscape } from '../../../src-shared/landscape'
 import type { OptimizerDef } from '../../../src-shared/optim'
 import { RANDOM_CODE } from '../../../src-shared/random'
 import { type KernelSpecialisation, kernelParts } from '../kernel-source'
 import { compileKernel } from './compile'
 import { encodeModule } from './encoder'
-
-// V8 first runs WebAssembly on its baseline compiler (Liftoff) and swaps in optimised code only
-// for later calls; a kernel launch is one long call, so a job's first launch would run at about
-// 2/3 speed (measured: 2.1e8 against 3.3e8 particle-steps/s for 4·10⁵ particles). Optimise from
-// the start. Process-wide, and only about WebAssembly compilation.
-setFlagsFromString('--no-liftoff')
 
 /**
  * Lane groups of 4 interleaved per loop iteration (measured on Adam / Rosenbrock, one thread:
