@@ -22,7 +22,7 @@ import { lower } from './lower'
 import { schedule } from './schedule'
 
 export { KernelCompileError } from './ir'
-export { constantOf } from './lower'
+export { constantOf } from './fold'
 export type { CompiledProgram } from './emit'
 
 export interface KernelProgram {
