@@ -71,6 +71,17 @@ describe('lowering', () => {
     `)
   })
 
+  it('declares a loop\'s other variables before it', () => {
+    expect(lowered('let a = X[i]; for (let r = 0, k = 2.0; r < 2; r++) { a = a * k; } X[i] = a;')).toMatchInlineSnapshot(`
+      "let a = X[i]
+      let k = 2.0
+      unroll 2× (let r = 0.0; (r < 2.0); r++) {
+        a = (a * k)
+      }
+      X[i] = a"
+    `)
+  })
+
   it('inlines calls, one instance per call site in the source: copies of a call site share it', () => {
     const functions = 'function sq(v) { let w = v * v; return w; }\nfunction quad(v) { return sq(sq(v)); }'
     expect(lowered('let a = quad(X[i]); let b = quad(lr); X[i] = a + b;', { functions })).toMatchInlineSnapshot(`

@@ -115,7 +115,7 @@ export function lower(input: LoweringInput): LoweredKernel {
         out.push({ type: 'assign', key: target(e.left, scope), value, at: origin(e, scope.source) })
         return
       }
-      case 'ForStatement': out.push(loop(s, scope, at)); return
+      case 'ForStatement': out.push(loop(s, scope, at, out)); return
       default: fail(at, `unsupported statement ${s.type}`)
     }
   }
@@ -145,11 +145,13 @@ export function lower(input: LoweringInput): LoweredKernel {
     return { type: 'step', key: target(argument, scope), delta: operator === '++' ? 1 : -1, at }
   }
 
-  function loop(s: ForStatement, scope: Scope, at: Origin): Stmt {
-    if (s.init?.type !== 'VariableDeclaration' || s.init.declarations.length !== 1) fail(s.init ? origin(s.init, scope.source) : at, 'a loop must declare its counter')
+  /** A `for` loop; declarations beside its counter (`let j = 0, k = 1`) go to `out` before it. */
+  function loop(s: ForStatement, scope: Scope, at: Origin, out: Stmt[]): Stmt {
+    if (s.init?.type !== 'VariableDeclaration') fail(s.init ? origin(s.init, scope.source) : at, 'a loop must declare its counter')
     if (!s.test) fail(at, 'a loop needs a bound')
     if (s.update?.type !== 'UpdateExpression') fail(s.update ? origin(s.update, scope.source) : at, 'a loop must step with ++ or --')
     const count = unrollCount(s)
+    for (const d of s.init.declarations.slice(1)) out.push(declaration(d, scope))
     const init = declaration(s.init.declarations[0], scope)
     const test = expr(s.test, scope)
     const update = step(s.update.argument, s.update.operator, scope, origin(s.update, scope.source))
