@@ -21,6 +21,9 @@ import type { BackendMode } from '../src-main/engine/float32'
 import { spawnNodeWorker } from '../src-main/engine/node-worker'
 import { planParts } from '../src-main/engine/plan'
 import { CHROMIUM, printUi, runUiBench, type UiFigures } from './ui-latency'
+import { optimiseWasmFromStart } from '../src-main/engine/wasm/v8-flags'
+
+optimiseWasmFromStart() // as the engine worker does: the figures are the app's
 
 interface Figure {
   readonly path: string

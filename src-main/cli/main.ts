@@ -18,6 +18,7 @@ import { runScenario } from '../engine/run-scenario'
 import { optimizersSourceCommand } from './optimizer-source'
 import { csvChunks, jsonChunks } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
+import { optimiseWasmFromStart } from '../engine/wasm/v8-flags'
 
 const USAGE = `usage:
   gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
@@ -161,6 +162,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0)
   throw err
 })
+optimiseWasmFromStart()
 main(process.argv.slice(2)).then((code) => {
   // GPU.js's worker pool keeps the event loop alive: exit explicitly once output is flushed.
   process.exitCode = code

@@ -11,9 +11,11 @@ import { centralFlowFor } from './central-flow'
 import { flowData, Job } from './job'
 import { type FromWorker, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
+import { optimiseWasmFromStart } from './wasm/v8-flags'
 
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
+optimiseWasmFromStart() // before any kernel is compiled (the flag applies to later compilations)
 
 let current: { job: Job; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
 

@@ -10,19 +10,12 @@
  * Memory: one column of `stride` floats per particle array (kernelParts().arrays, in order),
  * then the launch-wide scalars. `run(from, to)` advances particles [from, to) by nSteps.
  */
-import { setFlagsFromString } from 'node:v8'
 import type { Landscape } from '../../../src-shared/landscape'
 import type { OptimizerDef } from '../../../src-shared/optim'
 import { RANDOM_CODE } from '../../../src-shared/random'
 import { type KernelSpecialisation, kernelParts } from '../kernel-source'
-import { compileKernel } from './compile'
+import { compileKernel, type KernelProgram } from './compile'
 import { encodeModule } from './encoder'
-
-// V8 first runs WebAssembly on its baseline compiler (Liftoff) and swaps in optimised code only
-// for later calls; a kernel launch is one long call, so a job's first launch would run at about
-// 2/3 speed (measured: 2.1e8 against 3.3e8 particle-steps/s for 4·10⁵ particles). Optimise from
-// the start. Process-wide, and only about WebAssembly compilation.
-setFlagsFromString('--no-liftoff')
 
 /**
  * Lane groups of 4 interleaved per loop iteration (measured on Adam / Rosenbrock, one thread:
@@ -57,11 +50,8 @@ let kernels = 0
 /** Columns hold `n` particles padded to whole loop iterations. */
 export const strideFor = (n: number) => Math.ceil(n / LANES) * LANES
 
-export function wasmKernel(
-  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {},
-): WasmKernel {
-  const parts = kernelParts(landscape, def, uniform, false, specialise)
-  const stride = strideFor(n)
+/** The compiler's input for a kernel: `nSteps` steps of the optimizer, then the state written back. */
+export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: number, interleave: number): KernelProgram {
   const body = `${parts.shared}
   ${parts.setup}
   for (let s = 1; s <= nSteps; s++) {
@@ -73,10 +63,18 @@ export function wasmKernel(
   Y[i] = p_y;
   DEAD[i] = deadAt;
   ${parts.stateNames.map((s) => `S_${s}[i] = ${s};`).join('\n  ')}`
+  return { columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave, stride }
+}
+
+export function wasmKernel(
+  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {},
+): WasmKernel {
+  const parts = kernelParts(landscape, def, uniform, false, specialise)
+  const stride = strideFor(n)
   // A large landscape times 16 interleaved groups could pass V8's limits on locals or function
   // size: fewer groups then (same results, interleave only changes the schedule).
   const build = (interleave: number) => {
-    const compiled = compileKernel({ columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave, stride })
+    const compiled = compileKernel(kernelProgram(parts, stride, interleave))
     const pages = Math.ceil(compiled.bytes / 65536) + 1
     const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
     return { compiled, pages, module: new WebAssembly.Module(bytes) }
