@@ -73,10 +73,12 @@ export function typedArray(name: string, descr: NpyDescr, shape: readonly number
 
 /** Text as NumPy's fixed-width unicode (`<U n`, UTF-32LE, padded with zeros): no pickle needed to load. */
 export function stringArray(name: string, values: readonly string[], shape: readonly number[] = [values.length]): NpyArray {
-  const points = values.map((s) => Array.from(s, (c) => c.codePointAt(0)!))
-  const width = Math.max(1, ...points.map((p) => p.length))
+  // Runs repeat a few names: code points once per distinct string.
+  const points = new Map<string, number[]>()
+  for (const s of values) if (!points.has(s)) points.set(s, Array.from(s, (c) => c.codePointAt(0)!))
+  const width = Math.max(1, ...[...points.values()].map((p) => p.length))
   const data = new Uint32Array(values.length * width)
-  points.forEach((p, i) => data.set(p, i * width))
+  values.forEach((s, i) => data.set(points.get(s)!, i * width))
   return typedArray(name, `<U${width}`, shape, data)
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Where a result goes: a temporary file beside the target, created before the simulation starts
+ * (so an unwritable --out is reported at once, not after the run), written in large pieces, and
+ * renamed over the target only when everything is written: all or nothing. `-` is stdout.
+ */
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+
+/** An output that cannot be opened or written: one line, exit 2 like other usage problems. */
+export class OutputError extends Error {}
+
+const errnoText = (err: unknown): string => {
+  const e = err as NodeJS.ErrnoException
+  switch (e?.code) {
+    case 'ENOENT': return 'no such directory'
+    case 'EACCES': case 'EPERM': return 'permission denied'
+    case 'EISDIR': return 'is a directory'
+    case 'ENOTDIR': return 'not a directory'
+    case 'EROFS': return 'read-only file system'
+    case 'ENOSPC': return 'no space left on the device'
+    default: return e?.message ?? String(err)
+  }
+}
+
+export interface Sink {
+  write(piece: string | Uint8Array): void
+  /** Make the output visible (rename into place). */
+  commit(): void
+  /** Remove what was written; the target is left as it was. */
+  abort(): void
+}
+
+/** Bytes gathered before a write call: few system calls, bounded memory. */
+const WRITE_BATCH = 4 << 20
+
+function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
+  // Small pieces (zip headers, short runs) are batched; large ones go straight through.
+  let batch: Array<string | Uint8Array> = []
+  let batched = 0
+  const drain = () => {
+    if (batch.length === 1) writeAll(batch[0])
+    else if (batch.length > 1) writeAll(Buffer.concat(batch.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+    batch = []
+    batched = 0
+  }
+  const writeAll = (piece: string | Uint8Array) => {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
+  }
+  return {
+    write(piece) {
+      if (piece.length >= WRITE_BATCH) { drain(); writeAll(piece); return }
+      batch.push(piece)
+      batched += piece.length
+      if (batched >= WRITE_BATCH) drain()
+    },
+    commit() { drain(); finish() },
+    abort: discard,
+  }
+}
+
+/** Open `path` for a result: the check before the run. Throws OutputError naming the problem. */
+export function openOutput(path: string): Sink {
+  if (path === '-') return fileSink(1, () => undefined, () => undefined)
+  const target = resolve(path)
+  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`cannot write ${path}: is a directory`)
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
+  let fd: number
+  try {
+    fd = openSync(tmp, 'w')
+  } catch (err) {
+    throw new OutputError(`cannot write ${path}: ${errnoText(err)}`)
+  }
+  let open = true
+  const close = () => { if (open) { open = false; closeSync(fd) } }
+  const discard = () => {
+    try { close() } catch { /* already closed */ }
+    rmSync(tmp, { force: true })
+  }
+  const sink = fileSink(fd, () => { close(); renameSync(tmp, target) }, discard)
+  return {
+    write(piece) {
+      try { sink.write(piece) } catch (err) { discard(); throw new OutputError(`cannot write ${path}: ${errnoText(err)}`) }
+    },
+    commit() {
+      try { sink.commit() } catch (err) { discard(); throw new OutputError(`cannot write ${path}: ${errnoText(err)}`) }
+    },
+    abort: discard,
+  }
+}
