@@ -56,30 +56,47 @@ function perPointPair(name: string, r: ColumnarResult, pick: (part: PartResult) 
 
 const RESERVED = new Set(['trajectory', 'loss', 'step', 'init', 'diverged_at', 'optimizer', 'sharpness', 'stability_threshold', 'preconditioned_sharpness', 'scenario'])
 
-/** One array per hyperparameter over all runs. */
-function hparamArrays(r: ColumnarResult): NpyArray[] {
-  const values = new Map<string, Array<HparamValue | undefined>>()
-  let i = 0
-  for (const run of eachRun(r)) {
-    for (const [k, v] of Object.entries(run.hparams)) {
-      let column = values.get(k)
-      if (!column) values.set(k, (column = new Array<HparamValue | undefined>(r.runs)))
-      column[i] = v
+/** Each configuration's hyperparameters with the run range it covers (starts runs each). */
+function* configRanges(r: ColumnarResult): Generator<{ hparams: Readonly<Record<string, HparamValue>>; from: number; to: number }> {
+  const starts = r.scenario.starts.x.length
+  let from = 0
+  for (const part of r.parts) {
+    for (const hparams of part.config.configs) {
+      yield { hparams, from, to: from + starts }
+      from += starts
     }
-    i++
+  }
+}
+
+/** One array per hyperparameter over all runs (filled per configuration, not per run). */
+function hparamArrays(r: ColumnarResult): NpyArray[] {
+  const kinds = new Map<string, Set<string>>()
+  const covered = new Map<string, number>()
+  for (const { hparams, from, to } of configRanges(r)) {
+    for (const [k, v] of Object.entries(hparams)) {
+      if (!kinds.has(k)) kinds.set(k, new Set())
+      kinds.get(k)!.add(Array.isArray(v) ? 'pair' : typeof v)
+      covered.set(k, (covered.get(k) ?? 0) + (to - from))
+    }
   }
   const arrays: NpyArray[] = []
-  for (const [key, column] of values) {
+  for (const [key, kind] of kinds) {
     const name = RESERVED.has(key) || key.startsWith('central_flow_') ? `hparam_${key}` : key
-    const present = column.filter((v) => v !== undefined)
-    if (present.every((v) => typeof v === 'boolean') && present.length === r.runs) {
-      arrays.push(typedArray(name, '|b1', [r.runs], Uint8Array.from(column, (v) => (v ? 1 : 0))))
-    } else if (present.some((v) => Array.isArray(v))) {
+    if (kind.size === 1 && kind.has('boolean') && covered.get(key) === r.runs) {
+      const a = new Uint8Array(r.runs)
+      for (const { hparams, from, to } of configRanges(r)) a.fill(hparams[key] ? 1 : 0, from, to)
+      arrays.push(typedArray(name, '|b1', [r.runs], a))
+    } else if (kind.has('pair')) {
       const a = new Float64Array(2 * r.runs).fill(NaN)
-      column.forEach((v, j) => { if (Array.isArray(v)) { a[2 * j] = v[0]; a[2 * j + 1] = v[1] } })
+      for (const { hparams, from, to } of configRanges(r)) {
+        const v = hparams[key]
+        if (Array.isArray(v)) for (let i = from; i < to; i++) { a[2 * i] = v[0]; a[2 * i + 1] = v[1] }
+      }
       arrays.push(typedArray(name, '<f8', [r.runs, 2], a))
     } else {
-      arrays.push(typedArray(name, '<f8', [r.runs], Float64Array.from(column, (v) => (v === undefined ? NaN : Number(v)))))
+      const a = new Float64Array(r.runs).fill(NaN)
+      for (const { hparams, from, to } of configRanges(r)) if (hparams[key] !== undefined) a.fill(Number(hparams[key]), from, to)
+      arrays.push(typedArray(name, '<f8', [r.runs], a))
     }
   }
   return arrays
