@@ -128,6 +128,123 @@ function value(out: TextPieces, v: unknown): void {
 
 /** JSON text in pieces to `write`: `{"runs":[` one run per line `]}`. */
 export function writeJson(result: ColumnarResult, write: (piece: string | Uint8Array) => void): void {
+  // Runs longer than a block stream within the run instead (memory stays a few blocks).
+  if (result.centralFlows || result.kept > SEGMENT) writeJsonRunByRun(result, write)
+  else writeJsonInBlocks(result, write)
+}
+
+/** Comma-separated numbers (bytes from `joined`), consumed a few at a time. */
+class Tokens {
+  private at = 0
+  constructor(readonly bytes: Buffer) {}
+  /** Copy the next `count` numbers, with the commas between them, into `dst` at `o`; returns the new end. */
+  copyInto(dst: Buffer, o: number, count: number): number {
+    if (count === 0) return o
+    let end = this.at - 1
+    for (let c = 0; c < count; c++) {
+      end = this.bytes.indexOf(COMMA, end + 1)
+      if (end < 0) { end = this.bytes.length; break }
+    }
+    const n = this.bytes.copy(dst, o, this.at, end)
+    this.at = end + 1
+    return o + n
+  }
+  /** Copy one number; like copyInto(dst, o, 1) without the native call per number. */
+  copyOne(dst: Buffer, o: number): number {
+    const b = this.bytes
+    let i = this.at
+    for (let c = b[i]; i < b.length && c !== COMMA; c = b[++i]) dst[o++] = c
+    this.at = i + 1
+    return o
+  }
+}
+
+/**
+ * Runs in blocks of about SEGMENT kept points: each column of a block is formatted by one native
+ * join and the runs are assembled from the pieces as bytes. Most of a small-run result (10⁵
+ * final states) is per-run overhead otherwise; this path has almost none.
+ */
+function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8Array) => void): void {
+  write('{"runs":[')
+  const starts = result.scenario.starts
+  const S = starts.x.length
+  let i = 0
+  for (const part of result.parts) {
+    const o = part.out
+    const count = o.count
+    const name = part.config.def.name
+    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h }, finiteOrNull))
+    const thresholdJson = o.sharpness ? part.config.configs.map((h) => JSON.stringify(stabilityThreshold(name, h), finiteOrNull)) : []
+    const preconditioned = o.preconditioned && part.carriesState ? o.preconditioned : null
+    const perBlock = Math.max(1, Math.floor(SEGMENT / Math.max(1, count)))
+    for (let p0 = 0; p0 < part.n; p0 += perBlock) {
+      const p1 = Math.min(part.n, p0 + perBlock)
+      const slice = (a: Float64Array) => new Tokens(joined(a.subarray(p0 * count, p1 * count)))
+      const tx = slice(o.x)
+      const ty = slice(o.y)
+      const tl = slice(o.loss)
+      const ts = o.sharpness ? slice(o.sharpness) : null
+      const tp = preconditioned ? slice(preconditioned) : null
+      const te = o.extra.slice(0, 2 * part.extraNames.length).map(slice)
+      const heads: string[] = []
+      let bound = 0
+      for (const t of [tx, ty, tl, ts, tp, ...te]) bound += t ? t.bytes.length : 0
+      for (let p = p0; p < p1; p++) {
+        const c = Math.floor(p / S)
+        const head = `${i + p - p0 ? ',\n' : '\n'}{"optimizer":${optimizerJson[c]},"init":[${jsonNumber(starts.x[p % S])},${jsonNumber(starts.y[p % S])}],"trajectory":[`
+        heads.push(head)
+        bound += Buffer.byteLength(head) + (thresholdJson[c] ? Buffer.byteLength(thresholdJson[c]) : 0) + 200 + 4 * count * (1 + part.extraNames.length) +
+          part.extraNames.reduce((a, e) => a + e.length + 8, 0)
+      }
+      const dst = Buffer.allocUnsafe(bound)
+      let at = 0
+      const zip = (xs: Tokens, ys: Tokens) => {
+        for (let k = 0; k < count; k++) {
+          if (k) dst[at++] = COMMA
+          dst[at++] = OPEN
+          at = xs.copyOne(dst, at)
+          dst[at++] = COMMA
+          at = ys.copyOne(dst, at)
+          dst[at++] = CLOSE
+        }
+        dst[at++] = CLOSE
+      }
+      const list = (t: Tokens) => {
+        dst[at++] = OPEN
+        at = t.copyInto(dst, at, count)
+        dst[at++] = CLOSE
+      }
+      for (let p = p0; p < p1; p++) {
+        at += dst.write(heads[p - p0], at, 'utf8')
+        zip(tx, ty)
+        at += dst.write(',"loss":', at, 'latin1')
+        list(tl)
+        if (ts) {
+          at += dst.write(',"sharpness":', at, 'latin1')
+          list(ts)
+          at += dst.write(`,"stability_threshold":${thresholdJson[Math.floor(p / S)]}`, at, 'utf8')
+        }
+        if (tp) {
+          at += dst.write(',"preconditioned_sharpness":', at, 'latin1')
+          list(tp)
+        }
+        const d = part.diverged[p]
+        at += dst.write(`,"diverged_at":${d < 0 ? 'null' : d}`, at, 'latin1')
+        part.extraNames.forEach((extra, j) => {
+          at += dst.write(`,${JSON.stringify(extra)}:[`, at, 'utf8')
+          zip(te[2 * j], te[2 * j + 1])
+        })
+        dst[at++] = 125 // }
+      }
+      write(dst.subarray(0, at))
+      i += p1 - p0
+    }
+  }
+  write('\n]}\n')
+}
+
+/** One run at a time, for results with central flows (nested series of their own lengths). */
+function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8Array) => void): void {
   const out = new TextPieces(write)
   out.add('{"runs":[')
   let i = 0
