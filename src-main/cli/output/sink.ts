@@ -45,7 +45,14 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
   }
   const writeAll = (piece: string | Uint8Array) => {
     const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at)
+    for (let at = 0; at < bytes.length;) {
+      try {
+        at += writeSync(fd, bytes, at, bytes.length - at)
+      } catch (err) {
+        // stdout may be a non-blocking pipe (`--out -`): a full pipe is not an error, try again.
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
+      }
+    }
   }
   return {
     write(piece) {
@@ -61,7 +68,14 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
 
 /** Open `path` for a result: the check before the run. Throws OutputError naming the problem. */
 export function openOutput(path: string): Sink {
-  if (path === '-') return fileSink(1, () => undefined, () => undefined)
+  if (path === '-') {
+    const stdout = fileSink(1, () => undefined, () => undefined)
+    // `run … --out - | head` closes the pipe early: that is not an error (as in main.ts).
+    const quietly = (f: () => void) => {
+      try { f() } catch (err) { if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); throw err }
+    }
+    return { write: (piece) => quietly(() => stdout.write(piece)), commit: () => quietly(() => stdout.commit()), abort: () => undefined }
+  }
   const target = resolve(path)
   if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`cannot write ${path}: is a directory`)
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
