@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseScenario } from '../src-shared/scenario'
 import { collectResult } from '../src-main/cli/output/result'
@@ -73,6 +73,8 @@ function numpyPeer(particles: number): { peer: string; seconds: number } | null 
 async function main(): Promise<void> {
   // Warm the launcher's bundle so no figure pays for a rebuild.
   spawnSync(process.execPath, [LAUNCHER, 'presets'], { encoding: 'utf8' })
+  // Every figure is wall time: read them against the machine's load.
+  log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`)
   const start = cli(scenario(1, 1000), 'npz', 3)
   log(`CLI start-up (1 particle, .npz)                      ${start.seconds.toFixed(2)} s`)
 
