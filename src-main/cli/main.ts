@@ -6,7 +6,7 @@
  *   gradscape presets | optimizers
  *
  * Errors print one line naming the field and exit non-zero; nothing is written unless the
- * whole result is (the output goes to a temporary file, opened before the run and renamed at
+ * whole result is (the output goes to a temporary file, probed before the run and renamed at
  * the end: ./output/sink.ts).
  */
 import { readFileSync } from 'node:fs'

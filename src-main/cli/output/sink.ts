@@ -1,5 +1,5 @@
 /**
- * Where a result goes: a temporary file beside the target, created before the simulation starts
+ * Where a result goes: a temporary file beside the target, probed before the simulation starts
  * (so an unwritable --out is reported at once, not after the run), written in large pieces, and
  * renamed over the target only when everything is written: all or nothing. `-` is stdout.
  */
@@ -79,25 +79,33 @@ export function openOutput(path: string): Sink {
   const target = resolve(path)
   if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`cannot write ${path}: is a directory`)
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
-  let fd: number
+  const failed = (err: unknown) => new OutputError(`cannot write ${path}: ${errnoText(err)}`)
+  // The check: create and remove the temporary file now. It is created again for the writing,
+  // after the run, so an interrupted run (Ctrl-C during the simulation) leaves nothing behind.
   try {
-    fd = openSync(tmp, 'w')
+    closeSync(openSync(tmp, 'w'))
+    rmSync(tmp, { force: true })
   } catch (err) {
-    throw new OutputError(`cannot write ${path}: ${errnoText(err)}`)
+    throw failed(err)
   }
-  let open = true
-  const close = () => { if (open) { open = false; closeSync(fd) } }
+  let fd = -1
+  let sink: Sink | null = null
   const discard = () => {
-    try { close() } catch { /* already closed */ }
+    try { if (fd >= 0) closeSync(fd) } catch { /* already closed */ }
+    fd = -1
     rmSync(tmp, { force: true })
   }
-  const sink = fileSink(fd, () => { close(); renameSync(tmp, target) }, discard)
+  const opened = (): Sink => {
+    if (sink) return sink
+    fd = openSync(tmp, 'w')
+    return (sink = fileSink(fd, () => { closeSync(fd); fd = -1; renameSync(tmp, target) }, discard))
+  }
   return {
     write(piece) {
-      try { sink.write(piece) } catch (err) { discard(); throw new OutputError(`cannot write ${path}: ${errnoText(err)}`) }
+      try { opened().write(piece) } catch (err) { discard(); throw failed(err) }
     },
     commit() {
-      try { sink.commit() } catch (err) { discard(); throw new OutputError(`cannot write ${path}: ${errnoText(err)}`) }
+      try { opened().commit() } catch (err) { discard(); throw failed(err) }
     },
     abort: discard,
   }
