@@ -31,7 +31,7 @@ export interface ExportFile {
 }
 
 /** Extensions an export may have (the Save dialog filters by it; anything else is refused). */
-export const EXPORT_EXTENSIONS = ['png', 'svg', 'csv', 'json', 'mp4', 'webm'] as const
+export const EXPORT_EXTENSIONS = ['png', 'svg', 'csv', 'json', 'mp4', 'webm', 'npz'] as const
 export type ExportExtension = (typeof EXPORT_EXTENSIONS)[number]
 /** Largest export written in one call (bytes). */
 export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024

@@ -1,27 +1,28 @@
 /**
  * Gradscape's headless command line (shared/SCENARIO.md):
  *
- *   gradscape run SCENARIO.json --out RESULT.json [--format json|csv]
+ *   gradscape run SCENARIO.json --out RESULT.json|.csv|.npz|.parquet [--format json|csv|npz|parquet]
  *   gradscape render SCENARIO.json --out FILE.mp4|FILE.webm [...]   (./render.ts)
  *   gradscape presets | optimizers
  *
  * Errors print one line naming the field and exit non-zero; nothing is written unless the
- * whole result is (the output goes to a temporary file that is renamed at the end).
+ * whole result is (the output goes to a temporary file, probed before the run and renamed at
+ * the end: ./output/sink.ts).
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { PRESETS } from '../../src-shared/landscape'
 import { OPTIMIZERS } from '../../src-shared/optim'
-import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
+import { checkWholeResultFits, parseScenario, parseScenarioText, ScenarioError } from '../../src-shared/scenario'
 import type { BackendMode } from '../engine/float32'
-import { runScenario } from '../engine/run-scenario'
 import { optimizersSourceCommand } from './optimizer-source'
-import { csvChunks, jsonChunks } from './output'
+import { checkNesting } from './nesting'
+import { collectResult, FORMATS, formatOf, memoryProblem, openOutput, OutputError, type OutputFormat, writeResult } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
 import { optimiseWasmFromStart } from '../engine/wasm/v8-flags'
 
 const USAGE = `usage:
-  gradscape run SCENARIO.json --out RESULT.json [--format json|csv] [--backend MODE]
+  gradscape run SCENARIO.json --out RESULT.json [--format json|csv|npz|parquet] [--backend MODE]
+      the format follows the extension unless --format says (.csv, .npz for NumPy, .parquet)
       MODE (for "precision": "float32"): gpu (automatic: GPU.js on a GPU, else wasm), wasm
       (Gradscape's WebAssembly SIMD kernel), or a GPU.js mode: webgpu, headlessgl, webgl2,
       webgl, webasm, cpu
@@ -34,12 +35,12 @@ export class UsageError extends Error {}
 
 const BACKENDS: readonly BackendMode[] = ['gpu', 'webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'wasm', 'cpu']
 
-interface RunArgs { scenario: string; out: string; format: 'json' | 'csv'; backend: BackendMode }
+interface RunArgs { scenario: string; out: string; format: OutputFormat; backend: BackendMode }
 
 export function parseRunArgs(args: readonly string[]): RunArgs {
   let scenario: string | undefined
   let out: string | undefined
-  let format: 'json' | 'csv' | undefined
+  let format: OutputFormat | undefined
   let backend: BackendMode = 'gpu'
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
@@ -52,8 +53,8 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
     else if (a.startsWith('--out=')) out = a.slice(6)
     else if (a === '--format' || a.startsWith('--format=')) {
       const f = a === '--format' ? value() : a.slice(9)
-      if (f !== 'json' && f !== 'csv') throw new UsageError(`--format must be json or csv, got '${f}'`)
-      format = f
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${f}'`)
+      format = f as OutputFormat
     } else if (a === '--backend' || a.startsWith('--backend=')) {
       const b = a === '--backend' ? value() : a.slice(10)
       if (!BACKENDS.includes(b as BackendMode)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${b}'`)
@@ -64,7 +65,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
   }
   if (!scenario) throw new UsageError('run needs a scenario file')
   if (!out) throw new UsageError('run needs --out RESULT.json')
-  format ??= out.toLowerCase().endsWith('.csv') ? 'csv' : 'json'
+  format ??= formatOf(out)
   return { scenario, out, format, backend }
 }
 
@@ -77,38 +78,41 @@ function readScenarioFile(path: string): string {
   }
 }
 
-/** Write all chunks to a temporary file beside `path`, then rename: all or nothing. */
-function writeAtomically(path: string, chunks: Iterable<string>): void {
-  if (path === '-') {
-    for (const c of chunks) process.stdout.write(c)
-    return
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
-  let fd: number
+/** Parse the scenario file; its JSON, compact, goes into the binary outputs. */
+function parseScenarioFile(text: string): { scenario: ReturnType<typeof parseScenario>; json: string } {
+  let doc: unknown
   try {
-    fd = openSync(tmp, 'w')
-  } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`)
+    doc = JSON.parse(text)
+  } catch {
+    parseScenarioText(text) // throws the parser's own "not valid JSON" error
   }
-  try {
-    for (const c of chunks) writeSync(fd, c)
-    closeSync(fd)
-    renameSync(tmp, path)
-  } catch (err) {
-    try { closeSync(fd) } catch { /* already closed */ }
-    rmSync(tmp, { force: true })
-    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`)
-  }
+  checkNesting(doc)
+  return { scenario: parseScenario(doc), json: JSON.stringify(doc) }
 }
 
 async function runCommand(args: readonly string[]): Promise<void> {
   const { scenario: path, out, format, backend } = parseRunArgs(args)
-  const scenario = parseScenarioText(readScenarioFile(path))
-  const result = await runScenario(scenario, { backend })
-  writeAtomically(out, format === 'csv' ? csvChunks(result, scenario.record.every) : jsonChunks(result))
-  const diverged = result.runs.filter((r) => r.diverged_at !== null).length
-  const paths = [...new Set(result.backends)].join(', ')
-  process.stderr.write(`${result.runs.length} run${result.runs.length === 1 ? '' : 's'} × ${scenario.steps} steps (${paths}) → ${out}` +
+  const { scenario, json } = parseScenarioFile(readScenarioFile(path))
+  checkWholeResultFits(scenario)
+  const tooBig = memoryProblem(scenario)
+  if (tooBig) throw new ScenarioError('record.every', tooBig)
+  const sink = openOutput(out) // before the run: an unwritable --out is reported at once
+  let runs: number
+  let backends: string[]
+  let diverged = 0
+  try {
+    const result = await collectResult(scenario, { backend })
+    writeResult(result, format, json, sink)
+    sink.commit()
+    runs = result.runs
+    backends = result.parts.map((p) => p.backend)
+    for (const p of result.parts) for (const d of p.diverged) if (d >= 0) diverged++
+  } catch (err) {
+    sink.abort()
+    throw err
+  }
+  const paths = [...new Set(backends)].join(', ')
+  process.stderr.write(`${runs} run${runs === 1 ? '' : 's'} × ${scenario.steps} steps (${paths}) → ${out}` +
     (diverged ? ` (${diverged} diverged; see diverged_at)` : '') + '\n')
 }
 
@@ -122,6 +126,10 @@ function listOptimizers(): void {
     process.stdout.write(`${o.name.padEnd(9)} ${hp}\n${''.padEnd(9)} ${o.rule}\n`)
   }
 }
+
+/** Allocation failures V8 reports as catchable errors (typed arrays, strings, wasm memory). */
+const isOutOfMemory = (err: unknown): boolean => (err instanceof RangeError || (err as Error)?.name === 'RangeError' || err instanceof WebAssembly.RuntimeError) &&
+  /Array buffer allocation|Invalid typed array length|Invalid array length|Invalid string length|allocation failed|Out of memory|could not allocate memory/i.test((err as Error).message)
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -143,11 +151,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`error: ${err.message}\n`)
       return 1
     }
+    if (err instanceof OutputError) {
+      process.stderr.write(`error: ${err.message}\n`)
+      return 2
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`error: ${err.message}\n${command === 'run' ? '' : USAGE + '\n'}`)
       return 2
     }
-    if (err instanceof RangeError && /Array buffer allocation|Invalid typed array length|Invalid array length/.test(err.message)) {
+    if (isOutOfMemory(err)) {
       process.stderr.write('error: not enough memory for this scenario: record fewer points (record.every) or use fewer runs\n')
       return 1
     }

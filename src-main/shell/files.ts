@@ -179,7 +179,7 @@ export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; 
 // ---- exports (images, charts, data, videos) ----
 
 const EXPORT_FILTER_NAMES: Readonly<Record<string, string>> = {
-  png: 'PNG image', svg: 'SVG image', csv: 'CSV table', json: 'JSON data', mp4: 'MP4 video', webm: 'WebM video',
+  png: 'PNG image', svg: 'SVG image', csv: 'CSV table', json: 'JSON data', mp4: 'MP4 video', webm: 'WebM video', npz: 'NumPy arrays',
 }
 
 export interface ExportFiles {

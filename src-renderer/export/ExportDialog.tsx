@@ -276,6 +276,7 @@ function DataTab({ busy }: { readonly busy: boolean }) {
       <div className="export-actions">
         <button type="button" className="btn primary" disabled={busy || !!blocker} data-testid="data-csv" onClick={() => void startDataExport('csv')}>Export CSV</button>
         <button type="button" className="btn" disabled={busy || !!blocker} data-testid="data-json" onClick={() => void startDataExport('json')}>Export JSON</button>
+        <button type="button" className="btn" disabled={busy || !!blocker} data-testid="data-npz" title="np.load(file): trajectory [runs, points, 2], loss, hyperparameters, scenario" onClick={() => void startDataExport('npz')}>Export NumPy</button>
       </div>
     </div>
   )

@@ -10,6 +10,7 @@ import { sessionFileName } from '../ui/session'
 import { showMessage, useUi } from '../store/ui-store'
 import { chartPng, chartSvg } from './chart-file'
 import { trajectoriesCsv, trajectoriesJson } from './data'
+import { trajectoriesNpz } from './data-npz'
 import { CODECS, durationFor, framesFor, SIZE_PRESETS, type VideoSettings } from './options'
 import { chooseDestination, type Destination } from './save'
 import { captureExport, type ExportData, exportBlocker } from './snapshot'
@@ -183,7 +184,7 @@ export function startChartExport(format: 'png' | 'svg'): Promise<ExportOutcome> 
   })
 }
 
-export function startDataExport(format: 'csv' | 'json'): Promise<ExportOutcome> {
+export function startDataExport(format: 'csv' | 'json' | 'npz'): Promise<ExportOutcome> {
   return runTask('data', async () => {
     const blocker = exportBlocker()
     if (blocker) throw new ExportError(blocker)
@@ -192,9 +193,10 @@ export function startDataExport(format: 'csv' | 'json'): Promise<ExportOutcome> 
     const input = { job: data.job, hidden: data.look.hidden, scenario: data.scenario, generator: `Gradscape ${data.version}`.trim() }
     const dest = await chooseDestination(`${exportBaseName()}-trajectories.${format}`)
     if (!dest) return null
-    const text = format === 'csv' ? trajectoriesCsv(input, which) : trajectoriesJson(input, which)
-    const blob = new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' })
-    const summary = `${which === 'all' ? 'every run' : 'the shown optimizers\' runs'} as ${format.toUpperCase()}, ${kb(blob.size)}.`
+    const blob = format === 'npz'
+      ? new Blob(trajectoriesNpz(input, which) as BlobPart[], { type: 'application/octet-stream' })
+      : new Blob([format === 'csv' ? trajectoriesCsv(input, which) : trajectoriesJson(input, which)], { type: format === 'csv' ? 'text/csv' : 'application/json' })
+    const summary = `${which === 'all' ? 'every run' : 'the shown optimizers\' runs'} as ${format === 'npz' ? 'NumPy .npz' : format.toUpperCase()}, ${kb(blob.size)}.`
     await save(dest, blob, summary)
     return `Saved ${dest.name} (${dest.where}): ${summary}`
   })

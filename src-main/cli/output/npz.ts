@@ -1,0 +1,172 @@
+/**
+ * The `run` result as a NumPy archive (`np.load("result.npz")`), every array float64 unless said:
+ *   trajectory [runs, points, 2], loss [runs, points], step [points] (int64), init [runs, 2],
+ *   diverged_at [runs] (int64, -1 = never), optimizer [runs] (text), one array per hyperparameter
+ *   ([runs], or [runs, 2] for pairs such as betas; NaN where a run's optimizer has no such
+ *   hyperparameter; bool when every optimizer's is a flag), sharpness / stability_threshold /
+ *   preconditioned_sharpness when recorded, extra trajectories (ASGD `averaged`), central flows
+ *   as central_flow_* arrays, and `scenario`: the scenario file's JSON as a 0-d text array.
+ * Large arrays stream from the engine's arrays in ~8 MB pieces; nothing is copied whole.
+ */
+import { bytesOf, type NpyArray, stringArray, typedArray } from '../../../src-shared/npy'
+import type { HparamValue } from '../../../src-shared/optim'
+import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
+import type { CentralFlowResult } from '../../engine/central-flow'
+import { type ColumnarResult, eachRun, type PartResult } from './result'
+
+/** Points per streamed piece of an interleaved [.., 2] array (8 MB of float64). */
+const PAIR_PIECE = 1 << 19
+
+/** A [runs, points] float64 array concatenated from each part's column (NaN where a part has none). */
+function perPoint(name: string, r: ColumnarResult, pick: (part: PartResult) => Float64Array | null): NpyArray {
+  return {
+    name, descr: '<f8', shape: [r.runs, r.kept],
+    *chunks() {
+      for (const part of r.parts) {
+        const a = pick(part)
+        if (a) yield* typedArray(name, '<f8', [a.length], a).chunks()
+        else yield bytesOf(new Float64Array(part.n * r.kept).fill(NaN))
+      }
+    },
+  }
+}
+
+/** A [runs, points, 2] float64 array interleaved from each part's x and y columns. */
+function perPointPair(name: string, r: ColumnarResult, pick: (part: PartResult) => readonly [Float64Array, Float64Array] | null): NpyArray {
+  return {
+    name, descr: '<f8', shape: [r.runs, r.kept, 2],
+    *chunks() {
+      for (const part of r.parts) {
+        const xy = pick(part)
+        const total = part.n * r.kept
+        for (let from = 0; from < total; from += PAIR_PIECE) {
+          const m = Math.min(PAIR_PIECE, total - from)
+          const piece = new Float64Array(2 * m)
+          if (!xy) piece.fill(NaN)
+          else {
+            const [xs, ys] = xy
+            for (let k = 0; k < m; k++) { piece[2 * k] = xs[from + k]; piece[2 * k + 1] = ys[from + k] }
+          }
+          yield bytesOf(piece)
+        }
+      }
+    },
+  }
+}
+
+const RESERVED = new Set(['trajectory', 'loss', 'step', 'init', 'diverged_at', 'optimizer', 'sharpness', 'stability_threshold', 'preconditioned_sharpness', 'scenario'])
+
+/** Each configuration's hyperparameters with the run range it covers (starts runs each). */
+function* configRanges(r: ColumnarResult): Generator<{ hparams: Readonly<Record<string, HparamValue>>; from: number; to: number }> {
+  const starts = r.scenario.starts.x.length
+  let from = 0
+  for (const part of r.parts) {
+    for (const hparams of part.config.configs) {
+      yield { hparams, from, to: from + starts }
+      from += starts
+    }
+  }
+}
+
+/** One array per hyperparameter over all runs (filled per configuration, not per run). */
+function hparamArrays(r: ColumnarResult): NpyArray[] {
+  const kinds = new Map<string, Set<string>>()
+  const covered = new Map<string, number>()
+  for (const { hparams, from, to } of configRanges(r)) {
+    for (const [k, v] of Object.entries(hparams)) {
+      if (!kinds.has(k)) kinds.set(k, new Set())
+      kinds.get(k)!.add(Array.isArray(v) ? 'pair' : typeof v)
+      covered.set(k, (covered.get(k) ?? 0) + (to - from))
+    }
+  }
+  const arrays: NpyArray[] = []
+  for (const [key, kind] of kinds) {
+    const name = RESERVED.has(key) || key.startsWith('central_flow_') ? `hparam_${key}` : key
+    if (kind.size === 1 && kind.has('boolean') && covered.get(key) === r.runs) {
+      const a = new Uint8Array(r.runs)
+      for (const { hparams, from, to } of configRanges(r)) a.fill(hparams[key] ? 1 : 0, from, to)
+      arrays.push(typedArray(name, '|b1', [r.runs], a))
+    } else if (kind.has('pair')) {
+      const a = new Float64Array(2 * r.runs).fill(NaN)
+      for (const { hparams, from, to } of configRanges(r)) {
+        const v = hparams[key]
+        if (Array.isArray(v)) for (let i = from; i < to; i++) { a[2 * i] = v[0]; a[2 * i + 1] = v[1] }
+      }
+      arrays.push(typedArray(name, '<f8', [r.runs, 2], a))
+    } else {
+      const a = new Float64Array(r.runs).fill(NaN)
+      for (const { hparams, from, to } of configRanges(r)) if (hparams[key] !== undefined) a.fill(Number(hparams[key]), from, to)
+      arrays.push(typedArray(name, '<f8', [r.runs], a))
+    }
+  }
+  return arrays
+}
+
+/** Central flows as central_flow_<field> arrays, NaN-padded for runs without a flow. */
+function centralFlowArrays(r: ColumnarResult, flows: ReadonlyArray<CentralFlowResult | null>): NpyArray[] {
+  const series = (field: 'loss' | 'predicted_loss' | 'sharpness' | 'sigma2' | 'effective_sharpness') => {
+    const a = new Float64Array(r.runs * r.kept).fill(NaN)
+    flows.forEach((f, i) => { const s = f?.[field]; if (s) for (let k = 0; k < Math.min(r.kept, s.length); k++) a[i * r.kept + k] = s[k] ?? NaN })
+    return typedArray(`central_flow_${field}`, '<f8', [r.runs, r.kept], a)
+  }
+  const pairSeries = (field: 'trajectory' | 'axis') => {
+    const a = new Float64Array(r.runs * r.kept * 2).fill(NaN)
+    flows.forEach((f, i) => {
+      const s = f?.[field]
+      if (s) for (let k = 0; k < Math.min(r.kept, s.length); k++) { a[2 * (i * r.kept + k)] = s[k][0] ?? NaN; a[2 * (i * r.kept + k) + 1] = s[k][1] ?? NaN }
+    })
+    return typedArray(`central_flow_${field}`, '<f8', [r.runs, r.kept, 2], a)
+  }
+  const arrays = [pairSeries('trajectory'), series('loss'), series('predicted_loss'), series('sharpness'), series('sigma2'), pairSeries('axis')]
+  if (flows.some((f) => f?.effective_sharpness)) arrays.push(series('effective_sharpness'))
+  arrays.push(typedArray('central_flow_stopped_at', '<i8', [r.runs], BigInt64Array.from(flows, (f) => BigInt(f?.stopped_at ?? -1))))
+  arrays.push(stringArray('central_flow_stop_reason', flows.map((f) => f?.stop_reason ?? '')))
+  return arrays
+}
+
+/** The arrays of the archive, in the order above. `scenarioJson` is the scenario file's text. */
+export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
+  const every = r.scenario.record.every
+  const init = new Float64Array(2 * r.runs)
+  const diverged = new BigInt64Array(r.runs)
+  const names: string[] = new Array(r.runs)
+  const threshold = new Float64Array(r.scenario.record.sharpness ? r.runs : 0)
+  let i = 0
+  for (const run of eachRun(r)) {
+    init[2 * i] = run.x0
+    init[2 * i + 1] = run.y0
+    diverged[i] = BigInt(run.part.diverged[run.p])
+    names[i] = run.name
+    if (threshold.length) {
+      const t = stabilityThreshold(run.name, run.hparams)
+      threshold[i] = 'value' in t ? t.value : NaN
+    }
+    i++
+  }
+  const arrays: NpyArray[] = [
+    perPointPair('trajectory', r, (part) => [part.out.x, part.out.y]),
+    perPoint('loss', r, (part) => part.out.loss),
+    typedArray('step', '<i8', [r.kept], BigInt64Array.from({ length: r.kept }, (_, k) => BigInt(k * every))),
+    typedArray('init', '<f8', [r.runs, 2], init),
+    typedArray('diverged_at', '<i8', [r.runs], diverged),
+    stringArray('optimizer', names),
+    ...hparamArrays(r),
+  ]
+  if (r.scenario.record.sharpness) {
+    arrays.push(perPoint('sharpness', r, (part) => part.out.sharpness))
+    arrays.push(typedArray('stability_threshold', '<f8', [r.runs], threshold))
+  }
+  if (r.parts.some((part) => part.out.preconditioned && part.carriesState)) {
+    arrays.push(perPoint('preconditioned_sharpness', r, (part) => (part.carriesState ? part.out.preconditioned : null)))
+  }
+  const extraNames = new Set(r.parts.flatMap((part) => part.extraNames))
+  for (const name of extraNames) {
+    arrays.push(perPointPair(RESERVED.has(name) ? `extra_${name}` : name, r, (part) => {
+      const j = part.extraNames.indexOf(name)
+      return j < 0 ? null : [part.out.extra[2 * j], part.out.extra[2 * j + 1]] as const
+    }))
+  }
+  if (r.centralFlows) arrays.push(...centralFlowArrays(r, r.centralFlows))
+  arrays.push(stringArray('scenario', [scenarioJson], []))
+  return arrays
+}

@@ -1,0 +1,112 @@
+/**
+ * Where a result goes: a temporary file beside the target, probed before the simulation starts
+ * (so an unwritable --out is reported at once, not after the run), written in large pieces, and
+ * renamed over the target only when everything is written: all or nothing. `-` is stdout.
+ */
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+
+/** An output that cannot be opened or written: one line, exit 2 like other usage problems. */
+export class OutputError extends Error {}
+
+const errnoText = (err: unknown): string => {
+  const e = err as NodeJS.ErrnoException
+  switch (e?.code) {
+    case 'ENOENT': return 'no such directory'
+    case 'EACCES': case 'EPERM': return 'permission denied'
+    case 'EISDIR': return 'is a directory'
+    case 'ENOTDIR': return 'not a directory'
+    case 'EROFS': return 'read-only file system'
+    case 'ENOSPC': return 'no space left on the device'
+    default: return e?.message ?? String(err)
+  }
+}
+
+export interface Sink {
+  write(piece: string | Uint8Array): void
+  /** Make the output visible (rename into place). */
+  commit(): void
+  /** Remove what was written; the target is left as it was. */
+  abort(): void
+}
+
+/** Bytes gathered before a write call: few system calls, bounded memory. */
+const WRITE_BATCH = 4 << 20
+
+function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
+  // Small pieces (zip headers, short runs) are batched; large ones go straight through.
+  let batch: Array<string | Uint8Array> = []
+  let batched = 0
+  const drain = () => {
+    if (batch.length === 1) writeAll(batch[0])
+    else if (batch.length > 1) writeAll(Buffer.concat(batch.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+    batch = []
+    batched = 0
+  }
+  const writeAll = (piece: string | Uint8Array) => {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece
+    for (let at = 0; at < bytes.length;) {
+      try {
+        at += writeSync(fd, bytes, at, bytes.length - at)
+      } catch (err) {
+        // stdout may be a non-blocking pipe (`--out -`): a full pipe is not an error, try again.
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err
+      }
+    }
+  }
+  return {
+    write(piece) {
+      if (piece.length >= WRITE_BATCH) { drain(); writeAll(piece); return }
+      batch.push(piece)
+      batched += piece.length
+      if (batched >= WRITE_BATCH) drain()
+    },
+    commit() { drain(); finish() },
+    abort: discard,
+  }
+}
+
+/** Open `path` for a result: the check before the run. Throws OutputError naming the problem. */
+export function openOutput(path: string): Sink {
+  if (path === '-') {
+    const stdout = fileSink(1, () => undefined, () => undefined)
+    // `run … --out - | head` closes the pipe early: that is not an error (as in main.ts).
+    const quietly = (f: () => void) => {
+      try { f() } catch (err) { if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); throw err }
+    }
+    return { write: (piece) => quietly(() => stdout.write(piece)), commit: () => quietly(() => stdout.commit()), abort: () => undefined }
+  }
+  const target = resolve(path)
+  if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`cannot write ${path}: is a directory`)
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
+  const failed = (err: unknown) => new OutputError(`cannot write ${path}: ${errnoText(err)}`)
+  // The check: create and remove the temporary file now. It is created again for the writing,
+  // after the run, so an interrupted run (Ctrl-C during the simulation) leaves nothing behind.
+  try {
+    closeSync(openSync(tmp, 'w'))
+    rmSync(tmp, { force: true })
+  } catch (err) {
+    throw failed(err)
+  }
+  let fd = -1
+  let sink: Sink | null = null
+  const discard = () => {
+    try { if (fd >= 0) closeSync(fd) } catch { /* already closed */ }
+    fd = -1
+    rmSync(tmp, { force: true })
+  }
+  const opened = (): Sink => {
+    if (sink) return sink
+    fd = openSync(tmp, 'w')
+    return (sink = fileSink(fd, () => { closeSync(fd); fd = -1; renameSync(tmp, target) }, discard))
+  }
+  return {
+    write(piece) {
+      try { opened().write(piece) } catch (err) { discard(); throw failed(err) }
+    },
+    commit() {
+      try { opened().commit() } catch (err) { discard(); throw failed(err) }
+    },
+    abort: discard,
+  }
+}
