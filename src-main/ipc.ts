@@ -18,7 +18,7 @@ import {
   OPERATIONS,
   type Operation,
 } from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult } from './ipc-channels'
+import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../src-shared/ipc-channels'
 import {
   EXPORT_EXTENSIONS,
   type ExportFile,
@@ -32,7 +32,7 @@ import {
   SHELL_OPERATIONS,
   type ShellApi,
   type ShellOperation,
-} from './preload-types'
+} from '../src-shared/desktop-api'
 import { isNavigationAllowed } from './shell/security'
 
 // ---- the Electron members used (structural, so tests can fake them) ----

@@ -1,15 +1,15 @@
 // Preload (sandboxed, built as CommonJS to out/preload/index.cjs; only `electron` may be required
 // at run time, everything else here is bundled pure TypeScript).
 //
-// It exposes `window.gradscape` (GradscapeWindowApi, ./preload-types.ts): one named method per
+// It exposes `window.gradscape` (GradscapeWindowApi, src-shared/desktop-api.ts): one named method per
 // operation, each invoking its own `gradscape:<op>` channel, plus onJobEvent (fed by a
 // MessagePort that main posts once per page load) and onMenuCommand. It never hands ipcRenderer,
 // or any generic send/invoke/on, to the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { version } from '../package.json'
 import type { JobEvent, Operation } from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL } from './ipc-channels'
-import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from './preload-types'
+import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL } from '../src-shared/ipc-channels'
+import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from '../src-shared/desktop-api'
 
 async function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<T> {
   const result = (await ipcRenderer.invoke(channelOf(op), ...args)) as IpcResult<T>

@@ -4,14 +4,14 @@
  * Electron the preload also offers the desktop shell (native session files, menu commands).
  */
 import { type GradscapeApi, OPERATIONS } from '../../src-shared/api'
-import type { GradscapeWindowApi, MenuEvent, ShellApi } from '../../src-main/preload-types'
+import type { GradscapeWindowApi, MenuEvent, ShellApi } from '../../src-shared/desktop-api'
 import { type ConnectionState, createWsClient, defaultApiUrl } from './ws-client'
 
 export { ApiError } from './ws-client'
 
 declare global {
   interface Window {
-    /** Set by src-main/preload.ts inside Electron (src-main/preload-types.ts). */
+    /** Set by src-main/preload.ts inside Electron (src-shared/desktop-api.ts). */
     readonly gradscape?: Partial<GradscapeWindowApi>
   }
 }

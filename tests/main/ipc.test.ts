@@ -28,8 +28,8 @@ import {
   registerIpc,
   type ShellHandlers,
 } from '../../src-main/ipc'
-import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../../src-main/ipc-channels'
-import { SHELL_OPERATIONS } from '../../src-main/preload-types'
+import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../../src-shared/ipc-channels'
+import { SHELL_OPERATIONS } from '../../src-shared/desktop-api'
 
 // ---- fakes of the few Electron members ipc.ts touches ----
 

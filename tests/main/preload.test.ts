@@ -2,8 +2,8 @@
 /** src-main/preload.ts loaded against a fake `electron` module (contextBridge + ipcRenderer). */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type JobEvent, OPERATIONS } from '../../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, MENU_CHANNEL } from '../../src-main/ipc-channels'
-import { type GradscapeWindowApi, type MenuEvent, SHELL_OPERATIONS } from '../../src-main/preload-types'
+import { channelOf, EVENTS_CHANNEL, MENU_CHANNEL } from '../../src-shared/ipc-channels'
+import { type GradscapeWindowApi, type MenuEvent, SHELL_OPERATIONS } from '../../src-shared/desktop-api'
 
 type Listener = (event: unknown, ...args: unknown[]) => void
 

@@ -1,8 +1,8 @@
-// The IPC channel names and the result envelope shared by the main process (./ipc.ts) and the
-// sandboxed preload (./preload.ts). Pure TypeScript with type-only imports, so that the preload
-// bundle stays free of Node modules.
-import type { InputProblem, Operation } from '../src-shared/api'
-import type { ShellOperation } from './preload-types'
+// The IPC channel names and the result envelope shared by the main process (src-main/ipc.ts),
+// the sandboxed preload (src-main/preload.ts) and the renderer that unwraps the envelope. Pure
+// TypeScript with type-only imports, so that the preload bundle stays free of Node modules.
+import type { InputProblem, Operation } from './api'
+import type { ShellOperation } from './desktop-api'
 
 /** Every channel starts with this prefix. */
 export const CHANNEL_PREFIX = 'gradscape:'

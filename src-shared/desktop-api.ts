@@ -1,8 +1,8 @@
-// What src-main/preload.ts exposes as `window.gradscape` inside Electron: the GradscapeApi
-// contract (src-shared/api.ts) plus the few things only the desktop shell has (session files on
-// disk, application-menu commands). Pure TypeScript: the preload bundles it, and the renderer
-// may import the types (`import type { GradscapeWindow } from '../src-main/preload-types'`).
-import type { GradscapeApi } from '../src-shared/api'
+// The desktop contract: what src-main/preload.ts exposes as `window.gradscape` inside Electron —
+// the GradscapeApi operations (src-shared/api.ts) plus the few things only the desktop shell has
+// (session files on disk, application-menu commands). It lives in src-shared because both sides
+// hold it: main implements it, the renderer calls it. Pure TypeScript: the preload bundles it.
+import type { GradscapeApi } from './api'
 
 /** A session file read from disk. */
 export interface SessionFile {
