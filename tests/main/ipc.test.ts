@@ -92,7 +92,7 @@ function recordingChannel(calls: unknown[][], opened: MessagePort[]): () => Mess
 }
 
 const info: HostInfo = { version: 'test', host: 'electron', presets: [], optimizers: [], backend: 'float64-js' }
-const started: JobStarted = { jobId: 7, configs: [{ name: 'sgd', lr: 0.1 }], starts: Float64Array.of(1, 2), kept: 3, every: 1 }
+const started: JobStarted = { jobId: 7, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: Float64Array.of(1, 2), kept: 3, every: 1 }
 const flow: FlowData = {
   jobId: -1, run: -1, xy: Float32Array.of(0, 0.1, 1, 0.05), loss: Float32Array.of(1, 0.5), predictedLoss: Float32Array.of(1, 0.5),
   sharpness: Float32Array.of(1, 2), sigma2: Float32Array.of(0, 0), axis: Float32Array.of(0, 1, 0, 1), stoppedAt: null, stopReason: null,

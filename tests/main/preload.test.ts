@@ -115,7 +115,7 @@ describe('preload', () => {
     fromMain(EVENTS_CHANNEL, { ports: [channel.port2] })
 
     const got: JobEvent[] = []
-    const off = api.onJobEvent((e) => got.push(e))
+    const off = api.onJobEvent((e) => { got.push(e) })
     const throwing = api.onJobEvent(() => { throw new Error('listener bug') })
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined)
 

@@ -51,7 +51,7 @@ function fakeHost(calls: string[]): DisposableApi {
         }
         for (const l of listeners) l({ type: 'done', jobId: id, divergedAt: Int32Array.of(-1, 3), seconds: 0.01 })
       }, 5)
-      return { jobId: id, configs: [{ name: 'sgd' }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
+      return { jobId: id, optimizers: [{ base: { name: 'sgd' }, sweep: [] }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
     },
     async cancelJob(id) { calls.push(`cancelJob ${id}`) },
     async centralFlow(r) {
