@@ -18,7 +18,7 @@ import {
   OPERATIONS,
   type Operation,
 } from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../src-shared/ipc-channels'
+import { channelOf, EVENTS_CHANNEL, type IpcResult, PORT_ACK } from '../src-shared/ipc-channels'
 import {
   EXPORT_EXTENSIONS,
   type ExportFile,
@@ -70,6 +70,8 @@ export interface EventPortLike {
   start(): void
   close(): void
   on(event: 'close', listener: () => void): unknown
+  /** Messages from the renderer (Electron passes a MessageEvent; only PORT_ACK is expected). */
+  on(event: 'message', listener: (e: { readonly data: unknown }) => void): unknown
 }
 
 /** Electron's `new MessageChannelMain()`. */
@@ -328,21 +330,28 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
     ports.get(id)?.()
     const { port1, port2 } = createChannel()
     let closed = false
+    /** Chunks posted and not yet acknowledged by the renderer, oldest first: each releases one. */
+    const unacknowledged: Array<() => void> = []
     const close = (): void => {
       if (closed) return
       closed = true
       unsubscribe()
+      for (const release of unacknowledged.splice(0)) release()
       if (ports.get(id) === close) ports.delete(id)
       port1.close()
     }
-    const unsubscribe = host.onJobEvent((e) => {
+    const unsubscribe = host.onJobEvent((e): Promise<void> | undefined => {
       try {
         port1.postMessage(portEvent(e))
       } catch (err) {
         log(`event port of renderer ${id} failed: ${(err as Error)?.message ?? String(err)}`)
         close()
+        return undefined
       }
+      // The engine makes more chunks once the renderer has taken this one (or its port closed).
+      return e.type === 'chunk' && !closed ? new Promise<void>((release) => unacknowledged.push(release)) : undefined
     })
+    port1.on('message', ({ data }) => { if (data === PORT_ACK) unacknowledged.shift()?.() })
     port1.on('close', close)
     port1.start()
     ports.set(id, close)

@@ -8,7 +8,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { version } from '../package.json'
 import type { JobEvent, Operation } from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL } from '../src-shared/ipc-channels'
+import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL, PORT_ACK } from '../src-shared/ipc-channels'
 import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from '../src-shared/desktop-api'
 
 async function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<T> {
@@ -41,6 +41,8 @@ ipcRenderer.on(EVENTS_CHANNEL, (event: IpcRendererEvent) => {
         console.error('gradscape: a job event listener failed', err)
       }
     }
+    // The listeners have copied the chunk: main may let the engine make the next one.
+    if (data.type === 'chunk') port.postMessage(PORT_ACK)
   }
 })
 // Ask main for this page's event port (answered on EVENTS_CHANNEL above).

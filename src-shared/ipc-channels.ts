@@ -17,6 +17,13 @@ export const channelOf = (op: Operation | ShellOperation): `gradscape:${Operatio
  */
 export const EVENTS_CHANNEL = 'gradscape:events'
 
+/**
+ * What the renderer posts back on its event port after its listeners have taken a chunk. Main
+ * releases the chunk to the engine only then (backpressure: MessagePortMain has no send buffer
+ * to watch), so a renderer that falls behind slows its job instead of growing main's memory.
+ */
+export const PORT_ACK = 'gradscape:ack'
+
 /** Application-menu commands, main → renderer (`webContents.send`). Payload: a `MenuEvent`. */
 export const MENU_CHANNEL = 'gradscape:menu'
 

@@ -85,7 +85,9 @@ function recordingChannel(calls: unknown[][], opened: MessagePort[]): () => Mess
       },
       start: () => port1.start(),
       close: () => port1.close(),
-      on: (event, listener) => port1.on(event, listener),
+      // MessagePortMain's 'message' carries a MessageEvent ({ data }), Node's the value itself.
+      on: (event: 'close' | 'message', listener: (e: { data: unknown }) => void) =>
+        event === 'message' ? port1.on('message', (data: unknown) => listener({ data })) : port1.on(event, listener as () => void),
     }
     return { port1: main, port2 }
   }

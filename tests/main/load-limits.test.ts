@@ -18,6 +18,9 @@ import { EngineClient } from '../../src-main/engine/client'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
 import { MAX_CHUNKS_IN_FLIGHT } from '../../src-main/engine/protocol'
 import { createHost } from '../../src-main/host/host'
+import { type EventPortLike, registerIpc } from '../../src-main/ipc'
+import { PORT_ACK } from '../../src-shared/ipc-channels'
+import { MessageChannel } from 'node:worker_threads'
 import { type DisposableApi, startWebServer } from '../../src-main/web/server'
 
 const root = mkdtempSync(join(tmpdir(), 'gradscape-load-'))
@@ -103,6 +106,42 @@ describe('web host limits', () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('Electron event port', () => {
+  it('releases a chunk to the engine only when the renderer acknowledges it (PORT_ACK) or its port closes', async () => {
+    const held: unknown[] = []
+    const host = streamingHost(3, 1200, held)
+    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
+    let rendererPort: import('node:worker_threads').MessagePort | null = null
+    const frame = { url: 'file:///app/index.html', parent: null, postMessage: (_c: string, _m: unknown, t?: unknown[]) => { rendererPort = t![0] as never } }
+    registerIpc({
+      ipcMain: { handle: (c, l) => void handlers.set(c, l as never), removeHandler: () => undefined },
+      host, isTrustedSender: () => true, log: () => undefined,
+      createChannel: () => {
+        const { port1, port2 } = new MessageChannel()
+        const main: EventPortLike = {
+          postMessage: (m) => port1.postMessage(m), start: () => port1.start(), close: () => port1.close(),
+          on: ((event: string, l: (e: unknown) => void) => (event === 'message' ? port1.on('message', (data) => l({ data })) : port1.on(event, l))) as EventPortLike['on'],
+        }
+        return { port1: main, port2 }
+      },
+    })
+    await handlers.get('gradscape:events')!({ senderFrame: frame, sender: { id: 1 } })
+    await host.startJob({})
+    await sleep(50)
+    expect(held).toHaveLength(3)
+    const settled = held.map(() => false)
+    held.forEach((p, i) => void (p as Promise<void>).then(() => { settled[i] = true }))
+    await sleep(50)
+    expect(settled).toEqual([false, false, false])
+    rendererPort!.postMessage(PORT_ACK)
+    await sleep(50)
+    expect(settled).toEqual([true, false, false])
+    rendererPort!.close()
+    await sleep(50)
+    expect(settled).toEqual([true, true, true])
   })
 })
 
