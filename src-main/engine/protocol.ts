@@ -37,4 +37,4 @@ export const MAX_CHUNKS_IN_FLIGHT = 4
  */
 export const JOB_FLOW_MAX_STEPS = 200_000
 /** Flow steps integrated between two looks at the worker's messages (cancel, ping, requests). */
-export const FLOW_SLICE_STEPS = 2_000
+export const FLOW_SLICE_STEPS = 100
