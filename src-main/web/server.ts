@@ -18,6 +18,7 @@ import { extname, isAbsolute, join, normalize, relative, resolve } from 'node:pa
 import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import { type GradscapeApi, guards, OPERATIONS, type Operation } from '../../src-shared/api'
 import { type CallMessage, encodeHostMessage, type HostMessage, MAX_CALL_BYTES } from '../../src-shared/wire'
+import { argumentProblem, OPERATION_TABLE, type OperationEntry } from '../../src-shared/operations'
 import { errorEnvelope, isObject } from '../../src-shared/problem'
 import { CONTENT_SECURITY_POLICY } from '../shell/security'
 
@@ -81,17 +82,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 }
 
-/** Per operation: does this argument list pass the contract's guards? */
-const ARGUMENT_GUARDS: { readonly [Op in Operation]: (args: readonly unknown[]) => boolean } = {
-  info: (a) => a.length === 0,
-  validateExpression: (a) => a.length === 1 && guards.expression(a[0]),
-  validateScenario: (a) => a.length === 1 && guards.scenario(a[0]),
-  sampleSurface: (a) => a.length === 1 && guards.surfaceRequest(a[0]),
-  startJob: (a) => a.length === 1 && guards.scenario(a[0]),
-  cancelJob: (a) => a.length === 1 && guards.jobId(a[0]),
-  centralFlow: (a) => a.length === 1 && guards.flowRequest(a[0]),
-}
-
 /** Parse and check one client frame; a string says why it was refused. */
 export function parseCall(raw: string): CallMessage | string {
   let msg: unknown
@@ -105,21 +95,13 @@ export function parseCall(raw: string): CallMessage | string {
   if (typeof msg.op !== 'string' || !(OPERATIONS as readonly string[]).includes(msg.op)) return 'unknown operation'
   if (!Array.isArray(msg.args)) return 'bad arguments'
   const op = msg.op as Operation
-  if (!ARGUMENT_GUARDS[op](msg.args)) return `${op}: arguments rejected`
+  const problem = argumentProblem(op, OPERATION_TABLE[op].args, msg.args)
+  if (problem !== null) return problem
   return { t: 'call', id: msg.id, op, args: msg.args }
 }
 
 function invoke(api: GradscapeApi, call: CallMessage): Promise<unknown> {
-  const a = call.args
-  switch (call.op) {
-    case 'info': return api.info()
-    case 'validateExpression': return api.validateExpression(a[0] as string)
-    case 'validateScenario': return api.validateScenario(a[0] as Record<string, unknown>)
-    case 'sampleSurface': return api.sampleSurface(a[0] as Parameters<GradscapeApi['sampleSurface']>[0])
-    case 'startJob': return api.startJob(a[0] as Record<string, unknown>)
-    case 'cancelJob': return api.cancelJob(a[0] as number)
-    case 'centralFlow': return api.centralFlow(a[0] as Parameters<GradscapeApi['centralFlow']>[0])
-  }
+  return (OPERATION_TABLE[call.op] as OperationEntry<GradscapeApi, typeof call.op>).call(api, call.args)
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
