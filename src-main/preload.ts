@@ -11,11 +11,12 @@ import type { JobEvent, Operation } from '../src-shared/api'
 import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL, PORT_ACK } from '../src-shared/ipc-channels'
 import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from '../src-shared/desktop-api'
 
-async function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<T> {
-  const result = (await ipcRenderer.invoke(channelOf(op), ...args)) as IpcResult<T>
-  if (result.ok) return result.value
-  // Only the message crosses the context bridge (it drops other properties of an Error).
-  throw new Error(result.error.message)
+/**
+ * The envelope main answered, as it is: an Error would lose its `problem` on the context bridge
+ * (only the message crosses), a plain envelope crosses whole. src-renderer/api unwraps it.
+ */
+function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<IpcResult<T>> {
+  return ipcRenderer.invoke(channelOf(op), ...args) as Promise<IpcResult<T>>
 }
 
 // ---- job events ----
