@@ -7,6 +7,7 @@
  * Float32Arrays (transferables over IPC / MessagePort, binary frames over WebSocket).
  */
 import type { Preset } from './landscape/presets'
+import { isObject } from './problem'
 
 /** A scenario document exactly as in SCENARIO.md (validated by the host). */
 export type ScenarioDoc = Record<string, unknown>
@@ -273,7 +274,6 @@ export interface GradscapeApi {
 
 // ---- payload guards (used by IPC handlers and the WebSocket adapter) ----
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isFinitePair = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 

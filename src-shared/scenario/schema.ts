@@ -9,6 +9,7 @@ import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef
 import { uniform } from '../random'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
+import { isObject } from '../problem'
 
 export { ScenarioError } from './errors'
 
@@ -54,7 +55,6 @@ export const LIMITS = {
   maxKeptPoints: 200_000_000,
 } as const
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The last few random start clouds: a slider drag re-sends the same cloud with every value. */
 const randomCache: Array<{ key: string; starts: { x: Float64Array; y: Float64Array } }> = []
