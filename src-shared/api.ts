@@ -220,6 +220,11 @@ export interface FlowData {
   readonly sigma2: Float32Array
   /** Interleaved unit axis of Σ (the top eigenvector) per kept point. */
   readonly axis: Float32Array
+  /**
+   * Step where the flow stopped, or null. A job's flow is integrated for at most 2·10⁵ steps
+   * (src-main/engine/protocol.ts JOB_FLOW_MAX_STEPS): past that it stops with that reason and its
+   * arrays end there, shorter than the job's kept points (readers treat the rest as stopped).
+   */
   readonly stoppedAt: number | null
   readonly stopReason: string | null
 }
