@@ -6,19 +6,10 @@
 // One `ipcMain.handle` per operation, on `gradscape:<op>`. Every handler first checks the sending
 // frame (only the app's own top-level page), then every argument with the shared guards, and only
 // then calls the host. Job events go to each renderer over its own MessagePort.
-import {
-  type GradscapeApi,
-  guards,
-  type InputProblem,
-  type JobEvent,
-  MAX_EXPRESSION_PAYLOAD,
-  MAX_FLOW_POINTS,
-  MAX_FLOW_STEPS,
-  MAX_SURFACE_SAMPLES,
-  OPERATIONS,
-  type Operation,
-} from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult } from './ipc-channels'
+import { type GradscapeApi, type JobEvent, OPERATIONS } from '../src-shared/api'
+import { argumentProblem, type ArgSpec, type ArgSpecs, OPERATION_TABLE, type OperationEntry } from '../src-shared/operations'
+import { errorEnvelope, problemOf } from '../src-shared/problem'
+import { channelOf, EVENTS_CHANNEL, type IpcResult, PORT_ACK } from '../src-shared/ipc-channels'
 import {
   EXPORT_EXTENSIONS,
   type ExportFile,
@@ -32,7 +23,7 @@ import {
   SHELL_OPERATIONS,
   type ShellApi,
   type ShellOperation,
-} from './preload-types'
+} from '../src-shared/desktop-api'
 import { isNavigationAllowed } from './shell/security'
 
 // ---- the Electron members used (structural, so tests can fake them) ----
@@ -70,6 +61,8 @@ export interface EventPortLike {
   start(): void
   close(): void
   on(event: 'close', listener: () => void): unknown
+  /** Messages from the renderer (Electron passes a MessageEvent; only PORT_ACK is expected). */
+  on(event: 'message', listener: (e: { readonly data: unknown }) => void): unknown
 }
 
 /** Electron's `new MessageChannelMain()`. */
@@ -109,16 +102,7 @@ export function createSenderCheck({ appUrl, isAppWindow }: SenderCheckOptions): 
 
 // ---- payloads ----
 
-interface ArgSpec {
-  readonly name: string
-  /** Completes "<name> must be …". */
-  readonly expect: string
-  readonly check: (v: unknown) => boolean
-  readonly optional?: boolean
-}
-
-/** One spec per parameter of `F`, in order (the tuple type keeps the count honest). */
-type ArgSpecs<F> = F extends (...args: infer P) => unknown ? { readonly [K in keyof P]-?: ArgSpec } : never
+export { argumentProblem } from '../src-shared/operations'
 
 const isFileName = (v: unknown): boolean =>
   typeof v === 'string' && v.length > 0 && v.length <= MAX_FILE_NAME && !/[/\\\0]/.test(v) && v !== '.' && v !== '..'
@@ -126,28 +110,6 @@ const isFilePath = (v: unknown): boolean => typeof v === 'string' && v.length > 
 
 const isExportName = (v: unknown): boolean => isFileName(v) && exportExtension(v as string) !== null
 const isExportData = (v: unknown): boolean => v instanceof Uint8Array && v.byteLength <= MAX_EXPORT_BYTES
-
-const SCENARIO_ARG: ArgSpec = { name: 'doc', expect: 'a scenario object', check: guards.scenario }
-
-const OPERATION_ARGS: { readonly [K in Operation]: ArgSpecs<GradscapeApi[K]> } = {
-  info: [],
-  validateExpression: [{ name: 'expr', expect: `a string of at most ${MAX_EXPRESSION_PAYLOAD} characters`, check: guards.expression }],
-  validateScenario: [SCENARIO_ARG],
-  sampleSurface: [{
-    name: 'request',
-    expect: `{ landscape: { expr?, preset? }, x: [lo, hi], y: [lo, hi], n: [nx, ny] } with finite numbers, ` +
-      `integer n in [2, ${MAX_SURFACE_SAMPLES}] and an expression of at most ${MAX_EXPRESSION_PAYLOAD} characters`,
-    check: guards.surfaceRequest,
-  }],
-  startJob: [SCENARIO_ARG],
-  cancelJob: [{ name: 'jobId', expect: 'a non-negative integer', check: guards.jobId }],
-  centralFlow: [{
-    name: 'request',
-    expect: `{ landscape: { expr?, preset? }, optimizer: { name, …hyperparameters }, init: [x, y], steps, every } with finite numbers, ` +
-      `integer steps in [0, ${MAX_FLOW_STEPS}], integer every ≥ 1 and at most ${MAX_FLOW_POINTS} points`,
-    check: guards.flowRequest,
-  }],
-}
 
 const SHELL_ARGS: { readonly [K in ShellOperation]: ArgSpecs<ShellApi[K]> } = {
   openSessionFile: [],
@@ -169,46 +131,10 @@ const SHELL_ARGS: { readonly [K in ShellOperation]: ArgSpecs<ShellApi[K]> } = {
   ],
 }
 
-/** Why `args` do not fit `specs`, or null when they do. Exported for tests. */
-export function argumentProblem(op: string, specs: readonly ArgSpec[], args: readonly unknown[]): string | null {
-  if (args.length > specs.length) {
-    return `${op}: expected at most ${specs.length} argument${specs.length === 1 ? '' : 's'}, got ${args.length}`
-  }
-  for (const [i, spec] of specs.entries()) {
-    const v = args[i]
-    if (v === undefined && spec.optional) continue
-    if (!spec.check(v)) return `${op}: ${spec.name} must be ${spec.expect}`
-  }
-  return null
-}
-
-// The casts are safe: argumentProblem has checked every argument against these very types.
-const CALL: { readonly [K in Operation]: (api: GradscapeApi, a: readonly unknown[]) => Promise<unknown> } = {
-  info: (api) => api.info(),
-  validateExpression: (api, a) => api.validateExpression(a[0] as string),
-  validateScenario: (api, a) => api.validateScenario(a[0] as Parameters<GradscapeApi['validateScenario']>[0]),
-  sampleSurface: (api, a) => api.sampleSurface(a[0] as Parameters<GradscapeApi['sampleSurface']>[0]),
-  startJob: (api, a) => api.startJob(a[0] as Parameters<GradscapeApi['startJob']>[0]),
-  cancelJob: (api, a) => api.cancelJob(a[0] as number),
-  centralFlow: (api, a) => api.centralFlow(a[0] as Parameters<GradscapeApi['centralFlow']>[0]),
-}
-
 // ---- results and events ----
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
-
-function problemOf(p: unknown): InputProblem | undefined {
-  if (!isObject(p) || typeof p.field !== 'string' || typeof p.message !== 'string') return undefined
-  return { field: p.field, message: p.message, ...(typeof p.position === 'number' ? { position: p.position } : {}) }
-}
-
 /** The envelope of a failure: the message, and the input problem when the host refused the input. */
-export function failure(err: unknown): IpcResult<never> {
-  const e = err as { message?: unknown; problem?: unknown } | null | undefined
-  const message = typeof e?.message === 'string' ? e.message : String(err)
-  const problem = problemOf(e?.problem)
-  return { ok: false, error: problem ? { message, problem } : { message } }
-}
+export const failure = (err: unknown): IpcResult<never> => ({ ok: false, error: errorEnvelope(err) })
 
 /**
  * A JobEvent rebuilt from its known fields only: nothing else the engine might attach travels
@@ -307,7 +233,8 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
   }
 
   for (const op of OPERATIONS) {
-    handle(channelOf(op), OPERATION_ARGS[op], (_event, args) => CALL[op](host, args))
+    const { args: specs, call } = OPERATION_TABLE[op] as OperationEntry<GradscapeApi, typeof op>
+    handle(channelOf(op), specs, (_event, args) => call(host, args))
   }
 
   if (shell) {
@@ -328,21 +255,28 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
     ports.get(id)?.()
     const { port1, port2 } = createChannel()
     let closed = false
+    /** Chunks posted and not yet acknowledged by the renderer, oldest first: each releases one. */
+    const unacknowledged: Array<() => void> = []
     const close = (): void => {
       if (closed) return
       closed = true
       unsubscribe()
+      for (const release of unacknowledged.splice(0)) release()
       if (ports.get(id) === close) ports.delete(id)
       port1.close()
     }
-    const unsubscribe = host.onJobEvent((e) => {
+    const unsubscribe = host.onJobEvent((e): Promise<void> | undefined => {
       try {
         port1.postMessage(portEvent(e))
       } catch (err) {
         log(`event port of renderer ${id} failed: ${(err as Error)?.message ?? String(err)}`)
         close()
+        return undefined
       }
+      // The engine makes more chunks once the renderer has taken this one (or its port closed).
+      return e.type === 'chunk' && !closed ? new Promise<void>((release) => unacknowledged.push(release)) : undefined
     })
+    port1.on('message', ({ data }) => { if (data === PORT_ACK) unacknowledged.shift()?.() })
     port1.on('close', close)
     port1.start()
     ports.set(id, close)

@@ -1,21 +1,22 @@
 // Preload (sandboxed, built as CommonJS to out/preload/index.cjs; only `electron` may be required
 // at run time, everything else here is bundled pure TypeScript).
 //
-// It exposes `window.gradscape` (GradscapeWindowApi, ./preload-types.ts): one named method per
+// It exposes `window.gradscape` (GradscapeWindowApi, src-shared/desktop-api.ts): one named method per
 // operation, each invoking its own `gradscape:<op>` channel, plus onJobEvent (fed by a
 // MessagePort that main posts once per page load) and onMenuCommand. It never hands ipcRenderer,
 // or any generic send/invoke/on, to the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { version } from '../package.json'
 import type { JobEvent, Operation } from '../src-shared/api'
-import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL } from './ipc-channels'
-import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from './preload-types'
+import { channelOf, EVENTS_CHANNEL, type IpcResult, MENU_CHANNEL, PORT_ACK } from '../src-shared/ipc-channels'
+import { type GradscapeWindowApi, isMenuEvent, type MenuEvent, type ShellOperation } from '../src-shared/desktop-api'
 
-async function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<T> {
-  const result = (await ipcRenderer.invoke(channelOf(op), ...args)) as IpcResult<T>
-  if (result.ok) return result.value
-  // Only the message crosses the context bridge (it drops other properties of an Error).
-  throw new Error(result.error.message)
+/**
+ * The envelope main answered, as it is: an Error would lose its `problem` on the context bridge
+ * (only the message crosses), a plain envelope crosses whole. src-renderer/api unwraps it.
+ */
+function call<T>(op: Operation | ShellOperation, ...args: unknown[]): Promise<IpcResult<T>> {
+  return ipcRenderer.invoke(channelOf(op), ...args) as Promise<IpcResult<T>>
 }
 
 // ---- job events ----
@@ -41,6 +42,8 @@ ipcRenderer.on(EVENTS_CHANNEL, (event: IpcRendererEvent) => {
         console.error('gradscape: a job event listener failed', err)
       }
     }
+    // The listeners have copied the chunk: main may let the engine make the next one.
+    if (data.type === 'chunk') port.postMessage(PORT_ACK)
   }
 })
 // Ask main for this page's event port (answered on EVENTS_CHANNEL above).

@@ -4,7 +4,7 @@
  * scenario edit into a job; trajectories flow from the host to the GPU without touching React.
  */
 import { useEffect, useRef } from 'react'
-import type { MenuEvent } from '../src-main/preload-types'
+import type { MenuEvent } from '../src-shared/desktop-api'
 import { getApi, getConnection } from './api'
 import { LossChart } from './charts/LossChart'
 import { installAutomation } from './export/automation'

@@ -7,6 +7,7 @@
  * Float32Arrays (transferables over IPC / MessagePort, binary frames over WebSocket).
  */
 import type { Preset } from './landscape/presets'
+import { isObject } from './problem'
 
 /** A scenario document exactly as in SCENARIO.md (validated by the host). */
 export type ScenarioDoc = Record<string, unknown>
@@ -76,14 +77,27 @@ export interface RunInfo {
 }
 
 /**
- * A job's runs, compactly: each optimizer configuration once and the start points once (10⁴ runs
- * as 10⁴ RunInfo objects cost ~10 ms to clone across threads and more as JSON). Run r is
- * configuration ⌊r / S⌋ from start point r mod S, S = starts.length / 2.
+ * One optimizer entry of a job, described by its axes rather than its expansion: a sweep of 10⁶
+ * configurations is its swept keys and their values, not 10⁶ objects (which cost a 139 MB frame
+ * encoded on the host's main thread). Configuration c is the grid cell whose indices are c in
+ * mixed radix, the first axis varying slowest (as the engine expands it).
+ */
+export interface OptimizerRuns {
+  /** The entry's name and hyperparameters (defaults filled in), before the swept values. */
+  readonly base: RunInfo['optimizer']
+  /** Swept hyperparameters in order (`lr`, or a pair's component `betas[1]`); empty: one configuration. */
+  readonly sweep: readonly { readonly key: string; readonly values: Float64Array }[]
+}
+
+/**
+ * A job's runs, compactly: each optimizer entry by its axes and the start points once. Run r is
+ * configuration ⌊r / S⌋ (counted over the entries in order) from start point r mod S,
+ * S = starts.length / 2. `runAt` and `runsOf` expand them lazily.
  */
 export interface JobStarted {
   readonly jobId: number
-  /** Optimizer configurations in output order (optimizer entry, then sweep configuration). */
-  readonly configs: readonly RunInfo['optimizer'][]
+  /** Optimizer entries in output order. */
+  readonly optimizers: readonly OptimizerRuns[]
   /** Start points, interleaved x, y. */
   readonly starts: Float64Array
   /** Kept points per run when the job completes: floor(steps / every) + 1. */
@@ -91,17 +105,77 @@ export interface JobStarted {
   readonly every: number
 }
 
-/** Number of runs of a started job. */
-export const runCountOf = (s: Pick<JobStarted, 'configs' | 'starts'>): number => s.configs.length * (s.starts.length / 2)
+/** Configurations of one optimizer entry. */
+export const configCountOf = (o: OptimizerRuns): number => o.sweep.reduce((n, axis) => n * axis.values.length, 1)
 
-/** The runs of a started job, in the order chunks carry them. */
-export function runsOf(s: Pick<JobStarted, 'configs' | 'starts'>): RunInfo[] {
-  const starts = s.starts.length / 2
-  const runs: RunInfo[] = []
-  for (const optimizer of s.configs) {
-    for (let i = 0; i < starts; i++) runs.push({ optimizer, init: [s.starts[2 * i], s.starts[2 * i + 1]] })
+/** Configuration `c` of an entry (0 ≤ c < configCountOf(o)). */
+export function configAt(o: OptimizerRuns, c: number): RunInfo['optimizer'] {
+  if (o.sweep.length === 0) return o.base
+  const h: Record<string, unknown> = { ...o.base }
+  let rest = c
+  for (let a = o.sweep.length - 1; a >= 0; a--) {
+    const { key, values } = o.sweep[a]
+    const v = values[rest % values.length]
+    rest = Math.floor(rest / values.length)
+    const m = /^(\w+)\[([01])\]$/.exec(key)
+    if (!m) h[key] = v
+    else {
+      const pair = [...(h[m[1]] as readonly [number, number])] as [number, number]
+      pair[Number(m[2])] = v
+      h[m[1]] = pair
+    }
   }
-  return runs
+  return h as RunInfo['optimizer']
+}
+
+/** Number of runs of a started job. */
+export const runCountOf = (s: Pick<JobStarted, 'optimizers' | 'starts'>): number =>
+  s.optimizers.reduce((n, o) => n + configCountOf(o), 0) * (s.starts.length / 2)
+
+/** Run `r` of a started job. */
+export function runAt(s: Pick<JobStarted, 'optimizers' | 'starts'>, r: number): RunInfo {
+  const starts = s.starts.length / 2
+  let c = Math.floor(r / starts)
+  const p = r % starts
+  for (const o of s.optimizers) {
+    const n = configCountOf(o)
+    if (c < n) return { optimizer: configAt(o, c), init: [s.starts[2 * p], s.starts[2 * p + 1]] }
+    c -= n
+  }
+  throw new RangeError(`run ${r} of ${runCountOf(s)}`)
+}
+
+/**
+ * The runs of a started job, in the order chunks carry them, as a read-only array that builds
+ * each RunInfo when it is read (a 10⁶-run sweep is never expanded at once). Reads of the same
+ * run return the same object while it is among the last few thousand read.
+ */
+export function runsOf(s: Pick<JobStarted, 'optimizers' | 'starts'>): readonly RunInfo[] {
+  const length = runCountOf(s)
+  const cache = new Map<number, RunInfo>()
+  const at = (r: number): RunInfo => {
+    let info = cache.get(r)
+    if (!info) {
+      if (cache.size >= 4096) cache.clear()
+      info = runAt(s, r)
+      cache.set(r, info)
+    }
+    return info
+  }
+  const index = (prop: string | symbol): number | null => {
+    if (typeof prop !== 'string' || !/^(0|[1-9]\d*)$/.test(prop)) return null
+    const r = Number(prop)
+    return r < length ? r : null
+  }
+  return new Proxy([] as RunInfo[], {
+    get(target, prop, receiver) {
+      if (prop === 'length') return length
+      const r = index(prop)
+      return r === null ? Reflect.get(target, prop, receiver) : at(r)
+    },
+    has: (target, prop) => index(prop) !== null || Reflect.has(target, prop),
+    set: () => false,
+  })
 }
 
 /** A block of kept points for every run of a job: points [start, start + count). */
@@ -146,6 +220,11 @@ export interface FlowData {
   readonly sigma2: Float32Array
   /** Interleaved unit axis of Σ (the top eigenvector) per kept point. */
   readonly axis: Float32Array
+  /**
+   * Step where the flow stopped, or null. A job's flow is integrated for at most 2·10⁵ steps
+   * (src-main/engine/protocol.ts JOB_FLOW_MAX_STEPS): past that it stops with that reason and its
+   * arrays end there, shorter than the job's kept points (readers treat the rest as stopped).
+   */
   readonly stoppedAt: number | null
   readonly stopReason: string | null
 }
@@ -190,13 +269,16 @@ export interface GradscapeApi {
   cancelJob(jobId: number): Promise<void>
   /** Integrate one central flow (in the engine worker, never on the host's main thread). */
   centralFlow(request: CentralFlowRequest): Promise<FlowData>
-  /** Subscribe to job events; returns the unsubscribe function. */
-  onJobEvent(listener: (event: JobEvent) => void): () => void
+  /**
+   * Subscribe to job events; returns the unsubscribe function. A listener may return a promise
+   * for a chunk: the engine produces the next chunks only once it settles (backpressure; the
+   * hosts resolve it when the socket or port has drained).
+   */
+  onJobEvent(listener: (event: JobEvent) => void | Promise<void>): () => void
 }
 
 // ---- payload guards (used by IPC handlers and the WebSocket adapter) ----
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isFinitePair = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 

@@ -278,6 +278,38 @@ const infeasible = (rule: FlowRule) =>
 export function centralFlow(
   f: CompiledLandscape, rule: FlowRule, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
 ): CentralFlowResult {
+  const slices = centralFlowSlices(f, rule, x0, y0, steps, every, { substeps })
+  for (;;) {
+    const r = slices.next()
+    if (r.done) return r.value
+  }
+}
+
+export interface FlowSliceOptions {
+  readonly substeps?: number
+  /**
+   * Integrate at most this many steps: the flow then stops there (`stopped_at`, with the cap as
+   * its reason) and its samples end at the cap instead of running on as NaN to `steps`.
+   */
+  readonly maxSteps?: number
+  /** Steps integrated between two yields (the caller checks for cancellation there). */
+  readonly sliceSteps?: number
+}
+
+/** The reason a flow stopped at its step cap. */
+export const flowCapReason = (cap: number) => `the central flow of a job is integrated for its first ${cap} steps only`
+
+/**
+ * `centralFlow` integrated in slices: yields after every `sliceSteps` steps (the engine worker
+ * answers cancel and other requests there) and returns the result. Integration stops at
+ * `maxSteps`, so one flow's cost and memory are bounded whatever the job's step count.
+ */
+export function* centralFlowSlices(
+  f: CompiledLandscape, rule: FlowRule, x0: number, y0: number, steps: number, every = 1, options: FlowSliceOptions = {},
+): Generator<void, CentralFlowResult> {
+  const substeps = options.substeps ?? DEFAULT_SUBSTEPS
+  const sliceSteps = Math.max(1, options.sliceSteps ?? Infinity)
+  const lastStep = Math.min(steps, options.maxSteps ?? Infinity)
   const trajectory: Array<[number, number]> = []
   const loss: number[] = []
   const predicted: number[] = []
@@ -294,7 +326,8 @@ export function centralFlow(
   let stoppedAt: number | null = null
   let reason: string | null = null
   const stop = (at: number, why: string) => { stoppedAt = at; reason = why }
-  for (let step = 0; step <= steps; step++) {
+  for (let step = 0; step <= lastStep; step++) {
+    if (step > 0 && step % sliceSteps === 0) yield
     const info = stoppedAt === null ? flowVelocity(f, rule, x, y, state, dt) : null
     if (info?.infeasible) stop(step, infeasible(rule))
     if (step % every === 0) {
@@ -307,7 +340,7 @@ export function centralFlow(
       sigma2.push(ok ? info.sigma2 : NaN)
       axis.push(ok ? [info.ux, info.uy] : [NaN, NaN])
     }
-    if (stoppedAt !== null || step === steps) continue
+    if (stoppedAt !== null || step === lastStep) continue
     for (let s = 0; s < substeps; s++) {
       const v = s === 0 ? info! : flowVelocity(f, rule, x, y, state, dt)
       if (v.infeasible) { stop(step + 1, infeasible(rule)); break }
@@ -317,6 +350,7 @@ export function centralFlow(
       if (!Number.isFinite(x) || !Number.isFinite(y)) { stop(step + 1, 'the flow left the range of float64'); break }
     }
   }
+  if (stoppedAt === null && lastStep < steps) stop(lastStep, flowCapReason(lastStep))
   return {
     trajectory, loss, predicted_loss: predicted, sharpness, sigma2, axis, stopped_at: stoppedAt, stop_reason: reason,
     ...(rule.stateSize > 0 ? { effective_sharpness: effective } : {}),
@@ -331,20 +365,22 @@ export function centralFlowGd(
 }
 
 /**
- * The central flow of a run, when its optimizer has one: plain GD (torch SGD without momentum)
- * and RMSprop (no momentum, not centered), both without weight decay or maximize. Heavy ball,
- * Nesterov and Adam have no central flow in the sources (§3.4).
+ * The flow rule of a run, when its optimizer has a central flow: plain GD (torch SGD without
+ * momentum) and RMSprop (no momentum, not centered), both without weight decay or maximize.
+ * Heavy ball, Nesterov and Adam have no central flow in the sources (§3.4).
  */
+export function flowRuleFor(name: string, h: Hparams): FlowRule | null {
+  if (!hasCentralFlow({ ...h, name })) return null
+  if (name === 'sgd') return gdRule(h.lr as number)
+  if (name === 'rmsprop') return rmspropRule(h.lr as number, h.alpha as number, h.eps as number)
+  if (name === 'scalar_rmsprop') return scalarRmspropRule(h.lr as number, h.alpha as number, h.eps as number)
+  return null
+}
+
+/** The central flow of a run, when its optimizer has one (flowRuleFor). */
 export function centralFlowFor(
   f: CompiledLandscape, name: string, h: Hparams, x0: number, y0: number, steps: number, every: number,
 ): CentralFlowResult | null {
-  if (!hasCentralFlow({ ...h, name })) return null
-  if (name === 'sgd') return centralFlowGd(f, h.lr as number, x0, y0, steps, every)
-  if (name === 'rmsprop') {
-    return centralFlow(f, rmspropRule(h.lr as number, h.alpha as number, h.eps as number), x0, y0, steps, every)
-  }
-  if (name === 'scalar_rmsprop') {
-    return centralFlow(f, scalarRmspropRule(h.lr as number, h.alpha as number, h.eps as number), x0, y0, steps, every)
-  }
-  return null
+  const rule = flowRuleFor(name, h)
+  return rule ? centralFlow(f, rule, x0, y0, steps, every) : null
 }

@@ -1,12 +1,25 @@
 /**
  * The main-process side of the engine: owns the worker, numbers jobs, forwards events, and
- * restarts the worker if it dies (telling listeners, so the UI can say so and re-run).
+ * restarts the worker if it dies or stops answering (telling listeners, so the UI can say so and
+ * re-run). A chunk is acknowledged to the worker only once every listener has let it go: a
+ * listener that returns a promise (a socket still draining) holds the worker back.
  */
 import type { Worker } from 'node:worker_threads'
 import type { CentralFlowRequest, FlowData, InputProblem, JobEvent, JobStarted, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
 import type { FromWorker, ToWorker } from './protocol'
 
 export type SpawnWorker = () => Worker
+
+export interface EngineOptions {
+  /**
+   * A worker that has not answered a ping for this long is stopped and replaced, as if it had
+   * died. Default 60 s: the longest synchronous step of the engine (expanding a 10⁷-run sweep,
+   * sampling a 2048² surface) takes seconds.
+   */
+  readonly watchdogMs?: number
+}
+
+export const DEFAULT_WATCHDOG_MS = 60_000
 
 export class EngineError extends Error {
   readonly problem: InputProblem
@@ -33,17 +46,41 @@ export class EngineClient {
   private worker: Worker
   private nextJobId = 1
   private nextRequestId = 1
-  private readonly listeners = new Set<(e: JobEvent) => void>()
+  private readonly listeners = new Set<(e: JobEvent) => void | Promise<void>>()
   private readonly startWaiters = new Map<number, Pending<JobStarted>>()
   private readonly surfaceWaiters = new Map<number, Pending<Surface>>()
   private readonly validateWaiters = new Map<number, Pending<Validation>>()
   private readonly flowWaiters = new Map<number, Pending<FlowData>>()
+  private readonly expressionWaiters = new Map<number, Pending<Validation>>()
   private disposed = false
   /** Number of times the worker died and was replaced. */
   restarts = 0
+  private readonly watchdogMs: number
+  private readonly watchdog: ReturnType<typeof setInterval>
+  /** The ping awaiting its pong: its number and when it was sent. */
+  private ping: { seq: number; at: number } | null = null
+  private nextPing = 1
 
-  constructor(private readonly spawn: SpawnWorker) {
+  constructor(private readonly spawn: SpawnWorker, options: EngineOptions = {}) {
     this.worker = this.attach(spawn())
+    this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS
+    // Look four times per period: a hung worker is replaced within 1¼ periods.
+    this.watchdog = setInterval(() => this.checkAlive(), Math.max(10, this.watchdogMs / 4))
+    this.watchdog.unref?.()
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) return
+    const now = performance.now()
+    if (this.ping && now - this.ping.at > this.watchdogMs) {
+      const silentS = (now - this.ping.at) / 1000
+      this.onDeath(`the engine stopped answering for ${silentS.toFixed(silentS < 10 ? 1 : 0)} s`)
+      return
+    }
+    if (!this.ping) {
+      this.ping = { seq: this.nextPing++, at: now }
+      this.worker.postMessage({ type: 'ping', seq: this.ping.seq } satisfies ToWorker)
+    }
   }
 
   private attach(worker: Worker): Worker {
@@ -62,7 +99,8 @@ export class EngineClient {
     this.restarts++
     this.deathsWithoutLife++
     const lost = new Error(`${reason}; the engine was restarted`)
-    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters] as Map<number, Pending<unknown>>[]) {
+    this.ping = null
+    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters, this.expressionWaiters] as Map<number, Pending<unknown>>[]) {
       for (const w of waiters.values()) w.reject(lost)
       waiters.clear()
     }
@@ -78,8 +116,14 @@ export class EngineClient {
     this.emit({ type: 'engine-restarted', reason })
   }
 
-  private emit(e: JobEvent): void {
-    for (const l of this.listeners) l(e)
+  /** Tells every listener; returns the promises of those that hold the event (backpressure). */
+  private emit(e: JobEvent): Promise<void>[] {
+    const held: Promise<void>[] = []
+    for (const l of this.listeners) {
+      const r = l(e)
+      if (r && typeof (r as Promise<void>).then === 'function') held.push(r as Promise<void>)
+    }
+    return held
   }
 
   private post(msg: ToWorker): void {
@@ -102,10 +146,22 @@ export class EngineClient {
         this.emit({ type: 'error', jobId: msg.jobId, problem: msg.problem })
         break
       }
-      case 'chunk':
-        this.emit({ type: 'chunk', chunk: msg.chunk })
-        // The listeners have consumed (copied) the chunk synchronously: let the worker continue.
-        this.post({ type: 'ack', jobId: msg.chunk.jobId })
+      case 'chunk': {
+        const held = this.emit({ type: 'chunk', chunk: msg.chunk })
+        // Let the worker continue once every listener has passed the chunk on (a socket that
+        // drained, a renderer that acknowledged it); at once when none held it.
+        const worker = this.worker
+        const ack = () => { if (!this.disposed && this.worker === worker) this.post({ type: 'ack', jobId: msg.chunk.jobId }) }
+        if (held.length === 0) ack()
+        else void Promise.allSettled(held).then(ack)
+        break
+      }
+      case 'pong':
+        if (this.ping?.seq === msg.seq) this.ping = null
+        break
+      case 'expression-checked':
+        this.expressionWaiters.get(msg.requestId)?.resolve(msg.validation)
+        this.expressionWaiters.delete(msg.requestId)
         break
       case 'flow':
         this.emit({ type: 'flow', flow: msg.flow })
@@ -161,6 +217,15 @@ export class EngineClient {
     })
   }
 
+  /** Check an expression in the worker (a long input costs the host's main thread nothing). */
+  validateExpression(expr: string): Promise<Validation> {
+    const requestId = this.nextRequestId++
+    return new Promise((resolve, reject) => {
+      this.expressionWaiters.set(requestId, { resolve, reject })
+      this.post({ type: 'expression', requestId, expr })
+    })
+  }
+
   /** One central flow, integrated in the worker (it does not disturb the running job's stream). */
   centralFlow(request: CentralFlowRequest): Promise<FlowData> {
     const requestId = this.nextRequestId++
@@ -170,7 +235,7 @@ export class EngineClient {
     })
   }
 
-  onEvent(listener: (e: JobEvent) => void): () => void {
+  onEvent(listener: (e: JobEvent) => void | Promise<void>): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
@@ -182,6 +247,7 @@ export class EngineClient {
 
   async dispose(): Promise<void> {
     this.disposed = true
+    clearInterval(this.watchdog)
     this.listeners.clear()
     await this.worker.terminate()
   }

@@ -7,7 +7,8 @@ import type { FlowData, JobStarted, RunChunk } from '../../src-shared/api'
 import { type CentralFlowResult, centralFlowFor } from './central-flow'
 import { runCount, type Scenario } from '../../src-shared/scenario'
 import { blockOutput, keptRange } from './float64'
-import { type Part, type PlanOptions, planParts, runConfigs } from './plan'
+import { type Part, type PlanOptions, planParts } from './plan'
+import { jobStarted } from './started'
 
 /** A central flow as the float32 FlowData the hosts send. */
 export function flowData(jobId: number, run: number, r: CentralFlowResult): FlowData {
@@ -45,11 +46,9 @@ export class Job {
     this.runCount = runCount(scenario)
   }
 
+  /** The job's runs by their axes (./started.ts). */
   get started(): JobStarted {
-    const s = this.scenario
-    const starts = new Float64Array(2 * s.starts.x.length)
-    for (let i = 0; i < s.starts.x.length; i++) { starts[2 * i] = s.starts.x[i]; starts[2 * i + 1] = s.starts.y[i] }
-    return { jobId: this.id, configs: runConfigs(s), starts, kept: Math.floor(s.steps / s.record.every) + 1, every: s.record.every }
+    return jobStarted(this.id, this.scenario)
   }
 
   get done(): boolean {

@@ -4,12 +4,12 @@
  * stops within one block. Chunks are transferred (not copied) and throttled by acks.
  */
 import { parentPort } from 'node:worker_threads'
-import { ExpressionError, landscapeFromSpec } from '../../src-shared/landscape'
+import { ExpressionError, landscapeFromSpec, parseExpression } from '../../src-shared/landscape'
 import { parseScenario, ScenarioError } from '../../src-shared/scenario'
-import type { InputProblem } from '../../src-shared/api'
-import { centralFlowFor } from './central-flow'
+import type { CentralFlowRequest, FlowData, InputProblem } from '../../src-shared/api'
+import { centralFlowSlices, flowRuleFor } from './central-flow'
 import { flowData, Job } from './job'
-import { type FromWorker, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
+import { FLOW_SLICE_STEPS, type FromWorker, JOB_FLOW_MAX_STEPS, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
 import { optimiseWasmFromStart } from './wasm/v8-flags'
 
@@ -57,16 +57,74 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
         .filter((a): a is Float32Array => a !== undefined).map((a) => a.buffer as ArrayBuffer)
       send({ type: 'chunk', chunk }, buffers)
     }
-    for (const flow of job.flows()) {
-      await yieldToMessages()
-      if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
+    for await (const flow of jobFlows(job, () => me.cancelled)) {
       send({ type: 'flow', flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
     }
+    if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
     send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000, backend: job.backend() })
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })
   } finally {
     if (current === me) current = null
+  }
+}
+
+/**
+ * The central flows of a job's eligible runs (at most Job.MAX_FLOWS), each integrated for at most
+ * JOB_FLOW_MAX_STEPS steps in slices of FLOW_SLICE_STEPS, with the worker's messages answered
+ * between slices; stops as soon as `cancelled()` says so.
+ */
+async function* jobFlows(job: Job, cancelled: () => boolean): AsyncGenerator<FlowData> {
+  const s = job.scenario
+  if (!s.centralFlow) return
+  const starts = s.starts.x.length
+  let run = 0
+  let made = 0
+  for (const entry of s.optimizers) {
+    for (const h of entry.configs) {
+      const rule = flowRuleFor(entry.def.name, h)
+      for (let p = 0; p < starts; p++, run++) {
+        if (!rule) continue
+        if (made >= Job.MAX_FLOWS) return
+        const slices = centralFlowSlices(s.landscape.compiled, rule, s.starts.x[p], s.starts.y[p], s.steps, s.record.every, {
+          maxSteps: JOB_FLOW_MAX_STEPS, sliceSteps: FLOW_SLICE_STEPS,
+        })
+        for (;;) {
+          await yieldToMessages()
+          if (cancelled()) return
+          const r = slices.next()
+          if (!r.done) continue
+          made++
+          yield flowData(job.id, run, r.value)
+          break
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One central flow on its own (GradscapeApi.centralFlow), integrated in slices so that the
+ * running job, cancel and the watchdog's ping are answered meanwhile.
+ */
+async function answerFlow(requestId: number, r: CentralFlowRequest): Promise<void> {
+  try {
+    // The scenario parser validates the landscape, the optimizer's hyperparameters (torch's
+    // ranges, defaults filled in), the start point and the step count, as for a job.
+    const s = parseScenario({ landscape: r.landscape, optimizer: r.optimizer, init: [r.init[0], r.init[1]], steps: r.steps, record: { every: r.every } })
+    const config = s.optimizers[0]
+    const rule = flowRuleFor(config.def.name, config.configs[0])
+    if (!rule) {
+      send({ type: 'flow-result', requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, Scalar RMSProp, or RMSprop without momentum or centering; no weight decay or maximize)` } })
+      return
+    }
+    const slices = centralFlowSlices(s.landscape.compiled, rule, s.starts.x[0], s.starts.y[0], s.steps, s.record.every, { sliceSteps: FLOW_SLICE_STEPS })
+    let r1 = slices.next()
+    while (!r1.done) { await yieldToMessages(); r1 = slices.next() }
+    const flow = flowData(-1, -1, r1.value)
+    send({ type: 'flow-result', requestId, flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+  } catch (err) {
+    send({ type: 'flow-result', requestId, problem: problemOf(err) })
   }
 }
 
@@ -103,22 +161,20 @@ port.on('message', (msg: ToWorker) => {
       }
       break
     case 'flow':
+      void answerFlow(msg.requestId, msg.request)
+      break
+    case 'expression':
       try {
-        const r = msg.request
-        // The scenario parser validates the landscape, the optimizer's hyperparameters (torch's
-        // ranges, defaults filled in), the start point and the step count, as for a job.
-        const s = parseScenario({ landscape: r.landscape, optimizer: r.optimizer, init: [r.init[0], r.init[1]], steps: r.steps, record: { every: r.every } })
-        const config = s.optimizers[0]
-        const result = centralFlowFor(s.landscape.compiled, config.def.name, config.configs[0], s.starts.x[0], s.starts.y[0], s.steps, s.record.every)
-        if (!result) {
-          send({ type: 'flow-result', requestId: msg.requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, Scalar RMSProp, or RMSprop without momentum or centering; no weight decay or maximize)` } })
-          break
-        }
-        const flow = flowData(-1, -1, result)
-        send({ type: 'flow-result', requestId: msg.requestId, flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+        parseExpression(msg.expr)
+        send({ type: 'expression-checked', requestId: msg.requestId, validation: { ok: true } })
       } catch (err) {
-        send({ type: 'flow-result', requestId: msg.requestId, problem: problemOf(err) })
+        // Anything else (a stack overflow of a pathological input) is a refusal of the same field.
+        const problem = err instanceof ExpressionError ? problemOf(err) : { field: 'landscape.expr', message: (err as Error)?.message ?? String(err) }
+        send({ type: 'expression-checked', requestId: msg.requestId, validation: { ok: false, problem } })
       }
+      break
+    case 'ping':
+      send({ type: 'pong', seq: msg.seq })
       break
     case 'validate':
       try {

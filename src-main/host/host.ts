@@ -4,14 +4,16 @@
  * renderer cannot tell them apart.
  */
 import type { CentralFlowRequest, GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
-import { ExpressionError, parseExpression, PRESETS } from '../../src-shared/landscape'
+import { PRESETS } from '../../src-shared/landscape'
 import { OPTIMIZERS } from '../../src-shared/optim'
-import { EngineClient, type SpawnWorker } from '../engine/client'
+import { EngineClient, type EngineOptions, type SpawnWorker } from '../engine/client'
 
 export interface HostOptions {
   readonly host: 'electron' | 'web'
   readonly version: string
   readonly spawnWorker: SpawnWorker
+  /** The engine's watchdog and other settings (tests shorten them). */
+  readonly engine?: EngineOptions
 }
 
 export type Host = GradscapeApi & {
@@ -35,7 +37,7 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
 }
 
 export function createHost(options: HostOptions): Host {
-  const engine = new EngineClient(options.spawnWorker)
+  const engine = new EngineClient(options.spawnWorker, options.engine)
   const info = hostInfo(options.host, options.version)
   let currentJob: number | null = null
   engine.onEvent((e) => {
@@ -44,17 +46,9 @@ export function createHost(options: HostOptions): Host {
   return {
     engine,
     async info() { return info },
-    async validateExpression(expr: string): Promise<Validation> {
-      try {
-        parseExpression(expr) // parsing only: milliseconds, safe on the main thread
-        return { ok: true }
-      } catch (err) {
-        if (err instanceof ExpressionError) {
-          return { ok: false, problem: { field: 'landscape.expr', message: err.message, position: err.position } }
-        }
-        throw err
-      }
-    },
+    // Parsed in the engine worker: a long expression (15–645 ms to parse) never blocks the
+    // host's main thread, where other sessions' frames are encoded.
+    validateExpression: (expr: string): Promise<Validation> => engine.validateExpression(expr),
     validateScenario: (doc: ScenarioDoc) => engine.validate(doc),
     sampleSurface: (request: SurfaceRequest) => engine.sampleSurface(request),
     async startJob(doc: ScenarioDoc) {
@@ -64,7 +58,7 @@ export function createHost(options: HostOptions): Host {
     },
     async cancelJob(jobId: number) { engine.cancel(jobId) },
     centralFlow: (request: CentralFlowRequest) => engine.centralFlow(request),
-    onJobEvent: (listener: (e: JobEvent) => void) => engine.onEvent(listener),
+    onJobEvent: (listener: (e: JobEvent) => void | Promise<void>) => engine.onEvent(listener),
     dispose: () => engine.dispose(),
   }
 }

@@ -7,7 +7,7 @@
 import { readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
 import { decodeUtf8Text } from '../../src-shared/utf8'
-import { type ExportFile, exportExtension, MAX_EXPORT_BYTES, MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../preload-types'
+import { type ExportFile, exportExtension, MAX_EXPORT_BYTES, MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../../src-shared/desktop-api'
 
 /** Electron's `dialog.showOpenDialog` / `showSaveDialog`, bound to the window that asked (`owner`). */
 export interface FileDialogs {

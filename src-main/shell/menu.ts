@@ -2,7 +2,7 @@
 // Node in tests/main/menu.test.ts). src-main/index.ts feeds it to Menu.buildFromTemplate.
 // App-specific items send a MenuEvent to the renderer; editing and window items use Electron roles.
 import { basename, dirname } from 'node:path'
-import type { MenuCommand, MenuEvent } from '../preload-types'
+import type { MenuCommand, MenuEvent } from '../../src-shared/desktop-api'
 
 /** The Electron roles this menu uses (a subset of MenuItemConstructorOptions['role']). */
 export type MenuRole =

@@ -17,7 +17,9 @@ import type { AddressInfo } from 'node:net'
 import { extname, isAbsolute, join, normalize, relative, resolve } from 'node:path'
 import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import { type GradscapeApi, guards, OPERATIONS, type Operation } from '../../src-shared/api'
-import { type CallMessage, encodeHostMessage, type HostMessage, MAX_CALL_BYTES, type WireError } from '../../src-shared/wire'
+import { type CallMessage, encodeHostMessage, type HostMessage, MAX_CALL_BYTES } from '../../src-shared/wire'
+import { argumentProblem, OPERATION_TABLE, type OperationEntry } from '../../src-shared/operations'
+import { errorEnvelope, isObject } from '../../src-shared/problem'
 import { CONTENT_SECURITY_POLICY } from '../shell/security'
 
 /** A host as the web server needs it: the API plus a way to release its engine. */
@@ -34,7 +36,17 @@ export interface WebServerOptions {
   readonly host?: string
   /** One line per notable event (connections, refused requests). Default: silent. */
   readonly log?: (line: string) => void
+  /** Open sessions at most (each runs its own ~130 MB engine worker); more are closed with 1013. Default 8. */
+  readonly maxSessions?: number
+  /** A client whose unsent frames exceed this many bytes is dropped. Default 64 MB. */
+  readonly maxBufferedBytes?: number
+  /** A client that has not taken a chunk for this long is dropped. Default 30 s. */
+  readonly slowClientMs?: number
 }
+
+export const DEFAULT_MAX_SESSIONS = 8
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024
+export const DEFAULT_SLOW_CLIENT_MS = 30_000
 
 export interface WebServer {
   /** http://host:port/ */
@@ -70,19 +82,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 }
 
-/** Per operation: does this argument list pass the contract's guards? */
-const ARGUMENT_GUARDS: { readonly [Op in Operation]: (args: readonly unknown[]) => boolean } = {
-  info: (a) => a.length === 0,
-  validateExpression: (a) => a.length === 1 && guards.expression(a[0]),
-  validateScenario: (a) => a.length === 1 && guards.scenario(a[0]),
-  sampleSurface: (a) => a.length === 1 && guards.surfaceRequest(a[0]),
-  startJob: (a) => a.length === 1 && guards.scenario(a[0]),
-  cancelJob: (a) => a.length === 1 && guards.jobId(a[0]),
-  centralFlow: (a) => a.length === 1 && guards.flowRequest(a[0]),
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 /** Parse and check one client frame; a string says why it was refused. */
 export function parseCall(raw: string): CallMessage | string {
   let msg: unknown
@@ -96,31 +95,13 @@ export function parseCall(raw: string): CallMessage | string {
   if (typeof msg.op !== 'string' || !(OPERATIONS as readonly string[]).includes(msg.op)) return 'unknown operation'
   if (!Array.isArray(msg.args)) return 'bad arguments'
   const op = msg.op as Operation
-  if (!ARGUMENT_GUARDS[op](msg.args)) return `${op}: arguments rejected`
+  const problem = argumentProblem(op, OPERATION_TABLE[op].args, msg.args)
+  if (problem !== null) return problem
   return { t: 'call', id: msg.id, op, args: msg.args }
 }
 
-function wireError(err: unknown): WireError {
-  const e = err as { message?: unknown; problem?: unknown }
-  const message = typeof e?.message === 'string' ? e.message : String(err)
-  const p = e?.problem
-  if (isObject(p) && typeof p.field === 'string' && typeof p.message === 'string') {
-    return { message, problem: { field: p.field, message: p.message, ...(typeof p.position === 'number' ? { position: p.position } : {}) } }
-  }
-  return { message }
-}
-
 function invoke(api: GradscapeApi, call: CallMessage): Promise<unknown> {
-  const a = call.args
-  switch (call.op) {
-    case 'info': return api.info()
-    case 'validateExpression': return api.validateExpression(a[0] as string)
-    case 'validateScenario': return api.validateScenario(a[0] as Record<string, unknown>)
-    case 'sampleSurface': return api.sampleSurface(a[0] as Parameters<GradscapeApi['sampleSurface']>[0])
-    case 'startJob': return api.startJob(a[0] as Record<string, unknown>)
-    case 'cancelJob': return api.cancelJob(a[0] as number)
-    case 'centralFlow': return api.centralFlow(a[0] as Parameters<GradscapeApi['centralFlow']>[0])
-  }
+  return (OPERATION_TABLE[call.op] as OperationEntry<GradscapeApi, typeof call.op>).call(api, call.args)
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
@@ -187,14 +168,44 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   createReadStream(file).on('error', () => res.destroy()).pipe(res)
 }
 
-/** One WebSocket connection: its own host, calls answered in any order, events forwarded. */
-function serveSession(ws: WebSocket, api: DisposableApi, log: (line: string) => void): () => Promise<void> {
-  const send = (msg: HostMessage) => {
-    if (ws.readyState !== WebSocket.OPEN) return
-    const frame = encodeHostMessage(msg)
-    ws.send(frame, { binary: typeof frame !== 'string' })
+interface SessionLimits {
+  readonly maxBufferedBytes: number
+  readonly slowClientMs: number
+}
+
+/**
+ * One WebSocket connection: its own host, calls answered in any order, events forwarded.
+ *
+ * Backpressure: a chunk's listener returns a promise that settles when `ws` has handed the frame
+ * to the OS (its send callback), so the engine makes the next chunks only as fast as the client
+ * reads (at most MAX_CHUNKS_IN_FLIGHT waiting). A client that lets more than `maxBufferedBytes`
+ * pile up, or takes no chunk for `slowClientMs`, is dropped: the host's memory stays bounded and
+ * other sessions keep their share of the main thread.
+ */
+function serveSession(ws: WebSocket, api: DisposableApi, log: (line: string) => void, limits: SessionLimits): () => Promise<void> {
+  const drop = (why: string) => {
+    if (ws.readyState === WebSocket.CLOSED) return
+    log(`dropped a slow client: ${why}`)
+    ws.terminate()
   }
-  const unsubscribe = api.onJobEvent((event) => send({ t: 'event', event }))
+  /** Sends `msg`; resolves when the frame has left for the OS (or can no longer be sent). */
+  const send = (msg: HostMessage): Promise<void> => {
+    if (ws.readyState !== WebSocket.OPEN) return Promise.resolve()
+    const frame = encodeHostMessage(msg)
+    return new Promise<void>((resolveSent) => {
+      ws.send(frame, { binary: typeof frame !== 'string' }, () => resolveSent())
+      if (ws.bufferedAmount > limits.maxBufferedBytes) {
+        drop(`${ws.bufferedAmount} bytes unsent (the limit is ${limits.maxBufferedBytes})`)
+        resolveSent()
+      }
+    })
+  }
+  const sendChunk = (msg: HostMessage): Promise<void> => {
+    const sent = send(msg)
+    const timer = setTimeout(() => drop(`no chunk taken for ${limits.slowClientMs} ms`), limits.slowClientMs)
+    return sent.finally(() => clearTimeout(timer))
+  }
+  const unsubscribe = api.onJobEvent((event) => event.type === 'chunk' ? sendChunk({ t: 'event', event }) : void send({ t: 'event', event }))
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) { log('refused a binary frame'); ws.close(1003, 'text frames only'); return }
     const call = parseCall(data.toString())
@@ -202,12 +213,12 @@ function serveSession(ws: WebSocket, api: DisposableApi, log: (line: string) => 
       log(`refused a call: ${call}`)
       // Answer a call we can attribute; drop the rest.
       const id = (() => { try { return (JSON.parse(data.toString()) as { id?: unknown }).id } catch { return undefined } })()
-      if (guards.jobId(id)) send({ t: 'result', id, ok: false, error: { message: `refused: ${call}` } })
+      if (guards.jobId(id)) void send({ t: 'result', id, ok: false, error: { message: `refused: ${call}` } })
       return
     }
     invoke(api, call).then(
-      (value) => send({ t: 'result', id: call.id, ok: true, value: value ?? null }),
-      (err: unknown) => send({ t: 'result', id: call.id, ok: false, error: wireError(err) }),
+      (value) => void send({ t: 'result', id: call.id, ok: true, value: value ?? null }),
+      (err: unknown) => void send({ t: 'result', id: call.id, ok: false, error: errorEnvelope(err) }),
     )
   })
   let disposed: Promise<void> | null = null
@@ -224,6 +235,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = resolve(options.rootDir)
   const bind = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => undefined)
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS
+  const limits: SessionLimits = {
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    slowClientMs: options.slowClientMs ?? DEFAULT_SLOW_CLIENT_MS,
+  }
   const names = allowedHostNames(bind)
   let port = options.port ?? 5178
 
@@ -246,6 +262,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (closers.size >= maxSessions) {
+        // 1013 "try again later": the browser client reconnects with backoff.
+        log(`refused a session: ${closers.size} open (the limit is ${maxSessions})`)
+        ws.close(1013, `the host is at its limit of ${maxSessions} sessions; try again later`)
+        return
+      }
       let api: DisposableApi
       try {
         api = options.createApi()
@@ -254,7 +276,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         ws.close(1011, 'host failed to start')
         return
       }
-      const close = serveSession(ws, api, log)
+      const close = serveSession(ws, api, log, limits)
       closers.add(close)
       log(`session opened (${closers.size} open)`)
       ws.on('close', () => {

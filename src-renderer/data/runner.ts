@@ -4,6 +4,7 @@
  * samples a new surface. Results flow into ./job-data; problems into the store.
  */
 import type { GradscapeApi, InputProblem, JobStarted } from '../../src-shared/api'
+import { problemOf as sharedProblemOf } from '../../src-shared/problem'
 import { type Region, type Scenario, startCount, toDoc } from '../store/scenario'
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
@@ -21,17 +22,10 @@ interface Runner {
 }
 
 /**
- * The input problem behind a failed call. Over WebSocket it arrives whole; through Electron's
- * context bridge only the message survives ("field: what is wrong"), so the field is read back
- * from it.
+ * The input problem behind a failed call: both hosts deliver it whole (an ApiError's `problem`;
+ * the preload passes main's envelope through the context bridge unchanged).
  */
-const problemOf = (err: unknown): InputProblem | null => {
-  const p = (err as { problem?: InputProblem } | null)?.problem
-  if (p && typeof p.message === 'string') return p
-  const message = (err as Error | null)?.message
-  const m = typeof message === 'string' ? /^((?:landscape|optimizers?|init|steps|record|noise|precision|central_flow)[\w.[\]]*): /.exec(message) : null
-  return m && message ? { field: m[1], message } : null
-}
+const problemOf = (err: unknown): InputProblem | null => sharedProblemOf((err as { problem?: unknown } | null)?.problem) ?? null
 
 export let runner: Runner | null = null
 

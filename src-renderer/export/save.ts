@@ -3,7 +3,7 @@
  * render) and the bytes are written there at the end, all or nothing; in a browser the file is
  * a download. A write that fails throws: the caller reports it and the session is untouched.
  */
-import type { ExportFile } from '../../src-main/preload-types'
+import type { ExportFile } from '../../src-shared/desktop-api'
 import { getConnection } from '../api'
 import { download } from '../ui/session'
 

@@ -9,6 +9,7 @@ import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef
 import { uniform } from '../random'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
+import { isObject } from '../problem'
 
 export { ScenarioError } from './errors'
 
@@ -48,11 +49,12 @@ export const LIMITS = {
   maxStarts: 10_000_000,
   maxSteps: 10_000_000,
   maxRuns: 10_000_000,
+  /** Entries of `optimizers` (each is a separate engine part; a sweep is one entry). */
+  maxOptimizers: 64,
   /** Kept points over all runs when a whole result is held in memory (CLI); streams have no such limit. */
   maxKeptPoints: 200_000_000,
 } as const
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The last few random start clouds: a slider drag re-sends the same cloud with every value. */
 const randomCache: Array<{ key: string; starts: { x: Float64Array; y: Float64Array } }> = []
@@ -125,7 +127,13 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
   }
 }
 
-function parseOptimizer(v: unknown, field: string): OptimizerConfig {
+/** An optimizer entry checked but not yet expanded: `count` configurations, built by `expand`. */
+interface PendingOptimizer {
+  readonly count: number
+  expand(): OptimizerConfig
+}
+
+function parseOptimizer(v: unknown, field: string): PendingOptimizer {
   if (!isObject(v)) throw new ScenarioError(field, 'must be an object like {"name": "adam", "lr": 0.01}')
   if (typeof v.name !== 'string') throw new ScenarioError(`${field}.name`, 'is required (e.g. "sgd", "adam")')
   const def = findOptimizer(v.name)
@@ -135,16 +143,19 @@ function parseOptimizer(v: unknown, field: string): OptimizerConfig {
   try {
     const { sweep, ...given } = v
     const hparams = resolveHparams(def, given)
-    if (sweep === undefined) return { def, hparams, configs: [hparams] }
+    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams] }) }
     const axes = parseSweep(def, sweep, `${field}.sweep`)
-    return { def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes }
+    return {
+      count: axes.reduce((n, a) => n * a.values.length, 1),
+      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes }),
+    }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
     throw err
   }
 }
 
-function parseOptimizers(doc: Record<string, unknown>): OptimizerConfig[] {
+function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
   if (doc.optimizer !== undefined && doc.optimizers !== undefined) {
     throw new ScenarioError('optimizers', 'give either "optimizer" or "optimizers", not both')
   }
@@ -152,6 +163,9 @@ function parseOptimizers(doc: Record<string, unknown>): OptimizerConfig[] {
   if (doc.optimizers === undefined) throw new ScenarioError('optimizer', 'is required (e.g. {"name": "adam", "lr": 0.01})')
   if (!Array.isArray(doc.optimizers) || doc.optimizers.length === 0) {
     throw new ScenarioError('optimizers', 'must be a non-empty list of optimizers')
+  }
+  if (doc.optimizers.length > LIMITS.maxOptimizers) {
+    throw new ScenarioError('optimizers', `${doc.optimizers.length} optimizers is more than ${LIMITS.maxOptimizers} (sweep a hyperparameter instead)`)
   }
   return doc.optimizers.map((o, i) => parseOptimizer(o, `optimizers[${i}]`))
 }
@@ -231,8 +245,13 @@ export function checkWholeResultFits(s: Scenario): void {
 export function parseScenario(doc: unknown): Scenario {
   if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a JSON object')
   const { spec, landscape } = parseLandscape(doc.landscape)
-  const optimizers = parseOptimizers(doc)
+  const pending = parseOptimizers(doc)
   const { init, starts } = parseInit(doc.init)
+  // The run count is known before any sweep is expanded: a 300-byte request for 10¹¹ runs is
+  // refused at once instead of after building (and holding) every configuration.
+  const runs = pending.reduce((n, o) => n + o.count, 0) * starts.x.length
+  if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
+  const optimizers = pending.map((o) => o.expand())
   if (doc.steps === undefined) throw new ScenarioError('steps', 'is required (the number of optimizer steps)')
   const steps = integer(doc.steps, 'steps', 0, LIMITS.maxSteps)
 
@@ -269,9 +288,6 @@ export function parseScenario(doc: unknown): Scenario {
     if (typeof doc.central_flow !== 'boolean') throw new ScenarioError('central_flow', 'must be true or false')
     centralFlow = doc.central_flow
   }
-
-  const runs = runCount({ optimizers, starts })
-  if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
 
   return {
     landscapeSpec: spec, landscape, optimizers, init, starts, steps, precision,

@@ -12,6 +12,7 @@
 import type { Hparams, HparamValue, OptimizerDef } from '../optim'
 import { resolveHparams, HparamError } from '../optim'
 import { ScenarioError } from './errors'
+import { isObject } from '../problem'
 
 export const MAX_SWEEP_CONFIGS = 1_000_000
 
@@ -21,7 +22,6 @@ export interface SweepAxis {
   readonly values: readonly number[]
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function axisValues(spec: unknown, field: string): number[] {
   if (!isObject(spec)) throw new ScenarioError(field, 'must be {"values": [...]}, {"log": [a, b], "n": k} or {"linear": [a, b], "n": k}')

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OPERATIONS } from '../../src-shared/api'
-// The IPC contract: these two modules may move to src-shared (the channel list is what matters).
-import { channelOf, EVENTS_CHANNEL, MENU_CHANNEL } from '../../src-main/ipc-channels'
-import { SHELL_OPERATIONS } from '../../src-main/preload-types'
+// The IPC contract (src-shared): the channel list is what matters.
+import { channelOf, EVENTS_CHANNEL, MENU_CHANNEL } from '../../src-shared/ipc-channels'
+import { SHELL_OPERATIONS } from '../../src-shared/desktop-api'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const out = (path: string) => join(root, 'out', path)

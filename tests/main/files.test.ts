@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { MAX_SESSION_TEXT } from '../../src-main/preload-types'
+import { MAX_SESSION_TEXT } from '../../src-shared/desktop-api'
 import { createExportFiles, createSessionFiles, type FileDialogs, loadRecentFiles, MAX_RECENT_FILES } from '../../src-main/shell/files'
 
 const dir = mkdtempSync(join(tmpdir(), 'gradscape-files-'))

@@ -28,8 +28,8 @@ import {
   registerIpc,
   type ShellHandlers,
 } from '../../src-main/ipc'
-import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../../src-main/ipc-channels'
-import { SHELL_OPERATIONS } from '../../src-main/preload-types'
+import { channelOf, EVENTS_CHANNEL, type IpcResult } from '../../src-shared/ipc-channels'
+import { SHELL_OPERATIONS } from '../../src-shared/desktop-api'
 
 // ---- fakes of the few Electron members ipc.ts touches ----
 
@@ -85,14 +85,16 @@ function recordingChannel(calls: unknown[][], opened: MessagePort[]): () => Mess
       },
       start: () => port1.start(),
       close: () => port1.close(),
-      on: (event, listener) => port1.on(event, listener),
+      // MessagePortMain's 'message' carries a MessageEvent ({ data }), Node's the value itself.
+      on: (event: 'close' | 'message', listener: (e: { data: unknown }) => void) =>
+        event === 'message' ? port1.on('message', (data: unknown) => listener({ data })) : port1.on(event, listener as () => void),
     }
     return { port1: main, port2 }
   }
 }
 
 const info: HostInfo = { version: 'test', host: 'electron', presets: [], optimizers: [], backend: 'float64-js' }
-const started: JobStarted = { jobId: 7, configs: [{ name: 'sgd', lr: 0.1 }], starts: Float64Array.of(1, 2), kept: 3, every: 1 }
+const started: JobStarted = { jobId: 7, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: Float64Array.of(1, 2), kept: 3, every: 1 }
 const flow: FlowData = {
   jobId: -1, run: -1, xy: Float32Array.of(0, 0.1, 1, 0.05), loss: Float32Array.of(1, 0.5), predictedLoss: Float32Array.of(1, 0.5),
   sharpness: Float32Array.of(1, 2), sigma2: Float32Array.of(0, 0), axis: Float32Array.of(0, 1, 0, 1), stoppedAt: null, stopReason: null,

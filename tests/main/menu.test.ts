@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 /** src-main/shell/menu.ts: the application menu template. */
 import { describe, expect, it, vi } from 'vitest'
-import { MENU_COMMANDS, type MenuEvent } from '../../src-main/preload-types'
+import { MENU_COMMANDS, type MenuEvent } from '../../src-shared/desktop-api'
 import { buildMenuTemplate, type MenuItemTemplate, type MenuOptions } from '../../src-main/shell/menu'
 
 function build(overrides: Partial<MenuOptions> = {}) {

@@ -51,7 +51,7 @@ function fakeHost(calls: string[]): DisposableApi {
         }
         for (const l of listeners) l({ type: 'done', jobId: id, divergedAt: Int32Array.of(-1, 3), seconds: 0.01 })
       }, 5)
-      return { jobId: id, configs: [{ name: 'sgd' }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
+      return { jobId: id, optimizers: [{ base: { name: 'sgd' }, sweep: [] }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
     },
     async cancelJob(id) { calls.push(`cancelJob ${id}`) },
     async centralFlow(r) {
@@ -113,20 +113,21 @@ describe('parseCall (guards on every payload)', () => {
     [JSON.stringify({ t: 'call', id: -1, op: 'info', args: [] }), 'bad id'],
     [call('eval', []), 'unknown operation'],
     [call('info', {}), 'bad arguments'],
-    [call('info', [1]), 'info: arguments rejected'],
-    [call('validateExpression', ['x'.repeat(5000)]), 'validateExpression: arguments rejected'],
-    [call('startJob', [[1, 2]]), 'startJob: arguments rejected'],
-    [call('cancelJob', [1.5]), 'cancelJob: arguments rejected'],
-    [call('centralFlow', []), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [{ ...flowRequest, steps: -1 }]), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [{ ...flowRequest, every: 0.5 }]), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [{ ...flowRequest, init: [0] }]), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [{ ...flowRequest, landscape: { preset: 7 } }]), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [{ ...flowRequest, optimizer: { name: 'sgd', lr: [1, 2, 3] } }]), 'centralFlow: arguments rejected'],
-    [call('centralFlow', [flowRequest, flowRequest]), 'centralFlow: arguments rejected'],
-    [call('sampleSurface', [{ landscape: {}, x: [0, 1], y: [0, 1], n: [1, 8] }]), 'sampleSurface: arguments rejected'],
+    [call('info', [1]), 'info: '],
+    [call('validateExpression', ['x'.repeat(5000)]), 'validateExpression: '],
+    [call('startJob', [[1, 2]]), 'startJob: '],
+    [call('cancelJob', [1.5]), 'cancelJob: '],
+    [call('centralFlow', []), 'centralFlow: '],
+    [call('centralFlow', [{ ...flowRequest, steps: -1 }]), 'centralFlow: '],
+    [call('centralFlow', [{ ...flowRequest, every: 0.5 }]), 'centralFlow: '],
+    [call('centralFlow', [{ ...flowRequest, init: [0] }]), 'centralFlow: '],
+    [call('centralFlow', [{ ...flowRequest, landscape: { preset: 7 } }]), 'centralFlow: '],
+    [call('centralFlow', [{ ...flowRequest, optimizer: { name: 'sgd', lr: [1, 2, 3] } }]), 'centralFlow: '],
+    [call('centralFlow', [flowRequest, flowRequest]), 'centralFlow: '],
+    [call('sampleSurface', [{ landscape: {}, x: [0, 1], y: [0, 1], n: [1, 8] }]), 'sampleSurface: '],
   ].map(([raw, why]) => [why, raw]))('refuses a frame: %s', (why, raw) => {
-    expect(parseCall(raw)).toBe(why)
+    // Refusals name the operation and, from the shared operation table, what was wrong.
+    expect(parseCall(raw)).toEqual(expect.stringContaining(why))
   })
 })
 
@@ -216,14 +217,14 @@ describe('web server with an in-memory host', () => {
     expect(f.stopReason).toBe('GD diverges here')
     await expect(client.centralFlow({ ...flowRequest, optimizer: { name: 'adam' } })).rejects.toMatchObject({ problem: { field: 'optimizer' } })
     const before = calls.length
-    await expect(client.centralFlow({ ...flowRequest, steps: 1e9 })).rejects.toThrow(/refused: centralFlow: arguments rejected/)
+    await expect(client.centralFlow({ ...flowRequest, steps: 1e9 })).rejects.toThrow(/refused: centralFlow: request must be/)
     expect(calls.length).toBe(before)
   })
 
   it('rejects with the host problem, and refuses bad payloads before they reach the host', async () => {
     await expect(client.startJob({ fail: true })).rejects.toMatchObject({ problem: { field: 'steps' } })
     const before = calls.length
-    await expect(client.cancelJob(-3)).rejects.toThrow(/refused: cancelJob: arguments rejected/)
+    await expect(client.cancelJob(-3)).rejects.toThrow(/refused: cancelJob: jobId must be a non-negative integer/)
     await expect(client.startJob([] as never)).rejects.toThrow(/refused/)
     expect(calls.length).toBe(before)
   })

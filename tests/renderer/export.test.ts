@@ -11,7 +11,7 @@ import { type DataExportInput, f32, hparamColumns, selectedRuns, trajectoriesCsv
 import {
   ALL_OVERLAYS, codecCandidates, overlayScale, durationFor, formatDuration, frameStep, framesFor, NO_OVERLAYS, parseSize, renderScale, safeFileName,
   sizeProblem, type VideoSettings, videoProblem,
-} from '../../src-renderer/export/options'
+} from '../../src-shared/export/options'
 
 const video: VideoSettings = {
   codec: 'h264', width: 1280, height: 720, fps: 30, frames: 300, fromStep: 0, toStep: 300,

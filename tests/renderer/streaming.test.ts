@@ -11,7 +11,7 @@ import { writeSteps } from '../../src-renderer/scene/Trajectories'
 import type { JobStarted, RunChunk } from '../../src-shared/api'
 
 const started = (jobId: number, starts: number, kept: number, configs = 1): JobStarted => ({
-  jobId, configs: Array.from({ length: configs }, () => ({ name: 'sgd', lr: 0.1 })),
+  jobId, optimizers: Array.from({ length: configs }, () => ({ base: { name: 'sgd', lr: 0.1 }, sweep: [] })),
   starts: Float64Array.from({ length: 2 * starts }, (_, i) => i), kept, every: 1,
 })
 

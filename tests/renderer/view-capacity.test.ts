@@ -61,7 +61,7 @@ describe('loading a session the view cannot hold', () => {
 
 describe('a job the view cannot hold reaching job-data', () => {
   it('is refused with an error for that job, allocating nothing; the job on screen stays', () => {
-    const small: JobStarted = { jobId: 501, configs: [{ name: 'sgd', lr: 0.1 }], starts: Float64Array.of(0, 0), kept: 3, every: 1 }
+    const small: JobStarted = { jobId: 501, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: Float64Array.of(0, 0), kept: 3, every: 1 }
     beginJob(small, 1)
     const chunk: RunChunk = { jobId: 501, start: 0, count: 3, xy: new Float32Array(6), loss: Float32Array.of(3, 2, 1) }
     handleJobEvent({ type: 'chunk', chunk })
@@ -71,7 +71,7 @@ describe('a job the view cannot hold reaching job-data', () => {
     const errors: Extract<JobEvent, { type: 'error' }>[] = []
     const off = onJobError((e) => errors.push(e))
     const starts = 1_000_000
-    const big: JobStarted = { jobId: 502, configs: [{ name: 'sgd', lr: 0.1 }], starts: new Float64Array(2 * starts), kept: 10_000_001, every: 1 }
+    const big: JobStarted = { jobId: 502, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: new Float64Array(2 * starts), kept: 10_000_001, every: 1 }
     beginJob(big, starts)
     expect(() => handleJobEvent({ type: 'chunk', chunk: { jobId: 502, start: 0, count: 1, xy: new Float32Array(2 * starts), loss: new Float32Array(starts) } })).not.toThrow()
     off()

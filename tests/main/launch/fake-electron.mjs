@@ -169,10 +169,15 @@ export const ipcMain = {
   removeAllListeners() {},
 }
 
-/** Electron's MessageChannelMain, played by Node's MessageChannel (same postMessage/start/close/'close'). */
+/**
+ * Electron's MessageChannelMain, played by Node's MessageChannel (same postMessage/start/close/
+ * 'close'); port1's 'message' listeners get a MessageEvent ({ data }) as MessagePortMain's do.
+ */
 export class MessageChannelMain {
   constructor() {
     const { port1, port2 } = new MessageChannel()
+    const on = port1.on.bind(port1)
+    port1.on = (event, listener) => (event === 'message' ? on('message', (data) => listener({ data, ports: [] })) : on(event, listener))
     this.port1 = port1
     this.port2 = port2
   }
@@ -233,6 +238,7 @@ async function onWindowShown(win) {
     const finished = new Promise((resolve) => {
       port.on('message', (e) => {
         if (e.type === 'chunk') {
+          port.postMessage('gradscape:ack') // as the preload does (PORT_ACK): the engine may go on
           report.events.chunks++
           report.events.points += e.chunk.count
           if (e.chunk.start === 0) report.events.firstPoints = Array.from(e.chunk.xy.subarray(0, 4))

@@ -1,8 +1,9 @@
-// What src-main/preload.ts exposes as `window.gradscape` inside Electron: the GradscapeApi
-// contract (src-shared/api.ts) plus the few things only the desktop shell has (session files on
-// disk, application-menu commands). Pure TypeScript: the preload bundles it, and the renderer
-// may import the types (`import type { GradscapeWindow } from '../src-main/preload-types'`).
-import type { GradscapeApi } from '../src-shared/api'
+// The desktop contract: what src-main/preload.ts exposes as `window.gradscape` inside Electron —
+// the GradscapeApi operations (src-shared/api.ts) plus the few things only the desktop shell has
+// (session files on disk, application-menu commands). It lives in src-shared because both sides
+// hold it: main implements it, the renderer calls it. Pure TypeScript: the preload bundles it.
+import type { GradscapeApi, Operation } from './api'
+import type { IpcResult } from './ipc-channels'
 
 /** A session file read from disk. */
 export interface SessionFile {
@@ -94,10 +95,19 @@ export function isMenuEvent(v: unknown): v is MenuEvent {
   return typeof e.command === 'string' && (MENU_COMMANDS as readonly string[]).includes(e.command)
 }
 
-/** `window.gradscape` inside Electron. */
-export type GradscapeWindowApi = GradscapeApi & ShellApi & {
+/** A method as the preload exposes it: the same arguments, the IpcResult envelope as its answer. */
+type Enveloped<F> = F extends (...args: infer P) => Promise<infer R> ? (...args: P) => Promise<IpcResult<R>> : never
+
+/**
+ * `window.gradscape` inside Electron. Each operation resolves to its IpcResult envelope rather
+ * than rejecting: the context bridge keeps only the message of an Error, while an envelope
+ * crosses it whole, so the renderer (src-renderer/api) gets the structured InputProblem.
+ */
+export type GradscapeWindowApi = { readonly [K in Operation | ShellOperation]: Enveloped<(GradscapeApi & ShellApi)[K]> } & {
   /** The app's version (package.json). */
   readonly version: string
+  /** Subscribe to job events; returns the unsubscribe function. */
+  onJobEvent: GradscapeApi['onJobEvent']
   /** Subscribe to application-menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (event: MenuEvent) => void): () => void
 }

@@ -1,8 +1,8 @@
-// The IPC channel names and the result envelope shared by the main process (./ipc.ts) and the
-// sandboxed preload (./preload.ts). Pure TypeScript with type-only imports, so that the preload
-// bundle stays free of Node modules.
-import type { InputProblem, Operation } from '../src-shared/api'
-import type { ShellOperation } from './preload-types'
+// The IPC channel names and the result envelope shared by the main process (src-main/ipc.ts),
+// the sandboxed preload (src-main/preload.ts) and the renderer that unwraps the envelope. Pure
+// TypeScript with type-only imports, so that the preload bundle stays free of Node modules.
+import type { InputProblem, Operation } from './api'
+import type { ShellOperation } from './desktop-api'
 
 /** Every channel starts with this prefix. */
 export const CHANNEL_PREFIX = 'gradscape:'
@@ -16,6 +16,13 @@ export const channelOf = (op: Operation | ShellOperation): `gradscape:${Operatio
  * from then on every JobEvent arrives on that port.
  */
 export const EVENTS_CHANNEL = 'gradscape:events'
+
+/**
+ * What the renderer posts back on its event port after its listeners have taken a chunk. Main
+ * releases the chunk to the engine only then (backpressure: MessagePortMain has no send buffer
+ * to watch), so a renderer that falls behind slows its job instead of growing main's memory.
+ */
+export const PORT_ACK = 'gradscape:ack'
 
 /** Application-menu commands, main → renderer (`webContents.send`). Payload: a `MenuEvent`. */
 export const MENU_CHANNEL = 'gradscape:menu'
