@@ -24,6 +24,7 @@ import { AboutDialog, HelpOverlay, JobProblemBanner, Toast, TopBar, ViewToolbar 
 import { installShortcuts } from './ui/keyboard'
 import { Legend } from './ui/Legend'
 import { PlaybackBar } from './ui/PlaybackBar'
+import { RegionNotice } from './ui/RegionNotice'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
 installAutomation()
@@ -94,6 +95,7 @@ export function App() {
           <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
           {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
           <JobProblemBanner />
+          <RegionNotice />
         </div>
         {eosOpen && <EosView />}
         <PlaybackBar />

@@ -41,6 +41,7 @@ function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onV
   // Must match the coalesce key setHparam uses (a pair's components share the pair's key).
   const gestureKey = `hp:${index}:${name.replace(/\[\d\]$/, '')}`
   const isDefault = value === defaultValue
+  const problem = useUi((s) => s.jobProblem)
   // A Shift-drag adjusts finely from the current value (see ../ui/fine-drag.ts).
   const fine = useRef<{ x0: number; v0: number; width: number } | null>(null)
   return (
@@ -69,7 +70,10 @@ function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onV
         onPointerUp={() => { fine.current = null; endGesture() }}
         onLostPointerCapture={() => { fine.current = null; endGesture() }} onKeyUp={endGesture}
       />
-      <NumberField label={`${def.title} ${label} value`} value={value} onCommit={(v) => onValue(v, false)} width={70} testId={`value-${index}-${label}`} />
+      <NumberField
+        label={`${def.title} ${label} value`} value={value} onCommit={(v) => onValue(v, false)} width={70} testId={`value-${index}-${label}`}
+        problem={problem && problem.field === `optimizers[${index}].${name.replace(/\[\d\]$/, '')}` ? problem.message : null}
+      />
       <button
         type="button" className="icon-btn reset" title={`Reset to torch's default (${formatNumber(defaultValue)})`}
         aria-label={`Reset ${label}`} disabled={isDefault} onClick={() => onValue(undefined, false)}
