@@ -25,6 +25,7 @@ import { installShortcuts } from './ui/keyboard'
 import { Legend } from './ui/Legend'
 import { PlaybackBar } from './ui/PlaybackBar'
 import { RegionNotice } from './ui/RegionNotice'
+import { SurfaceColorBar } from './ui/SurfaceColorBar'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
 installAutomation()
@@ -91,6 +92,7 @@ export function App() {
           <Scene />
           <ViewToolbar />
           <Legend />
+          <SurfaceColorBar />
           {!eosOpen && <LossChart />}
           <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
           {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
