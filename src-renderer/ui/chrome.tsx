@@ -10,7 +10,8 @@ import { clearMessage, type HeightScale, redo, setView, undo, useUi } from '../s
 import { Segmented } from './controls'
 import { IconCamera, IconClose, IconRedo, IconUndo } from './icons'
 
-export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
+export function TopBar({ onOpen, onSave, onExport, onExportDialog, onShare }: {
+  readonly onShare: () => void
   readonly onOpen: () => void
   readonly onSave: () => void
   readonly onExport: () => void
@@ -33,6 +34,7 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
       <div className="toolbar">
         <button type="button" className="btn" onClick={onOpen} title="Open a session (Ctrl+O)" data-testid="open">Open…</button>
         <button type="button" className="btn" onClick={onSave} title="Save the session (Ctrl+S)" data-testid="save">Save</button>
+        <button type="button" className="btn" onClick={onShare} title="A link that opens this session (the web host)" data-testid="share">Share link</button>
         <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">Export PNG</button>
         <button type="button" className="btn" onClick={onExportDialog} title="Export a video, an image at any size, the loss chart or the trajectories (Ctrl+E)" data-testid="export-open">Export…</button>
         <span className="sep" />
