@@ -9,6 +9,7 @@ import { useSurface } from '../scene/Scene'
 import { clearMessage, type HeightScale, redo, setView, undo, useUi } from '../store/ui-store'
 import { Segmented } from './controls'
 import { IconCamera, IconClose, IconRedo, IconUndo } from './icons'
+import { WhatAmILookingAt } from './WhatHelp'
 
 export function TopBar({ onOpen, onSave, onExport, onExportDialog, onShare }: {
   readonly onShare: () => void
@@ -94,12 +95,14 @@ export function HelpOverlay() {
   if (!open) return null
   const close = () => useUi.setState({ helpOpen: false })
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={close}>
-      <div className="dialog" onClick={(e) => e.stopPropagation()}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label="Help" data-testid="help-overlay" onClick={close}>
+      <div className="dialog help-dialog" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
-          <h2>Keyboard shortcuts</h2>
+          <h2>Help</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={close}><IconClose /></button>
         </div>
+        <WhatAmILookingAt />
+        <h3 className="help-subhead">Keyboard shortcuts</h3>
         <div className="shortcut-groups">
           {SHORTCUTS.map((g) => (
             <div key={g.group} className="shortcut-group">
