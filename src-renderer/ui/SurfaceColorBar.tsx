@@ -14,7 +14,9 @@ export function SurfaceColorBar() {
   const scale = useUi((s) => s.view.heightScale)
   const hm = useMemo(() => (surface ? heightMap(surface, scale) : null), [surface, scale])
   if (!hm) return null
+  // The axis ticks, plus the surface's minimum at the bottom (values at the ends read exactly).
   const ticks = lossTicks(hm)
+  if (!ticks.some((t) => t.u < 0.12)) ticks.push({ value: hm.min, u: 0 })
   return (
     <div className="surface-colorbar card" data-testid="surface-colorbar" title={`Surface colour = loss${hm.log ? ' (log scale)' : ''}; values above the top tick share its colour`}>
       <div className="card-title">loss{hm.log ? <span className="muted">log</span> : null}</div>

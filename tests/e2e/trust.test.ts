@@ -41,7 +41,7 @@ describe('trust what you see', () => {
     await pauseAtEnd()
     await settle(page, 2500)
     await shot(page, 'trust-01-first-launch')
-    expect(await page.getByTestId('surface-colorbar').innerText()).toMatch(/loss/)
+    expect(await page.getByTestId('surface-colorbar').innerText()).toMatch(/loss/i)
   })
 
   it('keeps the user\'s lr across a preset switch and offers the preset\'s suggestion visibly', async () => {

@@ -17,6 +17,8 @@ import { distinctLabels, median, shownLabels, summarize } from '../../src-render
 import { lrAdvice } from '../../src-renderer/ui/LrSuggestion'
 import { fitRegionToStarts, startsOutside } from '../../src-renderer/ui/region-fit'
 import { scaleFor, toPosition } from '../../src-renderer/panels/scales'
+import { describeRunPoint, nearestRunPoint } from '../../src-renderer/scene/pick'
+import { keptPointAt } from '../../src-renderer/charts/chart-hover'
 
 const info = hostInfo('web', 'test')
 const preset = (id: string) => info.presets.find((p) => p.id === id)!
@@ -173,5 +175,36 @@ describe('the look of the runs', () => {
     const v = fineDragValue(scale, 0.01, 36, 90)
     expect(Math.log10(v / 0.01)).toBeCloseTo(0.24, 1)
     expect(toPosition(scale, v)).toBeGreaterThan(toPosition(scale, 0.01))
+  })
+})
+
+describe('hover readouts', () => {
+  // Two optimizers × one start, three kept points each, every 10 steps.
+  const job = {
+    runs: [{ optimizer: { name: 'sgd', lr: 0.01 }, init: [0, 0] as const }, { optimizer: { name: 'adam', lr: 0.1 }, init: [0, 0] as const }],
+    starts: 1, kept: 3, received: 3, every: 10,
+    xy: new Float32Array([0, 0, 1, 0, 2, 0, /* adam */ 0, 0, 0, 1, 0, 2]),
+    loss: new Float32Array([5, 4, 3, 5, 2, 1]),
+  }
+  const frame = { x: [-5, 5] as const, y: [-5, 5] as const }
+
+  it('names the run under the pointer: optimizer, settings, start, step and loss', () => {
+    const p = nearestRunPoint(job, frame, 0.05, 1.02, Infinity, [])
+    expect(p).toEqual({ run: 1, k: 1 })
+    expect(describeRunPoint(job, p!, info)).toBe('Adam lr=0.1 · run 1 of 1 from (0, 0) · step 10 · loss 2')
+  })
+
+  it('ignores hidden optimizers and points ahead of the playhead', () => {
+    expect(nearestRunPoint(job, frame, 0.05, 1.02, Infinity, [1])).toBeNull()
+    expect(nearestRunPoint(job, frame, 2, 0, 1, [])).toBeNull() // step 20 is not drawn yet at the playhead
+    expect(nearestRunPoint(job, frame, 2, 0, 2, [])).toEqual({ run: 0, k: 2 })
+  })
+
+  it('maps a click on the loss chart to the kept point under it', () => {
+    const spec = { margin: { left: 44, right: 10, top: 8, bottom: 20 }, width: 354, x: [0, 300] as const, empty: false }
+    expect(keptPointAt(spec, 44, 1, 301)).toBe(0)
+    expect(keptPointAt(spec, 44 + 150, 1, 301)).toBe(150)
+    expect(keptPointAt(spec, 44 + 150, 10, 31)).toBe(15)
+    expect(keptPointAt(spec, 2, 1, 301)).toBeNull()
   })
 })
