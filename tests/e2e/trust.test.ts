@@ -62,6 +62,26 @@ describe('trust what you see', () => {
     await waitDone()
   })
 
+  it('adjusts the lr finely with a Shift-drag on its slider', async () => {
+    const slider = page.getByTestId('slider-3-lr') // RMSprop, lr 0.02
+    await slider.scrollIntoViewIfNeeded()
+    const box = (await slider.boundingBox())!
+    const y = box.y + box.height / 2
+    await page.keyboard.down('Shift')
+    await page.mouse.move(box.x + box.width * 0.3, y)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.3 + 0.4 * box.width, y, { steps: 8 })
+    await page.mouse.up()
+    await page.keyboard.up('Shift')
+    const lr = Number(await lrField(3).inputValue())
+    // A 40 % plain drag spans 2.4 decades; the fine one a tenth of that (0.24), from 0.02, not from the pointer.
+    expect(Math.log10(lr / 0.02)).toBeGreaterThan(0.15)
+    expect(Math.log10(lr / 0.02)).toBeLessThan(0.35)
+    await page.click('[data-testid=undo]')
+    await expect.poll(() => lrField(3).inputValue()).toBe('0.02')
+    await waitDone()
+  })
+
   it('redraws the paused 3-D view when an optimizer is hidden or shown from the legend', async () => {
     await pauseAtEnd()
     await settle(page, 2000)
