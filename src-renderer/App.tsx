@@ -24,6 +24,11 @@ import { AboutDialog, HelpOverlay, JobProblemBanner, Toast, TopBar, ViewToolbar 
 import { installShortcuts } from './ui/keyboard'
 import { Legend } from './ui/Legend'
 import { PlaybackBar } from './ui/PlaybackBar'
+import { RegionNotice } from './ui/RegionNotice'
+import { restoreOnLaunch, startAutosave } from './ui/autosave'
+import { registerCameraPart } from './ui/camera-part'
+import { makeShareLink, ShareDialog } from './ui/ShareDialog'
+import { SurfaceColorBar } from './ui/SurfaceColorBar'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
 installAutomation()
@@ -31,6 +36,11 @@ installAutomation()
 const inTextField = () => {
   const a = document.activeElement
   return a instanceof HTMLTextAreaElement || (a instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button'].includes(a.type))
+}
+
+/** Local storage, or null where the page may not use it (a sandboxed or private context). */
+function localStore(): Storage | null {
+  try { return window.localStorage } catch { return null }
 }
 
 export function App() {
@@ -44,6 +54,14 @@ export function App() {
 
   useEffect(() => {
     const runner = startRunner(getApi())
+    const offCamera = registerCameraPart()
+    // A shared link (#s=…) or the last session, then autosave from there on.
+    const storage = localStore()
+    let offAutosave: (() => void) | null = null
+    let live = true
+    void restoreOnLaunch(getApi(), storage, window.location.hash).then((from) => {
+      if (from === 'link') window.history.replaceState(null, '', window.location.pathname + window.location.search)
+    }).finally(() => { if (live && storage) offAutosave = startAutosave(storage) })
     const off = installShortcuts({ save: () => void saveSession(), open, exportDialog: () => openExport() })
     // A slider gesture ends wherever the pointer is released.
     window.addEventListener('pointerup', endGesture, true)
@@ -67,7 +85,10 @@ export function App() {
         case 'toggle-eos': useUi.setState((s) => ({ eosOpen: !s.eosOpen })); break
       }
     })
-    return () => { off(); offMenu?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true) }
+    return () => {
+      live = false
+      off(); offMenu?.(); offCamera(); offAutosave?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true)
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
@@ -77,7 +98,7 @@ export function App() {
 
   return (
     <div className={panelsHidden ? 'app panels-hidden' : 'app'}>
-      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} onExportDialog={() => openExport()} />
+      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} onExportDialog={() => openExport()} onShare={() => void makeShareLink()} />
       <aside className="sidebar" aria-label="Scenario" hidden={panelsHidden}>
         <LandscapePanel />
         <OptimizersPanel />
@@ -90,10 +111,12 @@ export function App() {
           <Scene />
           <ViewToolbar />
           <Legend />
+          <SurfaceColorBar />
           {!eosOpen && <LossChart />}
           <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
           {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
           <JobProblemBanner />
+          <RegionNotice />
         </div>
         {eosOpen && <EosView />}
         <PlaybackBar />
@@ -108,6 +131,7 @@ export function App() {
       />
       <ExportDialog />
       <HelpOverlay />
+      <ShareDialog />
       <AboutDialog />
       <Toast />
     </div>

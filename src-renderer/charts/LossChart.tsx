@@ -5,7 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { job, onJobChange } from '../data/job-data'
-import { clock, onPlayhead } from '../data/playback'
+import { clock, onPlayhead, seek } from '../data/playback'
+import { formatNumber } from '../store/scenario'
+import { summarize } from '../ui/legend-summary'
+import { keptPointAt } from './chart-hover'
 import { OPTIMIZER_COLORS } from '../scene/palette'
 import { perfProbe } from '../scene/perf-probe'
 import { useUi } from '../store/ui-store'
@@ -21,6 +24,14 @@ export function LossChart() {
   const hidden = useUi((s) => s.view.hidden)
   const [scaleLabel, setScaleLabel] = useState('log')
   const spec = useRef<LossChartSpec | null>(null)
+  const [hover, setHover] = useState<{ k: number; px: number } | null>(null)
+  const pointAt = (e: React.PointerEvent<HTMLDivElement> | React.MouseEvent<HTMLDivElement>) => {
+    const s = spec.current
+    if (!s) return null
+    const px = e.clientX - e.currentTarget.getBoundingClientRect().left
+    const k = keptPointAt(s, px, job.every, Math.min(job.received, job.kept))
+    return k === null ? null : { k, px }
+  }
 
   useEffect(() => {
     let frame = 0
@@ -102,10 +113,33 @@ export function LossChart() {
       <div className="card-title">
         Loss vs step <span className="muted">{scaleLabel}</span>
       </div>
-      <div className="chart-area" ref={wrap}>
+      <div
+        className="chart-area" ref={wrap} data-testid="loss-chart-area" title="Click to move the playhead here"
+        onPointerMove={(e) => setHover(pointAt(e))} onPointerLeave={() => setHover(null)}
+        onClick={(e) => { const p = pointAt(e); if (p) seek(p.k) }}
+      >
         <canvas ref={chart} className="chart-canvas" />
         <canvas ref={cursor} className="chart-canvas" />
+        {hover && <ChartReadout k={hover.k} px={hover.px} hidden={hidden} />}
       </div>
+    </div>
+  )
+}
+
+/** Each shown optimizer's median loss at kept point k, beside the pointer. */
+function ChartReadout({ k, px, hidden }: { readonly k: number; readonly px: number; readonly hidden: readonly number[] }) {
+  const rows: Array<{ o: number; text: string }> = []
+  for (let o = 0; o < job.optimizers; o++) {
+    if (hidden.includes(o)) continue
+    const s = summarize(job, o, k)
+    if (s) rows.push({ o, text: `${Number.isFinite(s.median) ? formatNumber(s.median, 4) : '—'}${s.diverged ? ` · ${s.diverged} div.` : ''}` })
+  }
+  return (
+    <div className="chart-readout mono" data-testid="loss-chart-readout" style={px > 170 ? { right: `calc(100% - ${px - 8}px)` } : { left: px + 8 }}>
+      <div>step {k * Math.max(1, job.every)}</div>
+      {rows.map((r) => (
+        <div key={r.o}><span className="dot" style={{ background: OPTIMIZER_COLORS[r.o % OPTIMIZER_COLORS.length] }} />{r.text}</div>
+      ))}
     </div>
   )
 }

@@ -2,7 +2,7 @@
  * Landscape: a gallery of presets (each with a thumbnail of its own surface), the expression
  * editor with live validation (the error is shown at its character position), and the region.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { PresetInfo, Surface, Validation } from '../../src-shared/api'
 import { getApi } from '../api'
 import { EOS_SCENES } from '../../src-shared/eos/scenes'
@@ -11,6 +11,7 @@ import { landscapeExpr } from '../store/scenario'
 import { useUi } from '../store/ui-store'
 import { colormap, heightMap } from '../scene/height'
 import { NumberField, Section } from '../ui/controls'
+import { expressionCommitter } from '../ui/expression-commit'
 
 const thumbs = new Map<string, Promise<Surface>>()
 
@@ -82,28 +83,26 @@ function ExpressionEditor() {
   const [text, setText] = useState(current)
   const [result, setResult] = useState<Validation>({ ok: true })
   const [checking, setChecking] = useState(false)
-  const seq = useRef(0)
+  // Validated on every keystroke, committed on a pause or Enter / blur (../ui/expression-commit.ts).
+  const committer = useMemo(() => expressionCommitter({
+    validate: (v) => getApi().validateExpression(v),
+    commit: (v) => setExpression(v),
+    onResult: (_, v) => { setChecking(false); setResult(v) },
+    onError: (_, err) => { setChecking(false); setResult({ ok: false, problem: { field: 'landscape.expr', message: (err as Error).message } }) },
+  }), [])
 
   // Follow outside changes (a preset, undo, a loaded file).
   useEffect(() => {
+    committer.cancel()
     setText(current)
     setResult({ ok: true })
-  }, [current])
+    setChecking(false)
+  }, [current, committer])
 
   const onInput = (value: string) => {
     setText(value)
-    const n = ++seq.current
     setChecking(true)
-    getApi().validateExpression(value).then((v) => {
-      if (n !== seq.current) return
-      setChecking(false)
-      setResult(v)
-      if (v.ok && value.trim() !== '') setExpression(value)
-    }, (err: unknown) => {
-      if (n !== seq.current) return
-      setChecking(false)
-      setResult({ ok: false, problem: { field: 'landscape.expr', message: (err as Error).message } })
-    })
+    committer.input(value)
   }
 
   const empty = text.trim() === ''
@@ -116,6 +115,9 @@ function ExpressionEditor() {
       <textarea
         id="expr" className="expr" rows={3} spellCheck={false} autoComplete="off" data-testid="expr-input"
         aria-invalid={!result.ok || empty} value={text} onChange={(e) => onInput(e.target.value)}
+        onBlur={() => committer.flush()}
+        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); committer.flush() } }}
+        title="Applied after a pause in typing, or on Enter (Shift+Enter: new line)"
       />
       {!result.ok && <ExpressionError expr={text} position={result.problem.position} message={result.problem.message} />}
       {result.ok && empty && <div className="hint">Type a formula in x and y, e.g. <code>x^2 + 3*y^2</code>.</div>}

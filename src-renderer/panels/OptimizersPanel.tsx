@@ -3,13 +3,16 @@
  * slider plus a numeric field (booleans as checkboxes), each with a tooltip giving its meaning and
  * the optimizer's update rule. Dragging a slider re-runs on every input; the host supersedes.
  */
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { HparamInfo, OptimizerInfo } from '../../src-shared/api'
 import { addOptimizer, duplicateOptimizer, removeOptimizer, setHparam } from '../store/actions'
 import { formatNumber, MAX_OPTIMIZERS, type OptimizerEntry, optimizerLabel } from '../store/scenario'
 import { beginGesture, endGesture, toggleHidden, useUi } from '../store/ui-store'
 import { optimizerColor } from '../scene/palette'
 import { NumberField, Section, Tip } from '../ui/controls'
+import { fineDragValue } from '../ui/fine-drag'
+import { distinctLabels } from '../ui/legend-summary'
+import { LrSuggestion } from '../ui/LrSuggestion'
 import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
 
@@ -38,7 +41,11 @@ function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onV
   // Must match the coalesce key setHparam uses (a pair's components share the pair's key).
   const gestureKey = `hp:${index}:${name.replace(/\[\d\]$/, '')}`
   const isDefault = value === defaultValue
+  const problem = useUi((s) => s.jobProblem)
+  // A Shift-drag adjusts finely from the current value (see ../ui/fine-drag.ts).
+  const fine = useRef<{ x0: number; v0: number; width: number } | null>(null)
   return (
+    <>
     <div className="hp-row" data-hparam={label}>
       <Tip tip={<RuleTip def={def} doc={doc} name={label} />} wide>
         <span className={isDefault ? 'hp-name mono' : 'hp-name mono changed'}>{label}</span>
@@ -46,15 +53,34 @@ function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onV
       <input
         type="range" className="slider" min={0} max={STEPS} step={1} aria-label={`${def.title} ${label}`}
         data-testid={`slider-${index}-${label}`} value={toPosition(scale, value)}
-        onChange={(e) => onValue(fromPosition(scale, Number(e.target.value)), true)}
-        onPointerDown={() => beginGesture(gestureKey)} onPointerUp={endGesture} onLostPointerCapture={endGesture} onKeyUp={endGesture}
+        title="Drag to set · Shift-drag for fine steps"
+        onChange={(e) => { if (!fine.current) onValue(fromPosition(scale, Number(e.target.value)), true) }}
+        onPointerDown={(e) => {
+          beginGesture(gestureKey)
+          if (!e.shiftKey) return
+          e.preventDefault()
+          e.currentTarget.setPointerCapture(e.pointerId)
+          fine.current = { x0: e.clientX, v0: value, width: e.currentTarget.getBoundingClientRect().width }
+        }}
+        onMouseDown={(e) => { if (fine.current) e.preventDefault() }}
+        onPointerMove={(e) => {
+          const f = fine.current
+          if (f) onValue(fineDragValue(scale, f.v0, e.clientX - f.x0, f.width), true)
+        }}
+        onPointerUp={() => { fine.current = null; endGesture() }}
+        onLostPointerCapture={() => { fine.current = null; endGesture() }} onKeyUp={endGesture}
       />
-      <NumberField label={`${def.title} ${label} value`} value={value} onCommit={(v) => onValue(v, false)} width={70} testId={`value-${index}-${label}`} />
+      <NumberField
+        label={`${def.title} ${label} value`} value={value} onCommit={(v) => onValue(v, false)} width={70} testId={`value-${index}-${label}`}
+        problem={problem && problem.field === `optimizers[${index}].${name.replace(/\[\d\]$/, '')}` ? problem.message : null}
+      />
       <button
         type="button" className="icon-btn reset" title={`Reset to torch's default (${formatNumber(defaultValue)})`}
         aria-label={`Reset ${label}`} disabled={isDefault} onClick={() => onValue(undefined, false)}
       ><IconReset size={13} /></button>
     </div>
+    {name === 'lr' && <LrSuggestion index={index} optimizer={opt.name} value={value} torchDefault={defaultValue} onApply={(v) => onValue(v, false)} />}
+    </>
   )
 }
 
@@ -113,7 +139,7 @@ function HparamControl({ index, def, opt, spec }: {
 /** Hyperparameters shown without expanding: the ones that shape the picture. */
 const PRIMARY = new Set(['lr', 'momentum', 'betas', 'alpha', 'rho', 'etas', 'nesterov', 'centered', 'amsgrad'])
 
-function OptimizerCard({ index, opt }: { readonly index: number; readonly opt: OptimizerEntry }) {
+function OptimizerCard({ index, opt, label }: { readonly index: number; readonly opt: OptimizerEntry; readonly label: string }) {
   const info = useUi((s) => s.info)
   const hidden = useUi((s) => s.view.hidden.includes(index))
   const problem = useUi((s) => s.jobProblem)
@@ -132,7 +158,7 @@ function OptimizerCard({ index, opt }: { readonly index: number; readonly opt: O
           title={hidden ? 'Show in the scene' : 'Hide in the scene'} aria-label={hidden ? 'Show' : 'Hide'} onClick={() => toggleHidden(index)}
         />
         <Tip tip={<><strong>{def.title}</strong><span className="tip-rule">{def.rule}</span><span className="tip-source">{def.source}</span></>} wide>
-          <span className="opt-title">{optimizerLabel(opt, info)}</span>
+          <span className="opt-title">{label}</span>
         </Tip>
         <span className="spacer" />
         <button type="button" className="icon-btn" title="Duplicate" aria-label="Duplicate optimizer" onClick={() => duplicateOptimizer(index)}><IconCopy size={14} /></button>
@@ -154,9 +180,11 @@ function OptimizerCard({ index, opt }: { readonly index: number; readonly opt: O
 export function OptimizersPanel() {
   const optimizers = useUi((s) => s.scenario.optimizers)
   const info = useUi((s) => s.info)
+  // Two identical configurations are told apart: `Adam lr=0.1 (1)`, `Adam lr=0.1 (2)`.
+  const labels = distinctLabels(optimizers.map((o) => optimizerLabel(o, info)))
   return (
     <Section title="Optimizers" testId="panel-optimizers" aside={<span className="aside">{optimizers.length} / {MAX_OPTIMIZERS}</span>}>
-      {optimizers.map((opt, i) => <OptimizerCard key={i} index={i} opt={opt} />)}
+      {optimizers.map((opt, i) => <OptimizerCard key={i} index={i} opt={opt} label={labels[i]} />)}
       <div className="add-row">
         <select
           aria-label="Add an optimizer" data-testid="add-optimizer" value="" disabled={optimizers.length >= MAX_OPTIMIZERS}

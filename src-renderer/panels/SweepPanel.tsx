@@ -23,6 +23,8 @@ import { optimizerColor } from '../scene/palette'
 import { formatNumber, landscapeExpr, type OptimizerEntry, optimizerLabel, type Scenario } from '../store/scenario'
 import { editScenario, showMessage, useUi } from '../store/ui-store'
 import { NumberField, Section, Segmented } from '../ui/controls'
+import { registerSessionPart } from '../ui/session-parts'
+import { parseSweepSettings, type SweepSettings } from '../ui/sweep-settings'
 import { drawHeatmap, heatmapGeometry, OVERLAY_STYLE, paintCell } from './sweep-heatmap'
 import { drawPreview } from './sweep-preview'
 
@@ -164,6 +166,18 @@ export function SweepPanel() {
   const results = useRef<HTMLDivElement>(null)
   const justFinished = useRef(false)
   const running = useRef<{ cancel(): void } | null>(null)
+  // The settings travel with the session (view.sweep; ../ui/session-parts.ts).
+  const settings = useRef<SweepSettings>({ index, xKey, yKey, n, metric, tolerance, ranges })
+  settings.current = { index, xKey, yKey, n, metric, tolerance, ranges }
+  useEffect(() => registerSessionPart('sweep', {
+    save: () => settings.current,
+    load: (v) => {
+      const p = parseSweepSettings(v)
+      if (typeof p === 'string') return p
+      setIndex(p.index); setXKey(p.xKey); setYKey(p.yKey); setN(p.n); setMetric(p.metric); setTolerance(p.tolerance); setRanges(p.ranges)
+      return null
+    },
+  }), [])
 
   const xk = keys.some((k) => k.key === xKey) ? xKey : keys[0]?.key ?? 'lr'
   const yk = yKey !== '' && yKey !== xk && keys.some((k) => k.key === yKey) ? yKey : ''

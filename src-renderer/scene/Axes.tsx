@@ -8,9 +8,16 @@ import * as THREE from 'three'
 import { formatNumber } from '../store/scenario'
 import { FLOOR_Y, type Frame, HEIGHT, type HeightMap, niceTicks, toWorldX, toWorldZ } from './height'
 
-interface LabelOptions { readonly color?: string; readonly size?: number; readonly weight?: number; readonly anchorX?: number }
+interface LabelOptions {
+  readonly color?: string
+  readonly size?: number
+  readonly weight?: number
+  readonly anchorX?: number
+  /** A backing plate: labels drawn over the surface stay readable on any colour. */
+  readonly plate?: string
+}
 
-function makeLabel(text: string, { color = '#aab6c6', size = 0.08, weight = 500, anchorX = 0.5 }: LabelOptions = {}): THREE.Sprite {
+function makeLabel(text: string, { color = '#aab6c6', size = 0.08, weight = 500, anchorX = 0.5, plate }: LabelOptions = {}): THREE.Sprite {
   const px = 48
   const canvas = document.createElement('canvas')
   const ctx = canvas.getContext('2d')!
@@ -20,6 +27,12 @@ function makeLabel(text: string, { color = '#aab6c6', size = 0.08, weight = 500,
   canvas.width = w
   canvas.height = px + 16
   ctx.font = font
+  if (plate) {
+    ctx.fillStyle = plate
+    ctx.beginPath()
+    ctx.roundRect(0, 4, canvas.width, canvas.height - 8, 14)
+    ctx.fill()
+  }
   ctx.fillStyle = color
   ctx.textBaseline = 'middle'
   ctx.fillText(text, 8, canvas.height / 2 + 2)
@@ -34,8 +47,8 @@ function makeLabel(text: string, { color = '#aab6c6', size = 0.08, weight = 500,
   return sprite
 }
 
-/** Tick values of the loss axis: decades on a log scale, nice steps on a linear one. */
-function lossTicks(hm: HeightMap): Array<{ value: number; u: number }> {
+/** Tick values of the loss axis: decades on a log scale, nice steps on a linear one (also the colour bar's). */
+export function lossTicks(hm: HeightMap): Array<{ value: number; u: number }> {
   if (hm.log) {
     const lo = Math.ceil(Math.log10(Math.max(hm.delta, 1e-300)))
     const hi = Math.floor(Math.log10(hm.hi - hm.min + hm.delta))
@@ -93,8 +106,9 @@ export function Axes({ frame, hm, topDown }: AxesProps) {
       for (const { value, u } of lossTicks(hm)) {
         const h = u * HEIGHT
         tickLines.push(-edge, h, -edge, -edge - 0.035, h, -edge - 0.035)
-        const s = makeLabel(formatNumber(value, 2), { anchorX: 1, size: 0.07 })
-        s.position.set(-edge - 0.05, h, -edge - 0.05)
+        // Out from the corner and on a plate: the labels sit beside the surface, not inside it.
+        const s = makeLabel(formatNumber(value, 2), { anchorX: 1, size: 0.075, color: '#d5dee9', plate: 'rgba(11, 15, 22, 0.82)' })
+        s.position.set(-edge - 0.09, h, -edge - 0.09)
         g.add(s)
       }
       const lTitle = makeLabel(hm.log ? 'loss (log)' : 'loss', { color: '#dbe4ef', size: 0.085, weight: 600 })

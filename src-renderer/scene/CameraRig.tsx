@@ -51,6 +51,19 @@ export const cameraControls = {
   pose: (): CameraPose => HOME_POSE,
   /** Look at `center` (world units) from the current direction, close enough to fit `radius`. */
   frame: (_center: readonly [number, number, number], _radius: number) => undefined as void,
+  /** Put the camera where a saved pose says (a session); the pose's topDown is the view's to set. */
+  setPose: (_pose: CameraPose) => undefined as void,
+}
+
+const isVec3 = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+
+/** A saved camera pose, checked; a string says what is wrong. */
+export function parseCameraPose(v: unknown): CameraPose | string {
+  const o = v as Record<string, unknown> | null
+  if (typeof o !== 'object' || o === null) return 'must be an object'
+  if (!isVec3(o.position) || !isVec3(o.target) || !isVec3(o.up)) return 'position, target and up must be [x, y, z]'
+  const zoom = typeof o.zoom === 'number' && o.zoom > 0 && Number.isFinite(o.zoom) ? o.zoom : 1
+  return { topDown: o.topDown === true, position: o.position, target: o.target, up: o.up, fov: FOV, zoom }
 }
 
 export function CameraRig({ topDown }: { readonly topDown: boolean }) {
@@ -146,6 +159,15 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
         controls.target.set(cx, cy, cz)
         persp.position.copy(controls.target).addScaledVector(dir, dist)
       }
+      controls.update()
+      invalidate()
+    }
+    cameraControls.setPose = (pose) => {
+      const c = topDown ? ortho : persp
+      c.position.set(...pose.position)
+      c.up.set(...pose.up)
+      controls.target.set(...pose.target)
+      if (topDown) { ortho.zoom = pose.zoom; ortho.updateProjectionMatrix() }
       controls.update()
       invalidate()
     }

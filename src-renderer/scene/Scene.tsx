@@ -8,7 +8,7 @@ import type * as THREE from 'three'
 import type { Surface } from '../../src-shared/api'
 import { job as screenJob, type JobData, onJobChange, surfaceData } from '../data/job-data'
 import { eos, setHighlight } from '../eos/state'
-import { type Playhead, tick } from '../data/playback'
+import { clock, type Playhead, tick } from '../data/playback'
 import { addStartPoint } from '../store/actions'
 import { formatNumber } from '../store/scenario'
 import { useUi, type ViewOptions } from '../store/ui-store'
@@ -18,6 +18,7 @@ import { CentralFlows } from './CentralFlows'
 import { EosMarkers } from './EosMarkers'
 import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
+import { describeRunPoint, nearestRunPoint } from './pick'
 import { Trajectories } from './Trajectories'
 
 /** The surface on screen; re-renders only when a new one arrives. */
@@ -119,10 +120,15 @@ function SceneContent() {
     const y = fromWorldZ(frame, e.point.z)
     let text = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
     // With the EoS view open, the pointer over the shown run's path picks a step for the charts.
-    if (useUi.getState().eosOpen) {
+    const ui = useUi.getState()
+    if (ui.eosOpen) {
       const k = nearestPathPoint(frame, x, y)
       setHighlight(k ?? eos.pinned)
       if (k !== null) text += `   run ${eos.run + 1} · step ${k * Math.max(1, screenJob.every)}`
+    } else {
+      // Over a trajectory (as drawn up to the playhead): name the run, its settings, step and loss.
+      const p = nearestRunPoint(screenJob, frame, x, y, clock.t, ui.view.hidden)
+      if (p) text = `${describeRunPoint(screenJob, p, ui.info)}\n${text}`
     }
     el.textContent = text
     el.dataset.active = 'true'

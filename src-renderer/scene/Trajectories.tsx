@@ -15,7 +15,7 @@
  * (run = k mod runs, optimizer = run / starts), so there is no per-vertex colour array.
  */
 import { useEffect, useMemo, useRef } from 'react'
-import { type RootState, useFrame } from '@react-three/fiber'
+import { type RootState, useFrame, useThree } from '@react-three/fiber'
 import * as THREE from 'three'
 import { type JobData, job as screenJob } from '../data/job-data'
 import { clock, type Playhead } from '../data/playback'
@@ -132,13 +132,26 @@ void main() {
 
 /** Start points: small hollow rings, so picked and generated starts stay visible at any playhead. */
 const START_FRAGMENT = /* glsl */ `
+uniform float uAlpha;
 varying float vVisible;
 void main() {
   if (vVisible < 0.5) discard;
   float r = length(gl_PointCoord - vec2(0.5)) * 2.0;
-  if (r > 1.0 || r < 0.5) discard;
-  gl_FragColor = vec4(0.93, 0.96, 1.0, 0.85);
+  if (r > 1.0 || r < 0.62) discard;
+  gl_FragColor = vec4(0.93, 0.96, 1.0, uAlpha);
 }`
+
+/**
+ * Start rings' size (CSS px) and opacity for n starts: full rings for a few, then smaller and
+ * fainter ones, so a thousand starts mark the cloud without burying the surface; none beyond 4000.
+ */
+export function startMarkerStyle(n: number): { size: number; alpha: number } {
+  if (n <= 50) return { size: 10, alpha: 0.85 }
+  if (n <= 200) return { size: 8, alpha: 0.7 }
+  if (n <= 1000) return { size: 5, alpha: Math.max(0.25, 0.7 * Math.sqrt(200 / n)) }
+  if (n <= 4000) return { size: 4, alpha: 0.2 }
+  return { size: 0, alpha: 0 }
+}
 
 const colorUniform = () => OPTIMIZER_COLORS.map((c) => new THREE.Color(c))
 
@@ -269,7 +282,7 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
   const headPoints = useRef<THREE.Points>(null)
   const startPoints = useRef<THREE.Points>(null)
   const startMat = useMemo(() => new THREE.ShaderMaterial({
-    vertexShader: START_VERTEX, fragmentShader: START_FRAGMENT, transparent: true, depthWrite: false, uniforms: { uSize: { value: 9 } },
+    vertexShader: START_VERTEX, fragmentShader: START_FRAGMENT, transparent: true, depthWrite: false, uniforms: { uSize: { value: 9 }, uAlpha: { value: 0.85 } },
   }), [])
   const buffers = useRef<Buffers | null>(null)
   const seen = useRef({ shape: -1, jobId: -1, written: 0, recopy: false, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1, drawn: -1 }).current
@@ -280,11 +293,14 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     if (b) { b.lines.dispose(); b.tipGeometry.dispose(); b.headGeometry.dispose(); b.startGeometry.dispose() }
   }, [lineMat, shadowMat, tipMat, headMat, startMat])
 
-  // Visibility per optimizer: a uniform, not a geometry rebuild.
+  // Visibility per optimizer: a uniform, not a geometry rebuild. The canvas draws on demand, so a
+  // change must ask for a frame itself (paused, nothing else would redraw it).
+  const invalidate = useThree((s) => s.invalidate)
   useEffect(() => {
     const visible = Array.from({ length: MAX_OPT }, (_, i) => (hidden.includes(i) ? 0 : 1))
     for (const m of [lineMat, shadowMat, tipMat, headMat]) m.uniforms.uVisible.value = visible
-  }, [hidden, lineMat, shadowMat, tipMat, headMat])
+    invalidate()
+  }, [hidden, lineMat, shadowMat, tipMat, headMat, invalidate])
 
   /** Size everything for the job's shape, reusing the buffers when they are big enough. */
   function allocate(): Buffers {
@@ -394,7 +410,9 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
         const sv = b.startGeometry.getAttribute('aValid') as THREE.BufferAttribute
         sv.clearUpdateRanges(); sv.addUpdateRange(0, n); sv.needsUpdate = true
         b.startGeometry.setDrawRange(0, n)
-        startMat.uniforms.uSize.value = (n <= 200 ? 10 : n <= 1000 ? 6 : 0) * state.viewport.dpr
+        const style = startMarkerStyle(n)
+        startMat.uniforms.uSize.value = style.size * state.viewport.dpr
+        startMat.uniforms.uAlpha.value = style.alpha
       }
       seen.written = to
     }

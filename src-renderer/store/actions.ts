@@ -1,40 +1,29 @@
 /** Every scenario edit the UI can make, each one undoable (see `edit` in ./ui-store). */
+import type { OptimizerInfo } from '../../src-shared/api'
 import { findEosScene } from '../../src-shared/eos/scenes'
 import { job } from '../data/job-data'
 import {
-  type InitDoc, initMode, MAX_OPTIMIZERS, newOptimizer, type OptimizerEntry, type Pair, presetOf, type Region, suggestedLr,
+  formatNumber, type InitDoc, initMode, MAX_OPTIMIZERS, newOptimizer, type OptimizerEntry, type Pair, presetOf, type Region,
 } from './scenario'
 import { edit, editScenario, showMessage, useUi } from './ui-store'
 
-/** The preset the learning rates were last tuned for (kept across a detour through a custom formula). */
-let lastPreset: string | undefined
-
+/**
+ * Switch to a preset (one undoable step): its landscape and region, the start points scaled into
+ * the new view. The optimizers' hyperparameters are the user's and stay exactly as set; the
+ * preset's suggested rates are offered beside each lr (../ui/LrSuggestion.tsx), never applied silently.
+ */
 export function choosePreset(id: string): void {
   const info = useUi.getState().info
   const preset = info?.presets.find((p) => p.id === id)
   if (!preset) return
-  const current = presetOf(useUi.getState().scenario, info)
-  const previous = current ?? info?.presets.find((p) => p.id === (lastPreset ?? useUi.getState().scenario.landscape.preset))
-  lastPreset = id
   edit(({ scenario }) => {
     const [x0, x1] = preset.view.x
     const [y0, y1] = preset.view.y
-    const w = x1 - x0
-    const h = y1 - y0
     // Start points follow the landscape: the same kind of start set, scaled into the new view.
     const init = rescaleInit(scenario.init, useUi.getState().region, preset.view, preset.start)
-    // Learning rates follow the landscape's scale: each is multiplied by the ratio of the two
-    // presets' suggested rates (GD family / adaptive family), so relative tuning survives.
-    const optimizers = previous && previous.id !== id
-      ? scenario.optimizers.map((o) => {
-        if (typeof o.lr !== 'number') return o
-        const ratio = suggestedLr(o.name, preset, 1) / suggestedLr(o.name, previous, 1)
-        return ratio === 1 || !Number.isFinite(ratio) ? o : { ...o, lr: round(o.lr * ratio, 2) }
-      })
-      : scenario.optimizers
     return {
-      scenario: { ...scenario, landscape: { preset: id }, init, optimizers },
-      region: { x: [x0, x0 + w], y: [y0, y0 + h] },
+      scenario: { ...scenario, landscape: { preset: id }, init },
+      region: { x: [x0, x1], y: [y0, y1] },
     }
   })
   useUi.setState((s) => ({ view: { ...s.view, heightScale: 'auto' } }))
@@ -56,11 +45,13 @@ function rescaleInit(init: InitDoc, from: Region, to: Region, start: Pair): Init
 
 export const round = (v: number, digits = 4): number => Number(v.toPrecision(digits))
 
-/** A typed expression that validated: it replaces the preset (the region stays). */
+/**
+ * A typed expression that validated and was committed (a pause, Enter or leaving the field): it
+ * replaces the preset as one undo step of its own. The region stays; RegionNotice says when start
+ * points lie outside it and offers to fit it.
+ */
 export function setExpression(expr: string): void {
-  const s = useUi.getState().scenario
-  if (s.landscape.preset !== undefined) lastPreset = s.landscape.preset
-  editScenario((s) => (s.landscape.expr === expr && s.landscape.preset === undefined ? s : { ...s, landscape: { expr } }), 'expr')
+  editScenario((s) => (s.landscape.expr === expr && s.landscape.preset === undefined ? s : { ...s, landscape: { expr } }))
 }
 
 export function setRegion(region: Region): void {
@@ -75,7 +66,18 @@ export function addOptimizer(name: string): void {
     showMessage('error', `At most ${MAX_OPTIMIZERS} optimizers at once.`)
     return
   }
-  editScenario((s) => ({ ...s, optimizers: [...s.optimizers, newOptimizer(def, presetOf(s, info))] }))
+  const preset = presetOf(scenario, info)
+  const added = newOptimizer(def, preset)
+  editScenario((s) => ({ ...s, optimizers: [...s.optimizers, added] }))
+  showMessage('info', newOptimizerNote(def, added, preset?.title))
+}
+
+/** Why a new optimizer starts at its lr: the landscape's suggestion (torch's default named) or torch's own. */
+export function newOptimizerNote(def: OptimizerInfo, added: OptimizerEntry, landscape: string | undefined): string {
+  const torch = def.hparams.find((h) => h.name === 'lr')?.default
+  const lr = added.lr as number
+  if (typeof torch !== 'number' || torch === lr) return `${def.title} added with torch's default lr = ${formatNumber(lr)}.`
+  return `${def.title} added with lr = ${formatNumber(lr)}, the rate suggested for ${landscape ?? 'this landscape'} (torch's default is ${formatNumber(torch)}; reset it with ↺).`
 }
 
 export function removeOptimizer(index: number): void {
@@ -161,7 +163,6 @@ export function loadEosScene(id: string): void {
   const scene = findEosScene(id)
   const preset = useUi.getState().info?.presets.find((p) => p.id === scene?.preset)
   if (!scene || !preset) return
-  lastPreset = preset.id
   edit(({ scenario }) => ({
     scenario: {
       ...scenario,

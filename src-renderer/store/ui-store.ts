@@ -48,6 +48,8 @@ export interface UiState extends Snapshot {
   readonly eosOpen: boolean
   /** The session file last opened or saved (path only inside Electron). */
   readonly currentFile: { readonly name: string; readonly path?: string } | null
+  /** A share link just made (shown in its dialog until closed). */
+  readonly shareLink: string | null
   /** The last job's problem (host refused the scenario), shown until the next good job. */
   readonly jobProblem: InputProblem | null
   readonly message: Message | null
@@ -77,6 +79,7 @@ export const initialUiState: UiState = {
   panelsHidden: false,
   eosOpen: false,
   currentFile: null,
+  shareLink: null,
   jobProblem: null,
   message: null,
   past: [],

@@ -9,8 +9,10 @@ import { useSurface } from '../scene/Scene'
 import { clearMessage, type HeightScale, redo, setView, undo, useUi } from '../store/ui-store'
 import { Segmented } from './controls'
 import { IconCamera, IconClose, IconRedo, IconUndo } from './icons'
+import { WhatAmILookingAt } from './WhatHelp'
 
-export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
+export function TopBar({ onOpen, onSave, onExport, onExportDialog, onShare }: {
+  readonly onShare: () => void
   readonly onOpen: () => void
   readonly onSave: () => void
   readonly onExport: () => void
@@ -33,6 +35,7 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog }: {
       <div className="toolbar">
         <button type="button" className="btn" onClick={onOpen} title="Open a session (Ctrl+O)" data-testid="open">Open…</button>
         <button type="button" className="btn" onClick={onSave} title="Save the session (Ctrl+S)" data-testid="save">Save</button>
+        <button type="button" className="btn" onClick={onShare} title="A link that opens this session (the web host)" data-testid="share">Share link</button>
         <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">Export PNG</button>
         <button type="button" className="btn" onClick={onExportDialog} title="Export a video, an image at any size, the loss chart or the trajectories (Ctrl+E)" data-testid="export-open">Export…</button>
         <span className="sep" />
@@ -92,12 +95,14 @@ export function HelpOverlay() {
   if (!open) return null
   const close = () => useUi.setState({ helpOpen: false })
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={close}>
-      <div className="dialog" onClick={(e) => e.stopPropagation()}>
+    <div className="overlay" role="dialog" aria-modal="true" aria-label="Help" data-testid="help-overlay" onClick={close}>
+      <div className="dialog help-dialog" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
-          <h2>Keyboard shortcuts</h2>
+          <h2>Help</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={close}><IconClose /></button>
         </div>
+        <WhatAmILookingAt />
+        <h3 className="help-subhead">Keyboard shortcuts</h3>
         <div className="shortcut-groups">
           {SHORTCUTS.map((g) => (
             <div key={g.group} className="shortcut-group">

@@ -27,10 +27,12 @@ export function Section({ title, children, defaultOpen = true, aside, testId }: 
 }
 
 /**
- * A number input that commits on Enter or blur (not on every keystroke), shows the value
- * compactly, and reverts text it cannot read.
+ * A number input that commits on Enter or blur (not on every keystroke) and shows the value
+ * compactly. Text it cannot read (or out of range) stays as typed and marked, saying that the last
+ * valid value is still in use, until it is fixed or Escape restores the value. `problem` marks the
+ * field from outside (the engine refused the committed value).
  */
-export function NumberField({ value, onCommit, label, min, max, integer, width, testId, title }: {
+export function NumberField({ value, onCommit, label, min, max, integer, width, testId, title, problem }: {
   readonly value: number
   readonly onCommit: (v: number) => void
   readonly label: string
@@ -40,30 +42,33 @@ export function NumberField({ value, onCommit, label, min, max, integer, width, 
   readonly width?: number
   readonly testId?: string
   readonly title?: string
+  readonly problem?: string | null
 }) {
   const shown = integer ? String(value) : formatNumber(value, 4)
   const [text, setText] = useState(shown)
   const [bad, setBad] = useState(false)
   const focused = useRef(false)
-  useEffect(() => { if (!focused.current) setText(shown) }, [shown])
+  useEffect(() => { if (!focused.current) { setText(shown); setBad(false) } }, [shown])
   const commit = () => {
     const v = Number(text.trim())
     const ok = text.trim() !== '' && Number.isFinite(v) && (!integer || Number.isInteger(v)) && (min === undefined || v >= min) && (max === undefined || v <= max)
-    if (!ok) { setBad(true); setTimeout(() => { setBad(false); setText(shown) }, 900); return }
+    if (!ok) { setBad(text.trim() !== shown); if (text.trim() === shown) setText(shown); return }
     setBad(false)
     if (v !== value) onCommit(v)
     else setText(shown)
   }
+  const range = min !== undefined && max !== undefined ? ` in ${min} … ${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : ''
+  const why = bad ? `“${text}” is not ${integer ? 'a whole number' : 'a number'}${range}; still using ${shown} (Esc restores it)` : problem ?? undefined
   return (
     <input
-      className="num" type="text" inputMode="decimal" spellCheck={false} aria-label={label} title={title}
-      aria-invalid={bad} data-testid={testId} value={text} style={width ? { width } : undefined}
+      className={bad || problem ? 'num invalid' : 'num'} type="text" inputMode="decimal" spellCheck={false} aria-label={label} title={why ?? title}
+      aria-invalid={bad || !!problem} data-testid={testId} value={text} style={width ? { width } : undefined}
       onFocus={(e) => { focused.current = true; e.currentTarget.select() }}
       onBlur={() => { focused.current = false; commit() }}
       onChange={(e) => setText(e.target.value)}
       onKeyDown={(e) => {
         if (e.key === 'Enter') { commit(); e.currentTarget.blur() }
-        if (e.key === 'Escape') { setText(shown); e.currentTarget.blur() }
+        if (e.key === 'Escape') { setText(shown); setBad(false); e.currentTarget.blur() }
       }}
     />
   )

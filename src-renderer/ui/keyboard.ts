@@ -79,7 +79,7 @@ export function installShortcuts(actions: KeyboardActions): () => void {
     }
     if (key === 'Escape') {
       const s = useUi.getState()
-      if (s.helpOpen || s.aboutOpen) useUi.setState({ helpOpen: false, aboutOpen: false })
+      if (s.helpOpen || s.aboutOpen || s.shareLink) useUi.setState({ helpOpen: false, aboutOpen: false, shareLink: null })
       else if (s.pickMode) useUi.setState({ pickMode: false })
       else if (inText && e.target instanceof HTMLElement) e.target.blur()
       return

@@ -13,6 +13,8 @@ import { runner } from '../data/runner'
 import { scenarioCapacityProblem } from '../data/view-capacity'
 import { DEFAULT_REGION, DEFAULT_SCENARIO, fromDoc, type Region, type Scenario, toDoc } from '../store/scenario'
 import { DEFAULT_SPEED, DEFAULT_VIEW, edit, type HeightScale, showMessage, useUi, type ViewOptions } from '../store/ui-store'
+import { markSaved } from './unsaved'
+import { loadSessionParts, saveSessionParts } from './session-parts'
 
 export interface SessionView {
   readonly region: Region
@@ -32,7 +34,8 @@ export function sessionDocument(): Record<string, unknown> {
     region: s.region, heightScale: s.view.heightScale, topDown: s.view.topDown, contours: s.view.contours,
     floorPaths: s.view.floorPaths, hidden: s.view.hidden, speed: s.speed,
   }
-  return { ...toDoc(s.scenario), view }
+  // The camera and the sweep settings (and any other registered part) ride along in `view`.
+  return { ...toDoc(s.scenario), view: { ...saveSessionParts(), ...view } }
 }
 
 export function sessionFileName(s: Scenario): string {
@@ -64,6 +67,7 @@ export async function saveSession(asNew = false): Promise<void> {
       const saved = await shell.saveSessionFile(text, currentFile?.name ?? sessionFileName(scenario), asNew ? undefined : currentFile?.path)
       if (!saved) return
       useUi.setState({ currentFile: saved })
+      markSaved()
       showMessage('info', `Saved ${saved.name}`)
     } catch (err) {
       showMessage('error', `Could not save: ${(err as Error).message}`)
@@ -73,6 +77,7 @@ export async function saveSession(asNew = false): Promise<void> {
   const name = sessionFileName(scenario)
   download(name, new Blob([text], { type: 'application/json' }))
   useUi.setState({ currentFile: { name } })
+  markSaved()
   showMessage('info', `Saved ${name}`)
 }
 
@@ -110,11 +115,14 @@ export function parseView(v: unknown): Partial<SessionView> | string {
   return out
 }
 
+/** Where a session text comes from: a file, the autosave of the last session, or a shared link. */
+export type SessionSource = 'file' | 'restore' | 'link'
+
 /**
  * Read a session file. On success the scenario, region and view are replaced (one undoable step);
  * on failure nothing changes and the reason is returned (and shown).
  */
-export async function loadSessionText(api: GradscapeApi, text: string, fileName = 'file'): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function loadSessionText(api: GradscapeApi, text: string, fileName = 'file', source: SessionSource = 'file'): Promise<{ ok: true } | { ok: false; reason: string }> {
   const refuse = (reason: string) => {
     showMessage('error', `Could not open ${fileName}: ${reason}`)
     return { ok: false as const, reason }
@@ -154,8 +162,11 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
   if (view.contours !== undefined) viewPatch.contours = view.contours
   if (view.floorPaths !== undefined) viewPatch.floorPaths = view.floorPaths
   viewPatch.hidden = view.hidden ?? []
-  useUi.setState((s) => ({ view: { ...s.view, ...viewPatch }, ...(view.speed ? { speed: view.speed } : {}), currentFile: { name: fileName } }))
-  showMessage('info', `Opened ${fileName}`)
+  useUi.setState((s) => ({ view: { ...s.view, ...viewPatch }, ...(view.speed ? { speed: view.speed } : {}), ...(source === 'file' ? { currentFile: { name: fileName } } : {}) }))
+  const partProblems = loadSessionParts(doc.view as Record<string, unknown> ?? {})
+  if (source !== 'restore') markSaved()
+  const opened = source === 'file' ? `Opened ${fileName}` : source === 'link' ? 'Opened the shared session' : 'Restored your last session'
+  showMessage('info', partProblems.length ? `${opened} (kept the current ${partProblems.join('; ')})` : opened)
   return { ok: true }
 }
 
@@ -197,6 +208,7 @@ export function newSession(): void {
   runner?.restartPlaybackOnNextJob()
   edit(() => ({ scenario: DEFAULT_SCENARIO, region: DEFAULT_REGION }))
   useUi.setState({ view: DEFAULT_VIEW, speed: DEFAULT_SPEED, currentFile: null })
+  markSaved()
 }
 
 /** Save a PNG of the 3-D view (a download; Electron asks where). */
