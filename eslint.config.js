@@ -7,6 +7,8 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'artifacts/**', '.scratch/**', 'tests/fixtures/**'] },
+  // A disable comment that no longer silences anything is an error: each one left means something.
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -89,7 +89,6 @@ export function App() {
       live = false
       off(); offMenu?.(); offCamera(); offAutosave?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true)
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   useEffect(() => {

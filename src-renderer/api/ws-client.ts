@@ -8,7 +8,7 @@
  * `engine-restarted` event: the new connection has a fresh engine, so the UI re-runs.
  */
 import {
-  type CentralFlowRequest, type FlowData, guards,
+  type CentralFlowRequest, guards,
 } from '../../src-shared/api'
 import type {
   GradscapeApi, HostInfo, InputProblem, JobEvent, JobStarted, Operation, ScenarioDoc, Surface, SurfaceRequest, Validation,

@@ -71,7 +71,7 @@ describe('Gradscape in Chromium', () => {
     const before = await page.screenshot({ clip })
     let v = await surfaceVersion(page)
     await page.click('[data-preset=booth]')
-    v = await changed(() => surfaceVersion(page), v)
+    await changed(() => surfaceVersion(page), v)
     await waitDone()
     await pauseAtEnd()
     await settle(page, 2500)
@@ -106,9 +106,9 @@ describe('Gradscape in Chromium', () => {
   })
 
   it('re-runs while a hyperparameter slider is dragged, and the trajectories change before release', async () => {
-    let v = await surfaceVersion(page)
+    const v = await surfaceVersion(page)
     await page.click('[data-preset=himmelblau]')
-    v = await changed(() => surfaceVersion(page), v)
+    await changed(() => surfaceVersion(page), v)
     await waitDone()
     await pauseAtEnd()
     await settle(page, 2500)

@@ -61,7 +61,7 @@ const FOPI = 1.27323954473516 // 4/π
 // π/4 in three parts, so y·DP1 is exact for the octant counts of |x| ≤ 8192.
 const DP1 = 0.78515625
 const DP2 = 2.4187564849853515625e-4
-const DP3 = 3.77489497744594108e-8
+const DP3 = 3.774894977445941e-8
 const SIN_POLY = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1]
 const COS_POLY = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2]
 
@@ -103,7 +103,7 @@ function emitSinCos(e: Emitter, name: 'sin' | 'cos', x: number): void {
   for (const l of [ax, j, y, sign, select, z, zz]) release('v128', l)
 }
 
-const LOG2E = 1.44269504088896341
+const LOG2E = 1.4426950408889634
 const C1 = 0.693359375
 const C2 = -2.12194440e-4
 const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]
@@ -126,7 +126,7 @@ function emitExp(e: Emitter, x: number): void {
   for (const l of [fx, r, z]) release('v128', l)
 }
 
-const SQRTHF = 0.707106781186547524
+const SQRTHF = 0.7071067811865476
 const LOG_POLY = [
   7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
   -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,

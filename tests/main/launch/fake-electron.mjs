@@ -96,6 +96,7 @@ export class BrowserWindow extends EventEmitter {
     this.record = { options, loadFile: null, loadURL: null, shown: false, guards: [] }
     report.windows.push(this.record)
     allWindows.push(this)
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fake tracks the focused window, as Electron does
     focused = this
     app.emit('web-contents-created', {}, this.webContents)
     report.webContentsCreated++
