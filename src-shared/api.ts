@@ -203,7 +203,7 @@ export interface RunChunk {
 }
 
 /**
- * The central flow of one run (CENTRAL-FLOWS.md; plain GD and RMSprop without momentum), sampled
+ * The central flow of one run (docs/central-flows.md; plain GD and RMSprop without momentum), sampled
  * at the job's kept steps. Sent once per eligible run after the run's job completes, when the
  * scenario asks for `central_flow`.
  */

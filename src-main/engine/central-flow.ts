@@ -1,6 +1,6 @@
 /**
  * Central flows (Cohen, Damian, Talwalkar, Kolter & Lee, "Understanding Optimization in Deep
- * Learning with Central Flows", ICLR 2025; shared/CENTRAL-FLOWS.md §2): the smooth curve that
+ * Learning with Central Flows", ICLR 2025; docs/central-flows.md, "The central flow"): the smooth curve that
  * gradient descent at the edge of stability follows on average, integrated in float64 from the
  * landscape's exact H and D³L.
  *

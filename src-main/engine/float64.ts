@@ -81,7 +81,7 @@ export interface BlockOutput {
 
 /**
  * The top eigenvector (ux, uy) of [[h_xx, h_xy], [h_xy, h_yy]] with top eigenvalue l1, as emitted
- * code: the robust formula of CENTRAL-FLOWS §4, sign-fixed (first nonzero component positive).
+ * code: the closed form with the root written to avoid cancellation, sign-fixed (first nonzero component positive).
  * The same computation as `topAxis` in src-shared/eos/eig2.ts.
  */
 const TOP_AXIS_CODE = `let ux = 0, uy = 0;

@@ -64,7 +64,7 @@ function runRecord(
   const record: Record<string, unknown> = { optimizer: { name, ...hparams }, init: [x0, y0], trajectory, loss }
   if (out.sharpness) {
     record.sharpness = Array.from(out.sharpness.subarray(base, base + out.count))
-    // What the sharpness is measured against at the edge of stability (CENTRAL-FLOWS.md §1.5).
+    // What the sharpness is measured against at the edge of stability (docs/central-flows.md, "Thresholds for other optimizers").
     record.stability_threshold = stabilityThreshold(name, hparams)
   }
   if (out.preconditioned && carriesState) record.preconditioned_sharpness = Array.from(out.preconditioned.subarray(base, base + out.count))

@@ -119,7 +119,7 @@ export function citationFor(ref: string): { section: NoteSection; papers: Paper[
   return { section, papers: section.cites.map((c) => PAPERS[c]) }
 }
 
-/** Split caption text at its "(§5 L1)" / "(CENTRAL-FLOWS §5 L5)" references. */
+/** Split caption text at its "(§5 L1)" references (scene L1…L5 of the in-app note; the older "(CENTRAL-FLOWS §5 L5)" spelling is read too). */
 export function splitCitations(text: string): Array<{ text: string } | { ref: string }> {
   const out: Array<{ text: string } | { ref: string }> = []
   const re = /\s*\((?:CENTRAL-FLOWS(?:\.md)?\s*)?(§\s*\d+(?:\s*L\d+)?)\)/g

@@ -3,7 +3,7 @@
  * along the top eigenvector, the EoS onset, and axis ticks. Unit-tested in tests/renderer/eos-series.test.ts.
  */
 
-/** Half-width m of the smoothing window (kept points): the 21-point trapezoid of CENTRAL-FLOWS §5. */
+/** Half-width m of the smoothing window (kept points): the 21-point trapezoid (docs/central-flows.md, "Reading the view"). */
 export const SMOOTH_HALF_WIDTH = 10
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Central flows (CENTRAL-FLOWS.md): for plain GD and RMSprop runs, the smooth path the oscillating
+ * Central flows (docs/central-flows.md, "The central flow"): for plain GD and RMSprop runs, the smooth path the oscillating
  * iterates follow at the edge of stability, drawn as translucent white bands on the surface up to the playhead.
  * Few runs carry one, so the buffer is simply rebuilt when a flow arrives; the playhead only
  * changes the instance count.

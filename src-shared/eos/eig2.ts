@@ -1,5 +1,5 @@
 /**
- * Eigenpairs of a symmetric 2×2 matrix [[p, q], [q, r]] (shared/CENTRAL-FLOWS.md §4), pure: the
+ * Eigenpairs of a symmetric 2×2 matrix [[p, q], [q, r]] (the closed form with the root written to avoid cancellation), pure: the
  * central flow, the engine's per-step top eigenvector and the renderer's EoS view all use it.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Which optimizer settings have a central flow (CENTRAL-FLOWS.md §2–§3): plain GD (torch SGD
+ * Which optimizer settings have a central flow (docs/central-flows.md, "The central flow"): plain GD (torch SGD
  * without momentum), RMSprop without momentum or centering, and Scalar RMSProp — none with
  * weight decay or maximize. Heavy ball, Nesterov and Adam have none in the sources (§3.4).
  * One definition for the engine (which computes flows) and the renderer (which offers them).

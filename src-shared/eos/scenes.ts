@@ -1,5 +1,5 @@
 /**
- * Edge-of-stability scenes (shared/CENTRAL-FLOWS.md §5): a preset landscape with the learning rate,
+ * Edge-of-stability scenes (docs/central-flows.md, the "Scene: …" sections): a preset landscape with the learning rate,
  * start and length at which plain gradient descent shows (or, for the last two, fails to show)
  * the behaviour the central flow describes. The gallery's "Edge of stability" section loads one:
  * a single GD run with per-step sharpness and its central flow, and opens the EoS view.

@@ -1,5 +1,5 @@
 /**
- * Stability thresholds at the edge of stability (shared/CENTRAL-FLOWS.md §1.5): the value the top
+ * Stability thresholds at the edge of stability (docs/central-flows.md, "Thresholds for other optimizers"): the value the top
  * eigenvalue of the Hessian (or of the preconditioned Hessian) may not exceed for the optimizer's
  * linearised dynamics to stay stable. These are the flip (eigenvalue −1) boundaries of the
  * two-step recursions, in torch's conventions.

@@ -17,7 +17,7 @@ export interface Preset {
   readonly start: readonly [number, number]
   /** Known minima, for readouts and tests. */
   readonly minima?: ReadonlyArray<readonly [number, number]>
-  /** Caveat shown for edge-of-stability / central-flow use (CENTRAL-FLOWS.md §8). */
+  /** Caveat shown for edge-of-stability / central-flow use (docs/central-flows.md, "Reading the view"). */
   readonly centralFlowNote?: string
 }
 
@@ -84,7 +84,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'scalar_network', title: 'Scalar network ½(xy−1)²', expr: '0.5*(x*y - 1)^2',
     description: 'A depth-2 linear network with one weight per layer: a hyperbola of minima of varying sharpness.',
     view: { x: [-1, 7], y: [-1, 7] }, suggested: { sgd_lr: 0.05, adam_lr: 0.05 }, start: [0.2, 6], minima: [[1, 1]],
-    centralFlowNote: 'Outside the central flow\'s regime: GD here is a short catapult, not a slow drift at the edge of stability (CENTRAL-FLOWS §5 L5).',
+    centralFlowNote: 'Outside the central flow\'s regime: GD here is a short catapult, not a slow drift at the edge of stability (§5 L5).',
   },
   {
     id: 'zhu_eos', title: 'Zhu et al. ¼(x²y²−1)²', expr: '0.25*(x^2*y^2 - 1)^2',

@@ -36,7 +36,7 @@ export const rmsprop: OptimizerDef = {
   },
   state: { square_avg: '0', grad_avg: '0', momentum_buffer: '0' },
   slotUsedIf: { grad_avg: 'centered', momentum_buffer: 'momentum' },
-  // P = diag(√v + ε)/η: the effective step is P⁻¹g (CENTRAL-FLOWS.md §1.4, threshold 2).
+  // P = diag(√v + ε)/η: the effective step is P⁻¹g (docs/central-flows.md, "Thresholds for other optimizers": threshold 2).
   preconditioner: '(Math.sqrt(centered ? square_avg - grad_avg * grad_avg : square_avg) + eps) / lr',
   update: `
     ${MAXIMIZE_RULE}

@@ -11,7 +11,7 @@ const MATH = [
 /**
  * Scalar RMSProp: RMSProp with one second-moment estimate for the whole gradient, so the step
  * is plain GD with an adaptive learning rate η/(√ν + ε). Not in torch.optim; the central-flow
- * papers use it as the simplest adaptive optimizer (CENTRAL-FLOWS.md §3.1), with torch
+ * papers use it as the simplest adaptive optimizer (Cohen et al., "Understanding Optimization in Deep Learning with Central Flows", ICLR 2025), with torch
  * RMSprop's names and conventions (α, ε outside the root, ν updated before the step):
  *
  *   (the update rule: MATH above, which is also the tooltip)

@@ -81,7 +81,7 @@ export interface OptimizerDef {
   /**
    * The diagonal preconditioner P_c after an update, as a per-coordinate expression in the rule's
    * vocabulary (prelude locals allowed), for the preconditioned sharpness λ₁(P⁻¹H) at the edge of
-   * stability (CENTRAL-FLOWS.md §1.4). Absent for optimizers without one.
+   * stability (docs/central-flows.md, "Thresholds for other optimizers"). Absent for optimizers without one.
    */
   readonly preconditioner?: string
   /**

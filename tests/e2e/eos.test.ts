@@ -49,7 +49,7 @@ describe('edge-of-stability view', () => {
     for (let i = 0; i < 20; i++) expect(ys[i] * ys[i + 1]).toBeLessThan(0)
     for (const y of ys) expect(Math.abs(Math.abs(y) - 1)).toBeLessThan(0.05)
     expect(s.xy[2 * 300]).toBeCloseTo(4, 1)
-    // The central flow rests at (4, 0) (CENTRAL-FLOWS §5 L1).
+    // The central flow rests at (4, 0) (docs/central-flows.md, "Scene: cubic valley").
     expect(Math.abs(s.flowEnd![0] - 4)).toBeLessThan(1e-2)
     expect(Math.abs(s.flowEnd![1])).toBeLessThan(1e-2)
     expect(s.flowStoppedAt).toBeNull()

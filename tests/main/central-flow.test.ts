@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 /**
- * The GD central flow against the validated numbers of shared/CENTRAL-FLOWS.md §5 (L1 cubic
+ * The GD central flow against the validated numbers of the scenes of docs/central-flows.md (L1 cubic
  * valley, exact oracle; L2 Zhu et al.; L7 the infeasible quadratic) and the properties a correct
  * implementation must show: S = 2/η along the flow during EoS, a monotone loss, the infeasible
  * case reported, and the flow tracking the smoothed GD path.

@@ -538,7 +538,7 @@ describe('centralFlow with the real engine worker', () => {
     const ipc = registerIpc({ ipcMain, host, isTrustedSender: createSenderCheck({ appUrl: APP_URL }), createChannel: recordingChannel([], []), log: () => undefined })
     cleanups.push(async () => { ipc.dispose(); await host.dispose() })
     const e = eventFrom(appFrame())
-    // CENTRAL-FLOWS §5 L1: the cubic valley's flow rests at (4, 0) with tr Σ = 1.
+    // docs/central-flows.md, "Scene: cubic valley": the cubic valley's flow rests at (4, 0) with tr Σ = 1.
     const r = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0.1], steps: 300, every: 3 })
     expect(r.ok).toBe(true)
     const f = (r as { value: FlowData }).value

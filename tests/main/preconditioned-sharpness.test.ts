@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 /**
- * Preconditioned sharpness λ₁(P⁻¹H) recorded per kept step (CENTRAL-FLOWS.md §1.4) and the
+ * Preconditioned sharpness λ₁(P⁻¹H) recorded per kept step (docs/central-flows.md, "Thresholds for other optimizers") and the
  * stability threshold it is held against (§1.5), checked against an independent transcription of
  * torch's Adam and RMSprop state.
  */

@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 /**
- * Stability thresholds (CENTRAL-FLOWS.md §1.5, T10) checked against simulation: on the quadratic
+ * Stability thresholds (docs/central-flows.md, "Thresholds for other optimizers") checked against simulation: on the quadratic
  * ½·a·x², the optimizer converges at a = 0.99 × threshold and diverges at a = 1.01 × threshold.
  */
 import { describe, expect, it } from 'vitest'
