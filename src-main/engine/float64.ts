@@ -15,7 +15,11 @@ import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 
 export const COORDS = ['x', 'y'] as const
 
-export interface Float64Job {
+/**
+ * A batch of particles to simulate together, whichever path runs them: one optimizer on one
+ * landscape, per-particle hyperparameters and start points, the steps and what to keep.
+ */
+export interface ParticleBatch {
   readonly landscape: Landscape
   readonly optimizer: OptimizerDef
   /** Hyperparameter code values, `hparamCodeNames(def).length` per particle, particle-major. */
@@ -207,7 +211,7 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
 }
 
 /** Fresh state for the particles of `job` at step 0 (slot initialisers evaluated per particle). */
-export function initialState(job: Float64Job): Float64State {
+export function initialState(job: ParticleBatch): Float64State {
   const n = job.x0.length
   const names = hparamCodeNames(job.optimizer)
   const slotInits = [
@@ -229,7 +233,7 @@ export function initialState(job: Float64Job): Float64State {
 }
 
 /** Output arrays for kept points [start, start + count) of `n` particles. */
-export function blockOutput(job: Float64Job, n: number, start: number, count: number): BlockOutput {
+export function blockOutput(job: ParticleBatch, n: number, start: number, count: number): BlockOutput {
   const size = n * count
   return {
     start, count,
@@ -249,7 +253,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 }
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
-export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number, out: BlockOutput): void {
+export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
   kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
     job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
@@ -258,7 +262,7 @@ export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number
 }
 
 /** Run every particle of `job` to completion in float64. */
-export function runFloat64(job: Float64Job): Float64Result {
+export function runFloat64(job: ParticleBatch): Float64Result {
   const n = job.x0.length
   const state = initialState(job)
   const { start, count } = keptRange(0, job.steps, job.every)

@@ -8,8 +8,8 @@ import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
-import { advanceFloat64, type BlockOutput, type Float64Job, initialState } from './float64'
-import { advanceFloat32, type BackendMode, backendName, initialState32, resolveMode, stateKernelFor } from './float32'
+import { advanceFloat64, type BlockOutput, type ParticleBatch, initialState } from './float64'
+import { advanceFloat32, type BackendMode, float32Launcher, initialState32 } from './float32'
 
 export interface Stepper {
   /** Advance to step `tTo`, writing the kept points of the span into `out`. */
@@ -24,7 +24,7 @@ export interface Stepper {
 
 export interface Part {
   readonly config: OptimizerConfig
-  readonly job: Float64Job
+  readonly job: ParticleBatch
   readonly stepper: Stepper
   /** Particles in this part: configs × starts. */
   readonly n: number
@@ -46,7 +46,7 @@ function repeat(a: Float64Array, times: number): Float64Array {
   return out
 }
 
-export function float64Stepper(job: Float64Job): Stepper {
+export function float64Stepper(job: ParticleBatch): Stepper {
   const state = initialState(job)
   return {
     advance: async (tTo, out) => advanceFloat64(job, state, tTo, out),
@@ -56,7 +56,7 @@ export function float64Stepper(job: Float64Job): Stepper {
   }
 }
 
-export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = true): Stepper {
+export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true): Stepper {
   const state = initialState32(initialState(job), job)
   const f = job.landscape.compiled
   const vg = new Float64Array(3)
@@ -68,9 +68,10 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
     m[0] = vg[0]
     if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]); topAxis(h[0], h[1], h[2], m, 2) }
   }
+  const launcher = float32Launcher(job, state, mode, threaded)
   return {
-    advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
-    backend: () => `float32 ${state.lastBackend ?? (resolveMode(mode) === 'wasm' ? 'wasm-simd' : `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`)}`,
+    advance: (tTo, out) => advanceFloat32(job, state, launcher, tTo, out, metrics),
+    backend: () => `float32 ${launcher.backend()}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
   }
@@ -89,7 +90,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
     const times = config.configs.length
     const stream = new Int32Array(starts * times)
     for (let i = 0; i < stream.length; i++) stream[i] = i % starts // common noise per start point
-    const job: Float64Job = {
+    const job: ParticleBatch = {
       landscape: s.landscape, optimizer: config.def, hparams: particleHparams(config, starts),
       x0: repeat(s.starts.x, times), y0: repeat(s.starts.y, times), steps: s.steps, every: s.record.every,
       sharpness: s.record.sharpness, noise: s.noise, noiseStream: stream,
