@@ -56,7 +56,11 @@ export function float64Stepper(job: ParticleBatch): Stepper {
   }
 }
 
-export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true): Stepper {
+/**
+ * `pointsPerLaunch` caps the kept points one launch records inside the kernel (where the backend
+ * can); 0 makes every kept point a launch of its own, read back by the host.
+ */
+export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true, pointsPerLaunch = Infinity): Stepper {
   const state = initialState32(initialState(job), job)
   const f = job.landscape.compiled
   const vg = new Float64Array(3)
@@ -68,7 +72,10 @@ export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded =
     m[0] = vg[0]
     if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]); topAxis(h[0], h[1], h[2], m, 2) }
   }
-  const launcher = float32Launcher(job, state, mode, threaded)
+  const backend = float32Launcher(job, state, mode, threaded)
+  const most = backend.maxPoints?.() ?? 0
+  const launcher = pointsPerLaunch >= most ? backend
+    : pointsPerLaunch > 0 ? { ...backend, maxPoints: () => pointsPerLaunch } : { ...backend, record: undefined, maxPoints: undefined }
   return {
     advance: (tTo, out) => advanceFloat32(job, state, launcher, tTo, out, metrics),
     backend: () => `float32 ${launcher.backend()}`,
@@ -82,6 +89,8 @@ export interface PlanOptions {
   readonly backend?: BackendMode
   /** Use GPU.js's threaded (async) kernels; default true. */
   readonly threaded?: boolean
+  /** Most kept points a float32 launch records (float32Stepper); tests compare with 1 and 0. */
+  readonly pointsPerLaunch?: number
 }
 
 export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
@@ -95,7 +104,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       x0: repeat(s.starts.x, times), y0: repeat(s.starts.y, times), steps: s.steps, every: s.record.every,
       sharpness: s.record.sharpness, noise: s.noise, noiseStream: stream,
     }
-    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true) : float64Stepper(job)
+    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch) : float64Stepper(job)
     return { config, job, stepper, n: starts * times }
   })
 }

@@ -3,32 +3,51 @@
  * (launch.ts), its kept points written into the block's float64 output.
  */
 import type { BlockOutput, ParticleBatch } from '../float64'
-import type { Float32State, Launcher } from './launch'
+import type { Float32State, Launcher, RecordedPoints } from './launch'
+
+/** Evaluates, in float64 at a float32 position, the loss, the sharpness and the top eigenvector (metrics 0, 1 and 2–3). */
+export type PointMetrics = (x: number, y: number, out: Float64Array) => void
 
 /**
- * Advance `state` to `tTo`, one launch per kept point, writing kept points into `out` (float64
- * arrays). `pointMetrics` evaluates, in float64 at a float32 position, the loss, the sharpness and
- * the top eigenvector (metrics 0, 1 and 2–3) for the outputs `out` has.
+ * Advance `state` to `tTo`, writing kept points into `out` (float64 arrays): recorded inside
+ * the kernel where the backend can (Launcher.record), else one launch per kept point.
+ * `pointMetrics` fills what the kernel does not compute: the loss on the one-launch-per-point
+ * path, the sharpness and top eigenvector when `out` has them.
  */
 export async function advanceFloat32(
-  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput,
-  pointMetrics: (x: number, y: number, out: Float64Array) => void,
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+): Promise<void> {
+  if (launcher.record) await recordInKernel(job, state, launcher, tTo, out, pointMetrics)
+  else await launchPerPoint(job, state, launcher, tTo, out, pointMetrics)
+  // Launches go from kept point to kept point: a block ending between two leaves state.t at the
+  // last one (the next launch continues from there). Steps after the last kept point still run
+  // when the job ends, so a divergence there is reported as on the float64 path.
+  if (tTo >= job.steps && state.t < job.steps) await launcher.advance(job.steps)
+}
+
+/** Death step d: the point after step d is the first non-finite one (NaN from d on). */
+const deadAt = (state: Float32State, i: number, step: number) => state.dead[i] >= 0 && state.dead[i] <= step
+
+/** NaN for kept point `at` of a dead particle. */
+function fillDead(out: BlockOutput, at: number): void {
+  out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
+  if (out.sharpness) out.sharpness[at] = NaN
+  if (out.axis) { out.axis[2 * at] = NaN; out.axis[2 * at + 1] = NaN }
+}
+
+async function launchPerPoint(
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
 ): Promise<void> {
   const n = state.n
   const metrics = new Float64Array(4)
-  const record = (k: number) => {
+  for (let k = out.start; k < out.start + out.count; k++) {
+    const target = k * job.every
+    if (target > state.t) await launcher.advance(target)
     const j = k - out.start
     for (let i = 0; i < n; i++) {
       const at = i * out.count + j
-      // Death step d: the point after step d is the first non-finite one (NaN from d on). The
-      // GPU.js launches also overwrite x with NaN; the 'wasm' kernel leaves what it computed.
-      const dead = state.dead[i] >= 0 && state.dead[i] <= k * job.every
-      if (dead) {
-        out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
-        if (out.sharpness) out.sharpness[at] = NaN
-        if (out.axis) { out.axis[2 * at] = NaN; out.axis[2 * at + 1] = NaN }
-        continue
-      }
+      // The GPU.js launches also overwrite x with NaN; the 'wasm' kernel leaves what it computed.
+      if (deadAt(state, i, k * job.every)) { fillDead(out, at); continue }
       out.x[at] = state.x[i]; out.y[at] = state.y[i]
       pointMetrics(state.x[i], state.y[i], metrics)
       out.loss[at] = metrics[0]
@@ -36,13 +55,51 @@ export async function advanceFloat32(
       if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
     }
   }
-  for (let k = out.start; k < out.start + out.count; k++) {
-    const target = k * job.every
-    if (target > state.t) await launcher.advance(target)
-    record(k)
+}
+
+/**
+ * Kept points recorded by the kernel: each launch runs to the last kept step its rows hold (or
+ * the block's last kept step), and its points are copied out (particle-major) while nothing runs.
+ */
+async function recordInKernel(
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+): Promise<void> {
+  const every = job.every
+  const most = launcher.maxPoints?.() ?? 1
+  const end = out.start + out.count
+  for (let k = out.start; k < end;) {
+    const first = k * every
+    const count = Math.min(most, end - k)
+    const rec = await launcher.record!(first, first + (count - 1) * every, every)
+    copyPoints(state, rec, out, k - out.start, every, pointMetrics)
+    k += rec.count
   }
-  // Launches go from kept point to kept point: a block ending between two leaves state.t at the
-  // last one (the next launch continues from there). Steps after the last kept point still run
-  // when the job ends, so a divergence there is reported as on the float64 path.
-  if (tTo >= job.steps && state.t < job.steps) await launcher.advance(job.steps)
+}
+
+/** Particles per pass of the copy: the rows' floats for a block of particles stay in cache across its points. */
+const COPY_BLOCK = 64
+
+function copyPoints(state: Float32State, rec: RecordedPoints, out: BlockOutput, j0: number, every: number, pointMetrics: PointMetrics): void {
+  const n = state.n
+  const { count, stride } = rec
+  const metrics = new Float64Array(4)
+  for (let b = 0; b < n; b += COPY_BLOCK) {
+    const bEnd = Math.min(n, b + COPY_BLOCK)
+    for (let j = 0; j < count; j++) {
+      const row = j * stride
+      const step = rec.first + j * every
+      for (let i = b; i < bEnd; i++) {
+        const at = i * out.count + j0 + j
+        if (deadAt(state, i, step)) { fillDead(out, at); continue }
+        const x = rec.x[row + i]
+        const y = rec.y[row + i]
+        out.x[at] = x; out.y[at] = y; out.loss[at] = rec.loss[row + i]
+        if (out.sharpness) {
+          pointMetrics(x, y, metrics)
+          out.sharpness[at] = metrics[1]
+          if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
+        }
+      }
+    }
+  }
 }

@@ -55,12 +55,11 @@ export interface Launcher {
   /** One launch from `state.t` to `target`; afterwards the state holds the particles at `target`. */
   advance(target: number): Promise<void>
   /**
-   * Where the backend records inside the kernel: one launch from `state.t` towards `target` that
-   * keeps every `every`-th step (steps divisible by `every`) as it goes, at most `maxPoints()` of
-   * them; it stops at the last kept step it wrote, or at `target`. The views are valid until the
-   * next launch.
+   * Where the backend records inside the kernel: one launch from `state.t` to `target` that keeps
+   * steps `first`, `first + every`, … ≤ `target` as it goes (`first` ≥ `state.t`; at most
+   * `maxPoints()` of them). The views are valid until the next launch.
    */
-  record?(target: number, every: number): Promise<RecordedPoints>
+  record?(first: number, target: number, every: number): Promise<RecordedPoints>
   /** Kept points one recording launch can hold (from the memory the backend allows). */
   maxPoints?(): number
   /** The backend of the latest launch (or the one the next will use), e.g. 'wasm-simd (2 threads)'. */

@@ -7,8 +7,8 @@ import { hparamCodeNames } from '../../../src-shared/optim'
 import { reduceSeed } from '../../../src-shared/random'
 import type { ParticleBatch } from '../float64'
 import { runShared } from '../wasm/pool'
-import { wasmArena, type WasmArena, type WasmKernel, wasmKernel } from '../wasm/kernel'
-import { type Float32State, type Launcher, launches, POOL_WORK } from './launch'
+import { RECORDED, strideFor, wasmArena, type WasmArena, type WasmKernel, wasmKernel } from '../wasm/kernel'
+import { type Float32State, type Launcher, launches, POOL_WORK, type RecordedPoints } from './launch'
 import { runningPowers, uniformHparams } from './state'
 
 /**
@@ -29,13 +29,27 @@ function fixedHparams(job: ParticleBatch, state: Float32State): ReadonlyMap<stri
 
 const compiledWasm = new Map<string, WasmKernel>()
 
-function wasmKernelFor(job: ParticleBatch, state: Float32State, fixed: ReadonlyMap<string, number>): WasmKernel {
+/**
+ * Memory for the points one launch records (positions and loss, float32): 48 MiB holds 400
+ * points of 10⁴ particles, 4 of 10⁶. More points per launch save little once a launch's work
+ * outweighs its start (≈ 0.1 ms).
+ */
+const RECORD_BYTES = 48 * 2 ** 20
+const MAX_POINTS = 4096
+
+/** Kept points per recording launch for `job`: as many as its memory allows, no more than the job keeps. */
+export function pointsPerLaunch(job: ParticleBatch, padded: number): number {
+  const kept = Math.floor(job.steps / job.every) + 1
+  return Math.max(1, Math.min(kept, MAX_POINTS, Math.floor(RECORD_BYTES / (RECORDED.length * 4 * strideFor(padded)))))
+}
+
+function wasmKernelFor(job: ParticleBatch, state: Float32State, fixed: ReadonlyMap<string, number>, points: number): WasmKernel {
   const uniform = uniformHparams(job, state)
   const noNoise = job.noise.std === 0
-  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${job.optimizer.name}|${state.x.length}|${job.landscape.expr}`
+  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${points}|${job.optimizer.name}|${state.x.length}|${job.landscape.expr}`
   let kernel = compiledWasm.get(key)
   if (!kernel) {
-    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed })
+    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed }, points)
     if (compiledWasm.size > 32) compiledWasm.clear()
     compiledWasm.set(key, kernel)
   }
@@ -55,7 +69,11 @@ function moveInto(job: ParticleBatch, state: Float32State, kernel: WasmKernel): 
   return arena
 }
 
-/** A job's launches on the WebAssembly kernel: each updates the state in the shared memory in place. */
+/**
+ * A job's launches on the WebAssembly kernel: each updates the state in the shared memory in
+ * place, and records kept points into it as it goes (one kernel per job: it records at most
+ * pointsPerLaunch points per launch).
+ */
 export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded = true): Launcher {
   const n = state.n
   const padded = state.x.length
@@ -63,22 +81,41 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
   const names = hparamCodeNames(job.optimizer)
   const fixed = fixedHparams(job, state)
   let arena: WasmArena | undefined
-  let powersAt: ((t: number) => Float32Array[]) | undefined
   let threads = 0
-  const advance = async (target: number) => {
+  const points = pointsPerLaunch(job, padded)
+  /** One launch to `target`, keeping steps recFirst, recFirst + recEvery, … (none when recFirst > target). */
+  const launch = async (target: number, recFirst: number, recEvery: number) => {
     launches.count++
-    const k = wasmKernelFor(job, state, fixed)
+    const k = wasmKernelFor(job, state, fixed, points)
+    const first = !arena
     arena ??= moveInto(job, state, k)
-    // Its own bases: compiled-in literals can leave this kernel fewer powers than GPU.js's.
-    const powers = (powersAt ??= runningPowers(state, k.powerBases, names))(state.t)
-    k.varyingPowers.forEach((j) => arena!.columns.get(`PW_pw${j}`)!.set(powers[j]))
-    const scalar = new Map<string, number>([['tFrom', state.t], ['nSteps', target - state.t], ['noiseStd', job.noise.std], ['noiseSeed', seed]])
+    // Its own bases: compiled-in literals can leave this kernel fewer powers than GPU.js's. After
+    // the first launch the kernel carries its running powers from launch to launch (kernel.ts).
+    const powers = first ? runningPowers(state, k.powerBases, names)(state.t) : []
+    if (first) k.varyingPowers.forEach((j) => arena!.columns.get(`PW_pw${j}`)!.set(powers[j]))
+    const uniformPower = (j: number) => (first ? powers[j][0] : arena!.columns.get(`PO_pw${j}`)![0])
+    const scalar = new Map<string, number>([
+      ['tFrom', state.t], ['nSteps', target - state.t], ['noiseStd', job.noise.std], ['noiseSeed', seed], ['recFirst', recFirst], ['recEvery', recEvery],
+    ])
     names.forEach((name, j) => scalar.set(`HU_${name}`, state.hparams[j][0]))
-    k.uniformPowers.forEach((j) => scalar.set(`PU_pw${j}`, powers[j][0]))
+    k.uniformPowers.forEach((j) => scalar.set(`PU_pw${j}`, uniformPower(j)))
     k.scalars.forEach((name, j) => { arena!.scalars[j] = scalar.get(name)! })
     // Small launches stay on this thread: the pool's messaging costs more than it saves there.
     threads = await runShared(arena, padded, threaded && n * (target - state.t) >= POOL_WORK)
     state.t = target
+    return arena
   }
-  return { advance, backend: () => `wasm-simd${threads > 1 ? ` (${threads} threads)` : ''}` }
+  const record = async (first: number, target: number, every: number): Promise<RecordedPoints> => {
+    const count = Math.floor((target - first) / every) + 1
+    if (first < state.t || count > points) throw new RangeError(`a launch from step ${state.t} cannot record ${count} points from step ${first} (at most ${points})`)
+    const arena = await launch(target, first, every)
+    const rows = arena.rows
+    return { count, first, stride: arena.kernel.stride, x: rows.get('REC_X')!, y: rows.get('REC_Y')!, loss: rows.get('REC_L')! }
+  }
+  return {
+    advance: async (target) => { await launch(target, Infinity, 1) },
+    record,
+    maxPoints: () => points,
+    backend: () => `wasm-simd${threads > 1 ? ` (${threads} threads)` : ''}`,
+  }
 }

@@ -38,6 +38,11 @@ export interface KernelProgram {
   readonly interleave: number
   /** Column length in particles (a multiple of 4 · interleave). */
   readonly stride: number
+  /**
+   * Columns of kept points (after the scalars): `NAME[i][j] = v` writes point j (a value shared
+   * by all particles) of this lane group's particles, at `(j · stride + i)` within the column.
+   */
+  readonly rows?: { readonly columns: readonly string[]; readonly count: number }
 }
 
 export interface CompiledProgram {
@@ -48,6 +53,8 @@ export interface CompiledProgram {
   readonly scalarOffset: number
   /** Bytes of memory the program addresses. */
   readonly bytes: number
+  /** Byte offset of the point rows (KernelProgram.rows), 16-byte aligned. */
+  readonly rowOffset: number
 }
 
 type Kind = 'f32' | 'v128' | 'bool' | 'mask'
@@ -67,6 +74,7 @@ const COMPARE: Record<string, [number, number]> = {
   '<': [OP.f32Lt, SIMD.f32x4Lt], '>': [OP.f32Gt, SIMD.f32x4Gt], '<=': [OP.f32Le, SIMD.f32x4Le], '>=': [OP.f32Ge, SIMD.f32x4Ge],
 }
 const I32X4_NEG = 0xa1
+const I32_TRUNC_F32_U = 0xa9
 
 export class KernelCompileError extends Error {}
 
@@ -171,6 +179,8 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   const scalars = new Map(program.scalars.map((c, j) => [c, j]))
   const K = program.interleave
   const scalarOffset = program.columns.length * program.stride * 4
+  const rowColumns = new Map((program.rows?.columns ?? []).map((c, j) => [c, j]))
+  const rowOffset = Math.ceil((scalarOffset + 4 * program.scalars.length) / 16) * 16
   const fb = new FunctionBody(['i32', 'i32'])
   const FROM = 0
   const TO = 1
@@ -264,6 +274,10 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   const condition = (k: Kind, node: Node, src: string): 'bool' | 'mask' => (isNumeric(k) ? fail(node, src, 'a number used as a condition') : k as 'bool' | 'mask')
   const isColumnAccess = (node: Node) => node.type === 'MemberExpression' && node.computed && node.object.type === 'Identifier'
     && columns.has(node.object.name) && node.property.type === 'Identifier' && node.property.name === 'i'
+  /** `NAME[i][j]`, a write of point j to a row column (KernelProgram.rows). */
+  const isRowAccess = (node: Node) => node.type === 'MemberExpression' && node.computed && node.object.type === 'MemberExpression'
+    && node.object.computed && node.object.object.type === 'Identifier' && rowColumns.has(node.object.object.name)
+    && node.object.property.type === 'Identifier' && node.object.property.name === 'i'
 
   let changed = false
   const widen = (key: string, kind: 'f32' | 'v128') => {
@@ -299,6 +313,10 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
           if (e.type === 'AssignmentExpression') {
             const k = numeric(kindOf(e.right, scope, src), e.right, src)
             if (isColumnAccess(e.left)) break
+            if (isRowAccess(e.left)) {
+              if (kindOf(e.left.property, scope, src) !== 'f32') fail(e.left.property, src, 'a point row must be the same for every particle')
+              break
+            }
             widen(assignTarget(scope, e.left, src), varying ? 'v128' : k)
           } else if (e.type === 'UpdateExpression') {
             const key = assignTarget(scope, e.argument, src)
@@ -548,7 +566,7 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
       if (Array.isArray(n)) { n.forEach(visit); return }
       const folded = foldedSide(n)
       if (folded !== undefined) { visit(folded); return }
-      if (n.type === 'MemberExpression' && isColumnAccess(n)) { uniform = false; return }
+      if (n.type === 'MemberExpression' && (isColumnAccess(n) || isRowAccess(n))) { uniform = false; return }
       if (n.type === 'Identifier') {
         const key = lookup(scope, n.name)
         if (key && kinds.get(key) === 'v128') uniform = false
@@ -698,6 +716,17 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
         const e = s.expression
         if (e.type === 'UpdateExpression') { increment({ update: e }, ctx); return }
         if (e.operator !== '=') fail(e, ctx.src, `only plain assignment (=), not ${e.operator}`)
+        if (isRowAccess(e.left)) {
+          if (ctx.mask !== null) fail(e, ctx.src, 'a point row cannot be written under a condition')
+          // Address: this lane group's particles + j whole rows.
+          fb.op(OP.localGet, ADDR)
+          expr(e.left.property, 'f32', ctx)
+          fb.op(I32_TRUNC_F32_U).i32(program.stride * 4).op(OP.i32Mul).op(OP.i32Add)
+          expr(e.right, 'v128', ctx)
+          const column = rowColumns.get(e.left.object.object.name)! * program.rows!.count * program.stride
+          fb.simd(SIMD.v128Store).memarg(4, rowOffset + (column + 4 * ctx.group) * 4)
+          return
+        }
         if (isColumnAccess(e.left)) {
           if (ctx.mask !== null) fail(e, ctx.src, 'a particle column cannot be written under a condition')
           fb.op(OP.localGet, ADDR)
@@ -765,5 +794,6 @@ export function compileKernel(program: KernelProgram): CompiledProgram {
   const prologue = new FunctionBody([])
   for (const [v, l] of vectorConstants.values()) prologue.f32x4(v).op(OP.localSet, l)
   fb.code.unshift(...prologue.code)
-  return { body: fb, imports, scalarOffset, bytes: scalarOffset + 4 * scalars.size }
+  const bytes = program.rows ? rowOffset + rowColumns.size * program.rows.count * program.stride * 4 : scalarOffset + 4 * scalars.size
+  return { body: fb, imports, scalarOffset, rowOffset, bytes }
 }
