@@ -76,30 +76,45 @@ async function recordInKernel(
   }
 }
 
-/** Particles per pass of the copy: the rows' floats for a block of particles stay in cache across its points. */
+/** Particles per pass of the copy: the rows' cache lines for a block of particles stay in cache across its points. */
 const COPY_BLOCK = 64
 
+/**
+ * The recorded rows (point-major) into `out` (particle-major), NaN from each particle's death
+ * step on; the sharpness and top eigenvector, where `out` has them, from `pointMetrics`.
+ */
 function copyPoints(state: Float32State, rec: RecordedPoints, out: BlockOutput, j0: number, every: number, pointMetrics: PointMetrics): void {
   const n = state.n
-  const { count, stride } = rec
-  const metrics = new Float64Array(4)
+  const { count, stride, first } = rec
+  const { x: rx, y: ry, loss: rl } = rec
+  const { x: ox, y: oy, loss: ol } = out
   for (let b = 0; b < n; b += COPY_BLOCK) {
     const bEnd = Math.min(n, b + COPY_BLOCK)
-    for (let j = 0; j < count; j++) {
-      const row = j * stride
-      const step = rec.first + j * every
-      for (let i = b; i < bEnd; i++) {
-        const at = i * out.count + j0 + j
-        if (deadAt(state, i, step)) { fillDead(out, at); continue }
-        const x = rec.x[row + i]
-        const y = rec.y[row + i]
-        out.x[at] = x; out.y[at] = y; out.loss[at] = rec.loss[row + i]
-        if (out.sharpness) {
-          pointMetrics(x, y, metrics)
-          out.sharpness[at] = metrics[1]
-          if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
-        }
+    for (let i = b; i < bEnd; i++) {
+      const base = i * out.count + j0
+      // Points before the death step are the kernel's; from it on NaN.
+      const d = state.dead[i]
+      const alive = d < 0 ? count : Math.max(0, Math.min(count, Math.ceil((d - first) / every)))
+      let r = i
+      for (let j = 0; j < alive; j++, r += stride) {
+        ox[base + j] = rx[r]; oy[base + j] = ry[r]; ol[base + j] = rl[r]
       }
+      for (let j = alive; j < count; j++) fillDead(out, base + j)
+    }
+  }
+  if (out.sharpness) sharpnessOf(state, out, j0, count, pointMetrics)
+}
+
+/** Sharpness and top eigenvector (float64, on the host) at the points just copied into `out`. */
+function sharpnessOf(state: Float32State, out: BlockOutput, j0: number, count: number, pointMetrics: PointMetrics): void {
+  const metrics = new Float64Array(4)
+  for (let i = 0; i < state.n; i++) {
+    for (let j = 0; j < count; j++) {
+      const at = i * out.count + j0 + j
+      if (Number.isNaN(out.x[at]) && Number.isNaN(out.loss[at])) continue
+      pointMetrics(out.x[at], out.y[at], metrics)
+      out.sharpness![at] = metrics[1]
+      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
     }
   }
 }

@@ -30,11 +30,11 @@ function fixedHparams(job: ParticleBatch, state: Float32State): ReadonlyMap<stri
 const compiledWasm = new Map<string, WasmKernel>()
 
 /**
- * Memory for the points one launch records (positions and loss, float32): 48 MiB holds 400
- * points of 10⁴ particles, 4 of 10⁶. More points per launch save little once a launch's work
+ * Memory for the points one launch records (positions and loss, float32): 8 MiB holds 69
+ * points of 10⁴ particles, 1 of 10⁶ (fresh pages cost ≈ 3 ms per MiB to touch here, so the rows stay small). More points per launch save little once a launch's work
  * outweighs its start (≈ 0.1 ms).
  */
-const RECORD_BYTES = 48 * 2 ** 20
+const RECORD_BYTES = 8 * 2 ** 20
 const MAX_POINTS = 4096
 
 /** Kept points per recording launch for `job`: as many as its memory allows, no more than the job keeps. */
