@@ -20,6 +20,8 @@ export interface Stepper {
   divergedAt(): Int32Array
   /** Whether `advance` fills the optimizer's extra outputs (ASGD's average). */
   readonly carriesExtra: boolean
+  /** Whether kept points are recorded inside the kernel (a block of points costs about its steps, not a launch per point). */
+  readonly recordsInKernel?: boolean
 }
 
 export interface Part {
@@ -81,6 +83,7 @@ export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded =
     backend: () => `float32 ${launcher.backend()}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
+    recordsInKernel: launcher.record !== undefined,
   }
 }
 

@@ -23,6 +23,7 @@ export async function advanceFloat32(
   // last one (the next launch continues from there). Steps after the last kept point still run
   // when the job ends, so a divergence there is reported as on the float64 path.
   if (tTo >= job.steps && state.t < job.steps) await launcher.advance(job.steps)
+  if (state.t >= job.steps) launcher.finish?.()
 }
 
 /** Death step d: the point after step d is the first non-finite one (NaN from d on). */

@@ -60,6 +60,8 @@ export interface Launcher {
    * `maxPoints()` of them). The views are valid until the next launch.
    */
   record?(first: number, target: number, every: number): Promise<RecordedPoints>
+  /** After the job's last launch: the backend may release what the job held (the state stays readable). */
+  finish?(): void
   /** Kept points one recording launch can hold (from the memory the backend allows). */
   maxPoints?(): number
   /** The backend of the latest launch (or the one the next will use), e.g. 'wasm-simd (2 threads)'. */
