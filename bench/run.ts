@@ -23,6 +23,8 @@ import { parseScenario } from '../src-shared/scenario'
 import { EngineClient } from '../src-main/engine/client'
 import { type BlockOutput, blockOutput, keptRange } from '../src-main/engine/float64'
 import { Job } from '../src-main/engine/job'
+import { float32Launcher, initialState32 } from '../src-main/engine/float32'
+import { initialState } from '../src-main/engine/float64'
 import type { BackendMode } from '../src-main/engine/float32'
 import { spawnNodeWorker } from '../src-main/engine/node-worker'
 import { planParts } from '../src-main/engine/plan'
@@ -82,6 +84,31 @@ async function measure(
   }
   const name = `${path}${precision === 'float32' ? ` [${part!.stepper.backend().replace(/float32 (gpu\.js )?/, '')}]` : ''}`
   return { path: name, particles: n, steps, record: every === 1 ? 'every step' : `every ${every}`, seconds, particleStepsPerSecond: (n * steps) / seconds }
+}
+
+/**
+ * The WebAssembly kernel alone recording every step: launches of as many kept points as its rows
+ * hold, the points left in its memory (no copy into a particle-major output). Best of 3 after a
+ * warm-up job (the kernel compiled, its memory reused as a job's would be).
+ */
+async function measureKernelRecording(n: number, steps = STEPS): Promise<Figure> {
+  const s = parseScenario(scenarioDoc(n, 'float32', 1, steps))
+  let seconds = Infinity
+  for (let r = 0; r < 1 + REPEATS; r++) {
+    const part = planParts(s, { backend: 'wasm' })[0]
+    const state = initialState32(initialState(part.job), part.job)
+    const launcher = float32Launcher(part.job, state, 'wasm')
+    const most = launcher.maxPoints!()
+    const t0 = performance.now()
+    for (let k = 0; k <= steps;) {
+      const count = Math.min(most, steps + 1 - k)
+      await launcher.record!(k, k + count - 1, 1)
+      k += count
+    }
+    if (r > 0) seconds = Math.min(seconds, (performance.now() - t0) / 1000)
+    launcher.finish!()
+  }
+  return { path: 'float32 wasm-simd, every step recorded, kernel only', particles: n, steps, record: 'every step', seconds, particleStepsPerSecond: (n * steps) / seconds }
 }
 
 /**
@@ -190,6 +217,7 @@ for (const n of SIZES) {
 // Every step kept: 10⁵ × 1000 points would be 2.4 GB of float64 output, so 100 steps there.
 const RECORDED_SIZES = SIZES.filter((n) => n <= 1e5)
 const recordedSteps = (n: number) => (n >= 1e5 ? 100 : STEPS)
+for (const n of RECORDED_SIZES) add(await measureKernelRecording(n, recordedSteps(n)))
 for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, every step recorded in the kernel', n, 'float32', 1, 'wasm', true, recordedSteps(n)))
 for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, recordedSteps(n), 'rosenbrock', 0))
 for (const n of SIZES) {
@@ -246,10 +274,12 @@ for (const [label, path] of ours) {
   }
 }
 for (const n of RECORDED_SIZES.filter((n) => n <= 1e4)) {
-  const recorded = rateOf('float32 wasm-simd, every step recorded', n)
+  const recorded = rateOf('float32 wasm-simd, every step recorded in the kernel', n)
   const final = rateOf('float32 wasm-simd, all steps in one launch', n)
   const perStep = rateOf('float32 wasm-simd, one launch per step', n)
   const peer = recordingPeers.find((f) => f.particles === n)
+  const kernelOnly = rateOf('float32 wasm-simd, every step recorded, kernel only', n)
+  if (kernelOnly && final) ratios[`wasm-simd every step recorded, kernel only ÷ final state N=${n}`] = kernelOnly / final
   if (recorded && final) ratios[`wasm-simd every step recorded ÷ final state N=${n}`] = recorded / final
   if (perStep && final) ratios[`wasm-simd one launch per step ÷ final state N=${n}`] = perStep / final
   if (recorded && peer?.particleStepsPerSecond) ratios[`wasm-simd every step recorded ÷ ${peer.path.replace(', every step recorded', '')} recording N=${n}`] = recorded / peer.particleStepsPerSecond
