@@ -28,11 +28,12 @@ export const BLOCK_WORK = 400_000
  */
 export const KERNEL_BLOCK_WORK = 4_000_000
 /**
- * Kept points per chunk there (all runs): 10⁶ points are 12 MB of chunk arrays. Fresh large
+ * Kept points per chunk there (all runs): 2.5·10⁵ points are 3 MB of chunk arrays, ≈ 5 ms of work
+ * (a superseding job waits for the block in flight). Fresh large
  * arrays cost ≈ 3 ms per MiB to touch here; arrays of a few MiB come back from the allocator
  * warm (≈ 0.6 ms per MiB).
  */
-export const KERNEL_BLOCK_POINTS = 1_000_000
+export const KERNEL_BLOCK_POINTS = 250_000
 /**
  * A float32 block launched once per kept point holds the launches (kept points) that fit in about
  * FLOAT32_BLOCK_MS, at least MIN_LAUNCHES_PER_BLOCK; a launch with its record step costs ≈ 0.15 ms
