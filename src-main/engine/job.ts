@@ -101,14 +101,18 @@ export class Job {
       const out = this.outputFor(part, start, count)
       await part.stepper.advance(tTo, out)
       const pre = part.stepper.carriesExtra ? out.preconditioned : null
-      for (let k = 0; k < part.n * count; k++) {
-        xy[2 * (offset + k)] = out.x[k]
-        xy[2 * (offset + k) + 1] = out.y[k]
-        loss[offset + k] = out.loss[k]
-        if (sharpness) sharpness[offset + k] = out.sharpness![k]
-        if (axis) { axis[2 * (offset + k)] = out.axis![2 * k]; axis[2 * (offset + k) + 1] = out.axis![2 * k + 1] }
-        if (preconditioned && pre) preconditioned[offset + k] = pre[k]
+      const size = part.n * count
+      const ox = out.x
+      const oy = out.y
+      for (let k = 0; k < size; k++) {
+        xy[2 * (offset + k)] = ox[k]
+        xy[2 * (offset + k) + 1] = oy[k]
       }
+      // Whole arrays at once (a copy, or a conversion from float64).
+      loss.set(out.loss.subarray(0, size), offset)
+      if (sharpness) sharpness.set(out.sharpness!.subarray(0, size), offset)
+      if (axis) axis.set(out.axis!.subarray(0, 2 * size), 2 * offset)
+      if (preconditioned && pre) preconditioned.set(pre.subarray(0, size), offset)
       offset += part.n * count
     }
     this.t = tTo
