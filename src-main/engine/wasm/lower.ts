@@ -84,9 +84,8 @@ export function lower(input: LoweringInput): LoweredKernel {
   const isColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && columns.has(node.object.name)
     && node.property.type === 'Identifier' && node.property.name === 'i'
   /** `NAME[i]` of a row column: the object of a point write `NAME[i][row]`. */
-  const isRowColumn = (node: Node): node is MemberExpression => node.type === 'MemberExpression' && (node as MemberExpression).computed
-    && (node as MemberExpression).object.type === 'Identifier' && rowColumns.has(((node as MemberExpression).object as Node & { name: string }).name)
-    && (node as MemberExpression).property.type === 'Identifier' && ((node as MemberExpression).property as Node & { name: string }).name === 'i'
+  const isRowColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && rowColumns.has(node.object.name)
+    && node.property.type === 'Identifier' && node.property.name === 'i'
 
   function statements(list: readonly Statement[], scope: Scope, out: Stmt[] = []): Stmt[] {
     for (const s of list) statement(s, scope, out)
@@ -119,7 +118,8 @@ export function lower(input: LoweringInput): LoweredKernel {
           out.push({ type: 'store', column: e.left.object.name, value, at: origin(e, scope.source) })
           return
         }
-        if (e.left.type === 'MemberExpression' && e.left.computed && isRowColumn(e.left.object) && e.left.object.object.type === 'Identifier'
+        if (e.left.type === 'MemberExpression' && e.left.computed && e.left.object.type === 'MemberExpression' && isRowColumn(e.left.object)
+          && e.left.object.object.type === 'Identifier'
           && e.left.property.type !== 'PrivateIdentifier') {
           const row = expr(e.left.property, scope)
           out.push({ type: 'storeRow', column: e.left.object.object.name, row, value, at: origin(e, scope.source) })
