@@ -8,7 +8,12 @@
  *                              host); by default they run when /usr/bin/chromium exists
  * Workload: Adam (lr 0.01) on Rosenbrock (also Rastrigin and Ackley for the float32 backends), N start points × 1000 steps. Each figure is timed after
  * a 10-step warm-up at the same N (kernel compiled, worker pool started), best of 3 runs up to
- * N = 10⁵ (the peers likewise). A benchmark prints figures; it asserts nothing.
+ * N = 10⁵ (the peers likewise), kept points written into an output allocated before the timed
+ * runs (as the recording peer's preallocated arrays). A benchmark prints figures; it asserts nothing.
+ * Recorded paths: "every step recorded in the kernel" (the WebAssembly kernel writes each kept
+ * point into its memory as it runs) against "one launch per step" (a launch per kept point, read
+ * by the host: the GPU.js backends' path, and the WebAssembly kernel's before), and the streamed
+ * job (first chunk, whole job) through the engine worker.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -16,7 +21,10 @@ import { join } from 'node:path'
 import type { JobEvent } from '../src-shared/api'
 import { parseScenario } from '../src-shared/scenario'
 import { EngineClient } from '../src-main/engine/client'
-import { blockOutput, keptRange } from '../src-main/engine/float64'
+import { type BlockOutput, blockOutput, keptRange } from '../src-main/engine/float64'
+import { Job } from '../src-main/engine/job'
+import { float32Launcher, initialState32 } from '../src-main/engine/float32'
+import { initialState } from '../src-main/engine/float64'
 import type { BackendMode } from '../src-main/engine/float32'
 import { spawnNodeWorker } from '../src-main/engine/node-worker'
 import { planParts } from '../src-main/engine/plan'
@@ -53,25 +61,103 @@ function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number,
 }
 
 /** Time `steps` steps of N particles on one path; `every` = kept-point spacing. */
-async function measure(path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS, preset = 'rosenbrock'): Promise<Figure> {
+async function measure(
+  path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS, preset = 'rosenbrock',
+  pointsPerLaunch?: number,
+): Promise<Figure> {
   const s = parseScenario(scenarioDoc(n, precision, every, steps, preset))
   // Warm up (kernel compile for this N, JIT, worker pool) on 10 steps, then time the real run.
   const warmSteps = Math.min(10, steps)
-  const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps, preset)), { backend, threaded })[0]
+  const options = { backend, threaded, pointsPerLaunch }
+  const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps, preset)), options)[0]
   await warm.stepper.advance(warmSteps, blockOutput(warm.job, warm.n, 0, keptRange(0, warmSteps, Math.min(every, warmSteps)).count))
   let seconds = Infinity
   let part: ReturnType<typeof planParts>[number] | undefined
+  let out: BlockOutput | undefined
   // Repeats only where a run is short: the float64 path at 10⁵ alone takes ~17 s.
   for (let r = 0; r < (n <= 1e5 ? REPEATS : 1) && (r === 0 || seconds < 2); r++) {
-    part = planParts(s, { backend, threaded })[0]
+    part = planParts(s, options)[0]
     const { start, count } = keptRange(0, steps, every)
-    const out = blockOutput(part.job, part.n, start, count)
+    // Allocated and touched before the timed run: fresh pages cost ≈ 3 ms per MiB to touch here.
+    out ??= blockOutput(part.job, part.n, start, count, precision)
+    out.x.fill(0); out.y.fill(0); out.loss.fill(0)
     const t0 = performance.now()
     await part.stepper.advance(steps, out)
     seconds = Math.min(seconds, (performance.now() - t0) / 1000)
   }
   const name = `${path}${precision === 'float32' ? ` [${part!.stepper.backend().replace(/float32 (gpu\.js )?/, '')}]` : ''}`
   return { path: name, particles: n, steps, record: every === 1 ? 'every step' : `every ${every}`, seconds, particleStepsPerSecond: (n * steps) / seconds }
+}
+
+/**
+ * The WebAssembly kernel alone recording every step: launches of as many kept points as its rows
+ * hold, the points left in its memory (no copy into a particle-major output). Best of 3 after a
+ * warm-up job (the kernel compiled, its memory reused as a job's would be).
+ */
+async function measureKernelRecording(n: number, steps = STEPS): Promise<Figure> {
+  const s = parseScenario(scenarioDoc(n, 'float32', 1, steps))
+  let seconds = Infinity
+  for (let r = 0; r < 1 + REPEATS; r++) {
+    const part = planParts(s, { backend: 'wasm' })[0]
+    const state = initialState32(initialState(part.job), part.job)
+    const launcher = float32Launcher(part.job, state, 'wasm')
+    const most = launcher.maxPoints!()
+    const t0 = performance.now()
+    for (let k = 0; k <= steps;) {
+      const count = Math.min(most, steps + 1 - k)
+      await launcher.record!(k, k + count - 1, 1)
+      k += count
+    }
+    if (r > 0) seconds = Math.min(seconds, (performance.now() - t0) / 1000)
+    launcher.finish!()
+  }
+  return { path: 'float32 wasm-simd, every step recorded, kernel only', particles: n, steps, record: 'every step', seconds, particleStepsPerSecond: (n * steps) / seconds }
+}
+
+/**
+ * A streamed job of N trajectories × STEPS steps, every step kept, as the app runs it: through
+ * the engine worker (first chunk and whole job from start(), worker warm, best of 3), or in this
+ * process through Job (`pointsPerLaunch` 0: one launch per kept point, the path before recording
+ * in the kernel).
+ */
+async function streamedJob(n: number, precision: 'float64' | 'float32'): Promise<{ firstChunk: number; whole: number }> {
+  const engine = new EngineClient(spawnNodeWorker)
+  try {
+    let best = { firstChunk: Infinity, whole: Infinity }
+    for (let round = 0; round < 4; round++) {
+      let first = NaN
+      let jobId = -1
+      let resolveDone: () => void = () => {}
+      const done = new Promise<void>((r) => { resolveDone = r })
+      const off = engine.onEvent((e: JobEvent) => {
+        if (e.type === 'chunk' && e.chunk.jobId === jobId && Number.isNaN(first)) first = performance.now()
+        if ((e.type === 'done' || e.type === 'error') && e.jobId === jobId) resolveDone()
+      })
+      const t0 = performance.now()
+      jobId = (await engine.start(scenarioDoc(n, precision, 1))).jobId
+      await done
+      const whole = performance.now() - t0
+      off()
+      if (round > 0 && whole < best.whole) best = { firstChunk: first - t0, whole }
+    }
+    return best
+  } finally {
+    await engine.dispose()
+  }
+}
+
+async function jobInProcess(n: number, pointsPerLaunch?: number): Promise<{ firstChunk: number; whole: number; chunks: number }> {
+  let best = { firstChunk: Infinity, whole: Infinity, chunks: 0 }
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now()
+    const job = new Job(round, parseScenario(scenarioDoc(n, 'float32', 1)), { backend: 'wasm', pointsPerLaunch })
+    let first = NaN
+    let chunks = 0
+    for (let c = await job.next(); c; c = await job.next()) { chunks++; if (Number.isNaN(first)) first = performance.now() - t0 }
+    const whole = performance.now() - t0
+    if (round > 0 && whole < best.whole) best = { firstChunk: first, whole, chunks }
+  }
+  return best
 }
 
 async function timeToFirstChunk(n: number, precision: 'float64' | 'float32'): Promise<{ started: number; firstChunk: number }> {
@@ -100,13 +186,15 @@ async function timeToFirstChunk(n: number, precision: 'float64' | 'float32'): Pr
   }
 }
 
-function peers(sizes: number[]): Figure[] {
+/** bench/peers.py: final-state peers, or (`record`) the recording peer. */
+function peers(sizes: number[], record = false): Figure[] {
   const python = ['/usr/bin/python3', 'python3'].find((p) => p.startsWith('/') ? existsSync(p) : true)!
-  const r = spawnSync(python, [join(import.meta.dirname, 'peers.py'), sizes.join(','), String(STEPS), String(REPEATS)], { encoding: 'utf8', timeout: 900_000 })
+  const r = spawnSync(python, [join(import.meta.dirname, 'peers.py'), ...(record ? ['--record'] : []), sizes.join(','), String(STEPS), String(REPEATS)], { encoding: 'utf8', timeout: 900_000 })
   if (r.error || r.status !== 0) return [{ path: 'numpy / pytorch', particles: 0, steps: STEPS, record: '-', skipped: `python3 failed: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}` }]
   return r.stdout.trim().split('\n').filter(Boolean).map((line) => {
     const p = JSON.parse(line)
-    return { path: p.peer, particles: p.particles, steps: STEPS, record: 'final state', seconds: p.seconds, particleStepsPerSecond: p.particleStepsPerSecond, skipped: p.skipped }
+    if (p.note) log(`  (${p.peer}: ${p.note})`)
+    return { path: p.peer, particles: p.particles, steps: STEPS, record: record ? 'every step' : 'final state', seconds: p.seconds, particleStepsPerSecond: p.particleStepsPerSecond, skipped: p.skipped }
   })
 }
 
@@ -129,7 +217,12 @@ for (const n of SIZES) {
   if (n >= 1e6) { add({ path: 'float32 wasm-simd, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 3 s)' }); continue }
   add(await measure('float32 wasm-simd, 1 thread', n, 'float32', STEPS, 'wasm', false))
 }
-for (const n of SIZES.filter((n) => n <= 1e5)) add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, n >= 1e5 ? 100 : STEPS))
+// Every step kept: 10⁵ × 1000 points would be 2.4 GB of float64 output, so 100 steps there.
+const RECORDED_SIZES = SIZES.filter((n) => n <= 1e5)
+const recordedSteps = (n: number) => (n >= 1e5 ? 100 : STEPS)
+for (const n of RECORDED_SIZES) add(await measureKernelRecording(n, recordedSteps(n)))
+for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, every step recorded in the kernel', n, 'float32', 1, 'wasm', true, recordedSteps(n)))
+for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, recordedSteps(n), 'rosenbrock', 0))
 for (const n of SIZES) {
   add(await measure('float32 GPU.js, all steps in one launch', n, 'float32', STEPS, 'webasm', true))
 }
@@ -151,6 +244,15 @@ for (const n of SIZES) {
 }
 
 log()
+const streamed = await streamedJob(1e4, 'float32')
+const inKernelJob = await jobInProcess(1e4)
+const perPointJob = await jobInProcess(1e4, 0)
+log(`streamed job, 10⁴ trajectories × ${STEPS} steps, every step kept, float32 (best of 3):`)
+log(`  through the engine worker, recorded in the kernel: first chunk ${streamed.firstChunk.toFixed(1)} ms, whole job ${streamed.whole.toFixed(0)} ms`)
+log(`  in process (Job): recorded in the kernel: first chunk ${inKernelJob.firstChunk.toFixed(1)} ms, whole job ${inKernelJob.whole.toFixed(0)} ms (${inKernelJob.chunks} chunks); `
+  + `one launch per kept point: first chunk ${perPointJob.firstChunk.toFixed(1)} ms, whole job ${perPointJob.whole.toFixed(0)} ms (${perPointJob.chunks} chunks): ${(perPointJob.whole / inKernelJob.whole).toFixed(1)}× sooner`)
+
+log()
 const firstChunk64 = await timeToFirstChunk(1e4, 'float64')
 const firstChunk32 = await timeToFirstChunk(1e4, 'float32')
 log(`time to first streamed chunk, N = 10⁴ (worker warm, best of 3), from start(): float64 ${firstChunk64.firstChunk.toFixed(1)} ms (job accepted after ${firstChunk64.started.toFixed(1)} ms), float32 ${firstChunk32.firstChunk.toFixed(1)} ms (accepted after ${firstChunk32.started.toFixed(1)} ms)`)
@@ -158,6 +260,8 @@ log(`time to first streamed chunk, N = 10⁴ (worker warm, best of 3), from star
 log()
 const peerFigures = peers(SIZES)
 for (const f of peerFigures) add(f)
+const recordingPeers = peers(RECORDED_SIZES.filter((n) => n <= 1e4), true)
+for (const f of recordingPeers) add(f)
 
 log()
 const rateOf = (path: string, n: number) => figures.find((f) => f.path.startsWith(path) && f.particles === n)?.particleStepsPerSecond
@@ -172,9 +276,20 @@ for (const [label, path] of ours) {
     }
   }
 }
+for (const n of RECORDED_SIZES.filter((n) => n <= 1e4)) {
+  const recorded = rateOf('float32 wasm-simd, every step recorded in the kernel', n)
+  const final = rateOf('float32 wasm-simd, all steps in one launch', n)
+  const perStep = rateOf('float32 wasm-simd, one launch per step', n)
+  const peer = recordingPeers.find((f) => f.particles === n)
+  const kernelOnly = rateOf('float32 wasm-simd, every step recorded, kernel only', n)
+  if (kernelOnly && final) ratios[`wasm-simd every step recorded, kernel only ÷ final state N=${n}`] = kernelOnly / final
+  if (recorded && final) ratios[`wasm-simd every step recorded ÷ final state N=${n}`] = recorded / final
+  if (perStep && final) ratios[`wasm-simd one launch per step ÷ final state N=${n}`] = perStep / final
+  if (recorded && peer?.particleStepsPerSecond) ratios[`wasm-simd every step recorded ÷ ${peer.path.replace(', every step recorded', '')} recording N=${n}`] = recorded / peer.particleStepsPerSecond
+}
 if (Object.keys(ratios).length) {
-  log('float32 path (threaded, one launch) ÷ peer; wasm-simd is the automatic backend without a GPU:')
-  for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(40)} ${v.toFixed(2)}×`)
+  log('float32 path (threaded) ÷ final state or peer; wasm-simd is the automatic backend without a GPU:')
+  for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(64)} ${v.toFixed(2)}×`)
 }
 
 log()
@@ -188,5 +303,5 @@ else {
   }
 }
 printUi(uiFigures, log)
-if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, ratios, ui: uiFigures }, null, 2) + '\n')
+if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, streamedJobMs: { engine: streamed, inKernel: inKernelJob, perPoint: perPointJob }, ratios, ui: uiFigures }, null, 2) + '\n')
 process.exit(0)

@@ -15,7 +15,11 @@ import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 
 export const COORDS = ['x', 'y'] as const
 
-export interface Float64Job {
+/**
+ * A batch of particles to simulate together, whichever path runs them: one optimizer on one
+ * landscape, per-particle hyperparameters and start points, the steps and what to keep.
+ */
+export interface ParticleBatch {
   readonly landscape: Landscape
   readonly optimizer: OptimizerDef
   /** Hyperparameter code values, `hparamCodeNames(def).length` per particle, particle-major. */
@@ -59,22 +63,25 @@ export interface Float64State {
   t: number
 }
 
+/** Kept-point values: float64, or float32 where they go out as float32 anyway (the app's chunks). */
+export type PointValues = Float64Array | Float32Array
+
 /** Where one block writes its kept points: particle i's j-th point at i * count + j. */
 export interface BlockOutput {
   /** Kept-point index of the first point in this block's arrays. */
   readonly start: number
   readonly count: number
-  readonly x: Float64Array
-  readonly y: Float64Array
-  readonly loss: Float64Array
-  readonly sharpness: Float64Array | null
+  readonly x: PointValues
+  readonly y: PointValues
+  readonly loss: PointValues
+  readonly sharpness: PointValues | null
   /** λ₁(P⁻¹H) with the optimizer's preconditioner after each kept step (NaN at step 0). */
-  readonly preconditioned: Float64Array | null
+  readonly preconditioned: PointValues | null
   /**
    * With sharpness: the unit top Hessian eigenvector per kept point, interleaved (point k at
    * 2k, 2k + 1), its first nonzero component positive (src-shared/eos/eig2.ts `topAxis`).
    */
-  readonly axis: Float64Array | null
+  readonly axis: PointValues | null
   /** Per reported slot (ASGD's average): x and y arrays, laid out like `x`. */
   readonly extra: Float64Array[]
 }
@@ -97,8 +104,8 @@ if (!(Number.isFinite(h_xx) && Number.isFinite(h_xy) && Number.isFinite(h_yy))) 
 type Kernel = (
   n: number, tFrom: number, tTo: number, every: number, X: Float64Array, Y: Float64Array, S: Float64Array[],
   divergedAt: Int32Array, H: Float64Array, noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
-  outStart: number, outCount: number, outX: Float64Array, outY: Float64Array, outL: Float64Array, outS: Float64Array | null,
-  outP: Float64Array | null, outA: Float64Array | null, extra: Float64Array[],
+  outStart: number, outCount: number, outX: PointValues, outY: PointValues, outL: PointValues, outS: PointValues | null,
+  outP: PointValues | null, outA: PointValues | null, extra: Float64Array[],
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -207,7 +214,7 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
 }
 
 /** Fresh state for the particles of `job` at step 0 (slot initialisers evaluated per particle). */
-export function initialState(job: Float64Job): Float64State {
+export function initialState(job: ParticleBatch): Float64State {
   const n = job.x0.length
   const names = hparamCodeNames(job.optimizer)
   const slotInits = [
@@ -228,15 +235,16 @@ export function initialState(job: Float64Job): Float64State {
   return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }
 }
 
-/** Output arrays for kept points [start, start + count) of `n` particles. */
-export function blockOutput(job: Float64Job, n: number, start: number, count: number): BlockOutput {
+/** Output arrays for kept points [start, start + count) of `n` particles (`values`: their type; ASGD's extra outputs stay float64). */
+export function blockOutput(job: ParticleBatch, n: number, start: number, count: number, values: 'float64' | 'float32' = 'float64'): BlockOutput {
   const size = n * count
+  const V = values === 'float32' ? Float32Array : Float64Array
   return {
     start, count,
-    x: new Float64Array(size), y: new Float64Array(size), loss: new Float64Array(size),
-    sharpness: job.sharpness ? new Float64Array(size) : null,
-    preconditioned: job.sharpness && job.optimizer.preconditioner ? new Float64Array(size).fill(NaN) : null,
-    axis: job.sharpness ? new Float64Array(2 * size) : null,
+    x: new V(size), y: new V(size), loss: new V(size),
+    sharpness: job.sharpness ? new V(size) : null,
+    preconditioned: job.sharpness && job.optimizer.preconditioner ? new V(size).fill(NaN) : null,
+    axis: job.sharpness ? new V(2 * size) : null,
     extra: Object.keys(job.optimizer.outputs ?? {}).flatMap(() => [new Float64Array(size), new Float64Array(size)]),
   }
 }
@@ -249,7 +257,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 }
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
-export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number, out: BlockOutput): void {
+export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
   kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
     job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
@@ -258,7 +266,7 @@ export function advanceFloat64(job: Float64Job, state: Float64State, tTo: number
 }
 
 /** Run every particle of `job` to completion in float64. */
-export function runFloat64(job: Float64Job): Float64Result {
+export function runFloat64(job: ParticleBatch): Float64Result {
   const n = job.x0.length
   const state = initialState(job)
   const { start, count } = keptRange(0, job.steps, job.every)
@@ -266,5 +274,7 @@ export function runFloat64(job: Float64Job): Float64Result {
   advanceFloat64(job, state, job.steps, out)
   const extra: Record<string, { x: Float64Array; y: Float64Array }> = {}
   Object.keys(job.optimizer.outputs ?? {}).forEach((name, j) => { extra[name] = { x: out.extra[2 * j], y: out.extra[2 * j + 1] } })
-  return { kept: count, x: out.x, y: out.y, loss: out.loss, sharpness: out.sharpness, divergedAt: state.divergedAt, extra }
+  // blockOutput's default arrays are float64.
+  const f64 = (a: PointValues) => a as Float64Array
+  return { kept: count, x: f64(out.x), y: f64(out.y), loss: f64(out.loss), sharpness: out.sharpness && f64(out.sharpness), divergedAt: state.divergedAt, extra }
 }

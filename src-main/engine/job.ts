@@ -6,7 +6,7 @@
 import type { FlowData, JobStarted, RunChunk } from '../../src-shared/api'
 import { type CentralFlowResult, centralFlowFor } from './central-flow'
 import { runCount, type Scenario } from '../../src-shared/scenario'
-import { blockOutput, keptRange } from './float64'
+import { blockOutput, type BlockOutput, keptRange } from './float64'
 import { type Part, type PlanOptions, planParts } from './plan'
 import { jobStarted } from './started'
 
@@ -24,8 +24,21 @@ export function flowData(jobId: number, run: number, r: CentralFlowResult): Flow
 export const FIRST_BLOCK_WORK = 10_000
 export const BLOCK_WORK = 400_000
 /**
- * A float32 block holds the launches (kept points) that fit in about FLOAT32_BLOCK_MS, at least
- * MIN_LAUNCHES_PER_BLOCK; a launch with its record step costs ≈ 0.15 ms + 0.1 µs per run here.
+ * Where the kernel records the kept points (float32 on WebAssembly), a block's cost is its
+ * steps (≈ 2 ns per particle-step with the copies out): 4·10⁶ particle-steps ≈ 10 ms.
+ */
+export const KERNEL_BLOCK_WORK = 4_000_000
+/**
+ * Kept points per chunk there (all runs): 2.5·10⁵ points are 3 MB of chunk arrays, ≈ 5 ms of work
+ * (a superseding job waits for the block in flight). Fresh large
+ * arrays cost ≈ 3 ms per MiB to touch here; arrays of a few MiB come back from the allocator
+ * warm (≈ 0.6 ms per MiB).
+ */
+export const KERNEL_BLOCK_POINTS = 250_000
+/**
+ * A float32 block launched once per kept point holds the launches (kept points) that fit in about
+ * FLOAT32_BLOCK_MS, at least MIN_LAUNCHES_PER_BLOCK; a launch with its record step costs ≈ 0.15 ms
+ * + 0.1 µs per run here.
  */
 export const FLOAT32_BLOCK_MS = 10
 export const MIN_LAUNCHES_PER_BLOCK = 8
@@ -38,12 +51,17 @@ export class Job {
   private t = 0
   /** Whether the first chunk (which carries the start points) has been produced. */
   private emittedStart = false
+  /** Every part records its kept points inside the kernel. */
+  private readonly inKernel: boolean
+  /** Float32 block outputs kept from block to block (fresh memory is slow to touch), per part. */
+  private readonly outputs = new Map<Part, BlockOutput>()
 
   constructor(id: number, scenario: Scenario, options: PlanOptions = {}) {
     this.id = id
     this.scenario = scenario
     this.parts = planParts(scenario, options)
     this.runCount = runCount(scenario)
+    this.inKernel = this.parts.every((p) => p.stepper.recordsInKernel)
   }
 
   /** The job's runs by their axes (./started.ts). */
@@ -59,12 +77,15 @@ export class Job {
   async next(): Promise<RunChunk | null> {
     const { steps, record } = this.scenario
     if (this.done) return null
-    const work = this.emittedStart ? BLOCK_WORK : FIRST_BLOCK_WORK
-    const blockSteps = Math.max(1, Math.floor(work / Math.max(1, this.runCount)))
-    // A float32 block costs a kernel launch per kept point (~1 ms for 10⁴ runs): cap the launches
-    // per block so a superseding job waits a few ms, not a block's worth of launches.
+    const work = !this.emittedStart ? FIRST_BLOCK_WORK : this.inKernel ? KERNEL_BLOCK_WORK : BLOCK_WORK
+    const runs = Math.max(1, this.runCount)
+    const pointCap = this.emittedStart && this.inKernel ? Math.floor(KERNEL_BLOCK_POINTS / runs) * record.every : Infinity
+    const blockSteps = Math.max(1, Math.min(Math.floor(work / runs), pointCap))
+    // A float32 block launched per kept point costs a launch per point (~1 ms for 10⁴ runs): cap
+    // the launches per block so a superseding job waits a few ms, not a block's worth of launches.
     const maxLaunches = Math.max(MIN_LAUNCHES_PER_BLOCK, Math.floor(FLOAT32_BLOCK_MS / (0.15 + 1e-4 * this.runCount)))
-    const launchCap = this.scenario.precision === 'float32' ? (Math.floor(this.t / record.every) + maxLaunches) * record.every : Infinity
+    const perPoint = this.scenario.precision === 'float32' && !this.inKernel
+    const launchCap = perPoint ? (Math.floor(this.t / record.every) + maxLaunches) * record.every : Infinity
     const tTo = Math.min(steps, this.t + blockSteps, launchCap)
     const { start, count } = keptRange(this.t, tTo, record.every)
     const xy = new Float32Array(this.runCount * count * 2)
@@ -76,17 +97,21 @@ export class Job {
     const preconditioned = this.hasPreconditioned ? new Float32Array(this.runCount * count).fill(NaN) : undefined
     let offset = 0
     for (const part of this.parts) {
-      const out = blockOutput(part.job, part.n, start, count)
+      const out = this.outputFor(part, start, count)
       await part.stepper.advance(tTo, out)
       const pre = part.stepper.carriesExtra ? out.preconditioned : null
-      for (let k = 0; k < part.n * count; k++) {
-        xy[2 * (offset + k)] = out.x[k]
-        xy[2 * (offset + k) + 1] = out.y[k]
-        loss[offset + k] = out.loss[k]
-        if (sharpness) sharpness[offset + k] = out.sharpness![k]
-        if (axis) { axis[2 * (offset + k)] = out.axis![2 * k]; axis[2 * (offset + k) + 1] = out.axis![2 * k + 1] }
-        if (preconditioned && pre) preconditioned[offset + k] = pre[k]
+      const size = part.n * count
+      const ox = out.x
+      const oy = out.y
+      for (let k = 0; k < size; k++) {
+        xy[2 * (offset + k)] = ox[k]
+        xy[2 * (offset + k) + 1] = oy[k]
       }
+      // Whole arrays at once (a copy, or a conversion from float64).
+      loss.set(out.loss.subarray(0, size), offset)
+      if (sharpness) sharpness.set(out.sharpness!.subarray(0, size), offset)
+      if (axis) axis.set(out.axis!.subarray(0, 2 * size), 2 * offset)
+      if (preconditioned && pre) preconditioned.set(pre.subarray(0, size), offset)
       offset += part.n * count
     }
     this.t = tTo
@@ -95,6 +120,19 @@ export class Job {
       jobId: this.id, start, count, xy, loss,
       ...(sharpness ? { sharpness } : {}), ...(axis ? { axis } : {}), ...(preconditioned ? { preconditioned } : {}),
     }
+  }
+
+  /**
+   * A part's block output: float64 on the float64 path (its kernel computes in doubles); float32
+   * where the chunk is what the path computed anyway, reused while blocks keep the same size.
+   */
+  private outputFor(part: Part, start: number, count: number): BlockOutput {
+    if (this.scenario.precision !== 'float32') return blockOutput(part.job, part.n, start, count)
+    const kept = this.outputs.get(part)
+    if (kept && kept.count === count) return { ...kept, start }
+    const out = blockOutput(part.job, part.n, start, count, 'float32')
+    this.outputs.set(part, out)
+    return out
   }
 
   /** Whether chunks carry `preconditioned`: sharpness asked for and some part computes λ₁(P⁻¹H). */

@@ -160,6 +160,8 @@ export function kernelParts(
   // A fresh name: the final check must not read the last step's `loss` (on SIMD backends a
   // blended assignment would keep that value alive through the whole step loop).
   const finalLoss = emitAssignments([['lossEnd', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })
+  // Kernels that record kept points (wasm/kernel.ts): the loss at the current point, into a declared `lossAt`.
+  const pointLoss = emitAssignments([['lossAt', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_r', declare: 'let', formatNumber: kernelNumber })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
   const hparams = new Set(names)
@@ -242,7 +244,7 @@ export function kernelParts(
     }
   }`
   return {
-    names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames,
+    names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames, pointLoss,
     /** Running-power bases (expressions in the hyperparameter names), and which are per particle or shared (indices). */
     powerBases: powerList.map((p) => printExpr(p.base)),
     varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)),

@@ -8,8 +8,8 @@ import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
-import { advanceFloat64, type BlockOutput, type Float64Job, initialState } from './float64'
-import { advanceFloat32, type BackendMode, backendName, initialState32, resolveMode, stateKernelFor } from './float32'
+import { advanceFloat64, type BlockOutput, type ParticleBatch, initialState } from './float64'
+import { advanceFloat32, type BackendMode, float32Launcher, initialState32 } from './float32'
 
 export interface Stepper {
   /** Advance to step `tTo`, writing the kept points of the span into `out`. */
@@ -20,11 +20,13 @@ export interface Stepper {
   divergedAt(): Int32Array
   /** Whether `advance` fills the optimizer's extra outputs (ASGD's average). */
   readonly carriesExtra: boolean
+  /** Whether kept points are recorded inside the kernel (a block of points costs about its steps, not a launch per point). */
+  readonly recordsInKernel?: boolean
 }
 
 export interface Part {
   readonly config: OptimizerConfig
-  readonly job: Float64Job
+  readonly job: ParticleBatch
   readonly stepper: Stepper
   /** Particles in this part: configs × starts. */
   readonly n: number
@@ -46,7 +48,7 @@ function repeat(a: Float64Array, times: number): Float64Array {
   return out
 }
 
-export function float64Stepper(job: Float64Job): Stepper {
+export function float64Stepper(job: ParticleBatch): Stepper {
   const state = initialState(job)
   return {
     advance: async (tTo, out) => advanceFloat64(job, state, tTo, out),
@@ -56,7 +58,11 @@ export function float64Stepper(job: Float64Job): Stepper {
   }
 }
 
-export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = true): Stepper {
+/**
+ * `pointsPerLaunch` caps the kept points one launch records inside the kernel (where the backend
+ * can); 0 makes every kept point a launch of its own, read back by the host.
+ */
+export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true, pointsPerLaunch = Infinity): Stepper {
   const state = initialState32(initialState(job), job)
   const f = job.landscape.compiled
   const vg = new Float64Array(3)
@@ -68,11 +74,16 @@ export function float32Stepper(job: Float64Job, mode: BackendMode, threaded = tr
     m[0] = vg[0]
     if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]); topAxis(h[0], h[1], h[2], m, 2) }
   }
+  const backend = float32Launcher(job, state, mode, threaded)
+  const most = backend.maxPoints?.() ?? 0
+  const launcher = pointsPerLaunch >= most ? backend
+    : pointsPerLaunch > 0 ? { ...backend, maxPoints: () => pointsPerLaunch } : { ...backend, record: undefined, maxPoints: undefined }
   return {
-    advance: (tTo, out) => advanceFloat32(job, state, tTo, out, mode, metrics, threaded),
-    backend: () => `float32 ${state.lastBackend ?? (resolveMode(mode) === 'wasm' ? 'wasm-simd' : `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`)}`,
+    advance: (tTo, out) => advanceFloat32(job, state, launcher, tTo, out, metrics),
+    backend: () => `float32 ${launcher.backend()}`,
     divergedAt: () => Int32Array.from(state.dead.subarray(0, state.n)),
     carriesExtra: false,
+    recordsInKernel: launcher.record !== undefined,
   }
 }
 
@@ -81,6 +92,8 @@ export interface PlanOptions {
   readonly backend?: BackendMode
   /** Use GPU.js's threaded (async) kernels; default true. */
   readonly threaded?: boolean
+  /** Most kept points a float32 launch records (float32Stepper); tests compare with 1 and 0. */
+  readonly pointsPerLaunch?: number
 }
 
 export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
@@ -89,12 +102,12 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
     const times = config.configs.length
     const stream = new Int32Array(starts * times)
     for (let i = 0; i < stream.length; i++) stream[i] = i % starts // common noise per start point
-    const job: Float64Job = {
+    const job: ParticleBatch = {
       landscape: s.landscape, optimizer: config.def, hparams: particleHparams(config, starts),
       x0: repeat(s.starts.x, times), y0: repeat(s.starts.y, times), steps: s.steps, every: s.record.every,
       sharpness: s.record.sharpness, noise: s.noise, noiseStream: stream,
     }
-    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true) : float64Stepper(job)
+    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch) : float64Stepper(job)
     return { config, job, stepper, n: starts * times }
   })
 }

@@ -26,7 +26,7 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
     version,
     host,
     // The float64 reference path by default; float32 scenarios run the kernels chosen in the engine
-    // worker (float32.ts resolveMode; the host does not load GPU.js to ask).
+    // worker (engine/float32/index.ts resolveMode; the host does not load GPU.js to ask).
     backend: 'float64 JS; float32 kernels (GPU.js on a GPU, else WebAssembly SIMD)',
     presets: PRESETS.map(({ minima: _m, ...p }) => p),
     optimizers: OPTIMIZERS.map((o) => ({

@@ -210,3 +210,32 @@ describe('scheduling', () => {
     expect(refusal(() => scheduled('let n = 0.0; for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0; }'))).toMatchInlineSnapshot(`"kernel code, line 1: 'n', shared by all particles, is assigned in per-particle code (\`for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0\`)"`)
   })
 })
+
+describe('point rows (KernelProgram.rows)', () => {
+  const rows = { rows: { columns: ['R'] } }
+  it('lowers `R[i][row] = v` to a row store, scheduled per lane group with its row uniform', () => {
+    const k = lower(program('let row = u; if (u > 0.0) { R[i][row] = X[i]; row = row + 1.0; }', rows))
+    const a = analyse(k)
+    expect(printIr(k.body, a)).toMatchInlineSnapshot(`
+      "let row: f32 = u
+      if bool ((u > 0.0)) {
+        R[i][row] = X[i]
+        row = (row + 1.0)
+      }"
+    `)
+    expect(printSchedule(schedule(k, a), a)).toMatchInlineSnapshot(`
+      "once: let row: f32 = u
+      branch ((u > 0.0)) {
+        per group {
+          R[i][row] = X[i]
+        }
+        once: row = (row + 1.0)
+      }"
+    `)
+  })
+
+  it('refuses a row that differs between particles, and a row write under a per-particle condition', () => {
+    expect(refusal(() => analyse(lower(program('R[i][X[i]] = 1.0;', rows))))).toMatchInlineSnapshot(`"kernel code, line 1: a point row must be the same for every particle (\`X[i]\`)"`)
+    expect(refusal(() => analyse(lower(program('if (X[i] > 0.0) { R[i][u] = 1.0; }', rows))))).toMatchInlineSnapshot(`"kernel code, line 1: a point row cannot be written under a condition (\`R[i][u] = 1.0\`)"`)
+  })
+})

@@ -9,11 +9,21 @@ import { type CentralFlowResult, centralFlowFor } from '../../engine/central-flo
 import { blockOutput, type BlockOutput, keptRange } from '../../engine/float64'
 import { type PlanOptions, planParts } from '../../engine/plan'
 
+/** A part's output as collectResult allocates it: blockOutput's default, float64 arrays. */
+export type Float64Output = BlockOutput & {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly loss: Float64Array
+  readonly sharpness: Float64Array | null
+  readonly preconditioned: Float64Array | null
+  readonly axis: Float64Array | null
+}
+
 export interface PartResult {
   readonly config: OptimizerConfig
   /** Runs in this part: configurations × start points, configuration-major. */
   readonly n: number
-  readonly out: BlockOutput
+  readonly out: Float64Output
   /** First non-finite step per run, or -1. */
   readonly diverged: Int32Array
   /** Whether the path computed the optimizer's extra outputs and preconditioned sharpness (float64: yes). */
@@ -62,7 +72,8 @@ export async function collectResult(s: Scenario, options: PlanOptions = {}): Pro
   const { start, count } = keptRange(0, s.steps, s.record.every)
   const parts: PartResult[] = []
   for (const part of planParts(s, options)) {
-    const out = blockOutput(part.job, part.n, start, count)
+    // Float64 arrays (blockOutput's default): the writers format and pack them as float64.
+    const out = blockOutput(part.job, part.n, start, count) as Float64Output
     await part.stepper.advance(s.steps, out)
     const carriesState = part.stepper.carriesExtra
     parts.push({

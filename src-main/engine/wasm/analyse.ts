@@ -82,6 +82,11 @@ export function analyse(kernel: LoweredKernel): Kinds {
           numeric(s.value)
           if (varying) fail(s.at, 'a particle column cannot be written under a condition')
           break
+        case 'storeRow':
+          numeric(s.value)
+          if (numeric(s.row) !== 'f32') fail(s.row.at, 'a point row must be the same for every particle')
+          if (varying) fail(s.at, 'a point row cannot be written under a condition')
+          break
         case 'if': {
           const v = condition(s.test) === 'mask' || varying
           statements(s.then, v)

@@ -38,6 +38,11 @@ export interface KernelProgram {
   readonly interleave: number
   /** Column length in particles (a multiple of 4 · interleave). */
   readonly stride: number
+  /**
+   * Columns of kept points (after the scalars): `NAME[i][j] = v` writes point j (a value shared
+   * by all particles) of this lane group's particles, at `(j · stride + i)` within the column.
+   */
+  readonly rows?: { readonly columns: readonly string[]; readonly count: number }
 }
 
 export function compileKernel(program: KernelProgram): CompiledProgram {

@@ -20,6 +20,8 @@ export interface CompiledProgram {
   readonly scalarOffset: number
   /** Bytes of memory the program addresses. */
   readonly bytes: number
+  /** Byte offset of the point rows (MemoryLayout.rows), 16-byte aligned after the scalars. */
+  readonly rowOffset: number
 }
 
 export interface MemoryLayout {
@@ -30,12 +32,15 @@ export interface MemoryLayout {
   readonly stride: number
   /** Lane groups (4 particles each) interleaved in one loop body. */
   readonly interleave: number
+  /** Columns of kept points after the scalars, `count` rows of `stride` floats each. */
+  readonly rows?: { readonly columns: readonly string[]; readonly count: number }
 }
 
 /** Where code is emitted: for which lane group, under which lane mask (a v128 local) if any. */
 interface Ctx { readonly group: number; readonly mask: number | null }
 
 const I32X4_NEG = 0xa1
+const I32_TRUNC_F32_U = 0xa9
 const ARITH_OPS: Readonly<Record<string, readonly [number, number]>> = {
   '+': [OP.f32Add, SIMD.f32x4Add], '-': [OP.f32Sub, SIMD.f32x4Sub], '*': [OP.f32Mul, SIMD.f32x4Mul], '/': [OP.f32Div, SIMD.f32x4Div],
 }
@@ -52,6 +57,10 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   const columnIndex = new Map(layout.columns.map((c, j) => [c, j]))
   const scalarOffset = layout.columns.length * layout.stride * 4
   const columnOffset = (name: string, group: number) => (columnIndex.get(name)! * layout.stride + 4 * group) * 4
+  const rowIndex = new Map((layout.rows?.columns ?? []).map((c, j) => [c, j]))
+  const rowOffset = Math.ceil((scalarOffset + 4 * layout.scalars.length) / 16) * 16
+  /** Point 0 of this lane group's particles in a row column; point j is j whole rows further. */
+  const rowColumnOffset = (name: string, group: number) => rowOffset + (rowIndex.get(name)! * layout.rows!.count * layout.stride + 4 * group) * 4
   /** Hoisted expressions of the lane-group run being emitted → their splatted locals. */
   const hoisted = new Map<Expr, number>()
 
@@ -175,6 +184,15 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
         expr(s.value, 'v128', ctx)
         fb.simd(SIMD.v128Store).memarg(4, columnOffset(s.column, ctx.group))
         return
+      case 'storeRow':
+        if (ctx.mask !== null) fail(s.at, 'a point row cannot be written under a condition')
+        // Address: this lane group's particles + `row` whole rows.
+        fb.op(OP.localGet, locals.addr)
+        expr(s.row, 'f32', ctx)
+        fb.op(I32_TRUNC_F32_U).i32(layout.stride * 4).op(OP.i32Mul).op(OP.i32Add)
+        expr(s.value, 'v128', ctx)
+        fb.simd(SIMD.v128Store).memarg(4, rowColumnOffset(s.column, ctx.group))
+        return
       case 'if': {
         const { then: thenSide, else: elseSide } = s
         if (kinds.of(s.test) === 'bool') { branch(s.test, () => statements(thenSide, ctx), elseSide && (() => statements(elseSide, ctx)), ctx); return }
@@ -243,5 +261,6 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   fb.op(OP.localGet, locals.addr).i32(16 * layout.interleave).op(OP.i32Add).op(OP.localSet, locals.addr)
   fb.op(OP.br, 0).op(OP.end).op(OP.end)
   fb.code.unshift(...locals.prologue())
-  return { body: fb, imports: locals.imports, scalarOffset, bytes: scalarOffset + 4 * layout.scalars.length }
+  const bytes = layout.rows ? rowOffset + rowIndex.size * layout.rows.count * layout.stride * 4 : scalarOffset + 4 * layout.scalars.length
+  return { body: fb, imports: locals.imports, scalarOffset, rowOffset, bytes }
 }

@@ -49,6 +49,8 @@ export type Stmt =
   | { readonly type: 'assign'; readonly key: VarKey; readonly value: Expr; readonly at: Origin }
   /** `NAME[i] = value`: this lane group's particles of a column. */
   | { readonly type: 'store'; readonly column: string; readonly value: Expr; readonly at: Origin }
+  /** `NAME[i][row] = value`: point `row` (uniform, truncated to a whole row) of this lane group's particles of a row column. */
+  | { readonly type: 'storeRow'; readonly column: string; readonly row: Expr; readonly value: Expr; readonly at: Origin }
   /** `else` null when the source has none (an empty `else {}` is an empty list). */
   | { readonly type: 'if'; readonly test: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] | null; readonly at: Origin }
   /** A loop run as a loop: its bound must be uniform. */

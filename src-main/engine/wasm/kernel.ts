@@ -43,6 +43,61 @@ export interface WasmKernel {
   readonly uniformPowers: readonly number[]
   /** Unique per compiled kernel (worker instance caches). */
   readonly id: number
+  /** Kept points one launch can record (recordingBody), 0 for a kernel that records none. */
+  readonly points: number
+  /** Byte offset of the recorded points (RECORDED columns of `points` rows each). */
+  readonly rowOffset: number
+}
+
+/** Columns of recorded points: positions and the loss at each, `points` rows of `stride` floats. */
+export const RECORDED = ['REC_X', 'REC_Y', 'REC_L'] as const
+/**
+ * Columns where a recording kernel leaves the shared running powers (`PO_pwK`, every lane the
+ * same), so the next launch continues the products instead of restarting them from base^tFrom
+ * (its per-particle powers continue in their own columns): a launch's boundaries then change no
+ * result, so a launch may hold any number of kept points.
+ */
+const carriedPowers = (parts: ReturnType<typeof kernelParts>) => parts.uniformPowers.map((j) => `PO_pw${j}`)
+/** Scalars of a recording kernel: the first step to keep (not before tFrom) and the spacing of kept steps. */
+export const RECORD_SCALARS = ['recFirst', 'recEvery'] as const
+
+/**
+ * A launch that keeps every `recEvery`-th step from `recFirst` as it goes, row by row: the
+ * position right after the step, and its loss one step later, from the gradient evaluation the
+ * next step makes anyway (the last point's loss is evaluated after the loop). The host sizes a
+ * launch so that its kept points fit the rows.
+ */
+function recordingBody(parts: ReturnType<typeof kernelParts>): string {
+  const keep = (step: string) => `if (${step} == recNext) {
+      REC_X[i][recRow] = p_x;
+      REC_Y[i][recRow] = p_y;
+      lossRow = recRow;
+      recRow = recRow + 1.0;
+      recNext = recNext + recEvery;
+    }`
+  return `${parts.shared}
+  ${parts.setup}
+  let recRow = 0.0;
+  let lossRow = -1.0;
+  let recNext = recFirst;
+  ${keep('tFrom')}
+  for (let s = 1; s <= nSteps; s++) {
+    ${parts.stepShared}
+    ${parts.step}
+    if (lossRow >= 0.0) {
+      REC_L[i][lossRow] = loss;
+      lossRow = -1.0;
+    }
+    ${keep('t')}
+  }
+  ${parts.finalCheck}
+  if (lossRow >= 0.0) {
+    let lossAt = 0.0;
+    ${parts.pointLoss}
+    REC_L[i][lossRow] = lossAt;
+  }
+  ${parts.varyingPowers.map((j) => `PW_pw${j}[i] = _pw${j};`).join('\n  ')}
+  ${parts.uniformPowers.map((j) => `PO_pw${j}[i] = _pw${j};`).join('\n  ')}`
 }
 
 let kernels = 0
@@ -50,34 +105,42 @@ let kernels = 0
 /** Columns hold `n` particles padded to whole loop iterations. */
 export const strideFor = (n: number) => Math.ceil(n / LANES) * LANES
 
-/** The compiler's input for a kernel: `nSteps` steps of the optimizer, then the state written back. */
-export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: number, interleave: number): KernelProgram {
-  const body = `${parts.shared}
+/**
+ * The compiler's input for a kernel: `nSteps` steps of the optimizer, then the state written back;
+ * `points` > 0: it also records up to that many kept points per launch (recordingBody).
+ */
+export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: number, interleave: number, points = 0): KernelProgram {
+  const scalars = points > 0 ? [...parts.scalars, ...RECORD_SCALARS] : parts.scalars
+  const columns = points > 0 ? [...parts.arrays, ...carriedPowers(parts)] : parts.arrays
+  const body = `${points > 0 ? recordingBody(parts) : `${parts.shared}
   ${parts.setup}
   for (let s = 1; s <= nSteps; s++) {
     ${parts.stepShared}
     ${parts.step}
   }
-  ${parts.finalCheck}
+  ${parts.finalCheck}`}
   X[i] = p_x;
   Y[i] = p_y;
   DEAD[i] = deadAt;
   ${parts.stateNames.map((s) => `S_${s}[i] = ${s};`).join('\n  ')}`
-  return { columns: parts.arrays, scalars: parts.scalars, functions: RANDOM_CODE, body, interleave, stride }
+  const rows = points > 0 ? { columns: RECORDED, count: points } : undefined
+  return { columns, scalars, functions: RANDOM_CODE, body, interleave, stride, rows }
 }
 
+/** `points` > 0: the kernel records up to that many kept points per launch (recordingBody). */
 export function wasmKernel(
-  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {},
+  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {}, points = 0,
 ): WasmKernel {
   const parts = kernelParts(landscape, def, uniform, false, specialise)
   const stride = strideFor(n)
   // A large landscape times 16 interleaved groups could pass V8's limits on locals or function
   // size: fewer groups then (same results, interleave only changes the schedule).
   const build = (interleave: number) => {
-    const compiled = compileKernel(kernelProgram(parts, stride, interleave))
+    const program = kernelProgram(parts, stride, interleave, points)
+    const compiled = compileKernel(program)
     const pages = Math.ceil(compiled.bytes / 65536) + 1
     const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
-    return { compiled, pages, module: new WebAssembly.Module(bytes) }
+    return { compiled, program, pages, module: new WebAssembly.Module(bytes) }
   }
   let built: ReturnType<typeof build> | undefined
   for (let interleave = interleaveFor(!specialise.noNoise); !built; interleave = Math.max(1, Math.floor(interleave / 4))) {
@@ -87,9 +150,9 @@ export function wasmKernel(
       if (interleave <= 1 || !(e instanceof WebAssembly.CompileError || e instanceof RangeError)) throw e
     }
   }
-  const { compiled, pages } = built
+  const { compiled, program, pages } = built
   return {
-    module: built.module, arrays: parts.arrays, scalars: parts.scalars, stride, scalarOffset: compiled.scalarOffset, pages,
+    module: built.module, arrays: program.columns, scalars: program.scalars, stride, points, rowOffset: compiled.rowOffset, scalarOffset: compiled.scalarOffset, pages,
     imports: compiled.imports, powerBases: parts.powerBases, varyingPowers: parts.varyingPowers, uniformPowers: parts.uniformPowers,
     id: ++kernels,
   }
@@ -108,6 +171,8 @@ export interface WasmArena {
   /** Column views by array name, `length` = the job's padded particle count. */
   readonly columns: ReadonlyMap<string, Float32Array>
   readonly scalars: Float32Array
+  /** Recorded points by RECORDED name (point j of particle i at j · stride + i); empty without. */
+  readonly rows: ReadonlyMap<string, Float32Array>
   readonly run: (from: number, to: number) => void
   readonly id: number
 }
@@ -120,7 +185,9 @@ export function wasmArena(kernel: WasmKernel, padded: number): WasmArena {
   // Lanes past the job's particles are dead from step 0 (DEAD = 0), so their garbage is never read.
   const instance = new WebAssembly.Instance(kernel.module, { env: { ...MATH_IMPORTS, memory } })
   const run = instance.exports.run as (from: number, to: number) => void
+  const rowFloats = kernel.points * kernel.stride
+  const rows = new Map(kernel.points > 0 ? RECORDED.map((name, j) => [name, new Float32Array(memory.buffer, kernel.rowOffset + j * rowFloats * 4, rowFloats)]) : [])
   return {
-    kernel, memory, columns, scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length), run, id: ++arenas,
+    kernel, memory, columns, rows, scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length), run, id: ++arenas,
   }
 }

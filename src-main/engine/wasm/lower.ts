@@ -30,6 +30,8 @@ export interface LoweringInput {
   /** Function declarations the code may call. */
   readonly functions: string
   readonly body: string
+  /** Columns of kept points, written (only) as `NAME[i][row]`. */
+  readonly rows?: { readonly columns: readonly string[] }
 }
 
 /** A variable namespace: the kernel's, or one inlined call's. */
@@ -50,7 +52,7 @@ export function assignedKeys(stmts: readonly Stmt[], into = new Set<VarKey>()): 
       case 'declare': case 'assign': case 'step': into.add(s.key); break
       case 'if': assignedKeys(s.then, into); if (s.else) assignedKeys(s.else, into); break
       case 'loop': case 'unrolled': assignedKeys([s.init, s.update], into); assignedKeys(s.body, into); break
-      case 'store': break
+      case 'store': case 'storeRow': break
     }
   }
   return into
@@ -64,6 +66,7 @@ export function lower(input: LoweringInput): LoweredKernel {
   }
   const columns = new Set(input.columns)
   const scalars = new Set(input.scalars)
+  const rowColumns = new Set(input.rows?.columns ?? [])
   const top: Scope = { names: new Map(), prefix: '', source: input.body }
   /** Where each key was declared: a second declaration of a name is refused. */
   const declaredAt = new Map<VarKey, VariableDeclarator>()
@@ -79,6 +82,9 @@ export function lower(input: LoweringInput): LoweredKernel {
     return { source, start: node.start, end: node.end }
   }
   const isColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && columns.has(node.object.name)
+    && node.property.type === 'Identifier' && node.property.name === 'i'
+  /** `NAME[i]` of a row column: the object of a point write `NAME[i][row]`. */
+  const isRowColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && rowColumns.has(node.object.name)
     && node.property.type === 'Identifier' && node.property.name === 'i'
 
   function statements(list: readonly Statement[], scope: Scope, out: Stmt[] = []): Stmt[] {
@@ -110,6 +116,13 @@ export function lower(input: LoweringInput): LoweredKernel {
         const value = expr(e.right, scope)
         if (e.left.type === 'MemberExpression' && isColumn(e.left) && e.left.object.type === 'Identifier') {
           out.push({ type: 'store', column: e.left.object.name, value, at: origin(e, scope.source) })
+          return
+        }
+        if (e.left.type === 'MemberExpression' && e.left.computed && e.left.object.type === 'MemberExpression' && isRowColumn(e.left.object)
+          && e.left.object.object.type === 'Identifier'
+          && e.left.property.type !== 'PrivateIdentifier') {
+          const row = expr(e.left.property, scope)
+          out.push({ type: 'storeRow', column: e.left.object.object.name, row, value, at: origin(e, scope.source) })
           return
         }
         out.push({ type: 'assign', key: target(e.left, scope), value, at: origin(e, scope.source) })

@@ -36,6 +36,7 @@ function lines(stmts: readonly Stmt[], kinds: Kinds | undefined, indent: string,
       case 'declare': case 'step': out.push(indent + simple(s, kinds)); break
       case 'assign': out.push(`${indent}${s.key} = ${printExpr(s.value)}`); break
       case 'store': out.push(`${indent}${s.column}[i] = ${printExpr(s.value)}`); break
+      case 'storeRow': out.push(`${indent}${s.column}[i][${printExpr(s.row)}] = ${printExpr(s.value)}`); break
       case 'if':
         out.push(`${indent}if ${test(s.test)} {`)
         block(s.then)

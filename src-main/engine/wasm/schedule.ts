@@ -35,7 +35,7 @@ export function isUniform(s: Stmt, kinds: Kinds): boolean {
     case 'declare': return !varyingKey(s.key) && (s.init === null || uniformExpr(s.init))
     case 'assign': return !varyingKey(s.key) && uniformExpr(s.value)
     case 'step': return !varyingKey(s.key)
-    case 'store': return false
+    case 'store': case 'storeRow': return false
     case 'if': return uniformExpr(s.test) && s.then.every((t) => isUniform(t, kinds)) && (s.else ?? []).every((t) => isUniform(t, kinds))
     case 'loop': case 'unrolled':
       return isUniform(s.init, kinds) && uniformExpr(s.test) && isUniform(s.update, kinds) && s.body.every((t) => isUniform(t, kinds))
@@ -82,6 +82,7 @@ export function hoistable(run: readonly Stmt[], kinds: Kinds): Expr[] {
       case 'declare': if (s.init) visitExpr(s.init, kinds.variable(s.key) === 'v128'); break
       case 'assign': visitExpr(s.value, kinds.variable(s.key) === 'v128'); break
       case 'store': visitExpr(s.value, true); break
+      case 'storeRow': visitExpr(s.row, false); visitExpr(s.value, true); break
       case 'step': break
       case 'if': visitExpr(s.test, false); s.then.forEach(visit); s.else?.forEach(visit); break
       case 'loop': case 'unrolled': visit(s.init); visitExpr(s.test, false); s.body.forEach(visit); break

@@ -1,0 +1,160 @@
+/**
+ * The float32 path on GPU.js (a GPU, or GPU.js's WebAssembly and CPU backends): kernels from
+ * kernel-source.ts that advance N particles by a block of steps per launch and hand their state
+ * back as the launch's output (GPU.js kernels cannot update their inputs in place).
+ */
+import { GPU, type IKernelRunShortcut } from 'gpu.js'
+import type { Landscape } from '../../../src-shared/landscape'
+import { hparamCodeNames } from '../../../src-shared/optim'
+import { reduceSeed } from '../../../src-shared/random'
+import type { ParticleBatch } from '../float64'
+import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources, stateLayout } from '../kernel-source'
+import { type BackendMode, type Float32State, type Launcher, launches, POOL_WORK } from './launch'
+import { runningPowers, uniformHparams, unusedSlots } from './state'
+
+interface Compiled {
+  readonly kernel: IKernelRunShortcut
+  readonly source: KernelSource
+  /** Output cells (Array(4) each): thread groups × threads per group. */
+  readonly cells: number
+  /** Where each particle's floats start in the flat result. */
+  readonly offsets: Int32Array
+}
+
+const gpus = new Map<BackendMode, GPU>()
+
+export function gpuFor(mode: BackendMode): GPU {
+  let gpu = gpus.get(mode)
+  if (!gpu) {
+    gpu = new GPU({ mode: mode as never })
+    for (const f of randomFunctionSources()) gpu.addFunction(f as never)
+    gpus.set(mode, gpu)
+  }
+  return gpu
+}
+
+/** Name of the backend GPU.js actually runs for a mode (after any fallback). */
+export function backendName(kernel: IKernelRunShortcut): string {
+  const k = (kernel as unknown as { kernel?: { constructor: { name: string }; fallbackReason?: string } }).kernel
+  return k?.constructor.name ?? 'unknown'
+}
+
+const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
+
+const compiled = new Map<string, Compiled>()
+
+/**
+ * Threads: GPU.js splits a kernel across a worker pool only under its async contract (on the
+ * WebAssembly backend: 2 cores → ≈2× here). Kernels return promises then.
+ */
+export function float32Kernel(
+  landscape: Landscape, job: ParticleBatch, n: number, mode: BackendMode, threaded = true, layout: KernelLayout = DEFAULT_LAYOUT,
+  uniform: ReadonlySet<string> = new Set(), unused: ReadonlySet<string> = new Set(),
+): Compiled {
+  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
+  let c = compiled.get(key)
+  if (!c) {
+    // GPU.js's cpu backend runs the kernel as JavaScript, in doubles.
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu')
+    const cells = Math.ceil(n / layout.particles) * ks.threadsPerGroup
+    const kernel = gpuFor(mode).createKernel(ks.source as never, {
+      output: [cells],
+      returnType: 'Array(4)',
+      // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
+      loopMaxIterations: 1 << 24,
+      tactic: 'precision',
+      asyncMode: threaded,
+      argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) || /^(HU|PU)_/.test(a) ? 'Float' : 'Array'])),
+    } as never) as IKernelRunShortcut
+    const offsets = Int32Array.from({ length: n }, (_, i) => particleOffset(ks, i))
+    c = { kernel, source: ks, cells, offsets }
+    if (compiled.size > 32) compiled.clear()
+    compiled.set(key, c)
+  }
+  return c
+}
+
+/**
+ * The kernel's result as one flat Float32Array laid out [particle][coordinate][4]. GPU.js
+ * shapes Array(4) outputs into arrays of subarrays (2N objects per launch, which costs
+ * more than the arithmetic for short blocks); on the WebAssembly backend the data is already one
+ * flat copy, so shaping is skipped. Other backends are flattened here.
+ */
+function flatResult(result: unknown, cellCount: number): Float32Array {
+  if (result instanceof Float32Array && result.length === cellCount * 4) return result
+  const cells = result as Float32Array[]
+  const first = cells[0]
+  const last = cells[cellCount - 1]
+  if (first && first.byteOffset === 0 && first.buffer.byteLength >= cellCount * 16 && last.byteOffset === (cellCount - 1) * 16 && last.buffer === first.buffer) {
+    return new Float32Array(first.buffer, 0, cellCount * 4)
+  }
+  const flat = new Float32Array(cellCount * 4)
+  for (let x = 0; x < cellCount; x++) flat.set(cells[x], x * 4)
+  return flat
+}
+
+/** Skip GPU.js's nested-array shaping on the WebAssembly backend (see flatResult). */
+function returnFlat(kernel: IKernelRunShortcut): void {
+  const inner = (kernel as unknown as { kernel?: { _shapeOutput?: unknown } }).kernel
+  if (inner && typeof inner._shapeOutput === 'function') inner._shapeOutput = (data: Float32Array) => data
+}
+
+/** The kernel of a job's launches that continue (the backend it runs on is the job's backend). */
+export function stateKernelFor(job: ParticleBatch, state: Float32State, mode: BackendMode, threaded = true): Compiled {
+  const unused = unusedSlots(job, state)
+  return float32Kernel(job.landscape, job, state.x.length, mode, threaded, stateLayout(job.optimizer, unused), uniformHparams(job, state), unused)
+}
+
+/** The layout of a job's launches: the last one hands back positions only. */
+const POSITIONS_LAYOUT: KernelLayout = { particles: 2, keep: 'positions' }
+
+/** A job's launches on GPU.js `mode`: each hands back the state (positions only after the job's last step). */
+export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: BackendMode, threaded = true): Launcher {
+  const n = state.n
+  const padded = state.x.length
+  const seed = reduceSeed(job.noise.seed)
+  const names = hparamCodeNames(job.optimizer)
+  const uniform = uniformHparams(job, state)
+  let powersAt: ((t: number) => Float32Array[]) | undefined
+  let last: string | undefined
+  const advance = async (target: number) => {
+    launches.count++
+    // Nothing continues after the job's last step: hand back positions only.
+    const final = target >= job.steps
+    // Small launches skip GPU.js's worker pool: its messaging costs more than it saves there.
+    const pool = threaded && n * (target - state.t) >= POOL_WORK
+    const unused = unusedSlots(job, state)
+    const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
+    const ks = c.source
+    const powers = (powersAt ??= runningPowers(state, ks.powerBases, ks.hparamNames))(state.t)
+    last = `gpu.js ${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
+    returnFlat(c.kernel)
+    const result = await c.kernel(
+      state.x, state.y, state.dead, state.stream, ...state.slots,
+      ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
+      ...ks.varyingPowers.map((k) => powers[k]),
+      ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
+      ...ks.uniformPowers.map((k) => powers[k][0]),
+      state.t, target - state.t, job.noise.std, seed)
+    const flat = flatResult(result, c.cells)
+    const slotOffsets = ks.slotOffsets
+    for (let i = 0; i < n; i++) {
+      const b = c.offsets[i]
+      const px = flat[b]
+      if (!Number.isFinite(px) && state.dead[i] < 0) {
+        state.dead[i] = flat[b + 1]
+        state.x[i] = NaN; state.y[i] = NaN
+        continue
+      }
+      if (state.dead[i] >= 0) continue
+      state.x[i] = px; state.y[i] = flat[b + 1]
+      // Slots as laid out by kernel-source.ts (slotOffsets); −1: not handed back (final launch, unused slot).
+      for (let s = 0; s < slotOffsets.length; s++) if (slotOffsets[s] >= 0) state.slots[s][i] = flat[b + slotOffsets[s]]
+    }
+    state.t = target
+  }
+  return {
+    advance,
+    backend: () => last ?? `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`,
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The float32 path's kept-point loop: a job's span of steps advanced by one of the backends
+ * (launch.ts), its kept points written into the block's float64 output.
+ */
+import type { BlockOutput, ParticleBatch } from '../float64'
+import type { Float32State, Launcher, RecordedPoints } from './launch'
+
+/** Evaluates, in float64 at a float32 position, the loss, the sharpness and the top eigenvector (metrics 0, 1 and 2–3). */
+export type PointMetrics = (x: number, y: number, out: Float64Array) => void
+
+/**
+ * Advance `state` to `tTo`, writing kept points into `out` (float64 arrays): recorded inside
+ * the kernel where the backend can (Launcher.record), else one launch per kept point.
+ * `pointMetrics` fills what the kernel does not compute: the loss on the one-launch-per-point
+ * path, the sharpness and top eigenvector when `out` has them.
+ */
+export async function advanceFloat32(
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+): Promise<void> {
+  if (launcher.record) await recordInKernel(job, state, launcher, tTo, out, pointMetrics)
+  else await launchPerPoint(job, state, launcher, tTo, out, pointMetrics)
+  // Launches go from kept point to kept point: a block ending between two leaves state.t at the
+  // last one (the next launch continues from there). Steps after the last kept point still run
+  // when the job ends, so a divergence there is reported as on the float64 path.
+  if (tTo >= job.steps && state.t < job.steps) await launcher.advance(job.steps)
+  if (state.t >= job.steps) launcher.finish?.()
+}
+
+/** Death step d: the point after step d is the first non-finite one (NaN from d on). */
+const deadAt = (state: Float32State, i: number, step: number) => state.dead[i] >= 0 && state.dead[i] <= step
+
+/** NaN for kept point `at` of a dead particle. */
+function fillDead(out: BlockOutput, at: number): void {
+  out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
+  if (out.sharpness) out.sharpness[at] = NaN
+  if (out.axis) { out.axis[2 * at] = NaN; out.axis[2 * at + 1] = NaN }
+}
+
+async function launchPerPoint(
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+): Promise<void> {
+  const n = state.n
+  const metrics = new Float64Array(4)
+  for (let k = out.start; k < out.start + out.count; k++) {
+    const target = k * job.every
+    if (target > state.t) await launcher.advance(target)
+    const j = k - out.start
+    for (let i = 0; i < n; i++) {
+      const at = i * out.count + j
+      // The GPU.js launches also overwrite x with NaN; the 'wasm' kernel leaves what it computed.
+      if (deadAt(state, i, k * job.every)) { fillDead(out, at); continue }
+      out.x[at] = state.x[i]; out.y[at] = state.y[i]
+      pointMetrics(state.x[i], state.y[i], metrics)
+      out.loss[at] = metrics[0]
+      if (out.sharpness) out.sharpness[at] = metrics[1]
+      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
+    }
+  }
+}
+
+/**
+ * Kept points recorded by the kernel: each launch runs to the last kept step its rows hold (or
+ * the block's last kept step), and its points are copied out (particle-major) while nothing runs.
+ */
+async function recordInKernel(
+  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+): Promise<void> {
+  const every = job.every
+  const most = launcher.maxPoints?.() ?? 1
+  const end = out.start + out.count
+  for (let k = out.start; k < end;) {
+    const first = k * every
+    const count = Math.min(most, end - k)
+    const rec = await launcher.record!(first, first + (count - 1) * every, every)
+    copyPoints(state, rec, out, k - out.start, every, pointMetrics)
+    k += rec.count
+  }
+}
+
+/** Particles per pass of the copy: the rows' cache lines for a block of particles stay in cache across its points. */
+const COPY_BLOCK = 64
+
+/**
+ * The recorded rows (point-major) into `out` (particle-major), NaN from each particle's death
+ * step on; the sharpness and top eigenvector, where `out` has them, from `pointMetrics`.
+ */
+function copyPoints(state: Float32State, rec: RecordedPoints, out: BlockOutput, j0: number, every: number, pointMetrics: PointMetrics): void {
+  const n = state.n
+  const { count, stride, first } = rec
+  const { x: rx, y: ry, loss: rl } = rec
+  const { x: ox, y: oy, loss: ol } = out
+  for (let b = 0; b < n; b += COPY_BLOCK) {
+    const bEnd = Math.min(n, b + COPY_BLOCK)
+    for (let i = b; i < bEnd; i++) {
+      const base = i * out.count + j0
+      // Points before the death step are the kernel's; from it on NaN.
+      const d = state.dead[i]
+      const alive = d < 0 ? count : Math.max(0, Math.min(count, Math.ceil((d - first) / every)))
+      let r = i
+      for (let j = 0; j < alive; j++, r += stride) {
+        ox[base + j] = rx[r]; oy[base + j] = ry[r]; ol[base + j] = rl[r]
+      }
+      for (let j = alive; j < count; j++) fillDead(out, base + j)
+    }
+  }
+  if (out.sharpness) sharpnessOf(state, out, j0, count, pointMetrics)
+}
+
+/** Sharpness and top eigenvector (float64, on the host) at the points just copied into `out`. */
+function sharpnessOf(state: Float32State, out: BlockOutput, j0: number, count: number, pointMetrics: PointMetrics): void {
+  const metrics = new Float64Array(4)
+  for (let i = 0; i < state.n; i++) {
+    for (let j = 0; j < count; j++) {
+      const at = i * out.count + j0 + j
+      if (Number.isNaN(out.x[at]) && Number.isNaN(out.loss[at])) continue
+      pointMetrics(out.x[at], out.y[at], metrics)
+      out.sharpness![at] = metrics[1]
+      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
+    }
+  }
+}
