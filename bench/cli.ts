@@ -24,8 +24,12 @@ const dir = mkdtempSync(join(tmpdir(), 'gradscape-bench-cli-'))
 const quick = process.argv.includes('quick')
 
 const scenario = (particles: number, every: number) => ({
-  landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 },
-  init: { random: { x: [-2, 2], y: [-1, 3], count: particles, seed: 1 } }, steps: 1000, precision: 'float32', record: { every },
+  landscape: { preset: 'rosenbrock' },
+  optimizer: { name: 'adam', lr: 0.01 },
+  init: { random: { x: [-2, 2], y: [-1, 3], count: particles, seed: 1 } },
+  steps: 1000,
+  precision: 'float32',
+  record: { every },
 })
 
 const log = (line: string) => process.stdout.write(line + '\n')
@@ -63,9 +67,16 @@ async function inProcess(doc: unknown, repeats = 2): Promise<number> {
 }
 
 function numpyPeer(particles: number): { peer: string; seconds: number } | null {
-  const r = spawnSync('python3', [join(import.meta.dirname, 'peers.py'), String(particles), '1000', '1'], { encoding: 'utf8', timeout: 600_000 })
+  const r = spawnSync('python3', [join(import.meta.dirname, 'peers.py'), String(particles), '1000', '1'], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  })
   if (r.status !== 0) return null
-  const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { peer: string; seconds?: number })
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { peer: string; seconds?: number })
   const float32 = rows.filter((p) => p.peer.endsWith('float32') && p.seconds !== undefined) as Array<{ peer: string; seconds: number }>
   return float32.sort((a, b) => a.seconds - b.seconds)[0] ?? null
 }
@@ -74,7 +85,11 @@ async function main(): Promise<void> {
   // Warm the launcher's bundle so no figure pays for a rebuild.
   spawnSync(process.execPath, [LAUNCHER, 'presets'], { encoding: 'utf8' })
   // Every figure is wall time: read them against the machine's load.
-  log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`)
+  log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  )
   const start = cli(scenario(1, 1000), 'npz', 3)
   log(`CLI start-up (1 particle, .npz)                      ${start.seconds.toFixed(2)} s`)
 
@@ -89,8 +104,10 @@ async function main(): Promise<void> {
   const work = 250_000 * 1000
   for (const ext of ['npz', 'json'] as const) {
     const r = cli(final, ext, 2)
-    log(`250k × 1000 final state → ${ext.padEnd(5)}  ${r.seconds.toFixed(2)} s = ${(work / r.seconds).toExponential(2)} particle-steps/s; ` +
-      `in-process ${kernel.toFixed(2)} s = ${(work / kernel).toExponential(2)}: ${((100 * kernel) / r.seconds).toFixed(0)} % (target ≥ 50 %)`)
+    log(
+      `250k × 1000 final state → ${ext.padEnd(5)}  ${r.seconds.toFixed(2)} s = ${(work / r.seconds).toExponential(2)} particle-steps/s; ` +
+        `in-process ${kernel.toFixed(2)} s = ${(work / kernel).toExponential(2)}: ${((100 * kernel) / r.seconds).toFixed(0)} % (target ≥ 50 %)`,
+    )
   }
 
   if (!quick) {
@@ -98,7 +115,11 @@ async function main(): Promise<void> {
     const r = cli(big, 'npz')
     const peer = numpyPeer(1_000_000)
     const line = `10⁶ × 1000 final states → .npz   ${r.seconds.toFixed(2)} s whole process = ${(1e9 / r.seconds).toExponential(2)} particle-steps/s`
-    log(peer ? `${line}; ${peer.peer} in-process ${peer.seconds.toFixed(2)} s: ${(peer.seconds / r.seconds).toFixed(2)}× (target ≥ 1.5×)` : `${line}; no NumPy/PyTorch peer (python3 failed)`)
+    log(
+      peer
+        ? `${line}; ${peer.peer} in-process ${peer.seconds.toFixed(2)} s: ${(peer.seconds / r.seconds).toFixed(2)}× (target ≥ 1.5×)`
+        : `${line}; no NumPy/PyTorch peer (python3 failed)`,
+    )
   }
   rmSync(dir, { recursive: true, force: true })
   process.exit(0)

@@ -20,7 +20,9 @@ import { planParts } from '../src-main/engine/plan'
 import { runScenario } from '../src-main/engine/run-scenario'
 
 const json = process.argv.includes('--json')
-const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
+const log = (s = '') => {
+  if (!json) process.stdout.write(s + '\n')
+}
 const report: Record<string, unknown> = {}
 
 async function enableWebGpu(): Promise<string | null> {
@@ -38,9 +40,17 @@ async function enableWebGpu(): Promise<string | null> {
 
 /** Settings per optimizer, a cross-section of the kernel-path test's. */
 const SETTINGS: Record<string, Record<string, unknown>> = {
-  sgd: { lr: 1e-3, momentum: 0.9, nesterov: true }, adagrad: { lr: 0.1 }, adadelta: { lr: 1 },
-  rmsprop: { lr: 0.01, momentum: 0.5, centered: true }, adam: { lr: 0.05, amsgrad: true }, adamw: { lr: 0.05 },
-  adamax: { lr: 0.05 }, nadam: { lr: 0.02 }, radam: { lr: 0.05 }, asgd: { lr: 1e-3 }, rprop: { lr: 0.01 },
+  sgd: { lr: 1e-3, momentum: 0.9, nesterov: true },
+  adagrad: { lr: 0.1 },
+  adadelta: { lr: 1 },
+  rmsprop: { lr: 0.01, momentum: 0.5, centered: true },
+  adam: { lr: 0.05, amsgrad: true },
+  adamw: { lr: 0.05 },
+  adamax: { lr: 0.05 },
+  nadam: { lr: 0.02 },
+  radam: { lr: 0.05 },
+  asgd: { lr: 1e-3 },
+  rprop: { lr: 0.01 },
 }
 
 async function correctness(mode: BackendMode): Promise<{ worst: number; failures: string[] }> {
@@ -49,8 +59,10 @@ async function correctness(mode: BackendMode): Promise<{ worst: number; failures
   for (const def of OPTIMIZERS) {
     for (const preset of ['rosenbrock', 'himmelblau']) {
       const doc = {
-        landscape: { preset }, optimizer: { name: def.name, ...(SETTINGS[def.name] ?? {}) },
-        init: { grid: { x: [-1.5, 1.5], y: [-1, 2], n: [4, 3] } }, steps: 50,
+        landscape: { preset },
+        optimizer: { name: def.name, ...(SETTINGS[def.name] ?? {}) },
+        init: { grid: { x: [-1.5, 1.5], y: [-1, 2], n: [4, 3] } },
+        steps: 50,
       }
       const want = await runScenario(parseScenario(doc))
       // Chaotic runs amplify any rounding: compare only while a float64 run with tiny gradient
@@ -63,10 +75,14 @@ async function correctness(mode: BackendMode): Promise<{ worst: number; failures
           const [wx, wy] = w.trajectory[k]
           // Beyond 1e6 Rosenbrock's loss nears float32's range: float32 overflows where float64 does not.
           const [jx, jy] = jittered.runs[r].trajectory[k]
-          if (wx === null || wy === null || !(Math.abs(wx) < 1e6 && Math.abs(wy) < 1e6) || !(Math.max(rel(jx, wx), rel(jy, wy)) <= 1e-4)) break
+          if (wx === null || wy === null || !(Math.abs(wx) < 1e6 && Math.abs(wy) < 1e6) || !(Math.max(rel(jx, wx), rel(jy, wy)) <= 1e-4))
+            break
           const [gx, gy] = got.runs[r].trajectory[k]
           const e = Math.max(rel(gx, wx), rel(gy, wy))
-          if (!(e <= 1e-3)) { failures.push(`${def.name} on ${preset}, run ${r}, step ${k}: relative error ${e}`); break }
+          if (!(e <= 1e-3)) {
+            failures.push(`${def.name} on ${preset}, run ${r}, step ${k}: relative error ${e}`)
+            break
+          }
           worst = Math.max(worst, e)
         }
       })
@@ -78,8 +94,12 @@ async function correctness(mode: BackendMode): Promise<{ worst: number; failures
 /** Adam on Rosenbrock, N × 1000 steps on `mode`, keeping every `every`-th step (1000: the final state). */
 async function throughput(mode: BackendMode, n: number, every = 1000): Promise<{ seconds: number; rate: number }> {
   const doc = (count: number, steps: number, e: number) => ({
-    landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 },
-    init: { random: { x: [-2, 2], y: [-1, 3], count, seed: 1 } }, steps, precision: 'float32', record: { every: e },
+    landscape: { preset: 'rosenbrock' },
+    optimizer: { name: 'adam', lr: 0.01 },
+    init: { random: { x: [-2, 2], y: [-1, 3], count, seed: 1 } },
+    steps,
+    precision: 'float32',
+    record: { every: e },
   })
   // Warm-up: the same job's first 10 steps (its kernel compiled: the points it records per launch depend on the job).
   const warm = planParts(parseScenario(doc(n, 1000, every)), { backend: mode })[0]
@@ -88,7 +108,9 @@ async function throughput(mode: BackendMode, n: number, every = 1000): Promise<{
   const { start, count } = keptRange(0, 1000, every)
   const out = blockOutput(part.job, part.n, start, count, 'float32')
   // Touched before the clock starts: fresh pages cost ≈ 3 ms per MiB to touch on some machines.
-  out.x.fill(0); out.y.fill(0); out.loss.fill(0)
+  out.x.fill(0)
+  out.y.fill(0)
+  out.loss.fill(0)
   const t0 = performance.now()
   await part.stepper.advance(1000, out)
   const seconds = (performance.now() - t0) / 1000
@@ -96,7 +118,7 @@ async function throughput(mode: BackendMode, n: number, every = 1000): Promise<{
 }
 
 // `--check MODE` runs the correctness check on another backend too (to try the script without a GPU).
-const extra = process.argv.includes('--check') ? process.argv[process.argv.indexOf('--check') + 1] as BackendMode : null
+const extra = process.argv.includes('--check') ? (process.argv[process.argv.indexOf('--check') + 1] as BackendMode) : null
 if (extra) {
   const c = await correctness(extra)
   report[`correctness_${extra}`] = c
@@ -111,21 +133,36 @@ if (!unavailable) {
   const c = await correctness('webgpu')
   report.correctness = c
   failed = c.failures.length > 0
-  log(`WebGPU vs float64, every optimizer × 2 landscapes × 12 starts × 50 steps: worst ${c.worst.toExponential(2)} (tolerance 1e-3)${failed ? ', FAILURES:' : ', all within'}`)
+  log(
+    `WebGPU vs float64, every optimizer × 2 landscapes × 12 starts × 50 steps: worst ${c.worst.toExponential(2)} (tolerance 1e-3)${failed ? ', FAILURES:' : ', all within'}`,
+  )
   for (const f of c.failures.slice(0, 20)) log(`  ${f}`)
 }
 const rows: Array<{ backend: string; particles: number; seconds: number; rate: number }> = []
-for (const [mode, n] of [['wasm', 1e6], ['webasm', 1e6], ...(unavailable ? [] : [['webgpu', 1e6], ['webgpu', 1e7]])] as Array<[BackendMode, number]>) {
+for (const [mode, n] of [
+  ['wasm', 1e6],
+  ['webasm', 1e6],
+  ...(unavailable
+    ? []
+    : [
+        ['webgpu', 1e6],
+        ['webgpu', 1e7],
+      ]),
+] as Array<[BackendMode, number]>) {
   const t = await throughput(mode, n)
   rows.push({ backend: mode, particles: n, ...t })
-  log(`Adam on Rosenbrock, ${mode.padEnd(7)} N = ${n.toExponential(0)} × 1000 steps: ${t.seconds.toFixed(2)} s, ${t.rate.toExponential(2)} particle-steps/s`)
+  log(
+    `Adam on Rosenbrock, ${mode.padEnd(7)} N = ${n.toExponential(0)} × 1000 steps: ${t.seconds.toFixed(2)} s, ${t.rate.toExponential(2)} particle-steps/s`,
+  )
 }
 report.throughput = rows
 const recorded: typeof rows = []
 for (const mode of ['wasm', 'webasm', ...(unavailable ? [] : ['webgpu'])] as BackendMode[]) {
   const t = await throughput(mode, 1e4, 1)
   recorded.push({ backend: mode, particles: 1e4, ...t })
-  log(`Adam on Rosenbrock, ${mode.padEnd(7)} N = 1e4 × 1000 steps, every step kept: ${t.seconds.toFixed(2)} s, ${t.rate.toExponential(2)} particle-steps/s`)
+  log(
+    `Adam on Rosenbrock, ${mode.padEnd(7)} N = 1e4 × 1000 steps, every step kept: ${t.seconds.toFixed(2)} s, ${t.rate.toExponential(2)} particle-steps/s`,
+  )
 }
 report.recorded = recorded
 if (json) process.stdout.write(JSON.stringify(report) + '\n')

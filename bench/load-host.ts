@@ -35,20 +35,33 @@ class Client {
     ws.on('message', (data: ArrayBuffer | Buffer, binary: boolean) => {
       const msg = decodeHostMessage(binary ? (data as ArrayBuffer) : data.toString())
       if (msg.t === 'event') this.onEvent(msg.event)
-      else { this.waiting.get(msg.id)?.(msg); this.waiting.delete(msg.id) }
+      else {
+        this.waiting.get(msg.id)?.(msg)
+        this.waiting.delete(msg.id)
+      }
     })
     this.closed = new Promise((r) => ws.once('close', (code) => r(code)))
   }
   static open(port: number): Promise<Client> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api`)
-    return new Promise((resolve, reject) => { ws.once('open', () => resolve(new Client(ws))); ws.once('error', reject) })
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new Client(ws)))
+      ws.once('error', reject)
+    })
   }
   call(op: string, ...args: unknown[]): Promise<HostMessage> {
     const id = this.nextId++
-    return new Promise((resolve) => { this.waiting.set(id, resolve); this.ws.send(JSON.stringify({ t: 'call', id, op, args })) })
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve)
+      this.ws.send(JSON.stringify({ t: 'call', id, op, args }))
+    })
   }
-  pause(): void { (this.ws as unknown as { _socket: { pause(): void } })._socket.pause() }
-  close(): void { this.ws.terminate() }
+  pause(): void {
+    ;(this.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+  }
+  close(): void {
+    this.ws.terminate()
+  }
 }
 
 /** Calls validateExpression every 50 ms until stopped; latencies in ms. */
@@ -63,7 +76,13 @@ function probe(client: Client): { stop(): Promise<number[]> } {
       await sleep(50)
     }
   })()
-  return { async stop() { running = false; await loop; return times } }
+  return {
+    async stop() {
+      running = false
+      await loop
+      return times
+    },
+  }
 }
 
 /**
@@ -72,14 +91,28 @@ function probe(client: Client): { stop(): Promise<number[]> } {
  * frames queued for a slow socket would pile up).
  */
 function memory(): { stop(): { rss: number; main: number } } {
-  const main = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers }
+  const main = () => {
+    const m = process.memoryUsage()
+    return m.heapUsed + m.arrayBuffers
+  }
   let rss = process.memoryUsage().rss
   let mainPeak = main()
-  const timer = setInterval(() => { rss = Math.max(rss, process.memoryUsage().rss); mainPeak = Math.max(mainPeak, main()) }, 100)
-  return { stop() { clearInterval(timer); return { rss, main: mainPeak } } }
+  const timer = setInterval(() => {
+    rss = Math.max(rss, process.memoryUsage().rss)
+    mainPeak = Math.max(mainPeak, main())
+  }, 100)
+  return {
+    stop() {
+      clearInterval(timer)
+      return { rss, main: mainPeak }
+    },
+  }
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN }
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN
+}
 
 async function runCase(server: WebServer, name: string, load: (client: Client, notes: string[]) => Promise<void>): Promise<void> {
   // Both sessions' engine workers are up before the clock starts (a worker boots in seconds).
@@ -98,31 +131,49 @@ async function runCase(server: WebServer, name: string, load: (client: Client, n
   if (rest > 0) await sleep(rest)
   const lat = await p.stop()
   const peak = mem.stop()
-  loader.close(); prober.close()
+  loader.close()
+  prober.close()
   await sleep(300)
-  console.log(`${name.padEnd(12)} host RSS ${mb(rssBefore)} → peak ${mb(peak.rss)}; main thread heap+buffers ${mb(mainBefore)} → peak ${mb(peak.main)}; probe latency p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, max ${Math.max(...lat).toFixed(1)} ms over ${lat.length} calls`)
+  console.log(
+    `${name.padEnd(12)} host RSS ${mb(rssBefore)} → peak ${mb(peak.rss)}; main thread heap+buffers ${mb(mainBefore)} → peak ${mb(peak.main)}; probe latency p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, max ${Math.max(...lat).toFixed(1)} ms over ${lat.length} calls`,
+  )
   for (const n of notes) console.log(`${''.padEnd(12)} ${n}`)
 }
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'gradscape-load-'))
   writeFileSync(join(root, 'index.html'), '<!doctype html>')
-  const server = await startWebServer({ rootDir: root, port: 0, createApi: () => createHost({ host: 'web', version: 'bench', spawnWorker: spawnNodeWorker }) })
+  const server = await startWebServer({
+    rootDir: root,
+    port: 0,
+    createApi: () => createHost({ host: 'web', version: 'bench', spawnWorker: spawnNodeWorker }),
+  })
   console.log(`web host at ${server.url}; ${SECONDS} s per case; a probe client calls validateExpression every 50 ms\n`)
   try {
     await runCase(server, 'slow-reader', async (client, notes) => {
       let chunks = 0
-      client.onEvent = (e) => { if (e.type === 'chunk') chunks++ }
-      await client.call('startJob', { landscape: { preset: 'himmelblau' }, optimizer: { name: 'adam', lr: 0.01 }, init: { random: { x: [-4, 4], y: [-4, 4], count: 10_000, seed: 1 } }, steps: 1_000_000 })
+      client.onEvent = (e) => {
+        if (e.type === 'chunk') chunks++
+      }
+      await client.call('startJob', {
+        landscape: { preset: 'himmelblau' },
+        optimizer: { name: 'adam', lr: 0.01 },
+        init: { random: { x: [-4, 4], y: [-4, 4], count: 10_000, seed: 1 } },
+        steps: 1_000_000,
+      })
       while (chunks < 8) await sleep(10)
       client.pause()
       const at = chunks
       await sleep(SECONDS * 1000 - 1000)
-      notes.push(`the reader stopped after ${at} chunks of ${mb(10_000 * 12 * 40)}-ish; ${server.sessions()} sessions still open at the end (the engine waits for the socket to drain; the client is dropped after 30 s without taking a chunk)`)
+      notes.push(
+        `the reader stopped after ${at} chunks of ${mb(10_000 * 12 * 40)}-ish; ${server.sessions()} sessions still open at the end (the engine waits for the socket to drain; the client is dropped after 30 s without taking a chunk)`,
+      )
     })
     await runCase(server, 'long-flow', async (client, notes) => {
       let lastChunk = () => undefined as void
-      const trajectories = new Promise<void>((r) => { lastChunk = r })
+      const trajectories = new Promise<void>((r) => {
+        lastChunk = r
+      })
       let flows = 0
       let cancelledAt = 0
       client.onEvent = (e) => {
@@ -131,27 +182,57 @@ async function main(): Promise<void> {
         if (e.type === 'cancelled') cancelledAt = performance.now()
       }
       const optimizers = [0.05, 0.1, 0.2, 0.3].map((lr) => ({ name: 'sgd', lr }))
-      const started = await client.call('startJob', { landscape: { preset: 'himmelblau' }, optimizers, init: [[1, 1], [-2, 3]], steps: 1_000_000, record: { every: 1000 }, central_flow: true })
+      const started = await client.call('startJob', {
+        landscape: { preset: 'himmelblau' },
+        optimizers,
+        init: [
+          [1, 1],
+          [-2, 3],
+        ],
+        steps: 1_000_000,
+        record: { every: 1000 },
+        central_flow: true,
+      })
       const jobId = started.t === 'result' && started.ok ? (started.value as { jobId: number }).jobId : -1
       await trajectories
       await sleep(2000)
       const t0 = performance.now()
       await client.call('cancelJob', jobId)
       while (!cancelledAt && performance.now() - t0 < 5000) await sleep(5)
-      notes.push(`8 flows of 10⁶ steps (each capped at 2·10⁵); cancel answered in ${cancelledAt ? (cancelledAt - t0).toFixed(0) : '>5000'} ms, ${flows} flows sent before it`)
+      notes.push(
+        `8 flows of 10⁶ steps (each capped at 2·10⁵); cancel answered in ${cancelledAt ? (cancelledAt - t0).toFixed(0) : '>5000'} ms, ${flows} flows sent before it`,
+      )
     })
     await runCase(server, 'big-sweep', async (client, notes) => {
       const sweep = { lr: { log: [1e-4, 1e-1], n: 1000 }, momentum: { linear: [0, 0.9], n: 1000 } }
       let t0 = performance.now()
       let bytes = 0
-      const raw = (data: ArrayBuffer | Buffer) => { bytes = Math.max(bytes, (data as ArrayBuffer).byteLength ?? 0) }
+      const raw = (data: ArrayBuffer | Buffer) => {
+        bytes = Math.max(bytes, (data as ArrayBuffer).byteLength ?? 0)
+      }
       client.ws.on('message', raw)
-      const started = await client.call('startJob', { landscape: { preset: 'himmelblau' }, optimizer: { name: 'sgd', sweep }, init: [0.5, 0.5], steps: 10 })
+      const started = await client.call('startJob', {
+        landscape: { preset: 'himmelblau' },
+        optimizer: { name: 'sgd', sweep },
+        init: [0.5, 0.5],
+        steps: 10,
+      })
       const ok = started.t === 'result' && started.ok
-      notes.push(`10⁶-configuration sweep: startJob answered in ${(performance.now() - t0).toFixed(0)} ms (${ok ? 'accepted' : 'refused'}); largest frame ${(bytes / 1024).toFixed(0)} KB`)
+      notes.push(
+        `10⁶-configuration sweep: startJob answered in ${(performance.now() - t0).toFixed(0)} ms (${ok ? 'accepted' : 'refused'}); largest frame ${(bytes / 1024).toFixed(0)} KB`,
+      )
       client.ws.off('message', raw)
       t0 = performance.now()
-      const refused = await client.call('startJob', { landscape: { preset: 'himmelblau' }, optimizers: [{ name: 'sgd', sweep }, { name: 'sgd', sweep }, { name: 'sgd', sweep }], init: { grid: { x: [-1, 1], y: [-1, 1], n: [10, 10] } }, steps: 1 })
+      const refused = await client.call('startJob', {
+        landscape: { preset: 'himmelblau' },
+        optimizers: [
+          { name: 'sgd', sweep },
+          { name: 'sgd', sweep },
+          { name: 'sgd', sweep },
+        ],
+        init: { grid: { x: [-1, 1], y: [-1, 1], n: [10, 10] } },
+        steps: 1,
+      })
       const message = refused.t === 'result' && !refused.ok ? refused.error.message : 'accepted?'
       notes.push(`3·10⁸-run request refused in ${(performance.now() - t0).toFixed(0)} ms: ${message}`)
     })
@@ -160,4 +241,10 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1) })
+void main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -51,18 +51,31 @@ const STEPS = 1000
 /** Timed runs per figure where a run is short (N ≤ 10⁵), ours and the peers': the best is reported. */
 const REPEATS = 3
 const SIZES = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5, 1e6]
-const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
+const log = (s = '') => {
+  if (!json) process.stdout.write(s + '\n')
+}
 
 function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number, steps = STEPS, preset = 'rosenbrock') {
   return {
-    landscape: { preset }, optimizer: { name: 'adam', lr: 0.01 },
-    init: { random: { x: [-2, 2], y: [-1, 3], count: n, seed: 1 } }, steps, precision, record: { every },
+    landscape: { preset },
+    optimizer: { name: 'adam', lr: 0.01 },
+    init: { random: { x: [-2, 2], y: [-1, 3], count: n, seed: 1 } },
+    steps,
+    precision,
+    record: { every },
   }
 }
 
 /** Time `steps` steps of N particles on one path; `every` = kept-point spacing. */
 async function measure(
-  path: string, n: number, precision: 'float64' | 'float32', every: number, backend?: BackendMode, threaded = true, steps = STEPS, preset = 'rosenbrock',
+  path: string,
+  n: number,
+  precision: 'float64' | 'float32',
+  every: number,
+  backend?: BackendMode,
+  threaded = true,
+  steps = STEPS,
+  preset = 'rosenbrock',
   pointsPerLaunch?: number,
 ): Promise<Figure> {
   const s = parseScenario(scenarioDoc(n, precision, every, steps, preset))
@@ -80,13 +93,22 @@ async function measure(
     const { start, count } = keptRange(0, steps, every)
     // Allocated and touched before the timed run: fresh pages cost ≈ 3 ms per MiB to touch here.
     out ??= blockOutput(part.job, part.n, start, count, precision)
-    out.x.fill(0); out.y.fill(0); out.loss.fill(0)
+    out.x.fill(0)
+    out.y.fill(0)
+    out.loss.fill(0)
     const t0 = performance.now()
     await part.stepper.advance(steps, out)
     seconds = Math.min(seconds, (performance.now() - t0) / 1000)
   }
   const name = `${path}${precision === 'float32' ? ` [${part!.stepper.backend().replace(/float32 (gpu\.js )?/, '')}]` : ''}`
-  return { path: name, particles: n, steps, record: every === 1 ? 'every step' : `every ${every}`, seconds, particleStepsPerSecond: (n * steps) / seconds }
+  return {
+    path: name,
+    particles: n,
+    steps,
+    record: every === 1 ? 'every step' : `every ${every}`,
+    seconds,
+    particleStepsPerSecond: (n * steps) / seconds,
+  }
 }
 
 /**
@@ -111,7 +133,14 @@ async function measureKernelRecording(n: number, steps = STEPS): Promise<Figure>
     if (r > 0) seconds = Math.min(seconds, (performance.now() - t0) / 1000)
     launcher.finish!()
   }
-  return { path: 'float32 wasm-simd, every step recorded, kernel only', particles: n, steps, record: 'every step', seconds, particleStepsPerSecond: (n * steps) / seconds }
+  return {
+    path: 'float32 wasm-simd, every step recorded, kernel only',
+    particles: n,
+    steps,
+    record: 'every step',
+    seconds,
+    particleStepsPerSecond: (n * steps) / seconds,
+  }
 }
 
 /**
@@ -128,7 +157,9 @@ async function streamedJob(n: number, precision: 'float64' | 'float32'): Promise
       let first = NaN
       let jobId = -1
       let resolveDone: () => void = () => {}
-      const done = new Promise<void>((r) => { resolveDone = r })
+      const done = new Promise<void>((r) => {
+        resolveDone = r
+      })
       const off = engine.onEvent((e: JobEvent) => {
         if (e.type === 'chunk' && e.chunk.jobId === jobId && Number.isNaN(first)) first = performance.now()
         if ((e.type === 'done' || e.type === 'error') && e.jobId === jobId) resolveDone()
@@ -153,7 +184,10 @@ async function jobInProcess(n: number, pointsPerLaunch?: number): Promise<{ firs
     const job = new Job(round, parseScenario(scenarioDoc(n, 'float32', 1)), { backend: 'wasm', pointsPerLaunch })
     let first = NaN
     let chunks = 0
-    for (let c = await job.next(); c; c = await job.next()) { chunks++; if (Number.isNaN(first)) first = performance.now() - t0 }
+    for (let c = await job.next(); c; c = await job.next()) {
+      chunks++
+      if (Number.isNaN(first)) first = performance.now() - t0
+    }
     const whole = performance.now() - t0
     if (round > 0 && whole < best.whole) best = { firstChunk: first, whole, chunks }
   }
@@ -188,25 +222,57 @@ async function timeToFirstChunk(n: number, precision: 'float64' | 'float32'): Pr
 
 /** bench/peers.py: final-state peers, or (`record`) the recording peer. */
 function peers(sizes: number[], record = false): Figure[] {
-  const python = ['/usr/bin/python3', 'python3'].find((p) => p.startsWith('/') ? existsSync(p) : true)!
-  const r = spawnSync(python, [join(import.meta.dirname, 'peers.py'), ...(record ? ['--record'] : []), sizes.join(','), String(STEPS), String(REPEATS)], { encoding: 'utf8', timeout: 900_000 })
-  if (r.error || r.status !== 0) return [{ path: 'numpy / pytorch', particles: 0, steps: STEPS, record: '-', skipped: `python3 failed: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}` }]
-  return r.stdout.trim().split('\n').filter(Boolean).map((line) => {
-    const p = JSON.parse(line)
-    if (p.note) log(`  (${p.peer}: ${p.note})`)
-    return { path: p.peer, particles: p.particles, steps: STEPS, record: record ? 'every step' : 'final state', seconds: p.seconds, particleStepsPerSecond: p.particleStepsPerSecond, skipped: p.skipped }
-  })
+  const python = ['/usr/bin/python3', 'python3'].find((p) => (p.startsWith('/') ? existsSync(p) : true))!
+  const r = spawnSync(
+    python,
+    [join(import.meta.dirname, 'peers.py'), ...(record ? ['--record'] : []), sizes.join(','), String(STEPS), String(REPEATS)],
+    { encoding: 'utf8', timeout: 900_000 },
+  )
+  if (r.error || r.status !== 0)
+    return [
+      {
+        path: 'numpy / pytorch',
+        particles: 0,
+        steps: STEPS,
+        record: '-',
+        skipped: `python3 failed: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}`,
+      },
+    ]
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const p = JSON.parse(line)
+      if (p.note) log(`  (${p.peer}: ${p.note})`)
+      return {
+        path: p.peer,
+        particles: p.particles,
+        steps: STEPS,
+        record: record ? 'every step' : 'final state',
+        seconds: p.seconds,
+        particleStepsPerSecond: p.particleStepsPerSecond,
+        skipped: p.skipped,
+      }
+    })
 }
 
 function row(f: Figure): void {
-  const rate = f.particleStepsPerSecond ? f.particleStepsPerSecond.toExponential(2) : f.skipped ?? ''
-  log(`${f.path.padEnd(44)} ${String(f.particles).padStart(8)} ${String(f.steps).padStart(6)}  ${f.record.padEnd(11)} ${f.seconds !== undefined ? f.seconds.toFixed(3).padStart(8) : ''.padStart(8)}  ${rate}`)
+  const rate = f.particleStepsPerSecond ? f.particleStepsPerSecond.toExponential(2) : (f.skipped ?? '')
+  log(
+    `${f.path.padEnd(44)} ${String(f.particles).padStart(8)} ${String(f.steps).padStart(6)}  ${f.record.padEnd(11)} ${f.seconds !== undefined ? f.seconds.toFixed(3).padStart(8) : ''.padStart(8)}  ${rate}`,
+  )
 }
 
 const figures: Figure[] = []
-const add = (f: Figure) => { figures.push(f); row(f) }
+const add = (f: Figure) => {
+  figures.push(f)
+  row(f)
+}
 
-log(`Adam (lr 0.01) on Rosenbrock unless named, N particles × ${STEPS} steps, this machine (${(await import('node:os')).cpus().length} cores)`)
+log(
+  `Adam (lr 0.01) on Rosenbrock unless named, N particles × ${STEPS} steps, this machine (${(await import('node:os')).cpus().length} cores)`,
+)
 log(`${'path'.padEnd(44)} ${'N'.padStart(8)} ${'steps'.padStart(6)}  ${'recorded'.padEnd(11)} ${'seconds'.padStart(8)}  particle-steps/s`)
 const budgetOk = (rate: number, n: number) => (n * STEPS) / rate < 90 // skip runs that would take more than 90 s
 
@@ -214,20 +280,28 @@ for (const n of SIZES) {
   add(await measure('float32 wasm-simd, all steps in one launch', n, 'float32', STEPS, 'wasm', true))
 }
 for (const n of SIZES) {
-  if (n >= 1e6) { add({ path: 'float32 wasm-simd, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 3 s)' }); continue }
+  if (n >= 1e6) {
+    add({ path: 'float32 wasm-simd, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 3 s)' })
+    continue
+  }
   add(await measure('float32 wasm-simd, 1 thread', n, 'float32', STEPS, 'wasm', false))
 }
 // Every step kept: 10⁵ × 1000 points would be 2.4 GB of float64 output, so 100 steps there.
 const RECORDED_SIZES = SIZES.filter((n) => n <= 1e5)
 const recordedSteps = (n: number) => (n >= 1e5 ? 100 : STEPS)
 for (const n of RECORDED_SIZES) add(await measureKernelRecording(n, recordedSteps(n)))
-for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, every step recorded in the kernel', n, 'float32', 1, 'wasm', true, recordedSteps(n)))
-for (const n of RECORDED_SIZES) add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, recordedSteps(n), 'rosenbrock', 0))
+for (const n of RECORDED_SIZES)
+  add(await measure('float32 wasm-simd, every step recorded in the kernel', n, 'float32', 1, 'wasm', true, recordedSteps(n)))
+for (const n of RECORDED_SIZES)
+  add(await measure('float32 wasm-simd, one launch per step', n, 'float32', 1, 'wasm', true, recordedSteps(n), 'rosenbrock', 0))
 for (const n of SIZES) {
   add(await measure('float32 GPU.js, all steps in one launch', n, 'float32', STEPS, 'webasm', true))
 }
 for (const n of SIZES) {
-  if (n >= 1e6) { add({ path: 'float32 GPU.js webasm, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 30 s)' }); continue }
+  if (n >= 1e6) {
+    add({ path: 'float32 GPU.js webasm, 1 thread', particles: n, steps: STEPS, record: '-', skipped: 'skipped (> 30 s)' })
+    continue
+  }
   add(await measure('float32 GPU.js, 1 thread', n, 'float32', STEPS, 'webasm', false))
 }
 // Landscapes with transcendental functions (Rastrigin: cos and sin; Ackley: exp, sqrt, cos).
@@ -237,9 +311,13 @@ for (const preset of ['rastrigin', 'ackley']) {
   add(await measure(`float32 GPU.js, ${preset}`, n, 'float32', STEPS, 'webasm', true, STEPS, preset))
 }
 for (const n of SIZES.filter((n) => n <= 1e4)) add(await measure('float32 GPU.js cpu backend', n, 'float32', STEPS, 'cpu', false))
-for (const n of SIZES.filter((n) => n <= 1e5)) add(await measure('float32 GPU.js, one launch per step', n, 'float32', 1, 'webasm', true, n >= 1e5 ? 100 : STEPS))
+for (const n of SIZES.filter((n) => n <= 1e5))
+  add(await measure('float32 GPU.js, one launch per step', n, 'float32', 1, 'webasm', true, n >= 1e5 ? 100 : STEPS))
 for (const n of SIZES) {
-  if (!budgetOk(7e6, n)) { add(await measure('float64 reference (JS, 1 thread)', n, 'float64', STEPS, undefined, true, 100)); continue }
+  if (!budgetOk(7e6, n)) {
+    add(await measure('float64 reference (JS, 1 thread)', n, 'float64', STEPS, undefined, true, 100))
+    continue
+  }
   add(await measure('float64 reference (JS, 1 thread)', n, 'float64', 1))
 }
 
@@ -248,25 +326,37 @@ const streamed = await streamedJob(1e4, 'float32')
 const inKernelJob = await jobInProcess(1e4)
 const perPointJob = await jobInProcess(1e4, 0)
 log(`streamed job, 10⁴ trajectories × ${STEPS} steps, every step kept, float32 (best of 3):`)
-log(`  through the engine worker, recorded in the kernel: first chunk ${streamed.firstChunk.toFixed(1)} ms, whole job ${streamed.whole.toFixed(0)} ms`)
-log(`  in process (Job): recorded in the kernel: first chunk ${inKernelJob.firstChunk.toFixed(1)} ms, whole job ${inKernelJob.whole.toFixed(0)} ms (${inKernelJob.chunks} chunks); `
-  + `one launch per kept point: first chunk ${perPointJob.firstChunk.toFixed(1)} ms, whole job ${perPointJob.whole.toFixed(0)} ms (${perPointJob.chunks} chunks): ${(perPointJob.whole / inKernelJob.whole).toFixed(1)}× sooner`)
+log(
+  `  through the engine worker, recorded in the kernel: first chunk ${streamed.firstChunk.toFixed(1)} ms, whole job ${streamed.whole.toFixed(0)} ms`,
+)
+log(
+  `  in process (Job): recorded in the kernel: first chunk ${inKernelJob.firstChunk.toFixed(1)} ms, whole job ${inKernelJob.whole.toFixed(0)} ms (${inKernelJob.chunks} chunks); ` +
+    `one launch per kept point: first chunk ${perPointJob.firstChunk.toFixed(1)} ms, whole job ${perPointJob.whole.toFixed(0)} ms (${perPointJob.chunks} chunks): ${(perPointJob.whole / inKernelJob.whole).toFixed(1)}× sooner`,
+)
 
 log()
 const firstChunk64 = await timeToFirstChunk(1e4, 'float64')
 const firstChunk32 = await timeToFirstChunk(1e4, 'float32')
-log(`time to first streamed chunk, N = 10⁴ (worker warm, best of 3), from start(): float64 ${firstChunk64.firstChunk.toFixed(1)} ms (job accepted after ${firstChunk64.started.toFixed(1)} ms), float32 ${firstChunk32.firstChunk.toFixed(1)} ms (accepted after ${firstChunk32.started.toFixed(1)} ms)`)
+log(
+  `time to first streamed chunk, N = 10⁴ (worker warm, best of 3), from start(): float64 ${firstChunk64.firstChunk.toFixed(1)} ms (job accepted after ${firstChunk64.started.toFixed(1)} ms), float32 ${firstChunk32.firstChunk.toFixed(1)} ms (accepted after ${firstChunk32.started.toFixed(1)} ms)`,
+)
 
 log()
 const peerFigures = peers(SIZES)
 for (const f of peerFigures) add(f)
-const recordingPeers = peers(RECORDED_SIZES.filter((n) => n <= 1e4), true)
+const recordingPeers = peers(
+  RECORDED_SIZES.filter((n) => n <= 1e4),
+  true,
+)
 for (const f of recordingPeers) add(f)
 
 log()
 const rateOf = (path: string, n: number) => figures.find((f) => f.path.startsWith(path) && f.particles === n)?.particleStepsPerSecond
 const ratios: Record<string, number> = {}
-const ours = [['wasm-simd', 'float32 wasm-simd, all steps'], ['GPU.js', 'float32 GPU.js, all steps']] as const
+const ours = [
+  ['wasm-simd', 'float32 wasm-simd, all steps'],
+  ['GPU.js', 'float32 GPU.js, all steps'],
+] as const
 for (const [label, path] of ours) {
   for (const n of SIZES) {
     for (const peer of ['torch float32', 'numpy float32', 'torch float64', 'numpy float64']) {
@@ -285,7 +375,9 @@ for (const n of RECORDED_SIZES.filter((n) => n <= 1e4)) {
   if (kernelOnly && final) ratios[`wasm-simd every step recorded, kernel only ÷ final state N=${n}`] = kernelOnly / final
   if (recorded && final) ratios[`wasm-simd every step recorded ÷ final state N=${n}`] = recorded / final
   if (perStep && final) ratios[`wasm-simd one launch per step ÷ final state N=${n}`] = perStep / final
-  if (recorded && peer?.particleStepsPerSecond) ratios[`wasm-simd every step recorded ÷ ${peer.path.replace(', every step recorded', '')} recording N=${n}`] = recorded / peer.particleStepsPerSecond
+  if (recorded && peer?.particleStepsPerSecond)
+    ratios[`wasm-simd every step recorded ÷ ${peer.path.replace(', every step recorded', '')} recording N=${n}`] =
+      recorded / peer.particleStepsPerSecond
 }
 if (Object.keys(ratios).length) {
   log('float32 path (threaded) ÷ final state or peer; wasm-simd is the automatic backend without a GPU:')
@@ -294,7 +386,12 @@ if (Object.keys(ratios).length) {
 
 log()
 let uiFigures: UiFigures
-if (!ui) uiFigures = { skipped: args.includes('--no-ui') ? '--no-ui' : `${CHROMIUM} not found: the UI figures need Debian's chromium (--no-ui to skip them quietly)` }
+if (!ui)
+  uiFigures = {
+    skipped: args.includes('--no-ui')
+      ? '--no-ui'
+      : `${CHROMIUM} not found: the UI figures need Debian's chromium (--no-ui to skip them quietly)`,
+  }
 else {
   try {
     uiFigures = await runUiBench({ quick, log })
@@ -303,5 +400,19 @@ else {
   }
 }
 printUi(uiFigures, log)
-if (json) process.stdout.write(JSON.stringify({ workload: 'adam lr=0.01 on rosenbrock', figures, firstChunkMs: { float64: firstChunk64, float32: firstChunk32 }, streamedJobMs: { engine: streamed, inKernel: inKernelJob, perPoint: perPointJob }, ratios, ui: uiFigures }, null, 2) + '\n')
+if (json)
+  process.stdout.write(
+    JSON.stringify(
+      {
+        workload: 'adam lr=0.01 on rosenbrock',
+        figures,
+        firstChunkMs: { float64: firstChunk64, float32: firstChunk32 },
+        streamedJobMs: { engine: streamed, inKernel: inKernelJob, perPoint: perPointJob },
+        ratios,
+        ui: uiFigures,
+      },
+      null,
+      2,
+    ) + '\n',
+  )
 process.exit(0)

@@ -45,7 +45,13 @@ import type { Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
 
-export interface Stats { readonly n: number; readonly median: number; readonly p90: number; readonly max: number; readonly mean: number }
+export interface Stats {
+  readonly n: number
+  readonly median: number
+  readonly p90: number
+  readonly max: number
+  readonly mean: number
+}
 
 export interface LatencyFigures {
   readonly runs: number
@@ -213,9 +219,22 @@ const PROBE = String.raw`(() => {
   window.WebSocket = ProbedWebSocket
 })()`
 
-interface Input { at: number; ts: number; move: number }
+interface Input {
+  at: number
+  ts: number
+  move: number
+}
 /** One R3F tick that rendered: start/end of the tick, the job drawn and its points, Trajectories' useFrame t0/t1, main thread free again, the job complete on screen. */
-interface Frame { start: number; end: number; job: number; points: number; t0: number; t1: number; free: number; complete?: boolean }
+interface Frame {
+  start: number
+  end: number
+  job: number
+  points: number
+  t0: number
+  t1: number
+  free: number
+  complete?: boolean
+}
 interface Dump {
   inputs: Input[]
   sends: { at: number; id: number }[]
@@ -229,12 +248,19 @@ interface Dump {
 }
 
 /** Host-side times (performance.now() of this process) per job id. */
-interface HostTimes { call?: number; accepted?: number; firstChunk?: number }
+interface HostTimes {
+  call?: number
+  accepted?: number
+  firstChunk?: number
+}
 
 // ---------------------------------------------------------------------------------------------
 
 export function stats(values: readonly number[]): Stats {
-  const v = values.filter(Number.isFinite).slice().sort((a, b) => a - b)
+  const v = values
+    .filter(Number.isFinite)
+    .slice()
+    .sort((a, b) => a - b)
   if (v.length === 0) return { n: 0, median: NaN, p90: NaN, max: NaN, mean: NaN }
   const mid = v.length >> 1
   return {
@@ -332,9 +358,17 @@ const raw: Record<string, unknown> = {}
 /** Latency figures from one drag's record. */
 function latency(d: Dump, host: ReadonlyMap<number, HostTimes>, runs: number, kept: number): LatencyFigures {
   const resultOf = new Map(d.results.map((r) => [r.job, r]))
-  const first: number[] = [], readBack: number[] = [], noStall: number[] = [], complete: number[] = []
-  const toSend: number[] = [], accept: number[] = [], engine: number[] = [], wait: number[] = [], toFrame: number[] = []
-  const frameJs: number[] = [], trajJs: number[] = []
+  const first: number[] = [],
+    readBack: number[] = [],
+    noStall: number[] = [],
+    complete: number[] = []
+  const toSend: number[] = [],
+    accept: number[] = [],
+    engine: number[] = [],
+    wait: number[] = [],
+    toFrame: number[] = []
+  const frameJs: number[] = [],
+    trajJs: number[] = []
   const drawn = new Set<number>()
   for (const f of d.frames) if (f.points > 0 && resultOf.has(f.job)) drawn.add(f.job)
   for (const input of d.inputs) {
@@ -374,11 +408,24 @@ function latency(d: Dump, host: ReadonlyMap<number, HostTimes>, runs: number, ke
     }
   }
   return {
-    runs, kept, inputs: d.inputs.length,
-    toFirstFrameMs: stats(first), toReadBackMs: stats(readBack), withoutReadbackMs: stats(noStall), toCompleteMs: stats(complete),
-    breakdownMs: { inputToStartJob: median(toSend), hostAccept: median(accept), hostFirstChunk: median(engine), pageWait: median(wait), chunkToFrameEnd: median(toFrame) },
-    firstFrameJsMs: stats(frameJs), firstFrameTrajectoriesMs: stats(trajJs),
-    jobsStarted: d.results.length, jobsDrawn: drawn.size,
+    runs,
+    kept,
+    inputs: d.inputs.length,
+    toFirstFrameMs: stats(first),
+    toReadBackMs: stats(readBack),
+    withoutReadbackMs: stats(noStall),
+    toCompleteMs: stats(complete),
+    breakdownMs: {
+      inputToStartJob: median(toSend),
+      hostAccept: median(accept),
+      hostFirstChunk: median(engine),
+      pageWait: median(wait),
+      chunkToFrameEnd: median(toFrame),
+    },
+    firstFrameJsMs: stats(frameJs),
+    firstFrameTrajectoriesMs: stats(trajJs),
+    jobsStarted: d.results.length,
+    jobsDrawn: drawn.size,
     chartRedrawMs: stats((d.charts ?? []).map((c) => c.t1 - c.t0)),
   }
 }
@@ -406,7 +453,14 @@ function dragPath(x0: number, n: number): number[] {
 }
 
 /** A slow drag: each 1 px move waits until its job is complete on screen and the page is idle. */
-async function slowDrag(page: Page, selector: string, n: number, host: Map<number, HostTimes>, runs: number, kept: number): Promise<LatencyFigures> {
+async function slowDrag(
+  page: Page,
+  selector: string,
+  n: number,
+  host: Map<number, HostTimes>,
+  runs: number,
+  kept: number,
+): Promise<LatencyFigures> {
   await resetProbe(page)
   const at = await grab(page, selector)
   await resetProbe(page)
@@ -414,7 +468,10 @@ async function slowDrag(page: Page, selector: string, n: number, host: Map<numbe
     const before = await inputCount(page)
     await page.mouse.move(x, at.y)
     if ((await inputCount(page)) === before) {
-      await page.waitForFunction((k) => (window as unknown as Probed).__gradscapePerf.inputs.length > k, before, { timeout: 5_000, polling: 10 })
+      await page.waitForFunction((k) => (window as unknown as Probed).__gradscapePerf.inputs.length > k, before, {
+        timeout: 5_000,
+        polling: 10,
+      })
     }
     await settled(page)
   }
@@ -425,7 +482,14 @@ async function slowDrag(page: Page, selector: string, n: number, host: Map<numbe
 }
 
 /** A fast drag: a 1 px move every ~16 ms (60 Hz, as far as the page keeps up), jobs superseding each other. */
-async function fastDrag(page: Page, selector: string, n: number, host: Map<number, HostTimes>, runs: number, kept: number): Promise<LatencyFigures> {
+async function fastDrag(
+  page: Page,
+  selector: string,
+  n: number,
+  host: Map<number, HostTimes>,
+  runs: number,
+  kept: number,
+): Promise<LatencyFigures> {
   await resetProbe(page)
   const at = await grab(page, selector)
   await resetProbe(page)
@@ -485,7 +549,10 @@ async function playback(page: Page, runs: number, kept: number, seconds: number,
   const n = Math.max(1, frames.length)
   const uploads = uploadFrames(streaming)
   return {
-    runs, kept, seconds: m1.Timestamp - m0.Timestamp, frames: frames.length,
+    runs,
+    kept,
+    seconds: m1.Timestamp - m0.Timestamp,
+    frames: frames.length,
     trajectoriesUseFrameMs: stats(frames.map((f) => f.t1 - f.t0)),
     frameLoopJsMs: stats(frames.map((f) => f.end - f.start)),
     scriptingPerFrameMs: ((m1.ScriptDuration - m0.ScriptDuration) * 1000) / n,
@@ -525,11 +592,19 @@ export async function runUiBench(options: UiOptions = {}): Promise<UiFigures> {
   const t0 = performance.now()
   const phases: Record<string, number> = {}
   let tPhase = t0
-  const phase = (name: string) => { const now = performance.now(); phases[name] = (now - tPhase) / 1000; tPhase = now }
+  const phase = (name: string) => {
+    const now = performance.now()
+    phases[name] = (now - tPhase) / 1000
+    tPhase = now
+  }
 
   // The e2e harness's web host, with the real engine, plus host-side timestamps per job.
   const host = new Map<number, HostTimes>()
-  const times = (job: number) => { let h = host.get(job); if (!h) host.set(job, h = {}); return h }
+  const times = (job: number) => {
+    let h = host.get(job)
+    if (!h) host.set(job, (h = {}))
+    return h
+  }
   const server = await startWebServer({
     rootDir: join(root, RENDERER_DIR),
     port: 0,
@@ -543,10 +618,14 @@ export async function runUiBench(options: UiOptions = {}): Promise<UiFigures> {
           Object.assign(times(started.jobId), { call, accepted: performance.now() })
           return started
         },
-        onJobEvent: (listener) => api.onJobEvent((e) => {
-          if (e.type === 'chunk') { const h = times(e.chunk.jobId); h.firstChunk ??= performance.now() }
-          listener(e)
-        }),
+        onJobEvent: (listener) =>
+          api.onJobEvent((e) => {
+            if (e.type === 'chunk') {
+              const h = times(e.chunk.jobId)
+              h.firstChunk ??= performance.now()
+            }
+            listener(e)
+          }),
       }
     },
   })
@@ -558,19 +637,28 @@ export async function runUiBench(options: UiOptions = {}): Promise<UiFigures> {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(server.url)
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=view-toolbar]')?.getAttribute('data-surface-version')) > 0, undefined, { timeout: 60_000 })
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=view-toolbar]')?.getAttribute('data-surface-version')) > 0,
+      undefined,
+      { timeout: 60_000 },
+    )
     // The first-launch scene plays from its start: pause it once its job is on screen.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=job-status]')?.getAttribute('data-job-id')) >= 0, undefined, { timeout: 60_000 })
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=job-status]')?.getAttribute('data-job-id')) >= 0,
+      undefined,
+      { timeout: 60_000 },
+    )
     await pause(page)
-    const gl = await page.evaluate(`(() => {
+    const gl = (await page.evaluate(`(() => {
       const c = document.createElement('canvas').getContext('webgl2')
       const e = c && c.getExtension('WEBGL_debug_renderer_info')
       return c ? String(e ? c.getParameter(e.UNMASKED_RENDERER_WEBGL) : c.getParameter(c.RENDERER)) : 'no WebGL 2'
-    })()`) as string
+    })()`)) as string
     phase('start')
 
     // 1. 4 × 250 starts × 500 steps, every step kept: 1000 runs × 501 points.
-    const runs1 = 1000, kept1 = 501
+    const runs1 = 1000,
+      kept1 = 501
     await loadSession(page, 'bench-1k.json', session(250, 500, 1, 7), runs1)
     // Paused at step 20: each frame draws 1000 × 20 segments. SwiftShader's raster time grows with
     // the playhead (seconds for all 500 steps of 1000 runs here), and it blocks the main thread.
@@ -596,11 +684,19 @@ export async function runUiBench(options: UiOptions = {}): Promise<UiFigures> {
     const play = await playback(page, runs2, kept2, quick ? 3 : 8, streaming)
     phase('playback')
     if (errors.length) log(`page errors: ${errors.join('; ')}`)
-    if (process.env.GRADSCAPE_UI_BENCH_RAW) writeFileSync(process.env.GRADSCAPE_UI_BENCH_RAW, JSON.stringify({ ...raw, host: Object.fromEntries(host) }))
+    if (process.env.GRADSCAPE_UI_BENCH_RAW)
+      writeFileSync(process.env.GRADSCAPE_UI_BENCH_RAW, JSON.stringify({ ...raw, host: Object.fromEntries(host) }))
     await context.close()
     return {
-      browser: `Chromium ${browser.version()} (headless)`, gl, viewport: `${VIEWPORT.width}×${VIEWPORT.height}`,
-      slowDrag: slow, fastDrag: fast, playback: play, phaseSeconds: phases, seconds: (performance.now() - t0) / 1000, buildSeconds,
+      browser: `Chromium ${browser.version()} (headless)`,
+      gl,
+      viewport: `${VIEWPORT.width}×${VIEWPORT.height}`,
+      slowDrag: slow,
+      fastDrag: fast,
+      playback: play,
+      phaseSeconds: phases,
+      seconds: (performance.now() - t0) / 1000,
+      buildSeconds,
     }
   } finally {
     await browser.close().catch(() => undefined)
@@ -620,17 +716,27 @@ function statRow(log: (s?: string) => void, label: string, shape: string, s: Sta
 }
 
 function meanRow(log: (s?: string) => void, label: string, value: number, n: number, target = ''): void {
-  log(`${label.padEnd(W)} ${''.padStart(10)} ${ms(value).padStart(8)} ${'(mean)'.padStart(8)} ${''.padStart(8)} ${String(n).padStart(8)}  ${target}`)
+  log(
+    `${label.padEnd(W)} ${''.padStart(10)} ${ms(value).padStart(8)} ${'(mean)'.padStart(8)} ${''.padStart(8)} ${String(n).padStart(8)}  ${target}`,
+  )
 }
 
 export function printUi(f: UiFigures, log: (s?: string) => void): void {
-  if (f.skipped) { log(`UI figures: skipped (${f.skipped})`); return }
+  if (f.skipped) {
+    log(`UI figures: skipped (${f.skipped})`)
+    return
+  }
   log(`UI: ${f.browser}, ${f.viewport}, WebGL on ${f.gl}; web host + real engine (float64)`)
   log('  JS = main-thread JavaScript, performance.now() around it. A frame "ends" when every useFrame ran and gl.render')
   log('  issued its WebGL calls; SwiftShader then rasterizes on the CPU and the page reads the canvas back, blocking the')
   log('  main thread (hundreds of ms to seconds per frame here): that is GPU time, shown apart, never counted as JS.')
-  log(`${'figure, ms'.padEnd(W)} ${'runs×kept'.padStart(10)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)} ${'n'.padStart(8)}  target`)
-  for (const [name, l] of [['slow drag', f.slowDrag], ['fast drag, 60 Hz', f.fastDrag]] as const) {
+  log(
+    `${'figure, ms'.padEnd(W)} ${'runs×kept'.padStart(10)} ${'median'.padStart(8)} ${'p90'.padStart(8)} ${'max'.padStart(8)} ${'n'.padStart(8)}  target`,
+  )
+  for (const [name, l] of [
+    ['slow drag', f.slowDrag],
+    ['fast drag, 60 Hz', f.fastDrag],
+  ] as const) {
     if (!l) continue
     statRow(log, `lr slider input → first frame drawing the new job (${name})`, `${l.runs}×${l.kept}`, l.toFirstFrameMs, '< 50')
     statRow(log, '  … → its pixels read back (+ SwiftShader raster & readback)', '', l.toReadBackMs)
@@ -640,8 +746,12 @@ export function printUi(f: UiFigures, log: (s?: string) => void): void {
     statRow(log, '  JS of that first frame: Trajectories useFrame', '', l.firstFrameTrajectoriesMs)
     statRow(log, '  loss-chart redraws during the drag (JS, each)', '', l.chartRedrawMs)
     const b = l.breakdownMs
-    log(`  path (medians): input→startJob sent ${ms(b.inputToStartJob)} · host accepts ${ms(b.hostAccept)} · engine's first chunk ${ms(b.hostFirstChunk)}`)
-    log(`    · page busy/transfer before handling it ${ms(b.pageWait)} · chunk→frame end ${ms(b.chunkToFrameEnd)}   (${l.inputs} inputs, ${l.jobsStarted} jobs started, ${l.jobsDrawn} drawn)`)
+    log(
+      `  path (medians): input→startJob sent ${ms(b.inputToStartJob)} · host accepts ${ms(b.hostAccept)} · engine's first chunk ${ms(b.hostFirstChunk)}`,
+    )
+    log(
+      `    · page busy/transfer before handling it ${ms(b.pageWait)} · chunk→frame end ${ms(b.chunkToFrameEnd)}   (${l.inputs} inputs, ${l.jobsStarted} jobs started, ${l.jobsDrawn} drawn)`,
+    )
   }
   const p = f.playback
   if (p) {
@@ -655,14 +765,18 @@ export function printUi(f: UiFigures, log: (s?: string) => void): void {
     statRow(log, 'per frame, streaming in: R3F tick JS (incl. the GPU buffer upload)', '', p.uploadTickMs, '< 8')
     statRow(log, 'loss-chart redraws while streaming in (JS, each; not every frame)', '', p.streamingChartMs)
   }
-  const phases = Object.entries(f.phaseSeconds ?? {}).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
+  const phases = Object.entries(f.phaseSeconds ?? {})
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ')
   log(`UI bench: ${ms(f.seconds)} s (${phases})${f.buildSeconds ? `, after a ${f.buildSeconds.toFixed(0)} s renderer build` : ''}`)
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2)
   const json = args.includes('--json')
-  const log = (s = '') => { if (!json) process.stdout.write(s + '\n') }
+  const log = (s = '') => {
+    if (!json) process.stdout.write(s + '\n')
+  }
   const figures = await runUiBench({ quick: args.includes('--quick'), log })
   if (json) process.stdout.write(JSON.stringify(figures, null, 2) + '\n')
   else printUi(figures, log)

@@ -15,7 +15,15 @@ const checkout = createHash('sha1').update(root).digest('hex').slice(0, 8)
 // only what it uses (one file made esbuild keep all of math.js: ≈0.6 s more per start).
 const bundleDir = join(root, `node_modules/.cache/gradscape/cli-${checkout}`)
 const bundle = join(bundleDir, 'main.mjs')
-const sources = ['src-shared', 'src-main/cli', 'src-main/engine', 'src-main/web', 'src-main/host', 'src-main/shell', 'src-renderer/export'].map((d) => join(root, d))
+const sources = [
+  'src-shared',
+  'src-main/cli',
+  'src-main/engine',
+  'src-main/web',
+  'src-main/host',
+  'src-main/shell',
+  'src-renderer/export',
+].map((d) => join(root, d))
 
 function newestMtime(dir) {
   let newest = 0
@@ -27,7 +35,11 @@ function newestMtime(dir) {
 }
 
 function bundleMtime() {
-  try { return statSync(bundle).mtimeMs } catch { return -1 }
+  try {
+    return statSync(bundle).mtimeMs
+  } catch {
+    return -1
+  }
 }
 
 if (bundleMtime() < Math.max(...sources.map(newestMtime), statSync(join(root, 'package-lock.json')).mtimeMs)) {
@@ -38,13 +50,25 @@ if (bundleMtime() < Math.max(...sources.map(newestMtime), statSync(join(root, 'p
   const { build } = await import('esbuild')
   await build({
     entryPoints: { main: join(root, 'src-main/cli/main.ts') },
-    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', outdir: tmp, outExtension: { '.js': '.mjs' }, logLevel: 'warning',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
     // Worker scripts, gpu.js, ws and playwright-core (render) load at run time from node_modules, not from the bundle.
-    packages: 'bundle', external: ['gpu.js', 'gl', 'webgpu', 'ws', 'playwright-core'],
+    packages: 'bundle',
+    external: ['gpu.js', 'gl', 'webgpu', 'ws', 'playwright-core'],
     banner: { js: "import { createRequire as __gsCreateRequire } from 'node:module'; const require = __gsCreateRequire(import.meta.url);" },
   })
   const old = `${bundleDir}.${process.pid}.old`
-  try { renameSync(bundleDir, old) } catch { /* first build */ }
+  try {
+    renameSync(bundleDir, old)
+  } catch {
+    /* first build */
+  }
   renameSync(tmp, bundleDir)
   rmSync(old, { recursive: true, force: true })
 }

@@ -20,20 +20,31 @@ import { encodeModule } from '../src-main/engine/wasm/encoder'
 import { interleaveFor, kernelProgram, strideFor } from '../src-main/engine/wasm/kernel'
 
 const ref = process.argv[2]
-if (!ref) { process.stderr.write('usage: npx tsx scripts/compare-wasm-compiler.ts GIT-REVISION\n'); process.exit(2) }
+if (!ref) {
+  process.stderr.write('usage: npx tsx scripts/compare-wasm-compiler.ts GIT-REVISION\n')
+  process.exit(2)
+}
 const root = join(import.meta.dirname, '..')
 const oldPath = join(root, 'src-main/engine/wasm/compile-at-revision.generated.ts')
 writeFileSync(oldPath, execFileSync('git', ['show', `${ref}:src-main/engine/wasm/compile.ts`], { cwd: root, encoding: 'utf8' }))
 try {
   const old = (await import(oldPath)) as { compileKernel: (p: KernelProgram) => CompiledProgram }
-  const moduleBytes = (c: CompiledProgram) => Buffer.from(encodeModule({ imports: c.imports, memoryPages: [1, 1], exportName: 'run', params: ['i32', 'i32'], body: c.body }))
+  const moduleBytes = (c: CompiledProgram) =>
+    Buffer.from(encodeModule({ imports: c.imports, memoryPages: [1, 1], exportName: 'run', params: ['i32', 'i32'], body: c.body }))
   let same = 0
   const differ: string[] = []
   const ms = { old: 0, new: 0 }
-  const timed = (which: 'old' | 'new', f: () => CompiledProgram) => { const t0 = performance.now(); const c = f(); ms[which] += performance.now() - t0; return c }
+  const timed = (which: 'old' | 'new', f: () => CompiledProgram) => {
+    const t0 = performance.now()
+    const c = f()
+    ms[which] += performance.now() - t0
+    return c
+  }
   for (const def of OPTIMIZERS) {
     const names = hparamCodeNames(def)
-    const booleans = Object.entries(def.hparams).filter(([, s]) => s.kind === 'boolean').map(([k]) => k)
+    const booleans = Object.entries(def.hparams)
+      .filter(([, s]) => s.kind === 'boolean')
+      .map(([k]) => k)
     const variants: Record<string, readonly [ReadonlySet<string>, ReadonlyMap<string, number>]> = {
       varying: [new Set(), new Map()],
       uniform: [new Set(names), new Map()],

@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 
-export const NO_DESKTOP_SHELL =
-  'The desktop shell (Electron) could not be fetched; `npm run web` serves the same app to your browser.'
+export const NO_DESKTOP_SHELL = 'The desktop shell (Electron) could not be fetched; `npm run web` serves the same app to your browser.'
 
 /** The Electron executable, as node_modules/electron/index.js finds it, or null when it is not there. */
 export function electronBinary(electronDir = dirname(require.resolve('electron/package.json')), env = process.env) {
@@ -34,7 +33,11 @@ export function electronBinary(electronDir = dirname(require.resolve('electron/p
 function fetchElectron() {
   const electronDir = dirname(require.resolve('electron/package.json'))
   console.log('Fetching the Electron binary (first launch)…')
-  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  })
   if (r.status !== 0) {
     // The downloader's stack trace says nothing the user can act on; its first line may.
     const first = (r.stderr ?? '').split('\n').find((line) => line.trim() !== '')
@@ -54,15 +57,24 @@ function binOf(pkg, name) {
 function runAndExit(script, args) {
   const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
-  child.on('error', (err) => { console.error(err.message); process.exit(1) })
+  child.on('error', (err) => {
+    console.error(err.message)
+    process.exit(1)
+  })
 }
 
 function askYesNo(question) {
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout })
     let answered = false
-    rl.question(question, (answer) => { answered = true; rl.close(); resolve(/^\s*y(es)?\s*$/i.test(answer)) })
-    rl.on('close', () => { if (!answered) resolve(false) })
+    rl.question(question, (answer) => {
+      answered = true
+      rl.close()
+      resolve(/^\s*y(es)?\s*$/i.test(answer))
+    })
+    rl.on('close', () => {
+      if (!answered) resolve(false)
+    })
   })
 }
 

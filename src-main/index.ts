@@ -9,7 +9,14 @@ import { createHost, type Host } from './host/host'
 import { createSenderCheck, type IpcEventLike, type IpcRegistration, registerIpc } from './ipc'
 import { MENU_CHANNEL } from '../src-shared/ipc-channels'
 import type { MenuEvent } from '../src-shared/desktop-api'
-import { createExportFiles, createSessionFiles, type FileDialogs, loadRecentFiles, type RecentFiles, type SessionFiles } from './shell/files'
+import {
+  createExportFiles,
+  createSessionFiles,
+  type FileDialogs,
+  loadRecentFiles,
+  type RecentFiles,
+  type SessionFiles,
+} from './shell/files'
 import { buildMenuTemplate } from './shell/menu'
 import { createWindowOptions, hardenSession, hardenWebContents } from './shell/security'
 
@@ -62,7 +69,11 @@ function openRecent(path: string): void {
     (file) => sendMenuEvent({ command: 'open-file', file }),
     async (err: unknown) => {
       await recent?.remove(path).catch(() => undefined)
-      const options = { type: 'error' as const, message: `Could not open ${basename(path)}`, detail: (err as Error)?.message ?? String(err) }
+      const options = {
+        type: 'error' as const,
+        message: `Could not open ${basename(path)}`,
+        detail: (err as Error)?.message ?? String(err),
+      }
       const owner = BrowserWindow.getFocusedWindow() ?? mainWindow
       await (owner ? dialog.showMessageBox(owner, options) : dialog.showMessageBox(options))
     },

@@ -114,8 +114,17 @@ const isExportData = (v: unknown): boolean => v instanceof Uint8Array && v.byteL
 const SHELL_ARGS: { readonly [K in ShellOperation]: ArgSpecs<ShellApi[K]> } = {
   openSessionFile: [],
   saveSessionFile: [
-    { name: 'text', expect: `a string of at most ${MAX_SESSION_TEXT} characters`, check: (v) => typeof v === 'string' && v.length <= MAX_SESSION_TEXT },
-    { name: 'suggestedName', expect: `a file name (no directories) of at most ${MAX_FILE_NAME} characters`, check: isFileName, optional: true },
+    {
+      name: 'text',
+      expect: `a string of at most ${MAX_SESSION_TEXT} characters`,
+      check: (v) => typeof v === 'string' && v.length <= MAX_SESSION_TEXT,
+    },
+    {
+      name: 'suggestedName',
+      expect: `a file name (no directories) of at most ${MAX_FILE_NAME} characters`,
+      check: isFileName,
+      optional: true,
+    },
     { name: 'path', expect: `a file path of at most ${MAX_FILE_PATH} characters`, check: isFilePath, optional: true },
   ],
   chooseExportFile: [
@@ -147,8 +156,14 @@ export function portEvent(e: JobEvent): JobEvent {
       return {
         type: 'chunk',
         chunk: {
-          jobId: c.jobId, start: c.start, count: c.count, xy: c.xy, loss: c.loss, ...(c.sharpness ? { sharpness: c.sharpness } : {}),
-          ...(c.axis ? { axis: c.axis } : {}), ...(c.preconditioned ? { preconditioned: c.preconditioned } : {}),
+          jobId: c.jobId,
+          start: c.start,
+          count: c.count,
+          xy: c.xy,
+          loss: c.loss,
+          ...(c.sharpness ? { sharpness: c.sharpness } : {}),
+          ...(c.axis ? { axis: c.axis } : {}),
+          ...(c.preconditioned ? { preconditioned: c.preconditioned } : {}),
         },
       }
     }
@@ -157,15 +172,33 @@ export function portEvent(e: JobEvent): JobEvent {
       return {
         type: 'flow',
         flow: {
-          jobId: f.jobId, run: f.run, xy: f.xy, loss: f.loss, predictedLoss: f.predictedLoss, sharpness: f.sharpness,
-          sigma2: f.sigma2, axis: f.axis, stoppedAt: f.stoppedAt, stopReason: f.stopReason === null ? null : String(f.stopReason),
+          jobId: f.jobId,
+          run: f.run,
+          xy: f.xy,
+          loss: f.loss,
+          predictedLoss: f.predictedLoss,
+          sharpness: f.sharpness,
+          sigma2: f.sigma2,
+          axis: f.axis,
+          stoppedAt: f.stoppedAt,
+          stopReason: f.stopReason === null ? null : String(f.stopReason),
         },
       }
     }
-    case 'done': return { type: 'done', jobId: e.jobId, divergedAt: e.divergedAt, seconds: e.seconds, ...(typeof e.backend === 'string' ? { backend: e.backend.slice(0, 200) } : {}) }
-    case 'cancelled': return { type: 'cancelled', jobId: e.jobId }
-    case 'error': return { type: 'error', jobId: e.jobId, problem: problemOf(e.problem) ?? { field: '', message: 'engine error' } }
-    case 'engine-restarted': return { type: 'engine-restarted', reason: String(e.reason) }
+    case 'done':
+      return {
+        type: 'done',
+        jobId: e.jobId,
+        divergedAt: e.divergedAt,
+        seconds: e.seconds,
+        ...(typeof e.backend === 'string' ? { backend: e.backend.slice(0, 200) } : {}),
+      }
+    case 'cancelled':
+      return { type: 'cancelled', jobId: e.jobId }
+    case 'error':
+      return { type: 'error', jobId: e.jobId, problem: problemOf(e.problem) ?? { field: '', message: 'engine error' } }
+    case 'engine-restarted':
+      return { type: 'engine-restarted', reason: String(e.reason) }
   }
 }
 
@@ -207,7 +240,9 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
   const ports = new Map<number, () => void>()
 
   const refuse = (channel: string, event: IpcEventLike): IpcResult<never> => {
-    log(`refused ${channel} from ${event.senderFrame ? `${event.senderFrame.parent ? 'a sub-frame at ' : ''}${event.senderFrame.url}` : 'a destroyed frame'}`)
+    log(
+      `refused ${channel} from ${event.senderFrame ? `${event.senderFrame.parent ? 'a sub-frame at ' : ''}${event.senderFrame.url}` : 'a destroyed frame'}`,
+    )
     return { ok: false, error: { message: `${channel}: refused: the sender is not the Gradscape window` } }
   }
 
@@ -276,7 +311,9 @@ export function registerIpc(options: RegisterIpcOptions): IpcRegistration {
       // The engine makes more chunks once the renderer has taken this one (or its port closed).
       return e.type === 'chunk' && !closed ? new Promise<void>((release) => unacknowledged.push(release)) : undefined
     })
-    port1.on('message', ({ data }) => { if (data === PORT_ACK) unacknowledged.shift()?.() })
+    port1.on('message', ({ data }) => {
+      if (data === PORT_ACK) unacknowledged.shift()?.()
+    })
     port1.on('close', close)
     port1.start()
     ports.set(id, close)

@@ -48,7 +48,9 @@ ipcRenderer.on(EVENTS_CHANNEL, (event: IpcRendererEvent) => {
 })
 // Ask main for this page's event port (answered on EVENTS_CHANNEL above).
 void (ipcRenderer.invoke(EVENTS_CHANNEL) as Promise<IpcResult<null>>).then(
-  (result) => { if (!result.ok) console.error('gradscape: no job event port:', result.error.message) },
+  (result) => {
+    if (!result.ok) console.error('gradscape: no job event port:', result.error.message)
+  },
   (err: unknown) => console.error('gradscape: no job event port:', err),
 )
 

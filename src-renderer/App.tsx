@@ -40,7 +40,11 @@ const inTextField = () => {
 
 /** Local storage, or null where the page may not use it (a sandboxed or private context). */
 function localStore(): Storage | null {
-  try { return window.localStorage } catch { return null }
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
 }
 
 export function App() {
@@ -59,35 +63,74 @@ export function App() {
     const storage = localStore()
     let offAutosave: (() => void) | null = null
     let live = true
-    void restoreOnLaunch(getApi(), storage, window.location.hash).then((from) => {
-      if (from === 'link') window.history.replaceState(null, '', window.location.pathname + window.location.search)
-    }).finally(() => { if (live && storage) offAutosave = startAutosave(storage) })
+    void restoreOnLaunch(getApi(), storage, window.location.hash)
+      .then((from) => {
+        if (from === 'link') window.history.replaceState(null, '', window.location.pathname + window.location.search)
+      })
+      .finally(() => {
+        if (live && storage) offAutosave = startAutosave(storage)
+      })
     const off = installShortcuts({ save: () => void saveSession(), open, exportDialog: () => openExport() })
     // A slider gesture ends wherever the pointer is released.
     window.addEventListener('pointerup', endGesture, true)
     // The desktop shell's application menu.
     const offMenu = getConnection().shell?.onMenuCommand((e: MenuEvent) => {
       switch (e.command) {
-        case 'new': newSession(); break
-        case 'open': open(); break
-        case 'open-file': void openShellFile(e.file); break
-        case 'save': void saveSession(); break
-        case 'save-as': void saveSession(true); break
-        case 'export': openExport(); break
-        case 'undo': if (!inTextField()) undo(); break
-        case 'redo': if (!inTextField()) redo(); break
-        case 'reset-camera': cameraControls.reset(); break
-        case 'view-3d': setView({ topDown: false }); break
-        case 'view-top': setView({ topDown: true }); break
-        case 'toggle-panels': useUi.setState((s) => ({ panelsHidden: !s.panelsHidden })); break
-        case 'about': useUi.setState({ aboutOpen: true }); break
-        case 'shortcuts': useUi.setState({ helpOpen: true }); break
-        case 'toggle-eos': useUi.setState((s) => ({ eosOpen: !s.eosOpen })); break
+        case 'new':
+          newSession()
+          break
+        case 'open':
+          open()
+          break
+        case 'open-file':
+          void openShellFile(e.file)
+          break
+        case 'save':
+          void saveSession()
+          break
+        case 'save-as':
+          void saveSession(true)
+          break
+        case 'export':
+          openExport()
+          break
+        case 'undo':
+          if (!inTextField()) undo()
+          break
+        case 'redo':
+          if (!inTextField()) redo()
+          break
+        case 'reset-camera':
+          cameraControls.reset()
+          break
+        case 'view-3d':
+          setView({ topDown: false })
+          break
+        case 'view-top':
+          setView({ topDown: true })
+          break
+        case 'toggle-panels':
+          useUi.setState((s) => ({ panelsHidden: !s.panelsHidden }))
+          break
+        case 'about':
+          useUi.setState({ aboutOpen: true })
+          break
+        case 'shortcuts':
+          useUi.setState({ helpOpen: true })
+          break
+        case 'toggle-eos':
+          useUi.setState((s) => ({ eosOpen: !s.eosOpen }))
+          break
       }
     })
     return () => {
       live = false
-      off(); offMenu?.(); offCamera(); offAutosave?.(); runner.dispose(); window.removeEventListener('pointerup', endGesture, true)
+      off()
+      offMenu?.()
+      offCamera()
+      offAutosave?.()
+      runner.dispose()
+      window.removeEventListener('pointerup', endGesture, true)
     }
   }, [])
 
@@ -97,7 +140,13 @@ export function App() {
 
   return (
     <div className={panelsHidden ? 'app panels-hidden' : 'app'}>
-      <TopBar onOpen={open} onSave={() => void saveSession()} onExport={exportImage} onExportDialog={() => openExport()} onShare={() => void makeShareLink()} />
+      <TopBar
+        onOpen={open}
+        onSave={() => void saveSession()}
+        onExport={exportImage}
+        onExportDialog={() => openExport()}
+        onShare={() => void makeShareLink()}
+      />
       <aside className="sidebar" aria-label="Scenario" hidden={panelsHidden}>
         <LandscapePanel />
         <OptimizersPanel />
@@ -112,8 +161,18 @@ export function App() {
           <Legend />
           <SurfaceColorBar />
           {!eosOpen && <LossChart />}
-          <div className="hover-readout mono" ref={(el) => { hoverReadout.el = el }} data-active="false" />
-          {pickMode && <div className="pick-hint">Click the surface to add a start point · <kbd>Esc</kbd> to stop</div>}
+          <div
+            className="hover-readout mono"
+            ref={(el) => {
+              hoverReadout.el = el
+            }}
+            data-active="false"
+          />
+          {pickMode && (
+            <div className="pick-hint">
+              Click the surface to add a start point · <kbd>Esc</kbd> to stop
+            </div>
+          )}
           <JobProblemBanner />
           <RegionNotice />
         </div>
@@ -121,7 +180,11 @@ export function App() {
         <PlaybackBar />
       </main>
       <input
-        ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="file-input"
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        data-testid="file-input"
         onChange={(e) => {
           const file = e.target.files?.[0]
           e.target.value = ''

@@ -309,8 +309,14 @@ export const guards = {
       if (!ok) return false
     }
     const { steps, every } = v
-    return Number.isInteger(steps) && Number.isInteger(every) && (steps as number) >= 0 && (steps as number) <= MAX_FLOW_STEPS &&
-      (every as number) >= 1 && Math.floor((steps as number) / (every as number)) + 1 <= MAX_FLOW_POINTS
+    return (
+      Number.isInteger(steps) &&
+      Number.isInteger(every) &&
+      (steps as number) >= 0 &&
+      (steps as number) <= MAX_FLOW_STEPS &&
+      (every as number) >= 1 &&
+      Math.floor((steps as number) / (every as number)) + 1 <= MAX_FLOW_POINTS
+    )
   },
   /** A FlowData as a host sends it (the renderer checks what it receives). */
   flowData: (v: unknown): v is FlowData => {
@@ -327,5 +333,13 @@ export const guards = {
 } as const
 
 /** Operations of GradscapeApi that are request/response (everything but onJobEvent). */
-export const OPERATIONS = ['info', 'validateExpression', 'validateScenario', 'sampleSurface', 'startJob', 'cancelJob', 'centralFlow'] as const
+export const OPERATIONS = [
+  'info',
+  'validateExpression',
+  'validateScenario',
+  'sampleSurface',
+  'startJob',
+  'cancelJob',
+  'centralFlow',
+] as const
 export type Operation = (typeof OPERATIONS)[number]

@@ -73,10 +73,20 @@ export interface ShellApi {
 
 /** Commands the application menu sends to the renderer. */
 export const MENU_COMMANDS = [
-  'new', 'open', 'save', 'save-as', 'export',
-  'undo', 'redo',
-  'reset-camera', 'view-3d', 'view-top', 'toggle-panels', 'toggle-eos',
-  'about', 'shortcuts',
+  'new',
+  'open',
+  'save',
+  'save-as',
+  'export',
+  'undo',
+  'redo',
+  'reset-camera',
+  'view-3d',
+  'view-top',
+  'toggle-panels',
+  'toggle-eos',
+  'about',
+  'shortcuts',
 ] as const
 export type MenuCommand = (typeof MENU_COMMANDS)[number]
 

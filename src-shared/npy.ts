@@ -60,9 +60,12 @@ export function* npyChunks(a: NpyArray): Generator<Uint8Array> {
 
 /** An array over a typed array in memory (its bytes are handed out in slices of ~8 MiB, not copied). */
 export function typedArray(name: string, descr: NpyDescr, shape: readonly number[], data: ArrayBufferView): NpyArray {
-  if (data.byteLength !== byteLength({ descr, shape })) throw new Error(`${name}: ${data.byteLength} bytes for shape (${shape.join(', ')}) of ${descr}`)
+  if (data.byteLength !== byteLength({ descr, shape }))
+    throw new Error(`${name}: ${data.byteLength} bytes for shape (${shape.join(', ')}) of ${descr}`)
   return {
-    name, descr, shape,
+    name,
+    descr,
+    shape,
     *chunks() {
       const bytes = bytesOf(data)
       const step = 8 << 20
@@ -75,7 +78,12 @@ export function typedArray(name: string, descr: NpyDescr, shape: readonly number
 export function stringArray(name: string, values: readonly string[], shape: readonly number[] = [values.length]): NpyArray {
   // Runs repeat a few names: code points once per distinct string.
   const points = new Map<string, number[]>()
-  for (const s of values) if (!points.has(s)) points.set(s, Array.from(s, (c) => c.codePointAt(0)!))
+  for (const s of values)
+    if (!points.has(s))
+      points.set(
+        s,
+        Array.from(s, (c) => c.codePointAt(0)!),
+      )
   const width = Math.max(1, ...[...points.values()].map((p) => p.length))
   const data = new Uint32Array(values.length * width)
   values.forEach((s, i) => data.set(points.get(s)!, i * width))
@@ -103,8 +111,15 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   const end8 = bytes.length - (bytes.length % 8)
   for (; i < end8; i += 8) {
     const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ c
-    c = t[1792 + (a & 0xff)] ^ t[1536 + ((a >>> 8) & 0xff)] ^ t[1280 + ((a >>> 16) & 0xff)] ^ t[1024 + (a >>> 24)] ^
-      t[768 + bytes[i + 4]] ^ t[512 + bytes[i + 5]] ^ t[256 + bytes[i + 6]] ^ t[bytes[i + 7]]
+    c =
+      t[1792 + (a & 0xff)] ^
+      t[1536 + ((a >>> 8) & 0xff)] ^
+      t[1280 + ((a >>> 16) & 0xff)] ^
+      t[1024 + (a >>> 24)] ^
+      t[768 + bytes[i + 4]] ^
+      t[512 + bytes[i + 5]] ^
+      t[256 + bytes[i + 6]] ^
+      t[bytes[i + 7]]
   }
   for (; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
   return ~c >>> 0
@@ -122,15 +137,35 @@ class Bytes {
     this.bytes = new Uint8Array(size)
     this.view = new DataView(this.bytes.buffer)
   }
-  u16(v: number): this { this.view.setUint16(this.at, v, true); this.at += 2; return this }
-  u32(v: number): this { this.view.setUint32(this.at, v, true); this.at += 4; return this }
-  u64(v: number): this { this.u32(v % 2 ** 32); return this.u32(Math.floor(v / 2 ** 32)) }
-  raw(b: Uint8Array): this { this.bytes.set(b, this.at); this.at += b.length; return this }
+  u16(v: number): this {
+    this.view.setUint16(this.at, v, true)
+    this.at += 2
+    return this
+  }
+  u32(v: number): this {
+    this.view.setUint32(this.at, v, true)
+    this.at += 4
+    return this
+  }
+  u64(v: number): this {
+    this.u32(v % 2 ** 32)
+    return this.u32(Math.floor(v / 2 ** 32))
+  }
+  raw(b: Uint8Array): this {
+    this.bytes.set(b, this.at)
+    this.at += b.length
+    return this
+  }
 }
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0x7f)
 
-interface Entry { name: Uint8Array; offset: number; size: number; crc: number }
+interface Entry {
+  name: Uint8Array
+  offset: number
+  size: number
+  crc: number
+}
 
 /** 1980-01-01 00:00 in DOS time: NumPy's savez writes a fixed date too, keeping archives reproducible. */
 const DOS_DATE = (0 << 9) | (1 << 5) | 1
@@ -151,8 +186,19 @@ export function* npzChunks(arrays: readonly NpyArray[], options: NpzOptions = {}
     const zip64 = options.forceZip64 || size >= U32_MAX
     // Local header: bit 3 = sizes and CRC follow the data; a zip64 entry says so in an extra field.
     const local = new Bytes(30 + name.length + (zip64 ? 20 : 0))
-    local.u32(0x04034b50).u16(zip64 ? 45 : 20).u16(0x0008).u16(0).u16(0).u16(DOS_DATE)
-      .u32(0).u32(zip64 ? U32_MAX : 0).u32(zip64 ? U32_MAX : 0).u16(name.length).u16(zip64 ? 20 : 0).raw(name)
+    local
+      .u32(0x04034b50)
+      .u16(zip64 ? 45 : 20)
+      .u16(0x0008)
+      .u16(0)
+      .u16(0)
+      .u16(DOS_DATE)
+      .u32(0)
+      .u32(zip64 ? U32_MAX : 0)
+      .u32(zip64 ? U32_MAX : 0)
+      .u16(name.length)
+      .u16(zip64 ? 20 : 0)
+      .raw(name)
     if (zip64) local.u16(0x0001).u16(16).u64(0).u64(0)
     yield local.bytes
     let crc = crc32(header)
@@ -181,9 +227,25 @@ function* centralDirectory(entries: readonly Entry[], cdStart: number, force: bo
     const big = force || e.size >= U32_MAX || e.offset >= U32_MAX
     const extra = big ? 28 : 0
     const rec = new Bytes(46 + e.name.length + extra)
-    rec.u32(0x02014b50).u16(45).u16(big ? 45 : 20).u16(0x0008).u16(0).u16(0).u16(DOS_DATE)
-      .u32(e.crc).u32(big ? U32_MAX : e.size).u32(big ? U32_MAX : e.size).u16(e.name.length).u16(extra).u16(0)
-      .u16(0).u16(0).u32(0).u32(big ? U32_MAX : e.offset).raw(e.name)
+    rec
+      .u32(0x02014b50)
+      .u16(45)
+      .u16(big ? 45 : 20)
+      .u16(0x0008)
+      .u16(0)
+      .u16(0)
+      .u16(DOS_DATE)
+      .u32(e.crc)
+      .u32(big ? U32_MAX : e.size)
+      .u32(big ? U32_MAX : e.size)
+      .u16(e.name.length)
+      .u16(extra)
+      .u16(0)
+      .u16(0)
+      .u16(0)
+      .u32(0)
+      .u32(big ? U32_MAX : e.offset)
+      .raw(e.name)
     if (big) rec.u16(0x0001).u16(24).u64(e.size).u64(e.size).u64(e.offset)
     cdSize += rec.bytes.length
     yield rec.bytes
@@ -192,11 +254,22 @@ function* centralDirectory(entries: readonly Entry[], cdStart: number, force: bo
   if (big) {
     const end64 = new Bytes(56 + 20)
     end64.u32(0x06064b50).u64(44).u16(45).u16(45).u32(0).u32(0).u64(entries.length).u64(entries.length).u64(cdSize).u64(cdStart)
-    end64.u32(0x07064b50).u32(0).u64(cdStart + cdSize).u32(1)
+    end64
+      .u32(0x07064b50)
+      .u32(0)
+      .u64(cdStart + cdSize)
+      .u32(1)
     yield end64.bytes
   }
   const end = new Bytes(22)
-  end.u32(0x06054b50).u16(0).u16(0).u16(big ? 0xffff : entries.length).u16(big ? 0xffff : entries.length)
-    .u32(big ? U32_MAX : cdSize).u32(big ? U32_MAX : cdStart).u16(0)
+  end
+    .u32(0x06054b50)
+    .u16(0)
+    .u16(0)
+    .u16(big ? 0xffff : entries.length)
+    .u16(big ? 0xffff : entries.length)
+    .u32(big ? U32_MAX : cdSize)
+    .u32(big ? U32_MAX : cdStart)
+    .u16(0)
   yield end.bytes
 }

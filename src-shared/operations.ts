@@ -56,12 +56,15 @@ export const OPERATION_TABLE: { readonly [K in Operation]: OperationEntry<Gradsc
   },
   validateScenario: { args: [SCENARIO_ARG], call: (api, a) => api.validateScenario(a[0] as Param<'validateScenario'>) },
   sampleSurface: {
-    args: [{
-      name: 'request',
-      expect: `{ landscape: { expr?, preset? }, x: [lo, hi], y: [lo, hi], n: [nx, ny] } with finite numbers, ` +
-        `integer n in [2, ${MAX_SURFACE_SAMPLES}] and an expression of at most ${MAX_EXPRESSION_PAYLOAD} characters`,
-      check: guards.surfaceRequest,
-    }],
+    args: [
+      {
+        name: 'request',
+        expect:
+          `{ landscape: { expr?, preset? }, x: [lo, hi], y: [lo, hi], n: [nx, ny] } with finite numbers, ` +
+          `integer n in [2, ${MAX_SURFACE_SAMPLES}] and an expression of at most ${MAX_EXPRESSION_PAYLOAD} characters`,
+        check: guards.surfaceRequest,
+      },
+    ],
     call: (api, a) => api.sampleSurface(a[0] as Param<'sampleSurface'>),
   },
   startJob: { args: [SCENARIO_ARG], call: (api, a) => api.startJob(a[0] as Param<'startJob'>) },
@@ -70,12 +73,15 @@ export const OPERATION_TABLE: { readonly [K in Operation]: OperationEntry<Gradsc
     call: (api, a) => api.cancelJob(a[0] as number),
   },
   centralFlow: {
-    args: [{
-      name: 'request',
-      expect: `{ landscape: { expr?, preset? }, optimizer: { name, …hyperparameters }, init: [x, y], steps, every } with finite numbers, ` +
-        `integer steps in [0, ${MAX_FLOW_STEPS}], integer every ≥ 1 and at most ${MAX_FLOW_POINTS} points`,
-      check: guards.flowRequest,
-    }],
+    args: [
+      {
+        name: 'request',
+        expect:
+          `{ landscape: { expr?, preset? }, optimizer: { name, …hyperparameters }, init: [x, y], steps, every } with finite numbers, ` +
+          `integer steps in [0, ${MAX_FLOW_STEPS}], integer every ≥ 1 and at most ${MAX_FLOW_POINTS} points`,
+        check: guards.flowRequest,
+      },
+    ],
     call: (api, a) => api.centralFlow(a[0] as Param<'centralFlow'>),
   },
 }

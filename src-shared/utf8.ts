@@ -44,7 +44,10 @@ export function findInvalidUtf8(bytes: Uint8Array): { offset: number; truncated:
   let i = 0
   while (i < bytes.length) {
     const lead = bytes[i]
-    if (lead < 0x80) { i++; continue }
+    if (lead < 0x80) {
+      i++
+      continue
+    }
     let length: number
     let low = 0x80 // range of the second byte, which excludes overlong forms and surrogates
     let high = 0xbf

@@ -81,8 +81,10 @@ export function encodeHostMessage(msg: HostMessage): string | Uint8Array {
   // Offsets depend on the header length, which depends on the offsets' digits: lay the arrays
   // out after a header with index placeholders, then patch in offsets padded to a fixed width.
   const pad = (n: number) => String(n).padStart(16, ' ') // JSON allows spaces; not leading zeros
-  const provisional = header.replace(/\{"\$ta":"(f32|f64|i32)","i":(\d+)\}/g, (_m, k: string, i: string) =>
-    `{"$ta":"${k}","o":${pad(0)},"n":${pad(arrays[Number(i)].length)}}`)
+  const provisional = header.replace(
+    /\{"\$ta":"(f32|f64|i32)","i":(\d+)\}/g,
+    (_m, k: string, i: string) => `{"$ta":"${k}","o":${pad(0)},"n":${pad(arrays[Number(i)].length)}}`,
+  )
   const headerBytesLength = new TextEncoder().encode(provisional).length
   let offset = align8(8 + headerBytesLength)
   const offsets = arrays.map((a) => {
@@ -90,8 +92,10 @@ export function encodeHostMessage(msg: HostMessage): string | Uint8Array {
     offset = align8(offset + a.byteLength)
     return o
   })
-  const finalHeader = header.replace(/\{"\$ta":"(f32|f64|i32)","i":(\d+)\}/g, (_m, k: string, i: string) =>
-    `{"$ta":"${k}","o":${pad(offsets[Number(i)])},"n":${pad(arrays[Number(i)].length)}}`)
+  const finalHeader = header.replace(
+    /\{"\$ta":"(f32|f64|i32)","i":(\d+)\}/g,
+    (_m, k: string, i: string) => `{"$ta":"${k}","o":${pad(offsets[Number(i)])},"n":${pad(arrays[Number(i)].length)}}`,
+  )
   const headerBytes = new TextEncoder().encode(finalHeader)
   if (headerBytes.length !== headerBytesLength) throw new Error('wire: header length changed while encoding')
   const out = new Uint8Array(offset)

@@ -35,7 +35,12 @@ export class UsageError extends Error {}
 
 const BACKENDS: readonly BackendMode[] = ['gpu', 'webgpu', 'headlessgl', 'webgl2', 'webgl', 'webasm', 'wasm', 'cpu']
 
-interface RunArgs { scenario: string; out: string; format: OutputFormat; backend: BackendMode }
+interface RunArgs {
+  scenario: string
+  out: string
+  format: OutputFormat
+  backend: BackendMode
+}
 
 export function parseRunArgs(args: readonly string[]): RunArgs {
   let scenario: string | undefined
@@ -74,7 +79,9 @@ function readScenarioFile(path: string): string {
     return readFileSync(path, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`)
+    throw new UsageError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`,
+    )
   }
 }
 
@@ -112,8 +119,11 @@ async function runCommand(args: readonly string[]): Promise<void> {
     throw err
   }
   const paths = [...new Set(backends)].join(', ')
-  process.stderr.write(`${runs} run${runs === 1 ? '' : 's'} × ${scenario.steps} steps (${paths}) → ${out}` +
-    (diverged ? ` (${diverged} diverged; see diverged_at)` : '') + '\n')
+  process.stderr.write(
+    `${runs} run${runs === 1 ? '' : 's'} × ${scenario.steps} steps (${paths}) → ${out}` +
+      (diverged ? ` (${diverged} diverged; see diverged_at)` : '') +
+      '\n',
+  )
 }
 
 function listPresets(): void {
@@ -122,29 +132,47 @@ function listPresets(): void {
 
 function listOptimizers(): void {
   for (const o of OPTIMIZERS) {
-    const hp = Object.entries(o.hparams).map(([k, s]) => `${k}=${JSON.stringify(s.default)}`).join(', ')
+    const hp = Object.entries(o.hparams)
+      .map(([k, s]) => `${k}=${JSON.stringify(s.default)}`)
+      .join(', ')
     process.stdout.write(`${o.name.padEnd(9)} ${hp}\n${''.padEnd(9)} ${o.rule}\n`)
   }
 }
 
 /** Allocation failures V8 reports as catchable errors (typed arrays, strings, wasm memory). */
-const isOutOfMemory = (err: unknown): boolean => (err instanceof RangeError || (err as Error)?.name === 'RangeError' || err instanceof WebAssembly.RuntimeError) &&
-  /Array buffer allocation|Invalid typed array length|Invalid array length|Invalid string length|allocation failed|Out of memory|could not allocate memory/i.test((err as Error).message)
+const isOutOfMemory = (err: unknown): boolean =>
+  (err instanceof RangeError || (err as Error)?.name === 'RangeError' || err instanceof WebAssembly.RuntimeError) &&
+  /Array buffer allocation|Invalid typed array length|Invalid array length|Invalid string length|allocation failed|Out of memory|could not allocate memory/i.test(
+    (err as Error).message,
+  )
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
-      case 'run': await runCommand(rest); return 0
-      case 'render': return await renderCommand(rest)
-      case 'presets': listPresets(); return 0
+      case 'run':
+        await runCommand(rest)
+        return 0
+      case 'render':
+        return await renderCommand(rest)
+      case 'presets':
+        listPresets()
+        return 0
       case 'optimizers':
-        if (rest.length === 0) { listOptimizers(); return 0 }
-        process.stdout.write(optimizersSourceCommand(rest, (m) => new UsageError(m)) + '\n'); return 0
-      case undefined: case '--help': case '-h': case 'help':
+        if (rest.length === 0) {
+          listOptimizers()
+          return 0
+        }
+        process.stdout.write(optimizersSourceCommand(rest, (m) => new UsageError(m)) + '\n')
+        return 0
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
         process.stdout.write(USAGE + '\n')
         return command === undefined ? 2 : 0
-      default: throw new UsageError(`unknown command '${command}'`)
+      default:
+        throw new UsageError(`unknown command '${command}'`)
     }
   } catch (err) {
     if (err instanceof ScenarioError) {

@@ -7,12 +7,17 @@ import { ScenarioError } from '../../src-shared/scenario'
 
 export const MAX_NESTING = 32
 
-interface Frame { readonly value: object; readonly keys: string[] | null; next: number }
+interface Frame {
+  readonly value: object
+  readonly keys: string[] | null
+  next: number
+}
 
-const pathOf = (frames: readonly Frame[]) => frames.slice(0, -1).reduce((path, f) => {
-  const key = f.keys ? f.keys[f.next - 1] : f.next - 1
-  return typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key
-}, '')
+const pathOf = (frames: readonly Frame[]) =>
+  frames.slice(0, -1).reduce((path, f) => {
+    const key = f.keys ? f.keys[f.next - 1] : f.next - 1
+    return typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key
+  }, '')
 
 /**
  * Throws ScenarioError at the first value nested more than MAX_NESTING levels. Depth-first with
@@ -24,11 +29,15 @@ export function checkNesting(doc: unknown): void {
   while (frames.length) {
     const top = frames[frames.length - 1]
     const length = top.keys ? top.keys.length : (top.value as unknown[]).length
-    if (top.next >= length) { frames.pop(); continue }
+    if (top.next >= length) {
+      frames.pop()
+      continue
+    }
     const child: unknown = top.keys ? (top.value as Record<string, unknown>)[top.keys[top.next]] : (top.value as unknown[])[top.next]
     top.next++
     if (typeof child !== 'object' || child === null) continue
     frames.push({ value: child, keys: Array.isArray(child) ? null : Object.keys(child), next: 0 })
-    if (frames.length > MAX_NESTING) throw new ScenarioError(pathOf(frames), `nested more than ${MAX_NESTING} levels deep (a scenario needs a few)`)
+    if (frames.length > MAX_NESTING)
+      throw new ScenarioError(pathOf(frames), `nested more than ${MAX_NESTING} levels deep (a scenario needs a few)`)
   }
 }

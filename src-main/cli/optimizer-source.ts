@@ -4,7 +4,13 @@
  * coordinate and printed by the same printer as the engine's float64 kernel (float64.ts).
  */
 import {
-  findOptimizer, hparamCodeNames, OPTIMIZERS, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm,
+  findOptimizer,
+  hparamCodeNames,
+  OPTIMIZERS,
+  type OptimizerDef,
+  preludeTree,
+  updateTreeForCoordinate,
+  usesGradNorm,
 } from '../../src-shared/optim'
 import { printBlock } from '../../src-shared/optim/rule'
 
@@ -33,7 +39,7 @@ export function optimizerSource(def: OptimizerDef): string {
     ...hparams,
     '//',
     '// p_x, p_y: the parameters; g_x, g_y: the gradient ∇L(p) at the current point (plus the',
-    '// scenario\'s noise). The float64 engine runs exactly these statements, step after step.',
+    "// scenario's noise). The float64 engine runs exactly these statements, step after step.",
     ...state,
     ...particle,
     'for (let t = 1; t <= steps; t++) {',

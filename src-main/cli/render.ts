@@ -15,7 +15,14 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
 import {
-  ALL_OVERLAYS, CODECS, MAX_FPS, MAX_FRAMES, type Overlays, parseSize, sizeProblem, type VideoCodecChoice,
+  ALL_OVERLAYS,
+  CODECS,
+  MAX_FPS,
+  MAX_FRAMES,
+  type Overlays,
+  parseSize,
+  sizeProblem,
+  type VideoCodecChoice,
 } from '../../src-renderer/export/options'
 import type { AutomationResult } from '../../src-renderer/export/automation'
 
@@ -28,7 +35,12 @@ export const RENDER_USAGE = `  gradscape render SCENARIO.json --out FILE.mp4|FIL
 
 /** A problem with the command line or its inputs: one line, exit 2 (usage) or 1. */
 export class RenderError extends Error {
-  constructor(message: string, readonly exitCode = 1) { super(message) }
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+  }
 }
 
 export interface RenderArgs {
@@ -52,7 +64,8 @@ const usage = (message: string) => new RenderError(message, 2)
 
 function positiveInt(flag: string, v: string, max: number): number {
   const n = Number(v)
-  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > max) throw usage(`${flag} must be a whole number from 1 to ${max}, got '${v}'`)
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > max)
+    throw usage(`${flag} must be a whole number from 1 to ${max}, got '${v}'`)
   return n
 }
 
@@ -80,12 +93,18 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs {
       return v
     }
     switch (flag) {
-      case '--out': case '-o': out = value(); break
-      case '--frames': frames = positiveInt('--frames', value(), MAX_FRAMES); break
+      case '--out':
+      case '-o':
+        out = value()
+        break
+      case '--frames':
+        frames = positiveInt('--frames', value(), MAX_FRAMES)
+        break
       case '--fps': {
         const v = value()
         const n = Number(v)
-        if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(n >= 1 && n <= MAX_FPS)) throw usage(`--fps must be a number from 1 to ${MAX_FPS}, got '${v}'`)
+        if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(n >= 1 && n <= MAX_FPS))
+          throw usage(`--fps must be a number from 1 to ${MAX_FPS}, got '${v}'`)
         fps = n
         break
       }
@@ -102,7 +121,9 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs {
         camera = v
         break
       }
-      case '--title': title = value(); break
+      case '--title':
+        title = value()
+        break
       case '--codec': {
         const v = value()
         if (!(v in CODECS)) throw usage(`--codec must be one of ${Object.keys(CODECS).join(', ')}, got '${v}'`)
@@ -121,10 +142,17 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs {
         const names = v === 'none' || v === '' ? [] : v.split(',').map((s) => s.trim())
         const bad = names.find((n) => !(n in ALL_OVERLAYS))
         if (bad !== undefined) throw usage(`--overlays takes a comma-separated list of title, steps, legend, chart (or none), got '${bad}'`)
-        overlays = { title: names.includes('title'), steps: names.includes('steps'), legend: names.includes('legend'), chart: names.includes('chart') }
+        overlays = {
+          title: names.includes('title'),
+          steps: names.includes('steps'),
+          legend: names.includes('legend'),
+          chart: names.includes('chart'),
+        }
         break
       }
-      case '--chromium': chromium = value(); break
+      case '--chromium':
+        chromium = value()
+        break
       default:
         if (a.startsWith('-')) throw usage(`unknown option ${a}`)
         if (scenario !== undefined) throw usage(`unexpected argument '${a}'`)
@@ -141,7 +169,20 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs {
   const problem = sizeProblem(width, height)
   if (problem) throw usage(`--size: ${problem}`)
   if (width % 2 !== 0 || height % 2 !== 0) throw usage(`--size must be even in both directions (4:2:0 video), got ${width}x${height}`)
-  return { scenario, out, frames, width, height, fps, camera, ...(title !== undefined ? { title } : {}), codec, ...(steps ? { steps } : {}), overlays, chromium }
+  return {
+    scenario,
+    out,
+    frames,
+    width,
+    height,
+    fps,
+    camera,
+    ...(title !== undefined ? { title } : {}),
+    codec,
+    ...(steps ? { steps } : {}),
+    overlays,
+    chromium,
+  }
 }
 
 /** The repository root: the nearest folder above this module with gradscape's package.json. */
@@ -151,7 +192,9 @@ export function findRoot(from = dirname(fileURLToPath(import.meta.url))): string
     if (existsSync(pkg)) {
       try {
         if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'gradscape') return dir
-      } catch { /* not ours */ }
+      } catch {
+        /* not ours */
+      }
     }
     if (dirname(dir) === dir) throw new RenderError('cannot find the Gradscape installation (package.json) above the CLI')
   }
@@ -163,13 +206,21 @@ const tempPath = (out: string) => join(dirname(out), `.${basename(out)}.${proces
 const errnoText = (err: unknown): string => {
   const e = err as NodeJS.ErrnoException
   switch (e?.code) {
-    case 'ENOENT': return 'no such file or directory'
-    case 'EACCES': case 'EPERM': return 'permission denied'
-    case 'EISDIR': return 'is a directory'
-    case 'ENOTDIR': return 'not a directory'
-    case 'EROFS': return 'read-only file system'
-    case 'ENOSPC': return 'no space left on the device'
-    default: return e?.message ?? String(err)
+    case 'ENOENT':
+      return 'no such file or directory'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EISDIR':
+      return 'is a directory'
+    case 'ENOTDIR':
+      return 'not a directory'
+    case 'EROFS':
+      return 'read-only file system'
+    case 'ENOSPC':
+      return 'no space left on the device'
+    default:
+      return e?.message ?? String(err)
   }
 }
 
@@ -184,7 +235,8 @@ function preflight(a: RenderArgs): { text: string; lastStep: number } {
   const scenario = parseScenarioText(text) // ScenarioError: one line naming the field
   const every = Math.max(1, scenario.record.every)
   const lastStep = Math.floor(scenario.steps / every) * every
-  if (a.steps && a.steps[1] > lastStep) throw new RenderError(`--steps ${a.steps[0]}:${a.steps[1]} goes past the run's last step (${lastStep})`, 2)
+  if (a.steps && a.steps[1] > lastStep)
+    throw new RenderError(`--steps ${a.steps[0]}:${a.steps[1]} goes past the run's last step (${lastStep})`, 2)
 
   const out = resolve(a.out)
   const dir = dirname(out)
@@ -206,7 +258,14 @@ function preflight(a: RenderArgs): { text: string; lastStep: number } {
   return { text, lastStep }
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 const say = (line: string) => process.stderr.write(`${line}\n`)
 
@@ -229,7 +288,10 @@ export async function renderCommand(argv: readonly string[]): Promise<number> {
     const t0 = Date.now()
 
     const [{ buildRenderer, rendererIsStale }, { RENDERER_DIR, startWebServer }, { createHost }, { chromium }] = await Promise.all([
-      import('../web/renderer-build'), import('../web/server'), import('../host/host'), import('playwright-core'),
+      import('../web/renderer-build'),
+      import('../web/server'),
+      import('../host/host'),
+      import('playwright-core'),
     ])
     if (rendererIsStale(root, RENDERER_DIR)) {
       say('building the renderer (electron-vite build)…')
@@ -264,24 +326,42 @@ export async function renderCommand(argv: readonly string[]): Promise<number> {
 
     const loaded = await page.evaluate(([t, n]) => window.gradscapeAutomation!.loadSession(t, n), [text, basename(a.scenario)] as const)
     if (!loaded.ok) throw new RenderError(`${a.scenario}: ${loaded.reason ?? 'refused'}`)
-    await page.evaluate(() => window.gradscapeAutomation!.waitReady(10 * 60_000)).catch((err: Error) => {
-      throw new RenderError(`${a.scenario}: ${err.message.replace(/^page\.evaluate: (Error: )?/, '').split('\n')[0]}`)
-    })
+    await page
+      .evaluate(() => window.gradscapeAutomation!.waitReady(10 * 60_000))
+      .catch((err: Error) => {
+        throw new RenderError(`${a.scenario}: ${err.message.replace(/^page\.evaluate: (Error: )?/, '').split('\n')[0]}`)
+      })
 
     const tty = process.stderr.isTTY
     const timer = setInterval(() => {
-      void page.evaluate(() => window.gradscapeAutomation!.progress()).then((p) => {
-        if (p && tty) process.stderr.write(`\rrendering frame ${p.frame} / ${p.frames}${p.eta !== null ? `, about ${Math.ceil(p.eta)} s left` : ''}   `)
-      }, () => undefined)
+      void page
+        .evaluate(() => window.gradscapeAutomation!.progress())
+        .then(
+          (p) => {
+            if (p && tty)
+              process.stderr.write(
+                `\rrendering frame ${p.frame} / ${p.frames}${p.eta !== null ? `, about ${Math.ceil(p.eta)} s left` : ''}   `,
+              )
+          },
+          () => undefined,
+        )
     }, 500)
     const download = page.waitForEvent('download', { timeout: 0 })
     download.catch(() => undefined)
     let result: AutomationResult
     try {
       result = await page.evaluate((r) => window.gradscapeAutomation!.exportVideo(r), {
-        codec: a.codec, size: 'custom' as const, custom: [a.width, a.height] as [number, number], fps: a.fps, frames: a.frames,
-        fromStep: a.steps ? a.steps[0] : 0, toStep: a.steps ? a.steps[1] : null, camera: a.camera, orbitDegrees: 360,
-        title: a.title ?? '', overlays: a.title !== undefined && a.title.trim() === '' ? { ...a.overlays, title: false } : a.overlays,
+        codec: a.codec,
+        size: 'custom' as const,
+        custom: [a.width, a.height] as [number, number],
+        fps: a.fps,
+        frames: a.frames,
+        fromStep: a.steps ? a.steps[0] : 0,
+        toStep: a.steps ? a.steps[1] : null,
+        camera: a.camera,
+        orbitDegrees: 360,
+        title: a.title ?? '',
+        overlays: a.title !== undefined && a.title.trim() === '' ? { ...a.overlays, title: false } : a.overlays,
       })
     } finally {
       clearInterval(timer)
@@ -298,13 +378,21 @@ export async function renderCommand(argv: readonly string[]): Promise<number> {
     } catch (err) {
       throw new RenderError(`cannot write ${a.out}: ${errnoText(err)}`)
     }
-    say(`${result.frames} frames, ${a.width}x${a.height} at ${a.fps} fps, ${result.codecString} → ${a.out} ` +
-      `(${((Date.now() - t0) / 1000).toFixed(1)} s; ${Math.round(result.msPerFrame ?? 0)} ms per frame, of which rendering ${Math.round(result.renderMsPerFrame ?? 0)} ms)`)
+    say(
+      `${result.frames} frames, ${a.width}x${a.height} at ${a.fps} fps, ${result.codecString} → ${a.out} ` +
+        `(${((Date.now() - t0) / 1000).toFixed(1)} s; ${Math.round(result.msPerFrame ?? 0)} ms per frame, of which rendering ${Math.round(result.renderMsPerFrame ?? 0)} ms)`,
+    )
     return 0
   } catch (err) {
     if (tmp) rmSync(tmp, { force: true })
-    if (err instanceof RenderError) { say(`error: ${err.message}`); return err.exitCode }
-    if (err instanceof ScenarioError) { say(`error: ${err.message}`); return 1 }
+    if (err instanceof RenderError) {
+      say(`error: ${err.message}`)
+      return err.exitCode
+    }
+    if (err instanceof ScenarioError) {
+      say(`error: ${err.message}`)
+      return 1
+    }
     say(`error: render failed: ${((err as Error)?.message ?? String(err)).split('\n')[0]}`)
     if (process.env.GRADSCAPE_DEBUG) say(String((err as Error)?.stack))
     return 1

@@ -44,10 +44,7 @@ export interface CentralFlowResult {
 /** D³L[a, b, ·] for T = (Lxxx, Lxxy, Lxyy, Lyyy). */
 function contract(t: Float64Array, ax: number, ay: number, bx: number, by: number): [number, number] {
   const [xxx, xxy, xyy, yyy] = t
-  return [
-    xxx * ax * bx + xxy * (ax * by + ay * bx) + xyy * ay * by,
-    xxy * ax * bx + xyy * (ax * by + ay * bx) + yyy * ay * by,
-  ]
+  return [xxx * ax * bx + xxy * (ax * by + ay * bx) + xyy * ay * by, xxy * ax * bx + xyy * (ax * by + ay * bx) + yyy * ay * by]
 }
 
 /** Symmetric 2×2 as [a11, a12, a22]. */
@@ -57,11 +54,7 @@ function projectPsd([a, b, c]: Sym2): Sym2 {
   const e = eig2(a, b, c)
   const l1 = Math.max(e.l1, 0)
   const l2 = Math.max(e.l2, 0)
-  return [
-    l1 * e.u1x * e.u1x + l2 * e.u2x * e.u2x,
-    l1 * e.u1x * e.u1y + l2 * e.u2x * e.u2y,
-    l1 * e.u1y * e.u1y + l2 * e.u2y * e.u2y,
-  ]
+  return [l1 * e.u1x * e.u1x + l2 * e.u2x * e.u2x, l1 * e.u1x * e.u1y + l2 * e.u2x * e.u2y, l1 * e.u1y * e.u1y + l2 * e.u2y * e.u2y]
 }
 
 /**
@@ -71,7 +64,10 @@ function projectPsd([a, b, c]: Sym2): Sym2 {
 export type Operator2 = (i: number, j: number, k: number, l: number) => number
 
 function applyOperator(B: Operator2, X: Sym2): Sym2 {
-  const x = [[X[0], X[1]], [X[1], X[2]]]
+  const x = [
+    [X[0], X[1]],
+    [X[1], X[2]],
+  ]
   const at = (i: number, j: number) => B(i, j, 0, 0) * x[0][0] + B(i, j, 0, 1) * x[0][1] + B(i, j, 1, 0) * x[1][0] + B(i, j, 1, 1) * x[1][1]
   return [at(0, 0), at(0, 1), at(1, 1)]
 }
@@ -126,7 +122,8 @@ export interface FlowRule {
 
 export function gdRule(eta: number): FlowRule {
   return {
-    name: 'gd', stateSize: 0,
+    name: 'gd',
+    stateSize: 0,
     initState: () => [],
     p: () => [1 / eta, 1 / eta],
     dstateStable: () => [],
@@ -143,7 +140,8 @@ export function gdRule(eta: number): FlowRule {
 export function rmspropRule(eta: number, alpha: number, eps: number, warmStart = false): FlowRule {
   const c = (1 - alpha) / alpha
   return {
-    name: 'rmsprop', stateSize: 2,
+    name: 'rmsprop',
+    stateSize: 2,
     initState: (gx, gy) => (warmStart ? [gx * gx, gy * gy] : [(1 - alpha) * gx * gx, (1 - alpha) * gy * gy]),
     p: (nu) => [(Math.sqrt(nu[0]) + eps) / eta, (Math.sqrt(nu[1]) + eps) / eta],
     dstateStable: (nu, gx, gy) => [c * (gx * gx - nu[0]), c * (gy * gy - nu[1])],
@@ -160,7 +158,8 @@ export function rmspropRule(eta: number, alpha: number, eps: number, warmStart =
 export function scalarRmspropRule(eta: number, alpha: number, eps: number, warmStart = false): FlowRule {
   const c = (1 - alpha) / alpha
   return {
-    name: 'scalar_rmsprop', stateSize: 1,
+    name: 'scalar_rmsprop',
+    stateSize: 1,
     initState: (gx, gy) => [(warmStart ? 1 : 1 - alpha) * (gx * gx + gy * gy)],
     p: (nu) => [(Math.sqrt(nu[0]) + eps) / eta, (Math.sqrt(nu[0]) + eps) / eta],
     dstateStable: (nu, gx, gy) => [c * (gx * gx + gy * gy - nu[0])],
@@ -193,7 +192,14 @@ export interface VelocityInfo {
 }
 
 /** The central-flow vector field at (w, state) for substep dt (reference: cflib.central_flow_precond). */
-export function flowVelocity(f: CompiledLandscape, rule: FlowRule, x: number, y: number, state: readonly number[], dt: number): VelocityInfo {
+export function flowVelocity(
+  f: CompiledLandscape,
+  rule: FlowRule,
+  x: number,
+  y: number,
+  state: readonly number[],
+  dt: number,
+): VelocityInfo {
   const scratch = new Float64Array(4)
   f.valueAndGradient(x, y, scratch)
   const loss = scratch[0]
@@ -207,7 +213,10 @@ export function flowVelocity(f: CompiledLandscape, rule: FlowRule, x: number, y:
   const e = eig2(h00 / p[0], h01 / (sp[0] * sp[1]), h11 / p[1])
   const lam = [e.l1, e.l2]
   // Generalised eigenvectors u = P^{-1/2} v (uᵀPu = 1), as columns U[:, i].
-  const U = [[e.u1x / sp[0], e.u2x / sp[0]], [e.u1y / sp[1], e.u2y / sp[1]]]
+  const U = [
+    [e.u1x / sp[0], e.u2x / sp[0]],
+    [e.u1y / sp[1], e.u2y / sp[1]],
+  ]
   const axisNorm = Math.hypot(U[0][0], U[1][0])
   const kc = (lam[0] > CRITICAL_THETA ? 1 : 0) + (lam[1] > CRITICAL_THETA ? 1 : 0)
   const dws = [-gx / p[0], -gy / p[1]]
@@ -218,8 +227,11 @@ export function flowVelocity(f: CompiledLandscape, rule: FlowRule, x: number, y:
   const t = new Float64Array(4)
   f.third(x, y, t)
   const G = (i: number, j: number) => contract(t, U[0][i], U[1][i], U[0][j], U[1][j])
-  const Gs = [[G(0, 0), G(0, 1)], [G(1, 0), G(1, 1)]]
-  const dwX = (k: number, l: number): [number, number] => [-0.5 * Gs[k][l][0] / p[0], -0.5 * Gs[k][l][1] / p[1]]
+  const Gs = [
+    [G(0, 0), G(0, 1)],
+    [G(1, 0), G(1, 1)],
+  ]
+  const dwX = (k: number, l: number): [number, number] => [(-0.5 * Gs[k][l][0]) / p[0], (-0.5 * Gs[k][l][1]) / p[1]]
   const hu = (a: number, k: number) => p[a] * U[a][k] * lam[k]
   const dP = (i: number, j: number, ds: (s: number) => number) => {
     let sum = 0
@@ -244,7 +256,10 @@ export function flowVelocity(f: CompiledLandscape, rule: FlowRule, x: number, y:
     if (!solved) return { ...base, vx: NaN, vy: NaN, dstate: dss, sigma2: Infinity, predicted: Infinity, infeasible: true }
     X = solved
   }
-  const Xm = [[X[0], X[1]], [X[1], X[2]]]
+  const Xm = [
+    [X[0], X[1]],
+    [X[1], X[2]],
+  ]
   let vx = dws[0]
   let vy = dws[1]
   const dstate = [...dss]
@@ -276,7 +291,13 @@ const infeasible = (rule: FlowRule) =>
  * t = 0, every, 2·every, … steps.
  */
 export function centralFlow(
-  f: CompiledLandscape, rule: FlowRule, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
+  f: CompiledLandscape,
+  rule: FlowRule,
+  x0: number,
+  y0: number,
+  steps: number,
+  every = 1,
+  substeps = DEFAULT_SUBSTEPS,
 ): CentralFlowResult {
   const slices = centralFlowSlices(f, rule, x0, y0, steps, every, { substeps })
   for (;;) {
@@ -305,7 +326,13 @@ export const flowCapReason = (cap: number) => `the central flow of a job is inte
  * `maxSteps`, so one flow's cost and memory are bounded whatever the job's step count.
  */
 export function* centralFlowSlices(
-  f: CompiledLandscape, rule: FlowRule, x0: number, y0: number, steps: number, every = 1, options: FlowSliceOptions = {},
+  f: CompiledLandscape,
+  rule: FlowRule,
+  x0: number,
+  y0: number,
+  steps: number,
+  every = 1,
+  options: FlowSliceOptions = {},
 ): Generator<void, CentralFlowResult> {
   const substeps = options.substeps ?? DEFAULT_SUBSTEPS
   const sliceSteps = Math.max(1, options.sliceSteps ?? Infinity)
@@ -325,7 +352,10 @@ export function* centralFlowSlices(
   let y = y0
   let stoppedAt: number | null = null
   let reason: string | null = null
-  const stop = (at: number, why: string) => { stoppedAt = at; reason = why }
+  const stop = (at: number, why: string) => {
+    stoppedAt = at
+    reason = why
+  }
   for (let step = 0; step <= lastStep; step++) {
     if (step > 0 && step % sliceSteps === 0) yield
     const info = stoppedAt === null ? flowVelocity(f, rule, x, y, state, dt) : null
@@ -343,23 +373,42 @@ export function* centralFlowSlices(
     if (stoppedAt !== null || step === lastStep) continue
     for (let s = 0; s < substeps; s++) {
       const v = s === 0 ? info! : flowVelocity(f, rule, x, y, state, dt)
-      if (v.infeasible) { stop(step + 1, infeasible(rule)); break }
+      if (v.infeasible) {
+        stop(step + 1, infeasible(rule))
+        break
+      }
       x += dt * v.vx
       y += dt * v.vy
       state = state.map((st, i) => st + dt * v.dstate[i])
-      if (!Number.isFinite(x) || !Number.isFinite(y)) { stop(step + 1, 'the flow left the range of float64'); break }
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        stop(step + 1, 'the flow left the range of float64')
+        break
+      }
     }
   }
   if (stoppedAt === null && lastStep < steps) stop(lastStep, flowCapReason(lastStep))
   return {
-    trajectory, loss, predicted_loss: predicted, sharpness, sigma2, axis, stopped_at: stoppedAt, stop_reason: reason,
+    trajectory,
+    loss,
+    predicted_loss: predicted,
+    sharpness,
+    sigma2,
+    axis,
+    stopped_at: stoppedAt,
+    stop_reason: reason,
     ...(rule.stateSize > 0 ? { effective_sharpness: effective } : {}),
   }
 }
 
 /** The GD central flow (§2). */
 export function centralFlowGd(
-  f: CompiledLandscape, eta: number, x0: number, y0: number, steps: number, every = 1, substeps = DEFAULT_SUBSTEPS,
+  f: CompiledLandscape,
+  eta: number,
+  x0: number,
+  y0: number,
+  steps: number,
+  every = 1,
+  substeps = DEFAULT_SUBSTEPS,
 ): CentralFlowResult {
   return centralFlow(f, gdRule(eta), x0, y0, steps, every, substeps)
 }
@@ -379,7 +428,13 @@ export function flowRuleFor(name: string, h: Hparams): FlowRule | null {
 
 /** The central flow of a run, when its optimizer has one (flowRuleFor). */
 export function centralFlowFor(
-  f: CompiledLandscape, name: string, h: Hparams, x0: number, y0: number, steps: number, every: number,
+  f: CompiledLandscape,
+  name: string,
+  h: Hparams,
+  x0: number,
+  y0: number,
+  steps: number,
+  every: number,
 ): CentralFlowResult | null {
   const rule = flowRuleFor(name, h)
   return rule ? centralFlow(f, rule, x0, y0, steps, every) : null

@@ -5,7 +5,17 @@
  * listener that returns a promise (a socket still draining) holds the worker back.
  */
 import type { Worker } from 'node:worker_threads'
-import type { CentralFlowRequest, FlowData, InputProblem, JobEvent, JobStarted, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
+import type {
+  CentralFlowRequest,
+  FlowData,
+  InputProblem,
+  JobEvent,
+  JobStarted,
+  ScenarioDoc,
+  Surface,
+  SurfaceRequest,
+  Validation,
+} from '../../src-shared/api'
 import type { FromWorker, ToWorker } from './protocol'
 
 export type SpawnWorker = () => Worker
@@ -32,10 +42,19 @@ export class EngineError extends Error {
 
 const MAX_FAILED_STARTS = 3
 
-interface Pending<T> { resolve(v: T): void; reject(e: Error): void }
+interface Pending<T> {
+  resolve(v: T): void
+  reject(e: Error): void
+}
 
 /** Answer request `id`: with the worker's result, or its problem (`failed` when it sent none). */
-function settle<T>(waiters: Map<number, Pending<T>>, id: number, result: T | undefined, problem: InputProblem | undefined, failed: string): void {
+function settle<T>(
+  waiters: Map<number, Pending<T>>,
+  id: number,
+  result: T | undefined,
+  problem: InputProblem | undefined,
+  failed: string,
+): void {
   const w = waiters.get(id)
   waiters.delete(id)
   if (result) w?.resolve(result)
@@ -61,7 +80,10 @@ export class EngineClient {
   private ping: { seq: number; at: number } | null = null
   private nextPing = 1
 
-  constructor(private readonly spawn: SpawnWorker, options: EngineOptions = {}) {
+  constructor(
+    private readonly spawn: SpawnWorker,
+    options: EngineOptions = {},
+  ) {
     this.worker = this.attach(spawn())
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS
     // Look four times per period: a hung worker is replaced within 1¼ periods.
@@ -86,7 +108,9 @@ export class EngineClient {
   private attach(worker: Worker): Worker {
     worker.on('message', (msg: FromWorker) => this.onMessage(msg))
     worker.on('error', (err) => this.onDeath(`engine error: ${err.message}`))
-    worker.on('exit', (code) => { if (!this.disposed) this.onDeath(`engine exited with code ${code}`) })
+    worker.on('exit', (code) => {
+      if (!this.disposed) this.onDeath(`engine exited with code ${code}`)
+    })
     return worker
   }
 
@@ -100,7 +124,10 @@ export class EngineClient {
     this.deathsWithoutLife++
     const lost = new Error(`${reason}; the engine was restarted`)
     this.ping = null
-    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters, this.expressionWaiters] as Map<number, Pending<unknown>>[]) {
+    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters, this.expressionWaiters] as Map<
+      number,
+      Pending<unknown>
+    >[]) {
       for (const w of waiters.values()) w.reject(lost)
       waiters.clear()
     }
@@ -109,7 +136,10 @@ export class EngineClient {
     if (this.deathsWithoutLife > MAX_FAILED_STARTS) {
       // Restarting again would only loop; stay down and say why.
       this.disposed = true
-      this.emit({ type: 'engine-restarted', reason: `${reason}; the engine failed ${this.deathsWithoutLife} times in a row and was stopped` })
+      this.emit({
+        type: 'engine-restarted',
+        reason: `${reason}; the engine failed ${this.deathsWithoutLife} times in a row and was stopped`,
+      })
       return
     }
     this.worker = this.attach(this.spawn())
@@ -142,7 +172,10 @@ export class EngineClient {
       }
       case 'error': {
         const w = this.startWaiters.get(msg.jobId)
-        if (w) { w.reject(new EngineError(msg.problem)); this.startWaiters.delete(msg.jobId) }
+        if (w) {
+          w.reject(new EngineError(msg.problem))
+          this.startWaiters.delete(msg.jobId)
+        }
         this.emit({ type: 'error', jobId: msg.jobId, problem: msg.problem })
         break
       }
@@ -151,7 +184,9 @@ export class EngineClient {
         // Let the worker continue once every listener has passed the chunk on (a socket that
         // drained, a renderer that acknowledged it); at once when none held it.
         const worker = this.worker
-        const ack = () => { if (!this.disposed && this.worker === worker) this.post({ type: 'ack', jobId: msg.chunk.jobId }) }
+        const ack = () => {
+          if (!this.disposed && this.worker === worker) this.post({ type: 'ack', jobId: msg.chunk.jobId })
+        }
         if (held.length === 0) ack()
         else void Promise.allSettled(held).then(ack)
         break
@@ -171,7 +206,10 @@ export class EngineClient {
         break
       case 'cancelled': {
         const w = this.startWaiters.get(msg.jobId)
-        if (w) { w.reject(new Error('superseded')); this.startWaiters.delete(msg.jobId) }
+        if (w) {
+          w.reject(new Error('superseded'))
+          this.startWaiters.delete(msg.jobId)
+        }
         this.emit({ type: 'cancelled', jobId: msg.jobId })
         break
       }

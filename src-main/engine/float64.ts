@@ -9,7 +9,13 @@
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import {
-  coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate, preludeCode, updateForCoordinate, usesGradNorm,
+  coordName,
+  hparamCodeNames,
+  type OptimizerDef,
+  preconditionerForCoordinate,
+  preludeCode,
+  updateForCoordinate,
+  usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 
@@ -102,50 +108,81 @@ if (ux < 0 || (ux === 0 && uy < 0)) { ux = -ux; uy = -uy; }
 if (!(Number.isFinite(h_xx) && Number.isFinite(h_xy) && Number.isFinite(h_yy))) { ux = NaN; uy = NaN; }`
 
 type Kernel = (
-  n: number, tFrom: number, tTo: number, every: number, X: Float64Array, Y: Float64Array, S: Float64Array[],
-  divergedAt: Int32Array, H: Float64Array, noiseStd: number, noiseSeed: number, noiseStream: Int32Array | null,
-  outStart: number, outCount: number, outX: PointValues, outY: PointValues, outL: PointValues, outS: PointValues | null,
-  outP: PointValues | null, outA: PointValues | null, extra: Float64Array[],
+  n: number,
+  tFrom: number,
+  tTo: number,
+  every: number,
+  X: Float64Array,
+  Y: Float64Array,
+  S: Float64Array[],
+  divergedAt: Int32Array,
+  H: Float64Array,
+  noiseStd: number,
+  noiseSeed: number,
+  noiseStream: Int32Array | null,
+  outStart: number,
+  outCount: number,
+  outX: PointValues,
+  outY: PointValues,
+  outL: PointValues,
+  outS: PointValues | null,
+  outP: PointValues | null,
+  outA: PointValues | null,
+  extra: Float64Array[],
 ) => void
 
 const cache = new Map<string, Kernel>()
 
 /** Names of the state slots in the order of `Float64State.slots`. */
 export function slotNames(def: OptimizerDef): string[] {
-  return [
-    ...Object.keys(def.state).flatMap((slot) => COORDS.map((c) => coordName(slot, c))),
-    ...Object.keys(def.particleState ?? {}),
-  ]
+  return [...Object.keys(def.state).flatMap((slot) => COORDS.map((c) => coordName(slot, c))), ...Object.keys(def.particleState ?? {})]
 }
 
 /** Source of the generated block loop (exported for inspection and tests). */
 export function float64KernelSource(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): string {
   const d = landscape.derivatives
   const vars = { x: 'p_x', y: 'p_y' }
-  const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], { vars, tempPrefix: '_v' })
+  const valueGrad = emitAssignments(
+    [
+      ['loss', d.value],
+      ['g_x', d.gradient[0]],
+      ['g_y', d.gradient[1]],
+    ],
+    { vars, tempPrefix: '_v' },
+  )
   const hessian = withSharpness
-    ? emitAssignments([['h_xx', d.hessian[0]], ['h_xy', d.hessian[1]], ['h_yy', d.hessian[2]]], { vars, tempPrefix: '_h' })
+    ? emitAssignments(
+        [
+          ['h_xx', d.hessian[0]],
+          ['h_xy', d.hessian[1]],
+          ['h_yy', d.hessian[2]],
+        ],
+        { vars, tempPrefix: '_h' },
+      )
     : ''
   const names = hparamCodeNames(def)
   const slots = slotNames(def)
   const extraSlots = Object.values(def.outputs ?? {})
   const precond = withSharpness ? COORDS.map((c) => preconditionerForCoordinate(def, c)) : [null, null]
   /** Kept point at index `idx`; `inLoop` when the step's prelude locals are in scope. */
-  const record = (idx: string, inLoop: boolean) => [
-    `outX[${idx}] = p_x; outY[${idx}] = p_y; outL[${idx}] = loss;`,
-    withSharpness
-      ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\nconst l1 = hm + Math.sqrt(hd * hd + h_xy * h_xy);\noutS[${idx}] = l1;\n`
-        + `if (outA !== null) { ${TOP_AXIS_CODE} outA[2 * (${idx})] = ux; outA[2 * (${idx}) + 1] = uy; }\n`
-        + (precond[0] === null ? '' : inLoop
-          ? `const pc_x = ${precond[0]}, pc_y = ${precond[1]};\n`
-            + 'const q_xx = h_xx / pc_x, q_xy = h_xy / Math.sqrt(pc_x * pc_y), q_yy = h_yy / pc_y;\n'
-            + 'const qm = 0.5 * (q_xx + q_yy), qd = 0.5 * (q_xx - q_yy);\n'
-            + `outP[${idx}] = qm + Math.sqrt(qd * qd + q_xy * q_xy);\n`
-          : `outP[${idx}] = NaN;\n`)
-        + '}'
-      : '',
-    ...extraSlots.flatMap((slot, j) => COORDS.map((c, ci) => `extra[${2 * j + ci}][${idx}] = ${coordName(slot, c)};`)),
-  ].join('\n')
+  const record = (idx: string, inLoop: boolean) =>
+    [
+      `outX[${idx}] = p_x; outY[${idx}] = p_y; outL[${idx}] = loss;`,
+      withSharpness
+        ? `{ let h_xx = 0, h_xy = 0, h_yy = 0;\n${hessian}\nconst hm = 0.5 * (h_xx + h_yy), hd = 0.5 * (h_xx - h_yy);\nconst l1 = hm + Math.sqrt(hd * hd + h_xy * h_xy);\noutS[${idx}] = l1;\n` +
+          `if (outA !== null) { ${TOP_AXIS_CODE} outA[2 * (${idx})] = ux; outA[2 * (${idx}) + 1] = uy; }\n` +
+          (precond[0] === null
+            ? ''
+            : inLoop
+              ? `const pc_x = ${precond[0]}, pc_y = ${precond[1]};\n` +
+                'const q_xx = h_xx / pc_x, q_xy = h_xy / Math.sqrt(pc_x * pc_y), q_yy = h_yy / pc_y;\n' +
+                'const qm = 0.5 * (q_xx + q_yy), qd = 0.5 * (q_xx - q_yy);\n' +
+                `outP[${idx}] = qm + Math.sqrt(qd * qd + q_xy * q_xy);\n`
+              : `outP[${idx}] = NaN;\n`) +
+          '}'
+        : '',
+      ...extraSlots.flatMap((slot, j) => COORDS.map((c, ci) => `extra[${2 * j + ci}][${idx}] = ${coordName(slot, c)};`)),
+    ].join('\n')
   const fill = [
     'outX[at] = NaN; outY[at] = NaN; outL[at] = NaN;',
     withSharpness ? 'outS[at] = NaN; if (outA !== null) { outA[2 * at] = NaN; outA[2 * at + 1] = NaN; }' : '',
@@ -204,8 +241,28 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
   if (!kernel) {
     const source = float64KernelSource(landscape, def, withSharpness)
     kernel = new Function(
-      'n', 'tFrom', 'tTo', 'every', 'X', 'Y', 'S', 'divergedAt', 'H', 'noiseStd', 'noiseSeed', 'noiseStream',
-      'outStart', 'outCount', 'outX', 'outY', 'outL', 'outS', 'outP', 'outA', 'extra', source,
+      'n',
+      'tFrom',
+      'tTo',
+      'every',
+      'X',
+      'Y',
+      'S',
+      'divergedAt',
+      'H',
+      'noiseStd',
+      'noiseSeed',
+      'noiseStream',
+      'outStart',
+      'outCount',
+      'outX',
+      'outY',
+      'outL',
+      'outS',
+      'outP',
+      'outA',
+      'extra',
+      source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
     cache.set(key, kernel)
@@ -236,12 +293,21 @@ export function initialState(job: ParticleBatch): Float64State {
 }
 
 /** Output arrays for kept points [start, start + count) of `n` particles (`values`: their type; ASGD's extra outputs stay float64). */
-export function blockOutput(job: ParticleBatch, n: number, start: number, count: number, values: 'float64' | 'float32' = 'float64'): BlockOutput {
+export function blockOutput(
+  job: ParticleBatch,
+  n: number,
+  start: number,
+  count: number,
+  values: 'float64' | 'float32' = 'float64',
+): BlockOutput {
   const size = n * count
   const V = values === 'float32' ? Float32Array : Float64Array
   return {
-    start, count,
-    x: new V(size), y: new V(size), loss: new V(size),
+    start,
+    count,
+    x: new V(size),
+    y: new V(size),
+    loss: new V(size),
     sharpness: job.sharpness ? new V(size) : null,
     preconditioned: job.sharpness && job.optimizer.preconditioner ? new V(size).fill(NaN) : null,
     axis: job.sharpness ? new V(2 * size) : null,
@@ -259,9 +325,29 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
-  kernel(job.x0.length, state.t, tTo, job.every, state.x, state.y, state.slots, state.divergedAt, job.hparams,
-    job.noise.std, reduceSeed(job.noise.seed), job.noiseStream ?? null,
-    out.start, out.count, out.x, out.y, out.loss, out.sharpness, out.preconditioned, out.axis, out.extra)
+  kernel(
+    job.x0.length,
+    state.t,
+    tTo,
+    job.every,
+    state.x,
+    state.y,
+    state.slots,
+    state.divergedAt,
+    job.hparams,
+    job.noise.std,
+    reduceSeed(job.noise.seed),
+    job.noiseStream ?? null,
+    out.start,
+    out.count,
+    out.x,
+    out.y,
+    out.loss,
+    out.sharpness,
+    out.preconditioned,
+    out.axis,
+    out.extra,
+  )
   state.t = tTo
 }
 
@@ -273,8 +359,18 @@ export function runFloat64(job: ParticleBatch): Float64Result {
   const out = blockOutput(job, n, start, count)
   advanceFloat64(job, state, job.steps, out)
   const extra: Record<string, { x: Float64Array; y: Float64Array }> = {}
-  Object.keys(job.optimizer.outputs ?? {}).forEach((name, j) => { extra[name] = { x: out.extra[2 * j], y: out.extra[2 * j + 1] } })
+  Object.keys(job.optimizer.outputs ?? {}).forEach((name, j) => {
+    extra[name] = { x: out.extra[2 * j], y: out.extra[2 * j + 1] }
+  })
   // blockOutput's default arrays are float64.
   const f64 = (a: PointValues) => a as Float64Array
-  return { kept: count, x: f64(out.x), y: f64(out.y), loss: f64(out.loss), sharpness: out.sharpness && f64(out.sharpness), divergedAt: state.divergedAt, extra }
+  return {
+    kept: count,
+    x: f64(out.x),
+    y: f64(out.y),
+    loss: f64(out.loss),
+    sharpness: out.sharpness && f64(out.sharpness),
+    divergedAt: state.divergedAt,
+    extra,
+  }
 }

@@ -12,11 +12,25 @@ import { jobStarted } from './started'
 
 /** A central flow as the float32 FlowData the hosts send. */
 export function flowData(jobId: number, run: number, r: CentralFlowResult): FlowData {
-  const flat = (pts: Array<[number, number]>) => { const a = new Float32Array(pts.length * 2); pts.forEach(([x, y], i) => { a[2 * i] = x; a[2 * i + 1] = y }); return a }
+  const flat = (pts: Array<[number, number]>) => {
+    const a = new Float32Array(pts.length * 2)
+    pts.forEach(([x, y], i) => {
+      a[2 * i] = x
+      a[2 * i + 1] = y
+    })
+    return a
+  }
   return {
-    jobId, run, xy: flat(r.trajectory), loss: Float32Array.from(r.loss), predictedLoss: Float32Array.from(r.predicted_loss),
-    sharpness: Float32Array.from(r.sharpness), sigma2: Float32Array.from(r.sigma2), axis: flat(r.axis),
-    stoppedAt: r.stopped_at, stopReason: r.stop_reason,
+    jobId,
+    run,
+    xy: flat(r.trajectory),
+    loss: Float32Array.from(r.loss),
+    predictedLoss: Float32Array.from(r.predicted_loss),
+    sharpness: Float32Array.from(r.sharpness),
+    sigma2: Float32Array.from(r.sigma2),
+    axis: flat(r.axis),
+    stoppedAt: r.stopped_at,
+    stopReason: r.stop_reason,
   }
 }
 
@@ -117,8 +131,14 @@ export class Job {
     this.t = tTo
     this.emittedStart = true
     return {
-      jobId: this.id, start, count, xy, loss,
-      ...(sharpness ? { sharpness } : {}), ...(axis ? { axis } : {}), ...(preconditioned ? { preconditioned } : {}),
+      jobId: this.id,
+      start,
+      count,
+      xy,
+      loss,
+      ...(sharpness ? { sharpness } : {}),
+      ...(axis ? { axis } : {}),
+      ...(preconditioned ? { preconditioned } : {}),
     }
   }
 
@@ -158,7 +178,15 @@ export class Job {
       for (let p = 0; p < part.n; p++, run++) {
         if (made >= Job.MAX_FLOWS) return
         const h = part.config.configs[Math.floor(p / starts)]
-        const r = centralFlowFor(s.landscape.compiled, part.config.def.name, h, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every)
+        const r = centralFlowFor(
+          s.landscape.compiled,
+          part.config.def.name,
+          h,
+          s.starts.x[p % starts],
+          s.starts.y[p % starts],
+          s.steps,
+          s.record.every,
+        )
         if (!r) continue
         made++
         yield flowData(this.id, run, r)
@@ -175,7 +203,10 @@ export class Job {
   divergedAt(): Int32Array {
     const out = new Int32Array(this.runCount)
     let offset = 0
-    for (const part of this.parts) { out.set(part.stepper.divergedAt(), offset); offset += part.n }
+    for (const part of this.parts) {
+      out.set(part.stepper.divergedAt(), offset)
+      offset += part.n
+    }
     return out
   }
 }

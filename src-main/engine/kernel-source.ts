@@ -15,11 +15,17 @@
  *    WebAssembly backend, and one per thread per launch dominated short launches).
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
+import { hparamCodeNames, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm } from '../../src-shared/optim'
 import {
-  hparamCodeNames, type OptimizerDef, preludeTree, updateTreeForCoordinate, usesGradNorm,
-} from '../../src-shared/optim'
-import {
-  type Block, declaredNames, floatLiteral, KERNEL_NUMBERS, namesRead, printBlock, printExpr, reducePowers, type RunningPower,
+  type Block,
+  declaredNames,
+  floatLiteral,
+  KERNEL_NUMBERS,
+  namesRead,
+  printBlock,
+  printExpr,
+  reducePowers,
+  type RunningPower,
   substitute,
 } from '../../src-shared/optim/rule'
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
@@ -121,10 +127,14 @@ function forParticle(code: string, names: ReadonlySet<string>, k: number): strin
 /** Names a block assigns (outside `let`). */
 function assignedNames(block: Block): string[] {
   const out: string[] = []
-  const walk = (b: Block) => b.forEach((s) => {
-    if (s.kind === 'assign') out.push(s.name)
-    if (s.kind === 'if') { walk(s.then); if (s.otherwise) walk(s.otherwise) }
-  })
+  const walk = (b: Block) =>
+    b.forEach((s) => {
+      if (s.kind === 'assign') out.push(s.name)
+      if (s.kind === 'if') {
+        walk(s.then)
+        if (s.otherwise) walk(s.otherwise)
+      }
+    })
   walk(block)
   return out
 }
@@ -134,9 +144,10 @@ function assignedNames(block: Block): string[] {
  * in float32 that is "NaN or ±Infinity", and v · 0 (0 for finite v, NaN otherwise) tests all of
  * them in one multiply-add; a backend computing in doubles (GPU.js's cpu) needs |v| ≤ FLT_MAX.
  */
-const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) => (inDoubles
-  ? `!(${vars.map((v) => `Math.abs(${v}) <= ${FLT_MAX}`).join(' && ')})`
-  : `!(${vars.map((v) => `${v} * 0.0`).join(' + ')} == 0.0)`)
+const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) =>
+  inDoubles
+    ? `!(${vars.map((v) => `Math.abs(${v}) <= ${FLT_MAX}`).join(' && ')})`
+    : `!(${vars.map((v) => `${v} * 0.0`).join(' + ')} == 0.0)`
 
 /**
  * What the GPU.js kernel and the WebAssembly kernel (wasm/kernel.ts) are both assembled from:
@@ -149,19 +160,42 @@ const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) => (inDoubles
  * uniform values (Adam's bias corrections) are then computed once per step for all lanes.
  */
 export function kernelParts(
-  landscape: Landscape, def: OptimizerDef, uniform: ReadonlySet<string> = new Set(), inDoubles = false,
+  landscape: Landscape,
+  def: OptimizerDef,
+  uniform: ReadonlySet<string> = new Set(),
+  inDoubles = false,
   specialise: KernelSpecialisation = {},
 ) {
   const fixed = specialise.fixed ?? new Map<string, number>()
   const d = landscape.derivatives
-  const valueGrad = emitAssignments([['loss', d.value], ['g_x', d.gradient[0]], ['g_y', d.gradient[1]]], {
-    vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber,
-  })
+  const valueGrad = emitAssignments(
+    [
+      ['loss', d.value],
+      ['g_x', d.gradient[0]],
+      ['g_y', d.gradient[1]],
+    ],
+    {
+      vars: { x: 'p_x', y: 'p_y' },
+      tempPrefix: '_v',
+      declare: 'let',
+      formatNumber: kernelNumber,
+    },
+  )
   // A fresh name: the final check must not read the last step's `loss` (on SIMD backends a
   // blended assignment would keep that value alive through the whole step loop).
-  const finalLoss = emitAssignments([['lossEnd', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_w', declare: 'let', formatNumber: kernelNumber })
+  const finalLoss = emitAssignments([['lossEnd', d.value]], {
+    vars: { x: 'p_x', y: 'p_y' },
+    tempPrefix: '_w',
+    declare: 'let',
+    formatNumber: kernelNumber,
+  })
   // Kernels that record kept points (wasm/kernel.ts): the loss at the current point, into a declared `lossAt`.
-  const pointLoss = emitAssignments([['lossAt', d.value]], { vars: { x: 'p_x', y: 'p_y' }, tempPrefix: '_r', declare: 'let', formatNumber: kernelNumber })
+  const pointLoss = emitAssignments([['lossAt', d.value]], {
+    vars: { x: 'p_x', y: 'p_y' },
+    tempPrefix: '_r',
+    declare: 'let',
+    formatNumber: kernelNumber,
+  })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
   const hparams = new Set(names)
@@ -184,17 +218,48 @@ export function kernelParts(
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
   const preludeLocals = declaredNames(preludeBlock)
   // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
+  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every(
+    (w) => uniformValues.has(w) || preludeLocals.includes(w),
+  )
   const stateNames = [...coordinateSlots, ...slots.perParticle]
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
-  const arrays = ['X', 'Y', 'DEAD', 'STREAM', ...stateNames.map((s) => `S_${s}`), ...varyingNames.map((n) => `HP_${n}`), ...varyingPowers.map((p) => `PW${p.name}`)]
-  const scalars = [...uniformNames.map((n) => `HU_${n}`), ...uniformPowers.map((p) => `PU${p.name}`), 'tFrom', 'nSteps', 'noiseStd', 'noiseSeed']
+  const arrays = [
+    'X',
+    'Y',
+    'DEAD',
+    'STREAM',
+    ...stateNames.map((s) => `S_${s}`),
+    ...varyingNames.map((n) => `HP_${n}`),
+    ...varyingPowers.map((p) => `PW${p.name}`),
+  ]
+  const scalars = [
+    ...uniformNames.map((n) => `HU_${n}`),
+    ...uniformPowers.map((p) => `PU${p.name}`),
+    'tFrom',
+    'nSteps',
+    'noiseStd',
+    'noiseSeed',
+  ]
 
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
   const own = new Set([
-    'i', 'p_x', 'p_y', 'g_x', 'g_y', 'g_norm2', 'loss', 'deadAt', 'stream', ...varyingNames, ...stateNames,
-    ...varyingPowers.map((p) => p.name), ...declaredInCode(valueGrad), ...(sharedPrelude ? [] : preludeLocals), ...updateBlocks.flatMap(declaredNames), ...declaredInCode(finalLoss),
+    'i',
+    'p_x',
+    'p_y',
+    'g_x',
+    'g_y',
+    'g_norm2',
+    'loss',
+    'deadAt',
+    'stream',
+    ...varyingNames,
+    ...stateNames,
+    ...varyingPowers.map((p) => p.name),
+    ...declaredInCode(valueGrad),
+    ...(sharedPrelude ? [] : preludeLocals),
+    ...updateBlocks.flatMap(declaredNames),
+    ...declaredInCode(finalLoss),
     'lossEnd',
   ])
 
@@ -227,10 +292,14 @@ export function kernelParts(
       }
     }
     ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
-    ${specialise.noNoise ? '' : `if (noiseStd > 0.0) {
+    ${
+      specialise.noNoise
+        ? ''
+        : `if (noiseStd > 0.0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0.0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
-    }`}
+    }`
+    }
     ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
     ${sharedPrelude ? '' : prelude}
     ${updates}`
@@ -244,7 +313,19 @@ export function kernelParts(
     }
   }`
   return {
-    names, slots, stateNames, arrays, scalars, own, shared, setup, stepShared, step, finalCheck, uniformNames, pointLoss,
+    names,
+    slots,
+    stateNames,
+    arrays,
+    scalars,
+    own,
+    shared,
+    setup,
+    stepShared,
+    step,
+    finalCheck,
+    uniformNames,
+    pointLoss,
     /** Running-power bases (expressions in the hyperparameter names), and which are per particle or shared (indices). */
     powerBases: powerList.map((p) => printExpr(p.base)),
     varyingPowers: varyingPowers.map((p) => powerList.indexOf(p)),
@@ -261,8 +342,12 @@ export interface KernelSpecialisation {
 }
 
 export function kernelSource(
-  landscape: Landscape, def: OptimizerDef, layout: KernelLayout = DEFAULT_LAYOUT, uniform: ReadonlySet<string> = new Set(),
-  unused: ReadonlySet<string> = new Set(), inDoubles = false,
+  landscape: Landscape,
+  def: OptimizerDef,
+  layout: KernelLayout = DEFAULT_LAYOUT,
+  uniform: ReadonlySet<string> = new Set(),
+  unused: ReadonlySet<string> = new Set(),
+  inDoubles = false,
 ): KernelSource {
   const parts = kernelParts(landscape, def, uniform, inDoubles)
   const { own } = parts
@@ -301,14 +386,24 @@ export function kernelSource(
   ${returns}
 }`
   return {
-    source, args, slots: parts.slots, hparamNames: parts.names, powerBases: parts.powerBases, layout, uniform: parts.uniformNames,
-    varyingPowers: parts.varyingPowers, uniformPowers: parts.uniformPowers,
-    floatsPerParticle: perParticle.length, threadsPerGroup,
+    source,
+    args,
+    slots: parts.slots,
+    hparamNames: parts.names,
+    powerBases: parts.powerBases,
+    layout,
+    uniform: parts.uniformNames,
+    varyingPowers: parts.varyingPowers,
+    uniformPowers: parts.uniformPowers,
+    floatsPerParticle: perParticle.length,
+    threadsPerGroup,
     slotOffsets: parts.stateNames.map((s) => (layout.keep === 'state' ? perParticle.indexOf(s) : -1)),
   }
 }
 
 /** The noise hash as separate GPU.js functions (same text as the float64 path). */
 export function randomFunctionSources(): string[] {
-  return RANDOM_CODE.split(/\n(?=function )/).map((f) => f.trim()).filter((f) => f.startsWith('function '))
+  return RANDOM_CODE.split(/\n(?=function )/)
+    .map((f) => f.trim())
+    .filter((f) => f.startsWith('function '))
 }

@@ -37,7 +37,9 @@ export function particleHparams(config: OptimizerConfig, starts: number): Float6
   const rows = config.configs.map((h) => hparamCodeValues(config.def, h))
   const nh = rows[0].length
   const out = new Float64Array(rows.length * starts * nh)
-  rows.forEach((row, c) => { for (let i = 0; i < starts; i++) out.set(row, (c * starts + i) * nh) })
+  rows.forEach((row, c) => {
+    for (let i = 0; i < starts; i++) out.set(row, (c * starts + i) * nh)
+  })
   return out
 }
 
@@ -72,12 +74,20 @@ export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded =
   const metrics = (x: number, y: number, m: Float64Array) => {
     f.valueAndGradient(x, y, vg)
     m[0] = vg[0]
-    if (job.sharpness) { f.hessian(x, y, h); m[1] = topEigenvalue2(h[0], h[1], h[2]); topAxis(h[0], h[1], h[2], m, 2) }
+    if (job.sharpness) {
+      f.hessian(x, y, h)
+      m[1] = topEigenvalue2(h[0], h[1], h[2])
+      topAxis(h[0], h[1], h[2], m, 2)
+    }
   }
   const backend = float32Launcher(job, state, mode, threaded)
   const most = backend.maxPoints?.() ?? 0
-  const launcher = pointsPerLaunch >= most ? backend
-    : pointsPerLaunch > 0 ? { ...backend, maxPoints: () => pointsPerLaunch } : { ...backend, record: undefined, maxPoints: undefined }
+  const launcher =
+    pointsPerLaunch >= most
+      ? backend
+      : pointsPerLaunch > 0
+        ? { ...backend, maxPoints: () => pointsPerLaunch }
+        : { ...backend, record: undefined, maxPoints: undefined }
   return {
     advance: (tTo, out) => advanceFloat32(job, state, launcher, tTo, out, metrics),
     backend: () => `float32 ${launcher.backend()}`,
@@ -103,11 +113,21 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
     const stream = new Int32Array(starts * times)
     for (let i = 0; i < stream.length; i++) stream[i] = i % starts // common noise per start point
     const job: ParticleBatch = {
-      landscape: s.landscape, optimizer: config.def, hparams: particleHparams(config, starts),
-      x0: repeat(s.starts.x, times), y0: repeat(s.starts.y, times), steps: s.steps, every: s.record.every,
-      sharpness: s.record.sharpness, noise: s.noise, noiseStream: stream,
+      landscape: s.landscape,
+      optimizer: config.def,
+      hparams: particleHparams(config, starts),
+      x0: repeat(s.starts.x, times),
+      y0: repeat(s.starts.y, times),
+      steps: s.steps,
+      every: s.record.every,
+      sharpness: s.record.sharpness,
+      noise: s.noise,
+      noiseStream: stream,
     }
-    const stepper = s.precision === 'float32' ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch) : float64Stepper(job)
+    const stepper =
+      s.precision === 'float32'
+        ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch)
+        : float64Stepper(job)
     return { config, job, stepper, n: starts * times }
   })
 }

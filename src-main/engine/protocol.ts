@@ -1,5 +1,15 @@
 /** Messages between the engine worker and its owner (EngineClient). */
-import type { CentralFlowRequest, FlowData, InputProblem, JobStarted, RunChunk, ScenarioDoc, Surface, SurfaceRequest, Validation } from '../../src-shared/api'
+import type {
+  CentralFlowRequest,
+  FlowData,
+  InputProblem,
+  JobStarted,
+  RunChunk,
+  ScenarioDoc,
+  Surface,
+  SurfaceRequest,
+  Validation,
+} from '../../src-shared/api'
 
 export type ToWorker =
   | { readonly type: 'start'; readonly jobId: number; readonly doc: ScenarioDoc }

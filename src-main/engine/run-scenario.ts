@@ -41,8 +41,28 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
     const extraNames = part.stepper.carriesExtra ? Object.keys(part.config.def.outputs ?? {}) : []
     for (let p = 0; p < part.n; p++) {
       const hparams = part.config.configs[Math.floor(p / starts)]
-      const record = runRecord(part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], out, p, diverged[p], extraNames, part.stepper.carriesExtra)
-      const flow = s.centralFlow ? centralFlowFor(s.landscape.compiled, part.config.def.name, hparams, s.starts.x[p % starts], s.starts.y[p % starts], s.steps, s.record.every) : null
+      const record = runRecord(
+        part.config.def.name,
+        hparams,
+        s.starts.x[p % starts],
+        s.starts.y[p % starts],
+        out,
+        p,
+        diverged[p],
+        extraNames,
+        part.stepper.carriesExtra,
+      )
+      const flow = s.centralFlow
+        ? centralFlowFor(
+            s.landscape.compiled,
+            part.config.def.name,
+            hparams,
+            s.starts.x[p % starts],
+            s.starts.y[p % starts],
+            s.steps,
+            s.record.every,
+          )
+        : null
       runs.push(flow ? { ...record, central_flow: flow } : record)
     }
   }
@@ -50,7 +70,14 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
 }
 
 function runRecord(
-  name: string, hparams: Hparams, x0: number, y0: number, out: BlockOutput, i: number, divergedAt: number, extraNames: string[],
+  name: string,
+  hparams: Hparams,
+  x0: number,
+  y0: number,
+  out: BlockOutput,
+  i: number,
+  divergedAt: number,
+  extraNames: string[],
   /** Whether the path computed the optimizer-state outputs (float64: yes; float32 kernels: no). */
   carriesState: boolean,
 ): RunRecord {

@@ -9,7 +9,10 @@ import type { Scenario } from '../../src-shared/scenario'
 
 export function jobStarted(jobId: number, s: Scenario): JobStarted {
   const starts = new Float64Array(2 * s.starts.x.length)
-  for (let i = 0; i < s.starts.x.length; i++) { starts[2 * i] = s.starts.x[i]; starts[2 * i + 1] = s.starts.y[i] }
+  for (let i = 0; i < s.starts.x.length; i++) {
+    starts[2 * i] = s.starts.x[i]
+    starts[2 * i + 1] = s.starts.y[i]
+  }
   const optimizers: OptimizerRuns[] = s.optimizers.map((o) => ({
     base: { name: o.def.name, ...(o.hparams as Hparams) },
     sweep: (o.sweep ?? []).map((axis) => ({ key: axis.key, values: Float64Array.from(axis.values) })),

@@ -39,7 +39,12 @@ export function sampleKernel(landscape: Landscape, request: SurfaceRequest, mode
   const key = `${mode}|${nx}x${ny}|${landscape.expr}`
   let kernel = surfaceKernels.get(key)
   if (!kernel) {
-    const body = emitAssignments([['loss', landscape.derivatives.value]], { vars: { x: 'px', y: 'py' }, tempPrefix: '_v', declare: 'let', formatNumber: kernelNumber })
+    const body = emitAssignments([['loss', landscape.derivatives.value]], {
+      vars: { x: 'px', y: 'py' },
+      tempPrefix: '_v',
+      declare: 'let',
+      formatNumber: kernelNumber,
+    })
     const source = `function (x0, x1, y0, y1) {
       const i = this.thread.x - ${nx}.0 * Math.floor(this.thread.x / ${nx}.0);
       const j = Math.floor(this.thread.x / ${nx}.0);
@@ -49,7 +54,10 @@ export function sampleKernel(landscape: Landscape, request: SurfaceRequest, mode
       ${body}
       return loss;
     }`
-    kernel = gpuFor(mode).createKernel(source as never, { output: [nx * ny], argumentTypes: { x0: 'Float', x1: 'Float', y0: 'Float', y1: 'Float' } } as never) as never
+    kernel = gpuFor(mode).createKernel(
+      source as never,
+      { output: [nx * ny], argumentTypes: { x0: 'Float', x1: 'Float', y0: 'Float', y1: 'Float' } } as never,
+    ) as never
     if (surfaceKernels.size > 16) surfaceKernels.clear()
     surfaceKernels.set(key, kernel!)
   }
@@ -65,15 +73,24 @@ export function sampleSurface(landscape: Landscape, request: SurfaceRequest): Su
   let finiteCount = 0
   for (let k = 0; k < values.length; k++) {
     const v = values[k]
-    if (Number.isFinite(v)) { finiteCount++; if (v < min) min = v; if (v > max) max = v } else values[k] = NaN
+    if (Number.isFinite(v)) {
+      finiteCount++
+      if (v < min) min = v
+      if (v > max) max = v
+    } else values[k] = NaN
   }
   const sorted = new Float32Array(finiteCount)
   let w = 0
   for (let k = 0; k < values.length; k++) if (!Number.isNaN(values[k])) sorted[w++] = values[k]
   sorted.sort()
   return {
-    x: [request.x[0], request.x[1]], y: [request.y[0], request.y[1]], n: [nx, ny], values,
-    min: finiteCount ? min : NaN, max: finiteCount ? max : NaN,
-    lo: quantile(sorted, 0.01), hi: quantile(sorted, 0.99),
+    x: [request.x[0], request.x[1]],
+    y: [request.y[0], request.y[1]],
+    n: [nx, ny],
+    values,
+    min: finiteCount ? min : NaN,
+    max: finiteCount ? max : NaN,
+    lo: quantile(sorted, 0.01),
+    hi: quantile(sorted, 0.99),
   }
 }

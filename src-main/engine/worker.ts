@@ -48,19 +48,32 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
     for (;;) {
       // Let 'cancel', 'ack' and superseding 'start' messages in between blocks.
       await yieldToMessages()
-      while (!me.cancelled && me.inFlight >= MAX_CHUNKS_IN_FLIGHT) await new Promise<void>((r) => { me.wake = r })
-      if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
+      while (!me.cancelled && me.inFlight >= MAX_CHUNKS_IN_FLIGHT)
+        await new Promise<void>((r) => {
+          me.wake = r
+        })
+      if (me.cancelled) {
+        send({ type: 'cancelled', jobId })
+        return
+      }
       const chunk = await job.next()
       if (!chunk) break
       me.inFlight++
       const buffers = [chunk.xy, chunk.loss, chunk.sharpness, chunk.axis, chunk.preconditioned]
-        .filter((a): a is Float32Array => a !== undefined).map((a) => a.buffer as ArrayBuffer)
+        .filter((a): a is Float32Array => a !== undefined)
+        .map((a) => a.buffer as ArrayBuffer)
       send({ type: 'chunk', chunk }, buffers)
     }
     for await (const flow of jobFlows(job, () => me.cancelled)) {
-      send({ type: 'flow', flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+      send(
+        { type: 'flow', flow },
+        [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer),
+      )
     }
-    if (me.cancelled) { send({ type: 'cancelled', jobId }); return }
+    if (me.cancelled) {
+      send({ type: 'cancelled', jobId })
+      return
+    }
     send({ type: 'done', jobId, divergedAt: job.divergedAt(), seconds: (performance.now() - t0) / 1000, backend: job.backend() })
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })
@@ -87,7 +100,8 @@ async function* jobFlows(job: Job, cancelled: () => boolean): AsyncGenerator<Flo
         if (!rule) continue
         if (made >= Job.MAX_FLOWS) return
         const slices = centralFlowSlices(s.landscape.compiled, rule, s.starts.x[p], s.starts.y[p], s.steps, s.record.every, {
-          maxSteps: JOB_FLOW_MAX_STEPS, sliceSteps: FLOW_SLICE_STEPS,
+          maxSteps: JOB_FLOW_MAX_STEPS,
+          sliceSteps: FLOW_SLICE_STEPS,
         })
         for (;;) {
           await yieldToMessages()
@@ -111,18 +125,39 @@ async function answerFlow(requestId: number, r: CentralFlowRequest): Promise<voi
   try {
     // The scenario parser validates the landscape, the optimizer's hyperparameters (torch's
     // ranges, defaults filled in), the start point and the step count, as for a job.
-    const s = parseScenario({ landscape: r.landscape, optimizer: r.optimizer, init: [r.init[0], r.init[1]], steps: r.steps, record: { every: r.every } })
+    const s = parseScenario({
+      landscape: r.landscape,
+      optimizer: r.optimizer,
+      init: [r.init[0], r.init[1]],
+      steps: r.steps,
+      record: { every: r.every },
+    })
     const config = s.optimizers[0]
     const rule = flowRuleFor(config.def.name, config.configs[0])
     if (!rule) {
-      send({ type: 'flow-result', requestId, problem: { field: 'optimizer', message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, Scalar RMSProp, or RMSprop without momentum or centering; no weight decay or maximize)` } })
+      send({
+        type: 'flow-result',
+        requestId,
+        problem: {
+          field: 'optimizer',
+          message: `optimizer: no central flow for ${config.def.name} with these settings (plain GD, Scalar RMSProp, or RMSprop without momentum or centering; no weight decay or maximize)`,
+        },
+      })
       return
     }
-    const slices = centralFlowSlices(s.landscape.compiled, rule, s.starts.x[0], s.starts.y[0], s.steps, s.record.every, { sliceSteps: FLOW_SLICE_STEPS })
+    const slices = centralFlowSlices(s.landscape.compiled, rule, s.starts.x[0], s.starts.y[0], s.steps, s.record.every, {
+      sliceSteps: FLOW_SLICE_STEPS,
+    })
     let r1 = slices.next()
-    while (!r1.done) { await yieldToMessages(); r1 = slices.next() }
+    while (!r1.done) {
+      await yieldToMessages()
+      r1 = slices.next()
+    }
     const flow = flowData(-1, -1, r1.value)
-    send({ type: 'flow-result', requestId, flow }, [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer))
+    send(
+      { type: 'flow-result', requestId, flow },
+      [flow.xy, flow.loss, flow.predictedLoss, flow.sharpness, flow.sigma2, flow.axis].map((a) => a.buffer as ArrayBuffer),
+    )
   } catch (err) {
     send({ type: 'flow-result', requestId, problem: problemOf(err) })
   }
@@ -169,7 +204,8 @@ port.on('message', (msg: ToWorker) => {
         send({ type: 'expression-checked', requestId: msg.requestId, validation: { ok: true } })
       } catch (err) {
         // Anything else (a stack overflow of a pathological input) is a refusal of the same field.
-        const problem = err instanceof ExpressionError ? problemOf(err) : { field: 'landscape.expr', message: (err as Error)?.message ?? String(err) }
+        const problem =
+          err instanceof ExpressionError ? problemOf(err) : { field: 'landscape.expr', message: (err as Error)?.message ?? String(err) }
         send({ type: 'expression-checked', requestId: msg.requestId, validation: { ok: false, problem } })
       }
       break

@@ -30,7 +30,10 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
     backend: 'float64 JS; float32 kernels (GPU.js on a GPU, else WebAssembly SIMD)',
     presets: PRESETS.map(({ minima: _m, ...p }) => p),
     optimizers: OPTIMIZERS.map((o) => ({
-      name: o.name, title: o.title, rule: o.rule, source: o.source,
+      name: o.name,
+      title: o.title,
+      rule: o.rule,
+      source: o.source,
       hparams: Object.entries(o.hparams).map(([name, spec]) => ({ name, kind: spec.kind, default: spec.default, doc: spec.doc })),
     })),
   }
@@ -45,7 +48,9 @@ export function createHost(options: HostOptions): Host {
   })
   return {
     engine,
-    async info() { return info },
+    async info() {
+      return info
+    },
     // Parsed in the engine worker: a long expression (15–645 ms to parse) never blocks the
     // host's main thread, where other sessions' frames are encoded.
     validateExpression: (expr: string): Promise<Validation> => engine.validateExpression(expr),
@@ -56,7 +61,9 @@ export function createHost(options: HostOptions): Host {
       currentJob = started.jobId
       return started
     },
-    async cancelJob(jobId: number) { engine.cancel(jobId) },
+    async cancelJob(jobId: number) {
+      engine.cancel(jobId)
+    },
     centralFlow: (request: CentralFlowRequest) => engine.centralFlow(request),
     onJobEvent: (listener: (e: JobEvent) => void | Promise<void>) => engine.onEvent(listener),
     dispose: () => engine.dispose(),

@@ -7,20 +7,33 @@
 import { readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
 import { decodeUtf8Text } from '../../src-shared/utf8'
-import { type ExportFile, exportExtension, MAX_EXPORT_BYTES, MAX_SESSION_TEXT, type SavedSessionFile, type SessionFile } from '../../src-shared/desktop-api'
+import {
+  type ExportFile,
+  exportExtension,
+  MAX_EXPORT_BYTES,
+  MAX_SESSION_TEXT,
+  type SavedSessionFile,
+  type SessionFile,
+} from '../../src-shared/desktop-api'
 
 /** Electron's `dialog.showOpenDialog` / `showSaveDialog`, bound to the window that asked (`owner`). */
 export interface FileDialogs {
-  showOpen(owner: unknown, options: {
-    title: string
-    filters: { name: string; extensions: string[] }[]
-    properties: ('openFile')[]
-  }): Promise<{ canceled: boolean; filePaths: string[] }>
-  showSave(owner: unknown, options: {
-    title: string
-    defaultPath?: string
-    filters: { name: string; extensions: string[] }[]
-  }): Promise<{ canceled: boolean; filePath?: string }>
+  showOpen(
+    owner: unknown,
+    options: {
+      title: string
+      filters: { name: string; extensions: string[] }[]
+      properties: 'openFile'[]
+    },
+  ): Promise<{ canceled: boolean; filePaths: string[] }>
+  showSave(
+    owner: unknown,
+    options: {
+      title: string
+      defaultPath?: string
+      filters: { name: string; extensions: string[] }[]
+    },
+  ): Promise<{ canceled: boolean; filePath?: string }>
 }
 
 export const SESSION_FILTERS = [
@@ -163,7 +176,7 @@ export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; 
       if (path !== undefined && isGranted(path)) {
         target = resolve(path)
       } else {
-        const defaultPath = path !== undefined && isAbsolute(path) ? path : suggestedName ?? DEFAULT_SESSION_NAME
+        const defaultPath = path !== undefined && isAbsolute(path) ? path : (suggestedName ?? DEFAULT_SESSION_NAME)
         const r = await dialogs.showSave(owner, { title: 'Save scenario', defaultPath, filters: SESSION_FILTERS })
         if (r.canceled || !r.filePath) return null
         target = resolve(r.filePath)
@@ -179,7 +192,13 @@ export function createSessionFiles({ dialogs, recent }: { dialogs: FileDialogs; 
 // ---- exports (images, charts, data, videos) ----
 
 const EXPORT_FILTER_NAMES: Readonly<Record<string, string>> = {
-  png: 'PNG image', svg: 'SVG image', csv: 'CSV table', json: 'JSON data', mp4: 'MP4 video', webm: 'WebM video', npz: 'NumPy arrays',
+  png: 'PNG image',
+  svg: 'SVG image',
+  csv: 'CSV table',
+  json: 'JSON data',
+  mp4: 'MP4 video',
+  webm: 'WebM video',
+  npz: 'NumPy arrays',
 }
 
 export interface ExportFiles {
@@ -203,7 +222,10 @@ export function createExportFiles({ dialogs }: { dialogs: FileDialogs }): Export
       const r = await dialogs.showSave(owner, {
         title: 'Export',
         defaultPath: suggestedName,
-        filters: [{ name: EXPORT_FILTER_NAMES[ext], extensions: [ext] }, { name: 'All files', extensions: ['*'] }],
+        filters: [
+          { name: EXPORT_FILTER_NAMES[ext], extensions: [ext] },
+          { name: 'All files', extensions: ['*'] },
+        ],
       })
       if (r.canceled || !r.filePath) return null
       const target = resolve(r.filePath)
@@ -212,7 +234,8 @@ export function createExportFiles({ dialogs }: { dialogs: FileDialogs }): Export
     },
     async write(path, data) {
       if (!isAbsolute(path) || !granted.has(resolve(path))) throw new Error('this file was not chosen for an export: export again')
-      if (data.byteLength > MAX_EXPORT_BYTES) throw new Error(`the export is too large to save (${data.byteLength} bytes; at most ${MAX_EXPORT_BYTES})`)
+      if (data.byteLength > MAX_EXPORT_BYTES)
+        throw new Error(`the export is too large to save (${data.byteLength} bytes; at most ${MAX_EXPORT_BYTES})`)
       const target = resolve(path)
       await writeAtomically(target, data)
       granted.delete(target)

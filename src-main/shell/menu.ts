@@ -6,9 +6,7 @@ import type { MenuCommand, MenuEvent } from '../../src-shared/desktop-api'
 
 /** The Electron roles this menu uses (a subset of MenuItemConstructorOptions['role']). */
 export type MenuRole =
-  | 'appMenu' | 'windowMenu' | 'quit' | 'close'
-  | 'cut' | 'copy' | 'paste' | 'selectAll'
-  | 'togglefullscreen' | 'reload' | 'toggleDevTools'
+  'appMenu' | 'windowMenu' | 'quit' | 'close' | 'cut' | 'copy' | 'paste' | 'selectAll' | 'togglefullscreen' | 'reload' | 'toggleDevTools'
 
 /** The members of Electron's MenuItemConstructorOptions that this menu sets. */
 export interface MenuItemTemplate {
@@ -44,9 +42,10 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
     click: () => send({ command: cmd }),
   })
 
-  const recent: MenuItemTemplate[] = options.recentFiles.length === 0
-    ? [{ label: 'No recent files', enabled: false }]
-    : options.recentFiles.map((path) => ({ label: `${basename(path)}  —  ${dirname(path)}`, click: () => options.openRecent(path) }))
+  const recent: MenuItemTemplate[] =
+    options.recentFiles.length === 0
+      ? [{ label: 'No recent files', enabled: false }]
+      : options.recentFiles.map((path) => ({ label: `${basename(path)}  —  ${dirname(path)}`, click: () => options.openRecent(path) }))
 
   const file: MenuItemTemplate = {
     label: 'File',
@@ -96,14 +95,8 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
 
   const help: MenuItemTemplate = {
     label: 'Help',
-    submenu: [
-      command('Keyboard Shortcuts', 'shortcuts', 'CmdOrCtrl+/'),
-      separator,
-      command('About Gradscape', 'about'),
-    ],
+    submenu: [command('Keyboard Shortcuts', 'shortcuts', 'CmdOrCtrl+/'), separator, command('About Gradscape', 'about')],
   }
 
-  return mac
-    ? [{ role: 'appMenu' }, file, edit, view, { role: 'windowMenu' }, help]
-    : [file, edit, view, help]
+  return mac ? [{ role: 'appMenu' }, file, edit, view, { role: 'windowMenu' }, help] : [file, edit, view, help]
 }

@@ -135,9 +135,7 @@ export interface SessionLike {
       ) => void,
     ): void
   }
-  setPermissionRequestHandler(
-    handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void,
-  ): void
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void
 }
 

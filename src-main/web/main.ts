@@ -13,7 +13,11 @@ import { RENDERER_DIR, startWebServer } from './server'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-interface Args { port: number; host: string; build: boolean }
+interface Args {
+  port: number
+  host: string
+  build: boolean
+}
 
 function usage(problem?: string): never {
   if (problem) console.error(`error: ${problem}`)
@@ -55,7 +59,8 @@ function buildIfNeeded(): void {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   if (args.build) buildIfNeeded()
-  else if (!existsSync(join(root, RENDERER_DIR, 'index.html'))) usage(`${RENDERER_DIR}/index.html is missing: build first or drop --no-build`)
+  else if (!existsSync(join(root, RENDERER_DIR, 'index.html')))
+    usage(`${RENDERER_DIR}/index.html is missing: build first or drop --no-build`)
   const server = await startWebServer({
     rootDir: join(root, RENDERER_DIR),
     port: args.port,
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
   if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
     console.log(`warning: bound to ${args.host}; anyone who can reach it can run jobs on this machine`)
   }
-  const stop = () => { void server.close().then(() => process.exit(0)) }
+  const stop = () => {
+    void server.close().then(() => process.exit(0))
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

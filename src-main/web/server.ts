@@ -164,8 +164,13 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
   })
-  if (req.method === 'HEAD') { res.end(); return }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res)
+  if (req.method === 'HEAD') {
+    res.end()
+    return
+  }
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res)
 }
 
 interface SessionLimits {
@@ -205,14 +210,26 @@ function serveSession(ws: WebSocket, api: DisposableApi, log: (line: string) => 
     const timer = setTimeout(() => drop(`no chunk taken for ${limits.slowClientMs} ms`), limits.slowClientMs)
     return sent.finally(() => clearTimeout(timer))
   }
-  const unsubscribe = api.onJobEvent((event) => event.type === 'chunk' ? sendChunk({ t: 'event', event }) : void send({ t: 'event', event }))
+  const unsubscribe = api.onJobEvent((event) =>
+    event.type === 'chunk' ? sendChunk({ t: 'event', event }) : void send({ t: 'event', event }),
+  )
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (isBinary) { log('refused a binary frame'); ws.close(1003, 'text frames only'); return }
+    if (isBinary) {
+      log('refused a binary frame')
+      ws.close(1003, 'text frames only')
+      return
+    }
     const call = parseCall(data.toString())
     if (typeof call === 'string') {
       log(`refused a call: ${call}`)
       // Answer a call we can attribute; drop the rest.
-      const id = (() => { try { return (JSON.parse(data.toString()) as { id?: unknown }).id } catch { return undefined } })()
+      const id = (() => {
+        try {
+          return (JSON.parse(data.toString()) as { id?: unknown }).id
+        } catch {
+          return undefined
+        }
+      })()
       if (guards.jobId(id)) void send({ t: 'result', id, ok: false, error: { message: `refused: ${call}` } })
       return
     }
@@ -249,7 +266,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end('misdirected request\n')
       return
     }
-    void serveStatic(root, req, res).catch(() => { if (!res.headersSent) res.writeHead(500); res.end() })
+    void serveStatic(root, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CALL_BYTES, perMessageDeflate: false })
   const closers = new Set<() => Promise<void>>()
@@ -290,7 +310,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject)
-    server.listen(port, bind, () => { server.off('error', reject); resolvePromise() })
+    server.listen(port, bind, () => {
+      server.off('error', reject)
+      resolvePromise()
+    })
   })
   port = (server.address() as AddressInfo).port
   const shownHost = bind.includes(':') ? `[${bind}]` : bind === '0.0.0.0' ? '127.0.0.1' : bind

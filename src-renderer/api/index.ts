@@ -51,8 +51,12 @@ function apiOf(w: GradscapeWindowApi): GradscapeApi {
 
 function shellOf(w: GradscapeWindowApi): Shell | null {
   const v = w as Partial<GradscapeWindowApi>
-  if (!(typeof v.openSessionFile === 'function' && typeof v.saveSessionFile === 'function' && typeof v.onMenuCommand === 'function')) return null
-  return { ...unwrapped(w, SHELL_OPERATIONS), onMenuCommand: (listener: (event: MenuEvent) => void) => w.onMenuCommand(listener) } as unknown as Shell
+  if (!(typeof v.openSessionFile === 'function' && typeof v.saveSessionFile === 'function' && typeof v.onMenuCommand === 'function'))
+    return null
+  return {
+    ...unwrapped(w, SHELL_OPERATIONS),
+    onMenuCommand: (listener: (event: MenuEvent) => void) => w.onMenuCommand(listener),
+  } as unknown as Shell
 }
 
 export interface Connection {

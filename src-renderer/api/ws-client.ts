@@ -7,11 +7,18 @@
  * it; calls in flight when it drops fail. After a reconnect, listeners get an
  * `engine-restarted` event: the new connection has a fresh engine, so the UI re-runs.
  */
-import {
-  type CentralFlowRequest, guards,
-} from '../../src-shared/api'
+import { type CentralFlowRequest, guards } from '../../src-shared/api'
 import type {
-  GradscapeApi, HostInfo, InputProblem, JobEvent, JobStarted, Operation, ScenarioDoc, Surface, SurfaceRequest, Validation,
+  GradscapeApi,
+  HostInfo,
+  InputProblem,
+  JobEvent,
+  JobStarted,
+  Operation,
+  ScenarioDoc,
+  Surface,
+  SurfaceRequest,
+  Validation,
 } from '../../src-shared/api'
 import { type CallMessage, decodeHostMessage, type HostMessage } from '../../src-shared/wire'
 
@@ -51,7 +58,10 @@ export type WsClient = GradscapeApi & {
   close(): void
 }
 
-interface Pending { resolve(v: unknown): void; reject(e: Error): void }
+interface Pending {
+  resolve(v: unknown): void
+  reject(e: Error): void
+}
 
 const OPEN = 1
 
@@ -80,7 +90,9 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
     state = s
     for (const l of stateListeners) l(s)
   }
-  const emit = (e: JobEvent) => { for (const l of listeners) l(e) }
+  const emit = (e: JobEvent) => {
+    for (const l of listeners) l(e)
+  }
 
   function connect(): void {
     if (closedForGood || socket) return
@@ -103,14 +115,19 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
         console.error('gradscape: undecodable frame from the web host', err)
         return
       }
-      if (msg.t === 'event') { emit(msg.event); return }
+      if (msg.t === 'event') {
+        emit(msg.event)
+        return
+      }
       const p = pending.get(msg.id)
       if (!p) return
       pending.delete(msg.id)
       if (msg.ok) p.resolve(msg.value)
       else p.reject(new ApiError(msg.error.message, msg.error.problem))
     })
-    ws.addEventListener('error', () => { /* 'close' follows */ })
+    ws.addEventListener('error', () => {
+      /* 'close' follows */
+    })
     ws.addEventListener('close', () => {
       if (socket !== ws) return
       socket = null
@@ -119,7 +136,10 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
       for (const p of pending.values()) p.reject(lost)
       pending.clear()
       if (closedForGood) return
-      retryTimer = setTimeout(() => { retryTimer = null; connect() }, backoff)
+      retryTimer = setTimeout(() => {
+        retryTimer = null
+        connect()
+      }, backoff)
       backoff = Math.min(maxBackoff, backoff * 2)
     })
   }
@@ -131,7 +151,10 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
       if (socket && socket.readyState === OPEN) socket.send(JSON.stringify(msg))
-      else { queue.push(msg); connect() }
+      else {
+        queue.push(msg)
+        connect()
+      }
     })
   }
 
@@ -143,7 +166,9 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
     validateScenario: (doc: ScenarioDoc) => call<Validation>('validateScenario', doc),
     sampleSurface: (request: SurfaceRequest) => call<Surface>('sampleSurface', request),
     startJob: (doc: ScenarioDoc) => call<JobStarted>('startJob', doc),
-    cancelJob: async (jobId: number) => { await call<null>('cancelJob', jobId) },
+    cancelJob: async (jobId: number) => {
+      await call<null>('cancelJob', jobId)
+    },
     async centralFlow(request: CentralFlowRequest) {
       const flow = await call<unknown>('centralFlow', request)
       if (!guards.flowData(flow)) throw new ApiError('centralFlow: the web host answered with something that is not a central flow')
@@ -151,12 +176,16 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
     },
     onJobEvent(listener) {
       listeners.add(listener)
-      return () => { listeners.delete(listener) }
+      return () => {
+        listeners.delete(listener)
+      }
     },
     state: () => state,
     onStateChange(listener) {
       stateListeners.add(listener)
-      return () => { stateListeners.delete(listener) }
+      return () => {
+        stateListeners.delete(listener)
+      }
     },
     close() {
       closedForGood = true

@@ -57,7 +57,9 @@ export function LossChart() {
     const draw = () => {
       frame = 0
       last = performance.now()
-      try { render() } finally {
+      try {
+        render()
+      } finally {
         const end = performance.now()
         perfProbe?.chart?.(last, end)
         // Keep the chart's share of the main thread small while data streams (a slider drag):
@@ -72,7 +74,15 @@ export function LossChart() {
       if (!el || !c || !k) return
       const { width, height } = fitCanvases(el, [c, k])
       const s = lossChart(
-        { loss: job.loss, runs: job.runs.length, starts: job.starts, kept: job.kept, received: job.received, every: job.every, flows: job.flows.map((f) => f.predictedLoss) },
+        {
+          loss: job.loss,
+          runs: job.runs.length,
+          starts: job.starts,
+          kept: job.kept,
+          received: job.received,
+          every: job.every,
+          flows: job.flows.map((f) => f.predictedLoss),
+        },
         { width, height, colors: OPTIMIZER_COLORS, hidden: useUi.getState().view.hidden },
       )
       spec.current = s
@@ -86,12 +96,21 @@ export function LossChart() {
     // Drawn in a task of its own just after a frame, never inside one: the frame that shows a new
     // job's trajectories goes out without waiting for the chart (which shows in the next).
     const afterFrame = () => {
-      frame = requestAnimationFrame(() => { timer = setTimeout(() => { timer = null; draw() }, 0) })
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => {
+          timer = null
+          draw()
+        }, 0)
+      })
     }
     const schedule = () => {
       if (frame || timer) return
       const wait = gap - (performance.now() - last)
-      if (wait > 0) timer = setTimeout(() => { timer = null; afterFrame() }, wait)
+      if (wait > 0)
+        timer = setTimeout(() => {
+          timer = null
+          afterFrame()
+        }, wait)
       else afterFrame()
     }
     const offJob = onJobChange(schedule)
@@ -114,9 +133,16 @@ export function LossChart() {
         Loss vs step <span className="muted">{scaleLabel}</span>
       </div>
       <div
-        className="chart-area" ref={wrap} data-testid="loss-chart-area" title="Click to move the playhead here"
-        onPointerMove={(e) => setHover(pointAt(e))} onPointerLeave={() => setHover(null)}
-        onClick={(e) => { const p = pointAt(e); if (p) seek(p.k) }}
+        className="chart-area"
+        ref={wrap}
+        data-testid="loss-chart-area"
+        title="Click to move the playhead here"
+        onPointerMove={(e) => setHover(pointAt(e))}
+        onPointerLeave={() => setHover(null)}
+        onClick={(e) => {
+          const p = pointAt(e)
+          if (p) seek(p.k)
+        }}
       >
         <canvas ref={chart} className="chart-canvas" />
         <canvas ref={cursor} className="chart-canvas" />
@@ -132,13 +158,21 @@ function ChartReadout({ k, px, hidden }: { readonly k: number; readonly px: numb
   for (let o = 0; o < job.optimizers; o++) {
     if (hidden.includes(o)) continue
     const s = summarize(job, o, k)
-    if (s) rows.push({ o, text: `${Number.isFinite(s.median) ? formatNumber(s.median, 4) : '—'}${s.diverged ? ` · ${s.diverged} div.` : ''}` })
+    if (s)
+      rows.push({ o, text: `${Number.isFinite(s.median) ? formatNumber(s.median, 4) : '—'}${s.diverged ? ` · ${s.diverged} div.` : ''}` })
   }
   return (
-    <div className="chart-readout mono" data-testid="loss-chart-readout" style={px > 170 ? { right: `calc(100% - ${px - 8}px)` } : { left: px + 8 }}>
+    <div
+      className="chart-readout mono"
+      data-testid="loss-chart-readout"
+      style={px > 170 ? { right: `calc(100% - ${px - 8}px)` } : { left: px + 8 }}
+    >
       <div>step {k * Math.max(1, job.every)}</div>
       {rows.map((r) => (
-        <div key={r.o}><span className="dot" style={{ background: OPTIMIZER_COLORS[r.o % OPTIMIZER_COLORS.length] }} />{r.text}</div>
+        <div key={r.o}>
+          <span className="dot" style={{ background: OPTIMIZER_COLORS[r.o % OPTIMIZER_COLORS.length] }} />
+          {r.text}
+        </div>
       ))}
     </div>
   )

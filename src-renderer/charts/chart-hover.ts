@@ -5,7 +5,12 @@
 import type { LossChartSpec } from './loss-chart'
 
 /** Kept point index at CSS pixel `px` of the chart, or null outside the plot. */
-export function keptPointAt(spec: Pick<LossChartSpec, 'margin' | 'width' | 'x' | 'empty'>, px: number, every: number, kept: number): number | null {
+export function keptPointAt(
+  spec: Pick<LossChartSpec, 'margin' | 'width' | 'x' | 'empty'>,
+  px: number,
+  every: number,
+  kept: number,
+): number | null {
   if (spec.empty || kept <= 0) return null
   const plot = spec.width - spec.margin.left - spec.margin.right
   const f = (px - spec.margin.left) / plot

@@ -52,7 +52,7 @@ const MARGIN = { left: 44, right: 10, top: 8, bottom: 20 }
 function niceStep(span: number, count: number): number {
   const raw = span / count
   const mag = 10 ** Math.floor(Math.log10(raw))
-  return ([1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag)
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
 }
 
 /**
@@ -60,14 +60,22 @@ function niceStep(span: number, count: number): number {
  * average (a median per pixel column while data streams; sorting each column cost more).
  */
 export function select(a: Float32Array, n: number, k: number): number {
-  let lo = 0, hi = n - 1
+  let lo = 0,
+    hi = n - 1
   while (hi > lo) {
     const pivot = a[(lo + hi) >> 1]
-    let i = lo, j = hi
+    let i = lo,
+      j = hi
     while (i <= j) {
       while (a[i] < pivot) i++
       while (a[j] > pivot) j--
-      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j-- }
+      if (i <= j) {
+        const t = a[i]
+        a[i] = a[j]
+        a[j] = t
+        i++
+        j--
+      }
     }
     if (k <= j) hi = j
     else if (k >= i) lo = i
@@ -87,7 +95,10 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
 
   // Domain over visible runs, capped at a decade above the highest starting loss so that a
   // diverging run does not flatten everyone else against the floor.
-  let lo = Infinity, hi = -Infinity, minPositive = Infinity, startHi = -Infinity
+  let lo = Infinity,
+    hi = -Infinity,
+    minPositive = Infinity,
+    startHi = -Infinity
   const { loss } = data
   for (let r = 0; r < data.runs; r++) {
     if (!visible(Math.floor(r / data.starts))) continue
@@ -121,7 +132,9 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
   const lastStep = Math.max(1, (Math.max(n, data.kept) - 1) * data.every)
   const x: [number, number] = [0, lastStep]
   const px = (step: number) => MARGIN.left + (step / lastStep) * plotW
-  const floor = 10 ** y[0], y0 = y[0], ySpan = y[1] - y[0]
+  const floor = 10 ** y[0],
+    y0 = y[0],
+    ySpan = y[1] - y[0]
   const py = log
     ? (v: number) => MARGIN.top + (1 - (Math.log10(v > floor ? v : floor) - y0) / ySpan) * plotH
     : (v: number) => MARGIN.top + (1 - (v - y0) / ySpan) * plotH
@@ -191,7 +204,18 @@ export function lossChart(data: LossData, options: LossChartOptions): LossChartS
 
   const perOpt = Math.max(1, runs.length / Math.max(1, medians.length || optimizers))
   return {
-    width, height, margin: MARGIN, log, x, y, xTicks, yTicks, runs, medians, flows, empty,
+    width,
+    height,
+    margin: MARGIN,
+    log,
+    x,
+    y,
+    xTicks,
+    yTicks,
+    runs,
+    medians,
+    flows,
+    empty,
     runAlpha: medians.length ? Math.max(0.08, Math.min(0.5, 3 / Math.sqrt(perOpt))) : 0.9,
   }
 }
@@ -206,10 +230,17 @@ function stroke(ctx: CanvasRenderingContext2D, pts: Float32Array): void {
   ctx.beginPath()
   let pen = false
   for (let i = 0; i < pts.length; i += 2) {
-    const x = pts[i], y = pts[i + 1]
-    if (Number.isNaN(y)) { pen = false; continue }
+    const x = pts[i],
+      y = pts[i + 1]
+    if (Number.isNaN(y)) {
+      pen = false
+      continue
+    }
     if (pen) ctx.lineTo(x, y)
-    else { ctx.moveTo(x, y); pen = true }
+    else {
+      ctx.moveTo(x, y)
+      pen = true
+    }
   }
   ctx.stroke()
 }
@@ -228,14 +259,20 @@ export function drawLossChart(ctx: CanvasRenderingContext2D, spec: LossChartSpec
   ctx.textBaseline = 'middle'
   for (const t of spec.yTicks) {
     const y = m.top + (1 - (t - spec.y[0]) / (spec.y[1] - spec.y[0])) * plotH
-    ctx.beginPath(); ctx.moveTo(m.left, y); ctx.lineTo(width - m.right, y); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(m.left, y)
+    ctx.lineTo(width - m.right, y)
+    ctx.stroke()
     ctx.fillText(spec.log ? `1e${t}` : fmtTick(t), m.left - 4, y)
   }
   ctx.textAlign = 'center'
   ctx.textBaseline = 'top'
   for (const t of spec.xTicks) {
     const x = m.left + (t / spec.x[1]) * plotW
-    ctx.beginPath(); ctx.moveTo(x, m.top); ctx.lineTo(x, m.top + plotH); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(x, m.top)
+    ctx.lineTo(x, m.top + plotH)
+    ctx.stroke()
     ctx.fillText(fmtTick(t), x, m.top + plotH + 4)
   }
   if (spec.empty) return
@@ -245,14 +282,23 @@ export function drawLossChart(ctx: CanvasRenderingContext2D, spec: LossChartSpec
   ctx.clip()
   ctx.globalAlpha = spec.runAlpha
   ctx.lineWidth = 1
-  for (const s of spec.runs) { ctx.strokeStyle = s.color; stroke(ctx, s.points) }
+  for (const s of spec.runs) {
+    ctx.strokeStyle = s.color
+    stroke(ctx, s.points)
+  }
   ctx.globalAlpha = 1
   ctx.lineWidth = 2
-  for (const s of spec.medians) { ctx.strokeStyle = s.color; stroke(ctx, s.points) }
+  for (const s of spec.medians) {
+    ctx.strokeStyle = s.color
+    stroke(ctx, s.points)
+  }
   ctx.setLineDash([4, 3])
   ctx.lineWidth = 1.5
   ctx.globalAlpha = 0.9
-  for (const s of spec.flows) { ctx.strokeStyle = s.color; stroke(ctx, s.points) }
+  for (const s of spec.flows) {
+    ctx.strokeStyle = s.color
+    stroke(ctx, s.points)
+  }
   ctx.setLineDash([])
   ctx.restore()
 }

@@ -11,11 +11,16 @@ function hasVariable(e: Expr, seen = new Set<number>()): boolean {
   if (seen.has(e.id)) return false
   seen.add(e.id)
   switch (e.kind) {
-    case 'var': return true
-    case 'num': return false
-    case 'neg': return hasVariable(e.a, seen)
-    case 'fn': return e.args.some((a) => hasVariable(a, seen))
-    default: return hasVariable(e.a, seen) || hasVariable(e.b, seen)
+    case 'var':
+      return true
+    case 'num':
+      return false
+    case 'neg':
+      return hasVariable(e.a, seen)
+    case 'fn':
+      return e.args.some((a) => hasVariable(a, seen))
+    default:
+      return hasVariable(e.a, seen) || hasVariable(e.b, seen)
   }
 }
 
@@ -29,7 +34,11 @@ export interface ConstantHessian {
 /** The constant Hessian of `expr`, or null when it varies (or the text does not parse). */
 export function constantHessian(expr: string): ConstantHessian | null {
   let h: readonly Expr[]
-  try { h = landscapeFromExpression(expr).derivatives.hessian } catch { return null }
+  try {
+    h = landscapeFromExpression(expr).derivatives.hessian
+  } catch {
+    return null
+  }
   if (h.some((e) => hasVariable(e))) return null
   const v = h.map((e) => evaluate(e, { x: 0, y: 0 }))
   if (!v.every(Number.isFinite)) return null

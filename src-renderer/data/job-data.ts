@@ -3,7 +3,16 @@
  * preallocated typed arrays (grown only when a job needs more), and the scene and the chart
  * read them by `version`. Layout is run-major, like RunChunk: run r, point j at r·kept + j.
  */
-import { type FlowData, type JobEvent, type JobStarted, type RunChunk, type RunInfo, runCountOf, runsOf, type Surface } from '../../src-shared/api'
+import {
+  type FlowData,
+  type JobEvent,
+  type JobStarted,
+  type RunChunk,
+  type RunInfo,
+  runCountOf,
+  runsOf,
+  type Surface,
+} from '../../src-shared/api'
 import { listeners } from './listeners'
 import { viewCapacityProblem } from './view-capacity'
 
@@ -44,10 +53,27 @@ export interface JobData {
 }
 
 export const job: JobData = {
-  jobId: -1, runs: [], starts: 0, optimizers: 0, kept: 0, every: 1,
-  xy: new Float32Array(0), loss: new Float32Array(0),
-  sharpness: new Float32Array(0), axis: new Float32Array(0), preconditioned: new Float32Array(0), hasSharpness: false, hasPreconditioned: false,
-  received: 0, done: false, divergedAt: null, seconds: 0, backend: null, flows: [], version: 0, shape: 0,
+  jobId: -1,
+  runs: [],
+  starts: 0,
+  optimizers: 0,
+  kept: 0,
+  every: 1,
+  xy: new Float32Array(0),
+  loss: new Float32Array(0),
+  sharpness: new Float32Array(0),
+  axis: new Float32Array(0),
+  preconditioned: new Float32Array(0),
+  hasSharpness: false,
+  hasPreconditioned: false,
+  received: 0,
+  done: false,
+  divergedAt: null,
+  seconds: 0,
+  backend: null,
+  flows: [],
+  version: 0,
+  shape: 0,
 }
 
 /** The sampled surface on screen (replaced whole; read by the scene and the hover readout). */
@@ -107,7 +133,11 @@ function show(): void {
   const tooLarge = viewCapacityProblem(runs, started.kept)
   if (tooLarge) {
     early.length = 0
-    errors.emit({ type: 'error', jobId: started.jobId, problem: { field: 'record.every', message: `${tooLarge}: raise record.every or use fewer runs` } })
+    errors.emit({
+      type: 'error',
+      jobId: started.jobId,
+      problem: { field: 'record.every', message: `${tooLarge}: raise record.every or use fewer runs` },
+    })
     return
   }
   if (job.loss.length < need) {
@@ -152,7 +182,8 @@ function writeChunk(c: RunChunk): void {
   } else {
     // Short runs (a chunk of 10⁴ runs holds a few points of each): plain loops, no subarray per run.
     const { loss, xy } = job
-    const cl = c.loss, cxy = c.xy
+    const cl = c.loss,
+      cxy = c.xy
     for (let r = 0; r < runs; r++) {
       const src = r * count
       const dst = r * kept + c.start
@@ -193,15 +224,20 @@ function writeChunk(c: RunChunk): void {
 export function handleJobEvent(e: JobEvent): void {
   switch (e.type) {
     case 'chunk':
-      if (e.chunk.jobId === job.jobId) { writeChunk(e.chunk); changed() }
-      else if (e.chunk.jobId > job.jobId) {
+      if (e.chunk.jobId === job.jobId) {
+        writeChunk(e.chunk)
+        changed()
+      } else if (e.chunk.jobId > job.jobId) {
         early.push(e.chunk)
         if (e.chunk.jobId === next?.started.jobId) show()
         else if (early.length > 64) early.shift()
       }
       break
     case 'flow':
-      if (e.flow.jobId === job.jobId && e.flow.xy.length === 2 * job.kept) { job.flows.push(e.flow); changed() }
+      if (e.flow.jobId === job.jobId && e.flow.xy.length === 2 * job.kept) {
+        job.flows.push(e.flow)
+        changed()
+      }
       break
     case 'done':
       if (e.jobId === next?.started.jobId) show()

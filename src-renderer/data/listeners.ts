@@ -7,7 +7,9 @@ export function listeners<Args extends unknown[] = []>() {
   return {
     on(listener: (...args: Args) => void): () => void {
       set.add(listener)
-      return () => { set.delete(listener) }
+      return () => {
+        set.delete(listener)
+      }
     },
     emit(...args: Args): void {
       for (const l of set) l(...args)

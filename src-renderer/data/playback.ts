@@ -9,7 +9,9 @@ import { job, onJobChange, surfaceData } from './job-data'
 import { listeners } from './listeners'
 
 /** Where a drawing reads its playhead: the playback clock, or an exporter's own frame time. */
-export interface Playhead { readonly t: number }
+export interface Playhead {
+  readonly t: number
+}
 
 export const clock = {
   /** Playhead in kept points (0 … kept − 1). */
@@ -42,7 +44,10 @@ export function tick(dt: number): boolean {
     if (job.done && clock.t >= lastPoint()) {
       clock.t = lastPoint()
       // Playback reached the end: stop (outside the frame callback).
-      setTimeout(() => { useUi.setState({ playing: false }); clock.followEnd = true }, 0)
+      setTimeout(() => {
+        useUi.setState({ playing: false })
+        clock.followEnd = true
+      }, 0)
     }
   }
   if (clock.t !== before) notify()
@@ -113,10 +118,15 @@ onJobChange(() => {
   if (clock.followEnd) clock.t = available()
   else clock.t = Math.min(clock.t, Math.max(lastPoint(), 0))
   const r = requested
-  const unchanged = clock.t === before && r.jobId === job.jobId && r.flows === job.flows.length && r.done === job.done && r.surface === surfaceData.version
+  const unchanged =
+    clock.t === before && r.jobId === job.jobId && r.flows === job.flows.length && r.done === job.done && r.surface === surfaceData.version
   // The playhead's segment (points floor(t) and floor(t) + 1) was already there.
   const covered = r.received >= Math.min(job.kept, Math.floor(clock.t) + 2)
-  r.jobId = job.jobId; r.received = job.received; r.flows = job.flows.length; r.done = job.done; r.surface = surfaceData.version
+  r.jobId = job.jobId
+  r.received = job.received
+  r.flows = job.flows.length
+  r.done = job.done
+  r.surface = surfaceData.version
   if (unchanged && covered) return
   notify()
 })

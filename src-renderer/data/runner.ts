@@ -44,7 +44,9 @@ export const shown = {
 
 export function inSync(): boolean {
   const { scenario, region } = useUi.getState()
-  return shown.pending === 0 && shown.scenario === scenario && shown.surface?.landscape === scenario.landscape && shown.surface.region === region
+  return (
+    shown.pending === 0 && shown.scenario === scenario && shown.surface?.landscape === scenario.landscape && shown.surface.region === region
+  )
 }
 
 export function startRunner(api: GradscapeApi): Runner {
@@ -76,13 +78,19 @@ export function startRunner(api: GradscapeApi): Runner {
    */
   function scheduleJob(): void {
     if (disposed || jobQueued) return
-    if (startedThisTask) { jobQueued = true; return }
+    if (startedThisTask) {
+      jobQueued = true
+      return
+    }
     // The first edit of a task starts its job synchronously (before React re-renders the panels);
     // later edits in the same task start one more job, for the last of them, at the task's end.
     startedThisTask = true
     queueMicrotask(() => {
       startedThisTask = false
-      if (jobQueued && !disposed) { jobQueued = false; startJob() }
+      if (jobQueued && !disposed) {
+        jobQueued = false
+        startJob()
+      }
     })
     startJob()
   }
@@ -99,21 +107,27 @@ export function startRunner(api: GradscapeApi): Runner {
         beginJob(started, starts, () => {
           shown.scenario = scenario
           if (useUi.getState().jobProblem) useUi.setState({ jobProblem: null })
-          if (restartNext) { restartNext = false; restart() }
-          else if (atEnd) clock.followEnd = true
+          if (restartNext) {
+            restartNext = false
+            restart()
+          } else if (atEnd) clock.followEnd = true
         })
       },
       (err: unknown) => {
         if (seq < issued) return // superseded while starting: expected while dragging
         const problem = problemOf(err)
         if (problem) useUi.setState({ jobProblem: problem })
-        else if ((err as Error)?.message !== 'superseded') showMessage('error', `Could not start the run: ${(err as Error)?.message ?? err}`)
+        else if ((err as Error)?.message !== 'superseded')
+          showMessage('error', `Could not start the run: ${(err as Error)?.message ?? err}`)
       },
     )
   }
 
   function scheduleSurface(): void {
-    if (surfaceInFlight) { surfaceDirty = true; return }
+    if (surfaceInFlight) {
+      surfaceDirty = true
+      return
+    }
     if (surfaceFrame) return
     surfaceFrame = requestAnimationFrame(() => {
       surfaceFrame = 0
@@ -121,12 +135,20 @@ export function startRunner(api: GradscapeApi): Runner {
       surfaceInFlight = true
       surfaceDirty = false
       shown.pending++
-      api.sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
-        .then((s) => { shown.surface = { landscape: scenario.landscape, region }; shown.surfaceError = null; setSurface(s) }, (err: unknown) => {
-          const p = problemOf(err)
-          shown.surfaceError = `${p?.message ?? (err as Error)?.message ?? err}`
-          showMessage('error', `Could not sample the landscape: ${shown.surfaceError}`)
-        })
+      api
+        .sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
+        .then(
+          (s) => {
+            shown.surface = { landscape: scenario.landscape, region }
+            shown.surfaceError = null
+            setSurface(s)
+          },
+          (err: unknown) => {
+            const p = problemOf(err)
+            shown.surfaceError = `${p?.message ?? (err as Error)?.message ?? err}`
+            showMessage('error', `Could not sample the landscape: ${shown.surfaceError}`)
+          },
+        )
         .finally(() => {
           shown.pending--
           surfaceInFlight = false
@@ -150,8 +172,13 @@ export function startRunner(api: GradscapeApi): Runner {
   scheduleJob()
 
   runner = {
-    rerun: () => { scheduleSurface(); scheduleJob() },
-    restartPlaybackOnNextJob: () => { restartNext = true },
+    rerun: () => {
+      scheduleSurface()
+      scheduleJob()
+    },
+    restartPlaybackOnNextJob: () => {
+      restartNext = true
+    },
     dispose() {
       offEvents()
       offErrors()

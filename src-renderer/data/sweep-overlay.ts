@@ -28,7 +28,11 @@ const SAMPLES = 96
  * Overlay curves for `spec` given the optimizer entry and the landscape's constant Hessian
  * eigenvalues (null when the Hessian varies). An empty list with a note when the analysis does not apply.
  */
-export function sweepOverlay(spec: SweepSpec, entry: Readonly<Record<string, unknown>>, eigenvalues: readonly [number, number] | null): SweepOverlay {
+export function sweepOverlay(
+  spec: SweepSpec,
+  entry: Readonly<Record<string, unknown>>,
+  eigenvalues: readonly [number, number] | null,
+): SweepOverlay {
   const none = (note: string | null): SweepOverlay => ({ curves: [], note })
   if (entry.name !== 'sgd' || (typeof entry.dampening === 'number' && entry.dampening !== 0) || entry.nesterov === true) return none(null)
   const keys = [spec.x.key, spec.y?.key ?? null]
@@ -37,7 +41,8 @@ export function sweepOverlay(spec: SweepSpec, entry: Readonly<Record<string, unk
   if (!eigenvalues) return none('No analytic overlay: the Hessian is not constant here (only a quadratic has one).')
   const lambdas = eigenvalues.filter((l) => l !== 0)
   const lambdaMax = eigenvalues[1]
-  if (!(eigenvalues[0] > 0)) return none(`No analytic overlay: the Hessian has eigenvalue ${eigenvalues[0].toPrecision(3)} ≤ 0, so no learning rate is stable.`)
+  if (!(eigenvalues[0] > 0))
+    return none(`No analytic overlay: the Hessian has eigenvalue ${eigenvalues[0].toPrecision(3)} ≤ 0, so no learning rate is stable.`)
   const fmt = (v: number) => Number(v.toPrecision(4))
   if (!spec.y) {
     const beta = typeof entry.momentum === 'number' ? entry.momentum : 0

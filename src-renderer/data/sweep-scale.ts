@@ -25,7 +25,10 @@ export interface ColourScale {
 /** Colour scale over the finite cell values; null when no cell has one. */
 export function colourScale(values: ArrayLike<number>, metric: SweepMetric): ColourScale | null {
   if (metric === 'diverged') return { log: false, lo: 0, hi: 1, floored: false, ticks: [0, 0.25, 0.5, 0.75, 1] }
-  let min = Infinity, max = -Infinity, minPositive = Infinity, finite = 0
+  let min = Infinity,
+    max = -Infinity,
+    minPositive = Infinity,
+    finite = 0
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
     if (!Number.isFinite(v)) continue
@@ -77,7 +80,13 @@ export function linearTicks(lo: number, hi: number): number[] {
 }
 
 /** A perceptual dark-to-bright ramp (viridis stops) for t in [0, 1]. */
-export const RAMP_STOPS: ReadonlyArray<readonly [number, number, number]> = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]]
+export const RAMP_STOPS: ReadonlyArray<readonly [number, number, number]> = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+]
 
 export function ramp(t: number): string {
   const x = Math.min(0.9999, Math.max(0, t)) * (RAMP_STOPS.length - 1)

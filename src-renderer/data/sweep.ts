@@ -83,7 +83,14 @@ const DIVERGED = Infinity
  * fraction of diverged starts, always a value.
  */
 export function reduceSweepCells(
-  loss: Float32Array, kept: number, every: number, divergedAt: Int32Array, cells: number, starts: number, metric: SweepMetric, tolerance: number,
+  loss: Float32Array,
+  kept: number,
+  every: number,
+  divergedAt: Int32Array,
+  cells: number,
+  starts: number,
+  metric: SweepMetric,
+  tolerance: number,
 ): { values: Float64Array; status: Uint8Array } {
   const values = new Float64Array(cells)
   const status = new Uint8Array(cells)
@@ -94,7 +101,11 @@ export function reduceSweepCells(
     for (let s = 0; s < starts; s++) {
       const r = c * starts + s
       const last = loss[r * kept + kept - 1]
-      if (divergedAt[r] >= 0 || (metric === 'final' && !Number.isFinite(last))) { diverged++; keys.push(DIVERGED); continue }
+      if (divergedAt[r] >= 0 || (metric === 'final' && !Number.isFinite(last))) {
+        diverged++
+        keys.push(DIVERGED)
+        continue
+      }
       if (metric === 'final') keys.push(last)
       else if (metric === 'tolerance') {
         let k = 0
@@ -102,7 +113,10 @@ export function reduceSweepCells(
         keys.push(k < kept ? k * every : NEVER)
       }
     }
-    if (metric === 'diverged') { values[c] = diverged / starts; continue }
+    if (metric === 'diverged') {
+      values[c] = diverged / starts
+      continue
+    }
     keys.sort((a, b) => a - b)
     const hi = keys[Math.floor(keys.length / 2)]
     const lo = keys[Math.floor((keys.length - 1) / 2)]
@@ -116,7 +130,14 @@ export function reduceSweepCells(
 
 /** The cells' medians alone (Infinity where the median start diverged or never reached the tolerance). */
 export function reduceCells(
-  loss: Float32Array, kept: number, every: number, divergedAt: Int32Array, cells: number, starts: number, metric: SweepMetric, tolerance: number,
+  loss: Float32Array,
+  kept: number,
+  every: number,
+  divergedAt: Int32Array,
+  cells: number,
+  starts: number,
+  metric: SweepMetric,
+  tolerance: number,
 ): Float64Array {
   return reduceSweepCells(loss, kept, every, divergedAt, cells, starts, metric, tolerance).values
 }
@@ -163,55 +184,95 @@ export function previewIndices(kept: number, points = SWEEP_PREVIEW_POINTS): { s
  * Run a sweep as a job and resolve with its cell values. The job supersedes whatever the host
  * was running; `onProgress` receives the fraction of kept points received.
  */
-export function runSweep(api: GradscapeApi, scenario: Scenario, spec: SweepSpec, onProgress: (f: number) => void): { result: Promise<SweepResult>; cancel(): void } {
+export function runSweep(
+  api: GradscapeApi,
+  scenario: Scenario,
+  spec: SweepSpec,
+  onProgress: (f: number) => void,
+): { result: Promise<SweepResult>; cancel(): void } {
   const doc = sweepDoc(scenario, spec)
   let jobId = -1
   let cancelled = false
   const pending: JobEvent[] = []
-  let handle: (e: JobEvent) => void = (e) => { pending.push(e) }
+  let handle: (e: JobEvent) => void = (e) => {
+    pending.push(e)
+  }
   const off = api.onJobEvent((e) => handle(e))
-  const result = api.startJob(doc).then((started) => new Promise<SweepResult>((resolve, reject) => {
-    jobId = started.jobId
-    if (cancelled) { void api.cancelJob(jobId); off(); reject(new Error('cancelled')); return }
-    const runs = runCountOf(started)
-    const kept = started.kept
-    const loss = new Float32Array(runs * kept)
-    const xs = axisValues(spec.x)
-    const ys = spec.y ? axisValues(spec.y) : null
-    const cells = xs.length * (ys?.length ?? 1)
-    const starts = runs / cells
-    const preview = previewIndices(kept)
-    const previewXY = new Float32Array(runs * preview.count * 2).fill(NaN)
-    let received = 0
-    handle = (e) => {
-      if (e.type === 'chunk' && e.chunk.jobId === jobId) {
-        const c = e.chunk
-        for (let r = 0; r < runs; r++) loss.set(c.loss.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
-        keepPreview(c, runs, kept, preview, previewXY)
-        received = c.start + c.count
-        onProgress(received / kept)
-      } else if (e.type === 'done' && e.jobId === jobId) {
-        off()
-        const raw: SweepRaw = {
-          loss, kept, every: started.every, divergedAt: e.divergedAt, starts,
-          previewXY, previewPoints: preview.count, previewStride: preview.stride,
+  const result = api.startJob(doc).then(
+    (started) =>
+      new Promise<SweepResult>((resolve, reject) => {
+        jobId = started.jobId
+        if (cancelled) {
+          void api.cancelJob(jobId)
+          off()
+          reject(new Error('cancelled'))
+          return
         }
-        resolve({ ...reduceSweepCells(loss, kept, started.every, e.divergedAt, cells, starts, spec.metric, spec.tolerance), xs, ys, seconds: e.seconds, raw })
-      } else if ((e.type === 'cancelled' || e.type === 'error') && e.jobId === jobId) {
-        off()
-        reject(new Error(e.type === 'error' ? e.problem.message : 'superseded'))
-      }
-    }
-    for (const e of pending.splice(0)) handle(e)
-  }), (err) => { off(); throw err })
+        const runs = runCountOf(started)
+        const kept = started.kept
+        const loss = new Float32Array(runs * kept)
+        const xs = axisValues(spec.x)
+        const ys = spec.y ? axisValues(spec.y) : null
+        const cells = xs.length * (ys?.length ?? 1)
+        const starts = runs / cells
+        const preview = previewIndices(kept)
+        const previewXY = new Float32Array(runs * preview.count * 2).fill(NaN)
+        let received = 0
+        handle = (e) => {
+          if (e.type === 'chunk' && e.chunk.jobId === jobId) {
+            const c = e.chunk
+            for (let r = 0; r < runs; r++) loss.set(c.loss.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
+            keepPreview(c, runs, kept, preview, previewXY)
+            received = c.start + c.count
+            onProgress(received / kept)
+          } else if (e.type === 'done' && e.jobId === jobId) {
+            off()
+            const raw: SweepRaw = {
+              loss,
+              kept,
+              every: started.every,
+              divergedAt: e.divergedAt,
+              starts,
+              previewXY,
+              previewPoints: preview.count,
+              previewStride: preview.stride,
+            }
+            resolve({
+              ...reduceSweepCells(loss, kept, started.every, e.divergedAt, cells, starts, spec.metric, spec.tolerance),
+              xs,
+              ys,
+              seconds: e.seconds,
+              raw,
+            })
+          } else if ((e.type === 'cancelled' || e.type === 'error') && e.jobId === jobId) {
+            off()
+            reject(new Error(e.type === 'error' ? e.problem.message : 'superseded'))
+          }
+        }
+        for (const e of pending.splice(0)) handle(e)
+      }),
+    (err) => {
+      off()
+      throw err
+    },
+  )
   return {
     result,
-    cancel() { cancelled = true; if (jobId >= 0) void api.cancelJob(jobId) },
+    cancel() {
+      cancelled = true
+      if (jobId >= 0) void api.cancelJob(jobId)
+    },
   }
 }
 
 /** Copy a chunk's iterates at the preview's kept points (every stride-th, and the last). */
-function keepPreview(c: { start: number; count: number; xy: Float32Array }, runs: number, kept: number, p: { stride: number; count: number }, out: Float32Array): void {
+function keepPreview(
+  c: { start: number; count: number; xy: Float32Array },
+  runs: number,
+  kept: number,
+  p: { stride: number; count: number },
+  out: Float32Array,
+): void {
   for (let j = c.start; j < c.start + c.count; j++) {
     const q = j === kept - 1 ? p.count - 1 : j % p.stride === 0 ? j / p.stride : -1
     if (q < 0) continue
@@ -225,7 +286,13 @@ function keepPreview(c: { start: number; count: number; xy: Float32Array }, runs
 }
 
 /** The optimizer entry with the cell's hyperparameter values applied. */
-export function applyCell(entry: OptimizerEntry, spec: SweepSpec, xv: number, yv: number | null, defaults: Record<string, unknown>): OptimizerEntry {
+export function applyCell(
+  entry: OptimizerEntry,
+  spec: SweepSpec,
+  xv: number,
+  yv: number | null,
+  defaults: Record<string, unknown>,
+): OptimizerEntry {
   const set = (o: Record<string, unknown>, key: string, v: number) => {
     const m = /^(\w+)\[([01])\]$/.exec(key)
     if (!m) return { ...o, [key]: v }
@@ -246,7 +313,9 @@ export function applyCell(entry: OptimizerEntry, spec: SweepSpec, xv: number, yv
  */
 export function sweepSignature(scenario: Scenario, spec: SweepSpec): string {
   const swept = [spec.x.key, spec.y?.key].filter((k): k is string => !!k).map((k) => k.replace(/\[[01]\]$/, ''))
-  const entry = Object.fromEntries(Object.entries(scenario.optimizers[spec.optimizer] ?? {}).filter(([k]) => !swept.includes(k))) as OptimizerEntry
+  const entry = Object.fromEntries(
+    Object.entries(scenario.optimizers[spec.optimizer] ?? {}).filter(([k]) => !swept.includes(k)),
+  ) as OptimizerEntry
   const s = { ...scenario, optimizers: scenario.optimizers.map((o, k) => (k === spec.optimizer ? entry : o)) }
   return JSON.stringify(sweepDoc(s, spec))
 }

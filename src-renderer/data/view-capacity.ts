@@ -53,8 +53,9 @@ export function scenarioCapacityProblem(s: Scenario): string | null {
   const problem = viewCapacityProblem(runs, kept)
   if (problem === null) return null
   const perRun = Math.floor(MAX_VIEW_KEPT_POINTS / runs)
-  const fix = perRun >= 2
-    ? `set record.every to at least ${Math.ceil(s.steps / (perRun - 1))}, or use fewer runs`
-    : 'use fewer runs (start points, optimizers or sweep values)'
+  const fix =
+    perRun >= 2
+      ? `set record.every to at least ${Math.ceil(s.steps / (perRun - 1))}, or use fewer runs`
+      : 'use fewer runs (start points, optimizers or sweep values)'
   return `record.every: ${problem}: ${fix} (the command line runs it as is)`
 }

@@ -16,9 +16,16 @@ export function Cited({ text, onOpen }: { readonly text: string; readonly onOpen
         return (
           <span key={i} className="eos-cite" data-testid="eos-cite">
             {' ('}
-            {c.papers.map((p, k) => <span key={p.id}>{k > 0 ? '; ' : ''}{p.authors.split(',')[0]} et al., <cite>{p.title}</cite></span>)}
+            {c.papers.map((p, k) => (
+              <span key={p.id}>
+                {k > 0 ? '; ' : ''}
+                {p.authors.split(',')[0]} et al., <cite>{p.title}</cite>
+              </span>
+            ))}
             {c.papers.length ? '; ' : ''}
-            <button type="button" className="link" onClick={() => onOpen(c.section.id)}>note: {c.section.title.replace(/^Scene: /, '')}</button>
+            <button type="button" className="link" onClick={() => onOpen(c.section.id)}>
+              note: {c.section.title.replace(/^Scene: /, '')}
+            </button>
             {')'}
           </span>
         )
@@ -37,13 +44,17 @@ export function EosNote({ section, onClose }: { readonly section: string; readon
       <div className="eos-head">
         <div className="card-title">Central flows: a short note</div>
         <span className="grow" />
-        <button type="button" className="icon-btn" aria-label="Close the note" onClick={onClose}><IconClose size={14} /></button>
+        <button type="button" className="icon-btn" aria-label="Close the note" onClick={onClose}>
+          <IconClose size={14} />
+        </button>
       </div>
       <div className="eos-note-body" ref={body}>
         {CENTRAL_FLOW_NOTE.map((s) => (
           <section key={s.id} data-section={s.id} className={s.id === section ? 'current' : ''}>
             <h3>{s.title}</h3>
-            {s.paragraphs.map((p, i) => <p key={i}>{p}</p>)}
+            {s.paragraphs.map((p, i) => (
+              <p key={i}>{p}</p>
+            ))}
             {s.cites.length > 0 && <p className="muted small">See: {s.cites.map((c) => paperText(PAPERS[c])).join('; ')}.</p>}
           </section>
         ))}

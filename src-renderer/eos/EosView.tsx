@@ -31,7 +31,6 @@ export function focusPoint(): number {
   return eos.highlight ?? Math.floor(clock.t)
 }
 
-
 let restarting = false
 
 /** Integrate the central flow from GD's iterate at the focused step (GradscapeApi.centralFlow). */
@@ -42,13 +41,21 @@ export async function restartFlowHere(): Promise<void> {
   if (!scenario || !info || restarting) return
   const k = Math.max(0, Math.min(Math.min(job.received, job.kept) - 1, focusPoint()))
   const i = r * job.kept + k
-  const x = job.xy[2 * i], y = job.xy[2 * i + 1]
-  if (!Number.isFinite(x) || !Number.isFinite(y)) { showMessage('error', 'GD has no finite iterate at this step.'); return }
+  const x = job.xy[2 * i],
+    y = job.xy[2 * i + 1]
+  if (!Number.isFinite(x) || !Number.isFinite(y)) {
+    showMessage('error', 'GD has no finite iterate at this step.')
+    return
+  }
   const jobId = job.jobId
   restarting = true
   try {
     const flow = await getApi().centralFlow({
-      landscape: scenario.landscape, optimizer: info.optimizer, init: [x, y], steps: (job.kept - 1 - k) * job.every, every: job.every,
+      landscape: scenario.landscape,
+      optimizer: info.optimizer,
+      init: [x, y],
+      steps: (job.kept - 1 - k) * job.every,
+      every: job.every,
     })
     if (!guards.flowData(flow)) throw new Error('the host answered with something that is not a central flow')
     if (job.jobId === jobId) addRestartedFlow({ jobId, run: r, start: k, flow })
@@ -87,15 +94,28 @@ export function EosView() {
       ctx.strokeStyle = eos.highlight !== null ? 'rgba(235, 242, 250, 0.85)' : 'rgba(235, 242, 250, 0.45)'
       ctx.setLineDash(eos.highlight !== null ? [] : [3, 3])
       ctx.lineWidth = 1
-      for (const p of L.panels) { ctx.beginPath(); ctx.moveTo(x, p.top); ctx.lineTo(x, p.top + p.height); ctx.stroke() }
+      for (const p of L.panels) {
+        ctx.beginPath()
+        ctx.moveTo(x, p.top)
+        ctx.lineTo(x, p.top + p.height)
+        ctx.stroke()
+      }
       // A dot on each GD series at the focused point.
       ctx.setLineDash([])
       ctx.fillStyle = '#ffffff'
-      const dots: Array<[number, number]> = [[0, m.smoothedLoss[k]], [1, m.sharpness ? m.sharpness[k] : NaN], [2, m.oscillation ? m.oscillation[k] : NaN]]
+      const dots: Array<[number, number]> = [
+        [0, m.smoothedLoss[k]],
+        [1, m.sharpness ? m.sharpness[k] : NaN],
+        [2, m.oscillation ? m.oscillation[k] : NaN],
+      ]
       for (const [pi, v] of dots) {
         if (k >= m.n) continue
         const y = L.y(L.panels[pi], v)
-        if (Number.isFinite(y) && Number.isFinite(v)) { ctx.beginPath(); ctx.arc(x, y, 2.8, 0, 2 * Math.PI); ctx.fill() }
+        if (Number.isFinite(y) && Number.isFinite(v)) {
+          ctx.beginPath()
+          ctx.arc(x, y, 2.8, 0, 2 * Math.PI)
+          ctx.fill()
+        }
       }
       const el = readout.current
       if (el) {
@@ -116,7 +136,11 @@ export function EosView() {
       state.model = m
       const ctx = cssContext(c)
       if (!ctx) return
-      if (!m) { ctx.clearRect(0, 0, width, height); state.layout = null; return }
+      if (!m) {
+        ctx.clearRect(0, 0, width, height)
+        state.layout = null
+        return
+      }
       const L = eosLayout(width, height, m)
       state.layout = L
       drawEosCharts(ctx, L, m)
@@ -128,16 +152,27 @@ export function EosView() {
     const schedule = () => {
       if (frame || timer) return
       const wait = MIN_REDRAW_MS - (performance.now() - last)
-      if (wait > 0) timer = setTimeout(() => { timer = null; frame = requestAnimationFrame(draw) }, wait)
+      if (wait > 0)
+        timer = setTimeout(() => {
+          timer = null
+          frame = requestAnimationFrame(draw)
+        }, wait)
       else frame = requestAnimationFrame(draw)
     }
     let lastRestarted = eos.restarted
     let lastRun = eos.run
     let lastFramed = eos.framed
     const offEos = onEosChange(() => {
-      if (eos.restarted !== lastRestarted || eos.run !== lastRun) { lastRestarted = eos.restarted; lastRun = eos.run; schedule(); setEosVersion(eos.version) }
-      else drawCursor()
-      if (eos.framed !== lastFramed) { lastFramed = eos.framed; setEosVersion(eos.version) }
+      if (eos.restarted !== lastRestarted || eos.run !== lastRun) {
+        lastRestarted = eos.restarted
+        lastRun = eos.run
+        schedule()
+        setEosVersion(eos.version)
+      } else drawCursor()
+      if (eos.framed !== lastFramed) {
+        lastFramed = eos.framed
+        setEosVersion(eos.version)
+      }
     })
     // Opening the view frames the 3-D view on the shown run's path.
     requestPathFrame()
@@ -147,7 +182,10 @@ export function EosView() {
     if (wrap.current) ro.observe(wrap.current)
     schedule()
     return () => {
-      offJob(); offHead(); offEos(); ro.disconnect()
+      offJob()
+      offHead()
+      offEos()
+      ro.disconnect()
       cancelAnimationFrame(frame)
       if (timer) clearTimeout(timer)
     }
@@ -165,7 +203,10 @@ export function EosView() {
   // Hover highlights a step; a click pins it (it stays when the pointer leaves, e.g. for
   // "Restart flow here"); a click outside the plots unpins.
   const onMove = (e: React.PointerEvent<HTMLCanvasElement>) => setHighlight(pointAt(e) ?? eos.pinned)
-  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => { eos.pinned = pointAt(e); setHighlight(eos.pinned) }
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    eos.pinned = pointAt(e)
+    setHighlight(eos.pinned)
+  }
 
   // Header and notes (re-rendered on job summaries, not per frame).
   void version
@@ -184,7 +225,10 @@ export function EosView() {
   // RMSprop's flow would also need GD's ν at that step, which the engine does not stream.
   const restartOk = flowOk && optimizer?.name === 'sgd'
   const threshold = m?.threshold
-  const restart = () => { setBusy(true); void restartFlowHere().finally(() => setBusy(false)) }
+  const restart = () => {
+    setBusy(true)
+    void restartFlowHere().finally(() => setBusy(false))
+  }
   const stoppedStep = flow?.stoppedAt ?? null
 
   return (
@@ -192,44 +236,84 @@ export function EosView() {
       <div className="eos-head">
         <div className="card-title">Edge of stability</div>
         {runs.length > 1 && (
-          <select
-            aria-label="EoS run" value={run} className="eos-run" onChange={(e) => setEosRun(Number(e.target.value))}
-          >
+          <select aria-label="EoS run" value={run} className="eos-run" onChange={(e) => setEosRun(Number(e.target.value))}>
             {runs.slice(0, 200).map((r, i) => (
-              <option key={i} value={i}>{`${optimizerLabel(r.optimizer, info)} from (${formatNumber(r.init[0])}, ${formatNumber(r.init[1])})`}</option>
+              <option
+                key={i}
+                value={i}
+              >{`${optimizerLabel(r.optimizer, info)} from (${formatNumber(r.init[0])}, ${formatNumber(r.init[1])})`}</option>
             ))}
           </select>
         )}
         <span className="grow" />
-        <button type="button" className="btn small" data-testid="eos-zoom" onClick={requestPathFrame} title="Frame the 3-D view on this run’s path">Zoom to path</button>
         <button
-          type="button" className="btn small" data-testid="eos-restart" onClick={restart} disabled={busy || !restartOk || !job.done}
-          title={restartOk
-            ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)'
-            : flowOk ? 'Restarting needs the optimizer’s state (ν) at that step as well as the iterate: plain GD only' : 'Only plain GD, RMSprop (no momentum, not centered) and Scalar RMSProp have a central flow'}
+          type="button"
+          className="btn small"
+          data-testid="eos-zoom"
+          onClick={requestPathFrame}
+          title="Frame the 3-D view on this run’s path"
+        >
+          Zoom to path
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          data-testid="eos-restart"
+          onClick={restart}
+          disabled={busy || !restartOk || !job.done}
+          title={
+            restartOk
+              ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)'
+              : flowOk
+                ? 'Restarting needs the optimizer’s state (ν) at that step as well as the iterate: plain GD only'
+                : 'Only plain GD, RMSprop (no momentum, not centered) and Scalar RMSProp have a central flow'
+          }
         >
           {busy ? 'Restarting…' : 'Restart flow here'}
         </button>
-        <button type="button" className="icon-btn" aria-label="Close the EoS view" title="Close (E)" onClick={() => useUi.setState({ eosOpen: false })}><IconClose size={14} /></button>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Close the EoS view"
+          title="Close (E)"
+          onClick={() => useUi.setState({ eosOpen: false })}
+        >
+          <IconClose size={14} />
+        </button>
       </div>
       <div className="eos-status mono small" data-testid="eos-readout" ref={readout} />
       <div className="eos-charts" ref={wrap} data-testid="eos-charts">
         <canvas ref={chart} className="chart-canvas" />
-        <canvas ref={cursor} className="chart-canvas" onPointerMove={onMove} onClick={onClick} onPointerLeave={() => setHighlight(eos.pinned)} data-testid="eos-cursor" />
+        <canvas
+          ref={cursor}
+          className="chart-canvas"
+          onPointerMove={onMove}
+          onClick={onClick}
+          onPointerLeave={() => setHighlight(eos.pinned)}
+          data-testid="eos-cursor"
+        />
       </div>
       <div className="eos-notes">
         {!scenario.record.sharpness && (
           <p>
             Sharpness is not recorded for this session.{' '}
-            <button type="button" className="link" onClick={() => editScenario((s) => ({ ...s, record: { ...s.record, sharpness: true } }))}>Record it</button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => editScenario((s) => ({ ...s, record: { ...s.record, sharpness: true } }))}
+            >
+              Record it
+            </button>
           </p>
         )}
         {threshold?.kind === 'none' && <p className="warn">No threshold: {threshold.reason}.</p>}
         {threshold && threshold.kind !== 'none' && m && (
           <p data-testid="eos-threshold">
-            <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> for {m.runLabel}: {threshold.formula} = {formatNumber(threshold.value, 4)}
+            <span style={{ color: EOS_COLORS.threshold }}>Threshold</span> for {m.runLabel}: {threshold.formula} ={' '}
+            {formatNumber(threshold.value, 4)}
             {threshold.kind === 'preconditioned' ? ` (${threshold.preconditioner})` : ''}.{' '}
-            <span style={{ color: EOS_COLORS.onset }}>Onset</span>: {m.onset != null ? `step ${m.onset * m.every}, the first step whose ${sharpnessName(m)} ≥ the threshold` : 'not reached'}.
+            <span style={{ color: EOS_COLORS.onset }}>Onset</span>:{' '}
+            {m.onset != null ? `step ${m.onset * m.every}, the first step whose ${sharpnessName(m)} ≥ the threshold` : 'not reached'}.
             {m.flowEdge != null ? ` The central flow reaches the edge (σ² > 0) at step ${m.flowEdge * m.every}.` : ''}
             {m.edge === 'below' ? ` ${m.runLabel} is not at the edge of stability: its ${sharpnessName(m)} stays below the threshold.` : ''}
           </p>
@@ -243,21 +327,40 @@ export function EosView() {
         {!flow && job.done && (
           <p className="muted">
             {flowOk
-              ? scenario.extra.central_flow === true ? 'No central flow for this run.' : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
+              ? scenario.extra.central_flow === true
+                ? 'No central flow for this run.'
+                : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
               : 'No central flow for this optimizer: the flow is defined for plain GD, RMSprop without momentum or centering, and Scalar RMSProp.'}
           </p>
         )}
         <p className="muted">
-          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends){m?.flow ? '; dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩' : ''}.
-          (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u<sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub> at x<sub>t</sub> (its sign kept continuous from step to step){m?.flow ? '; dashed: the flow’s ±σ = ±√tr Σ' : ''}.
+          (a) smoothed = centred 21-step trapezoid average (the window shrinks at the ends)
+          {m?.flow ? '; dashed white: the flow’s predicted time-averaged loss L(w) + ½⟨H, Σ⟩' : ''}. (c) ⟨x<sub>t</sub> − x̄<sub>t</sub>, u
+          <sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub>{' '}
+          at x<sub>t</sub> (its sign kept continuous from step to step){m?.flow ? '; dashed: the flow’s ±σ = ±√tr Σ' : ''}.
           {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
-          {m?.flow ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}
-          {' '}<button type="button" className="link" data-testid="eos-note-link" onClick={() => setNote('flow')}>About central flows</button>
+          {m?.flow ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}{' '}
+          <button type="button" className="link" data-testid="eos-note-link" onClick={() => setNote('flow')}>
+            About central flows
+          </button>
         </p>
-        {scene && <p data-testid="eos-caption"><Cited text={scene.caption} onOpen={setNote} /></p>}
+        {scene && (
+          <p data-testid="eos-caption">
+            <Cited text={scene.caption} onOpen={setNote} />
+          </p>
+        )}
         {scene?.outsideRegime && preset?.centralFlowNote === undefined && <p className="warn">Outside the central flow’s regime.</p>}
-        {preset?.centralFlowNote && <p className="warn"><Cited text={preset.centralFlowNote} onOpen={setNote} /></p>}
-        {m && m.restarted.length > 0 && <p><span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')} (dotted teal in the charts, a teal line on the surface).</p>}
+        {preset?.centralFlowNote && (
+          <p className="warn">
+            <Cited text={preset.centralFlowNote} onOpen={setNote} />
+          </p>
+        )}
+        {m && m.restarted.length > 0 && (
+          <p>
+            <span style={{ color: EOS_COLORS.restarted }}>Restarted</span> from step {m.restarted.map((r) => r.start * m.every).join(', ')}{' '}
+            (dotted teal in the charts, a teal line on the surface).
+          </p>
+        )}
       </div>
       {note !== null && <EosNote section={note} onClose={() => setNote(null)} />}
     </aside>

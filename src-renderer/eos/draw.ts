@@ -79,7 +79,14 @@ export function eosLayout(width: number, height: number, m: EosModel): EosLayout
   const steps = last * m.every
   const xTicks = linearTicks(0, steps, Math.max(2, Math.floor(plotW / 70))).ticks.filter((t) => t <= steps)
   return {
-    width, height, left: MARGIN.left, right: width - MARGIN.right, panels, last, every: m.every, xTicks,
+    width,
+    height,
+    left: MARGIN.left,
+    right: width - MARGIN.right,
+    panels,
+    last,
+    every: m.every,
+    xTicks,
     x: (k) => MARGIN.left + (k / last) * plotW,
     pointAt: (px) => Math.max(0, Math.min(last, Math.round(((px - MARGIN.left) / plotW) * last))),
     y(p, v) {
@@ -90,7 +97,12 @@ export function eosLayout(width: number, height: number, m: EosModel): EosLayout
   }
 }
 
-interface Line { readonly color: string; readonly width: number; readonly dash?: number[]; readonly alpha?: number }
+interface Line {
+  readonly color: string
+  readonly width: number
+  readonly dash?: number[]
+  readonly alpha?: number
+}
 
 /** Values v[i] at kept points offset + i·step; NaN (or non-positive on a log axis) breaks the line. */
 function series(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, v: ArrayLike<number>, count: number, style: Line, offset = 0): void {
@@ -108,7 +120,10 @@ function series(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, v: ArrayL
   const stride = Math.max(1, Math.floor(count / 2000))
   for (let i = 0; i < count; i += stride) {
     const y = L.y(p, v[i])
-    if (!Number.isFinite(y) || !Number.isFinite(v[i])) { pen = false; continue }
+    if (!Number.isFinite(y) || !Number.isFinite(v[i])) {
+      pen = false
+      continue
+    }
     const x = L.x(offset + i)
     if (pen) ctx.lineTo(x, y)
     else ctx.moveTo(x, y)
@@ -126,14 +141,20 @@ function frame(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, title: str
     const y = L.y(p, t)
     ctx.strokeStyle = EOS_COLORS.grid
     ctx.lineWidth = 1
-    ctx.beginPath(); ctx.moveTo(L.left, y); ctx.lineTo(L.right, y); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(L.left, y)
+    ctx.lineTo(L.right, y)
+    ctx.stroke()
     ctx.fillStyle = EOS_COLORS.text
     ctx.fillText(tickLabel(t), L.left - 5, y)
   }
   for (const t of L.xTicks) {
     const x = L.x(t / L.every)
     ctx.strokeStyle = EOS_COLORS.grid
-    ctx.beginPath(); ctx.moveTo(x, p.top); ctx.lineTo(x, p.top + p.height); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(x, p.top)
+    ctx.lineTo(x, p.top + p.height)
+    ctx.stroke()
   }
   ctx.strokeStyle = EOS_COLORS.axis
   ctx.strokeRect(L.left + 0.5, p.top + 0.5, L.right - L.left - 1, p.height - 1)
@@ -174,20 +195,36 @@ function legend(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, items: Re
     ctx.globalAlpha = it.alpha ?? 1
     ctx.lineWidth = Math.max(1.5, it.width)
     ctx.setLineDash(it.dash ?? [])
-    ctx.beginPath(); ctx.moveTo(x, y - 3.5); ctx.lineTo(x + 14, y - 3.5); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(x, y - 3.5)
+    ctx.lineTo(x + 14, y - 3.5)
+    ctx.stroke()
     ctx.restore()
     x -= 10
   }
 }
 
 /** A vertical mark through every panel, labelled at the bottom of panel `labelPanel`. */
-function vertical(ctx: CanvasRenderingContext2D, L: EosLayout, k: number, color: string, label: string, dash: number[], labelPanel: number): void {
+function vertical(
+  ctx: CanvasRenderingContext2D,
+  L: EosLayout,
+  k: number,
+  color: string,
+  label: string,
+  dash: number[],
+  labelPanel: number,
+): void {
   const x = Math.round(L.x(k)) + 0.5
   ctx.save()
   ctx.strokeStyle = color
   ctx.lineWidth = 1.2
   ctx.setLineDash(dash)
-  for (const p of L.panels) { ctx.beginPath(); ctx.moveTo(x, p.top); ctx.lineTo(x, p.top + p.height); ctx.stroke() }
+  for (const p of L.panels) {
+    ctx.beginPath()
+    ctx.moveTo(x, p.top)
+    ctx.lineTo(x, p.top + p.height)
+    ctx.stroke()
+  }
   ctx.setLineDash([])
   ctx.fillStyle = color
   ctx.font = '600 10.5px system-ui, sans-serif'
@@ -214,7 +251,10 @@ function message(ctx: CanvasRenderingContext2D, L: EosLayout, p: Panel, text: st
   let line = ''
   for (const word of text.split(' ')) {
     const next = line ? `${line} ${word}` : word
-    if (ctx.measureText(next).width > maxW && line) { lines.push(line); line = word } else line = next
+    if (ctx.measureText(next).width > maxW && line) {
+      lines.push(line)
+      line = word
+    } else line = next
   }
   if (line) lines.push(line)
   const mid = p.top + p.height / 2
@@ -252,7 +292,10 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     ctx.strokeStyle = EOS_COLORS.threshold
     ctx.setLineDash([6, 4])
     ctx.lineWidth = 1.3
-    ctx.beginPath(); ctx.moveTo(L.left, y); ctx.lineTo(L.right, y); ctx.stroke()
+    ctx.beginPath()
+    ctx.moveTo(L.left, y)
+    ctx.lineTo(L.right, y)
+    ctx.stroke()
     ctx.fillStyle = EOS_COLORS.threshold
     ctx.font = '10.5px system-ui, sans-serif'
     ctx.textAlign = 'right'
@@ -280,15 +323,20 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     if (m.flow) {
       const s = Array.from(m.flow.sigma2, sqrtOrNaN)
       series(ctx, L, po, s, s.length, { ...flowStyle, width: 1.2 })
-      series(ctx, L, po, s.map((v) => -v), s.length, { ...flowStyle, width: 1.2 })
+      series(
+        ctx,
+        L,
+        po,
+        s.map((v) => -v),
+        s.length,
+        { ...flowStyle, width: 1.2 },
+      )
     }
     if (m.oscillation) series(ctx, L, po, m.oscillation, m.n, { color: EOS_COLORS.gd, width: 1 })
-    legend(ctx, L, po, [
-      { label: m.runLabel, color: EOS_COLORS.gd, width: 1 },
-      ...(flow ? [{ label: 'flow ±σ', ...flowStyle }] : []),
-    ])
+    legend(ctx, L, po, [{ label: m.runLabel, color: EOS_COLORS.gd, width: 1 }, ...(flow ? [{ label: 'flow ±σ', ...flowStyle }] : [])])
   }
 
   if (m.onset !== null) vertical(ctx, L, m.onset, EOS_COLORS.onset, `EoS onset · step ${m.onset * m.every}`, [4, 3], 1)
-  if (m.flow?.stoppedAt != null) vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 2)
+  if (m.flow?.stoppedAt != null)
+    vertical(ctx, L, m.flow.stoppedAt / m.every, EOS_COLORS.stop, `flow stops · step ${m.flow.stoppedAt}`, [], 2)
 }

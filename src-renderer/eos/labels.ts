@@ -7,8 +7,17 @@ import type { EosModel } from './model'
 import { formatNumber } from '../store/scenario'
 
 const TITLES: Readonly<Record<string, string>> = {
-  adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', scalar_rmsprop: 'Scalar RMSProp', adagrad: 'Adagrad', adadelta: 'Adadelta',
-  adamax: 'Adamax', nadam: 'NAdam', radam: 'RAdam', asgd: 'ASGD', rprop: 'Rprop',
+  adam: 'Adam',
+  adamw: 'AdamW',
+  rmsprop: 'RMSprop',
+  scalar_rmsprop: 'Scalar RMSProp',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+  adamax: 'Adamax',
+  nadam: 'NAdam',
+  radam: 'RAdam',
+  asgd: 'ASGD',
+  rprop: 'Rprop',
 }
 
 /** The optimizer as the charts name it: GD only for plain gradient descent. */
@@ -28,7 +37,9 @@ export const sharpnessName = (m: EosModel): string => m.sharpnessLabel.split(' '
 export function readoutText(m: EosModel, k: number): string {
   if (k >= m.n) return `step ${k * m.every}`
   const parts = [`step ${k * m.every}`]
-  const add = (label: string, v: number, digits: number) => { if (Number.isFinite(v)) parts.push(`${label} ${formatNumber(v, digits)}`) }
+  const add = (label: string, v: number, digits: number) => {
+    if (Number.isFinite(v)) parts.push(`${label} ${formatNumber(v, digits)}`)
+  }
   add(`${m.runLabel} loss`, m.loss[k], 4)
   if (m.sharpness) add(sharpnessName(m), m.sharpness[k], 4)
   if (m.oscillation) add('⟨x−x̄,u⟩', m.oscillation[k], 3)

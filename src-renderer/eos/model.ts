@@ -69,7 +69,8 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
       sharpnessLabel = 'λ₁(P⁻¹H)'
     } else {
       sharpness = job.sharpness.subarray(base, base + n)
-      if (threshold.kind === 'preconditioned') sharpnessNote = 'λ₁(P⁻¹H) is computed on the float64 path only; the Hessian sharpness S is shown instead.'
+      if (threshold.kind === 'preconditioned')
+        sharpnessNote = 'λ₁(P⁻¹H) is computed on the float64 path only; the Hessian sharpness S is shown instead.'
     }
   }
   const comparable = threshold.kind !== 'none' && sharpness !== null && (threshold.kind === 'hessian' || sharpnessLabel !== 'S = λ₁(H)')
@@ -78,11 +79,25 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
   const edge = flow ? flow.sigma2.findIndex((s) => s > 0) : -1
   const range = comparable ? extent([sharpness], n) : null
   return {
-    run: r, n, kept, every: Math.max(1, job.every), optimizer: info.optimizer.name, runLabel: runLabel(info.optimizer), threshold,
+    run: r,
+    n,
+    kept,
+    every: Math.max(1, job.every),
+    optimizer: info.optimizer.name,
+    runLabel: runLabel(info.optimizer),
+    threshold,
     edge: onset !== null || edge >= 0 ? 'at-edge' : comparable && n > 0 ? 'below' : 'unknown',
     maxSharpness: range ? range[1] : null,
-    loss, smoothedLoss: smooth(loss, n), sharpness, sharpnessLabel, sharpnessNote,
+    loss,
+    smoothedLoss: smooth(loss, n),
+    sharpness,
+    sharpnessLabel,
+    sharpnessNote,
     oscillation: job.hasSharpness ? oscillation(xy, job.axis.subarray(2 * base, 2 * (base + n)), n) : null,
-    onset, flowEdge: edge >= 0 ? edge : null, flow, restarted, xy,
+    onset,
+    flowEdge: edge >= 0 ? edge : null,
+    flow,
+    restarted,
+    xy,
   }
 }

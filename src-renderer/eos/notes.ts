@@ -13,12 +13,37 @@ export interface Paper {
 }
 
 export const PAPERS: Readonly<Record<string, Paper>> = {
-  CF: { id: 'CF', authors: 'Cohen, Damian, Talwalkar, Kolter, Lee', title: 'Understanding Optimization in Deep Learning with Central Flows', venue: 'ICLR 2025' },
-  EoS: { id: 'EoS', authors: 'Cohen, Kaur, Li, Kolter, Talwalkar', title: 'Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability', venue: 'ICLR 2021' },
+  CF: {
+    id: 'CF',
+    authors: 'Cohen, Damian, Talwalkar, Kolter, Lee',
+    title: 'Understanding Optimization in Deep Learning with Central Flows',
+    venue: 'ICLR 2025',
+  },
+  EoS: {
+    id: 'EoS',
+    authors: 'Cohen, Kaur, Li, Kolter, Talwalkar',
+    title: 'Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability',
+    venue: 'ICLR 2021',
+  },
   AEoS: { id: 'AEoS', authors: 'Cohen et al.', title: 'Adaptive Gradient Methods at the Edge of Stability', venue: 'arXiv:2207.14484' },
-  SS: { id: 'SS', authors: 'Damian, Nichani, Lee', title: 'Self-Stabilization: The Implicit Bias of Gradient Descent at the Edge of Stability', venue: 'ICLR 2023' },
-  Z: { id: 'Z', authors: 'Zhu, Wang, Wang, Zhou, Ge', title: 'Understanding Edge-of-Stability Training Dynamics with a Minimalist Example', venue: 'ICLR 2023' },
-  K: { id: 'K', authors: 'Kreisler, Shpigel Nacson, Soudry, Carmon', title: 'Gradient Descent Monotonically Decreases the Sharpness of Gradient Flow Solutions in Scalar Networks and Beyond', venue: 'ICML 2023' },
+  SS: {
+    id: 'SS',
+    authors: 'Damian, Nichani, Lee',
+    title: 'Self-Stabilization: The Implicit Bias of Gradient Descent at the Edge of Stability',
+    venue: 'ICLR 2023',
+  },
+  Z: {
+    id: 'Z',
+    authors: 'Zhu, Wang, Wang, Zhou, Ge',
+    title: 'Understanding Edge-of-Stability Training Dynamics with a Minimalist Example',
+    venue: 'ICLR 2023',
+  },
+  K: {
+    id: 'K',
+    authors: 'Kreisler, Shpigel Nacson, Soudry, Carmon',
+    title: 'Gradient Descent Monotonically Decreases the Sharpness of Gradient Flow Solutions in Scalar Networks and Beyond',
+    venue: 'ICML 2023',
+  },
 }
 
 export const paperText = (p: Paper): string => `${p.authors}, “${p.title}”, ${p.venue}`

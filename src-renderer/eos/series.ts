@@ -16,7 +16,10 @@ export function smooth(values: ArrayLike<number>, n: number, m = SMOOTH_HALF_WID
   const out = new Float64Array(n)
   for (let k = 0; k < n; k++) {
     const h = Math.min(m, k, n - 1 - k)
-    if (h === 0) { out[k] = values[offset + stride * k]; continue }
+    if (h === 0) {
+      out[k] = values[offset + stride * k]
+      continue
+    }
     let sum = 0.5 * (values[offset + stride * (k - h)] + values[offset + stride * (k + h)])
     for (let i = k - h + 1; i <= k + h - 1; i++) sum += values[offset + stride * i]
     out[k] = sum / (2 * h)
@@ -41,9 +44,16 @@ export function oscillation(xy: ArrayLike<number>, axis: ArrayLike<number>, n: n
   let px = NaN
   let py = NaN
   for (let k = 0; k < n; k++) {
-    let ux = axis[2 * k], uy = axis[2 * k + 1]
-    if (ux * px + uy * py < 0) { ux = -ux; uy = -uy }
-    if (Number.isFinite(ux) && Number.isFinite(uy)) { px = ux; py = uy }
+    let ux = axis[2 * k],
+      uy = axis[2 * k + 1]
+    if (ux * px + uy * py < 0) {
+      ux = -ux
+      uy = -uy
+    }
+    if (Number.isFinite(ux) && Number.isFinite(uy)) {
+      px = ux
+      py = uy
+    }
     out[k] = k === 0 || k === n - 1 ? NaN : (xy[2 * k] - xs[k]) * ux + (xy[2 * k + 1] - ys[k]) * uy
   }
   return out
@@ -60,7 +70,11 @@ export function eosOnset(sharpness: ArrayLike<number>, n: number, threshold: num
 }
 
 /** Finite [min, max] of `values[0..n)` (several arrays together), or null when none is finite. */
-export function extent(arrays: ReadonlyArray<ArrayLike<number> | null | undefined>, n: number, positiveOnly = false): [number, number] | null {
+export function extent(
+  arrays: ReadonlyArray<ArrayLike<number> | null | undefined>,
+  n: number,
+  positiveOnly = false,
+): [number, number] | null {
   let lo = Infinity
   let hi = -Infinity
   for (const a of arrays) {
@@ -84,7 +98,11 @@ function niceStep(span: number, count: number): number {
 
 /** About `count` round ticks covering [lo, hi], and the domain widened to whole ticks. */
 export function linearTicks(lo: number, hi: number, count = 4): { domain: [number, number]; ticks: number[] } {
-  if (!(hi > lo)) { const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1; lo -= d; hi += d }
+  if (!(hi > lo)) {
+    const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1
+    lo -= d
+    hi += d
+  }
   const step = niceStep(hi - lo, count)
   const a = Math.floor(lo / step) * step
   const b = Math.ceil(hi / step) * step
@@ -97,7 +115,10 @@ export function linearTicks(lo: number, hi: number, count = 4): { domain: [numbe
 export function logTicks(lo: number, hi: number): { domain: [number, number]; ticks: number[] } {
   let a = Math.floor(Math.log10(lo))
   let b = Math.ceil(Math.log10(hi))
-  if (a === b) { a -= 1; b += 1 }
+  if (a === b) {
+    a -= 1
+    b += 1
+  }
   const every = Math.max(1, Math.ceil((b - a) / 5))
   const ticks: number[] = []
   for (let e = a; e <= b; e += every) ticks.push(10 ** e)

@@ -9,8 +9,29 @@ import { useUi } from '../store/ui-store'
 import { NumberField, Segmented } from '../ui/controls'
 import { IconClose } from '../ui/icons'
 import { useJobVersion } from '../ui/Legend'
-import { CODECS, formatDuration, MAX_FPS, MAX_SIZE, MIN_SIZE, type Overlays, type SizePreset, type VideoCodecChoice, videoProblem } from './options'
-import { formFromStep, formSize, formToStep, imageSize, saveAgain, startChartExport, startDataExport, startImageExport, startVideoExport, videoSettings } from './run'
+import {
+  CODECS,
+  formatDuration,
+  MAX_FPS,
+  MAX_SIZE,
+  MIN_SIZE,
+  type Overlays,
+  type SizePreset,
+  type VideoCodecChoice,
+  videoProblem,
+} from './options'
+import {
+  formFromStep,
+  formSize,
+  formToStep,
+  imageSize,
+  saveAgain,
+  startChartExport,
+  startDataExport,
+  startImageExport,
+  startVideoExport,
+  videoSettings,
+} from './run'
 import { defaultTitle, exportBlocker } from './snapshot'
 import { closeExport, type ExportTab, patchChart, patchImage, patchVideo, useExport } from './state'
 
@@ -25,12 +46,22 @@ function Row({ label, children, hint }: { readonly label: string; readonly child
   return (
     <div className="export-row">
       <span className="export-label">{label}</span>
-      <div className="export-control">{children}{hint && <span className="hint">{hint}</span>}</div>
+      <div className="export-control">
+        {children}
+        {hint && <span className="hint">{hint}</span>}
+      </div>
     </div>
   )
 }
 
-function SizeRow({ size, custom, onSize, onCustom, withView, testId }: {
+function SizeRow({
+  size,
+  custom,
+  onSize,
+  onCustom,
+  withView,
+  testId,
+}: {
   readonly size: string
   readonly custom: readonly [number, number]
   readonly onSize: (s: SizePreset | 'view') => void
@@ -48,22 +79,55 @@ function SizeRow({ size, custom, onSize, onCustom, withView, testId }: {
   const [w, h] = formSize({ size, custom })
   return (
     <Row label="Size">
-      <Segmented<SizePreset | 'view'> label="Size" value={size as SizePreset | 'view'} options={options} onChange={onSize} testId={testId} />
+      <Segmented<SizePreset | 'view'>
+        label="Size"
+        value={size as SizePreset | 'view'}
+        options={options}
+        onChange={onSize}
+        testId={testId}
+      />
       {size === 'custom' ? (
         <span className="export-inline">
-          <NumberField label="Width" value={custom[0]} integer min={MIN_SIZE} max={MAX_SIZE} width={64} testId={`${testId}-width`} onCommit={(v) => onCustom([v, custom[1]])} />
+          <NumberField
+            label="Width"
+            value={custom[0]}
+            integer
+            min={MIN_SIZE}
+            max={MAX_SIZE}
+            width={64}
+            testId={`${testId}-width`}
+            onCommit={(v) => onCustom([v, custom[1]])}
+          />
           <span className="muted">×</span>
-          <NumberField label="Height" value={custom[1]} integer min={MIN_SIZE} max={MAX_SIZE} width={64} testId={`${testId}-height`} onCommit={(v) => onCustom([custom[0], v])} />
+          <NumberField
+            label="Height"
+            value={custom[1]}
+            integer
+            min={MIN_SIZE}
+            max={MAX_SIZE}
+            width={64}
+            testId={`${testId}-height`}
+            onCommit={(v) => onCustom([custom[0], v])}
+          />
           <span className="muted">px</span>
         </span>
       ) : (
-        <span className="muted mono">{w} × {h}</span>
+        <span className="muted mono">
+          {w} × {h}
+        </span>
       )}
     </Row>
   )
 }
 
-function OverlayChecks({ value, onChange, title, onTitle, placeholder, prefix }: {
+function OverlayChecks({
+  value,
+  onChange,
+  title,
+  onTitle,
+  placeholder,
+  prefix,
+}: {
   readonly value: Overlays
   readonly onChange: (o: Overlays) => void
   readonly title: string
@@ -73,7 +137,12 @@ function OverlayChecks({ value, onChange, title, onTitle, placeholder, prefix }:
 }) {
   const check = (key: keyof Overlays, label: string) => (
     <label className="check small">
-      <input type="checkbox" checked={value[key]} data-testid={`${prefix}-overlay-${key}`} onChange={(e) => onChange({ ...value, [key]: e.target.checked })} />
+      <input
+        type="checkbox"
+        checked={value[key]}
+        data-testid={`${prefix}-overlay-${key}`}
+        onChange={(e) => onChange({ ...value, [key]: e.target.checked })}
+      />
       {label}
     </label>
   )
@@ -90,7 +159,12 @@ function OverlayChecks({ value, onChange, title, onTitle, placeholder, prefix }:
       {value.title && (
         <Row label="Title">
           <input
-            type="text" className="text-field" value={title} placeholder={placeholder} maxLength={120} data-testid={`${prefix}-title`}
+            type="text"
+            className="text-field"
+            value={title}
+            placeholder={placeholder}
+            maxLength={120}
+            data-testid={`${prefix}-title`}
             onChange={(e) => onTitle(e.target.value)}
           />
         </Row>
@@ -115,74 +189,162 @@ function VideoTab({ busy }: { readonly busy: boolean }) {
     <div className="export-body" data-testid="export-video">
       <Row label="Format">
         <Segmented<VideoCodecChoice>
-          label="Format" value={form.codec} testId="export-codec"
+          label="Format"
+          value={form.codec}
+          testId="export-codec"
           options={(Object.keys(CODECS) as VideoCodecChoice[]).map((c) => ({ value: c, label: CODECS[c].label }))}
           onChange={(codec) => patchVideo({ codec })}
         />
       </Row>
       <SizeRow
-        size={form.size} custom={form.custom} testId="export-size"
-        onSize={(size) => patchVideo({ size: size as SizePreset })} onCustom={(custom) => patchVideo({ custom })}
+        size={form.size}
+        custom={form.custom}
+        testId="export-size"
+        onSize={(size) => patchVideo({ size: size as SizePreset })}
+        onCustom={(custom) => patchVideo({ custom })}
       />
       <Row label="Frame rate">
         <span className="export-inline">
-          <NumberField label="Frames per second" value={form.fps} integer min={1} max={MAX_FPS} width={56} testId="export-fps" onCommit={(fps) => patchVideo({ fps })} />
+          <NumberField
+            label="Frames per second"
+            value={form.fps}
+            integer
+            min={1}
+            max={MAX_FPS}
+            width={56}
+            testId="export-fps"
+            onCommit={(fps) => patchVideo({ fps })}
+          />
           <span className="muted">fps</span>
         </span>
       </Row>
       <Row label="Steps" hint={`the run has steps 0 – ${lastStep}`}>
         <span className="export-inline">
-          <NumberField label="From step" value={from} integer min={0} max={lastStep} width={72} testId="export-from" onCommit={(v) => patchVideo({ fromStep: v })} />
+          <NumberField
+            label="From step"
+            value={from}
+            integer
+            min={0}
+            max={lastStep}
+            width={72}
+            testId="export-from"
+            onCommit={(v) => patchVideo({ fromStep: v })}
+          />
           <span className="muted">to</span>
-          <NumberField label="To step" value={to} integer min={0} max={lastStep} width={72} testId="export-to" onCommit={(v) => patchVideo({ toStep: v >= lastStep ? null : v })} />
+          <NumberField
+            label="To step"
+            value={to}
+            integer
+            min={0}
+            max={lastStep}
+            width={72}
+            testId="export-to"
+            onCommit={(v) => patchVideo({ toStep: v >= lastStep ? null : v })}
+          />
         </span>
       </Row>
       <Row label="Timing">
         <Segmented<'duration' | 'speed'>
-          label="Timing" value={form.timing} testId="export-timing"
-          options={[{ value: 'speed', label: 'Playback speed' }, { value: 'duration', label: 'Duration' }]}
+          label="Timing"
+          value={form.timing}
+          testId="export-timing"
+          options={[
+            { value: 'speed', label: 'Playback speed' },
+            { value: 'duration', label: 'Duration' },
+          ]}
           onChange={(timing) => patchVideo({ timing })}
         />
         {form.timing === 'speed' ? (
           <span className="export-inline">
-            <NumberField key="speed" label="Steps per second" value={form.speed} min={0.01} max={1e6} width={64} testId="export-speed" onCommit={(speed) => patchVideo({ speed })} />
+            <NumberField
+              key="speed"
+              label="Steps per second"
+              value={form.speed}
+              min={0.01}
+              max={1e6}
+              width={64}
+              testId="export-speed"
+              onCommit={(speed) => patchVideo({ speed })}
+            />
             <span className="muted">steps / s</span>
           </span>
         ) : (
           <span className="export-inline">
-            <NumberField key="duration" label="Duration (seconds)" value={form.duration} min={0.05} max={3600} width={64} testId="export-duration" onCommit={(duration) => patchVideo({ duration })} />
+            <NumberField
+              key="duration"
+              label="Duration (seconds)"
+              value={form.duration}
+              min={0.05}
+              max={3600}
+              width={64}
+              testId="export-duration"
+              onCommit={(duration) => patchVideo({ duration })}
+            />
             <span className="muted">s</span>
           </span>
         )}
       </Row>
       <Row label="Camera">
         <Segmented<'fixed' | 'orbit'>
-          label="Camera" value={form.camera} testId="export-camera"
-          options={[{ value: 'fixed', label: 'Fixed (this view)' }, { value: 'orbit', label: 'Orbit' }]}
+          label="Camera"
+          value={form.camera}
+          testId="export-camera"
+          options={[
+            { value: 'fixed', label: 'Fixed (this view)' },
+            { value: 'orbit', label: 'Orbit' },
+          ]}
           onChange={(camera) => patchVideo({ camera })}
         />
         {form.camera === 'orbit' && (
           <span className="export-inline">
-            <NumberField label="Orbit angle (degrees)" value={form.orbitDegrees} min={-3600} max={3600} width={56} testId="export-orbit" onCommit={(orbitDegrees) => patchVideo({ orbitDegrees })} />
+            <NumberField
+              label="Orbit angle (degrees)"
+              value={form.orbitDegrees}
+              min={-3600}
+              max={3600}
+              width={56}
+              testId="export-orbit"
+              onCommit={(orbitDegrees) => patchVideo({ orbitDegrees })}
+            />
             <span className="muted">° over the video</span>
           </span>
         )}
       </Row>
       <OverlayChecks
-        prefix="export" value={form.overlays} onChange={(overlays) => patchVideo({ overlays })}
-        title={form.title} onTitle={(title) => patchVideo({ title })} placeholder={defaultTitle(scenario, info)}
+        prefix="export"
+        value={form.overlays}
+        onChange={(overlays) => patchVideo({ overlays })}
+        title={form.title}
+        onTitle={(title) => patchVideo({ title })}
+        placeholder={defaultTitle(scenario, info)}
       />
       <div className="export-summary" data-testid="export-summary" data-frames={settings.frames}>
         <div>
-          <span className="mono">{settings.frames} frame{settings.frames === 1 ? '' : 's'}</span>
-          <span className="muted"> · {seconds < 60 ? `${seconds.toFixed(seconds < 10 ? 2 : 1)} s` : formatDuration(seconds)} at {settings.fps} fps · {settings.width}×{settings.height} · {CODECS[settings.codec].label}
-            {settings.camera === 'orbit' ? ` · orbit ${settings.orbitDegrees}°` : ''}</span>
+          <span className="mono">
+            {settings.frames} frame{settings.frames === 1 ? '' : 's'}
+          </span>
+          <span className="muted">
+            {' '}
+            · {seconds < 60 ? `${seconds.toFixed(seconds < 10 ? 2 : 1)} s` : formatDuration(seconds)} at {settings.fps} fps ·{' '}
+            {settings.width}×{settings.height} · {CODECS[settings.codec].label}
+            {settings.camera === 'orbit' ? ` · orbit ${settings.orbitDegrees}°` : ''}
+          </span>
         </div>
-        {problem && <div className="field-error" data-testid="export-problem">{problem}</div>}
+        {problem && (
+          <div className="field-error" data-testid="export-problem">
+            {problem}
+          </div>
+        )}
         {!problem && blocker && <div className="hint">{blocker}</div>}
       </div>
       <div className="export-actions">
-        <button type="button" className="btn primary" disabled={busy || !!problem || !!blocker} data-testid="export-start" onClick={() => void startVideoExport()}>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy || !!problem || !!blocker}
+          data-testid="export-start"
+          onClick={() => void startVideoExport()}
+        >
           Export video
         </button>
       </div>
@@ -201,16 +363,30 @@ function ImageTab({ busy }: { readonly busy: boolean }) {
     <div className="export-body" data-testid="export-image">
       <p className="hint">A PNG of the view as it is now (camera and playhead), rendered at the size you choose.</p>
       <SizeRow
-        size={form.size} custom={form.custom} withView testId="image-size"
-        onSize={(size) => patchImage({ size })} onCustom={(custom) => patchImage({ custom })}
+        size={form.size}
+        custom={form.custom}
+        withView
+        testId="image-size"
+        onSize={(size) => patchImage({ size })}
+        onCustom={(custom) => patchImage({ custom })}
       />
       <OverlayChecks
-        prefix="image" value={form.overlays} onChange={(overlays) => patchImage({ overlays })}
-        title={form.title} onTitle={(title) => patchImage({ title })} placeholder={defaultTitle(scenario, info)}
+        prefix="image"
+        value={form.overlays}
+        onChange={(overlays) => patchImage({ overlays })}
+        title={form.title}
+        onTitle={(title) => patchImage({ title })}
+        placeholder={defaultTitle(scenario, info)}
       />
       {blocker && <div className="hint">{blocker}</div>}
       <div className="export-actions">
-        <button type="button" className="btn primary" disabled={busy || !!blocker} data-testid="image-start" onClick={() => void startImageExport()}>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy || !!blocker}
+          data-testid="image-start"
+          onClick={() => void startImageExport()}
+        >
           Export PNG ({w} × {h})
         </button>
       </div>
@@ -227,24 +403,66 @@ function ChartTab({ busy }: { readonly busy: boolean }) {
       <p className="hint">Loss against step for every run shown in the legend, with each optimizer&apos;s median, as on screen.</p>
       <Row label="Size">
         <span className="export-inline">
-          <NumberField label="Chart width" value={form.width} integer min={240} max={4000} width={64} testId="chart-width" onCommit={(width) => patchChart({ width })} />
+          <NumberField
+            label="Chart width"
+            value={form.width}
+            integer
+            min={240}
+            max={4000}
+            width={64}
+            testId="chart-width"
+            onCommit={(width) => patchChart({ width })}
+          />
           <span className="muted">×</span>
-          <NumberField label="Chart height" value={form.height} integer min={160} max={4000} width={64} testId="chart-height" onCommit={(height) => patchChart({ height })} />
+          <NumberField
+            label="Chart height"
+            value={form.height}
+            integer
+            min={160}
+            max={4000}
+            width={64}
+            testId="chart-height"
+            onCommit={(height) => patchChart({ height })}
+          />
           <span className="muted">px</span>
         </span>
       </Row>
       <Row label="PNG scale">
         <Segmented<'1' | '2' | '3'>
-          label="PNG scale" value={String(form.scale) as '1' | '2' | '3'} testId="chart-scale"
-          options={[{ value: '1', label: '1×' }, { value: '2', label: '2×' }, { value: '3', label: '3×' }]}
+          label="PNG scale"
+          value={String(form.scale) as '1' | '2' | '3'}
+          testId="chart-scale"
+          options={[
+            { value: '1', label: '1×' },
+            { value: '2', label: '2×' },
+            { value: '3', label: '3×' },
+          ]}
           onChange={(v) => patchChart({ scale: Number(v) })}
         />
-        <span className="muted mono">{form.width * form.scale} × {form.height * form.scale}</span>
+        <span className="muted mono">
+          {form.width * form.scale} × {form.height * form.scale}
+        </span>
       </Row>
       {blocker && <div className="hint">{blocker}</div>}
       <div className="export-actions">
-        <button type="button" className="btn primary" disabled={busy || !!blocker} data-testid="chart-png" onClick={() => void startChartExport('png')}>Export PNG</button>
-        <button type="button" className="btn" disabled={busy || !!blocker} data-testid="chart-svg" onClick={() => void startChartExport('svg')}>Export SVG</button>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy || !!blocker}
+          data-testid="chart-png"
+          onClick={() => void startChartExport('png')}
+        >
+          Export PNG
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || !!blocker}
+          data-testid="chart-svg"
+          onClick={() => void startChartExport('svg')}
+        >
+          Export SVG
+        </button>
       </div>
     </div>
   )
@@ -264,7 +482,9 @@ function DataTab({ busy }: { readonly busy: boolean }) {
       </p>
       <Row label="Runs">
         <Segmented<'all' | 'shown'>
-          label="Runs" value={selection} testId="data-selection"
+          label="Runs"
+          value={selection}
+          testId="data-selection"
           options={[
             { value: 'all', label: `All runs (${job.runs.length})` },
             { value: 'shown', label: `Shown optimizers (${shownRuns})`, title: 'The optimizers not hidden in the legend' },
@@ -274,9 +494,34 @@ function DataTab({ busy }: { readonly busy: boolean }) {
       </Row>
       {blocker && <div className="hint">{blocker}</div>}
       <div className="export-actions">
-        <button type="button" className="btn primary" disabled={busy || !!blocker} data-testid="data-csv" onClick={() => void startDataExport('csv')}>Export CSV</button>
-        <button type="button" className="btn" disabled={busy || !!blocker} data-testid="data-json" onClick={() => void startDataExport('json')}>Export JSON</button>
-        <button type="button" className="btn" disabled={busy || !!blocker} data-testid="data-npz" title="np.load(file): trajectory [runs, points, 2], loss, hyperparameters, scenario" onClick={() => void startDataExport('npz')}>Export NumPy</button>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy || !!blocker}
+          data-testid="data-csv"
+          onClick={() => void startDataExport('csv')}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || !!blocker}
+          data-testid="data-json"
+          onClick={() => void startDataExport('json')}
+        >
+          Export JSON
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || !!blocker}
+          data-testid="data-npz"
+          title="np.load(file): trajectory [runs, points, 2], loss, hyperparameters, scenario"
+          onClick={() => void startDataExport('npz')}
+        >
+          Export NumPy
+        </button>
       </div>
     </div>
   )
@@ -289,30 +534,53 @@ function ProgressPanel() {
   if (task) {
     const p = task.progress
     const frac = p && p.frames > 0 ? p.frame / p.frames : 0
-    const label = !p || p.phase === 'preparing' ? 'Preparing…'
-      : p.phase === 'rendering' ? `Rendering frame ${p.frame} of ${p.frames}`
-      : p.phase === 'finishing' ? 'Finishing the file…' : 'Saving…'
+    const label =
+      !p || p.phase === 'preparing'
+        ? 'Preparing…'
+        : p.phase === 'rendering'
+          ? `Rendering frame ${p.frame} of ${p.frames}`
+          : p.phase === 'finishing'
+            ? 'Finishing the file…'
+            : 'Saving…'
     return (
-      <div className="export-progress" data-testid="export-progress" data-frame={p?.frame ?? 0} data-frames={p?.frames ?? 0} data-phase={p?.phase ?? 'preparing'}>
+      <div
+        className="export-progress"
+        data-testid="export-progress"
+        data-frame={p?.frame ?? 0}
+        data-frames={p?.frames ?? 0}
+        data-phase={p?.phase ?? 'preparing'}
+      >
         <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
           <div className="progress-fill" style={{ width: `${frac * 100}%` }} />
         </div>
         <div className="progress-text">
           <span>{label}</span>
           <span className="muted mono">
-            {p ? `${formatDuration(p.elapsed)} elapsed` : ''}{p?.eta != null ? ` · about ${formatDuration(p.eta)} left` : ''}
+            {p ? `${formatDuration(p.elapsed)} elapsed` : ''}
+            {p?.eta != null ? ` · about ${formatDuration(p.eta)} left` : ''}
           </span>
-          {task.cancel && <button type="button" className="btn small" data-testid="export-cancel" onClick={task.cancel}>Cancel</button>}
+          {task.cancel && (
+            <button type="button" className="btn small" data-testid="export-cancel" onClick={task.cancel}>
+              Cancel
+            </button>
+          )}
         </div>
       </div>
     )
   }
   if (!outcome) return null
   return (
-    <div className={`export-outcome ${outcome.kind}`} role={outcome.kind === 'error' ? 'alert' : 'status'} data-testid="export-outcome" data-kind={outcome.kind}>
+    <div
+      className={`export-outcome ${outcome.kind}`}
+      role={outcome.kind === 'error' ? 'alert' : 'status'}
+      data-testid="export-outcome"
+      data-kind={outcome.kind}
+    >
       <span>{outcome.text}</span>
       {outcome.kind === 'error' && pending && (
-        <button type="button" className="btn small" data-testid="export-save-again" onClick={() => void saveAgain()}>Save again…</button>
+        <button type="button" className="btn small" data-testid="export-save-again" onClick={() => void saveAgain()}>
+          Save again…
+        </button>
       )}
     </div>
   )
@@ -324,7 +592,12 @@ export function ExportDialog() {
   const busy = useExport((s) => s.task !== null)
   useEffect(() => {
     if (!open) return
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); closeExport() } }
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation()
+        closeExport()
+      }
+    }
     window.addEventListener('keydown', onKey, true)
     return () => window.removeEventListener('keydown', onKey, true)
   }, [open])
@@ -334,13 +607,21 @@ export function ExportDialog() {
       <div className="dialog export-dialog" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
           <h2>Export</h2>
-          <button type="button" className="icon-btn" aria-label="Close" disabled={busy} onClick={closeExport}><IconClose /></button>
+          <button type="button" className="icon-btn" aria-label="Close" disabled={busy} onClick={closeExport}>
+            <IconClose />
+          </button>
         </div>
         <div className="export-tabs" role="tablist">
           {TABS.map((t) => (
             <button
-              key={t.value} type="button" role="tab" aria-selected={tab === t.value} className={tab === t.value ? 'on' : ''}
-              disabled={busy} data-testid={`export-tab-${t.value}`} onClick={() => useExport.setState({ tab: t.value, outcome: null })}
+              key={t.value}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.value}
+              className={tab === t.value ? 'on' : ''}
+              disabled={busy}
+              data-testid={`export-tab-${t.value}`}
+              onClick={() => useExport.setState({ tab: t.value, outcome: null })}
             >
               {t.label}
             </button>

@@ -94,10 +94,22 @@ export function installAutomation(): void {
       return new Promise((resolve, reject) => {
         const check = () => {
           const problem = useUi.getState().jobProblem
-          if (problem) { reject(new Error(problem.message)); return }
-          if (shown.surfaceError && shown.pending === 0) { reject(new Error(`the landscape could not be sampled: ${shown.surfaceError}`)); return }
-          if (ready()) { resolve(); return }
-          if (performance.now() - t0 > timeoutMs) { reject(new Error('the run did not finish in time')); return }
+          if (problem) {
+            reject(new Error(problem.message))
+            return
+          }
+          if (shown.surfaceError && shown.pending === 0) {
+            reject(new Error(`the landscape could not be sampled: ${shown.surfaceError}`))
+            return
+          }
+          if (ready()) {
+            resolve()
+            return
+          }
+          if (performance.now() - t0 > timeoutMs) {
+            reject(new Error('the run did not finish in time'))
+            return
+          }
           setTimeout(check, 50)
         }
         check()
@@ -115,8 +127,21 @@ export function installAutomation(): void {
       const outcome = await startVideoExport()
       const v = outcome.kind === 'ok' ? lastVideo : null
       return {
-        ok: outcome.kind === 'ok', kind: outcome.kind, text: outcome.text,
-        ...(v ? { name: v.name, frames: v.frames, codecString: v.codecString, bytes: v.bytes, msPerFrame: v.msPerFrame, renderMsPerFrame: v.renderMsPerFrame, encodeMsPerFrame: v.encodeMsPerFrame, seconds: v.seconds } : {}),
+        ok: outcome.kind === 'ok',
+        kind: outcome.kind,
+        text: outcome.text,
+        ...(v
+          ? {
+              name: v.name,
+              frames: v.frames,
+              codecString: v.codecString,
+              bytes: v.bytes,
+              msPerFrame: v.msPerFrame,
+              renderMsPerFrame: v.renderMsPerFrame,
+              encodeMsPerFrame: v.encodeMsPerFrame,
+              seconds: v.seconds,
+            }
+          : {}),
       }
     },
     progress: () => useExport.getState().task?.progress ?? null,
@@ -128,7 +153,11 @@ export function installAutomation(): void {
       const every = Math.max(1, job.every)
       const last = (xy: Float32Array): [number, number] => [xy[xy.length - 2], xy[xy.length - 1]]
       return {
-        open: useUi.getState().eosOpen, jobId: job.jobId, done: job.done, run: r, every,
+        open: useUi.getState().eosOpen,
+        jobId: job.jobId,
+        done: job.done,
+        run: r,
+        every,
         xy: m ? Array.from(m.xy) : [],
         onsetStep: m?.onset != null ? m.onset * every : null,
         flowEnd: m?.flow ? last(m.flow.xy) : null,

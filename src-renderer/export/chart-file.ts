@@ -25,7 +25,11 @@ const PAD = 12
 /** The spec of the plot area below the header (at most 100 runs per optimizer: files stay small). */
 export function chartFileSpec(data: LossData, o: ChartFileOptions): LossChartSpec {
   return lossChart(data, {
-    width: o.width - 2 * PAD, height: Math.max(40, o.height - HEADER - PAD), colors: o.colors, hidden: o.hidden, maxRunsPerOptimizer: 100,
+    width: o.width - 2 * PAD,
+    height: Math.max(40, o.height - HEADER - PAD),
+    colors: o.colors,
+    hidden: o.hidden,
+    maxRunsPerOptimizer: 100,
   })
 }
 
@@ -36,8 +40,12 @@ function pathOf(pts: Float32Array): string {
   let d = ''
   let pen = false
   for (let i = 0; i < pts.length; i += 2) {
-    const x = pts[i], y = pts[i + 1]
-    if (Number.isNaN(y)) { pen = false; continue }
+    const x = pts[i],
+      y = pts[i + 1]
+    if (Number.isNaN(y)) {
+      pen = false
+      continue
+    }
     d += `${pen ? 'L' : 'M'}${n1(x)} ${n1(y)}`
     pen = true
   }
@@ -65,12 +73,18 @@ export function chartSvg(data: LossData, o: ChartFileOptions): string {
   const plotW = spec.width - m.left - m.right
   const plotH = spec.height - m.top - m.bottom
   const out: string[] = []
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}" viewBox="0 0 ${o.width} ${o.height}" font-family="${FONT}">`)
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}" viewBox="0 0 ${o.width} ${o.height}" font-family="${FONT}">`,
+  )
   out.push(`<rect width="100%" height="100%" fill="${BG}"/>`)
-  out.push(`<text x="${PAD}" y="20" font-size="13" font-weight="600" fill="#dfe6ef">${esc(o.title)}<tspan dx="10" fill="#7f8da0" font-weight="400" font-size="11">${spec.empty ? '' : spec.log ? 'loss vs step · log scale' : 'loss vs step · linear'}</tspan></text>`)
+  out.push(
+    `<text x="${PAD}" y="20" font-size="13" font-weight="600" fill="#dfe6ef">${esc(o.title)}<tspan dx="10" fill="#7f8da0" font-weight="400" font-size="11">${spec.empty ? '' : spec.log ? 'loss vs step · log scale' : 'loss vs step · linear'}</tspan></text>`,
+  )
   let lx = PAD
   for (const e of legendEntries(o)) {
-    out.push(`<line x1="${lx}" y1="34" x2="${lx + 16}" y2="34" stroke="${e.color}" stroke-width="3"${e.dashed ? ' stroke-dasharray="4 3"' : ''}/>`)
+    out.push(
+      `<line x1="${lx}" y1="34" x2="${lx + 16}" y2="34" stroke="${e.color}" stroke-width="3"${e.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
+    )
     out.push(`<text x="${lx + 21}" y="38" font-size="11" fill="#b4c0cf">${esc(e.label)}</text>`)
     lx += 21 + Math.ceil(e.label.length * 6.2) + 16
   }
@@ -82,15 +96,18 @@ export function chartSvg(data: LossData, o: ChartFileOptions): string {
   for (const t of spec.xTicks) out.push(`<line x1="${n1(xOf(t))}" y1="${m.top}" x2="${n1(xOf(t))}" y2="${m.top + plotH}"/>`)
   out.push('</g>')
   out.push(`<g font-size="10" fill="#8593a6">`)
-  for (const t of spec.yTicks) out.push(`<text x="${m.left - 4}" y="${n1(yOf(t) + 3.5)}" text-anchor="end">${spec.log ? `1e${t}` : fmtTick(t)}</text>`)
+  for (const t of spec.yTicks)
+    out.push(`<text x="${m.left - 4}" y="${n1(yOf(t) + 3.5)}" text-anchor="end">${spec.log ? `1e${t}` : fmtTick(t)}</text>`)
   for (const t of spec.xTicks) out.push(`<text x="${n1(xOf(t))}" y="${m.top + plotH + 14}" text-anchor="middle">${fmtTick(t)}</text>`)
   out.push('</g>')
   if (!spec.empty) {
     out.push(`<clipPath id="plot"><rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}"/></clipPath>`)
     out.push(`<g clip-path="url(#plot)" fill="none" stroke-linejoin="round">`)
-    for (const s of spec.runs) out.push(`<path d="${pathOf(s.points)}" stroke="${s.color}" stroke-opacity="${spec.runAlpha.toFixed(3)}" stroke-width="1"/>`)
+    for (const s of spec.runs)
+      out.push(`<path d="${pathOf(s.points)}" stroke="${s.color}" stroke-opacity="${spec.runAlpha.toFixed(3)}" stroke-width="1"/>`)
     for (const s of spec.medians) out.push(`<path d="${pathOf(s.points)}" stroke="${s.color}" stroke-width="2"/>`)
-    for (const s of spec.flows) out.push(`<path d="${pathOf(s.points)}" stroke="${s.color}" stroke-opacity="0.9" stroke-width="1.5" stroke-dasharray="4 3"/>`)
+    for (const s of spec.flows)
+      out.push(`<path d="${pathOf(s.points)}" stroke="${s.color}" stroke-opacity="0.9" stroke-width="1.5" stroke-dasharray="4 3"/>`)
     out.push('</g>')
   }
   out.push(`<text x="${spec.width - m.right}" y="${spec.height + 8}" font-size="10" fill="#7f8da0" text-anchor="end">step</text>`)

@@ -15,13 +15,29 @@ function hparamArrays(input: DataExportInput, runs: readonly number[]): NpyArray
   return [...keys].map((key) => {
     const name = reserved.has(key) ? `hparam_${key}` : key
     const values = runs.map((r) => (input.job.runs[r].optimizer as Readonly<Record<string, unknown>>)[key])
-    if (values.every((v) => typeof v === 'boolean')) return typedArray(name, '|b1', [runs.length], Uint8Array.from(values, (v) => (v ? 1 : 0)))
+    if (values.every((v) => typeof v === 'boolean'))
+      return typedArray(
+        name,
+        '|b1',
+        [runs.length],
+        Uint8Array.from(values, (v) => (v ? 1 : 0)),
+      )
     if (values.some(Array.isArray)) {
       const a = new Float64Array(2 * runs.length).fill(NaN)
-      values.forEach((v, i) => { if (Array.isArray(v)) { a[2 * i] = Number(v[0]); a[2 * i + 1] = Number(v[1]) } })
+      values.forEach((v, i) => {
+        if (Array.isArray(v)) {
+          a[2 * i] = Number(v[0])
+          a[2 * i + 1] = Number(v[1])
+        }
+      })
       return typedArray(name, '<f8', [runs.length, 2], a)
     }
-    return typedArray(name, '<f8', [runs.length], Float64Array.from(values, (v) => (v === undefined ? NaN : Number(v))))
+    return typedArray(
+      name,
+      '<f8',
+      [runs.length],
+      Float64Array.from(values, (v) => (v === undefined ? NaN : Number(v))),
+    )
   })
 }
 
@@ -37,15 +53,36 @@ export function trajectoriesNpz(input: DataExportInput, which: RunSelection): Ui
     loss.set(job.loss.subarray(r * job.kept, r * job.kept + n), i * n)
   })
   const init = new Float64Array(2 * runs.length)
-  runs.forEach((r, i) => { init[2 * i] = job.runs[r].init[0]; init[2 * i + 1] = job.runs[r].init[1] })
+  runs.forEach((r, i) => {
+    init[2 * i] = job.runs[r].init[0]
+    init[2 * i + 1] = job.runs[r].init[1]
+  })
   const arrays: NpyArray[] = [
     typedArray('trajectory', '<f4', [runs.length, n, 2], xy),
     typedArray('loss', '<f4', [runs.length, n], loss),
-    typedArray('step', '<i8', [n], BigInt64Array.from({ length: n }, (_, k) => BigInt(k * job.every))),
+    typedArray(
+      'step',
+      '<i8',
+      [n],
+      BigInt64Array.from({ length: n }, (_, k) => BigInt(k * job.every)),
+    ),
     typedArray('init', '<f8', [runs.length, 2], init),
-    typedArray('diverged_at', '<i8', [runs.length], BigInt64Array.from(runs, (r) => BigInt(job.divergedAt ? job.divergedAt[r] : -1))),
-    stringArray('optimizer', runs.map((r) => job.runs[r].optimizer.name)),
-    typedArray('run', '<i8', [runs.length], BigInt64Array.from(runs, (r) => BigInt(r))),
+    typedArray(
+      'diverged_at',
+      '<i8',
+      [runs.length],
+      BigInt64Array.from(runs, (r) => BigInt(job.divergedAt ? job.divergedAt[r] : -1)),
+    ),
+    stringArray(
+      'optimizer',
+      runs.map((r) => job.runs[r].optimizer.name),
+    ),
+    typedArray(
+      'run',
+      '<i8',
+      [runs.length],
+      BigInt64Array.from(runs, (r) => BigInt(r)),
+    ),
     ...hparamArrays(input, runs),
     stringArray('scenario', [JSON.stringify(input.scenario)], []),
   ]

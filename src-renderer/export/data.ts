@@ -102,7 +102,9 @@ export function trajectoriesCsv(input: DataExportInput, which: RunSelection): st
   const { job } = input
   const runs = selectedRuns(input, which)
   const cols = hparamColumns(input, runs)
-  const lines: string[] = [['run', 'optimizer', ...cols.map((c) => c.name), 'init_x', 'init_y', 'step', 'x', 'y', 'loss', 'diverged_at'].join(',')]
+  const lines: string[] = [
+    ['run', 'optimizer', ...cols.map((c) => c.name), 'init_x', 'init_y', 'step', 'x', 'y', 'loss', 'diverged_at'].join(','),
+  ]
   const n = Math.min(job.received, job.kept)
   for (const r of runs) {
     const info = job.runs[r]
@@ -117,7 +119,9 @@ export function trajectoriesCsv(input: DataExportInput, which: RunSelection): st
     const base = r * job.kept
     for (let j = 0; j < n; j++) {
       const i = base + j
-      lines.push(`${prefix},${j * job.every},${csvNumber(job.xy[2 * i])},${csvNumber(job.xy[2 * i + 1])},${csvNumber(job.loss[i])},${suffix}`)
+      lines.push(
+        `${prefix},${j * job.every},${csvNumber(job.xy[2 * i])},${csvNumber(job.xy[2 * i + 1])},${csvNumber(job.loss[i])},${suffix}`,
+      )
     }
   }
   return lines.join('\n') + '\n'

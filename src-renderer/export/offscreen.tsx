@@ -40,7 +40,11 @@ export interface OffscreenOptions {
   readonly title: string
 }
 
-function ExportScene({ data, playhead, onReady }: {
+function ExportScene({
+  data,
+  playhead,
+  onReady,
+}: {
   readonly data: ExportData
   readonly playhead: { t: number }
   readonly onReady: (get: () => RootState) => void
@@ -49,7 +53,9 @@ function ExportScene({ data, playhead, onReady }: {
   const hm = useMemo(() => heightMap(data.surface, data.look.heightScale), [data])
   const frame = useMemo(() => ({ x: data.surface.x, y: data.surface.y }), [data])
   // Passive effects run children first: by now every useFrame of the scene is subscribed.
-  useEffect(() => { onReady(get) }, [get, onReady])
+  useEffect(() => {
+    onReady(get)
+  }, [get, onReady])
   return <SceneObjects surface={data.surface} hm={hm} frame={frame} look={data.look} data={data.job} playhead={playhead} />
 }
 
@@ -116,7 +122,16 @@ export async function createOffscreenRenderer(data: ExportData, options: Offscre
     const playhead = { t: 0 }
     const get = await new Promise<() => RootState>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the offscreen scene did not start')), 30_000)
-      root.render(<ExportScene data={data} playhead={playhead} onReady={(g) => { clearTimeout(timer); resolve(g) }} />)
+      root.render(
+        <ExportScene
+          data={data}
+          playhead={playhead}
+          onReady={(g) => {
+            clearTimeout(timer)
+            resolve(g)
+          }}
+        />,
+      )
     })
     const state = get()
     const gl = state.gl
@@ -142,7 +157,9 @@ export async function createOffscreenRenderer(data: ExportData, options: Offscre
     let clock = 0
 
     return {
-      canvas, width, height,
+      canvas,
+      width,
+      height,
       render(frame) {
         if (disposed) throw new Error('the offscreen renderer was disposed')
         playhead.t = frame.t
@@ -160,7 +177,10 @@ export async function createOffscreenRenderer(data: ExportData, options: Offscre
       },
     }
   } catch (err) {
-    if (!disposed) { disposed = true; root.unmount() }
+    if (!disposed) {
+      disposed = true
+      root.unmount()
+    }
     throw err
   }
 }

@@ -38,7 +38,8 @@ function card(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h:
 /** Cut `text` with an ellipsis to fit `maxWidth` in the current font. */
 function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text
-  let lo = 0, hi = text.length
+  let lo = 0,
+    hi = text.length
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2)
     if (ctx.measureText(text.slice(0, mid) + '…').width <= maxWidth) lo = mid
@@ -59,7 +60,9 @@ export interface OverlayPainter {
 export function overlayPainter(data: ExportData, overlays: Overlays, title: string, layout: OverlayLayout): OverlayPainter {
   const { width: W, height: H, scale: s } = layout
   const hidden = data.look.hidden
-  const shown = data.labels.map((label, o) => ({ label, o, color: data.colors[o % data.colors.length] })).filter((e) => !hidden.includes(e.o))
+  const shown = data.labels
+    .map((label, o) => ({ label, o, color: data.colors[o % data.colors.length] }))
+    .filter((e) => !hidden.includes(e.o))
   const legendH = 34 + 22 * shown.length + (data.job.flows.length > 0 ? 22 : 0)
   const chartW = Math.min(CHART_W, W - 2 * MARGIN)
   const chartTop = overlays.legend ? MARGIN + legendH + MARGIN : MARGIN
@@ -72,8 +75,13 @@ export function overlayPainter(data: ExportData, overlays: Overlays, title: stri
     const ph = chartH - 30
     const spec = lossChart(
       {
-        loss: data.job.loss, runs: data.job.runs.length, starts: data.job.starts, kept: data.job.kept,
-        received: data.job.received, every: data.job.every, flows: data.job.flows.map((f) => f.predictedLoss),
+        loss: data.job.loss,
+        runs: data.job.runs.length,
+        starts: data.job.starts,
+        kept: data.job.kept,
+        received: data.job.received,
+        every: data.job.every,
+        flows: data.job.flows.map((f) => f.predictedLoss),
       },
       { width: pw, height: ph, colors: data.colors, hidden },
     )

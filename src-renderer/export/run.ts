@@ -47,10 +47,15 @@ export function formSize(form: { size: string; custom: readonly [number, number]
 export function videoSettings(form: VideoForm, data: Pick<ExportData, 'lastStep' | 'defaultTitle'>): VideoSettings {
   const [width, height] = formSize(form)
   return {
-    codec: form.codec, width, height, fps: form.fps,
+    codec: form.codec,
+    width,
+    height,
+    fps: form.fps,
     frames: formFrames(form, data.lastStep),
-    fromStep: formFromStep(form, data.lastStep), toStep: formToStep(form, data.lastStep),
-    camera: form.camera, orbitDegrees: form.orbitDegrees,
+    fromStep: formFromStep(form, data.lastStep),
+    toStep: formToStep(form, data.lastStep),
+    camera: form.camera,
+    orbitDegrees: form.orbitDegrees,
     title: form.title.trim() || data.defaultTitle,
     overlays: form.overlays,
   }
@@ -62,7 +67,10 @@ const errorText = (err: unknown) => (err as Error)?.message ?? String(err)
  * One task at a time: marks it running, maps its end to an outcome (and a toast for failures),
  * and clears it. `work` returns the success text, or null when the user cancelled a dialog.
  */
-async function runTask(kind: ExportTask['kind'], work: (hooks: { signal: AbortSignal; progress: (p: ExportProgress) => void }) => Promise<string | null>): Promise<ExportOutcome> {
+async function runTask(
+  kind: ExportTask['kind'],
+  work: (hooks: { signal: AbortSignal; progress: (p: ExportProgress) => void }) => Promise<string | null>,
+): Promise<ExportOutcome> {
   if (useExport.getState().task) {
     setOutcome('error', 'Another export is running.')
     return useExport.getState().outcome!
@@ -70,7 +78,8 @@ async function runTask(kind: ExportTask['kind'], work: (hooks: { signal: AbortSi
   const controller = new AbortController()
   useExport.setState({ task: { kind, progress: null, cancel: () => controller.abort() }, outcome: null, pending: null })
   // Once the file is being written there is nothing left to cancel.
-  const progress = (p: ExportProgress) => useExport.setState((s) => (s.task ? { task: { ...s.task, progress: p, cancel: p.phase === 'saving' ? null : s.task.cancel } } : {}))
+  const progress = (p: ExportProgress) =>
+    useExport.setState((s) => (s.task ? { task: { ...s.task, progress: p, cancel: p.phase === 'saving' ? null : s.task.cancel } } : {}))
   try {
     const text = await work({ signal: controller.signal, progress })
     if (text === null) setOutcome('cancelled', 'Cancelled: nothing was saved.')
@@ -107,14 +116,18 @@ export function saveAgain(): Promise<ExportOutcome> {
   return runTask('data', async ({ progress }) => {
     if (!pending) throw new ExportError('There is nothing to save again.')
     const dest = await chooseDestination(pending.suggestedName)
-    if (!dest) { useExport.setState({ pending }); return null }
+    if (!dest) {
+      useExport.setState({ pending })
+      return null
+    }
     progress({ phase: 'saving', frame: 1, frames: 1, elapsed: 0, eta: null })
     await save(dest, pending.blob, pending.summary)
     return `Saved ${dest.name} (${dest.where}): ${pending.summary}`
   })
 }
 
-const kb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`)
+const kb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`
 
 /** The last video export's numbers (for the automation hook and the CLI's summary line). */
 export let lastVideo: (VideoResult & { readonly name: string; readonly settings: VideoSettings; readonly bytes: number }) | null = null
@@ -166,18 +179,27 @@ export function startChartExport(format: 'png' | 'svg'): Promise<ExportOutcome> 
     const data = captureExport()
     const form = useExport.getState().chart
     const loss = {
-      loss: data.job.loss, runs: data.job.runs.length, starts: data.job.starts, kept: data.job.kept,
-      received: data.job.received, every: data.job.every, flows: data.job.flows.map((f) => f.predictedLoss),
+      loss: data.job.loss,
+      runs: data.job.runs.length,
+      starts: data.job.starts,
+      kept: data.job.kept,
+      received: data.job.received,
+      every: data.job.every,
+      flows: data.job.flows.map((f) => f.predictedLoss),
     }
     const options = {
-      width: form.width, height: form.height, colors: data.colors, hidden: data.look.hidden, labels: data.labels,
-      title: data.defaultTitle, flowCount: data.job.flows.length,
+      width: form.width,
+      height: form.height,
+      colors: data.colors,
+      hidden: data.look.hidden,
+      labels: data.labels,
+      title: data.defaultTitle,
+      flowCount: data.job.flows.length,
     }
     const dest = await chooseDestination(`${exportBaseName()}-loss.${format}`)
     if (!dest) return null
-    const blob = format === 'svg'
-      ? new Blob([chartSvg(loss, options)], { type: 'image/svg+xml' })
-      : await chartPng(loss, options, form.scale)
+    const blob =
+      format === 'svg' ? new Blob([chartSvg(loss, options)], { type: 'image/svg+xml' }) : await chartPng(loss, options, form.scale)
     const summary = `the loss chart as ${format.toUpperCase()}, ${kb(blob.size)}.`
     await save(dest, blob, summary)
     return `Saved ${dest.name} (${dest.where}): ${summary}`
@@ -193,10 +215,13 @@ export function startDataExport(format: 'csv' | 'json' | 'npz'): Promise<ExportO
     const input = { job: data.job, hidden: data.look.hidden, scenario: data.scenario, generator: `Gradscape ${data.version}`.trim() }
     const dest = await chooseDestination(`${exportBaseName()}-trajectories.${format}`)
     if (!dest) return null
-    const blob = format === 'npz'
-      ? new Blob(trajectoriesNpz(input, which) as BlobPart[], { type: 'application/octet-stream' })
-      : new Blob([format === 'csv' ? trajectoriesCsv(input, which) : trajectoriesJson(input, which)], { type: format === 'csv' ? 'text/csv' : 'application/json' })
-    const summary = `${which === 'all' ? 'every run' : 'the shown optimizers\' runs'} as ${format === 'npz' ? 'NumPy .npz' : format.toUpperCase()}, ${kb(blob.size)}.`
+    const blob =
+      format === 'npz'
+        ? new Blob(trajectoriesNpz(input, which) as BlobPart[], { type: 'application/octet-stream' })
+        : new Blob([format === 'csv' ? trajectoriesCsv(input, which) : trajectoriesJson(input, which)], {
+            type: format === 'csv' ? 'text/csv' : 'application/json',
+          })
+    const summary = `${which === 'all' ? 'every run' : "the shown optimizers' runs"} as ${format === 'npz' ? 'NumPy .npz' : format.toUpperCase()}, ${kb(blob.size)}.`
     await save(dest, blob, summary)
     return `Saved ${dest.name} (${dest.where}): ${summary}`
   })

@@ -35,7 +35,9 @@ interface ExportShell {
 
 function exportShell(): ExportShell | null {
   const shell = getConnection().shell as Partial<ExportShell> | null
-  return shell && typeof shell.chooseExportFile === 'function' && typeof shell.writeExportFile === 'function' ? (shell as ExportShell) : null
+  return shell && typeof shell.chooseExportFile === 'function' && typeof shell.writeExportFile === 'function'
+    ? (shell as ExportShell)
+    : null
 }
 
 /** Ask where `suggestedName` goes; null when the user cancels the dialog. */

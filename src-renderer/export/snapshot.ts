@@ -67,7 +67,13 @@ export function captureExport(): ExportData {
   return {
     job: frozen,
     surface,
-    look: { heightScale: view.heightScale, topDown: view.topDown, contours: view.contours, floorPaths: view.floorPaths, hidden: [...view.hidden] },
+    look: {
+      heightScale: view.heightScale,
+      topDown: view.topDown,
+      contours: view.contours,
+      floorPaths: view.floorPaths,
+      hidden: [...view.hidden],
+    },
     pose: cameraControls.pose(),
     labels: optimizerLabels(job, info),
     colors: OPTIMIZER_COLORS,

@@ -77,8 +77,19 @@ export interface ExportState {
 }
 
 export const DEFAULT_VIDEO: VideoForm = {
-  codec: 'h264', size: '720p', custom: [1280, 720], fps: 30, fromStep: 0, toStep: null,
-  timing: 'speed', duration: 10, speed: 30, camera: 'fixed', orbitDegrees: 360, title: '', overlays: ALL_OVERLAYS,
+  codec: 'h264',
+  size: '720p',
+  custom: [1280, 720],
+  fps: 30,
+  fromStep: 0,
+  toStep: null,
+  timing: 'speed',
+  duration: 10,
+  speed: 30,
+  camera: 'fixed',
+  orbitDegrees: 360,
+  title: '',
+  overlays: ALL_OVERLAYS,
 }
 
 export const useExport = create<ExportState>()(() => ({

@@ -8,7 +8,16 @@
  */
 import type { Output } from 'mediabunny'
 import { createOffscreenRenderer, type OffscreenRenderer } from './offscreen'
-import { CODECS, codecCandidates, frameStep, type ImageSettings, NO_OVERLAYS, type VideoSettings, videoProblem, sizeProblem } from './options'
+import {
+  CODECS,
+  codecCandidates,
+  frameStep,
+  type ImageSettings,
+  NO_OVERLAYS,
+  type VideoSettings,
+  videoProblem,
+  sizeProblem,
+} from './options'
 import type { ExportData } from './snapshot'
 
 export interface ExportProgress {
@@ -44,7 +53,10 @@ const abortError = () => new DOMException('The export was cancelled', 'AbortErro
 export function yieldNow(): Promise<void> {
   return new Promise((resolve) => {
     const ch = new MessageChannel()
-    ch.port1.onmessage = () => { ch.port1.close(); resolve() }
+    ch.port1.onmessage = () => {
+      ch.port1.close()
+      resolve()
+    }
     ch.port2.postMessage(null)
   })
 }
@@ -58,7 +70,11 @@ async function pickCodecString({ canEncodeVideo, QUALITY_HIGH }: Mediabunny, s: 
   const info = CODECS[s.codec]
   for (const full of codecCandidates(s.codec, s.width, s.height, s.fps)) {
     const ok = await canEncodeVideo(info.codec, {
-      width: s.width, height: s.height, bitrate: QUALITY_HIGH, frameRate: s.fps, ...(full ? { fullCodecString: full } : {}),
+      width: s.width,
+      height: s.height,
+      bitrate: QUALITY_HIGH,
+      frameRate: s.fps,
+      ...(full ? { fullCodecString: full } : {}),
     }).catch(() => false)
     if (ok) return full
   }
@@ -86,7 +102,12 @@ export async function encodeVideo(
   let renderer: OffscreenRenderer | null = null
   let output: Output | null = null
   try {
-    renderer = await createOffscreenRenderer(data, { width: settings.width, height: settings.height, overlays: settings.overlays, title: settings.title })
+    renderer = await createOffscreenRenderer(data, {
+      width: settings.width,
+      height: settings.height,
+      overlays: settings.overlays,
+      title: settings.title,
+    })
     const info = CODECS[settings.codec]
     const target = new BufferTarget()
     output = new Output({
@@ -100,7 +121,9 @@ export async function encodeVideo(
       keyFrameInterval: 2,
       latencyMode: 'quality',
       ...(fullCodecString ? { fullCodecString } : {}),
-      onEncoderConfig: (config) => { codecString = config.codec },
+      onEncoderConfig: (config) => {
+        codecString = config.codec
+      },
     })
     output.addVideoTrack(source, { frameRate: fps })
     await output.start()
@@ -153,7 +176,10 @@ export async function renderImage(data: ExportData, settings: ImageSettings, t: 
   const problem = sizeProblem(settings.width, settings.height)
   if (problem) throw new ExportError(problem)
   const renderer = await createOffscreenRenderer(data, {
-    width: settings.width, height: settings.height, overlays: settings.overlays ?? NO_OVERLAYS, title: settings.title,
+    width: settings.width,
+    height: settings.height,
+    overlays: settings.overlays ?? NO_OVERLAYS,
+    title: settings.title,
   })
   try {
     const step = Math.min(data.lastStep, Math.round(t) * Math.max(1, data.job.every))

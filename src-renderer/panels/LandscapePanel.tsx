@@ -25,31 +25,36 @@ function PresetThumb({ preset }: { readonly preset: PresetInfo }) {
       thumbs.set(preset.id, p)
       p.catch(() => thumbs.delete(preset.id))
     }
-    p.then((s) => {
-      const c = canvas.current
-      if (!live || !c) return
-      const [nx, ny] = s.n
-      c.width = nx
-      c.height = ny
-      const ctx = c.getContext('2d')
-      if (!ctx) return
-      const img = ctx.createImageData(nx, ny)
-      const hm = heightMap(s, 'auto')
-      const rgb = [0, 0, 0]
-      for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) {
-          const v = s.values[j * nx + i]
-          colormap(hm.u(v), rgb)
-          const o = 4 * ((ny - 1 - j) * nx + i) // y grows upwards
-          img.data[o] = rgb[0] * 255
-          img.data[o + 1] = rgb[1] * 255
-          img.data[o + 2] = rgb[2] * 255
-          img.data[o + 3] = 255
+    p.then(
+      (s) => {
+        const c = canvas.current
+        if (!live || !c) return
+        const [nx, ny] = s.n
+        c.width = nx
+        c.height = ny
+        const ctx = c.getContext('2d')
+        if (!ctx) return
+        const img = ctx.createImageData(nx, ny)
+        const hm = heightMap(s, 'auto')
+        const rgb = [0, 0, 0]
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            const v = s.values[j * nx + i]
+            colormap(hm.u(v), rgb)
+            const o = 4 * ((ny - 1 - j) * nx + i) // y grows upwards
+            img.data[o] = rgb[0] * 255
+            img.data[o + 1] = rgb[1] * 255
+            img.data[o + 2] = rgb[2] * 255
+            img.data[o + 3] = 255
+          }
         }
-      }
-      ctx.putImageData(img, 0, 0)
-    }, () => undefined)
-    return () => { live = false }
+        ctx.putImageData(img, 0, 0)
+      },
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
   }, [preset])
   return <canvas ref={canvas} className="thumb" aria-hidden="true" />
 }
@@ -84,12 +89,22 @@ function ExpressionEditor() {
   const [result, setResult] = useState<Validation>({ ok: true })
   const [checking, setChecking] = useState(false)
   // Validated on every keystroke, committed on a pause or Enter / blur (../ui/expression-commit.ts).
-  const committer = useMemo(() => expressionCommitter({
-    validate: (v) => getApi().validateExpression(v),
-    commit: (v) => setExpression(v),
-    onResult: (_, v) => { setChecking(false); setResult(v) },
-    onError: (_, err) => { setChecking(false); setResult({ ok: false, problem: { field: 'landscape.expr', message: (err as Error).message } }) },
-  }), [])
+  const committer = useMemo(
+    () =>
+      expressionCommitter({
+        validate: (v) => getApi().validateExpression(v),
+        commit: (v) => setExpression(v),
+        onResult: (_, v) => {
+          setChecking(false)
+          setResult(v)
+        },
+        onError: (_, err) => {
+          setChecking(false)
+          setResult({ ok: false, problem: { field: 'landscape.expr', message: (err as Error).message } })
+        },
+      }),
+    [],
+  )
 
   // Follow outside changes (a preset, undo, a loaded file).
   useEffect(() => {
@@ -113,17 +128,31 @@ function ExpressionEditor() {
         {checking && <span className="muted"> · checking…</span>}
       </label>
       <textarea
-        id="expr" className="expr" rows={3} spellCheck={false} autoComplete="off" data-testid="expr-input"
-        aria-invalid={!result.ok || empty} value={text} onChange={(e) => onInput(e.target.value)}
+        id="expr"
+        className="expr"
+        rows={3}
+        spellCheck={false}
+        autoComplete="off"
+        data-testid="expr-input"
+        aria-invalid={!result.ok || empty}
+        value={text}
+        onChange={(e) => onInput(e.target.value)}
         onBlur={() => committer.flush()}
-        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); committer.flush() } }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault()
+            committer.flush()
+          }
+        }}
         title="Applied after a pause in typing, or on Enter (Shift+Enter: new line)"
       />
       {!result.ok && <ExpressionError expr={text} position={result.problem.position} message={result.problem.message} />}
-      {result.ok && empty && <div className="hint">Type a formula in x and y, e.g. <code>x^2 + 3*y^2</code>.</div>}
-      {result.ok && !empty && (
-        <div className="hint">Functions: sin cos tan exp log sqrt abs min max …; constants pi, e.</div>
+      {result.ok && empty && (
+        <div className="hint">
+          Type a formula in x and y, e.g. <code>x^2 + 3*y^2</code>.
+        </div>
       )}
+      {result.ok && !empty && <div className="hint">Functions: sin cos tan exp log sqrt abs min max …; constants pi, e.</div>}
     </div>
   )
 }
@@ -159,14 +188,20 @@ export function LandscapePanel() {
   const custom = useUi((s) => s.scenario.landscape.expr !== undefined)
   const preset = info?.presets.find((p) => p.id === presetId)
   return (
-    <Section title="Landscape" testId="panel-landscape" aside={<span className="aside">{custom ? 'custom' : preset?.title ?? ''}</span>}>
+    <Section title="Landscape" testId="panel-landscape" aside={<span className="aside">{custom ? 'custom' : (preset?.title ?? '')}</span>}>
       <div className="gallery" role="listbox" aria-label="Preset landscapes" data-testid="preset-gallery">
         {info?.presets.map((p) => {
           const selected = !custom && p.id === presetId
           return (
             <button
-              key={p.id} type="button" role="option" aria-selected={selected} className={selected ? 'preset on' : 'preset'}
-              title={`${p.title}\n${p.description}\n${p.expr}`} data-preset={p.id} onClick={() => choosePreset(p.id)}
+              key={p.id}
+              type="button"
+              role="option"
+              aria-selected={selected}
+              className={selected ? 'preset on' : 'preset'}
+              title={`${p.title}\n${p.description}\n${p.expr}`}
+              data-preset={p.id}
+              onClick={() => choosePreset(p.id)}
             >
               <PresetThumb preset={p} />
               <span className="preset-title">{p.title}</span>
@@ -174,19 +209,28 @@ export function LandscapePanel() {
           )
         })}
       </div>
-      <div className="field-label eos-gallery-label">Edge of stability <span className="muted">GD at the learning rate where it oscillates</span></div>
+      <div className="field-label eos-gallery-label">
+        Edge of stability <span className="muted">GD at the learning rate where it oscillates</span>
+      </div>
       <div className="gallery eos-gallery" role="list" aria-label="Edge-of-stability scenes" data-testid="eos-gallery">
         {EOS_SCENES.map((s) => {
           const p = info?.presets.find((q) => q.id === s.preset)
           if (!p) return null
           return (
             <button
-              key={s.id} type="button" role="listitem" className="preset" data-eos-scene={s.id}
+              key={s.id}
+              type="button"
+              role="listitem"
+              className="preset"
+              data-eos-scene={s.id}
               title={`${s.title}: GD, η = ${s.lr}, from (${s.start.map((v) => Number(v.toPrecision(4))).join(', ')}), ${s.steps} steps\n${s.caption}`}
               onClick={() => loadEosScene(s.id)}
             >
               <PresetThumb preset={p} />
-              <span className="preset-title">{s.title}{s.outsideRegime ? ' *' : ''}</span>
+              <span className="preset-title">
+                {s.title}
+                {s.outsideRegime ? ' *' : ''}
+              </span>
               <span className="preset-sub muted">η = {s.lr}</span>
             </button>
           )

@@ -20,13 +20,25 @@ function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc
   return (
     <>
       <strong className="mono">{name}</strong> — {doc}
-      <span className="tip-rule">{def.title}: {def.rule}</span>
+      <span className="tip-rule">
+        {def.title}: {def.rule}
+      </span>
       <span className="tip-source">{def.source}</span>
     </>
   )
 }
 
-function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onValue }: {
+function NumberRow({
+  index,
+  def,
+  opt,
+  name,
+  label,
+  doc,
+  value,
+  defaultValue,
+  onValue,
+}: {
   readonly index: number
   readonly def: OptimizerInfo
   readonly opt: OptimizerEntry
@@ -46,45 +58,79 @@ function NumberRow({ index, def, opt, name, label, doc, value, defaultValue, onV
   const fine = useRef<{ x0: number; v0: number; width: number } | null>(null)
   return (
     <>
-    <div className="hp-row" data-hparam={label}>
-      <Tip tip={<RuleTip def={def} doc={doc} name={label} />} wide>
-        <span className={isDefault ? 'hp-name mono' : 'hp-name mono changed'}>{label}</span>
-      </Tip>
-      <input
-        type="range" className="slider" min={0} max={STEPS} step={1} aria-label={`${def.title} ${label}`}
-        data-testid={`slider-${index}-${label}`} value={toPosition(scale, value)}
-        title="Drag to set · Shift-drag for fine steps"
-        onChange={(e) => { if (!fine.current) onValue(fromPosition(scale, Number(e.target.value)), true) }}
-        onPointerDown={(e) => {
-          beginGesture(gestureKey)
-          if (!e.shiftKey) return
-          e.preventDefault()
-          e.currentTarget.setPointerCapture(e.pointerId)
-          fine.current = { x0: e.clientX, v0: value, width: e.currentTarget.getBoundingClientRect().width }
-        }}
-        onMouseDown={(e) => { if (fine.current) e.preventDefault() }}
-        onPointerMove={(e) => {
-          const f = fine.current
-          if (f) onValue(fineDragValue(scale, f.v0, e.clientX - f.x0, f.width), true)
-        }}
-        onPointerUp={() => { fine.current = null; endGesture() }}
-        onLostPointerCapture={() => { fine.current = null; endGesture() }} onKeyUp={endGesture}
-      />
-      <NumberField
-        label={`${def.title} ${label} value`} value={value} onCommit={(v) => onValue(v, false)} width={70} testId={`value-${index}-${label}`}
-        problem={problem && problem.field === `optimizers[${index}].${name.replace(/\[\d\]$/, '')}` ? problem.message : null}
-      />
-      <button
-        type="button" className="icon-btn reset" title={`Reset to torch's default (${formatNumber(defaultValue)})`}
-        aria-label={`Reset ${label}`} disabled={isDefault} onClick={() => onValue(undefined, false)}
-      ><IconReset size={13} /></button>
-    </div>
-    {name === 'lr' && <LrSuggestion index={index} optimizer={opt.name} value={value} torchDefault={defaultValue} onApply={(v) => onValue(v, false)} />}
+      <div className="hp-row" data-hparam={label}>
+        <Tip tip={<RuleTip def={def} doc={doc} name={label} />} wide>
+          <span className={isDefault ? 'hp-name mono' : 'hp-name mono changed'}>{label}</span>
+        </Tip>
+        <input
+          type="range"
+          className="slider"
+          min={0}
+          max={STEPS}
+          step={1}
+          aria-label={`${def.title} ${label}`}
+          data-testid={`slider-${index}-${label}`}
+          value={toPosition(scale, value)}
+          title="Drag to set · Shift-drag for fine steps"
+          onChange={(e) => {
+            if (!fine.current) onValue(fromPosition(scale, Number(e.target.value)), true)
+          }}
+          onPointerDown={(e) => {
+            beginGesture(gestureKey)
+            if (!e.shiftKey) return
+            e.preventDefault()
+            e.currentTarget.setPointerCapture(e.pointerId)
+            fine.current = { x0: e.clientX, v0: value, width: e.currentTarget.getBoundingClientRect().width }
+          }}
+          onMouseDown={(e) => {
+            if (fine.current) e.preventDefault()
+          }}
+          onPointerMove={(e) => {
+            const f = fine.current
+            if (f) onValue(fineDragValue(scale, f.v0, e.clientX - f.x0, f.width), true)
+          }}
+          onPointerUp={() => {
+            fine.current = null
+            endGesture()
+          }}
+          onLostPointerCapture={() => {
+            fine.current = null
+            endGesture()
+          }}
+          onKeyUp={endGesture}
+        />
+        <NumberField
+          label={`${def.title} ${label} value`}
+          value={value}
+          onCommit={(v) => onValue(v, false)}
+          width={70}
+          testId={`value-${index}-${label}`}
+          problem={problem && problem.field === `optimizers[${index}].${name.replace(/\[\d\]$/, '')}` ? problem.message : null}
+        />
+        <button
+          type="button"
+          className="icon-btn reset"
+          title={`Reset to torch's default (${formatNumber(defaultValue)})`}
+          aria-label={`Reset ${label}`}
+          disabled={isDefault}
+          onClick={() => onValue(undefined, false)}
+        >
+          <IconReset size={13} />
+        </button>
+      </div>
+      {name === 'lr' && (
+        <LrSuggestion index={index} optimizer={opt.name} value={value} torchDefault={defaultValue} onApply={(v) => onValue(v, false)} />
+      )}
     </>
   )
 }
 
-function HparamControl({ index, def, opt, spec }: {
+function HparamControl({
+  index,
+  def,
+  opt,
+  spec,
+}: {
   readonly index: number
   readonly def: OptimizerInfo
   readonly opt: OptimizerEntry
@@ -98,7 +144,9 @@ function HparamControl({ index, def, opt, spec }: {
         <Tip tip={<RuleTip def={def} doc={spec.doc} name={spec.name} />} wide>
           <label className="check">
             <input
-              type="checkbox" checked={checked} data-testid={`check-${index}-${spec.name}`}
+              type="checkbox"
+              checked={checked}
+              data-testid={`check-${index}-${spec.name}`}
               onChange={(e) => setHparam(index, spec.name, e.target.checked === spec.default ? undefined : e.target.checked, false)}
             />
             <span className={checked === spec.default ? 'mono' : 'mono changed'}>{spec.name}</span>
@@ -114,8 +162,15 @@ function HparamControl({ index, def, opt, spec }: {
       <>
         {[0, 1].map((k) => (
           <NumberRow
-            key={k} index={index} def={def} opt={opt} name={`${spec.name}[${k}]`} label={`${spec.name}[${k}]`} doc={spec.doc}
-            value={v[k]} defaultValue={d[k]}
+            key={k}
+            index={index}
+            def={def}
+            opt={opt}
+            name={`${spec.name}[${k}]`}
+            label={`${spec.name}[${k}]`}
+            doc={spec.doc}
+            value={v[k]}
+            defaultValue={d[k]}
             onValue={(x, coalesce) => {
               const next: [number, number] = [v[0], v[1]]
               next[k] = x === undefined ? d[k] : x
@@ -130,8 +185,17 @@ function HparamControl({ index, def, opt, spec }: {
   const value = typeof raw === 'number' ? raw : d
   return (
     <NumberRow
-      index={index} def={def} opt={opt} name={spec.name} label={spec.name} doc={spec.doc} value={value} defaultValue={d}
-      onValue={(x, coalesce) => setHparam(index, spec.name, x === undefined || x === d ? (spec.name === 'lr' ? d : undefined) : x, coalesce)}
+      index={index}
+      def={def}
+      opt={opt}
+      name={spec.name}
+      label={spec.name}
+      doc={spec.doc}
+      value={value}
+      defaultValue={d}
+      onValue={(x, coalesce) =>
+        setHparam(index, spec.name, x === undefined || x === d ? (spec.name === 'lr' ? d : undefined) : x, coalesce)
+      }
     />
   )
 }
@@ -154,25 +218,61 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
     <div className="opt-card" data-testid={`optimizer-${index}`} data-optimizer={opt.name}>
       <div className="opt-head">
         <button
-          type="button" className="swatch" style={{ background: hidden ? 'transparent' : optimizerColor(index), borderColor: optimizerColor(index) }}
-          title={hidden ? 'Show in the scene' : 'Hide in the scene'} aria-label={hidden ? 'Show' : 'Hide'} onClick={() => toggleHidden(index)}
+          type="button"
+          className="swatch"
+          style={{ background: hidden ? 'transparent' : optimizerColor(index), borderColor: optimizerColor(index) }}
+          title={hidden ? 'Show in the scene' : 'Hide in the scene'}
+          aria-label={hidden ? 'Show' : 'Hide'}
+          onClick={() => toggleHidden(index)}
         />
-        <Tip tip={<><strong>{def.title}</strong><span className="tip-rule">{def.rule}</span><span className="tip-source">{def.source}</span></>} wide>
+        <Tip
+          tip={
+            <>
+              <strong>{def.title}</strong>
+              <span className="tip-rule">{def.rule}</span>
+              <span className="tip-source">{def.source}</span>
+            </>
+          }
+          wide
+        >
           <span className="opt-title">{label}</span>
         </Tip>
         <span className="spacer" />
-        <button type="button" className="icon-btn" title="Duplicate" aria-label="Duplicate optimizer" onClick={() => duplicateOptimizer(index)}><IconCopy size={14} /></button>
-        <button type="button" className="icon-btn" title="Remove" aria-label="Remove optimizer" data-testid={`remove-${index}`} onClick={() => removeOptimizer(index)}><IconClose size={14} /></button>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Duplicate"
+          aria-label="Duplicate optimizer"
+          onClick={() => duplicateOptimizer(index)}
+        >
+          <IconCopy size={14} />
+        </button>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Remove"
+          aria-label="Remove optimizer"
+          data-testid={`remove-${index}`}
+          onClick={() => removeOptimizer(index)}
+        >
+          <IconClose size={14} />
+        </button>
       </div>
       <div className="hp-list">
-        {specs.map((spec) => <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />)}
+        {specs.map((spec) => (
+          <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />
+        ))}
       </div>
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
           {expanded ? 'Fewer hyperparameters' : `All hyperparameters (${more} more)`}
         </button>
       )}
-      {myProblem && <div className="field-error" role="alert">{myProblem.message}</div>}
+      {myProblem && (
+        <div className="field-error" role="alert">
+          {myProblem.message}
+        </div>
+      )}
     </div>
   )
 }
@@ -183,15 +283,34 @@ export function OptimizersPanel() {
   // Two identical configurations are told apart: `Adam lr=0.1 (1)`, `Adam lr=0.1 (2)`.
   const labels = distinctLabels(optimizers.map((o) => optimizerLabel(o, info)))
   return (
-    <Section title="Optimizers" testId="panel-optimizers" aside={<span className="aside">{optimizers.length} / {MAX_OPTIMIZERS}</span>}>
-      {optimizers.map((opt, i) => <OptimizerCard key={i} index={i} opt={opt} label={labels[i]} />)}
+    <Section
+      title="Optimizers"
+      testId="panel-optimizers"
+      aside={
+        <span className="aside">
+          {optimizers.length} / {MAX_OPTIMIZERS}
+        </span>
+      }
+    >
+      {optimizers.map((opt, i) => (
+        <OptimizerCard key={i} index={i} opt={opt} label={labels[i]} />
+      ))}
       <div className="add-row">
         <select
-          aria-label="Add an optimizer" data-testid="add-optimizer" value="" disabled={optimizers.length >= MAX_OPTIMIZERS}
-          onChange={(e) => { if (e.target.value) addOptimizer(e.target.value) }}
+          aria-label="Add an optimizer"
+          data-testid="add-optimizer"
+          value=""
+          disabled={optimizers.length >= MAX_OPTIMIZERS}
+          onChange={(e) => {
+            if (e.target.value) addOptimizer(e.target.value)
+          }}
         >
           <option value="">+ Add optimizer…</option>
-          {info?.optimizers.map((o) => <option key={o.name} value={o.name}>{o.title} ({o.name})</option>)}
+          {info?.optimizers.map((o) => (
+            <option key={o.name} value={o.name}>
+              {o.title} ({o.name})
+            </option>
+          ))}
         </select>
       </div>
     </Section>

@@ -13,8 +13,17 @@ import { getApi } from '../api'
 import type { ConstantHessian } from '../data/constant-hessian'
 import { surfaceData } from '../data/job-data'
 import {
-  applyCell, CELL_DIVERGED, CELL_NEVER_REACHED, reReduce, runSweep, SWEEP_MAX_CELLS, type SweepAxis, type SweepMetric, type SweepResult,
-  type SweepSpec, sweepSignature,
+  applyCell,
+  CELL_DIVERGED,
+  CELL_NEVER_REACHED,
+  reReduce,
+  runSweep,
+  SWEEP_MAX_CELLS,
+  type SweepAxis,
+  type SweepMetric,
+  type SweepResult,
+  type SweepSpec,
+  sweepSignature,
 } from '../data/sweep'
 import { sweepOverlay } from '../data/sweep-overlay'
 import { barPosition, type ColourScale, colourScale, RAMP_STOPS } from '../data/sweep-scale'
@@ -62,7 +71,11 @@ const METRICS: ReadonlyArray<{ value: SweepMetric; label: string; title: string 
   { value: 'diverged', label: 'Diverged', title: 'fraction of start points that diverged' },
 ]
 
-const METRIC_NAME: Record<SweepMetric, string> = { final: 'median final loss', tolerance: 'median steps to tolerance', diverged: 'fraction of starts diverged' }
+const METRIC_NAME: Record<SweepMetric, string> = {
+  final: 'median final loss',
+  tolerance: 'median steps to tolerance',
+  diverged: 'fraction of starts diverged',
+}
 
 interface Finished {
   readonly r: SweepResult
@@ -88,13 +101,17 @@ export function cellDescription(f: Finished, c: number): { config: string; value
   if (spec.metric === 'diverged') value = `${diverged} of ${starts} starts diverged (${formatNumber(100 * v, 3)} %)`
   else if (r.status[c] === CELL_DIVERGED) value = `diverged (the median start diverged; ${diverged} of ${starts})`
   else if (r.status[c] === CELL_NEVER_REACHED) value = `never reached loss ≤ ${formatNumber(spec.tolerance)} (median start)`
-  else value = `${METRIC_NAME[spec.metric]} ${formatNumber(v, 4)} over ${starts} start${starts === 1 ? '' : 's'}${diverged ? ` · ${diverged} diverged` : ''}`
+  else
+    value = `${METRIC_NAME[spec.metric]} ${formatNumber(v, 4)} over ${starts} start${starts === 1 ? '' : 's'}${diverged ? ` · ${diverged} diverged` : ''}`
   return { config, value }
 }
 
 function ColourBar({ scale, metric }: { readonly scale: ColourScale; readonly metric: SweepMetric }) {
   // Bright (best, low) on the left, dark (worst, high) on the right: the ramp reversed.
-  const stops = [...RAMP_STOPS].reverse().map((c, i, a) => `rgb(${c.join(',')}) ${(100 * i) / (a.length - 1)}%`).join(', ')
+  const stops = [...RAMP_STOPS]
+    .reverse()
+    .map((c, i, a) => `rgb(${c.join(',')}) ${(100 * i) / (a.length - 1)}%`)
+    .join(', ')
   const label = (v: number) => (metric === 'diverged' ? `${Math.round(100 * v)} %` : formatNumber(v, 2))
   const ends = [scale.lo, scale.hi]
   // Inner ticks only where their labels cannot collide with the end labels or each other.
@@ -112,10 +129,15 @@ function ColourBar({ scale, metric }: { readonly scale: ColourScale; readonly me
             {i === 0 && scale.floored ? `≤ ${label(v)}` : label(v)}
           </span>
         ))}
-        {ticks.map((t) => <span key={t} data-value={t} style={{ left: `${100 * barPosition(t, scale)}%` }}>{label(t)}</span>)}
+        {ticks.map((t) => (
+          <span key={t} data-value={t} style={{ left: `${100 * barPosition(t, scale)}%` }}>
+            {label(t)}
+          </span>
+        ))}
       </div>
       <div className="sweep-colorbar-caption">
-        {METRIC_NAME[metric]}{scale.log ? ' (log scale)' : ''} · brighter is better
+        {METRIC_NAME[metric]}
+        {scale.log ? ' (log scale)' : ''} · brighter is better
         {scale.floored ? ' · values at or below the left end (exact zeros included) share its colour' : ''}
       </div>
     </div>
@@ -130,7 +152,8 @@ function Swatch({ status }: { readonly status: number }) {
     const ctx = c?.getContext('2d')
     if (!c || !ctx) return
     const dpr = window.devicePixelRatio || 1
-    c.width = 18 * dpr; c.height = 12 * dpr
+    c.width = 18 * dpr
+    c.height = 12 * dpr
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
     paintCell(ctx, 0, 0, 18, 12, status, null)
   }, [status])
@@ -148,7 +171,7 @@ export function SweepPanel() {
   const valueOf = (key: string) => {
     const m = /^(\w+)\[([01])\]$/.exec(key)
     const raw = m ? (entry?.[m[1]] as number[] | undefined)?.[Number(m[2])] : entry?.[key]
-    return typeof raw === 'number' ? raw : keys.find((k) => k.key === key)?.def ?? 1
+    return typeof raw === 'number' ? raw : (keys.find((k) => k.key === key)?.def ?? 1)
   }
   const [xKey, setXKey] = useState('lr')
   const [yKey, setYKey] = useState('momentum')
@@ -169,19 +192,30 @@ export function SweepPanel() {
   // The settings travel with the session (view.sweep; ../ui/session-parts.ts).
   const settings = useRef<SweepSettings>({ index, xKey, yKey, n, metric, tolerance, ranges })
   settings.current = { index, xKey, yKey, n, metric, tolerance, ranges }
-  useEffect(() => registerSessionPart('sweep', {
-    save: () => settings.current,
-    load: (v) => {
-      const p = parseSweepSettings(v)
-      if (typeof p === 'string') return p
-      setIndex(p.index); setXKey(p.xKey); setYKey(p.yKey); setN(p.n); setMetric(p.metric); setTolerance(p.tolerance); setRanges(p.ranges)
-      return null
-    },
-  }), [])
+  useEffect(
+    () =>
+      registerSessionPart('sweep', {
+        save: () => settings.current,
+        load: (v) => {
+          const p = parseSweepSettings(v)
+          if (typeof p === 'string') return p
+          setIndex(p.index)
+          setXKey(p.xKey)
+          setYKey(p.yKey)
+          setN(p.n)
+          setMetric(p.metric)
+          setTolerance(p.tolerance)
+          setRanges(p.ranges)
+          return null
+        },
+      }),
+    [],
+  )
 
-  const xk = keys.some((k) => k.key === xKey) ? xKey : keys[0]?.key ?? 'lr'
+  const xk = keys.some((k) => k.key === xKey) ? xKey : (keys[0]?.key ?? 'lr')
   const yk = yKey !== '' && yKey !== xk && keys.some((k) => k.key === yKey) ? yKey : ''
-  const rangeOf = (key: string): AxisRange => ranges[key] ?? defaultRange(key, valueOf(key), keys.find((k) => k.key === key)?.positive ?? false)
+  const rangeOf = (key: string): AxisRange =>
+    ranges[key] ?? defaultRange(key, valueOf(key), keys.find((k) => k.key === key)?.positive ?? false)
   const setRange = (key: string, patch: Partial<AxisRange>) => setRanges((r) => ({ ...r, [key]: { ...rangeOf(key), ...patch } }))
 
   const expr = landscapeExpr(scenario, info)
@@ -189,8 +223,12 @@ export function SweepPanel() {
   useEffect(() => {
     let live = true
     if (!expr) return
-    void import('../data/constant-hessian').then((m) => { if (live) setHessian({ expr, h: m.constantHessian(expr) }) })
-    return () => { live = false }
+    void import('../data/constant-hessian').then((m) => {
+      if (live) setHessian({ expr, h: m.constantHessian(expr) })
+    })
+    return () => {
+      live = false
+    }
   }, [expr])
 
   const stale = result !== null && sweepSignature(scenario, result.spec) !== result.signature
@@ -216,7 +254,8 @@ export function SweepPanel() {
     if (!result || selected === null || !c) return
     const size = fitCanvases(c, [c])
     const ctx = cssContext(c, size)
-    if (ctx) drawPreview(ctx, size.width, size.height, result.r.raw, selected, region, surfaceData.surface, optimizerColor(result.spec.optimizer))
+    if (ctx)
+      drawPreview(ctx, size.width, size.height, result.r.raw, selected, region, surfaceData.surface, optimizerColor(result.spec.optimizer))
   }, [result, selected, region])
 
   // A finished sweep is shown where the user is looking: the results scroll into view.
@@ -231,14 +270,18 @@ export function SweepPanel() {
     const xr = rangeOf(xk)
     const yr = yk ? rangeOf(yk) : null
     const problem = rangeProblem(xk, xr) ?? (yr ? rangeProblem(yk, yr) : null)
-    if (problem) { showMessage('error', `Sweep: ${problem}.`); return }
+    if (problem) {
+      showMessage('error', `Sweep: ${problem}.`)
+      return
+    }
     // The ranges used are fixed from now on: applying a cell does not re-centre the next run.
     setRanges((r) => ({ ...r, [xk]: xr, ...(yr ? { [yk]: yr } : {}) }))
     const spec: SweepSpec = {
       optimizer: optimizerIndex,
       x: { key: xk, n, ...xr },
       y: yr ? { key: yk, n, ...yr } : null,
-      metric, tolerance,
+      metric,
+      tolerance,
     }
     const ran: Scenario = scenario
     running.current?.cancel()
@@ -248,7 +291,14 @@ export function SweepPanel() {
     job.result.then(
       (r) => {
         justFinished.current = true
-        setResult({ r, spec, signature: sweepSignature(ran, spec), entry: ran.optimizers[spec.optimizer], expr: landscapeExpr(ran, info), label: optimizerLabel(ran.optimizers[spec.optimizer], info) })
+        setResult({
+          r,
+          spec,
+          signature: sweepSignature(ran, spec),
+          entry: ran.optimizers[spec.optimizer],
+          expr: landscapeExpr(ran, info),
+          label: optimizerLabel(ran.optimizers[spec.optimizer], info),
+        })
         setSelected(null)
         setProgress(null)
         running.current = null
@@ -288,7 +338,11 @@ export function SweepPanel() {
     const defaults = Object.fromEntries((def?.hparams ?? []).map((h) => [h.name, h.default]))
     editScenario((s) => ({
       ...s,
-      optimizers: s.optimizers.map((o, k) => (k === spec.optimizer && o.name === result.entry.name ? applyCell(o, spec, r.xs[selected % nx], r.ys ? r.ys[Math.floor(selected / nx)] : null, defaults) : o)),
+      optimizers: s.optimizers.map((o, k) =>
+        k === spec.optimizer && o.name === result.entry.name
+          ? applyCell(o, spec, r.xs[selected % nx], r.ys ? r.ys[Math.floor(selected / nx)] : null, defaults)
+          : o,
+      ),
     }))
   }
 
@@ -302,7 +356,13 @@ export function SweepPanel() {
         <span className="muted">to</span>
         <NumberField label={`sweep ${which} to`} value={r.to} width={62} onCommit={(v) => setRange(key, { to: v })} />
         <label className="check small" title="logarithmic spacing">
-          <input type="checkbox" aria-label={`sweep ${which} log`} checked={r.log} onChange={(e) => setRange(key, { log: e.target.checked })} />log
+          <input
+            type="checkbox"
+            aria-label={`sweep ${which} log`}
+            checked={r.log}
+            onChange={(e) => setRange(key, { log: e.target.checked })}
+          />
+          log
         </label>
       </div>
     )
@@ -314,13 +374,21 @@ export function SweepPanel() {
       <div className="hp-row">
         <span className="hp-name">optimizer</span>
         <select aria-label="sweep optimizer" value={optimizerIndex} onChange={(e) => setIndex(Number(e.target.value))}>
-          {scenario.optimizers.map((o, k) => <option key={k} value={k}>{optimizerLabel(o, info)}</option>)}
+          {scenario.optimizers.map((o, k) => (
+            <option key={k} value={k}>
+              {optimizerLabel(o, info)}
+            </option>
+          ))}
         </select>
       </div>
       <div className="hp-row">
         <span className="hp-name">x axis</span>
         <select aria-label="sweep x" value={xk} onChange={(e) => setXKey(e.target.value)}>
-          {keys.map((k) => <option key={k.key} value={k.key}>{k.key}</option>)}
+          {keys.map((k) => (
+            <option key={k.key} value={k.key}>
+              {k.key}
+            </option>
+          ))}
         </select>
       </div>
       {axisRow('x', xk)}
@@ -328,13 +396,27 @@ export function SweepPanel() {
         <span className="hp-name">y axis</span>
         <select aria-label="sweep y" value={yk} onChange={(e) => setYKey(e.target.value)}>
           <option value="">(none)</option>
-          {keys.filter((k) => k.key !== xk).map((k) => <option key={k.key} value={k.key}>{k.key}</option>)}
+          {keys
+            .filter((k) => k.key !== xk)
+            .map((k) => (
+              <option key={k.key} value={k.key}>
+                {k.key}
+              </option>
+            ))}
         </select>
       </div>
       {yk && axisRow('y', yk)}
       <div className="hp-row">
         <span className="hp-name">cells / axis</span>
-        <NumberField label="sweep cells per axis" value={n} integer min={2} max={Math.floor(Math.sqrt(SWEEP_MAX_CELLS))} width={60} onCommit={setN} />
+        <NumberField
+          label="sweep cells per axis"
+          value={n}
+          integer
+          min={2}
+          max={Math.floor(Math.sqrt(SWEEP_MAX_CELLS))}
+          width={60}
+          onCommit={setN}
+        />
       </div>
       <Segmented label="sweep metric" value={metric} options={METRICS} onChange={(m) => changeMetric(m)} />
       {metric === 'tolerance' && (
@@ -347,27 +429,42 @@ export function SweepPanel() {
         <button type="button" className="btn small" data-testid="sweep-run" onClick={run} disabled={!entry}>
           {progress === null ? (stale ? 'Re-run sweep' : 'Run sweep') : `Running… ${Math.round(progress * 100)}%`}
         </button>
-        {progress !== null && <button type="button" className="btn small" onClick={() => running.current?.cancel()}>Cancel</button>}
+        {progress !== null && (
+          <button type="button" className="btn small" onClick={() => running.current?.cancel()}>
+            Cancel
+          </button>
+        )}
       </div>
       {result && (
         <div className="sweep-results" ref={results} data-testid="sweep-results" data-stale={stale}>
           <div className="sweep-status" data-testid="sweep-status">
-            {result.label}: {result.r.values.length} configurations × {result.r.raw.starts} start{result.r.raw.starts === 1 ? '' : 's'} in {result.r.seconds.toFixed(2)} s.
-            {' '}{selected === null ? 'Hover a cell for its values; click it to preview its trajectories.' : ''}
+            {result.label}: {result.r.values.length} configurations × {result.r.raw.starts} start{result.r.raw.starts === 1 ? '' : 's'} in{' '}
+            {result.r.seconds.toFixed(2)} s. {selected === null ? 'Hover a cell for its values; click it to preview its trajectories.' : ''}
           </div>
           {stale && (
             <div className="sweep-stale warn" data-testid="sweep-stale">
               Stale: the scenario changed since this sweep ran (precision, landscape, start points, steps or another hyperparameter).{' '}
-              <button type="button" className="link" onClick={run}>Re-run</button>
+              <button type="button" className="link" onClick={run}>
+                Re-run
+              </button>
             </div>
           )}
           <div className="sweep-map-wrap">
             <canvas
-              ref={canvas} className="sweep-heatmap" data-testid="sweep-heatmap" onClick={(e) => setSelected(cellAt(e))}
-              onMouseMove={onMove} onMouseLeave={() => setHover(null)} style={{ width: '100%', height: 220, cursor: 'crosshair', opacity: stale ? 0.45 : 1 }}
+              ref={canvas}
+              className="sweep-heatmap"
+              data-testid="sweep-heatmap"
+              onClick={(e) => setSelected(cellAt(e))}
+              onMouseMove={onMove}
+              onMouseLeave={() => setHover(null)}
+              style={{ width: '100%', height: 220, cursor: 'crosshair', opacity: stale ? 0.45 : 1 }}
             />
             {tip && hover && (
-              <div className={hover.x > 150 ? 'sweep-tooltip flip' : 'sweep-tooltip'} data-testid="sweep-tooltip" style={{ left: hover.x > 150 ? hover.x - 10 : hover.x + 12, top: hover.y + 14 }}>
+              <div
+                className={hover.x > 150 ? 'sweep-tooltip flip' : 'sweep-tooltip'}
+                data-testid="sweep-tooltip"
+                style={{ left: hover.x > 150 ? hover.x - 10 : hover.x + 12, top: hover.y + 14 }}
+              >
                 <div>{tip.config}</div>
                 <div className="muted">{tip.value}</div>
               </div>
@@ -375,25 +472,52 @@ export function SweepPanel() {
           </div>
           {scale && <ColourBar scale={scale} metric={result.spec.metric} />}
           <div className="sweep-legend" data-testid="sweep-legend">
-            <span><Swatch status={CELL_DIVERGED} /> diverged (median start)</span>
-            {result.spec.metric === 'tolerance' && <span><Swatch status={CELL_NEVER_REACHED} /> never reached loss ≤ {formatNumber(result.spec.tolerance)}</span>}
+            <span>
+              <Swatch status={CELL_DIVERGED} /> diverged (median start)
+            </span>
+            {result.spec.metric === 'tolerance' && (
+              <span>
+                <Swatch status={CELL_NEVER_REACHED} /> never reached loss ≤ {formatNumber(result.spec.tolerance)}
+              </span>
+            )}
             {overlay?.curves.map((c) => (
               <span key={c.id} data-testid={`sweep-overlay-${c.id}`}>
-                <svg width="18" height="10" aria-hidden="true"><line x1="0" y1="5" x2="18" y2="5" stroke={OVERLAY_STYLE[c.id].color} strokeWidth="2" strokeDasharray={OVERLAY_STYLE[c.id].dash.join(' ')} /></svg> {c.label}
+                <svg width="18" height="10" aria-hidden="true">
+                  <line
+                    x1="0"
+                    y1="5"
+                    x2="18"
+                    y2="5"
+                    stroke={OVERLAY_STYLE[c.id].color}
+                    strokeWidth="2"
+                    strokeDasharray={OVERLAY_STYLE[c.id].dash.join(' ')}
+                  />
+                </svg>{' '}
+                {c.label}
               </span>
             ))}
           </div>
           {overlay?.note && <div className="muted small">{overlay.note}</div>}
           {overlay && overlay.curves.length > 0 && (
-            <div className="muted small">Heavy ball on a quadratic with curvature λ converges iff 0 ≤ β &lt; 1 and 0 &lt; lr·λ &lt; 2(1+β); its rate is fastest at β* = (1 − √(lr·λ))² (G. Goh, “Why Momentum Really Works”, Distill 2017). λ: the eigenvalues of this landscape’s exact, constant Hessian.</div>
+            <div className="muted small">
+              Heavy ball on a quadratic with curvature λ converges iff 0 ≤ β &lt; 1 and 0 &lt; lr·λ &lt; 2(1+β); its rate is fastest at β* =
+              (1 − √(lr·λ))² (G. Goh, “Why Momentum Really Works”, Distill 2017). λ: the eigenvalues of this landscape’s exact, constant
+              Hessian.
+            </div>
           )}
           {sel && selected !== null && (
             <div className="sweep-preview" data-testid="sweep-preview">
-              <div className="sweep-status">Preview · {sel.config}: {sel.value}</div>
+              <div className="sweep-status">
+                Preview · {sel.config}: {sel.value}
+              </div>
               <canvas ref={preview} className="sweep-preview-canvas" style={{ width: '100%', height: 150 }} />
               <div className="sweep-actions">
-                <button type="button" className="btn small" data-testid="sweep-apply" onClick={apply}>Apply to {result.label}</button>
-                <button type="button" className="btn small" onClick={() => setSelected(null)}>Close preview</button>
+                <button type="button" className="btn small" data-testid="sweep-apply" onClick={apply}>
+                  Apply to {result.label}
+                </button>
+                <button type="button" className="btn small" onClick={() => setSelected(null)}>
+                  Close preview
+                </button>
               </div>
             </div>
           )}

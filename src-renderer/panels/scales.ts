@@ -62,7 +62,7 @@ export function toPosition(scale: Scale, value: number): number {
       break
     case 'log0':
       if (value <= 0) return 0
-      f = 1 / STEPS + (1 - 1 / STEPS) * (Math.log10(clamp(value, min, max)) - Math.log10(min)) / (Math.log10(max) - Math.log10(min))
+      f = 1 / STEPS + ((1 - 1 / STEPS) * (Math.log10(clamp(value, min, max)) - Math.log10(min))) / (Math.log10(max) - Math.log10(min))
       break
     case 'oneMinus': {
       const r = clamp(1 - value, min, 1)

@@ -44,7 +44,12 @@ export function heatmapGeometry(width: number, height: number, r: SweepResult, s
   const cw = (width - M.left - M.right) / nx
   const ch = (height - M.top - M.bottom) / ny
   return {
-    width, height, nx, ny, cw, ch,
+    width,
+    height,
+    nx,
+    ny,
+    cw,
+    ch,
     cellAt(px, py) {
       const i = Math.floor((px - M.left) / cw)
       const row = Math.floor((py - M.top) / ch)
@@ -57,7 +62,15 @@ export function heatmapGeometry(width: number, height: number, r: SweepResult, s
 }
 
 /** Fill one cell: its colour, or the hatching of its status (shared with the legend's swatches). */
-export function paintCell(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, status: number, colour: string | null): void {
+export function paintCell(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  status: number,
+  colour: string | null,
+): void {
   ctx.save()
   ctx.beginPath()
   ctx.rect(x, y, w, h)
@@ -69,14 +82,18 @@ export function paintCell(ctx: CanvasRenderingContext2D, x: number, y: number, w
     ctx.strokeStyle = '#ff4f6d'
     ctx.lineWidth = 1.2
     ctx.beginPath()
-    for (let d = -h; d < w; d += 5) { ctx.moveTo(x + d, y + h); ctx.lineTo(x + d + h, y) }
+    for (let d = -h; d < w; d += 5) {
+      ctx.moveTo(x + d, y + h)
+      ctx.lineTo(x + d + h, y)
+    }
     ctx.stroke()
   } else if (status === CELL_NEVER_REACHED) {
     // Never reached the tolerance (finite, just slow): slate grey with a sparse dot grid.
     ctx.fillStyle = '#2a313c'
     ctx.fillRect(x, y, w, h)
     ctx.fillStyle = '#9aa7b8'
-    for (let yy = y + 2; yy < y + h; yy += 5) for (let xx = x + 2 + ((yy - y) % 10 === 2 ? 0 : 2.5); xx < x + w; xx += 5) ctx.fillRect(xx, yy, 1.2, 1.2)
+    for (let yy = y + 2; yy < y + h; yy += 5)
+      for (let xx = x + 2 + ((yy - y) % 10 === 2 ? 0 : 2.5); xx < x + w; xx += 5) ctx.fillRect(xx, yy, 1.2, 1.2)
   } else {
     ctx.fillStyle = colour ?? '#000'
     ctx.fillRect(x, y, w, h)
@@ -85,8 +102,13 @@ export function paintCell(ctx: CanvasRenderingContext2D, x: number, y: number, w
 }
 
 export function drawHeatmap(
-  ctx: CanvasRenderingContext2D, g: HeatmapGeometry, r: SweepResult, spec: SweepSpec, scale: ColourScale | null,
-  selected: number | null, overlay: SweepOverlay | null,
+  ctx: CanvasRenderingContext2D,
+  g: HeatmapGeometry,
+  r: SweepResult,
+  spec: SweepSpec,
+  scale: ColourScale | null,
+  selected: number | null,
+  overlay: SweepOverlay | null,
 ): void {
   const M = HEATMAP_MARGIN
   const { nx, ny, cw, ch } = g
@@ -113,12 +135,19 @@ export function drawHeatmap(
   ctx.font = '10px sans-serif'
   ctx.textAlign = 'center'
   ctx.textBaseline = 'alphabetic'
-  for (const i of new Set([0, Math.floor((nx - 1) / 2), nx - 1])) ctx.fillText(formatNumber(r.xs[i], 2), M.left + (i + 0.5) * cw, g.height - 18)
+  for (const i of new Set([0, Math.floor((nx - 1) / 2), nx - 1]))
+    ctx.fillText(formatNumber(r.xs[i], 2), M.left + (i + 0.5) * cw, g.height - 18)
   ctx.fillText(spec.x.key + (spec.x.log ? ' (log)' : ''), M.left + (g.width - M.left) / 2, g.height - 4)
   if (r.ys && spec.y) {
     ctx.textAlign = 'right'
-    for (const j of new Set([0, Math.floor((ny - 1) / 2), ny - 1])) ctx.fillText(formatNumber(r.ys[j], 2), M.left - 4, M.top + (ny - 1 - j + 0.5) * ch + 3)
-    ctx.save(); ctx.translate(10, M.top + (g.height - M.top - M.bottom) / 2); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'center'; ctx.fillText(spec.y.key, 0, 0); ctx.restore()
+    for (const j of new Set([0, Math.floor((ny - 1) / 2), ny - 1]))
+      ctx.fillText(formatNumber(r.ys[j], 2), M.left - 4, M.top + (ny - 1 - j + 0.5) * ch + 3)
+    ctx.save()
+    ctx.translate(10, M.top + (g.height - M.top - M.bottom) / 2)
+    ctx.rotate(-Math.PI / 2)
+    ctx.textAlign = 'center'
+    ctx.fillText(spec.y.key, 0, 0)
+    ctx.restore()
   }
 }
 
@@ -131,19 +160,27 @@ function drawOverlay(ctx: CanvasRenderingContext2D, g: HeatmapGeometry, overlay:
   for (const curve of overlay.curves) {
     const style = OVERLAY_STYLE[curve.id]
     // A dark halo under the line keeps it visible over bright and dark cells alike.
-    for (const [color, width] of [['rgba(0,0,0,0.6)', 3.5], [style.color, 1.6]] as const) {
+    for (const [color, width] of [
+      ['rgba(0,0,0,0.6)', 3.5],
+      [style.color, 1.6],
+    ] as const) {
       ctx.strokeStyle = color
       ctx.lineWidth = width
       ctx.setLineDash(style.dash)
       ctx.beginPath()
       if (curve.at !== undefined) {
         const x = g.xPx(curve.at)
-        ctx.moveTo(x, M.top); ctx.lineTo(x, g.height - M.bottom)
+        ctx.moveTo(x, M.top)
+        ctx.lineTo(x, g.height - M.bottom)
       } else {
         let pen = false
         for (const [a, b] of curve.points) {
-          const x = g.xPx(a), y = g.yPx(b)
-          if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue }
+          const x = g.xPx(a),
+            y = g.yPx(b)
+          if (!Number.isFinite(x) || !Number.isFinite(y)) {
+            pen = false
+            continue
+          }
           if (pen) ctx.lineTo(x, y)
           else ctx.moveTo(x, y)
           pen = true

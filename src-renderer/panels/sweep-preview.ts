@@ -14,7 +14,8 @@ export function cellPaths(raw: SweepRaw, c: number): Array<Array<readonly [numbe
     const r = c * raw.starts + s
     const path: Array<readonly [number, number]> = []
     for (let q = 0; q < raw.previewPoints; q++) {
-      const x = raw.previewXY[2 * (r * raw.previewPoints + q)], y = raw.previewXY[2 * (r * raw.previewPoints + q) + 1]
+      const x = raw.previewXY[2 * (r * raw.previewPoints + q)],
+        y = raw.previewXY[2 * (r * raw.previewPoints + q) + 1]
       if (!Number.isFinite(x) || !Number.isFinite(y)) break
       path.push([x, y])
     }
@@ -23,9 +24,19 @@ export function cellPaths(raw: SweepRaw, c: number): Array<Array<readonly [numbe
   return out
 }
 
-export function drawPreview(ctx: CanvasRenderingContext2D, width: number, height: number, raw: SweepRaw, c: number, region: Region, surface: Surface | null, color: string): void {
+export function drawPreview(
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  height: number,
+  raw: SweepRaw,
+  c: number,
+  region: Region,
+  surface: Surface | null,
+  color: string,
+): void {
   ctx.clearRect(0, 0, width, height)
-  const [x0, x1] = region.x, [y0, y1] = region.y
+  const [x0, x1] = region.x,
+    [y0, y1] = region.y
   const px = (x: number) => ((x - x0) / (x1 - x0)) * width
   const py = (y: number) => height - ((y - y0) / (y1 - y0)) * height
   ctx.fillStyle = '#0b1017'
@@ -34,7 +45,8 @@ export function drawPreview(ctx: CanvasRenderingContext2D, width: number, height
     // The surface's robust range on a square-root ramp: enough to see valleys and minima.
     const [nx, ny] = surface.n
     const span = Math.max(1e-300, surface.hi - surface.lo)
-    const cw = width / nx, chh = height / ny
+    const cw = width / nx,
+      chh = height / ny
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const v = surface.values[j * nx + i]
@@ -57,9 +69,13 @@ export function drawPreview(ctx: CanvasRenderingContext2D, width: number, height
     ctx.stroke()
     // Start ring, end dot.
     ctx.strokeStyle = '#ffffff'
-    ctx.beginPath(); ctx.arc(px(path[0][0]), py(path[0][1]), 2.6, 0, 2 * Math.PI); ctx.stroke()
+    ctx.beginPath()
+    ctx.arc(px(path[0][0]), py(path[0][1]), 2.6, 0, 2 * Math.PI)
+    ctx.stroke()
     const [ex, ey] = path[path.length - 1]
     ctx.fillStyle = diverged ? '#ff4f6d' : color
-    ctx.beginPath(); ctx.arc(px(ex), py(ey), 2.2, 0, 2 * Math.PI); ctx.fill()
+    ctx.beginPath()
+    ctx.arc(px(ex), py(ey), 2.2, 0, 2 * Math.PI)
+    ctx.fill()
   })
 }

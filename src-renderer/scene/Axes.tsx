@@ -60,7 +60,9 @@ export function lossTicks(hm: HeightMap): Array<{ value: number; u: number }> {
     }
     return out.filter((t) => t.u >= 0 && t.u <= 1.0001)
   }
-  return niceTicks(hm.min, hm.hi, 5).map((value) => ({ value, u: hm.u(value) })).filter((t) => t.u >= -1e-6 && t.u <= 1.0001)
+  return niceTicks(hm.min, hm.hi, 5)
+    .map((value) => ({ value, u: hm.u(value) }))
+    .filter((t) => t.u >= -1e-6 && t.u <= 1.0001)
 }
 
 export interface AxesProps {
@@ -121,20 +123,26 @@ export function Axes({ frame, hm, topDown }: AxesProps) {
     // Floor outline
     const box = new THREE.BufferGeometry()
     const y = baseY + 0.001
-    box.setAttribute('position', new THREE.Float32BufferAttribute([-1, y, -1, 1, y, -1, 1, y, -1, 1, y, 1, 1, y, 1, -1, y, 1, -1, y, 1, -1, y, -1], 3))
+    box.setAttribute(
+      'position',
+      new THREE.Float32BufferAttribute([-1, y, -1, 1, y, -1, 1, y, -1, 1, y, 1, 1, y, 1, -1, y, 1, -1, y, 1, -1, y, -1], 3),
+    )
     g.add(new THREE.LineSegments(box, new THREE.LineBasicMaterial({ color: '#3a4657' })))
     return g
   }, [frame, hm, topDown])
 
-  useEffect(() => () => {
-    group.traverse((o) => {
-      const m = o as THREE.Mesh
-      m.geometry?.dispose()
-      const mat = m.material as THREE.Material & { map?: THREE.Texture }
-      mat?.map?.dispose()
-      mat?.dispose?.()
-    })
-  }, [group])
+  useEffect(
+    () => () => {
+      group.traverse((o) => {
+        const m = o as THREE.Mesh
+        m.geometry?.dispose()
+        const mat = m.material as THREE.Material & { map?: THREE.Texture }
+        mat?.map?.dispose()
+        mat?.dispose?.()
+      })
+    },
+    [group],
+  )
 
   return <primitive object={group} />
 }

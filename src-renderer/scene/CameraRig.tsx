@@ -29,7 +29,12 @@ export interface CameraPose {
 
 /** The start pose of the 3-D orbit view (what Reset gives). */
 export const HOME_POSE: CameraPose = {
-  topDown: false, position: [HOME.x, HOME.y, HOME.z], target: [TARGET.x, TARGET.y, TARGET.z], up: [0, 1, 0], fov: FOV, zoom: 1,
+  topDown: false,
+  position: [HOME.x, HOME.y, HOME.z],
+  target: [TARGET.x, TARGET.y, TARGET.z],
+  up: [0, 1, 0],
+  fov: FOV,
+  zoom: 1,
 }
 
 /**
@@ -55,7 +60,8 @@ export const cameraControls = {
   setPose: (_pose: CameraPose) => undefined as void,
 }
 
-const isVec3 = (v: unknown): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
+const isVec3 = (v: unknown): v is [number, number, number] =>
+  Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 
 /** A saved camera pose, checked; a string says what is wrong. */
 export function parseCameraPose(v: unknown): CameraPose | string {
@@ -93,7 +99,10 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
     const aspect = width / Math.max(1, height)
     persp.aspect = aspect
     const { hw, hh } = orthoHalf(aspect)
-    ortho.left = -hw; ortho.right = hw; ortho.top = hh; ortho.bottom = -hh
+    ortho.left = -hw
+    ortho.right = hw
+    ortho.top = hh
+    ortho.bottom = -hh
     // The legend and the chart float over the right side: centre the scene in what is left.
     const shift = cardShift(width, height)
     for (const c of [persp, ortho]) {
@@ -134,8 +143,15 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
     const onChange = () => invalidate()
     controls.addEventListener('change', onChange)
     cameraControls.reset = () => {
-      if (topDown) { ortho.position.set(0, 6, 0); ortho.zoom = 1; ortho.updateProjectionMatrix(); controls.target.set(0, 0, 0) }
-      else { persp.position.copy(HOME); controls.target.copy(TARGET) }
+      if (topDown) {
+        ortho.position.set(0, 6, 0)
+        ortho.zoom = 1
+        ortho.updateProjectionMatrix()
+        controls.target.set(0, 0, 0)
+      } else {
+        persp.position.copy(HOME)
+        controls.target.copy(TARGET)
+      }
       controls.update()
       invalidate()
     }
@@ -167,7 +183,10 @@ export function CameraRig({ topDown }: { readonly topDown: boolean }) {
       c.position.set(...pose.position)
       c.up.set(...pose.up)
       controls.target.set(...pose.target)
-      if (topDown) { ortho.zoom = pose.zoom; ortho.updateProjectionMatrix() }
+      if (topDown) {
+        ortho.zoom = pose.zoom
+        ortho.updateProjectionMatrix()
+      }
       controls.update()
       invalidate()
     }

@@ -45,14 +45,31 @@ export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: Cent
   }, [])
   const mesh = useRef<THREE.Mesh>(null)
   const state = useRef({
-    geometry: null as THREE.InstancedBufferGeometry | null, jobId: -1, hm: null as HeightMap | null, frame: null as Frame | null,
-    flows: 0, hidden: null as readonly number[] | null, shown: 0,
+    geometry: null as THREE.InstancedBufferGeometry | null,
+    jobId: -1,
+    hm: null as HeightMap | null,
+    frame: null as Frame | null,
+    flows: 0,
+    hidden: null as readonly number[] | null,
+    shown: 0,
   }).current
-  useEffect(() => () => { material.dispose(); state.geometry?.dispose() }, [material, state])
+  useEffect(
+    () => () => {
+      material.dispose()
+      state.geometry?.dispose()
+    },
+    [material, state],
+  )
 
   useFrame((three) => {
     material.uniforms.uResolution.value.set(three.size.width, three.size.height)
-    if (job.flows.length !== state.flows || job.jobId !== state.jobId || hm !== state.hm || frame !== state.frame || hidden !== state.hidden) {
+    if (
+      job.flows.length !== state.flows ||
+      job.jobId !== state.jobId ||
+      hm !== state.hm ||
+      frame !== state.frame ||
+      hidden !== state.hidden
+    ) {
       state.flows = job.flows.length
       state.hidden = hidden
       state.jobId = job.jobId
@@ -71,13 +88,22 @@ export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: Cent
         for (let j = 0; j < kept; j++) {
           for (let f = 0; f < F; f++) {
             const o = 4 * (j * F + f)
-            const x = flows[f].xy[2 * j], y = flows[f].xy[2 * j + 1], loss = flows[f].loss[j]
-            const X = toWorldX(frame, x), Z = toWorldZ(frame, y)
+            const x = flows[f].xy[2 * j],
+              y = flows[f].xy[2 * j + 1],
+              loss = flows[f].loss[j]
+            const X = toWorldX(frame, x),
+              Z = toWorldZ(frame, y)
             if (Number.isFinite(loss) && Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE) {
-              P[o] = X; P[o + 1] = hm.u(loss) * HEIGHT + LIFT * 1.5; P[o + 2] = Z; P[o + 3] = 1
+              P[o] = X
+              P[o + 1] = hm.u(loss) * HEIGHT + LIFT * 1.5
+              P[o + 2] = Z
+              P[o + 3] = 1
             } else if (j > 0) {
               const p = o - 4 * F
-              P[o] = P[p]; P[o + 1] = P[p + 1]; P[o + 2] = P[p + 2]; P[o + 3] = 0
+              P[o] = P[p]
+              P[o + 1] = P[p + 1]
+              P[o + 2] = P[p + 2]
+              P[o + 3] = 0
             }
           }
         }

@@ -36,7 +36,8 @@ function lineMaterial(color: string, width: number): THREE.ShaderMaterial {
 /** A text label as a sprite (constant size on screen), drawn once into a canvas texture. */
 function labelSprite(text: string, color: string): THREE.Sprite {
   const c = document.createElement('canvas')
-  c.width = 256; c.height = 64
+  c.width = 256
+  c.height = 64
   const ctx = c.getContext('2d')
   if (ctx) {
     ctx.font = '600 30px system-ui, sans-serif'
@@ -59,10 +60,14 @@ function labelSprite(text: string, color: string): THREE.Sprite {
 
 /** World-space centre and radius of the points (X, Y, Z triples) that are finite. */
 export function boundingSphere(points: ArrayLike<number>): { center: [number, number, number]; radius: number } | null {
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity]
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity]
   for (let i = 0; i + 2 < points.length; i += 3) {
     if (![0, 1, 2].every((d) => Number.isFinite(points[i + d]))) continue
-    for (let d = 0; d < 3; d++) { lo[d] = Math.min(lo[d], points[i + d]); hi[d] = Math.max(hi[d], points[i + d]) }
+    for (let d = 0; d < 3; d++) {
+      lo[d] = Math.min(lo[d], points[i + d])
+      hi[d] = Math.max(hi[d], points[i + d])
+    }
   }
   if (!(lo[0] <= hi[0])) return null
   const center: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2]
@@ -82,22 +87,37 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
   const sigmaPoints = useMemo(() => new Float32Array(SIGMA_POINTS * 4), [])
   const sigmaGeometry = useMemo(() => segmentGeometry(sigmaPoints, 4, 4), [sigmaPoints])
   const sigmaLabel = useMemo(() => labelSprite('Σ: ±σ along u', EOS_COLORS.onset), [])
-  const seen = useRef({ restarted: null as unknown, jobId: -1, run: -1, hm: null as HeightMap | null, frame: null as Frame | null, geometry: null as THREE.InstancedBufferGeometry | null }).current
+  const seen = useRef({
+    restarted: null as unknown,
+    jobId: -1,
+    run: -1,
+    hm: null as HeightMap | null,
+    frame: null as Frame | null,
+    geometry: null as THREE.InstancedBufferGeometry | null,
+  }).current
 
-  useEffect(() => () => {
-    for (const d of [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry]) d.dispose()
-    sigmaLabel.material.map?.dispose()
-    sigmaLabel.material.dispose()
-    seen.geometry?.dispose()
-  }, [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry, sigmaLabel, seen])
+  useEffect(
+    () => () => {
+      for (const d of [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry]) d.dispose()
+      sigmaLabel.material.map?.dispose()
+      sigmaLabel.material.dispose()
+      seen.geometry?.dispose()
+    },
+    [sphere, gdMat, flowMat, sigmaMat, restartMat, sigmaGeometry, sigmaLabel, seen],
+  )
 
   const height = (loss: number, lift: number) => hm.u(loss) * HEIGHT + lift
   const place = (mesh: THREE.Mesh | null, x: number, y: number, loss: number, radius: number): boolean => {
     if (!mesh) return false
-    const X = toWorldX(frame, x), Z = toWorldZ(frame, y), Y = height(loss, LIFT * 2)
+    const X = toWorldX(frame, x),
+      Z = toWorldZ(frame, y),
+      Y = height(loss, LIFT * 2)
     const ok = Number.isFinite(X) && Number.isFinite(Z) && Number.isFinite(Y) && Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
     mesh.visible = ok
-    if (ok) { mesh.position.set(X, Y, Z); mesh.scale.setScalar(radius) }
+    if (ok) {
+      mesh.position.set(X, Y, Z)
+      mesh.scale.setScalar(radius)
+    }
     return ok
   }
 
@@ -112,9 +132,13 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
       const P = new Float32Array(3 * n)
       for (let j = 0; j < n; j++) {
         const i = r * job.kept + j
-        const X = toWorldX(frame, job.xy[2 * i]), Z = toWorldZ(frame, job.xy[2 * i + 1]), Y = height(job.loss[i], 0)
+        const X = toWorldX(frame, job.xy[2 * i]),
+          Z = toWorldZ(frame, job.xy[2 * i + 1]),
+          Y = height(job.loss[i], 0)
         const inside = Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
-        P[3 * j] = inside ? X : NaN; P[3 * j + 1] = Y; P[3 * j + 2] = Z
+        P[3 * j] = inside ? X : NaN
+        P[3 * j + 1] = Y
+        P[3 * j + 2] = Z
       }
       const sphereOfPath = boundingSphere(P)
       if (sphereOfPath) cameraControls.frame(sphereOfPath.center, sphereOfPath.radius)
@@ -129,21 +153,32 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
     const flow = runs > 0 ? job.flows.find((f) => f.run === r) : undefined
     let sigmaVisible = false
     if (flow && k < flow.loss.length && place(flowMarker.current, flow.xy[2 * k], flow.xy[2 * k + 1], flow.loss[k], 0.013)) {
-      const cx = flow.xy[2 * k], cy = flow.xy[2 * k + 1]
+      const cx = flow.xy[2 * k],
+        cy = flow.xy[2 * k + 1]
       const s = Math.sqrt(flow.sigma2[k])
-      const ux = flow.axis[2 * k], uy = flow.axis[2 * k + 1]
+      const ux = flow.axis[2 * k],
+        uy = flow.axis[2 * k + 1]
       if (s > 0 && Number.isFinite(s) && Number.isFinite(ux)) {
         const P = sigmaPoints
         const put = (j: number, x: number, y: number, w: number) => {
           const v = sampleAt(surface, x, y)
-          P[4 * j] = toWorldX(frame, x); P[4 * j + 1] = height(Number.isFinite(v) ? v : flow.loss[k], LIFT * 2); P[4 * j + 2] = toWorldZ(frame, y); P[4 * j + 3] = w
+          P[4 * j] = toWorldX(frame, x)
+          P[4 * j + 1] = height(Number.isFinite(v) ? v : flow.loss[k], LIFT * 2)
+          P[4 * j + 2] = toWorldZ(frame, y)
+          P[4 * j + 3] = w
         }
         // Ticks across the axis at both ends, a twentieth of the region wide.
         const tick = 0.025 * Math.max(frame.x[1] - frame.x[0], frame.y[1] - frame.y[0])
-        const end = (sgn: number, j: number) => { put(j, cx + sgn * s * ux - tick * uy, cy + sgn * s * uy + tick * ux, 1); put(j + 1, cx + sgn * s * ux + tick * uy, cy + sgn * s * uy - tick * ux, 1) }
+        const end = (sgn: number, j: number) => {
+          put(j, cx + sgn * s * ux - tick * uy, cy + sgn * s * uy + tick * ux, 1)
+          put(j + 1, cx + sgn * s * ux + tick * uy, cy + sgn * s * uy - tick * ux, 1)
+        }
         end(-1, 0)
         put(2, cx - s * ux, cy - s * uy, 0)
-        for (let q = 0; q < SEG; q++) { const t = -1 + (2 * q) / (SEG - 1); put(3 + q, cx + t * s * ux, cy + t * s * uy, 1) }
+        for (let q = 0; q < SEG; q++) {
+          const t = -1 + (2 * q) / (SEG - 1)
+          put(3 + q, cx + t * s * ux, cy + t * s * uy, 1)
+        }
         put(3 + SEG, cx + s * ux, cy + s * uy, 0)
         end(1, 4 + SEG)
         const data = (sigmaGeometry.getAttribute('instanceStart') as THREE.InterleavedBufferAttribute).data
@@ -160,7 +195,11 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
 
     // Restarted flows: rebuilt when the list, the job or the mapping changes (rare).
     if (eos.restarted !== seen.restarted || job.jobId !== seen.jobId || r !== seen.run || hm !== seen.hm || frame !== seen.frame) {
-      seen.restarted = eos.restarted; seen.jobId = job.jobId; seen.run = r; seen.hm = hm; seen.frame = frame
+      seen.restarted = eos.restarted
+      seen.jobId = job.jobId
+      seen.run = r
+      seen.hm = hm
+      seen.frame = frame
       seen.geometry?.dispose()
       seen.geometry = null
       const list = restartedFor(job.jobId, r)
@@ -170,13 +209,25 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
         let j = 0
         for (const { flow: f } of list) {
           for (let q = 0; q < f.loss.length; q++, j++) {
-            const X = toWorldX(frame, f.xy[2 * q]), Z = toWorldZ(frame, f.xy[2 * q + 1]), Y = height(f.loss[q], LIFT * 2.5)
+            const X = toWorldX(frame, f.xy[2 * q]),
+              Z = toWorldZ(frame, f.xy[2 * q + 1]),
+              Y = height(f.loss[q], LIFT * 2.5)
             const ok = Number.isFinite(Y) && Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
-            if (ok) { P[4 * j] = X; P[4 * j + 1] = Y; P[4 * j + 2] = Z; P[4 * j + 3] = 1 }
-            else if (j > 0) { P.copyWithin(4 * j, 4 * (j - 1), 4 * j - 1); P[4 * j + 3] = 0 }
+            if (ok) {
+              P[4 * j] = X
+              P[4 * j + 1] = Y
+              P[4 * j + 2] = Z
+              P[4 * j + 3] = 1
+            } else if (j > 0) {
+              P.copyWithin(4 * j, 4 * (j - 1), 4 * j - 1)
+              P[4 * j + 3] = 0
+            }
           }
           // A hidden link to the next flow.
-          if (j > 0) { P.copyWithin(4 * j, 4 * (j - 1), 4 * j - 1); P[4 * j + 3] = 0 }
+          if (j > 0) {
+            P.copyWithin(4 * j, 4 * (j - 1), 4 * j - 1)
+            P[4 * j + 3] = 0
+          }
           j++
         }
         const g = segmentGeometry(P, 4, 4)

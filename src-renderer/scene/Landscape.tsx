@@ -41,7 +41,10 @@ function surfaceGeometry(s: Surface, u: Float32Array): THREE.BufferGeometry {
   const index: number[] = []
   for (let j = 0; j < ny - 1; j++) {
     for (let i = 0; i < nx - 1; i++) {
-      const a = j * nx + i, b = a + 1, c = a + nx, d = c + 1
+      const a = j * nx + i,
+        b = a + 1,
+        c = a + nx,
+        d = c + 1
       if (!(Number.isFinite(u[a]) && Number.isFinite(u[b]) && Number.isFinite(u[c]) && Number.isFinite(u[d]))) continue
       index.push(a, c, b, b, c, d)
     }
@@ -69,8 +72,15 @@ function contourGeometry(s: Surface, u: Float32Array, onFloor: boolean): THREE.B
       positions[o + 2] = 1 - (seg.coords[4 * k + 2 * e + 1] / (ny - 1)) * 2
       // Floor: the colormap, brightened; on the surface: light lines in the dark valleys, dark on the pale peaks.
       if (onFloor) colormap(0.25 + 0.75 * seg.level[k], rgb)
-      else if (seg.level[k] < 0.55) { rgb[0] = 0.72; rgb[1] = 0.84; rgb[2] = 0.95 }
-      else { rgb[0] = 0.02; rgb[1] = 0.07; rgb[2] = 0.13 }
+      else if (seg.level[k] < 0.55) {
+        rgb[0] = 0.72
+        rgb[1] = 0.84
+        rgb[2] = 0.95
+      } else {
+        rgb[0] = 0.02
+        rgb[1] = 0.07
+        rgb[2] = 0.13
+      }
       _srgb.setRGB(rgb[0], rgb[1], rgb[2], THREE.SRGBColorSpace)
       colors[o] = _srgb.r
       colors[o + 1] = _srgb.g
@@ -98,14 +108,26 @@ export function Landscape({ surface, hm, contours, topDown, onPointerMove, onPoi
   const mesh = useMemo(() => surfaceGeometry(surface, u), [surface, u])
   const onSurface = useMemo(() => contourGeometry(surface, u, false), [surface, u])
   const onFloor = useMemo(() => contourGeometry(surface, u, true), [surface, u])
-  useEffect(() => () => { mesh.dispose(); onSurface.dispose(); onFloor.dispose() }, [mesh, onSurface, onFloor])
+  useEffect(
+    () => () => {
+      mesh.dispose()
+      onSurface.dispose()
+      onFloor.dispose()
+    },
+    [mesh, onSurface, onFloor],
+  )
 
   return (
     <group>
       <mesh geometry={mesh} onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick} renderOrder={0}>
         <meshStandardMaterial
-          vertexColors roughness={0.9} metalness={0} side={THREE.DoubleSide}
-          polygonOffset polygonOffsetFactor={1} polygonOffsetUnits={2}
+          vertexColors
+          roughness={0.9}
+          metalness={0}
+          side={THREE.DoubleSide}
+          polygonOffset
+          polygonOffsetFactor={1}
+          polygonOffsetUnits={2}
         />
       </mesh>
       <lineSegments geometry={onSurface} visible={contours} renderOrder={1}>

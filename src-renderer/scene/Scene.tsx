@@ -38,27 +38,34 @@ function SnapshotProvider() {
   const scene = useThree((s) => s.scene)
   const get = useThree((s) => s.get)
   useEffect(() => {
-    sceneAccess.snapshot = () => new Promise((resolve) => {
-      // Render centred (without the offset that leaves room for the floating cards), capture the
-      // bitmap in the same task (toBlob copies it at once), then put the offset back.
-      const camera = get().camera as THREE.PerspectiveCamera | THREE.OrthographicCamera
-      const view = camera.view?.enabled ? { ...camera.view } : null
-      if (view) { camera.clearViewOffset() }
-      gl.render(scene, camera)
-      gl.domElement.toBlob((b) => resolve(b), 'image/png')
-      if (view) {
-        camera.setViewOffset(view.fullWidth, view.fullHeight, view.offsetX, view.offsetY, view.width, view.height)
+    sceneAccess.snapshot = () =>
+      new Promise((resolve) => {
+        // Render centred (without the offset that leaves room for the floating cards), capture the
+        // bitmap in the same task (toBlob copies it at once), then put the offset back.
+        const camera = get().camera as THREE.PerspectiveCamera | THREE.OrthographicCamera
+        const view = camera.view?.enabled ? { ...camera.view } : null
+        if (view) {
+          camera.clearViewOffset()
+        }
         gl.render(scene, camera)
-      }
-    })
-    return () => { sceneAccess.snapshot = async () => null }
+        gl.domElement.toBlob((b) => resolve(b), 'image/png')
+        if (view) {
+          camera.setViewOffset(view.fullWidth, view.fullHeight, view.offsetX, view.offsetY, view.width, view.height)
+          gl.render(scene, camera)
+        }
+      })
+    return () => {
+      sceneAccess.snapshot = async () => null
+    }
   }, [gl, scene, get])
   return null
 }
 
 function PlaybackDriver() {
   const invalidate = useThree((s) => s.invalidate)
-  useFrame((_, dt) => { if (tick(dt)) invalidate() })
+  useFrame((_, dt) => {
+    if (tick(dt)) invalidate()
+  })
   return null
 }
 
@@ -96,11 +103,24 @@ export function SceneObjects({ surface, hm, frame, look, data, playhead, onPoint
       <directionalLight position={[1.5, 4, 2.5]} intensity={1.7} />
       <directionalLight position={[-2, 1.5, -1]} intensity={0.35} />
       <Landscape
-        surface={surface} hm={hm} contours={look.contours} topDown={look.topDown}
-        onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
+        surface={surface}
+        hm={hm}
+        contours={look.contours}
+        topDown={look.topDown}
+        onPointerMove={onPointerMove}
+        onPointerLeave={onPointerLeave}
+        onClick={onClick}
       />
       <Axes frame={frame} hm={hm} topDown={look.topDown} />
-      <Trajectories hm={hm} frame={frame} hidden={look.hidden} floorPaths={look.floorPaths} topDown={look.topDown} data={data} playhead={playhead} />
+      <Trajectories
+        hm={hm}
+        frame={frame}
+        hidden={look.hidden}
+        floorPaths={look.floorPaths}
+        topDown={look.topDown}
+        data={data}
+        playhead={playhead}
+      />
       <CentralFlows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
     </>
   )
@@ -113,36 +133,42 @@ function SceneContent() {
   const hm = useMemo(() => (surface ? heightMap(surface, view.heightScale) : null), [surface, view.heightScale])
   const frame: Frame | null = useMemo(() => (surface ? { x: surface.x, y: surface.y } : null), [surface])
 
-  const onPointerMove = useCallback((e: ThreeEvent<PointerEvent>) => {
-    const el = hoverReadout.el
-    if (!el || !frame || !surface) return
-    const x = fromWorldX(frame, e.point.x)
-    const y = fromWorldZ(frame, e.point.z)
-    let text = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
-    // With the EoS view open, the pointer over the shown run's path picks a step for the charts.
-    const ui = useUi.getState()
-    if (ui.eosOpen) {
-      const k = nearestPathPoint(frame, x, y)
-      setHighlight(k ?? eos.pinned)
-      if (k !== null) text += `   run ${eos.run + 1} · step ${k * Math.max(1, screenJob.every)}`
-    } else {
-      // Over a trajectory (as drawn up to the playhead): name the run, its settings, step and loss.
-      const p = nearestRunPoint(screenJob, frame, x, y, clock.t, ui.view.hidden)
-      if (p) text = `${describeRunPoint(screenJob, p, ui.info)}\n${text}`
-    }
-    el.textContent = text
-    el.dataset.active = 'true'
-  }, [frame, surface])
+  const onPointerMove = useCallback(
+    (e: ThreeEvent<PointerEvent>) => {
+      const el = hoverReadout.el
+      if (!el || !frame || !surface) return
+      const x = fromWorldX(frame, e.point.x)
+      const y = fromWorldZ(frame, e.point.z)
+      let text = `x ${formatNumber(x, 4)}   y ${formatNumber(y, 4)}   loss ≈ ${formatNumber(sampleAt(surface, x, y), 4)}`
+      // With the EoS view open, the pointer over the shown run's path picks a step for the charts.
+      const ui = useUi.getState()
+      if (ui.eosOpen) {
+        const k = nearestPathPoint(frame, x, y)
+        setHighlight(k ?? eos.pinned)
+        if (k !== null) text += `   run ${eos.run + 1} · step ${k * Math.max(1, screenJob.every)}`
+      } else {
+        // Over a trajectory (as drawn up to the playhead): name the run, its settings, step and loss.
+        const p = nearestRunPoint(screenJob, frame, x, y, clock.t, ui.view.hidden)
+        if (p) text = `${describeRunPoint(screenJob, p, ui.info)}\n${text}`
+      }
+      el.textContent = text
+      el.dataset.active = 'true'
+    },
+    [frame, surface],
+  )
   const onPointerLeave = useCallback(() => {
     if (hoverReadout.el) hoverReadout.el.dataset.active = 'false'
     if (useUi.getState().eosOpen) setHighlight(eos.pinned)
   }, [])
-  const onClick = useCallback((e: ThreeEvent<MouseEvent>) => {
-    if (!frame || e.delta > 5) return
-    if (!useUi.getState().pickMode && !e.nativeEvent.shiftKey) return
-    e.stopPropagation()
-    addStartPoint(fromWorldX(frame, e.point.x), fromWorldZ(frame, e.point.z))
-  }, [frame])
+  const onClick = useCallback(
+    (e: ThreeEvent<MouseEvent>) => {
+      if (!frame || e.delta > 5) return
+      if (!useUi.getState().pickMode && !e.nativeEvent.shiftKey) return
+      e.stopPropagation()
+      addStartPoint(fromWorldX(frame, e.point.x), fromWorldZ(frame, e.point.z))
+    },
+    [frame],
+  )
 
   return (
     <>
@@ -151,8 +177,13 @@ function SceneContent() {
       <SnapshotProvider />
       {surface && hm && frame && (
         <SceneObjects
-          surface={surface} hm={hm} frame={frame} look={view}
-          onPointerMove={onPointerMove} onPointerLeave={onPointerLeave} onClick={onClick}
+          surface={surface}
+          hm={hm}
+          frame={frame}
+          look={view}
+          onPointerMove={onPointerMove}
+          onPointerLeave={onPointerLeave}
+          onClick={onClick}
         />
       )}
       {surface && hm && frame && eosOpen && <EosMarkers surface={surface} hm={hm} frame={frame} />}
@@ -170,14 +201,19 @@ export function nearestPathPoint(frame: Frame, x: number, y: number): number | n
   if (runs === 0) return null
   const r = Math.max(0, Math.min(runs - 1, eos.run))
   const n = Math.min(job.received, job.kept)
-  const sx = 1 / (frame.x[1] - frame.x[0]), sy = 1 / (frame.y[1] - frame.y[0])
+  const sx = 1 / (frame.x[1] - frame.x[0]),
+    sy = 1 / (frame.y[1] - frame.y[0])
   let best = -1
   let bestD = 0.025 * 0.025
   for (let k = 0; k < n; k++) {
     const i = r * job.kept + k
-    const dx = (job.xy[2 * i] - x) * sx, dy = (job.xy[2 * i + 1] - y) * sy
+    const dx = (job.xy[2 * i] - x) * sx,
+      dy = (job.xy[2 * i + 1] - y) * sy
     const d = dx * dx + dy * dy
-    if (d < bestD) { bestD = d; best = k }
+    if (d < bestD) {
+      bestD = d
+      best = k
+    }
   }
   return best < 0 ? null : best
 }

@@ -162,12 +162,18 @@ export function segmentMaterial(kind: 'line' | 'shadow' | 'tip'): THREE.ShaderMa
     transparent: true,
     depthWrite: false,
     uniforms: {
-      uRuns: { value: 1 }, uStarts: { value: 1 },
-      uColors: { value: colorUniform() }, uVisible: { value: new Array(MAX_OPT).fill(1) },
-      uHead: { value: 0 }, uFade: { value: kind === 'line' ? 0.5 : 1 },
-      uProject: { value: kind === 'shadow' ? 1 : 0 }, uFloor: { value: FLOOR_Y + 0.004 },
-      uBias: { value: kind === 'shadow' ? 0 : 0.0015 }, uOpacity: { value: 1 },
-      uWidth: { value: 2 }, uResolution: { value: new THREE.Vector2(1, 1) },
+      uRuns: { value: 1 },
+      uStarts: { value: 1 },
+      uColors: { value: colorUniform() },
+      uVisible: { value: new Array(MAX_OPT).fill(1) },
+      uHead: { value: 0 },
+      uFade: { value: kind === 'line' ? 0.5 : 1 },
+      uProject: { value: kind === 'shadow' ? 1 : 0 },
+      uFloor: { value: FLOOR_Y + 0.004 },
+      uBias: { value: kind === 'shadow' ? 0 : 0.0015 },
+      uOpacity: { value: 1 },
+      uWidth: { value: 2 },
+      uResolution: { value: new THREE.Vector2(1, 1) },
     },
   })
 }
@@ -176,7 +182,12 @@ function headMaterial(): THREE.ShaderMaterial {
   return new THREE.ShaderMaterial({
     vertexShader: HEAD_VERTEX,
     fragmentShader: HEAD_FRAGMENT,
-    uniforms: { uStarts: { value: 1 }, uColors: { value: colorUniform() }, uVisible: { value: new Array(MAX_OPT).fill(1) }, uSize: { value: 8 } },
+    uniforms: {
+      uStarts: { value: 1 },
+      uColors: { value: colorUniform() },
+      uVisible: { value: new Array(MAX_OPT).fill(1) },
+      uSize: { value: 8 },
+    },
   })
 }
 
@@ -202,11 +213,21 @@ export function segmentGeometry(points: Float32Array, stride: number, endOffset:
  * allowed) is not drawn (w = 0) and holds the previous position (the start, on the floor, for
  * point 0).
  */
-export function writeSteps(P: Float32Array, job: JobData, hm: HeightMap, frame: Frame, from: number, to: number, deadline = Infinity): number {
+export function writeSteps(
+  P: Float32Array,
+  job: JobData,
+  hm: HeightMap,
+  frame: Frame,
+  from: number,
+  to: number,
+  deadline = Infinity,
+): number {
   const runs = job.runs.length
   const { kept, xy, loss } = job
-  const x0 = frame.x[0], wx = frame.x[1] - frame.x[0]
-  const y0 = frame.y[0], wy = frame.y[1] - frame.y[0]
+  const x0 = frame.x[0],
+    wx = frame.x[1] - frame.x[0]
+  const y0 = frame.y[0],
+    wy = frame.y[1] - frame.y[0]
   let j = from
   while (j < to) {
     let i = j // r·kept + j: run-major source
@@ -222,10 +243,16 @@ export function writeSteps(P: Float32Array, job: JobData, hm: HeightMap, frame: 
         P[o + 3] = 1
       } else if (j > 0) {
         const prev = o - 4 * runs
-        P[o] = P[prev]; P[o + 1] = P[prev + 1]; P[o + 2] = P[prev + 2]; P[o + 3] = 0
+        P[o] = P[prev]
+        P[o + 1] = P[prev + 1]
+        P[o + 2] = P[prev + 2]
+        P[o + 3] = 0
       } else {
         const [sx, sy] = job.runs[r].init
-        P[o] = Math.max(-CLAMP, Math.min(CLAMP, toWorldX(frame, sx))); P[o + 1] = FLOOR_Y; P[o + 2] = Math.max(-CLAMP, Math.min(CLAMP, toWorldZ(frame, sy))); P[o + 3] = 0
+        P[o] = Math.max(-CLAMP, Math.min(CLAMP, toWorldX(frame, sx)))
+        P[o + 1] = FLOOR_Y
+        P[o + 2] = Math.max(-CLAMP, Math.min(CLAMP, toWorldZ(frame, sy)))
+        P[o + 3] = 0
       }
     }
     j++
@@ -281,17 +308,43 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
   const tipMesh = useRef<THREE.Mesh>(null)
   const headPoints = useRef<THREE.Points>(null)
   const startPoints = useRef<THREE.Points>(null)
-  const startMat = useMemo(() => new THREE.ShaderMaterial({
-    vertexShader: START_VERTEX, fragmentShader: START_FRAGMENT, transparent: true, depthWrite: false, uniforms: { uSize: { value: 9 }, uAlpha: { value: 0.85 } },
-  }), [])
+  const startMat = useMemo(
+    () =>
+      new THREE.ShaderMaterial({
+        vertexShader: START_VERTEX,
+        fragmentShader: START_FRAGMENT,
+        transparent: true,
+        depthWrite: false,
+        uniforms: { uSize: { value: 9 }, uAlpha: { value: 0.85 } },
+      }),
+    [],
+  )
   const buffers = useRef<Buffers | null>(null)
-  const seen = useRef({ shape: -1, jobId: -1, written: 0, recopy: false, hm: null as HeightMap | null, frame: null as Frame | null, head: -1, version: -1, drawn: -1 }).current
+  const seen = useRef({
+    shape: -1,
+    jobId: -1,
+    written: 0,
+    recopy: false,
+    hm: null as HeightMap | null,
+    frame: null as Frame | null,
+    head: -1,
+    version: -1,
+    drawn: -1,
+  }).current
 
-  useEffect(() => () => {
-    for (const m of [lineMat, shadowMat, tipMat, headMat, startMat]) m.dispose()
-    const b = buffers.current
-    if (b) { b.lines.dispose(); b.tipGeometry.dispose(); b.headGeometry.dispose(); b.startGeometry.dispose() }
-  }, [lineMat, shadowMat, tipMat, headMat, startMat])
+  useEffect(
+    () => () => {
+      for (const m of [lineMat, shadowMat, tipMat, headMat, startMat]) m.dispose()
+      const b = buffers.current
+      if (b) {
+        b.lines.dispose()
+        b.tipGeometry.dispose()
+        b.headGeometry.dispose()
+        b.startGeometry.dispose()
+      }
+    },
+    [lineMat, shadowMat, tipMat, headMat, startMat],
+  )
 
   // Visibility per optimizer: a uniform, not a geometry rebuild. The canvas draws on demand, so a
   // change must ask for a frame itself (paused, nothing else would redraw it).
@@ -308,7 +361,12 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     const points = runs * job.kept
     let b = buffers.current
     if (!b || b.points.length < points * 4 || b.runs < runs) {
-      if (b) { b.lines.dispose(); b.tipGeometry.dispose(); b.headGeometry.dispose(); b.startGeometry.dispose() }
+      if (b) {
+        b.lines.dispose()
+        b.tipGeometry.dispose()
+        b.headGeometry.dispose()
+        b.startGeometry.dispose()
+      }
       const capacity = Math.max(4, Math.ceil(points * 1.25))
       const runCapacity = Math.max(4, Math.ceil(runs * 1.25))
       const pts = new Float32Array(capacity * 4)
@@ -326,7 +384,15 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
       startGeometry.setAttribute('aValid', new THREE.BufferAttribute(startValid, 1).setUsage(THREE.DynamicDrawUsage))
       startGeometry.setDrawRange(0, 0)
       b = {
-        points: pts, tips, heads, headValid, headGeometry, runs: runCapacity, startPositions, startValid, startGeometry,
+        points: pts,
+        tips,
+        heads,
+        headValid,
+        headGeometry,
+        runs: runCapacity,
+        startPositions,
+        startValid,
+        startGeometry,
         lines: segmentGeometry(pts, 4, 4),
         // Tip instances are (last whole point, head) pairs.
         tipGeometry: segmentGeometry(tips, 8, 4),
@@ -344,7 +410,10 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     // attribute object (not a mutated offset), so three rebuilds its vertex-array binding.
     const data = (b.lines.getAttribute('instanceStart') as THREE.InterleavedBufferAttribute).data
     b.lines.setAttribute('instanceEnd', new THREE.InterleavedBufferAttribute(data, 4, 4 * runs))
-    for (const m of [lineMat, shadowMat]) { m.uniforms.uRuns.value = Math.max(1, runs); m.uniforms.uStarts.value = Math.max(1, job.starts) }
+    for (const m of [lineMat, shadowMat]) {
+      m.uniforms.uRuns.value = Math.max(1, runs)
+      m.uniforms.uStarts.value = Math.max(1, job.starts)
+    }
     tipMat.uniforms.uRuns.value = Math.max(1, runs)
     tipMat.uniforms.uStarts.value = Math.max(1, job.starts)
     headMat.uniforms.uStarts.value = Math.max(1, job.starts)
@@ -381,7 +450,12 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
     }
     // A new mapping (pan, zoom, height scale) recopies what is drawn in one go: under the budget the
     // paths on screen would shrink to their first steps and regrow over many frames.
-    if (seen.hm !== hm || seen.frame !== frame) { seen.hm = hm; seen.frame = frame; seen.recopy = seen.written > 0; seen.written = 0 }
+    if (seen.hm !== hm || seen.frame !== frame) {
+      seen.hm = hm
+      seen.frame = frame
+      seen.recopy = seen.written > 0
+      seen.written = 0
+    }
 
     // Copy newly streamed points (all of them after a mapping change): one contiguous range, on
     // screen within a time budget per frame (the rest next frame).
@@ -402,13 +476,19 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
         // Start points (the first optimizer's runs start from every one of them).
         const n = Math.min(job.starts, runs)
         for (let r = 0; r < n; r++) {
-          b.startPositions[3 * r] = P[4 * r]; b.startPositions[3 * r + 1] = P[4 * r + 1]; b.startPositions[3 * r + 2] = P[4 * r + 2]
+          b.startPositions[3 * r] = P[4 * r]
+          b.startPositions[3 * r + 1] = P[4 * r + 1]
+          b.startPositions[3 * r + 2] = P[4 * r + 2]
           b.startValid[r] = P[4 * r + 3]
         }
         const sp = b.startGeometry.getAttribute('position') as THREE.BufferAttribute
-        sp.clearUpdateRanges(); sp.addUpdateRange(0, 3 * n); sp.needsUpdate = true
+        sp.clearUpdateRanges()
+        sp.addUpdateRange(0, 3 * n)
+        sp.needsUpdate = true
         const sv = b.startGeometry.getAttribute('aValid') as THREE.BufferAttribute
-        sv.clearUpdateRanges(); sv.addUpdateRange(0, n); sv.needsUpdate = true
+        sv.clearUpdateRanges()
+        sv.addUpdateRange(0, n)
+        sv.needsUpdate = true
         b.startGeometry.setDrawRange(0, n)
         const style = startMarkerStyle(n)
         startMat.uniforms.uSize.value = style.size * state.viewport.dpr
@@ -431,20 +511,36 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
       for (let r = 0; r < runs; r++) {
         const a = 4 * (j0 * runs + r)
         const c = 4 * (j1 * runs + r)
-        const hx = P[a] + (P[c] - P[a]) * f, hy = P[a + 1] + (P[c + 1] - P[a + 1]) * f, hz = P[a + 2] + (P[c + 2] - P[a + 2]) * f
+        const hx = P[a] + (P[c] - P[a]) * f,
+          hy = P[a + 1] + (P[c + 1] - P[a + 1]) * f,
+          hz = P[a + 2] + (P[c + 2] - P[a + 2]) * f
         const valid = f > 0 ? P[a + 3] * P[c + 3] : P[a + 3]
-        b.heads[3 * r] = hx; b.heads[3 * r + 1] = hy; b.heads[3 * r + 2] = hz
+        b.heads[3 * r] = hx
+        b.heads[3 * r + 1] = hy
+        b.heads[3 * r + 2] = hz
         b.headValid[r] = valid
         const o = 8 * r
-        b.tips[o] = P[a]; b.tips[o + 1] = P[a + 1]; b.tips[o + 2] = P[a + 2]; b.tips[o + 3] = valid
-        b.tips[o + 4] = hx; b.tips[o + 5] = hy; b.tips[o + 6] = hz; b.tips[o + 7] = valid
+        b.tips[o] = P[a]
+        b.tips[o + 1] = P[a + 1]
+        b.tips[o + 2] = P[a + 2]
+        b.tips[o + 3] = valid
+        b.tips[o + 4] = hx
+        b.tips[o + 5] = hy
+        b.tips[o + 6] = hz
+        b.tips[o + 7] = valid
       }
       const hp = b.headGeometry.getAttribute('position') as THREE.BufferAttribute
-      hp.clearUpdateRanges(); hp.addUpdateRange(0, 3 * runs); hp.needsUpdate = true
+      hp.clearUpdateRanges()
+      hp.addUpdateRange(0, 3 * runs)
+      hp.needsUpdate = true
       const hv = b.headGeometry.getAttribute('aValid') as THREE.BufferAttribute
-      hv.clearUpdateRanges(); hv.addUpdateRange(0, runs); hv.needsUpdate = true
+      hv.clearUpdateRanges()
+      hv.addUpdateRange(0, runs)
+      hv.needsUpdate = true
       const tipData = (b.tipGeometry.getAttribute('instanceStart') as THREE.InterleavedBufferAttribute).data
-      tipData.clearUpdateRanges(); tipData.addUpdateRange(0, 8 * runs); tipData.needsUpdate = true
+      tipData.clearUpdateRanges()
+      tipData.addUpdateRange(0, 8 * runs)
+      tipData.needsUpdate = true
       b.headGeometry.setDrawRange(0, runs)
       b.tipGeometry.instanceCount = f > 0 ? runs : 0
       seen.head = t
@@ -454,7 +550,10 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
   }
 
   useFrame((state) => {
-    if (!perfProbe) { update(state); return }
+    if (!perfProbe) {
+      update(state)
+      return
+    }
     const t0 = performance.now()
     update(state)
     const t1 = performance.now()
@@ -468,11 +567,30 @@ export function Trajectories({ hm, frame, hidden, floorPaths, topDown, data, pla
   const emptyPoints = useMemo(() => new THREE.BufferGeometry(), [])
   return (
     <group>
-      <mesh ref={shadowMesh} geometry={buffers.current?.lines ?? empty} material={shadowMat} visible={floorPaths && !topDown} frustumCulled={false} renderOrder={2} />
+      <mesh
+        ref={shadowMesh}
+        geometry={buffers.current?.lines ?? empty}
+        material={shadowMat}
+        visible={floorPaths && !topDown}
+        frustumCulled={false}
+        renderOrder={2}
+      />
       <mesh ref={lineMesh} geometry={buffers.current?.lines ?? empty} material={lineMat} frustumCulled={false} renderOrder={3} />
       <mesh ref={tipMesh} geometry={buffers.current?.tipGeometry ?? empty} material={tipMat} frustumCulled={false} renderOrder={3} />
-      <points ref={startPoints} geometry={buffers.current?.startGeometry ?? emptyPoints} material={startMat} frustumCulled={false} renderOrder={4} />
-      <points ref={headPoints} geometry={buffers.current?.headGeometry ?? emptyPoints} material={headMat} frustumCulled={false} renderOrder={5} />
+      <points
+        ref={startPoints}
+        geometry={buffers.current?.startGeometry ?? emptyPoints}
+        material={startMat}
+        frustumCulled={false}
+        renderOrder={4}
+      />
+      <points
+        ref={headPoints}
+        geometry={buffers.current?.headGeometry ?? emptyPoints}
+        material={headMat}
+        frustumCulled={false}
+        renderOrder={5}
+      />
     </group>
   )
 }

@@ -22,18 +22,22 @@ export function marchingSquares(u: Float32Array, nx: number, ny: number, levels:
   let count = 0
   const push = (a: number, b: number, c: number, d: number, l: number) => {
     if (count * 4 + 4 > coords.length) {
-      const nc = new Float32Array(coords.length * 2); nc.set(coords); coords = nc
-      const nl = new Float32Array(level.length * 2); nl.set(level); level = nl
+      const nc = new Float32Array(coords.length * 2)
+      nc.set(coords)
+      coords = nc
+      const nl = new Float32Array(level.length * 2)
+      nl.set(level)
+      level = nl
     }
     coords.set([a, b, c, d], count * 4)
     level[count++] = l
   }
   for (let j = 0; j < ny - 1; j++) {
     for (let i = 0; i < nx - 1; i++) {
-      const v0 = u[j * nx + i]         // (i, j)
-      const v1 = u[j * nx + i + 1]     // (i+1, j)
+      const v0 = u[j * nx + i] // (i, j)
+      const v1 = u[j * nx + i + 1] // (i+1, j)
       const v2 = u[(j + 1) * nx + i + 1] // (i+1, j+1)
-      const v3 = u[(j + 1) * nx + i]   // (i, j+1)
+      const v3 = u[(j + 1) * nx + i] // (i, j+1)
       if (!(Number.isFinite(v0) && Number.isFinite(v1) && Number.isFinite(v2) && Number.isFinite(v3))) continue
       const lo = Math.min(v0, v1, v2, v3)
       const hi = Math.max(v0, v1, v2, v3)
@@ -43,21 +47,49 @@ export function marchingSquares(u: Float32Array, nx: number, ny: number, levels:
         if (c === 0 || c === 15) continue
         // Edge points: e0 bottom (0-1), e1 right (1-2), e2 top (3-2), e3 left (0-3).
         const t = (a: number, b: number) => (L - a) / (b - a)
-        const e0x = i + t(v0, v1), e0y = j
-        const e1x = i + 1, e1y = j + t(v1, v2)
-        const e2x = i + t(v3, v2), e2y = j + 1
-        const e3x = i, e3y = j + t(v0, v3)
+        const e0x = i + t(v0, v1),
+          e0y = j
+        const e1x = i + 1,
+          e1y = j + t(v1, v2)
+        const e2x = i + t(v3, v2),
+          e2y = j + 1
+        const e3x = i,
+          e3y = j + t(v0, v3)
         switch (c) {
-          case 1: case 14: push(e3x, e3y, e0x, e0y, L); break
-          case 2: case 13: push(e0x, e0y, e1x, e1y, L); break
-          case 3: case 12: push(e3x, e3y, e1x, e1y, L); break
-          case 4: case 11: push(e1x, e1y, e2x, e2y, L); break
-          case 6: case 9: push(e0x, e0y, e2x, e2y, L); break
-          case 7: case 8: push(e3x, e3y, e2x, e2y, L); break
-          case 5: case 10: {
+          case 1:
+          case 14:
+            push(e3x, e3y, e0x, e0y, L)
+            break
+          case 2:
+          case 13:
+            push(e0x, e0y, e1x, e1y, L)
+            break
+          case 3:
+          case 12:
+            push(e3x, e3y, e1x, e1y, L)
+            break
+          case 4:
+          case 11:
+            push(e1x, e1y, e2x, e2y, L)
+            break
+          case 6:
+          case 9:
+            push(e0x, e0y, e2x, e2y, L)
+            break
+          case 7:
+          case 8:
+            push(e3x, e3y, e2x, e2y, L)
+            break
+          case 5:
+          case 10: {
             const mid = (v0 + v1 + v2 + v3) / 4 >= L
-            if ((c === 5) === mid) { push(e3x, e3y, e2x, e2y, L); push(e0x, e0y, e1x, e1y, L) }
-            else { push(e3x, e3y, e0x, e0y, L); push(e1x, e1y, e2x, e2y, L) }
+            if ((c === 5) === mid) {
+              push(e3x, e3y, e2x, e2y, L)
+              push(e0x, e0y, e1x, e1y, L)
+            } else {
+              push(e3x, e3y, e0x, e0y, L)
+              push(e1x, e1y, e2x, e2y, L)
+            }
             break
           }
         }

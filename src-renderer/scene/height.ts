@@ -47,7 +47,10 @@ export function heightMap(s: Surface, scale: HeightScale): HeightMap {
   const t0 = T(min)
   const span = T(hi) - t0
   return {
-    log, min, hi, delta,
+    log,
+    min,
+    hi,
+    delta,
     u(v: number) {
       if (!Number.isFinite(v)) return NaN
       const x = (T(v) - t0) / span
@@ -89,7 +92,10 @@ export function colormapCss(): string {
 }
 
 /** Landscape (x, y) ↔ world (X, Z): the region maps to the square [−1, 1]², y growing away from the viewer. */
-export interface Frame { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
+export interface Frame {
+  readonly x: readonly [number, number]
+  readonly y: readonly [number, number]
+}
 
 export const toWorldX = (f: Frame, x: number) => ((x - f.x[0]) / (f.x[1] - f.x[0])) * 2 - 1
 export const toWorldZ = (f: Frame, y: number) => 1 - ((y - f.y[0]) / (f.y[1] - f.y[0])) * 2

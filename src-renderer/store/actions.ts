@@ -3,7 +3,15 @@ import type { OptimizerInfo } from '../../src-shared/api'
 import { findEosScene } from '../../src-shared/eos/scenes'
 import { job } from '../data/job-data'
 import {
-  formatNumber, type InitDoc, initMode, MAX_OPTIMIZERS, newOptimizer, type OptimizerEntry, type Pair, presetOf, type Region,
+  formatNumber,
+  type InitDoc,
+  initMode,
+  MAX_OPTIMIZERS,
+  newOptimizer,
+  type OptimizerEntry,
+  type Pair,
+  presetOf,
+  type Region,
 } from './scenario'
 import { edit, editScenario, showMessage, useUi } from './ui-store'
 
@@ -36,10 +44,18 @@ function rescaleInit(init: InitDoc, from: Region, to: Region, start: Pair): Init
   const rx = (r: Pair): Pair => [round(mx(r[0])), round(mx(r[1]))]
   const ry = (r: Pair): Pair => [round(my(r[0])), round(my(r[1]))]
   switch (initMode(init)) {
-    case 'point': return [start[0], start[1]]
-    case 'points': return (init as readonly Pair[]).map((p) => [round(mx(p[0])), round(my(p[1]))] as const)
-    case 'grid': { const g = (init as { grid: { x: Pair; y: Pair; n: Pair } }).grid; return { grid: { ...g, x: rx(g.x), y: ry(g.y) } } }
-    case 'random': { const r = (init as { random: { x: Pair; y: Pair; count: number; seed: number } }).random; return { random: { ...r, x: rx(r.x), y: ry(r.y) } } }
+    case 'point':
+      return [start[0], start[1]]
+    case 'points':
+      return (init as readonly Pair[]).map((p) => [round(mx(p[0])), round(my(p[1]))] as const)
+    case 'grid': {
+      const g = (init as { grid: { x: Pair; y: Pair; n: Pair } }).grid
+      return { grid: { ...g, x: rx(g.x), y: ry(g.y) } }
+    }
+    case 'random': {
+      const r = (init as { random: { x: Pair; y: Pair; count: number; seed: number } }).random
+      return { random: { ...r, x: rx(r.x), y: ry(r.y) } }
+    }
   }
 }
 
@@ -96,21 +112,27 @@ export function duplicateOptimizer(index: number): void {
     showMessage('error', `At most ${MAX_OPTIMIZERS} optimizers at once.`)
     return
   }
-  editScenario((s) => ({ ...s, optimizers: [...s.optimizers.slice(0, index + 1), { ...s.optimizers[index] }, ...s.optimizers.slice(index + 1)] }))
+  editScenario((s) => ({
+    ...s,
+    optimizers: [...s.optimizers.slice(0, index + 1), { ...s.optimizers[index] }, ...s.optimizers.slice(index + 1)],
+  }))
 }
 
 /** Set (or with `undefined`, reset to torch's default) one hyperparameter. */
 export function setHparam(index: number, name: string, value: unknown, coalesce = true): void {
-  editScenario((s) => {
-    const current = s.optimizers[index]
-    if (!current) return s
-    const next: Record<string, unknown> = { ...current }
-    if (value === undefined) delete next[name]
-    else next[name] = value
-    const optimizers = s.optimizers.slice()
-    optimizers[index] = next as OptimizerEntry
-    return { ...s, optimizers }
-  }, coalesce ? `hp:${index}:${name}` : undefined)
+  editScenario(
+    (s) => {
+      const current = s.optimizers[index]
+      if (!current) return s
+      const next: Record<string, unknown> = { ...current }
+      if (value === undefined) delete next[name]
+      else next[name] = value
+      const optimizers = s.optimizers.slice()
+      optimizers[index] = next as OptimizerEntry
+      return { ...s, optimizers }
+    },
+    coalesce ? `hp:${index}:${name}` : undefined,
+  )
 }
 
 export function setInit(init: InitDoc, coalesce?: string): void {
@@ -120,8 +142,10 @@ export function setInit(init: InitDoc, coalesce?: string): void {
 /** Current start points as an explicit list (a cloud or grid is expanded from the job on screen). */
 function explicitStarts(init: InitDoc): Pair[] {
   switch (initMode(init)) {
-    case 'point': return [init as Pair]
-    case 'points': return (init as readonly Pair[]).slice()
+    case 'point':
+      return [init as Pair]
+    case 'points':
+      return (init as readonly Pair[]).slice()
     default: {
       const starts = job.starts
       if (starts > 0 && starts <= 256) return job.runs.slice(0, starts).map((r) => [round(r.init[0], 6), round(r.init[1], 6)] as const)

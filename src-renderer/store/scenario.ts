@@ -31,7 +31,10 @@ export interface Scenario {
 }
 
 /** The region of the (x, y) plane that is drawn. */
-export interface Region { readonly x: Pair; readonly y: Pair }
+export interface Region {
+  readonly x: Pair
+  readonly y: Pair
+}
 
 /** Most kept points the scene holds at once (all runs together), and per run. */
 export const POINT_BUDGET = 1_500_000
@@ -46,10 +49,16 @@ export function initMode(init: InitDoc): InitMode {
 
 export function startCount(init: InitDoc): number {
   switch (initMode(init)) {
-    case 'point': return 1
-    case 'points': return (init as readonly Pair[]).length
-    case 'grid': { const n = (init as { grid: { n: Pair } }).grid.n; return n[0] * n[1] }
-    case 'random': return (init as { random: { count: number } }).random.count
+    case 'point':
+      return 1
+    case 'points':
+      return (init as readonly Pair[]).length
+    case 'grid': {
+      const n = (init as { grid: { n: Pair } }).grid.n
+      return n[0] * n[1]
+    }
+    case 'random':
+      return (init as { random: { count: number } }).random.count
   }
 }
 
@@ -147,8 +156,9 @@ export function optimizerLabel(o: OptimizerEntry, info: HostInfo | null): string
     const spec = def?.hparams.find((h) => h.name === k)
     if (k !== 'lr' && spec && JSON.stringify(spec.default) === JSON.stringify(v)) continue
     if (typeof v === 'number') parts.push(`${k === 'momentum' ? 'μ' : k}=${formatNumber(v)}`)
-    else if (typeof v === 'boolean') { if (v) parts.push(k) }
-    else if (Array.isArray(v)) parts.push(`${k}=(${v.map((x) => formatNumber(x as number)).join(', ')})`)
+    else if (typeof v === 'boolean') {
+      if (v) parts.push(k)
+    } else if (Array.isArray(v)) parts.push(`${k}=(${v.map((x) => formatNumber(x as number)).join(', ')})`)
   }
   return parts.length ? `${title} ${parts.join(' ')}` : title
 }

@@ -19,9 +19,15 @@ export function useJobVersion(ms = 150): number {
     let timer: ReturnType<typeof setTimeout> | null = null
     const off = onJobChange(() => {
       if (timer) return
-      timer = setTimeout(() => { timer = null; setVersion(job.version) }, ms)
+      timer = setTimeout(() => {
+        timer = null
+        setVersion(job.version)
+      }, ms)
     })
-    return () => { off(); if (timer) clearTimeout(timer) }
+    return () => {
+      off()
+      if (timer) clearTimeout(timer)
+    }
   }, [ms])
   return version
 }
@@ -35,9 +41,15 @@ function usePlayhead(active: boolean, ms = 120): number {
     setT(clock.t)
     const off = onPlayhead(() => {
       if (timer) return
-      timer = setTimeout(() => { timer = null; setT(clock.t) }, ms)
+      timer = setTimeout(() => {
+        timer = null
+        setT(clock.t)
+      }, ms)
     })
-    return () => { off(); if (timer) clearTimeout(timer) }
+    return () => {
+      off()
+      if (timer) clearTimeout(timer)
+    }
   }, [active, ms])
   return t
 }
@@ -59,14 +71,22 @@ export function Legend() {
       <div className="card-title">
         Optimizers{' '}
         <button
-          type="button" className="link-btn legend-mode" data-testid="legend-mode" aria-pressed={atPlayhead}
-          title={atPlayhead ? 'Show the final loss' : 'Show the loss at the playhead'} onClick={() => setAtPlayhead(!atPlayhead)}
+          type="button"
+          className="link-btn legend-mode"
+          data-testid="legend-mode"
+          aria-pressed={atPlayhead}
+          title={atPlayhead ? 'Show the final loss' : 'Show the loss at the playhead'}
+          onClick={() => setAtPlayhead(!atPlayhead)}
         >
           {what} (median)
         </button>
       </div>
       {refused && (
-        <div className="legend-stale" data-testid="legend-stale" title="The engine refused the current settings (see the optimizer card); the scene and these numbers are the last run that was valid">
+        <div
+          className="legend-stale"
+          data-testid="legend-stale"
+          title="The engine refused the current settings (see the optimizer card); the scene and these numbers are the last run that was valid"
+        >
           last valid run · current settings not run
         </div>
       )}
@@ -81,7 +101,12 @@ export function Legend() {
                 <span className="legend-name">{labels[i]}</span>
                 <span className="legend-value mono">
                   {s ? (Number.isFinite(s.median) ? formatNumber(s.median, 3) : '—') : '…'}
-                  {s && s.diverged > 0 && <span className="diverged" title={`${s.diverged} of ${s.runs} runs diverged`}> · {s.diverged} div.</span>}
+                  {s && s.diverged > 0 && (
+                    <span className="diverged" title={`${s.diverged} of ${s.runs} runs diverged`}>
+                      {' '}
+                      · {s.diverged} div.
+                    </span>
+                  )}
                 </span>
               </button>
             </li>
@@ -89,9 +114,14 @@ export function Legend() {
         })}
       </ul>
       {job.flows.length > 0 && (
-        <div className="legend-flow" title="The central flow of each plain GD / RMSprop run: where the oscillating iterates drift on average">
+        <div
+          className="legend-flow"
+          title="The central flow of each plain GD / RMSprop run: where the oscillating iterates drift on average"
+        >
           <span className="legend-line" style={{ background: FLOW_COLOR }} />
-          <span>central flow · {job.flows.length} run{job.flows.length === 1 ? '' : 's'}</span>
+          <span>
+            central flow · {job.flows.length} run{job.flows.length === 1 ? '' : 's'}
+          </span>
         </div>
       )}
     </div>

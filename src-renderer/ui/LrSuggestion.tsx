@@ -7,10 +7,19 @@ import type { PresetInfo } from '../../src-shared/api'
 import { formatNumber, presetOf, suggestedLr } from '../store/scenario'
 import { useUi } from '../store/ui-store'
 
-export interface LrAdvice { readonly kind: 'offer' | 'note'; readonly suggested: number; readonly landscape: string }
+export interface LrAdvice {
+  readonly kind: 'offer' | 'note'
+  readonly suggested: number
+  readonly landscape: string
+}
 
 /** What to show for an lr of `value` on a landscape whose suggestion for `optimizer` is known; null when nothing. */
-export function lrAdvice(optimizer: string, value: number, torchDefault: number, preset: Pick<PresetInfo, 'title' | 'suggested'> | undefined): LrAdvice | null {
+export function lrAdvice(
+  optimizer: string,
+  value: number,
+  torchDefault: number,
+  preset: Pick<PresetInfo, 'title' | 'suggested'> | undefined,
+): LrAdvice | null {
   if (!preset) return null
   const suggested = suggestedLr(optimizer, preset as PresetInfo, torchDefault)
   if (!(suggested > 0)) return null
@@ -18,7 +27,13 @@ export function lrAdvice(optimizer: string, value: number, torchDefault: number,
   return suggested === torchDefault ? null : { kind: 'note', suggested, landscape: preset.title }
 }
 
-export function LrSuggestion({ index, optimizer, value, torchDefault, onApply }: {
+export function LrSuggestion({
+  index,
+  optimizer,
+  value,
+  torchDefault,
+  onApply,
+}: {
   readonly index: number
   readonly optimizer: string
   readonly value: number
@@ -38,7 +53,10 @@ export function LrSuggestion({ index, optimizer, value, torchDefault, onApply }:
   return (
     <div className="lr-advice">
       <button
-        type="button" className="chip" data-testid={`lr-suggest-${index}`} onClick={() => onApply(advice.suggested)}
+        type="button"
+        className="chip"
+        data-testid={`lr-suggest-${index}`}
+        onClick={() => onApply(advice.suggested)}
         title={`The rate suggested for ${advice.landscape}; click to use it (your lr ${formatNumber(value)} stays until you do)`}
       >
         suggested for {advice.landscape}: {formatNumber(advice.suggested)}

@@ -36,35 +36,64 @@ export function PlaybackBar() {
   return (
     <div className="playback" data-testid="playback">
       <div className="transport">
-        <button type="button" className="icon-btn big" title="Restart (Home)" aria-label="Restart" onClick={restart}><IconRestart /></button>
-        <button type="button" className="icon-btn big" title="Step back (←)" aria-label="Step back" onClick={() => stepBy(-1)}><IconStepBack /></button>
+        <button type="button" className="icon-btn big" title="Restart (Home)" aria-label="Restart" onClick={restart}>
+          <IconRestart />
+        </button>
+        <button type="button" className="icon-btn big" title="Step back (←)" aria-label="Step back" onClick={() => stepBy(-1)}>
+          <IconStepBack />
+        </button>
         <button
-          type="button" className="play" title={playing ? 'Pause (Space)' : 'Play (Space)'} aria-label={playing ? 'Pause' : 'Play'}
-          data-testid="play" data-playing={playing} onClick={togglePlay}
+          type="button"
+          className="play"
+          title={playing ? 'Pause (Space)' : 'Play (Space)'}
+          aria-label={playing ? 'Pause' : 'Play'}
+          data-testid="play"
+          data-playing={playing}
+          onClick={togglePlay}
         >
           {playing ? <IconPause /> : <IconPlay />}
         </button>
-        <button type="button" className="icon-btn big" title="Step forward (→)" aria-label="Step forward" onClick={() => stepBy(1)}><IconStepForward /></button>
-        <button type="button" className="icon-btn big" title="Jump to the end (End)" aria-label="End" onClick={toEnd}><IconEnd /></button>
+        <button type="button" className="icon-btn big" title="Step forward (→)" aria-label="Step forward" onClick={() => stepBy(1)}>
+          <IconStepForward />
+        </button>
+        <button type="button" className="icon-btn big" title="Jump to the end (End)" aria-label="End" onClick={toEnd}>
+          <IconEnd />
+        </button>
       </div>
       <div className="timeline">
         <div className="buffered" style={{ width: `${progress * 100}%` }} />
         <input
-          ref={scrub} type="range" className="scrubber" min={0} max={Math.max(0, job.kept - 1)} step={1} defaultValue={0}
-          aria-label="Timeline" data-testid="scrubber" onChange={(e) => seek(Number(e.target.value))}
+          ref={scrub}
+          type="range"
+          className="scrubber"
+          min={0}
+          max={Math.max(0, job.kept - 1)}
+          step={1}
+          defaultValue={0}
+          aria-label="Timeline"
+          data-testid="scrubber"
+          onChange={(e) => seek(Number(e.target.value))}
         />
       </div>
-      <span ref={readout} className="step-readout mono" data-testid="step-readout">step 0 / {lastStep}</span>
+      <span ref={readout} className="step-readout mono" data-testid="step-readout">
+        step 0 / {lastStep}
+      </span>
       <label className="speed">
         <span className="muted">speed</span>
         <select value={speed} aria-label="Playback speed" onChange={(e) => useUi.setState({ speed: Number(e.target.value) })}>
-          {SPEEDS.map((s) => <option key={s} value={s}>{s} steps/s</option>)}
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s} steps/s
+            </option>
+          ))}
         </select>
       </label>
       <span className="job-status muted" data-testid="job-status" data-job-id={job.jobId} data-done={job.done}>
-        {runs === 0 ? 'starting…'
-          : job.done ? `${runs} run${runs === 1 ? '' : 's'} · ${job.seconds < 0.01 ? '<0.01' : job.seconds.toFixed(2)} s · ${job.backend ?? info?.backend ?? ''}`
-          : `computing ${Math.round(progress * 100)}%`}
+        {runs === 0
+          ? 'starting…'
+          : job.done
+            ? `${runs} run${runs === 1 ? '' : 's'} · ${job.seconds < 0.01 ? '<0.01' : job.seconds.toFixed(2)} s · ${job.backend ?? info?.backend ?? ''}`
+            : `computing ${Math.round(progress * 100)}%`}
       </span>
     </div>
   )

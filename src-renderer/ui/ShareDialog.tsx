@@ -26,11 +26,21 @@ export function ShareDialog() {
       <div className="dialog" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
           <h2>Share this session</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={close}><IconClose /></button>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={close}>
+            <IconClose />
+          </button>
         </div>
-        <p>The whole session (landscape, optimizers, starts, view, camera and sweep settings) is in this link, compressed; nothing is uploaded. {link.length.toLocaleString()} characters, copied to the clipboard.</p>
+        <p>
+          The whole session (landscape, optimizers, starts, view, camera and sweep settings) is in this link, compressed; nothing is
+          uploaded. {link.length.toLocaleString()} characters, copied to the clipboard.
+        </p>
         <input className="share-link mono" readOnly value={link} data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />
-        {desktop && <p className="muted">In the desktop app the link points at this window’s page; replace everything before <code>#s=</code> with your web host’s address to open it in a browser.</p>}
+        {desktop && (
+          <p className="muted">
+            In the desktop app the link points at this window’s page; replace everything before <code>#s=</code> with your web host’s
+            address to open it in a browser.
+          </p>
+        )}
       </div>
     </div>
   )

@@ -18,13 +18,19 @@ export function SurfaceColorBar() {
   const ticks = lossTicks(hm)
   if (!ticks.some((t) => t.u < 0.12)) ticks.push({ value: hm.min, u: 0 })
   return (
-    <div className="surface-colorbar card" data-testid="surface-colorbar" title={`Surface colour = loss${hm.log ? ' (log scale)' : ''}; values above the top tick share its colour`}>
+    <div
+      className="surface-colorbar card"
+      data-testid="surface-colorbar"
+      title={`Surface colour = loss${hm.log ? ' (log scale)' : ''}; values above the top tick share its colour`}
+    >
       <div className="card-title">loss{hm.log ? <span className="muted">log</span> : null}</div>
       <div className="colorbar-body">
         <div className="colorbar-ramp" style={{ background: colormapCss() }} />
         <div className="colorbar-ticks mono">
           {ticks.map((t) => (
-            <span key={t.value} style={{ bottom: `${Math.min(1, Math.max(0, t.u)) * 100}%` }}>{formatNumber(t.value, 2)}</span>
+            <span key={t.value} style={{ bottom: `${Math.min(1, Math.max(0, t.u)) * 100}%` }}>
+              {formatNumber(t.value, 2)}
+            </span>
           ))}
         </div>
       </div>

@@ -41,13 +41,19 @@ export async function restoreOnLaunch(api: GradscapeApi, storage: Store | null, 
       return null
     }
     const r = await loadSessionText(api, text, 'the shared link', 'link')
-    if (r.ok) { useUi.setState({ past: [], future: [] }); return 'link' }
+    if (r.ok) {
+      useUi.setState({ past: [], future: [] })
+      return 'link'
+    }
     return null
   }
   const saved = storage?.getItem(AUTOSAVE_KEY)
   if (!saved) return null
   const r = await loadSessionText(api, saved, 'the last session', 'restore')
-  if (r.ok) { useUi.setState({ past: [], future: [] }); return 'restore' }
+  if (r.ok) {
+    useUi.setState({ past: [], future: [] })
+    return 'restore'
+  }
   return null
 }
 
@@ -56,24 +62,37 @@ export function startAutosave(storage: Store): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
   const schedule = () => {
     if (timer) clearTimeout(timer)
-    timer = setTimeout(() => { timer = null; writeAutosave(storage) }, AUTOSAVE_DELAY_MS)
+    timer = setTimeout(() => {
+      timer = null
+      writeAutosave(storage)
+    }, AUTOSAVE_DELAY_MS)
   }
   const offStore = useUi.subscribe((s, prev) => {
     if (s.scenario !== prev.scenario || s.region !== prev.region || s.view !== prev.view || s.speed !== prev.speed) schedule()
   })
   const offEdits = trackEdits()
   // Hidden or closing: write now (this also catches the camera, which changes outside the store).
-  const onHide = () => { if (timer) clearTimeout(timer); timer = null; writeAutosave(storage) }
+  const onHide = () => {
+    if (timer) clearTimeout(timer)
+    timer = null
+    writeAutosave(storage)
+  }
   const onBeforeUnload = (e: BeforeUnloadEvent) => {
     onHide()
     // Only the web page asks: in the desktop app a prompt here would silently block closing.
-    if (!getConnection().shell && hasUnsavedWork()) { e.preventDefault(); e.returnValue = '' }
+    if (!getConnection().shell && hasUnsavedWork()) {
+      e.preventDefault()
+      e.returnValue = ''
+    }
   }
   window.addEventListener('pagehide', onHide)
   window.addEventListener('beforeunload', onBeforeUnload)
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') onHide() })
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') onHide()
+  })
   return () => {
-    offStore(); offEdits()
+    offStore()
+    offEdits()
     if (timer) clearTimeout(timer)
     window.removeEventListener('pagehide', onHide)
     window.removeEventListener('beforeunload', onBeforeUnload)

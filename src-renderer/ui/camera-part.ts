@@ -10,9 +10,11 @@ export function registerCameraPart(): () => void {
       const pose = parseCameraPose(v)
       if (typeof pose === 'string') return pose
       // Two frames: the view mode (3-D / top) the session sets is in place, with its camera.
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        if (useUi.getState().view.topDown === pose.topDown) cameraControls.setPose(pose)
-      }))
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (useUi.getState().view.topDown === pose.topDown) cameraControls.setPose(pose)
+        }),
+      )
       return null
     },
   })

@@ -11,7 +11,13 @@ import { Segmented } from './controls'
 import { IconCamera, IconClose, IconRedo, IconUndo } from './icons'
 import { WhatAmILookingAt } from './WhatHelp'
 
-export function TopBar({ onOpen, onSave, onExport, onExportDialog, onShare }: {
+export function TopBar({
+  onOpen,
+  onSave,
+  onExport,
+  onExportDialog,
+  onShare,
+}: {
   readonly onShare: () => void
   readonly onOpen: () => void
   readonly onSave: () => void
@@ -30,21 +36,59 @@ export function TopBar({ onOpen, onSave, onExport, onExportDialog, onShare }: {
       <div className="brand">
         <span className="logo" aria-hidden="true" />
         <span className="name">Gradscape</span>
-        {file ? <span className="tagline mono" title={file.path ?? file.name}>{file.name}</span> : <span className="tagline">watch optimizers think</span>}
+        {file ? (
+          <span className="tagline mono" title={file.path ?? file.name}>
+            {file.name}
+          </span>
+        ) : (
+          <span className="tagline">watch optimizers think</span>
+        )}
       </div>
       <div className="toolbar">
-        <button type="button" className="btn" onClick={onOpen} title="Open a session (Ctrl+O)" data-testid="open">Open…</button>
-        <button type="button" className="btn" onClick={onSave} title="Save the session (Ctrl+S)" data-testid="save">Save</button>
-        <button type="button" className="btn" onClick={onShare} title="A link that opens this session (the web host)" data-testid="share">Share link</button>
-        <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">Export PNG</button>
-        <button type="button" className="btn" onClick={onExportDialog} title="Export a video, an image at any size, the loss chart or the trajectories (Ctrl+E)" data-testid="export-open">Export…</button>
+        <button type="button" className="btn" onClick={onOpen} title="Open a session (Ctrl+O)" data-testid="open">
+          Open…
+        </button>
+        <button type="button" className="btn" onClick={onSave} title="Save the session (Ctrl+S)" data-testid="save">
+          Save
+        </button>
+        <button type="button" className="btn" onClick={onShare} title="A link that opens this session (the web host)" data-testid="share">
+          Share link
+        </button>
+        <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">
+          Export PNG
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={onExportDialog}
+          title="Export a video, an image at any size, the loss chart or the trajectories (Ctrl+E)"
+          data-testid="export-open"
+        >
+          Export…
+        </button>
         <span className="sep" />
-        <button type="button" className="btn" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo"><IconUndo size={14} /> Undo</button>
-        <button type="button" className="btn" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo"><IconRedo size={14} /> Redo</button>
+        <button type="button" className="btn" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+          <IconUndo size={14} /> Undo
+        </button>
+        <button type="button" className="btn" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+          <IconRedo size={14} /> Redo
+        </button>
         <span className="sep" />
-        <button type="button" className="btn" onClick={() => useUi.setState({ helpOpen: true })} title="Keyboard shortcuts (?)" data-testid="help">? Help</button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => useUi.setState({ helpOpen: true })}
+          title="Keyboard shortcuts (?)"
+          data-testid="help"
+        >
+          ? Help
+        </button>
       </div>
-      <div className={`status-pill ${conn}`} title={info ? `Gradscape ${info.version} · ${info.host} host · engine: ${info.backend}` : ''} data-testid="connection">
+      <div
+        className={`status-pill ${conn}`}
+        title={info ? `Gradscape ${info.version} · ${info.host} host · engine: ${info.backend}` : ''}
+        data-testid="connection"
+      >
         <span className="dot" />
         {conn === 'open' ? (info ? `${info.host} · ${path}` : 'connected') : conn === 'connecting' ? 'connecting…' : 'disconnected'}
       </div>
@@ -60,14 +104,25 @@ export function ViewToolbar() {
   return (
     <div className="view-toolbar card" data-testid="view-toolbar" data-surface-version={surfaceData.version}>
       <Segmented<'3d' | 'top'>
-        label="Camera" value={view.topDown ? 'top' : '3d'} testId="view-mode"
-        options={[{ value: '3d', label: '3-D', title: 'Orbit view (T)' }, { value: 'top', label: 'Top', title: 'Top-down view (T)' }]}
+        label="Camera"
+        value={view.topDown ? 'top' : '3d'}
+        testId="view-mode"
+        options={[
+          { value: '3d', label: '3-D', title: 'Orbit view (T)' },
+          { value: 'top', label: 'Top', title: 'Top-down view (T)' },
+        ]}
         onChange={(v) => setView({ topDown: v === 'top' })}
       />
       <Segmented<HeightScale>
-        label="Height scale" value={view.heightScale} testId="height-scale"
+        label="Height scale"
+        value={view.heightScale}
+        testId="height-scale"
         options={[
-          { value: 'auto', label: `Auto${surface ? (autoIsLog ? ' (log)' : ' (lin)') : ''}`, title: 'Log when the landscape spans orders of magnitude (L)' },
+          {
+            value: 'auto',
+            label: `Auto${surface ? (autoIsLog ? ' (log)' : ' (lin)') : ''}`,
+            title: 'Log when the landscape spans orders of magnitude (L)',
+          },
           { value: 'linear', label: 'Linear', title: 'Height ∝ loss (L)' },
           { value: 'log', label: 'Log', title: 'Height ∝ log(loss − min) (L)' },
         ]}
@@ -85,7 +140,15 @@ export function ViewToolbar() {
         <input type="checkbox" checked={eosOpen} data-testid="eos-toggle" onChange={(e) => useUi.setState({ eosOpen: e.target.checked })} />
         EoS
       </label>
-      <button type="button" className="icon-btn" title="Reset the camera (R)" aria-label="Reset the camera" onClick={() => cameraControls.reset()}><IconCamera size={15} /></button>
+      <button
+        type="button"
+        className="icon-btn"
+        title="Reset the camera (R)"
+        aria-label="Reset the camera"
+        onClick={() => cameraControls.reset()}
+      >
+        <IconCamera size={15} />
+      </button>
     </div>
   )
 }
@@ -99,7 +162,9 @@ export function HelpOverlay() {
       <div className="dialog help-dialog" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
           <h2>Help</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={close}><IconClose /></button>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={close}>
+            <IconClose />
+          </button>
         </div>
         <WhatAmILookingAt />
         <h3 className="help-subhead">Keyboard shortcuts</h3>
@@ -110,7 +175,14 @@ export function HelpOverlay() {
               <dl>
                 {g.items.map((s) => (
                   <div key={s.action} className="shortcut">
-                    <dt>{s.keys.map((k, i) => <span key={k}>{i > 0 && <span className="or"> / </span>}<kbd>{k}</kbd></span>)}</dt>
+                    <dt>
+                      {s.keys.map((k, i) => (
+                        <span key={k}>
+                          {i > 0 && <span className="or"> / </span>}
+                          <kbd>{k}</kbd>
+                        </span>
+                      ))}
+                    </dt>
                     <dd>{s.action}</dd>
                   </div>
                 ))}
@@ -119,8 +191,8 @@ export function HelpOverlay() {
           ))}
         </div>
         <p className="dialog-foot muted">
-          Drag a hyperparameter slider and the run restarts on every move. Hover a hyperparameter for its meaning and the optimizer&apos;s update rule.
-          Sessions are scenario files: <code>npm run cli -- run session.json</code> runs one headless.
+          Drag a hyperparameter slider and the run restarts on every move. Hover a hyperparameter for its meaning and the optimizer&apos;s
+          update rule. Sessions are scenario files: <code>npm run cli -- run session.json</code> runs one headless.
         </p>
       </div>
     </div>
@@ -136,11 +208,21 @@ export function AboutDialog() {
     <div className="overlay" role="dialog" aria-modal="true" aria-label="About Gradscape" onClick={close}>
       <div className="dialog about" onClick={(e) => e.stopPropagation()}>
         <div className="dialog-head">
-          <h2><span className="logo" aria-hidden="true" /> Gradscape {info?.version ?? ''}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={close}><IconClose /></button>
+          <h2>
+            <span className="logo" aria-hidden="true" /> Gradscape {info?.version ?? ''}
+          </h2>
+          <button type="button" className="icon-btn" aria-label="Close" onClick={close}>
+            <IconClose />
+          </button>
         </div>
-        <p>A lab for watching optimizers think: many trajectories of torch.optim&apos;s optimizers over 2-D loss landscapes, in 3-D and in real time.</p>
-        <p className="muted">Host: {info?.host ?? '…'} · engine: {info?.backend ?? '…'} · {info?.optimizers.length ?? 0} optimizers · {info?.presets.length ?? 0} landscapes</p>
+        <p>
+          A lab for watching optimizers think: many trajectories of torch.optim&apos;s optimizers over 2-D loss landscapes, in 3-D and in
+          real time.
+        </p>
+        <p className="muted">
+          Host: {info?.host ?? '…'} · engine: {info?.backend ?? '…'} · {info?.optimizers.length ?? 0} optimizers ·{' '}
+          {info?.presets.length ?? 0} landscapes
+        </p>
       </div>
     </div>
   )
@@ -157,7 +239,9 @@ export function Toast() {
   return (
     <div className={`toast ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid={`toast-${message.kind}`}>
       <span>{message.text}</span>
-      <button type="button" className="icon-btn" aria-label="Dismiss" onClick={clearMessage}><IconClose size={13} /></button>
+      <button type="button" className="icon-btn" aria-label="Dismiss" onClick={clearMessage}>
+        <IconClose size={13} />
+      </button>
     </div>
   )
 }

@@ -30,7 +30,12 @@ export function expressionCommitter(opts: {
   let valid: boolean | null = null // null: validation in flight
   let flushWanted = false
   let timer: ReturnType<typeof setTimeout> | null = null
-  const clear = () => { if (timer) { clearTimeout(timer); timer = null } }
+  const clear = () => {
+    if (timer) {
+      clearTimeout(timer)
+      timer = null
+    }
+  }
   const commitNow = () => {
     clear()
     flushWanted = false
@@ -42,21 +47,27 @@ export function expressionCommitter(opts: {
       latest = text
       valid = null
       const n = ++seq
-      opts.validate(text).then((v) => {
-        if (n !== seq) return
-        valid = v.ok && text.trim() !== ''
-        opts.onResult(text, v)
-        if (!valid) return
-        if (flushWanted) commitNow()
-        else timer = setTimeout(commitNow, pause)
-      }, (err: unknown) => {
-        if (n !== seq) return
-        valid = false
-        opts.onError?.(text, err)
-      })
+      opts.validate(text).then(
+        (v) => {
+          if (n !== seq) return
+          valid = v.ok && text.trim() !== ''
+          opts.onResult(text, v)
+          if (!valid) return
+          if (flushWanted) commitNow()
+          else timer = setTimeout(commitNow, pause)
+        },
+        (err: unknown) => {
+          if (n !== seq) return
+          valid = false
+          opts.onError?.(text, err)
+        },
+      )
     },
     flush() {
-      if (valid === null) { if (seq > 0) flushWanted = true; return }
+      if (valid === null) {
+        if (seq > 0) flushWanted = true
+        return
+      }
       commitNow()
     },
     cancel() {

@@ -4,7 +4,10 @@ import { useExport } from '../export/state'
 import { cameraControls } from '../scene/CameraRig'
 import { redo, setView, SPEEDS, undo, useUi } from '../store/ui-store'
 
-export interface Shortcut { readonly keys: readonly string[]; readonly action: string }
+export interface Shortcut {
+  readonly keys: readonly string[]
+  readonly action: string
+}
 
 export const SHORTCUTS: ReadonlyArray<{ readonly group: string; readonly items: readonly Shortcut[] }> = [
   {
@@ -68,13 +71,37 @@ export function installShortcuts(actions: KeyboardActions): () => void {
     const inText = isTextField(e.target)
     if (mod && !e.altKey) {
       const k = key.toLowerCase()
-      if (k === 's') { e.preventDefault(); actions.save(); return }
-      if (k === 'o') { e.preventDefault(); actions.open(); return }
-      if (k === 'e') { e.preventDefault(); actions.exportDialog(); return }
-      if (k === 'b') { e.preventDefault(); useUi.setState((s) => ({ panelsHidden: !s.panelsHidden })); return }
+      if (k === 's') {
+        e.preventDefault()
+        actions.save()
+        return
+      }
+      if (k === 'o') {
+        e.preventDefault()
+        actions.open()
+        return
+      }
+      if (k === 'e') {
+        e.preventDefault()
+        actions.exportDialog()
+        return
+      }
+      if (k === 'b') {
+        e.preventDefault()
+        useUi.setState((s) => ({ panelsHidden: !s.panelsHidden }))
+        return
+      }
       if (inText) return // native undo inside a text field
-      if (k === 'z' && !e.shiftKey) { e.preventDefault(); undo(); return }
-      if ((k === 'z' && e.shiftKey) || k === 'y') { e.preventDefault(); redo(); return }
+      if (k === 'z' && !e.shiftKey) {
+        e.preventDefault()
+        undo()
+        return
+      }
+      if ((k === 'z' && e.shiftKey) || k === 'y') {
+        e.preventDefault()
+        redo()
+        return
+      }
       return
     }
     if (key === 'Escape') {
@@ -92,35 +119,72 @@ export function installShortcuts(actions: KeyboardActions): () => void {
         e.preventDefault()
         togglePlay()
         break
-      case 'ArrowRight': case '.':
+      case 'ArrowRight':
+      case '.':
         if (onSlider) return
-        e.preventDefault(); stepBy(e.shiftKey ? 10 : 1)
+        e.preventDefault()
+        stepBy(e.shiftKey ? 10 : 1)
         break
-      case 'ArrowLeft': case ',':
+      case 'ArrowLeft':
+      case ',':
         if (onSlider) return
-        e.preventDefault(); stepBy(e.shiftKey ? -10 : -1)
+        e.preventDefault()
+        stepBy(e.shiftKey ? -10 : -1)
         break
-      case 'Home': if (!onSlider) { e.preventDefault(); restart() } break
-      case 'End': if (!onSlider) { e.preventDefault(); toEnd() } break
-      case ']': case '[': {
+      case 'Home':
+        if (!onSlider) {
+          e.preventDefault()
+          restart()
+        }
+        break
+      case 'End':
+        if (!onSlider) {
+          e.preventDefault()
+          toEnd()
+        }
+        break
+      case ']':
+      case '[': {
         const i = SPEEDS.indexOf(state.speed as (typeof SPEEDS)[number])
         const next = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? 4 : i) + (key === ']' ? 1 : -1)))]
         useUi.setState({ speed: next })
         break
       }
-      case 't': case 'T': setView({ topDown: !state.view.topDown }); break
-      case 'l': case 'L': {
+      case 't':
+      case 'T':
+        setView({ topDown: !state.view.topDown })
+        break
+      case 'l':
+      case 'L': {
         const order = ['auto', 'linear', 'log'] as const
         setView({ heightScale: order[(order.indexOf(state.view.heightScale) + 1) % order.length] })
         break
       }
-      case 'c': case 'C': setView({ contours: !state.view.contours }); break
-      case 'f': case 'F': setView({ floorPaths: !state.view.floorPaths }); break
-      case 'e': case 'E': useUi.setState({ eosOpen: !state.eosOpen }); break
-      case 'r': case 'R': cameraControls.reset(); break
-      case 'p': case 'P': useUi.setState({ pickMode: !state.pickMode }); break
-      case '?': useUi.setState({ helpOpen: !state.helpOpen }); break
-      default: return
+      case 'c':
+      case 'C':
+        setView({ contours: !state.view.contours })
+        break
+      case 'f':
+      case 'F':
+        setView({ floorPaths: !state.view.floorPaths })
+        break
+      case 'e':
+      case 'E':
+        useUi.setState({ eosOpen: !state.eosOpen })
+        break
+      case 'r':
+      case 'R':
+        cameraControls.reset()
+        break
+      case 'p':
+      case 'P':
+        useUi.setState({ pickMode: !state.pickMode })
+        break
+      case '?':
+        useUi.setState({ helpOpen: !state.helpOpen })
+        break
+      default:
+        return
     }
   }
   window.addEventListener('keydown', onKey)

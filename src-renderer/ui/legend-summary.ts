@@ -17,7 +17,11 @@ export function median(values: number[]): number {
   return n % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2
 }
 
-export interface Summary { readonly median: number; readonly diverged: number; readonly runs: number }
+export interface Summary {
+  readonly median: number
+  readonly diverged: number
+  readonly runs: number
+}
 
 type SummaryJob = Pick<JobData, 'starts' | 'optimizers' | 'received' | 'kept' | 'loss' | 'divergedAt'>
 
@@ -54,7 +58,11 @@ export function distinctLabels(labels: readonly string[]): string[] {
 }
 
 /** Labels of the optimizers as they ran in `job` (falling back to the edited entries when the job has other optimizers). */
-export function shownLabels(job: Pick<JobData, 'runs' | 'starts' | 'optimizers'>, entries: readonly OptimizerEntry[], info: HostInfo | null): string[] {
+export function shownLabels(
+  job: Pick<JobData, 'runs' | 'starts' | 'optimizers'>,
+  entries: readonly OptimizerEntry[],
+  info: HostInfo | null,
+): string[] {
   const fromJob = job.optimizers === entries.length && job.starts > 0 && job.runs.length >= job.optimizers * job.starts
   return distinctLabels(entries.map((e, i) => optimizerLabel(fromJob ? job.runs[i * job.starts].optimizer : e, info)))
 }

@@ -15,7 +15,9 @@ const parts = new Map<string, SessionPart>()
 /** Register (or replace) a part; returns the unregister function. */
 export function registerSessionPart(name: string, part: SessionPart): () => void {
   parts.set(name, part)
-  return () => { if (parts.get(name) === part) parts.delete(name) }
+  return () => {
+    if (parts.get(name) === part) parts.delete(name)
+  }
 }
 
 export function saveSessionParts(): Record<string, unknown> {

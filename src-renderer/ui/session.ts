@@ -31,15 +31,20 @@ export const MAX_SESSION_BYTES = 16 * 1024 * 1024
 export function sessionDocument(): Record<string, unknown> {
   const s = useUi.getState()
   const view: SessionView = {
-    region: s.region, heightScale: s.view.heightScale, topDown: s.view.topDown, contours: s.view.contours,
-    floorPaths: s.view.floorPaths, hidden: s.view.hidden, speed: s.speed,
+    region: s.region,
+    heightScale: s.view.heightScale,
+    topDown: s.view.topDown,
+    contours: s.view.contours,
+    floorPaths: s.view.floorPaths,
+    hidden: s.view.hidden,
+    speed: s.speed,
   }
   // The camera and the sweep settings (and any other registered part) ride along in `view`.
   return { ...toDoc(s.scenario), view: { ...saveSessionParts(), ...view } }
 }
 
 export function sessionFileName(s: Scenario): string {
-  const name = s.landscape.expr !== undefined ? 'custom' : s.landscape.preset ?? 'session'
+  const name = s.landscape.expr !== undefined ? 'custom' : (s.landscape.preset ?? 'session')
   const d = new Date()
   const pad = (n: number) => String(n).padStart(2, '0')
   return `gradscape-${name}-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}.json`
@@ -91,11 +96,13 @@ export function parseView(v: unknown): Partial<SessionView> | string {
   if (!isObject(v)) return 'view: must be an object'
   const out: { -readonly [K in keyof SessionView]?: SessionView[K] } = {}
   if (v.region !== undefined) {
-    if (!isObject(v.region) || !isRange(v.region.x) || !isRange(v.region.y)) return 'view.region: must be {"x": [min, max], "y": [min, max]} with min < max'
+    if (!isObject(v.region) || !isRange(v.region.x) || !isRange(v.region.y))
+      return 'view.region: must be {"x": [min, max], "y": [min, max]} with min < max'
     out.region = { x: v.region.x, y: v.region.y }
   }
   if (v.heightScale !== undefined) {
-    if (v.heightScale !== 'auto' && v.heightScale !== 'linear' && v.heightScale !== 'log') return 'view.heightScale: must be "auto", "linear" or "log"'
+    if (v.heightScale !== 'auto' && v.heightScale !== 'linear' && v.heightScale !== 'log')
+      return 'view.heightScale: must be "auto", "linear" or "log"'
     out.heightScale = v.heightScale
   }
   for (const key of ['topDown', 'contours', 'floorPaths'] as const) {
@@ -105,11 +112,13 @@ export function parseView(v: unknown): Partial<SessionView> | string {
     }
   }
   if (v.hidden !== undefined) {
-    if (!Array.isArray(v.hidden) || !v.hidden.every((i) => Number.isInteger(i) && i >= 0 && i < 64)) return 'view.hidden: must be a list of optimizer indices'
+    if (!Array.isArray(v.hidden) || !v.hidden.every((i) => Number.isInteger(i) && i >= 0 && i < 64))
+      return 'view.hidden: must be a list of optimizer indices'
     out.hidden = v.hidden as number[]
   }
   if (v.speed !== undefined) {
-    if (typeof v.speed !== 'number' || !(v.speed > 0 && v.speed <= 100_000)) return 'view.speed: must be a positive number of steps per second'
+    if (typeof v.speed !== 'number' || !(v.speed > 0 && v.speed <= 100_000))
+      return 'view.speed: must be a positive number of steps per second'
     out.speed = v.speed
   }
   return out
@@ -122,7 +131,12 @@ export type SessionSource = 'file' | 'restore' | 'link'
  * Read a session file. On success the scenario, region and view are replaced (one undoable step);
  * on failure nothing changes and the reason is returned (and shown).
  */
-export async function loadSessionText(api: GradscapeApi, text: string, fileName = 'file', source: SessionSource = 'file'): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function loadSessionText(
+  api: GradscapeApi,
+  text: string,
+  fileName = 'file',
+  source: SessionSource = 'file',
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   const refuse = (reason: string) => {
     showMessage('error', `Could not open ${fileName}: ${reason}`)
     return { ok: false as const, reason }
@@ -153,7 +167,8 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
   if (tooLarge) return refuse(tooLarge)
   const info = useUi.getState().info
   const presetView = info?.presets.find((p) => p.id === scenario.landscape.preset)?.view
-  const region: Region = view.region ?? (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
+  const region: Region =
+    view.region ?? (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
   runner?.restartPlaybackOnNextJob()
   edit(() => ({ scenario, region }))
   const viewPatch: { -readonly [K in keyof ViewOptions]?: ViewOptions[K] } = {}
@@ -162,8 +177,12 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
   if (view.contours !== undefined) viewPatch.contours = view.contours
   if (view.floorPaths !== undefined) viewPatch.floorPaths = view.floorPaths
   viewPatch.hidden = view.hidden ?? []
-  useUi.setState((s) => ({ view: { ...s.view, ...viewPatch }, ...(view.speed ? { speed: view.speed } : {}), ...(source === 'file' ? { currentFile: { name: fileName } } : {}) }))
-  const partProblems = loadSessionParts(doc.view as Record<string, unknown> ?? {})
+  useUi.setState((s) => ({
+    view: { ...s.view, ...viewPatch },
+    ...(view.speed ? { speed: view.speed } : {}),
+    ...(source === 'file' ? { currentFile: { name: fileName } } : {}),
+  }))
+  const partProblems = loadSessionParts((doc.view as Record<string, unknown>) ?? {})
   if (source !== 'restore') markSaved()
   const opened = source === 'file' ? `Opened ${fileName}` : source === 'link' ? 'Opened the shared session' : 'Restored your last session'
   showMessage('info', partProblems.length ? `${opened} (kept the current ${partProblems.join('; ')})` : opened)
@@ -171,7 +190,10 @@ export async function loadSessionText(api: GradscapeApi, text: string, fileName 
 }
 
 export async function loadSessionFile(api: GradscapeApi, file: File): Promise<void> {
-  if (file.size > MAX_SESSION_BYTES) { showMessage('error', `Could not open ${file.name}: the file is too large to be a session`); return }
+  if (file.size > MAX_SESSION_BYTES) {
+    showMessage('error', `Could not open ${file.name}: the file is too large to be a session`)
+    return
+  }
   // Not file.text(): it replaces bytes that are not UTF-8 without a word.
   let text: string
   try {
@@ -186,7 +208,10 @@ export async function loadSessionFile(api: GradscapeApi, file: File): Promise<vo
 /** Open: the native dialog inside Electron, else `pickFile` (the page's file input). */
 export async function openSession(pickFile: () => void): Promise<void> {
   const { api, shell } = getConnection()
-  if (!shell) { pickFile(); return }
+  if (!shell) {
+    pickFile()
+    return
+  }
   try {
     const file = await shell.openSessionFile()
     if (!file) return
@@ -214,7 +239,10 @@ export function newSession(): void {
 /** Save a PNG of the 3-D view (a download; Electron asks where). */
 export async function exportSnapshot(snapshot: () => Promise<Blob | null>): Promise<void> {
   const blob = await snapshot()
-  if (!blob) { showMessage('error', 'Could not capture the view'); return }
+  if (!blob) {
+    showMessage('error', 'Could not capture the view')
+    return
+  }
   const name = sessionFileName(useUi.getState().scenario).replace(/\.json$/, '.png')
   download(name, blob)
   showMessage('info', `Exported ${name}`)

@@ -16,12 +16,18 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
     const { done, value } = await reader.read()
     if (done) break
     size += value.length
-    if (size > limit) { await reader.cancel(); throw new Error('the shared session is too large') }
+    if (size > limit) {
+      await reader.cancel()
+      throw new Error('the shared session is too large')
+    }
     chunks.push(value)
   }
   const all = new Uint8Array(size)
   let o = 0
-  for (const c of chunks) { all.set(c, o); o += c.length }
+  for (const c of chunks) {
+    all.set(c, o)
+    o += c.length
+  }
   return all
 }
 

@@ -18,7 +18,9 @@ export function markSaved(): void {
 /** Start noticing edits (called once, after the launch scenario is in place). */
 export function trackEdits(): () => void {
   if (saved === null) saved = useUi.getState().scenario
-  return useUi.subscribe((s, prev) => { if (s.scenario !== prev.scenario) touched = true })
+  return useUi.subscribe((s, prev) => {
+    if (s.scenario !== prev.scenario) touched = true
+  })
 }
 
 export function hasUnsavedWork(): boolean {

@@ -3,7 +3,14 @@
  * central flow, the engine's per-step top eigenvector and the renderer's EoS view all use it.
  */
 
-export interface Eig2 { l1: number; l2: number; u1x: number; u1y: number; u2x: number; u2y: number }
+export interface Eig2 {
+  l1: number
+  l2: number
+  u1x: number
+  u1y: number
+  u2x: number
+  u2y: number
+}
 
 /**
  * Eigenpairs, descending, with a numerically robust top eigenvector: u ∝ (q, λ₁−p) or
@@ -19,9 +26,17 @@ export function eig2(p: number, q: number, r: number): Eig2 {
   if (q === 0) {
     ;[ux, uy] = p >= r ? [1, 0] : [0, 1]
   } else {
-    const ax = q, ay = l1 - p
-    const bx = l1 - r, by = q
-    if (ax * ax + ay * ay >= bx * bx + by * by) { ux = ax; uy = ay } else { ux = bx; uy = by }
+    const ax = q,
+      ay = l1 - p
+    const bx = l1 - r,
+      by = q
+    if (ax * ax + ay * ay >= bx * bx + by * by) {
+      ux = ax
+      uy = ay
+    } else {
+      ux = bx
+      uy = by
+    }
     const norm = Math.hypot(ux, uy)
     ux /= norm
     uy /= norm
@@ -35,7 +50,11 @@ export function eig2(p: number, q: number, r: number): Eig2 {
  * The same formula the float64 kernel emits (src-main/engine/float64.ts).
  */
 export function topAxis(p: number, q: number, r: number, out: { [i: number]: number }, at = 0): void {
-  if (!(Number.isFinite(p) && Number.isFinite(q) && Number.isFinite(r))) { out[at] = NaN; out[at + 1] = NaN; return }
+  if (!(Number.isFinite(p) && Number.isFinite(q) && Number.isFinite(r))) {
+    out[at] = NaN
+    out[at + 1] = NaN
+    return
+  }
   const e = eig2(p, q, r)
   const flip = e.u1x < 0 || (e.u1x === 0 && e.u1y < 0) ? -1 : 1
   out[at] = flip * e.u1x

@@ -9,10 +9,14 @@ const alphaInRange = (a: unknown) => a === undefined || (typeof a === 'number' &
 export function hasCentralFlow(o: { readonly name: string } & Readonly<Record<string, unknown>>): boolean {
   if (o.weight_decay || o.maximize) return false
   switch (o.name) {
-    case 'sgd': return !o.momentum
+    case 'sgd':
+      return !o.momentum
     // The state's rate c = (1 − α)/α needs 0 < α < 1.
-    case 'rmsprop': return !o.momentum && !o.centered && alphaInRange(o.alpha)
-    case 'scalar_rmsprop': return alphaInRange(o.alpha)
-    default: return false
+    case 'rmsprop':
+      return !o.momentum && !o.centered && alphaInRange(o.alpha)
+    case 'scalar_rmsprop':
+      return alphaInRange(o.alpha)
+    default:
+      return false
   }
 }

@@ -30,12 +30,15 @@ export function stabilityThreshold(name: string, h: Hparams): Threshold {
       const eta = num(h, 'lr')
       const [b1] = pair(h, 'betas')
       return {
-        kind: 'preconditioned', value: (2 + 2 * b1) / ((1 - b1) * eta), formula: 'λ₁(P⁻¹H) ≤ (2+2β₁)/((1−β₁)η)',
+        kind: 'preconditioned',
+        value: (2 + 2 * b1) / ((1 - b1) * eta),
+        formula: 'λ₁(P⁻¹H) ≤ (2+2β₁)/((1−β₁)η)',
         preconditioner: 'P = diag(√v̂ + ε)',
       }
     }
     case 'rmsprop':
-      if (num(h, 'momentum') !== 0 || h.centered) return { kind: 'none', reason: 'no known threshold for RMSprop with momentum or centering' }
+      if (num(h, 'momentum') !== 0 || h.centered)
+        return { kind: 'none', reason: 'no known threshold for RMSprop with momentum or centering' }
       return { kind: 'preconditioned', value: 2, formula: 'λ₁(P⁻¹H) ≤ 2', preconditioner: 'P = diag(√v + ε)/η' }
     case 'scalar_rmsprop':
       return { kind: 'preconditioned', value: 2, formula: 'ηS/(√ν + ε) ≤ 2', preconditioner: 'P = (√ν + ε)/η' }

@@ -73,10 +73,15 @@ export interface ImageSettings {
 
 /** Why a frame size is refused, or null. */
 export function sizeProblem(width: number, height: number): string | null {
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < MIN_SIZE || v > MAX_SIZE) return `${name} must be a whole number of pixels from ${MIN_SIZE} to ${MAX_SIZE}, got ${v}`
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < MIN_SIZE || v > MAX_SIZE)
+      return `${name} must be a whole number of pixels from ${MIN_SIZE} to ${MAX_SIZE}, got ${v}`
   }
-  if (width * height > MAX_PIXELS) return `${width}×${height} is larger than the largest frame that can be encoded (${MAX_PIXELS.toLocaleString('en-US')} pixels, a little over 4K)`
+  if (width * height > MAX_PIXELS)
+    return `${width}×${height} is larger than the largest frame that can be encoded (${MAX_PIXELS.toLocaleString('en-US')} pixels, a little over 4K)`
   return null
 }
 
@@ -87,9 +92,11 @@ export function videoProblem(s: VideoSettings, lastStep: number): string | null 
   if (size) return size
   if (s.width % 2 !== 0 || s.height % 2 !== 0) return `video sizes must be even (4:2:0 chroma), got ${s.width}×${s.height}`
   if (!(Number.isFinite(s.fps) && s.fps >= 1 && s.fps <= MAX_FPS)) return `fps must be from 1 to ${MAX_FPS}, got ${s.fps}`
-  if (!(Number.isInteger(s.frames) && s.frames >= 1 && s.frames <= MAX_FRAMES)) return `frames must be a whole number from 1 to ${MAX_FRAMES}, got ${s.frames}`
+  if (!(Number.isInteger(s.frames) && s.frames >= 1 && s.frames <= MAX_FRAMES))
+    return `frames must be a whole number from 1 to ${MAX_FRAMES}, got ${s.frames}`
   if (!(Number.isFinite(s.fromStep) && Number.isFinite(s.toStep))) return 'the step range must be numbers'
-  if (s.fromStep < 0 || s.toStep > lastStep || s.fromStep > s.toStep) return `the step range must lie within 0…${lastStep} with from ≤ to, got ${s.fromStep}…${s.toStep}`
+  if (s.fromStep < 0 || s.toStep > lastStep || s.fromStep > s.toStep)
+    return `the step range must lie within 0…${lastStep} with from ≤ to, got ${s.fromStep}…${s.toStep}`
   if (s.camera !== 'fixed' && s.camera !== 'orbit') return 'camera must be fixed or orbit'
   if (!Number.isFinite(s.orbitDegrees)) return 'the orbit angle must be a number'
   return null
@@ -160,7 +167,12 @@ export function parseSize(text: string): [number, number] | null {
 
 /** A file name that is safe on every platform: letters, digits, dot, dash, underscore. */
 export function safeFileName(base: string, ext: string): string {
-  const clean = base.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/-+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 120)
+  const clean = base
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 120)
   return `${clean || 'gradscape'}.${ext}`
 }
 

@@ -21,7 +21,10 @@ export interface CompiledLandscape {
 }
 
 function compileOutputs(exprs: readonly Expr[]): (x: number, y: number, out: Float64Array) => void {
-  const body = emitAssignments(exprs.map((e, i) => [`out[${i}]`, e] as const), { vars: { x: 'x', y: 'y' } })
+  const body = emitAssignments(
+    exprs.map((e, i) => [`out[${i}]`, e] as const),
+    { vars: { x: 'x', y: 'y' } },
+  )
   return new Function('x', 'y', 'out', `"use strict";\n${body}`) as (x: number, y: number, out: Float64Array) => void
 }
 

@@ -7,9 +7,7 @@
  * UI states: d|u| = sign(u)·du (0 at u = 0), d min/max takes the mean of both sides at a
  * tie, d sqrt(u) is infinite at u = 0.
  */
-import {
-  add, call, div, type Expr, mul, neg, num, ONE, pow, sub, TWO, ZERO,
-} from './expr'
+import { add, call, div, type Expr, mul, neg, num, ONE, pow, sub, TWO, ZERO } from './expr'
 
 const memo = new Map<string, Expr>()
 
@@ -25,12 +23,18 @@ export function derivative(e: Expr, v: string): Expr {
 
 function differentiate(e: Expr, v: string): Expr {
   switch (e.kind) {
-    case 'num': return ZERO
-    case 'var': return e.name === v ? ONE : ZERO
-    case 'neg': return neg(derivative(e.a, v))
-    case 'add': return add(derivative(e.a, v), derivative(e.b, v))
-    case 'sub': return sub(derivative(e.a, v), derivative(e.b, v))
-    case 'mul': return add(mul(derivative(e.a, v), e.b), mul(e.a, derivative(e.b, v)))
+    case 'num':
+      return ZERO
+    case 'var':
+      return e.name === v ? ONE : ZERO
+    case 'neg':
+      return neg(derivative(e.a, v))
+    case 'add':
+      return add(derivative(e.a, v), derivative(e.b, v))
+    case 'sub':
+      return sub(derivative(e.a, v), derivative(e.b, v))
+    case 'mul':
+      return add(mul(derivative(e.a, v), e.b), mul(e.a, derivative(e.b, v)))
     case 'div': {
       // (a/b)' = a'/b − a·b'/b²
       const da = derivative(e.a, v)
@@ -48,7 +52,8 @@ function differentiate(e: Expr, v: string): Expr {
       // General case: (a^b)' = a^b·(b'·ln a + b·a'/a).
       return mul(e, add(mul(db, call('log', [e.a])), div(mul(e.b, da), e.a)))
     }
-    case 'fn': return chainRule(e.fn, e.args, e, v)
+    case 'fn':
+      return chainRule(e.fn, e.args, e, v)
   }
 }
 
@@ -66,22 +71,38 @@ function chainRule(fn: Extract<Expr, { kind: 'fn' }>['fn'], args: readonly Expr[
   if (du === ZERO) return ZERO
   const outer = ((): Expr => {
     switch (fn) {
-      case 'sin': return call('cos', [u])
-      case 'cos': return neg(call('sin', [u]))
-      case 'tan': return div(ONE, pow(call('cos', [u]), TWO))
-      case 'asin': return div(ONE, call('sqrt', [sub(ONE, pow(u, TWO))]))
-      case 'acos': return neg(div(ONE, call('sqrt', [sub(ONE, pow(u, TWO))])))
-      case 'atan': return div(ONE, add(ONE, pow(u, TWO)))
-      case 'sinh': return call('cosh', [u])
-      case 'cosh': return call('sinh', [u])
-      case 'tanh': return sub(ONE, pow(self, TWO))
-      case 'exp': return self
-      case 'log': return div(ONE, u)
-      case 'log10': return div(ONE, mul(num(Math.LN10), u))
-      case 'log2': return div(ONE, mul(num(Math.LN2), u))
-      case 'sqrt': return div(ONE, mul(TWO, self))
-      case 'abs': return call('sign', [u])
-      case 'sign': return ZERO
+      case 'sin':
+        return call('cos', [u])
+      case 'cos':
+        return neg(call('sin', [u]))
+      case 'tan':
+        return div(ONE, pow(call('cos', [u]), TWO))
+      case 'asin':
+        return div(ONE, call('sqrt', [sub(ONE, pow(u, TWO))]))
+      case 'acos':
+        return neg(div(ONE, call('sqrt', [sub(ONE, pow(u, TWO))])))
+      case 'atan':
+        return div(ONE, add(ONE, pow(u, TWO)))
+      case 'sinh':
+        return call('cosh', [u])
+      case 'cosh':
+        return call('sinh', [u])
+      case 'tanh':
+        return sub(ONE, pow(self, TWO))
+      case 'exp':
+        return self
+      case 'log':
+        return div(ONE, u)
+      case 'log10':
+        return div(ONE, mul(num(Math.LN10), u))
+      case 'log2':
+        return div(ONE, mul(num(Math.LN2), u))
+      case 'sqrt':
+        return div(ONE, mul(TWO, self))
+      case 'abs':
+        return call('sign', [u])
+      case 'sign':
+        return ZERO
     }
   })()
   return mul(outer, du)

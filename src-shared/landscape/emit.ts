@@ -32,10 +32,24 @@ export const MAX_INLINE_DEPTH = 32
 const MAX_EXPANDED_POWER = 16
 
 const MATH_NAME: Record<FunctionName, string> = {
-  sin: 'Math.sin', cos: 'Math.cos', tan: 'Math.tan', asin: 'Math.asin', acos: 'Math.acos',
-  atan: 'Math.atan', sinh: 'Math.sinh', cosh: 'Math.cosh', tanh: 'Math.tanh', exp: 'Math.exp',
-  log: 'Math.log', log10: 'Math.log10', log2: 'Math.log2', sqrt: 'Math.sqrt', abs: 'Math.abs',
-  sign: 'Math.sign', min: 'Math.min', max: 'Math.max',
+  sin: 'Math.sin',
+  cos: 'Math.cos',
+  tan: 'Math.tan',
+  asin: 'Math.asin',
+  acos: 'Math.acos',
+  atan: 'Math.atan',
+  sinh: 'Math.sinh',
+  cosh: 'Math.cosh',
+  tanh: 'Math.tanh',
+  exp: 'Math.exp',
+  log: 'Math.log',
+  log10: 'Math.log10',
+  log2: 'Math.log2',
+  sqrt: 'Math.sqrt',
+  abs: 'Math.abs',
+  sign: 'Math.sign',
+  min: 'Math.min',
+  max: 'Math.max',
 }
 
 export function defaultFormatNumber(value: number): string {
@@ -48,9 +62,7 @@ const children = (e: Expr): readonly Expr[] =>
   e.kind === 'num' || e.kind === 'var' ? [] : e.kind === 'neg' ? [e.a] : e.kind === 'fn' ? e.args : [e.a, e.b]
 
 const expandedPower = (e: Expr): number | null =>
-  e.kind === 'pow' && e.b.kind === 'num' && Number.isInteger(e.b.value) && Math.abs(e.b.value) <= MAX_EXPANDED_POWER
-    ? e.b.value
-    : null
+  e.kind === 'pow' && e.b.kind === 'num' && Number.isInteger(e.b.value) && Math.abs(e.b.value) <= MAX_EXPANDED_POWER ? e.b.value : null
 
 /**
  * Statements that assign each `[target, expr]` pair, sharing every subexpression that is
@@ -69,7 +81,10 @@ export function emitAssignments(outputs: ReadonlyArray<readonly [string, Expr]>,
     const stack: Array<[Expr, boolean]> = [[root, false]]
     while (stack.length) {
       const [e, expanded] = stack.pop()!
-      if (expanded) { order.push(e); continue }
+      if (expanded) {
+        order.push(e)
+        continue
+      }
       uses.set(e.id, (uses.get(e.id) ?? 0) + 1)
       if (visited.has(e.id)) continue
       visited.add(e.id)
@@ -90,17 +105,23 @@ export function emitAssignments(outputs: ReadonlyArray<readonly [string, Expr]>,
   const ref = (e: Expr): string => names.get(e.id) ?? inline(e)
   const inline = (e: Expr): string => {
     switch (e.kind) {
-      case 'num': return fmt(e.value)
+      case 'num':
+        return fmt(e.value)
       case 'var': {
         const name = options.vars[e.name]
         if (name === undefined) throw new Error(`no identifier given for variable ${e.name}`)
         return name
       }
-      case 'neg': return `(-${ref(e.a)})`
-      case 'add': return `(${ref(e.a)} + ${ref(e.b)})`
-      case 'sub': return `(${ref(e.a)} - ${ref(e.b)})`
-      case 'mul': return `(${ref(e.a)} * ${ref(e.b)})`
-      case 'div': return `(${ref(e.a)} / ${ref(e.b)})`
+      case 'neg':
+        return `(-${ref(e.a)})`
+      case 'add':
+        return `(${ref(e.a)} + ${ref(e.b)})`
+      case 'sub':
+        return `(${ref(e.a)} - ${ref(e.b)})`
+      case 'mul':
+        return `(${ref(e.a)} * ${ref(e.b)})`
+      case 'div':
+        return `(${ref(e.a)} / ${ref(e.b)})`
       case 'pow': {
         const n = expandedPower(e)
         if (n === null) return `Math.pow(${ref(e.a)}, ${ref(e.b)})`
@@ -108,7 +129,8 @@ export function emitAssignments(outputs: ReadonlyArray<readonly [string, Expr]>,
         const product = Array.from({ length: Math.abs(n) }, () => base).join(' * ')
         return n > 0 ? `(${product})` : `(${fmt(1)} / (${product}))`
       }
-      case 'fn': return `${MATH_NAME[e.fn]}(${e.args.map(ref).join(', ')})`
+      case 'fn':
+        return `${MATH_NAME[e.fn]}(${e.args.map(ref).join(', ')})`
     }
   }
 
@@ -116,7 +138,7 @@ export function emitAssignments(outputs: ReadonlyArray<readonly [string, Expr]>,
   const inlineDepth = new Map<number, number>()
   for (const e of order) {
     if (e.kind === 'num' || e.kind === 'var') continue
-    const depth = 1 + Math.max(0, ...children(e).map((c) => (names.has(c.id) ? 0 : inlineDepth.get(c.id) ?? 0)))
+    const depth = 1 + Math.max(0, ...children(e).map((c) => (names.has(c.id) ? 0 : (inlineDepth.get(c.id) ?? 0))))
     if ((uses.get(e.id) ?? 0) > 1 || forced.has(e.id) || depth > MAX_INLINE_DEPTH) {
       const name = `${prefix}${counter++}`
       lines.push(`${declare} ${name} = ${inline(e)};`)

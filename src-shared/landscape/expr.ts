@@ -10,10 +10,23 @@
 
 /** Functions a user may call, with their arity. `sign` is internal (the derivative of abs). */
 export const USER_FUNCTIONS = {
-  sin: 1, cos: 1, tan: 1, asin: 1, acos: 1, atan: 1,
-  sinh: 1, cosh: 1, tanh: 1,
-  exp: 1, log: 1, log10: 1, log2: 1, sqrt: 1, abs: 1,
-  min: 2, max: 2,
+  sin: 1,
+  cos: 1,
+  tan: 1,
+  asin: 1,
+  acos: 1,
+  atan: 1,
+  sinh: 1,
+  cosh: 1,
+  tanh: 1,
+  exp: 1,
+  log: 1,
+  log10: 1,
+  log2: 1,
+  sqrt: 1,
+  abs: 1,
+  min: 2,
+  max: 2,
 } as const
 
 export type UserFunction = keyof typeof USER_FUNCTIONS
@@ -144,7 +157,10 @@ export function pow(a: Expr, b: Expr): Expr {
 
 export function call(fn: FunctionName, args: readonly Expr[]): Expr {
   if (args.every((a) => isNum(a))) {
-    const value = evaluateFunction(fn, args.map((a) => (a as { value: number }).value))
+    const value = evaluateFunction(
+      fn,
+      args.map((a) => (a as { value: number }).value),
+    )
     const f = folded(value)
     if (f) return f
   }
@@ -154,39 +170,69 @@ export function call(fn: FunctionName, args: readonly Expr[]): Expr {
 /** Float64 semantics of each whitelisted function (used by folding and the interpreter). */
 export function evaluateFunction(fn: FunctionName, a: readonly number[]): number {
   switch (fn) {
-    case 'sin': return Math.sin(a[0])
-    case 'cos': return Math.cos(a[0])
-    case 'tan': return Math.tan(a[0])
-    case 'asin': return Math.asin(a[0])
-    case 'acos': return Math.acos(a[0])
-    case 'atan': return Math.atan(a[0])
-    case 'sinh': return Math.sinh(a[0])
-    case 'cosh': return Math.cosh(a[0])
-    case 'tanh': return Math.tanh(a[0])
-    case 'exp': return Math.exp(a[0])
-    case 'log': return Math.log(a[0])
-    case 'log10': return Math.log10(a[0])
-    case 'log2': return Math.log2(a[0])
-    case 'sqrt': return Math.sqrt(a[0])
-    case 'abs': return Math.abs(a[0])
-    case 'sign': return Math.sign(a[0])
-    case 'min': return Math.min(a[0], a[1])
-    case 'max': return Math.max(a[0], a[1])
+    case 'sin':
+      return Math.sin(a[0])
+    case 'cos':
+      return Math.cos(a[0])
+    case 'tan':
+      return Math.tan(a[0])
+    case 'asin':
+      return Math.asin(a[0])
+    case 'acos':
+      return Math.acos(a[0])
+    case 'atan':
+      return Math.atan(a[0])
+    case 'sinh':
+      return Math.sinh(a[0])
+    case 'cosh':
+      return Math.cosh(a[0])
+    case 'tanh':
+      return Math.tanh(a[0])
+    case 'exp':
+      return Math.exp(a[0])
+    case 'log':
+      return Math.log(a[0])
+    case 'log10':
+      return Math.log10(a[0])
+    case 'log2':
+      return Math.log2(a[0])
+    case 'sqrt':
+      return Math.sqrt(a[0])
+    case 'abs':
+      return Math.abs(a[0])
+    case 'sign':
+      return Math.sign(a[0])
+    case 'min':
+      return Math.min(a[0], a[1])
+    case 'max':
+      return Math.max(a[0], a[1])
   }
 }
 
 /** Tree-walking float64 evaluation: no code generation, safe under any CSP. */
 export function evaluate(e: Expr, vars: Readonly<Record<string, number>>): number {
   switch (e.kind) {
-    case 'num': return e.value
-    case 'var': return vars[e.name]
-    case 'neg': return -evaluate(e.a, vars)
-    case 'add': return evaluate(e.a, vars) + evaluate(e.b, vars)
-    case 'sub': return evaluate(e.a, vars) - evaluate(e.b, vars)
-    case 'mul': return evaluate(e.a, vars) * evaluate(e.b, vars)
-    case 'div': return evaluate(e.a, vars) / evaluate(e.b, vars)
-    case 'pow': return evaluate(e.a, vars) ** evaluate(e.b, vars)
-    case 'fn': return evaluateFunction(e.fn, e.args.map((a) => evaluate(a, vars)))
+    case 'num':
+      return e.value
+    case 'var':
+      return vars[e.name]
+    case 'neg':
+      return -evaluate(e.a, vars)
+    case 'add':
+      return evaluate(e.a, vars) + evaluate(e.b, vars)
+    case 'sub':
+      return evaluate(e.a, vars) - evaluate(e.b, vars)
+    case 'mul':
+      return evaluate(e.a, vars) * evaluate(e.b, vars)
+    case 'div':
+      return evaluate(e.a, vars) / evaluate(e.b, vars)
+    case 'pow':
+      return evaluate(e.a, vars) ** evaluate(e.b, vars)
+    case 'fn':
+      return evaluateFunction(
+        e.fn,
+        e.args.map((a) => evaluate(a, vars)),
+      )
   }
 }
 

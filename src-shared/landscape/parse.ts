@@ -11,9 +11,7 @@ import { create, type MathNode, parseDependencies } from 'mathjs'
 
 // Only math.js's parser: the full instance builds every function at import (≈0.5 s of CLI start).
 const { parse: mathParse } = create({ parseDependencies })
-import {
-  add, call, div, type Expr, mul, neg, num, pow, sub, USER_FUNCTIONS, type UserFunction, variable,
-} from './expr'
+import { add, call, div, type Expr, mul, neg, num, pow, sub, USER_FUNCTIONS, type UserFunction, variable } from './expr'
 
 export const MAX_EXPRESSION_LENGTH = 4000
 
@@ -35,12 +33,16 @@ const VARIABLES = new Set(['x', 'y'])
 const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus'])
 const isUserFunction = (name: string): name is UserFunction => Object.hasOwn(USER_FUNCTIONS, name)
 
-interface Token { readonly text: string; readonly start: number }
+interface Token {
+  readonly text: string
+  readonly start: number
+}
 
 /** A rough math.js-compatible tokenizer, used only to point at the offending token. */
 function tokenize(src: string): Token[] {
   const tokens: Token[] = []
-  const re = /\s+|(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)|("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?)|(\.\*|\.\/|\.\^|==|!=|<=|>=|<<|>>>|>>|.)/gsy
+  const re =
+    /\s+|(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*)|("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?)|(\.\*|\.\/|\.\^|==|!=|<=|>=|<<|>>>|>>|.)/gsy
   let m: RegExpExecArray | null
   while ((m = re.exec(src)) !== null) {
     if (m[0].trim() !== '') tokens.push({ text: m[0], start: m.index })
@@ -51,7 +53,9 @@ function tokenize(src: string): Token[] {
 
 class Locator {
   private readonly tokens: Token[]
-  constructor(src: string) { this.tokens = tokenize(src) }
+  constructor(src: string) {
+    this.tokens = tokenize(src)
+  }
   /** 1-based position of the first token satisfying `pred`, or 1 when none does. */
   find(pred: (t: Token, next: Token | undefined) => boolean): number {
     for (let i = 0; i < this.tokens.length; i++) {
@@ -59,12 +63,20 @@ class Locator {
     }
     return 1
   }
-  token(text: string): number { return this.find((t) => t.text === text) }
+  token(text: string): number {
+    return this.find((t) => t.text === text)
+  }
 }
 
 const OPERATOR_WORDS: Record<string, string> = {
-  mod: 'the modulo operator', '%': 'the modulo operator', '!': 'factorial', "'": 'transpose',
-  and: 'logical operators', or: 'logical operators', xor: 'logical operators', not: 'logical operators',
+  mod: 'the modulo operator',
+  '%': 'the modulo operator',
+  '!': 'factorial',
+  "'": 'transpose',
+  and: 'logical operators',
+  or: 'logical operators',
+  xor: 'logical operators',
+  not: 'logical operators',
 }
 
 function describeOperator(op: string): string {
@@ -150,7 +162,10 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
       const value = n.value
       if (typeof value !== 'number') {
         const pos = locate.find((t) => t.text.startsWith('"') || t.text.startsWith("'") || t.text === String(value))
-        throw new ExpressionError(`only numbers are allowed as constants (found ${typeof value === 'string' ? 'text' : String(value)})`, pos)
+        throw new ExpressionError(
+          `only numbers are allowed as constants (found ${typeof value === 'string' ? 'text' : String(value)})`,
+          pos,
+        )
       }
       if (!Number.isFinite(value)) {
         // math.js reads the names Infinity and NaN as constants, and huge literals as Infinity.
@@ -160,7 +175,9 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
           return named || (/^[\d.]/.test(t.text) && !Number.isFinite(Number(t.text)))
         })
         throw new ExpressionError(
-          Number.isNaN(value) ? 'NaN is not allowed' : named ? 'Infinity is not allowed' : 'number is too large (not finite in float64)', pos)
+          Number.isNaN(value) ? 'NaN is not allowed' : named ? 'Infinity is not allowed' : 'number is too large (not finite in float64)',
+          pos,
+        )
       }
       return num(value)
     }
@@ -181,13 +198,20 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
       }
       const a = args.map((arg) => convert(arg, locate, operandDepth(fn, arg, depth)))
       switch (fn) {
-        case 'add': return add(a[0], a[1])
-        case 'subtract': return sub(a[0], a[1])
-        case 'multiply': return mul(a[0], a[1])
-        case 'divide': return div(a[0], a[1])
-        case 'pow': return pow(a[0], a[1])
-        case 'unaryMinus': return neg(a[0])
-        default: return a[0] // unaryPlus
+        case 'add':
+          return add(a[0], a[1])
+        case 'subtract':
+          return sub(a[0], a[1])
+        case 'multiply':
+          return mul(a[0], a[1])
+        case 'divide':
+          return div(a[0], a[1])
+        case 'pow':
+          return pow(a[0], a[1])
+        case 'unaryMinus':
+          return neg(a[0])
+        default:
+          return a[0] // unaryPlus
       }
     }
     case 'FunctionNode': {
@@ -205,11 +229,17 @@ function convert(node: MathNode, locate: Locator, depth: number): Expr {
       if (args.length !== arity) {
         throw new ExpressionError(`${name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, pos)
       }
-      return call(name, args.map((arg) => convert(arg, locate, depth + 1)))
+      return call(
+        name,
+        args.map((arg) => convert(arg, locate, depth + 1)),
+      )
     }
     default: {
       const [problem, tokens] = NODE_PROBLEMS[node.type] ?? [`${node.type} is not allowed`, []]
-      throw new ExpressionError(problem, locate.find((t) => tokens.includes(t.text)))
+      throw new ExpressionError(
+        problem,
+        locate.find((t) => tokens.includes(t.text)),
+      )
     }
   }
 }

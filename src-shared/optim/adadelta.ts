@@ -3,13 +3,7 @@ import type { OptimizerDef } from './types'
 import { mathTooltip } from './math'
 
 /** The update rule in math notation, one line per step (doc and tooltip). */
-const MATH = [
-  'g ← ±∇L + λθ',
-  'v ← ρv + (1−ρ)g²',
-  'Δ ← √(u + ε) / √(v + ε) · g',
-  'u ← ρu + (1−ρ)Δ²',
-  'θ ← θ − γΔ',
-]
+const MATH = ['g ← ±∇L + λθ', 'v ← ρv + (1−ρ)g²', 'Δ ← √(u + ε) / √(v + ε) · g', 'u ← ρu + (1−ρ)Δ²', 'θ ← θ − γΔ']
 
 /**
  * Adadelta — torch.optim.Adadelta (≥ 2.0).
@@ -26,7 +20,12 @@ export const adadelta: OptimizerDef = {
   rule: mathTooltip(MATH),
   hparams: {
     lr: lrSpec(1.0, 'coefficient γ that scales Δ'),
-    rho: { kind: 'number', default: 0.9, check: (v) => (v >= 0 && v <= 1 ? null : `Invalid rho value: ${v} (must be in [0, 1])`), doc: 'running-average coefficient ρ' },
+    rho: {
+      kind: 'number',
+      default: 0.9,
+      check: (v) => (v >= 0 && v <= 1 ? null : `Invalid rho value: ${v} (must be in [0, 1])`),
+      doc: 'running-average coefficient ρ',
+    },
     eps: epsSpec(1e-6, 'term ε for numerical stability'),
     weight_decay: WEIGHT_DECAY,
     maximize: MAXIMIZE,

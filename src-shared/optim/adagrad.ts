@@ -29,7 +29,10 @@ export const adagrad: OptimizerDef = {
     lr_decay: { kind: 'number', default: 0, check: nonNegative('lr_decay value'), doc: 'learning-rate decay' },
     weight_decay: WEIGHT_DECAY,
     initial_accumulator_value: {
-      kind: 'number', default: 0, check: nonNegative('initial_accumulator_value value'), doc: 'starting value of the sum of squares',
+      kind: 'number',
+      default: 0,
+      check: nonNegative('initial_accumulator_value value'),
+      doc: 'starting value of the sum of squares',
     },
     eps: epsSpec(1e-10),
     maximize: MAXIMIZE,

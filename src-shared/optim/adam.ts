@@ -39,7 +39,9 @@ function adamFamily(decoupled: boolean): OptimizerDef {
       betas: betasSpec('coefficients (β₁, β₂) of the running averages of g and g²'),
       eps: epsSpec(1e-8),
       weight_decay: {
-        kind: 'number', default: decoupled ? 1e-2 : 0, check: WD_CHECK,
+        kind: 'number',
+        default: decoupled ? 1e-2 : 0,
+        check: WD_CHECK,
         doc: decoupled ? 'decoupled weight decay λ (θ ← θ(1 − γλ))' : 'L2 penalty λ, added to the gradient',
       },
       amsgrad: { kind: 'boolean', default: false, doc: 'use the running maximum of v (AMSGrad)' },

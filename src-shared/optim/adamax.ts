@@ -3,11 +3,7 @@ import type { OptimizerDef } from './types'
 import { mathTooltip } from './math'
 
 /** The update rule in math notation, one line per step (doc and tooltip). */
-const MATH = [
-  'g ← ±∇L + λθ',
-  'm ← β₁m + (1−β₁)g;   u ← max(β₂u, |g| + ε)',
-  'θ ← θ − (γ/(1−β₁ᵗ)) · m/u',
-]
+const MATH = ['g ← ±∇L + λθ', 'm ← β₁m + (1−β₁)g;   u ← max(β₂u, |g| + ε)', 'θ ← θ − (γ/(1−β₁ᵗ)) · m/u']
 
 /**
  * Adamax — torch.optim.Adamax (≥ 2.0); §7.1 of Kingma & Ba, "Adam" (ICLR 2015).

@@ -18,16 +18,28 @@ export const L2_WEIGHT_DECAY_RULE = 'if (weight_decay != 0) { g = g + weight_dec
 export const DECOUPLED_WEIGHT_DECAY_RULE = 'p = p * (1 - lr * weight_decay);'
 
 /** NAdam's and RAdam's `decoupled_weight_decay` switch between the two. */
-export const SWITCHED_WEIGHT_DECAY_RULE =
-  `if (weight_decay != 0) { if (decoupled_weight_decay) { ${DECOUPLED_WEIGHT_DECAY_RULE} } else { g = g + weight_decay * p; } }`
+export const SWITCHED_WEIGHT_DECAY_RULE = `if (weight_decay != 0) { if (decoupled_weight_decay) { ${DECOUPLED_WEIGHT_DECAY_RULE} } else { g = g + weight_decay * p; } }`
 
 export const lrSpec = (dflt: number, doc = 'learning rate γ'): NumberHparam => ({ kind: 'number', default: dflt, check: LR_CHECK, doc })
 
-export const epsSpec = (dflt: number, doc = 'term ε added to the denominator'): NumberHparam => ({ kind: 'number', default: dflt, check: EPS_CHECK, doc })
+export const epsSpec = (dflt: number, doc = 'term ε added to the denominator'): NumberHparam => ({
+  kind: 'number',
+  default: dflt,
+  check: EPS_CHECK,
+  doc,
+})
 
 /** torch's `betas`, (β₁, β₂), as `beta1` and `beta2` in rule code. */
 export const betasSpec = (doc: string, dflt: readonly [number, number] = [0.9, 0.999]): PairHparam => ({
-  kind: 'pair', default: dflt, codeNames: ['beta1', 'beta2'], check: betaRange, doc,
+  kind: 'pair',
+  default: dflt,
+  codeNames: ['beta1', 'beta2'],
+  check: betaRange,
+  doc,
 })
 
-export const DECOUPLED_WEIGHT_DECAY: BooleanHparam = { kind: 'boolean', default: false, doc: 'apply weight decay as in AdamW (torch ≥ 2.1)' }
+export const DECOUPLED_WEIGHT_DECAY: BooleanHparam = {
+  kind: 'boolean',
+  default: false,
+  doc: 'apply weight decay as in AdamW (torch ≥ 2.1)',
+}

@@ -54,9 +54,11 @@ export function resolveHparams(def: OptimizerDef, given: Readonly<Record<string,
   for (const [key, spec] of Object.entries(def.hparams)) {
     const value = Object.hasOwn(given, key) && given[key] !== undefined ? coerce(key, spec, given[key]) : spec.default
     const problem =
-      spec.kind === 'number' ? spec.check?.(value as number)
-      : spec.kind === 'pair' ? spec.check?.(value as readonly [number, number])
-      : null
+      spec.kind === 'number'
+        ? spec.check?.(value as number)
+        : spec.kind === 'pair'
+          ? spec.check?.(value as readonly [number, number])
+          : null
     if (problem) throw new HparamError(key, problem)
     out[key] = value
   }

@@ -1,5 +1,14 @@
 import { nonNegative } from './checks'
-import { betasSpec, DECOUPLED_WEIGHT_DECAY, epsSpec, lrSpec, MAXIMIZE, MAXIMIZE_RULE, SWITCHED_WEIGHT_DECAY_RULE, WEIGHT_DECAY } from './fragments'
+import {
+  betasSpec,
+  DECOUPLED_WEIGHT_DECAY,
+  epsSpec,
+  lrSpec,
+  MAXIMIZE,
+  MAXIMIZE_RULE,
+  SWITCHED_WEIGHT_DECAY_RULE,
+  WEIGHT_DECAY,
+} from './fragments'
 import type { OptimizerDef } from './types'
 import { mathTooltip } from './math'
 

@@ -14,7 +14,20 @@ import type { OptimizerDef } from './types'
 import { parsedRule } from './rule'
 
 /** The torch.optim optimizers, then those from the literature. */
-export const OPTIMIZERS: readonly OptimizerDef[] = [sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam, asgd, rprop, scalarRmsprop]
+export const OPTIMIZERS: readonly OptimizerDef[] = [
+  sgd,
+  adagrad,
+  adadelta,
+  rmsprop,
+  adam,
+  adamw,
+  adamax,
+  nadam,
+  radam,
+  asgd,
+  rprop,
+  scalarRmsprop,
+]
 
 // Every rule is parsed and validated as the registry loads: a rule outside the language fails
 // here, naming the optimizer, the line and the column, instead of deep inside a kernel build.

@@ -24,12 +24,16 @@ export const rprop: OptimizerDef = {
   hparams: {
     lr: lrSpec(1e-2, 'initial step size Δ₀'),
     etas: {
-      kind: 'pair', default: [0.5, 1.2], codeNames: ['etaminus', 'etaplus'],
+      kind: 'pair',
+      default: [0.5, 1.2],
+      codeNames: ['etaminus', 'etaplus'],
       check: ([m, p]) => (m > 0 && m < 1 && p > 1 ? null : `Invalid eta values: ${m}, ${p} (need 0 < etaminus < 1 < etaplus)`),
       doc: 'multiplicative decrease and increase factors (η₋, η₊)',
     },
     step_sizes: {
-      kind: 'pair', default: [1e-6, 50], codeNames: ['step_size_min', 'step_size_max'],
+      kind: 'pair',
+      default: [1e-6, 50],
+      codeNames: ['step_size_min', 'step_size_max'],
       check: ([lo, hi]) => (lo >= 0 && hi >= lo ? null : `Invalid step sizes: ${lo}, ${hi} (need 0 ≤ min ≤ max)`),
       doc: 'minimal and maximal step sizes',
     },

@@ -3,10 +3,7 @@ import type { OptimizerDef } from './types'
 import { mathTooltip } from './math'
 
 /** The update rule in math notation, one line per step (doc and tooltip). */
-const MATH = [
-  'ν ← αν + (1−α)‖g‖²',
-  'θ ← θ − γ·g/(√ν + ε)',
-]
+const MATH = ['ν ← αν + (1−α)‖g‖²', 'θ ← θ − γ·g/(√ν + ε)']
 
 /**
  * Scalar RMSProp: RMSProp with one second-moment estimate for the whole gradient, so the step
@@ -28,7 +25,9 @@ export const scalarRmsprop: OptimizerDef = {
   hparams: {
     lr: lrSpec(1e-2),
     alpha: {
-      kind: 'number', default: 0.99, check: (v) => (v >= 0 && v < 1 ? null : `Invalid alpha value: ${v} (must be in [0, 1))`),
+      kind: 'number',
+      default: 0.99,
+      check: (v) => (v >= 0 && v < 1 ? null : `Invalid alpha value: ${v} (must be in [0, 1))`),
       doc: 'smoothing constant α (β₂ in the central-flow papers)',
     },
     eps: epsSpec(1e-8),

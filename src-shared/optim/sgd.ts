@@ -35,9 +35,7 @@ export const sgd: OptimizerDef = {
     maximize: MAXIMIZE,
   },
   crossCheck: (h) =>
-    h.nesterov && (!((h.momentum as number) > 0) || h.dampening !== 0)
-      ? 'Nesterov momentum requires a momentum and zero dampening'
-      : null,
+    h.nesterov && (!((h.momentum as number) > 0) || h.dampening !== 0) ? 'Nesterov momentum requires a momentum and zero dampening' : null,
   state: { momentum_buffer: '0' },
   slotUsedIf: { momentum_buffer: 'momentum' },
   update: `

@@ -27,8 +27,17 @@ export interface OptimizerConfig {
 export type InitSpec =
   | readonly [number, number]
   | ReadonlyArray<readonly [number, number]>
-  | { readonly grid: { readonly x: readonly [number, number]; readonly y: readonly [number, number]; readonly n: readonly [number, number] } }
-  | { readonly random: { readonly x: readonly [number, number]; readonly y: readonly [number, number]; readonly count: number; readonly seed: number } }
+  | {
+      readonly grid: { readonly x: readonly [number, number]; readonly y: readonly [number, number]; readonly n: readonly [number, number] }
+    }
+  | {
+      readonly random: {
+        readonly x: readonly [number, number]
+        readonly y: readonly [number, number]
+        readonly count: number
+        readonly seed: number
+      }
+    }
 
 export interface Scenario {
   readonly landscapeSpec: { readonly expr?: string; readonly preset?: string }
@@ -55,12 +64,16 @@ export const LIMITS = {
   maxKeptPoints: 200_000_000,
 } as const
 
-
 /** The last few random start clouds: a slider drag re-sends the same cloud with every value. */
 const randomCache: Array<{ key: string; starts: { x: Float64Array; y: Float64Array } }> = []
 
 /** Start points of `init.random` (read-only: callers share the cached arrays). */
-function randomStarts(rx: readonly [number, number], ry: readonly [number, number], count: number, seed: number): { x: Float64Array; y: Float64Array } {
+function randomStarts(
+  rx: readonly [number, number],
+  ry: readonly [number, number],
+  count: number,
+  seed: number,
+): { x: Float64Array; y: Float64Array } {
   const key = `${rx[0]},${rx[1]},${ry[0]},${ry[1]},${count},${seed}`
   const hit = randomCache.find((c) => c.key === key)
   if (hit) return hit.starts
@@ -122,7 +135,8 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
     return { spec, landscape: landscapeFromSpec(spec) }
   } catch (err) {
     if (err instanceof ExpressionError) throw new ScenarioError('landscape.expr', err.message)
-    if (err instanceof LandscapeSpecError) throw new ScenarioError(spec.preset !== undefined ? 'landscape.preset' : 'landscape', err.message)
+    if (err instanceof LandscapeSpecError)
+      throw new ScenarioError(spec.preset !== undefined ? 'landscape.preset' : 'landscape', err.message)
     throw err
   }
 }
@@ -165,7 +179,10 @@ function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
     throw new ScenarioError('optimizers', 'must be a non-empty list of optimizers')
   }
   if (doc.optimizers.length > LIMITS.maxOptimizers) {
-    throw new ScenarioError('optimizers', `${doc.optimizers.length} optimizers is more than ${LIMITS.maxOptimizers} (sweep a hyperparameter instead)`)
+    throw new ScenarioError(
+      'optimizers',
+      `${doc.optimizers.length} optimizers is more than ${LIMITS.maxOptimizers} (sweep a hyperparameter instead)`,
+    )
   }
   return doc.optimizers.map((o, i) => parseOptimizer(o, `optimizers[${i}]`))
 }
@@ -237,7 +254,10 @@ export function checkWholeResultFits(s: Scenario): void {
   const runs = runCount(s)
   const kept = runs * (Math.floor(s.steps / s.record.every) + 1)
   if (kept > LIMITS.maxKeptPoints) {
-    throw new ScenarioError('record.every', `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`)
+    throw new ScenarioError(
+      'record.every',
+      `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`,
+    )
   }
 }
 
@@ -290,8 +310,16 @@ export function parseScenario(doc: unknown): Scenario {
   }
 
   return {
-    landscapeSpec: spec, landscape, optimizers, init, starts, steps, precision,
-    record: { every, sharpness }, noise, centralFlow,
+    landscapeSpec: spec,
+    landscape,
+    optimizers,
+    init,
+    starts,
+    steps,
+    precision,
+    record: { every, sharpness },
+    noise,
+    centralFlow,
   }
 }
 

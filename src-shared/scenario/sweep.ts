@@ -22,7 +22,6 @@ export interface SweepAxis {
   readonly values: readonly number[]
 }
 
-
 function axisValues(spec: unknown, field: string): number[] {
   if (!isObject(spec)) throw new ScenarioError(field, 'must be {"values": [...]}, {"log": [a, b], "n": k} or {"linear": [a, b], "n": k}')
   const finite = (v: unknown, f: string) => {
@@ -30,7 +29,8 @@ function axisValues(spec: unknown, field: string): number[] {
     return v
   }
   if (spec.values !== undefined) {
-    if (!Array.isArray(spec.values) || spec.values.length === 0) throw new ScenarioError(`${field}.values`, 'must be a non-empty list of numbers')
+    if (!Array.isArray(spec.values) || spec.values.length === 0)
+      throw new ScenarioError(`${field}.values`, 'must be a non-empty list of numbers')
     return spec.values.map((v, i) => finite(v, `${field}.values[${i}]`))
   }
   const kind = spec.log !== undefined ? 'log' : spec.linear !== undefined ? 'linear' : null
@@ -67,7 +67,8 @@ export function parseSweep(def: OptimizerDef, sweep: unknown, field: string): Sw
       throw new ScenarioError(`${field}.${key}`, `unknown hyperparameter for ${def.name}`)
     }
     if (spec0.kind === 'boolean') throw new ScenarioError(`${field}.${key}`, 'booleans cannot be swept (list separate optimizers instead)')
-    if (spec0.kind === 'pair' && m[2] === undefined) throw new ScenarioError(`${field}.${key}`, `sweep one component: ${m[1]}[0] or ${m[1]}[1]`)
+    if (spec0.kind === 'pair' && m[2] === undefined)
+      throw new ScenarioError(`${field}.${key}`, `sweep one component: ${m[1]}[0] or ${m[1]}[1]`)
     if (spec0.kind === 'number' && m[2] !== undefined) throw new ScenarioError(`${field}.${key}`, `${m[1]} is a single number`)
     return { key, values: axisValues(spec, `${field}.${key}`) }
   })
@@ -98,7 +99,10 @@ export function expandSweep(def: OptimizerDef, given: Record<string, unknown>, a
       configs.push(resolveHparams(def, h))
     } catch (err) {
       if (err instanceof HparamError) {
-        throw new ScenarioError(`${field}.sweep`, `configuration ${JSON.stringify(Object.fromEntries(axes.map((a, i) => [a.key, a.values[index[i]]])))}: ${err.message}`)
+        throw new ScenarioError(
+          `${field}.sweep`,
+          `configuration ${JSON.stringify(Object.fromEntries(axes.map((a, i) => [a.key, a.values[index[i]]])))}: ${err.message}`,
+        )
       }
       throw err
     }

@@ -21,7 +21,10 @@ const scenario = {
     { name: 'sgd', lr: 0.005, momentum: 0.5, sweep: { lr: { values: [0.005, 1000] } } },
     { name: 'adam', lr: 0.05, betas: [0.8, 0.99], amsgrad: true },
   ],
-  init: [[1, 1], [0.5, -0.25]],
+  init: [
+    [1, 1],
+    [0.5, -0.25],
+  ],
   steps: 60,
   record: { every: 3, sharpness: true },
 }
@@ -51,11 +54,15 @@ const reference = (() => {
 const nanToNull = (v: number) => (Number.isFinite(v) ? v : null)
 
 describe('cli run --out result.npz', () => {
-  it('NumPy loads every array with the JSON output\'s values', () => {
+  it("NumPy loads every array with the JSON output's values", () => {
     const r = runTo('npz')
     expect(r.status, r.stderr).toBe(0)
     // Python's json writes repr(float): the shortest round-trip digits, so values compare exactly.
-    const py = spawnSync('python3', ['-c', `
+    const py = spawnSync(
+      'python3',
+      [
+        '-c',
+        `
 import json, sys, numpy as np
 z = np.load(sys.argv[1])
 def clean(a):
@@ -63,7 +70,11 @@ def clean(a):
         return [None if x != x else x for x in a.ravel().tolist()]
     return a.ravel().tolist()
 print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'values': clean(z[k]) if z[k].ndim else str(z[k])} for k in z.files}))
-`, r.out], { encoding: 'utf8' })
+`,
+        r.out,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(py.status, py.stderr).toBe(0)
     const z = JSON.parse(py.stdout) as Record<string, { dtype: string; shape: number[]; values: unknown }>
     const runs = reference.length
@@ -82,7 +93,7 @@ print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'valu
     expect(z.optimizer.values).toEqual(reference.map((run) => run.optimizer.name))
     // One array per hyperparameter; NaN (null here) where a run's optimizer has none.
     expect(z.lr.values).toEqual(reference.map((run) => run.optimizer.lr))
-    expect(z.momentum.values).toEqual(reference.map((run) => nanToNull(run.optimizer.momentum as number ?? NaN)))
+    expect(z.momentum.values).toEqual(reference.map((run) => nanToNull((run.optimizer.momentum as number) ?? NaN)))
     expect(z.betas.shape).toEqual([runs, 2])
     expect(z.betas.values).toEqual(reference.flatMap((run) => (run.optimizer.betas as number[] | undefined) ?? [null, null]))
     expect(z.amsgrad.values).toEqual(reference.map((run) => (run.optimizer.amsgrad === undefined ? null : Number(run.optimizer.amsgrad))))
@@ -95,15 +106,30 @@ print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'valu
     const { writeFileSync } = await import('node:fs')
     const a = Float64Array.from({ length: 6 }, (_, i) => i / 7)
     const path = join(dir, 'z64.npz')
-    writeFileSync(path, Buffer.concat([...npzChunks([typedArray('a', '<f8', [3, 2], a), stringArray('s', ['é𝄞'], [])], { forceZip64: true })]))
-    const py = spawnSync('python3', ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(repr(z["a"].tolist()), str(z["s"]))', path], { encoding: 'utf8' })
+    writeFileSync(
+      path,
+      Buffer.concat([...npzChunks([typedArray('a', '<f8', [3, 2], a), stringArray('s', ['é𝄞'], [])], { forceZip64: true })]),
+    )
+    const py = spawnSync(
+      'python3',
+      ['-c', 'import sys, numpy as np; z = np.load(sys.argv[1]); print(repr(z["a"].tolist()), str(z["s"]))', path],
+      { encoding: 'utf8' },
+    )
     expect(py.status, py.stderr).toBe(0)
-    expect(py.stdout.trim()).toBe(`${JSON.stringify([[a[0], a[1]], [a[2], a[3]], [a[4], a[5]]]).replace(/,/g, ', ').replace(/\[0,/, '[0.0,')} é𝄞`)
+    expect(py.stdout.trim()).toBe(
+      `${JSON.stringify([
+        [a[0], a[1]],
+        [a[2], a[3]],
+        [a[4], a[5]],
+      ])
+        .replace(/,/g, ', ')
+        .replace(/\[0,/, '[0.0,')} é𝄞`,
+    )
   })
 })
 
 describe('cli run --out result.parquet', () => {
-  it('DuckDB reads the long format with the JSON output\'s values', async () => {
+  it("DuckDB reads the long format with the JSON output's values", async () => {
     const r = runTo('parquet')
     expect(r.status, r.stderr).toBe(0)
     const db = await DuckDBInstance.create(':memory:')
@@ -128,7 +154,9 @@ describe('cli run --out result.parquet', () => {
       expect([row.betas_0, row.betas_1]).toEqual((run.optimizer.betas as number[] | undefined) ?? [null, null])
       expect(row.amsgrad).toBe(run.optimizer.amsgrad ?? null)
     })
-    const meta = await con.runAndReadAll(`SELECT decode(value) AS v FROM parquet_kv_metadata('${r.out}') WHERE decode(key) = 'gradscape.scenario'`)
+    const meta = await con.runAndReadAll(
+      `SELECT decode(value) AS v FROM parquet_kv_metadata('${r.out}') WHERE decode(key) = 'gradscape.scenario'`,
+    )
     expect(JSON.parse(meta.getRowObjectsJS()[0].v as string)).toEqual(scenario)
     con.closeSync()
   })
@@ -168,7 +196,10 @@ describe('cli run: outputs that scale', () => {
     // Long enough to notice if it ran first (~20 s); the refusal comes at once.
     const slow = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam' }, init: [-1.5, 2], steps: 10_000_000 }
     const path = writeScenario(dir, 'slow.json', slow)
-    for (const [out, why] of [[join(dir, 'missing', 'r.npz'), 'no such directory'], [dir, 'is a directory']] as const) {
+    for (const [out, why] of [
+      [join(dir, 'missing', 'r.npz'), 'no such directory'],
+      [dir, 'is a directory'],
+    ] as const) {
       const t0 = Date.now()
       const r = runCli(['run', path, '--out', out])
       expect(Date.now() - t0).toBeLessThan(8000)
@@ -179,23 +210,38 @@ describe('cli run: outputs that scale', () => {
 })
 
 describe('cli run: memory and nesting give one line', () => {
-  const big = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-4 }, init: { random: { x: [-2, 2], y: [-1, 3], count: 100_000, seed: 1 } }, steps: 1000 }
+  const big = {
+    landscape: { preset: 'rosenbrock' },
+    optimizer: { name: 'sgd', lr: 1e-4 },
+    init: { random: { x: [-2, 2], y: [-1, 3], count: 100_000, seed: 1 } },
+    steps: 1000,
+  }
 
   it('refuses a result larger than the free memory before running, with the figures', () => {
     const path = writeScenario(dir, 'big.json', big)
     const out = join(dir, 'big.npz')
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../scripts/cli.mjs'), 'run', path, '--out', out], {
-      encoding: 'utf8', env: { ...process.env, GRADSCAPE_MEMORY: String(2 ** 30) },
+      encoding: 'utf8',
+      env: { ...process.env, GRADSCAPE_MEMORY: String(2 ** 30) },
     })
     expect(r.status).toBe(1)
-    expect(r.stderr).toMatch(/^error: record\.every: the result needs 2\.2 GB of memory and 0\.80 GB is free: record fewer points \(raise record\.every\) or use fewer runs\n$/)
+    expect(r.stderr).toMatch(
+      /^error: record\.every: the result needs 2\.2 GB of memory and 0\.80 GB is free: record fewer points \(raise record\.every\) or use fewer runs\n$/,
+    )
     expect(existsSync(out)).toBe(false)
   })
 
   it('an allocation that fails anyway (address space capped) is one line, not a V8 crash', () => {
     const path = writeScenario(dir, 'big2.json', big)
     const out = join(dir, 'big2.npz')
-    const r = spawnSync('sh', ['-c', `ulimit -v 1500000; exec "${process.execPath}" "${join(import.meta.dirname, '../../scripts/cli.mjs')}" run "${path}" --out "${out}"`], { encoding: 'utf8' })
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `ulimit -v 1500000; exec "${process.execPath}" "${join(import.meta.dirname, '../../scripts/cli.mjs')}" run "${path}" --out "${out}"`,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(r.status).toBe(1)
     expect(r.stderr).toBe('error: not enough memory for this scenario: record fewer points (record.every) or use fewer runs\n')
     expect(existsSync(out)).toBe(false)

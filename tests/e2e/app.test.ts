@@ -10,7 +10,19 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  artifacts, changed, type Harness, jobDone, jobId, openApp, pixelDiff, pixelStats, sceneClip, settle, shot, startHarness, surfaceVersion,
+  artifacts,
+  changed,
+  type Harness,
+  jobDone,
+  jobId,
+  openApp,
+  pixelDiff,
+  pixelStats,
+  sceneClip,
+  settle,
+  shot,
+  startHarness,
+  surfaceVersion,
 } from './harness'
 
 let h: Harness
@@ -62,7 +74,12 @@ describe('Gradscape in Chromium', () => {
     await shot(page, '01-app')
     expect(stats.distinct).toBeGreaterThan(300)
     expect(stats.lumaStd).toBeGreaterThan(12)
-    expect(await page.locator('[data-testid=scene-canvas] canvas').first().evaluate((c: HTMLCanvasElement) => c.width * c.height)).toBeGreaterThan(100_000)
+    expect(
+      await page
+        .locator('[data-testid=scene-canvas] canvas')
+        .first()
+        .evaluate((c: HTMLCanvasElement) => c.width * c.height),
+    ).toBeGreaterThan(100_000)
     expect(errors).toEqual([])
   })
 
@@ -89,7 +106,7 @@ describe('Gradscape in Chromium', () => {
     expect(await selectedPreset()).toBe(null) // a custom landscape
   })
 
-  it('shows a bad expression\'s error at its character position and keeps the surface', async () => {
+  it("shows a bad expression's error at its character position and keeps the surface", async () => {
     const v = await surfaceVersion(page)
     await page.fill('[data-testid=expr-input]', 'x^2 + z*y')
     const error = page.locator('[data-testid=expr-error]')

@@ -21,7 +21,9 @@ beforeAll(async () => {
   const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } })
   page = await context.newPage()
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
   await page.goto(`${h.server.url}?automation`)
 })
 
@@ -36,10 +38,15 @@ describe('edge-of-stability view', () => {
     const before = (await eosState()).jobId
     await scene.click()
     await page.locator('[data-testid=eos-view]').waitFor()
-    await expect.poll(async () => {
-      const s = await eosState()
-      return s.jobId > before && s.done && s.flowEnd !== null && s.xy.length === 2 * 301
-    }, { timeout: 90_000, interval: 200 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.flowEnd !== null && s.xy.length === 2 * 301
+        },
+        { timeout: 90_000, interval: 200 },
+      )
+      .toBe(true)
     const s = await eosState()
     expect(s.open).toBe(true)
     expect(s.every).toBe(1)
@@ -72,7 +79,7 @@ describe('edge-of-stability view', () => {
     expect(stats.lumaStd).toBeGreaterThan(8)
   })
 
-  it('links a hover on the chart to a highlighted step, and restarts the flow from GD\'s iterate there', async () => {
+  it("links a hover on the chart to a highlighted step, and restarts the flow from GD's iterate there", async () => {
     const cursor = page.locator('[data-testid=eos-cursor]')
     const box = (await cursor.boundingBox())!
     // About step 100: the plot spans [50, width − 12] px for steps 0…300.
@@ -103,7 +110,15 @@ describe('edge-of-stability view', () => {
   it('says where the central flow does not exist (quadratic above 2/η)', async () => {
     const before = (await eosState()).jobId
     await page.click('[data-eos-scene=eos_quadratic]')
-    await expect.poll(async () => { const s = await eosState(); return s.jobId > before && s.done && s.flowStoppedAt !== null }, { timeout: 60_000, interval: 200 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.flowStoppedAt !== null
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe(true)
     await expect.poll(() => page.textContent('[data-testid=eos-stop]')).toMatch(/GD diverges here/)
     await settle(page, 1000)
     await shot(page, 'eos-quadratic')
@@ -116,8 +131,14 @@ describe('edge-of-stability view', () => {
   it('derives every label from the selected run, switching between GD and Adam, and frames the path', async () => {
     const doc = {
       landscape: { preset: 'cubic_valley' },
-      optimizers: [{ name: 'sgd', lr: 0.4 }, { name: 'adam', lr: 0.1 }],
-      init: [[0, 0.1]], steps: 300, record: { every: 1, sharpness: true }, central_flow: true,
+      optimizers: [
+        { name: 'sgd', lr: 0.4 },
+        { name: 'adam', lr: 0.1 },
+      ],
+      init: [[0, 0.1]],
+      steps: 300,
+      record: { every: 1, sharpness: true },
+      central_flow: true,
     }
     const loaded = await page.evaluate((text) => window.gradscapeAutomation!.loadSession(text, 'gd-adam.json'), JSON.stringify(doc))
     expect(loaded.ok).toBe(true)
@@ -132,13 +153,17 @@ describe('edge-of-stability view', () => {
     const framedBefore = Number(await view.getAttribute('data-framed'))
     await page.getByTestId('eos-toggle').uncheck()
     await page.getByTestId('eos-toggle').check()
-    await expect.poll(async () => Number(await page.getByTestId('eos-view').getAttribute('data-framed')), { timeout: 10_000 }).toBeGreaterThan(framedBefore)
+    await expect
+      .poll(async () => Number(await page.getByTestId('eos-view').getAttribute('data-framed')), { timeout: 10_000 })
+      .toBeGreaterThan(framedBefore)
 
     await select.selectOption('0')
     await expect.poll(() => threshold.innerText(), { timeout: 2000 }).toMatch(/^Threshold for GD: S ≤ 2\/η \(GD\) = 5\./)
     await select.selectOption('1')
     // Adam: the threshold (2+2β₁)/((1−β₁)η) = 380 in the same render as the selection, not GD's 5.
-    await expect.poll(() => threshold.innerText(), { timeout: 2000 }).toMatch(/^Threshold for Adam: λ₁\(P⁻¹H\) ≤ \(2\+2β₁\)\/\(\(1−β₁\)η\) = 380/)
+    await expect
+      .poll(() => threshold.innerText(), { timeout: 2000 })
+      .toMatch(/^Threshold for Adam: λ₁\(P⁻¹H\) ≤ \(2\+2β₁\)\/\(\(1−β₁\)η\) = 380/)
     expect(await threshold.innerText()).toMatch(/Adam is not at the edge of stability/)
     expect(await page.getByTestId('eos-readout').innerText()).not.toMatch(/NaN/)
     await settle(page, 1500)
@@ -156,7 +181,15 @@ describe('edge-of-stability view', () => {
   it('cites the papers by title in the scene caption and opens the in-app note', async () => {
     const before = (await eosState()).jobId
     await page.click('[data-eos-scene=eos_zhu]')
-    await expect.poll(async () => { const s = await eosState(); return s.jobId > before && s.done }, { timeout: 90_000, interval: 200 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done
+        },
+        { timeout: 90_000, interval: 200 },
+      )
+      .toBe(true)
     const caption = page.getByTestId('eos-caption')
     await expect.poll(() => caption.innerText()).toMatch(/Understanding Edge-of-Stability Training Dynamics with a Minimalist Example/)
     expect(await caption.innerText()).not.toMatch(/§5/)

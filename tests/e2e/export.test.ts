@@ -20,8 +20,15 @@ const dir = join(artifacts, 'export')
 /** Two optimizers from three starts on Booth: quick to compute and to draw, and it moves. */
 const SCENARIO = {
   landscape: { preset: 'booth' },
-  optimizers: [{ name: 'adam', lr: 0.3 }, { name: 'sgd', lr: 0.01, momentum: 0.9 }],
-  init: [[-8, 6], [6, -7], [-4, -8]],
+  optimizers: [
+    { name: 'adam', lr: 0.3 },
+    { name: 'sgd', lr: 0.01, momentum: 0.9 },
+  ],
+  init: [
+    [-8, 6],
+    [6, -7],
+    [-4, -8],
+  ],
   steps: 120,
   record: { every: 2 },
   view: { region: { x: [-10, 10], y: [-10, 10] } },
@@ -31,13 +38,31 @@ let h: Harness
 let page: Page
 let errors: string[]
 
-interface Stream { codec_name: string; width: number; height: number; nb_read_frames: string; r_frame_rate: string }
+interface Stream {
+  codec_name: string
+  width: number
+  height: number
+  nb_read_frames: string
+  r_frame_rate: string
+}
 
 function probe(path: string): Stream {
-  const out = execFileSync('ffprobe', [
-    '-v', 'error', '-count_frames', '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,width,height,nb_read_frames,r_frame_rate', '-of', 'json', path,
-  ], { encoding: 'utf8' })
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width,height,nb_read_frames,r_frame_rate',
+      '-of',
+      'json',
+      path,
+    ],
+    { encoding: 'utf8' },
+  )
   return (JSON.parse(out) as { streams: Stream[] }).streams[0]
 }
 
@@ -47,7 +72,9 @@ function frames(path: string, name: string): Buffer[] {
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   execFileSync('ffmpeg', ['-v', 'error', '-i', path, join(out, 'f%03d.png')])
-  return readdirSync(out).sort().map((f) => readFileSync(join(out, f)))
+  return readdirSync(out)
+    .sort()
+    .map((f) => readFileSync(join(out, f)))
 }
 
 /** Frames are drawn (many colours, contrast) and change over time. */
@@ -59,16 +86,18 @@ async function expectDrawnAndMoving(pngs: Buffer[]): Promise<void> {
   }
   expect(await pixelDiff(h, pngs[0], pngs[pngs.length - 1])).toBeGreaterThan(0.002)
   let changes = 0
-  for (let i = 1; i < pngs.length; i++) if (await pixelDiff(h, pngs[i - 1], pngs[i], 16) > 0) changes++
+  for (let i = 1; i < pngs.length; i++) if ((await pixelDiff(h, pngs[i - 1], pngs[i], 16)) > 0) changes++
   expect(changes).toBeGreaterThanOrEqual(pngs.length - 2)
 }
 
 async function setNumber(testId: string, value: number): Promise<void> {
   const field = page.locator(`[data-testid=${testId}]`)
-  await expect.poll(async () => {
-    await field.fill(String(value))
-    return field.inputValue()
-  }).toBe(String(value))
+  await expect
+    .poll(async () => {
+      await field.fill(String(value))
+      return field.inputValue()
+    })
+    .toBe(String(value))
   await field.press('Enter')
   await expect.poll(() => field.inputValue()).toBe(String(value))
 }
@@ -88,7 +117,14 @@ async function downloadFrom(button: string, name: string): Promise<{ path: strin
 }
 
 /** The Video tab set for a tiny clip. */
-async function videoForm(codec: 'MP4 · H.264' | 'WebM · VP9' | 'WebM · AV1', width: number, height: number, fps: number, seconds: number, camera: 'Orbit' | 'Fixed (this view)'): Promise<void> {
+async function videoForm(
+  codec: 'MP4 · H.264' | 'WebM · VP9' | 'WebM · AV1',
+  width: number,
+  height: number,
+  fps: number,
+  seconds: number,
+  camera: 'Orbit' | 'Fixed (this view)',
+): Promise<void> {
   await openTab('video')
   await page.click(`[data-testid=export-codec] >> text=${codec}`)
   await page.click('[data-testid=export-size] >> text=Custom')
@@ -108,7 +144,9 @@ beforeAll(async () => {
   page = await context.newPage()
   errors = []
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
   await page.goto(`${h.server.url}?automation`)
   await page.waitForFunction(() => window.gradscapeAutomation !== undefined)
   const loaded = await page.evaluate((t) => window.gradscapeAutomation!.loadSession(t, 'export-e2e.json'), JSON.stringify(SCENARIO))
@@ -142,12 +180,16 @@ describe('video export from the app', () => {
 
   it('cancels from the progress bar: no file, and the dialog says nothing was saved', async () => {
     let downloads = 0
-    const count = () => { downloads++ }
+    const count = () => {
+      downloads++
+    }
     page.on('download', count)
     await videoForm('MP4 · H.264', 320, 180, 30, 20, 'Fixed (this view)') // 600 frames: minutes here
     await page.click('[data-testid=export-start]')
     const progress = page.locator('[data-testid=export-progress]')
-    await expect.poll(async () => Number(await progress.getAttribute('data-frame').catch(() => '0')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-frame').catch(() => '0')), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(2)
     expect(await progress.textContent()).toMatch(/Rendering frame \d+ of 600.*elapsed.*left/)
     await page.screenshot({ path: join(dir, 'dialog-progress.png') })
     await page.click('[data-testid=export-cancel]')
@@ -166,13 +208,17 @@ describe('video export from the app', () => {
     await videoForm('MP4 · H.264', 160, 90, 10, 0.2, 'Fixed (this view)')
     await page.evaluate(() => window.gradscapeAutomation!.simulateWriteFailure('no space left on the device (simulated)'))
     let downloads = 0
-    const count = () => { downloads++ }
+    const count = () => {
+      downloads++
+    }
     page.on('download', count)
     await page.click('[data-testid=export-start]')
     const outcome = page.locator('[data-testid=export-outcome]')
     await outcome.waitFor({ timeout: 60_000 })
     expect(await outcome.getAttribute('data-kind')).toBe('error')
-    expect(await outcome.textContent()).toMatch(/Could not save gradscape-booth-.*\.mp4: no space left on the device \(simulated\)\. Nothing else changed/)
+    expect(await outcome.textContent()).toMatch(
+      /Could not save gradscape-booth-.*\.mp4: no space left on the device \(simulated\)\. Nothing else changed/,
+    )
     expect(await page.textContent('[data-testid=toast-error]')).toMatch(/no space left/)
     page.off('download', count)
     expect(downloads).toBe(0)
@@ -226,7 +272,11 @@ describe('images and data from the app', () => {
     expect(lines[lines.length - 1]).toMatch(/^5,sgd,0\.01,.*,0\.9,.*,-4,-8,120,/)
 
     const json = await downloadFrom('data-json', 'trajectories.json')
-    const doc = JSON.parse(readFileSync(json.path, 'utf8')) as { scenario: Record<string, unknown>; every: number; runs: Array<{ optimizer: Record<string, unknown>; init: number[]; trajectory: unknown[]; loss: unknown[] }> }
+    const doc = JSON.parse(readFileSync(json.path, 'utf8')) as {
+      scenario: Record<string, unknown>
+      every: number
+      runs: Array<{ optimizer: Record<string, unknown>; init: number[]; trajectory: unknown[]; loss: unknown[] }>
+    }
     expect(doc.every).toBe(2)
     expect(doc.scenario).toMatchObject({ landscape: { preset: 'booth' }, steps: 120 })
     expect(doc.runs).toHaveLength(6)
@@ -255,13 +305,45 @@ describe('gradscape render (headless, the same renderer)', () => {
 
   it('renders an MP4 and a WebM (AV1) frame-exact, with the title and an orbiting camera', async () => {
     const mp4 = join(dir, 'cli.mp4')
-    const r = await cli('render', scenario, '--out', mp4, '--frames', '8', '--size', '320x180', '--fps', '8', '--camera', 'orbit', '--title', 'Booth race')
+    const r = await cli(
+      'render',
+      scenario,
+      '--out',
+      mp4,
+      '--frames',
+      '8',
+      '--size',
+      '320x180',
+      '--fps',
+      '8',
+      '--camera',
+      'orbit',
+      '--title',
+      'Booth race',
+    )
     expect(r.stderr).toMatch(/^8 frames, 320x180 at 8 fps, avc1\.640028 → .*cli\.mp4 \(/)
     expect(probe(mp4)).toEqual({ codec_name: 'h264', width: 320, height: 180, nb_read_frames: '8', r_frame_rate: '8/1' })
     await expectDrawnAndMoving(frames(mp4, 'cli-mp4'))
 
     const webm = join(dir, 'cli.webm')
-    await cli('render', scenario, '--out', webm, '--codec', 'av1', '--frames', '6', '--size', '256x144', '--fps', '24', '--steps', '0:60', '--overlays', 'steps')
+    await cli(
+      'render',
+      scenario,
+      '--out',
+      webm,
+      '--codec',
+      'av1',
+      '--frames',
+      '6',
+      '--size',
+      '256x144',
+      '--fps',
+      '24',
+      '--steps',
+      '0:60',
+      '--overlays',
+      'steps',
+    )
     expect(probe(webm)).toEqual({ codec_name: 'av1', width: 256, height: 144, nb_read_frames: '6', r_frame_rate: '24/1' })
     await expectDrawnAndMoving(frames(webm, 'cli-webm'))
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
@@ -272,20 +354,34 @@ describe('gradscape render (headless, the same renderer)', () => {
       [['render', scenario, '--out', join(dir, 'x.avi')], /^error: --out must end in \.mp4 .*\n$/, 2],
       [['render', scenario, '--out', join(dir, 'x.mp4'), '--size', '321x180'], /^error: --size must be even .*\n$/, 2],
       [['render', scenario, '--out', join(dir, 'x.mp4'), '--frames', 'many'], /^error: --frames must be a whole number .*\n$/, 2],
-      [['render', join(dir, 'missing.json'), '--out', join(dir, 'x.mp4')], /^error: cannot read .*missing\.json: no such file or directory\n$/, 1],
+      [
+        ['render', join(dir, 'missing.json'), '--out', join(dir, 'x.mp4')],
+        /^error: cannot read .*missing\.json: no such file or directory\n$/,
+        1,
+      ],
       [['render', scenario, '--out', join(dir, 'no-such-dir', 'x.mp4')], /^error: cannot write .*x\.mp4: no such file or directory\n$/, 1],
       [['render', scenario, '--out', join(scenario, 'x.mp4')], /^error: cannot write .*x\.mp4: not a directory\n$/, 1],
-      [['render', scenario, '--out', join(dir, 'x.mp4'), '--chromium', '/nonexistent/chromium'], /^error: cannot run Chromium at \/nonexistent\/chromium .*\n$/, 1],
+      [
+        ['render', scenario, '--out', join(dir, 'x.mp4'), '--chromium', '/nonexistent/chromium'],
+        /^error: cannot run Chromium at \/nonexistent\/chromium .*\n$/,
+        1,
+      ],
     ]
     for (const [args, message, code] of cases) {
-      const err = await cli(...args).then(() => null, (e: { code: number; stderr: string }) => e)
+      const err = await cli(...args).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      )
       expect(err, args.join(' ')).not.toBeNull()
       expect(err!.code).toBe(code)
       expect(err!.stderr).toMatch(message)
     }
     const bad = join(dir, 'bad-scenario.json')
     writeFileSync(bad, JSON.stringify({ ...SCENARIO, optimizers: [{ name: 'adam', lr: -1 }] }))
-    const err = await cli('render', bad, '--out', join(dir, 'x.mp4')).then(() => null, (e: { code: number; stderr: string }) => e)
+    const err = await cli('render', bad, '--out', join(dir, 'x.mp4')).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    )
     expect(err?.code).toBe(1)
     expect(err?.stderr).toMatch(/^error: optimizers\[0\]\.lr: .*\n$/)
     expect(existsSync(join(dir, 'x.mp4'))).toBe(false)

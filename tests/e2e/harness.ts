@@ -15,7 +15,14 @@ export const root = fileURLToPath(new URL('../..', import.meta.url))
 export const artifacts = join(root, 'artifacts', 'e2e')
 
 /** Flags from shared/NOTES-TECH.md; WebGL 2 runs on SwiftShader without more. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 export interface Harness {
   readonly server: WebServer
@@ -36,7 +43,9 @@ export async function startHarness(): Promise<Harness> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
   const scratch = await browser.newPage()
   return {
-    server, browser, scratch,
+    server,
+    browser,
+    scratch,
     async close() {
       await browser.close().catch(() => undefined)
       await server.close()
@@ -61,14 +70,25 @@ export async function openApp(h: Harness): Promise<{ page: Page; errors: string[
 export async function sceneClip(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
   const box = await page.locator('[data-testid=viewport]').boundingBox()
   if (!box) throw new Error('no viewport')
-  return { x: Math.round(box.x + 16), y: Math.round(box.y + 64), width: Math.round(box.width - 16 - 370), height: Math.round(box.height - 80) }
+  return {
+    x: Math.round(box.x + 16),
+    y: Math.round(box.y + 64),
+    width: Math.round(box.width - 16 - 370),
+    height: Math.round(box.height - 80),
+  }
 }
 
 export async function shot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<Buffer> {
   return page.screenshot({ path: join(artifacts, `${name}.png`), ...(clip ? { clip } : {}) })
 }
 
-export interface PixelStats { width: number; height: number; distinct: number; lumaStd: number; meanLuma: number }
+export interface PixelStats {
+  width: number
+  height: number
+  distinct: number
+  lumaStd: number
+  meanLuma: number
+}
 
 /** Colour statistics of a PNG (decoded by the browser in the scratch page). */
 export async function pixelStats(h: Harness, png: Buffer): Promise<PixelStats> {
@@ -83,41 +103,56 @@ export async function pixelStats(h: Harness, png: Buffer): Promise<PixelStats> {
     ctx.drawImage(img, 0, 0)
     const d = ctx.getImageData(0, 0, c.width, c.height).data
     const colors = new Set<number>()
-    let sum = 0, sum2 = 0
+    let sum = 0,
+      sum2 = 0
     const n = d.length / 4
     for (let i = 0; i < d.length; i += 4) {
-      colors.add((d[i] >> 3) << 10 | (d[i + 1] >> 3) << 5 | (d[i + 2] >> 3))
+      colors.add(((d[i] >> 3) << 10) | ((d[i + 1] >> 3) << 5) | (d[i + 2] >> 3))
       const l = 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2]
       sum += l
       sum2 += l * l
     }
     const mean = sum / n
-    return { width: c.width, height: c.height, distinct: colors.size, meanLuma: mean, lumaStd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) }
+    return {
+      width: c.width,
+      height: c.height,
+      distinct: colors.size,
+      meanLuma: mean,
+      lumaStd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)),
+    }
   }, png.toString('base64'))
 }
 
 /** Fraction of pixels whose colour differs by more than `threshold` (0–255, any channel). */
 export async function pixelDiff(h: Harness, a: Buffer, b: Buffer, threshold = 24): Promise<number> {
-  return h.scratch.evaluate(async ([a64, b64, t]) => {
-    const load = async (s: string) => {
-      const img = new Image()
-      img.src = `data:image/png;base64,${s}`
-      await img.decode()
-      const c = document.createElement('canvas')
-      c.width = img.width
-      c.height = img.height
-      const ctx = c.getContext('2d')!
-      ctx.drawImage(img, 0, 0)
-      return ctx.getImageData(0, 0, c.width, c.height)
-    }
-    const [x, y] = await Promise.all([load(a64 as string), load(b64 as string)])
-    if (x.width !== y.width || x.height !== y.height) return 1
-    let changed = 0
-    for (let i = 0; i < x.data.length; i += 4) {
-      if (Math.abs(x.data[i] - y.data[i]) > (t as number) || Math.abs(x.data[i + 1] - y.data[i + 1]) > (t as number) || Math.abs(x.data[i + 2] - y.data[i + 2]) > (t as number)) changed++
-    }
-    return changed / (x.data.length / 4)
-  }, [a.toString('base64'), b.toString('base64'), threshold] as const)
+  return h.scratch.evaluate(
+    async ([a64, b64, t]) => {
+      const load = async (s: string) => {
+        const img = new Image()
+        img.src = `data:image/png;base64,${s}`
+        await img.decode()
+        const c = document.createElement('canvas')
+        c.width = img.width
+        c.height = img.height
+        const ctx = c.getContext('2d')!
+        ctx.drawImage(img, 0, 0)
+        return ctx.getImageData(0, 0, c.width, c.height)
+      }
+      const [x, y] = await Promise.all([load(a64 as string), load(b64 as string)])
+      if (x.width !== y.width || x.height !== y.height) return 1
+      let changed = 0
+      for (let i = 0; i < x.data.length; i += 4) {
+        if (
+          Math.abs(x.data[i] - y.data[i]) > (t as number) ||
+          Math.abs(x.data[i + 1] - y.data[i + 1]) > (t as number) ||
+          Math.abs(x.data[i + 2] - y.data[i + 2]) > (t as number)
+        )
+          changed++
+      }
+      return changed / (x.data.length / 4)
+    },
+    [a.toString('base64'), b.toString('base64'), threshold] as const,
+  )
 }
 
 /** Wait until `read` returns something different from `before`. */

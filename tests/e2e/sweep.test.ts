@@ -25,10 +25,11 @@ afterAll(async () => {
 })
 
 /** Whether the element lies wholly inside the window (nothing cut off or below the fold). */
-const inView = (page: Page, testId: string) => page.getByTestId(testId).evaluate((el) => {
-  const r = el.getBoundingClientRect()
-  return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0
-})
+const inView = (page: Page, testId: string) =>
+  page.getByTestId(testId).evaluate((el) => {
+    const r = el.getBoundingClientRect()
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0
+  })
 
 describe('sweep view', () => {
   it('runs an lr × momentum grid and shows a readable map: colour bar, legend, tooltip, in view', async () => {
@@ -56,7 +57,7 @@ describe('sweep view', () => {
     // Colour bar: labelled ends and ticks, a log scale for the final loss.
     const bar = panel.getByTestId('sweep-colorbar')
     expect(await bar.innerText()).toMatch(/median final loss \(log scale\)/)
-    const values = (await bar.locator('[data-value]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.value))))
+    const values = await bar.locator('[data-value]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.value)))
     expect(values.length).toBeGreaterThanOrEqual(2)
     expect(values.every((v) => Number.isFinite(v) && v > 0)).toBe(true)
     expect(values[1]).toBeGreaterThan(values[0]) // lo (bright end) < hi (dark end)
@@ -129,9 +130,11 @@ describe('sweep view', () => {
     await panel.locator('select[aria-label="sweep optimizer"]').selectOption('1') // SGD with momentum
     await panel.locator('select[aria-label="sweep y"]').selectOption('momentum')
     const from = panel.locator('input[aria-label="sweep x from"]')
-    await from.fill('0.001'); await from.press('Enter')
+    await from.fill('0.001')
+    await from.press('Enter')
     const to = panel.locator('input[aria-label="sweep x to"]')
-    await to.fill('0.1'); await to.press('Enter')
+    await to.fill('0.1')
+    await to.press('Enter')
     await panel.locator('[data-testid=sweep-run]').click()
     const stability = panel.getByTestId('sweep-overlay-stability')
     await stability.waitFor({ timeout: 60_000 })

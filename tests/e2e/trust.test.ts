@@ -10,7 +10,19 @@ import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { artifacts, type Harness, jobDone, jobId, openApp, pixelDiff, sceneClip, settle, shot, startHarness, surfaceVersion } from './harness'
+import {
+  artifacts,
+  type Harness,
+  jobDone,
+  jobId,
+  openApp,
+  pixelDiff,
+  sceneClip,
+  settle,
+  shot,
+  startHarness,
+  surfaceVersion,
+} from './harness'
 
 let h: Harness
 let page: Page
@@ -44,7 +56,7 @@ describe('trust what you see', () => {
     expect(await page.getByTestId('surface-colorbar').innerText()).toMatch(/loss/i)
   })
 
-  it('keeps the user\'s lr across a preset switch and offers the preset\'s suggestion visibly', async () => {
+  it("keeps the user's lr across a preset switch and offers the preset's suggestion visibly", async () => {
     await lrField(0).fill('0.0123')
     await lrField(0).press('Enter')
     await expect.poll(() => lrField(0).inputValue()).toBe('0.0123')
@@ -184,7 +196,14 @@ describe('trust what you see', () => {
     await shot(page, 'trust-04-sweep')
     await panel.locator('.section-toggle').click()
 
-    const doc = { landscape: { preset: 'cubic_valley' }, optimizers: [{ name: 'adam', lr: 0.1 }], init: [[0, 0.1]], steps: 300, record: { every: 1, sharpness: true }, central_flow: true }
+    const doc = {
+      landscape: { preset: 'cubic_valley' },
+      optimizers: [{ name: 'adam', lr: 0.1 }],
+      init: [[0, 0.1]],
+      steps: 300,
+      record: { every: 1, sharpness: true },
+      central_flow: true,
+    }
     await page.evaluate(async (text) => {
       const input = document.querySelector('[data-testid=file-input]') as HTMLInputElement
       const dt = new DataTransfer()
@@ -192,7 +211,9 @@ describe('trust what you see', () => {
       input.files = dt.files
       input.dispatchEvent(new Event('change', { bubbles: true }))
     }, JSON.stringify(doc))
-    await expect.poll(() => page.getAttribute('[data-testid=preset-gallery] [aria-selected=true]', 'data-preset'), { timeout: 30_000 }).toBe('cubic_valley')
+    await expect
+      .poll(() => page.getAttribute('[data-testid=preset-gallery] [aria-selected=true]', 'data-preset'), { timeout: 30_000 })
+      .toBe('cubic_valley')
     await waitDone()
     await page.getByTestId('eos-toggle').check()
     await page.getByTestId('eos-view').waitFor()
@@ -205,5 +226,9 @@ describe('trust what you see', () => {
 
 // The help page's picture is the first-launch screenshot (refreshed when this suite runs with HELP_PICTURE=1).
 afterAll(() => {
-  if (process.env.HELP_PICTURE && existsSync(join(artifacts, 'trust-01-first-launch.png'))) copyFileSync(join(artifacts, 'trust-01-first-launch.png'), join(artifacts, '..', '..', 'src-renderer', 'public', 'what-am-i-looking-at.png'))
+  if (process.env.HELP_PICTURE && existsSync(join(artifacts, 'trust-01-first-launch.png')))
+    copyFileSync(
+      join(artifacts, 'trust-01-first-launch.png'),
+      join(artifacts, '..', '..', 'src-renderer', 'public', 'what-am-i-looking-at.png'),
+    )
 })

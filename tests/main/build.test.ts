@@ -67,13 +67,24 @@ describe('the built main process, launched with a recording electron', () => {
   interface LaunchReport {
     steps: string[]
     sandboxEnabled: boolean
-    windows: { options: { icon?: string; webPreferences: Record<string, unknown> }; loadFile: string | null; loadURL: string | null; shown: boolean; guards: string[]; windowOpenDenied: boolean }[]
+    windows: {
+      options: { icon?: string; webPreferences: Record<string, unknown> }
+      loadFile: string | null
+      loadURL: string | null
+      shown: boolean
+      guards: string[]
+      windowOpenDenied: boolean
+    }[]
     applicationMenu: string[] | null
     handled: string[]
     removed: string[]
     sessionHardened: Record<string, boolean>
     refusals: Record<string, string[]>
-    calls: { info?: { ok: boolean; host?: string; presets?: number; optimizers?: number }; events?: { posted: { channel: string; ports: number }[] }; startJob?: { ok: boolean; jobId?: number; kept?: number } }
+    calls: {
+      info?: { ok: boolean; host?: string; presets?: number; optimizers?: number }
+      events?: { posted: { channel: string; ports: number }[] }
+      startJob?: { ok: boolean; jobId?: number; kept?: number }
+    }
     events: { chunks: number; points: number; firstPoints: number[]; done: { jobId: number; divergedAt: number[] } | null; error: unknown }
     menuClick: { channel: string; args: unknown[] } | null
     quit: { willQuit: boolean; handlesAfterQuit: string[] | null }
@@ -82,7 +93,15 @@ describe('the built main process, launched with a recording electron', () => {
 
   const scratch = mkdtempSync(join(tmpdir(), 'gradscape-launch-'))
   const reportPath = join(scratch, 'report.json')
-  const job = { landscape: { preset: 'himmelblau' }, optimizer: { name: 'adam', lr: 0.1 }, init: [[1, 1], [-1, 2]], steps: 50 }
+  const job = {
+    landscape: { preset: 'himmelblau' },
+    optimizer: { name: 'adam', lr: 0.1 },
+    init: [
+      [1, 1],
+      [-1, 2],
+    ],
+    steps: 50,
+  }
   let exit: { code: number | null; signal: string | null; exitedByItself: boolean; stderr: string }
   let report: LaunchReport
 
@@ -98,10 +117,14 @@ describe('the built main process, launched with a recording electron', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     // The process must end by itself once the app quits: a worker (or port) left running keeps it alive.
     exit = await new Promise((resolve) => {
-      const timer = setTimeout(() => { child.kill('SIGKILL') }, 150_000)
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+      }, 150_000)
       child.on('exit', (code, signal) => {
         clearTimeout(timer)
         resolve({ code, signal, exitedByItself: signal === null, stderr })
@@ -123,7 +146,12 @@ describe('the built main process, launched with a recording electron', () => {
     expect(report.sandboxEnabled).toBe(true)
     expect(report.windows).toHaveLength(1)
     const [win] = report.windows
-    expect(win.options.webPreferences).toMatchObject({ preload: out('preload/index.cjs'), contextIsolation: true, nodeIntegration: false, sandbox: true })
+    expect(win.options.webPreferences).toMatchObject({
+      preload: out('preload/index.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+    })
     expect(existsSync(win.options.webPreferences.preload as string)).toBe(true)
     expect(win.loadFile).toBe(out('renderer/index.html'))
     expect(existsSync(win.loadFile!)).toBe(true)

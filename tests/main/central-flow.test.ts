@@ -27,22 +27,39 @@ describe('GD central flow', () => {
   })
 
   it.each([
-    [1, 4.5, 0.4], [0.5, 4.0, 0.5], [2, 6, 0.3], [1, 3.5, 2 / 3.2],
-  ])('cubic valley κ = %s, x* = %s, η = %s: rest point (2/η − 1, 0), tr Σ = 2κ(x* − x_c), loss κ/2·(x_c − x*)² + tr Σ/η', (kappa, xstar, eta) => {
-    const f = landscapeFromExpression(`0.5*${kappa}*(x - ${xstar})^2 + 0.5*(1 + x)*y^2`).compiled
-    const xc = 2 / eta - 1
-    expect(xstar).toBeGreaterThan(xc) // the valley floor's minimum lies past the edge
-    const r = centralFlowGd(f, eta, 0, 0.1, 600)
-    const sigma2 = 2 * kappa * (xstar - xc)
-    expect(Math.abs(r.trajectory[600][0] - xc)).toBeLessThan(1e-3)
-    expect(Math.abs(r.trajectory[600][1])).toBeLessThan(1e-3)
-    expect(Math.abs(r.sigma2[600] - sigma2)).toBeLessThan(1e-3)
-    expect(Math.abs(r.predicted_loss[600] - (0.5 * kappa * (xc - xstar) ** 2 + sigma2 / eta))).toBeLessThan(1e-3)
-  })
+    [1, 4.5, 0.4],
+    [0.5, 4.0, 0.5],
+    [2, 6, 0.3],
+    [1, 3.5, 2 / 3.2],
+  ])(
+    'cubic valley κ = %s, x* = %s, η = %s: rest point (2/η − 1, 0), tr Σ = 2κ(x* − x_c), loss κ/2·(x_c − x*)² + tr Σ/η',
+    (kappa, xstar, eta) => {
+      const f = landscapeFromExpression(`0.5*${kappa}*(x - ${xstar})^2 + 0.5*(1 + x)*y^2`).compiled
+      const xc = 2 / eta - 1
+      expect(xstar).toBeGreaterThan(xc) // the valley floor's minimum lies past the edge
+      const r = centralFlowGd(f, eta, 0, 0.1, 600)
+      const sigma2 = 2 * kappa * (xstar - xc)
+      expect(Math.abs(r.trajectory[600][0] - xc)).toBeLessThan(1e-3)
+      expect(Math.abs(r.trajectory[600][1])).toBeLessThan(1e-3)
+      expect(Math.abs(r.sigma2[600] - sigma2)).toBeLessThan(1e-3)
+      expect(Math.abs(r.predicted_loss[600] - (0.5 * kappa * (xc - xstar) ** 2 + sigma2 / eta))).toBeLessThan(1e-3)
+    },
+  )
 
   it('L1 control: from (0, 0), on an invariant line, GD never oscillates but the flow predicts EoS (§2.3)', async () => {
-    const s = parseScenario({ landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0], steps: 300, central_flow: true, record: { sharpness: true } })
-    const run = (await runScenario(s)).runs[0] as unknown as { trajectory: number[][]; sharpness: number[]; central_flow: { trajectory: number[][] } }
+    const s = parseScenario({
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'sgd', lr: 0.4 },
+      init: [0, 0],
+      steps: 300,
+      central_flow: true,
+      record: { sharpness: true },
+    })
+    const run = (await runScenario(s)).runs[0] as unknown as {
+      trajectory: number[][]
+      sharpness: number[]
+      central_flow: { trajectory: number[][] }
+    }
     // GD stays on y = 0 and ends at the minimum (4.5, 0) with S = 5.5 > 2/η: no component to oscillate with.
     expect(run.trajectory[300][0]).toBeCloseTo(4.5, 9)
     expect(run.trajectory[300][1]).toBe(0)
@@ -59,14 +76,14 @@ describe('GD central flow', () => {
     expect(Math.abs(x - 2.55209)).toBeLessThan(2e-5)
     expect(Math.abs(y - 0.39184)).toBeLessThan(2e-5)
     // On x²y² = 1 the sharpness is 2(x² + y²) = 2/η at the η-EoS minimum.
-    expect(Math.abs(r.sharpness[800] * eta / 2 - 1)).toBeLessThan(1e-6)
+    expect(Math.abs((r.sharpness[800] * eta) / 2 - 1)).toBeLessThan(1e-6)
     for (let k = 1; k <= 800; k++) expect(r.loss[k]).toBeLessThanOrEqual(r.loss[k - 1] + 1e-15)
     // During EoS (σ² > 0 for two steps running) the sharpness sits at 2/η within 1e-6.
     let eosSteps = 0
     for (let k = 2; k <= 800; k++) {
       if (r.sigma2[k] > 0 && r.sigma2[k - 1] > 0) {
         eosSteps++
-        expect(Math.abs(r.sharpness[k] * eta / 2 - 1)).toBeLessThan(1e-6)
+        expect(Math.abs((r.sharpness[k] * eta) / 2 - 1)).toBeLessThan(1e-6)
       }
     }
     expect(eosSteps).toBeGreaterThan(500)
@@ -81,7 +98,13 @@ describe('GD central flow', () => {
   })
 
   it('tracks the smoothed GD path on the cubic valley (centred trapezoid window, m = 10)', async () => {
-    const s = parseScenario({ landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0.1], steps: 300, central_flow: true })
+    const s = parseScenario({
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'sgd', lr: 0.4 },
+      init: [0, 0.1],
+      steps: 300,
+      central_flow: true,
+    })
     const run = (await runScenario(s)).runs[0] as unknown as { trajectory: number[][]; central_flow: { trajectory: number[][] } }
     const m = 10
     const w = [0.5, ...new Array(2 * m - 1).fill(1), 0.5].map((v) => v / (2 * m))
@@ -89,14 +112,23 @@ describe('GD central flow', () => {
     for (let k = 100; k <= 300 - m; k++) {
       let ax = 0
       let ay = 0
-      for (let j = -m; j <= m; j++) { ax += w[j + m] * run.trajectory[k + j][0]; ay += w[j + m] * run.trajectory[k + j][1] }
+      for (let j = -m; j <= m; j++) {
+        ax += w[j + m] * run.trajectory[k + j][0]
+        ay += w[j + m] * run.trajectory[k + j][1]
+      }
       worst = Math.max(worst, Math.hypot(ax - run.central_flow.trajectory[k][0], ay - run.central_flow.trajectory[k][1]))
     }
     expect(worst).toBeLessThan(1e-2) // §5 L1: max |CF − avg| = 8.8e-3 after k ≥ 55
   })
 
   it('is attached only to runs whose optimizer has one (plain GD)', async () => {
-    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'sgd', lr: 0.15 }, { name: 'sgd', lr: 0.15, momentum: 0.9 }, { name: 'adam' }], init: [3, 1 / 6], steps: 10, central_flow: true })
+    const s = parseScenario({
+      landscape: { preset: 'zhu_eos' },
+      optimizers: [{ name: 'sgd', lr: 0.15 }, { name: 'sgd', lr: 0.15, momentum: 0.9 }, { name: 'adam' }],
+      init: [3, 1 / 6],
+      steps: 10,
+      central_flow: true,
+    })
     const runs = (await runScenario(s)).runs
     expect('central_flow' in runs[0]).toBe(true)
     expect('central_flow' in runs[1]).toBe(false)
@@ -114,7 +146,12 @@ describe('GD central flow', () => {
   })
 
   it('eig2 gives orthonormal eigenpairs in descending order', () => {
-    for (const [p, q, r] of [[3, 1, 2], [1, 0, 5], [2, -4, 2], [0, 1e-9, 0]]) {
+    for (const [p, q, r] of [
+      [3, 1, 2],
+      [1, 0, 5],
+      [2, -4, 2],
+      [0, 1e-9, 0],
+    ]) {
       const e = eig2(p, q, r)
       expect(e.l1).toBeGreaterThanOrEqual(e.l2)
       expect(Math.hypot(e.u1x, e.u1y)).toBeCloseTo(1, 12)
@@ -155,7 +192,10 @@ describe('RMSprop central flow', () => {
     for (let k = 178; k <= K - m; k++) {
       let ax = 0
       let ay = 0
-      for (let j = -m; j <= m; j++) { ax += wts[j + m] * W[k + j][0]; ay += wts[j + m] * W[k + j][1] }
+      for (let j = -m; j <= m; j++) {
+        ax += wts[j + m] * W[k + j][0]
+        ay += wts[j + m] * W[k + j][1]
+      }
       devs.push(Math.hypot(ax - cf.trajectory[k][0], ay - cf.trajectory[k][1]))
     }
     devs.sort((a, b) => a - b)
@@ -163,7 +203,16 @@ describe('RMSprop central flow', () => {
   })
 
   it('is attached to RMSprop runs without momentum, and reports the effective sharpness', async () => {
-    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'rmsprop', lr: 0.05 }, { name: 'rmsprop', lr: 0.05, momentum: 0.5 }], init: [3, 1 / 6], steps: 5, central_flow: true })
+    const s = parseScenario({
+      landscape: { preset: 'zhu_eos' },
+      optimizers: [
+        { name: 'rmsprop', lr: 0.05 },
+        { name: 'rmsprop', lr: 0.05, momentum: 0.5 },
+      ],
+      init: [3, 1 / 6],
+      steps: 5,
+      central_flow: true,
+    })
     const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] } }>
     expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
     expect(runs[1].central_flow).toBeUndefined()
@@ -193,7 +242,16 @@ describe('Scalar RMSProp', () => {
 
   it('the engine runs the published rule (float64 path, ν from 0 as torch RMSprop starts)', async () => {
     const want = discrete(0.02, 0.9, 1e-8, 'zero', 200)
-    const got = (await runScenario(parseScenario({ landscape: { preset: 'zhu_eos' }, optimizer: { name: 'scalar_rmsprop', lr: 0.02, alpha: 0.9 }, init: [3, 1 / 6], steps: 200 }))).runs[0]
+    const got = (
+      await runScenario(
+        parseScenario({
+          landscape: { preset: 'zhu_eos' },
+          optimizer: { name: 'scalar_rmsprop', lr: 0.02, alpha: 0.9 },
+          init: [3, 1 / 6],
+          steps: 200,
+        }),
+      )
+    ).runs[0]
     for (let k = 0; k <= 200; k++) for (let c = 0; c < 2; c++) expect(Math.abs(got.trajectory[k][c] - want[k][c])).toBeLessThan(1e-12)
   })
 
@@ -212,7 +270,10 @@ describe('Scalar RMSProp', () => {
     for (let k = onEdge + 50; k <= K - m; k++) {
       let ax = 0
       let ay = 0
-      for (let j = -m; j <= m; j++) { ax += wts[j + m] * W[k + j][0]; ay += wts[j + m] * W[k + j][1] }
+      for (let j = -m; j <= m; j++) {
+        ax += wts[j + m] * W[k + j][0]
+        ay += wts[j + m] * W[k + j][1]
+      }
       devs.push(Math.hypot(ax - cf.trajectory[k][0], ay - cf.trajectory[k][1]))
       // GD itself oscillates about that path: the raw iterate is farther away than the smoothed one.
       stable.push(Math.hypot(W[k][0] - ax, W[k][1] - ay))
@@ -224,8 +285,17 @@ describe('Scalar RMSProp', () => {
   })
 
   it('is attached to Scalar RMSProp runs, with the effective sharpness, and its threshold is 2', async () => {
-    const s = parseScenario({ landscape: { preset: 'zhu_eos' }, optimizer: { name: 'scalar_rmsprop', lr: 0.02 }, init: [3, 1 / 6], steps: 5, central_flow: true })
-    const runs = (await runScenario(s)).runs as unknown as Array<{ central_flow?: { effective_sharpness: number[] }; stability_threshold?: { value: number } }>
+    const s = parseScenario({
+      landscape: { preset: 'zhu_eos' },
+      optimizer: { name: 'scalar_rmsprop', lr: 0.02 },
+      init: [3, 1 / 6],
+      steps: 5,
+      central_flow: true,
+    })
+    const runs = (await runScenario(s)).runs as unknown as Array<{
+      central_flow?: { effective_sharpness: number[] }
+      stability_threshold?: { value: number }
+    }>
     expect(runs[0].central_flow?.effective_sharpness).toHaveLength(6)
     expect(stabilityThreshold('scalar_rmsprop', s.optimizers[0].configs[0])).toMatchObject({ kind: 'preconditioned', value: 2 })
     // The state's rate (1 − α)/α needs 0 < α < 1: α = 0 has no flow (it would be all NaN).

@@ -8,7 +8,11 @@ export const ROOT = resolve(import.meta.dirname, '../..')
 // `npm run cli` runs exactly this launcher; calling it without npm saves ≈0.3 s per call.
 const LAUNCHER = join(ROOT, 'scripts/cli.mjs')
 
-export interface CliResult { status: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  status: number | null
+  stdout: string
+  stderr: string
+}
 
 export function runCli(args: readonly string[]): CliResult {
   const r = spawnSync(process.execPath, [LAUNCHER, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })

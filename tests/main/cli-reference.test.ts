@@ -36,7 +36,9 @@ function worstError(got: Array<Array<number | null>>, want: number[][], upto: nu
 }
 
 describe('CLI against float64 PyTorch references', () => {
-  const files = readdirSync(TORCH).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(TORCH)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   const dir = tempDir()
 
   it('has all 51 reference cases', () => {
@@ -61,7 +63,11 @@ describe('CLI against float64 PyTorch references', () => {
     expect(run.diverged_at).toBeNull()
   })
 
-  it.each(readdirSync(EOS).filter((f) => f.endsWith('.json')).sort())('edge of stability: %s, with per-step sharpness', (file) => {
+  it.each(
+    readdirSync(EOS)
+      .filter((f) => f.endsWith('.json'))
+      .sort(),
+  )('edge of stability: %s, with per-step sharpness', (file) => {
     const ref = JSON.parse(readFileSync(join(EOS, file), 'utf8')) as Reference
     const scenario = { ...ref, record: { every: 1, sharpness: true } }
     const path = writeScenario(dir, `eos-${file}`, scenario)

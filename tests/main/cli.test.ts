@@ -20,13 +20,45 @@ const base = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', l
 
 describe('cli run: shapes and options', () => {
   it('runs several optimizers from several start points, optimizer-major, with defaults filled in', () => {
-    const r = run({ ...base, optimizer: undefined, optimizers: [{ name: 'sgd', lr: 1e-3, momentum: 0.9 }, { name: 'adam' }], init: [[-1, 1], [0.5, 0.5], [1.5, 2]] })
+    const r = run({
+      ...base,
+      optimizer: undefined,
+      optimizers: [{ name: 'sgd', lr: 1e-3, momentum: 0.9 }, { name: 'adam' }],
+      init: [
+        [-1, 1],
+        [0.5, 0.5],
+        [1.5, 2],
+      ],
+    })
     expect(r.status).toBe(0)
     const { runs } = r.json()
     expect(runs.map((x: { optimizer: { name: string } }) => x.optimizer.name)).toEqual(['sgd', 'sgd', 'sgd', 'adam', 'adam', 'adam'])
-    expect(runs.map((x: { init: number[] }) => x.init)).toEqual([[-1, 1], [0.5, 0.5], [1.5, 2], [-1, 1], [0.5, 0.5], [1.5, 2]])
-    expect(runs[0].optimizer).toEqual({ name: 'sgd', lr: 1e-3, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false })
-    expect(runs[3].optimizer).toEqual({ name: 'adam', lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false })
+    expect(runs.map((x: { init: number[] }) => x.init)).toEqual([
+      [-1, 1],
+      [0.5, 0.5],
+      [1.5, 2],
+      [-1, 1],
+      [0.5, 0.5],
+      [1.5, 2],
+    ])
+    expect(runs[0].optimizer).toEqual({
+      name: 'sgd',
+      lr: 1e-3,
+      momentum: 0.9,
+      dampening: 0,
+      weight_decay: 0,
+      nesterov: false,
+      maximize: false,
+    })
+    expect(runs[3].optimizer).toEqual({
+      name: 'adam',
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: false,
+      maximize: false,
+    })
     for (const x of runs) expect(x.trajectory[0]).toEqual(x.init)
   })
 
@@ -40,19 +72,34 @@ describe('cli run: shapes and options', () => {
 
   it('a grid of start points runs each point (n = [3, 2] → 6 runs, x fastest)', () => {
     const { runs } = run({ ...base, steps: 2, init: { grid: { x: [-1, 1], y: [0, 2], n: [3, 2] } } }).json()
-    expect(runs.map((x: { init: number[] }) => x.init)).toEqual([[-1, 0], [0, 0], [1, 0], [-1, 2], [0, 2], [1, 2]])
+    expect(runs.map((x: { init: number[] }) => x.init)).toEqual([
+      [-1, 0],
+      [0, 0],
+      [1, 0],
+      [-1, 2],
+      [0, 2],
+      [1, 2],
+    ])
   })
 
   it('seeded random starts are reproducible and inside the box', () => {
     const s = { ...base, steps: 1, init: { random: { x: [-2, 2], y: [-1, 3], count: 50, seed: 7 } } }
-    const a = run(s).json().runs.map((x: { init: number[] }) => x.init)
-    const b = run(s).json().runs.map((x: { init: number[] }) => x.init)
-    const c = run({ ...s, init: { random: { ...s.init.random, seed: 8 } } }).json().runs.map((x: { init: number[] }) => x.init)
+    const a = run(s)
+      .json()
+      .runs.map((x: { init: number[] }) => x.init)
+    const b = run(s)
+      .json()
+      .runs.map((x: { init: number[] }) => x.init)
+    const c = run({ ...s, init: { random: { ...s.init.random, seed: 8 } } })
+      .json()
+      .runs.map((x: { init: number[] }) => x.init)
     expect(a).toEqual(b)
     expect(a).not.toEqual(c)
     for (const [x, y] of a) {
-      expect(x).toBeGreaterThanOrEqual(-2); expect(x).toBeLessThanOrEqual(2)
-      expect(y).toBeGreaterThanOrEqual(-1); expect(y).toBeLessThanOrEqual(3)
+      expect(x).toBeGreaterThanOrEqual(-2)
+      expect(x).toBeLessThanOrEqual(2)
+      expect(y).toBeGreaterThanOrEqual(-1)
+      expect(y).toBeLessThanOrEqual(3)
     }
   })
 
@@ -96,7 +143,10 @@ describe('cli run: divergence is kept, not an error', () => {
     const scenario = {
       landscape: { preset: 'ill_conditioned_quadratic' },
       optimizer: { name: 'sgd', lr: 1.5 },
-      init: [[1, 1], [0, 0]],
+      init: [
+        [1, 1],
+        [0, 0],
+      ],
       steps: 400,
     }
     const r = run(scenario)
@@ -125,22 +175,70 @@ describe('cli run: bad input is one clear line, non-zero exit, nothing written',
   const cases: Array<[string, unknown, RegExp]> = [
     ['syntax error', { ...base, landscape: { expr: '(x + y' } }, /^error: landscape\.expr: syntax error: .* at position 7$/],
     ['unknown symbol', { ...base, landscape: { expr: 'x^2 + z' } }, /^error: landscape\.expr: unknown symbol 'z'.* at position 7$/],
-    ['unknown function', { ...base, landscape: { expr: 'x + foo(y)' } }, /^error: landscape\.expr: unknown function 'foo'.* at position 5$/],
-    ['code smuggling: constructor', { ...base, landscape: { expr: 'x.constructor' } }, /^error: landscape\.expr: property access is not allowed at position 2$/],
-    ['code smuggling: import()', { ...base, landscape: { expr: 'import(x)' } }, /^error: landscape\.expr: unknown function 'import'.* at position 1$/],
-    ['code smuggling: ;', { ...base, landscape: { expr: 'x; y' } }, /^error: landscape\.expr: only one expression is allowed .* at position 2$/],
-    ['code smuggling: assignment', { ...base, landscape: { expr: 'x = 1' } }, /^error: landscape\.expr: assignment is not allowed at position 3$/],
-    ['code smuggling: __proto__', { ...base, landscape: { expr: '__proto__ + x' } }, /^error: landscape\.expr: unknown symbol '__proto__'.* at position 1$/],
+    [
+      'unknown function',
+      { ...base, landscape: { expr: 'x + foo(y)' } },
+      /^error: landscape\.expr: unknown function 'foo'.* at position 5$/,
+    ],
+    [
+      'code smuggling: constructor',
+      { ...base, landscape: { expr: 'x.constructor' } },
+      /^error: landscape\.expr: property access is not allowed at position 2$/,
+    ],
+    [
+      'code smuggling: import()',
+      { ...base, landscape: { expr: 'import(x)' } },
+      /^error: landscape\.expr: unknown function 'import'.* at position 1$/,
+    ],
+    [
+      'code smuggling: ;',
+      { ...base, landscape: { expr: 'x; y' } },
+      /^error: landscape\.expr: only one expression is allowed .* at position 2$/,
+    ],
+    [
+      'code smuggling: assignment',
+      { ...base, landscape: { expr: 'x = 1' } },
+      /^error: landscape\.expr: assignment is not allowed at position 3$/,
+    ],
+    [
+      'code smuggling: __proto__',
+      { ...base, landscape: { expr: '__proto__ + x' } },
+      /^error: landscape\.expr: unknown symbol '__proto__'.* at position 1$/,
+    ],
     ['unknown preset', { ...base, landscape: { preset: 'nope' } }, /^error: landscape\.preset: unknown preset 'nope'$/],
     ['unknown optimizer', { ...base, optimizer: { name: 'adamm' } }, /^error: optimizer\.name: unknown optimizer 'adamm' \(known: sgd, /],
-    ['unknown hyperparameter', { ...base, optimizer: { name: 'adam', beta1: 0.9 } }, /^error: optimizer\.beta1: unknown hyperparameter for adam/],
-    ['out-of-range hyperparameter', { ...base, optimizers: [{ name: 'sgd' }, { name: 'adam', betas: [0.9, 1.2] }], optimizer: undefined }, /^error: optimizers\[1\]\.betas: Invalid beta parameter at index 1: 1\.2/],
+    [
+      'unknown hyperparameter',
+      { ...base, optimizer: { name: 'adam', beta1: 0.9 } },
+      /^error: optimizer\.beta1: unknown hyperparameter for adam/,
+    ],
+    [
+      'out-of-range hyperparameter',
+      { ...base, optimizers: [{ name: 'sgd' }, { name: 'adam', betas: [0.9, 1.2] }], optimizer: undefined },
+      /^error: optimizers\[1\]\.betas: Invalid beta parameter at index 1: 1\.2/,
+    ],
     ['negative lr', { ...base, optimizer: { name: 'sgd', lr: -0.1 } }, /^error: optimizer\.lr: Invalid learning rate: -0\.1/],
-    ['nesterov without momentum', { ...base, optimizer: { name: 'sgd', nesterov: true } }, /^error: optimizer: Nesterov momentum requires a momentum and zero dampening$/],
+    [
+      'nesterov without momentum',
+      { ...base, optimizer: { name: 'sgd', nesterov: true } },
+      /^error: optimizer: Nesterov momentum requires a momentum and zero dampening$/,
+    ],
     ['wrong shape: init', { ...base, init: [1, 2, 3] }, /^error: init\[0\]: must be a pair/],
-    ['wrong shape: betas', { ...base, optimizer: { name: 'adam', betas: [0.9] } }, /^error: optimizer\.betas: must be a list of two numbers/],
-    ['non-finite number', '{"landscape":{"preset":"booth"},"optimizer":{"name":"sgd","lr":1e999},"init":[0,0],"steps":3}', /^error: optimizer\.lr: must be finite, got Infinity$/],
-    ['non-finite init', '{"landscape":{"preset":"booth"},"optimizer":{"name":"sgd"},"init":[0,-1e999],"steps":3}', /^error: init\[1\]: must be finite, got -Infinity$/],
+    [
+      'wrong shape: betas',
+      { ...base, optimizer: { name: 'adam', betas: [0.9] } },
+      /^error: optimizer\.betas: must be a list of two numbers/,
+    ],
+    [
+      'non-finite number',
+      '{"landscape":{"preset":"booth"},"optimizer":{"name":"sgd","lr":1e999},"init":[0,0],"steps":3}',
+      /^error: optimizer\.lr: must be finite, got Infinity$/,
+    ],
+    [
+      'non-finite init',
+      '{"landscape":{"preset":"booth"},"optimizer":{"name":"sgd"},"init":[0,-1e999],"steps":3}',
+      /^error: init\[1\]: must be finite, got -Infinity$/,
+    ],
     ['fractional steps', { ...base, steps: 2.5 }, /^error: steps: must be a whole number, got 2\.5$/],
     ['bad JSON', '{"landscape": ', /^error: not valid JSON: /],
   ]

@@ -21,7 +21,10 @@ function collect(jobIdPromise: Promise<{ jobId: number }>): Promise<JobEvent[]> 
       void jobIdPromise.then(({ jobId }) => {
         const ended = events.some((x) => (x.type === 'done' || x.type === 'cancelled' || x.type === 'error') && x.jobId === jobId)
         const mine = (x: JobEvent) => (x.type === 'chunk' ? x.chunk.jobId === jobId : !('jobId' in x) || x.jobId === jobId)
-        if (ended) { off(); resolve(events.filter(mine)) }
+        if (ended) {
+          off()
+          resolve(events.filter(mine))
+        }
       })
     })
     jobIdPromise.catch(reject)
@@ -30,7 +33,10 @@ function collect(jobIdPromise: Promise<{ jobId: number }>): Promise<JobEvent[]> 
 
 const scenario = {
   landscape: { preset: 'himmelblau' },
-  optimizers: [{ name: 'sgd', lr: 0.01, momentum: 0.9 }, { name: 'adam', lr: 0.05 }],
+  optimizers: [
+    { name: 'sgd', lr: 0.01, momentum: 0.9 },
+    { name: 'adam', lr: 0.05 },
+  ],
   init: { random: { x: [-4, 4], y: [-4, 4], count: 300, seed: 1 } },
   steps: 400,
   record: { every: 2, sharpness: true },
@@ -48,7 +54,10 @@ describe('engine worker', () => {
     expect(chunks.length).toBeGreaterThan(1)
     // Contiguous, in order, complete.
     let next = 0
-    for (const c of chunks) { expect(c.start).toBe(next); next += c.count }
+    for (const c of chunks) {
+      expect(c.start).toBe(next)
+      next += c.count
+    }
     expect(next).toBe(201)
     // The first chunk is small (fast first frame).
     expect(chunks[0].count * 600).toBeLessThanOrEqual(20_000 + 600)
@@ -76,10 +85,15 @@ describe('engine worker', () => {
     const done = events.at(-1)!
     // The path and backend that ran it are reported: the automatic choice is GPU.js where it
     // finds a GPU backend, else our WebAssembly SIMD kernel.
-    expect(done.type === 'done' && done.backend).toMatch(resolveMode('gpu') === 'wasm' ? /^float32 wasm-simd/ : /^float32 gpu\.js \w+Kernel/)
+    expect(done.type === 'done' && done.backend).toMatch(
+      resolveMode('gpu') === 'wasm' ? /^float32 wasm-simd/ : /^float32 gpu\.js \w+Kernel/,
+    )
     const chunks = events.filter((e): e is { type: 'chunk'; chunk: RunChunk } => e.type === 'chunk').map((e) => e.chunk)
     let next = 0
-    for (const c of chunks) { expect(c.start).toBe(next); next += c.count }
+    for (const c of chunks) {
+      expect(c.start).toBe(next)
+      next += c.count
+    }
     expect(next).toBe(81)
     const reference = (await runScenario(parseScenario({ ...doc, precision: 'float64' }))).runs
     const last = chunks.at(-1)!
@@ -123,7 +137,12 @@ describe('engine worker', () => {
   })
 
   it('chunks stay bounded for 10⁶ particles (memory does not grow with the job)', async () => {
-    const huge = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.01 }, init: { random: { x: [-2, 2], y: [-1, 3], count: 1_000_000, seed: 4 } }, steps: 1000 }
+    const huge = {
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'adam', lr: 0.01 },
+      init: { random: { x: [-2, 2], y: [-1, 3], count: 1_000_000, seed: 4 } },
+      steps: 1000,
+    }
     const started = engine.start(huge)
     const sizes: number[] = []
     const off = engine.onEvent((e) => {
@@ -151,7 +170,14 @@ describe('engine worker', () => {
   })
 
   it('restarts a crashed worker, tells listeners, and keeps working', async () => {
-    const restarted = new Promise<JobEvent>((resolve) => { const off = engine.onEvent((e) => { if (e.type === 'engine-restarted') { off(); resolve(e) } }) })
+    const restarted = new Promise<JobEvent>((resolve) => {
+      const off = engine.onEvent((e) => {
+        if (e.type === 'engine-restarted') {
+          off()
+          resolve(e)
+        }
+      })
+    })
     await engine.crashForTest()
     expect((await restarted).type).toBe('engine-restarted')
     expect(engine.restarts).toBe(1)
@@ -162,14 +188,29 @@ describe('engine worker', () => {
 
 describe('central flows in jobs', () => {
   it('streams the flow of each eligible run after its trajectories, matching the CLI', async () => {
-    const doc = { landscape: { preset: 'zhu_eos' }, optimizers: [{ name: 'sgd', lr: 0.15 }, { name: 'adam', lr: 0.05 }], init: [[3, 1 / 6], [2.8, 0.3]], steps: 200, record: { every: 4 }, central_flow: true }
+    const doc = {
+      landscape: { preset: 'zhu_eos' },
+      optimizers: [
+        { name: 'sgd', lr: 0.15 },
+        { name: 'adam', lr: 0.05 },
+      ],
+      init: [
+        [3, 1 / 6],
+        [2.8, 0.3],
+      ],
+      steps: 200,
+      record: { every: 4 },
+      central_flow: true,
+    }
     const started = engine.start(doc)
     const events = await collect(started)
     const flows = events.filter((e): e is Extract<JobEvent, { type: 'flow' }> => e.type === 'flow').map((e) => e.flow)
     expect(flows.map((f) => f.run)).toEqual([0, 1]) // the two GD runs; Adam has no central flow
     const doneIndex = events.findIndex((e) => e.type === 'done')
     expect(events.findIndex((e) => e.type === 'flow')).toBeLessThan(doneIndex)
-    const cli = (await runScenario(parseScenario(doc))).runs[1] as unknown as { central_flow: { trajectory: number[][]; predicted_loss: number[] } }
+    const cli = (await runScenario(parseScenario(doc))).runs[1] as unknown as {
+      central_flow: { trajectory: number[][]; predicted_loss: number[] }
+    }
     expect(flows[1].xy).toHaveLength(2 * 51)
     for (let k = 0; k <= 50; k++) {
       expect(flows[1].xy[2 * k]).toBe(Math.fround(cli.central_flow.trajectory[k][0]))

@@ -34,7 +34,15 @@ function joined(chunks: RunChunk[], runs: number, pick: (c: RunChunk) => Float32
 describe('topAxis', () => {
   it('is a unit top eigenvector with its first nonzero component positive', () => {
     const out = [0, 0]
-    for (const [p, q, r] of [[1, 0, 5], [5, 0, 1], [2, -3, 1], [2, 3, 1], [-1, 1e-9, -1], [4, 4, 4], [0, 0, 0]]) {
+    for (const [p, q, r] of [
+      [1, 0, 5],
+      [5, 0, 1],
+      [2, -3, 1],
+      [2, 3, 1],
+      [-1, 1e-9, -1],
+      [4, 4, 4],
+      [0, 0, 0],
+    ]) {
       topAxis(p, q, r, out)
       const e = eig2(p, q, r)
       expect(Math.hypot(out[0], out[1])).toBeCloseTo(1, 14)
@@ -49,7 +57,16 @@ describe('topAxis', () => {
 })
 
 describe('chunks with record.sharpness', () => {
-  const cubic = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [[0, 0.1], [1, -0.5]], steps: 300, record: { every: 3, sharpness: true } }
+  const cubic = {
+    landscape: { preset: 'cubic_valley' },
+    optimizer: { name: 'sgd', lr: 0.4 },
+    init: [
+      [0, 0.1],
+      [1, -0.5],
+    ],
+    steps: 300,
+    record: { every: 3, sharpness: true },
+  }
 
   it('carry the sign-fixed top eigenvector per kept point, equal to eig(H) at the positions (float64 path)', async () => {
     const { chunks } = await chunksOf(cubic)
@@ -77,8 +94,14 @@ describe('chunks with record.sharpness', () => {
 
   it('carry λ₁(P⁻¹H) for Adam (NaN at step 0 and for GD runs), as the CLI reports it', async () => {
     const doc = {
-      landscape: { preset: 'rosenbrock' }, optimizers: [{ name: 'sgd', lr: 1e-3 }, { name: 'adam', lr: 0.02 }],
-      init: [-1.5, 2], steps: 60, record: { every: 2, sharpness: true },
+      landscape: { preset: 'rosenbrock' },
+      optimizers: [
+        { name: 'sgd', lr: 1e-3 },
+        { name: 'adam', lr: 0.02 },
+      ],
+      init: [-1.5, 2],
+      steps: 60,
+      record: { every: 2, sharpness: true },
     }
     const { chunks } = await chunksOf(doc)
     const pre = joined(chunks, 2, (c) => c.preconditioned)
@@ -102,8 +125,14 @@ describe('chunks with record.sharpness', () => {
 
   it('keep axis and preconditioned through the IPC event rebuild and the WebSocket codec', () => {
     const chunk: RunChunk = {
-      jobId: 2, start: 0, count: 2, xy: Float32Array.of(1, 2, 3, 4), loss: Float32Array.of(1, 2), sharpness: Float32Array.of(5, 6),
-      axis: Float32Array.of(1, 0, 0.6, 0.8), preconditioned: Float32Array.of(NaN, 2),
+      jobId: 2,
+      start: 0,
+      count: 2,
+      xy: Float32Array.of(1, 2, 3, 4),
+      loss: Float32Array.of(1, 2),
+      sharpness: Float32Array.of(5, 6),
+      axis: Float32Array.of(1, 0, 0.6, 0.8),
+      preconditioned: Float32Array.of(NaN, 2),
     }
     const e = portEvent({ type: 'chunk', chunk })
     expect(e.type === 'chunk' && e.chunk.axis).toEqual(chunk.axis)

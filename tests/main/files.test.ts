@@ -78,7 +78,10 @@ describe('session files', () => {
   it('a file whose contents are refused leaves no grant behind either', async () => {
     const path = fresh('refused.json')
     writeFileSync(path, Buffer.from([0x7b, 0xff, 0x7d]))
-    const files = createSessionFiles({ dialogs: fakeDialogs({ open: path }), recent: await loadRecentFiles({ storePath: fresh('r.json') }) })
+    const files = createSessionFiles({
+      dialogs: fakeDialogs({ open: path }),
+      recent: await loadRecentFiles({ storePath: fresh('r.json') }),
+    })
     await expect(files.open(null)).rejects.toThrow(/not valid UTF-8/)
     expect(files.isGranted(path)).toBe(false)
   })
@@ -140,7 +143,10 @@ describe('session files', () => {
   })
 
   it('refuses a too large session and reports unreadable files clearly', async () => {
-    const files = createSessionFiles({ dialogs: fakeDialogs({ save: fresh('big.json') }), recent: await loadRecentFiles({ storePath: fresh('r.json') }) })
+    const files = createSessionFiles({
+      dialogs: fakeDialogs({ save: fresh('big.json') }),
+      recent: await loadRecentFiles({ storePath: fresh('r.json') }),
+    })
     await expect(files.save(null, 'x'.repeat(MAX_SESSION_TEXT + 1))).rejects.toThrow(/too large/)
     await expect(files.openPath(fresh('absent.json'))).rejects.toThrow(/ENOENT/)
     await expect(files.openPath(dir)).rejects.toThrow(/is not a file/)
@@ -154,9 +160,16 @@ describe('export files', () => {
     const files = createExportFiles({ dialogs })
     const owner = { window: 1 }
     expect(await files.choose(owner, 'gradscape-booth.mp4')).toEqual({ name: chosen.split('/').pop(), path: chosen })
-    expect(dialogs.showSave).toHaveBeenCalledWith(owner, expect.objectContaining({
-      defaultPath: 'gradscape-booth.mp4', filters: [{ name: 'MP4 video', extensions: ['mp4'] }, { name: 'All files', extensions: ['*'] }],
-    }))
+    expect(dialogs.showSave).toHaveBeenCalledWith(
+      owner,
+      expect.objectContaining({
+        defaultPath: 'gradscape-booth.mp4',
+        filters: [
+          { name: 'MP4 video', extensions: ['mp4'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      }),
+    )
     const bytes = new Uint8Array([0, 1, 2, 250, 255])
     expect(await files.write(chosen, bytes)).toEqual({ name: chosen.split('/').pop(), path: chosen })
     expect([...readFileSync(chosen)]).toEqual([...bytes])
@@ -171,7 +184,9 @@ describe('export files', () => {
 
   it('returns null when cancelled, refuses other extensions, and leaves nothing behind when the write fails', async () => {
     expect(await createExportFiles({ dialogs: fakeDialogs({}) }).choose(null, 'a.png')).toBeNull()
-    await expect(createExportFiles({ dialogs: fakeDialogs({ save: fresh('x.exe') }) }).choose(null, 'x.exe')).rejects.toThrow(/not an export file name/)
+    await expect(createExportFiles({ dialogs: fakeDialogs({ save: fresh('x.exe') }) }).choose(null, 'x.exe')).rejects.toThrow(
+      /not an export file name/,
+    )
     const missingDir = join(dir, 'no-such-dir', 'clip.webm')
     const files = createExportFiles({ dialogs: fakeDialogs({ save: missingDir }) })
     expect(await files.choose(null, 'clip.webm')).toEqual({ name: 'clip.webm', path: missingDir })

@@ -55,7 +55,10 @@ class FakeIpcMain implements IpcMainLike {
 
 class FakeFrame implements FrameLike {
   readonly posted: { channel: string; message: unknown; transfer: unknown[] | undefined }[] = []
-  constructor(readonly url: string, readonly parent: FrameLike | null = null) {}
+  constructor(
+    readonly url: string,
+    readonly parent: FrameLike | null = null,
+  ) {}
   postMessage(channel: string, message: unknown, transfer?: unknown[]): void {
     this.posted.push({ channel, message, transfer })
   }
@@ -94,14 +97,41 @@ function recordingChannel(calls: unknown[][], opened: MessagePort[]): () => Mess
 }
 
 const info: HostInfo = { version: 'test', host: 'electron', presets: [], optimizers: [], backend: 'float64-js' }
-const started: JobStarted = { jobId: 7, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: Float64Array.of(1, 2), kept: 3, every: 1 }
-const flow: FlowData = {
-  jobId: -1, run: -1, xy: Float32Array.of(0, 0.1, 1, 0.05), loss: Float32Array.of(1, 0.5), predictedLoss: Float32Array.of(1, 0.5),
-  sharpness: Float32Array.of(1, 2), sigma2: Float32Array.of(0, 0), axis: Float32Array.of(0, 1, 0, 1), stoppedAt: null, stopReason: null,
+const started: JobStarted = {
+  jobId: 7,
+  optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }],
+  starts: Float64Array.of(1, 2),
+  kept: 3,
+  every: 1,
 }
-const goodFlowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4, momentum: 0 }, init: [4, 0.5], steps: 100, every: 1 }
+const flow: FlowData = {
+  jobId: -1,
+  run: -1,
+  xy: Float32Array.of(0, 0.1, 1, 0.05),
+  loss: Float32Array.of(1, 0.5),
+  predictedLoss: Float32Array.of(1, 0.5),
+  sharpness: Float32Array.of(1, 2),
+  sigma2: Float32Array.of(0, 0),
+  axis: Float32Array.of(0, 1, 0, 1),
+  stoppedAt: null,
+  stopReason: null,
+}
+const goodFlowRequest = {
+  landscape: { preset: 'cubic_valley' },
+  optimizer: { name: 'sgd', lr: 0.4, momentum: 0 },
+  init: [4, 0.5],
+  steps: 100,
+  every: 1,
+}
 const surface: Surface = {
-  x: [-1, 1], y: [-1, 1], n: [2, 2], values: new Float32Array([1, 2, 3, 4]), min: 1, max: 4, lo: 1, hi: 4,
+  x: [-1, 1],
+  y: [-1, 1],
+  n: [2, 2],
+  values: new Float32Array([1, 2, 3, 4]),
+  min: 1,
+  max: 4,
+  lo: 1,
+  hi: 4,
 }
 
 /** A host whose every operation is a spy; `emit` plays the engine. */
@@ -120,7 +150,9 @@ function fakeHost() {
       return () => void listeners.delete(listener)
     }),
   } satisfies GradscapeApi
-  const emit = (e: JobEvent) => { for (const l of listeners) l(e) }
+  const emit = (e: JobEvent) => {
+    for (const l of listeners) l(e)
+  }
   const hostCalls = () => OPERATIONS.reduce((n, op) => n + host[op].mock.calls.length, 0)
   return { host, emit, hostCalls, listenerCount: () => listeners.size }
 }
@@ -128,7 +160,10 @@ function fakeHost() {
 function fakeShell() {
   return {
     openSessionFile: vi.fn(async () => ({ name: 'a.json', path: '/tmp/a.json', text: '{}' })),
-    saveSessionFile: vi.fn(async (_e: IpcEventLike, _text: string, name?: string) => ({ name: name ?? 'scenario.json', path: `/tmp/${name ?? 'scenario.json'}` })),
+    saveSessionFile: vi.fn(async (_e: IpcEventLike, _text: string, name?: string) => ({
+      name: name ?? 'scenario.json',
+      path: `/tmp/${name ?? 'scenario.json'}`,
+    })),
     chooseExportFile: vi.fn(async (_e: IpcEventLike, name: string) => ({ name, path: `/tmp/${name}` })),
     writeExportFile: vi.fn(async (_e: IpcEventLike, path: string, _data: Uint8Array) => ({ name: path.split('/').pop() ?? '', path })),
   } satisfies ShellHandlers
@@ -147,7 +182,10 @@ function setup(appUrl = APP_URL) {
   const opened: MessagePort[] = []
   const log = vi.fn()
   const ipc = registerIpc({
-    ipcMain, host: fake.host, shell, log,
+    ipcMain,
+    host: fake.host,
+    shell,
+    log,
     isTrustedSender: createSenderCheck({ appUrl }),
     createChannel: recordingChannel(postCalls, opened),
   })
@@ -164,7 +202,10 @@ function receive(port: MessagePort, count: number): Promise<unknown[]> {
   return new Promise((resolve) => {
     const onMessage = (m: unknown) => {
       got.push(m)
-      if (got.length === count) { port.off('message', onMessage); resolve(got) }
+      if (got.length === count) {
+        port.off('message', onMessage)
+        resolve(got)
+      }
     }
     port.on('message', onMessage)
   })
@@ -213,7 +254,8 @@ describe('sender frame check', () => {
       'about:blank',
       'data:text/html,hi',
       'not a url',
-    ]) expect(packaged(eventFrom(new FakeFrame(url))), url).toBe(false)
+    ])
+      expect(packaged(eventFrom(new FakeFrame(url))), url).toBe(false)
     for (const url of ['http://localhost:5174/', 'http://127.0.0.1:5173/', 'https://localhost:5173/', `${APP_URL}`]) {
       expect(dev(eventFrom(new FakeFrame(url))), url).toBe(false)
     }
@@ -373,25 +415,36 @@ describe('valid calls', () => {
     const e = eventFrom(appFrame())
     expect(await ipcMain.invoke(e, 'gradscape:startJob', {})).toEqual({ ok: false, error: { message: 'lr must be positive', problem } })
     expect(await ipcMain.invoke(e, 'gradscape:validateScenario', {})).toEqual({
-      ok: false, error: { message: 'engine exited with code 1; the engine was restarted' },
+      ok: false,
+      error: { message: 'engine exited with code 1; the engine was restarted' },
     })
   })
 
   it('passes the shell operations their event and arguments', async () => {
     const { ipcMain, shell } = setup()
     const e = eventFrom(appFrame())
-    expect(await ipcMain.invoke(e, 'gradscape:openSessionFile')).toEqual({ ok: true, value: { name: 'a.json', path: '/tmp/a.json', text: '{}' } })
+    expect(await ipcMain.invoke(e, 'gradscape:openSessionFile')).toEqual({
+      ok: true,
+      value: { name: 'a.json', path: '/tmp/a.json', text: '{}' },
+    })
     expect(shell.openSessionFile).toHaveBeenCalledWith(e)
     expect(await ipcMain.invoke(e, 'gradscape:saveSessionFile', '{"a":1}', 'mine.json', undefined)).toEqual({
-      ok: true, value: { name: 'mine.json', path: '/tmp/mine.json' },
+      ok: true,
+      value: { name: 'mine.json', path: '/tmp/mine.json' },
     })
     expect(shell.saveSessionFile).toHaveBeenCalledWith(e, '{"a":1}', 'mine.json', undefined)
     await ipcMain.invoke(e, 'gradscape:saveSessionFile', '{}', undefined, '/home/u/s.json')
     expect(shell.saveSessionFile).toHaveBeenLastCalledWith(e, '{}', undefined, '/home/u/s.json')
-    expect(await ipcMain.invoke(e, 'gradscape:chooseExportFile', 'run.webm')).toEqual({ ok: true, value: { name: 'run.webm', path: '/tmp/run.webm' } })
+    expect(await ipcMain.invoke(e, 'gradscape:chooseExportFile', 'run.webm')).toEqual({
+      ok: true,
+      value: { name: 'run.webm', path: '/tmp/run.webm' },
+    })
     expect(shell.chooseExportFile).toHaveBeenCalledWith(e, 'run.webm')
     const bytes = new Uint8Array([1, 2, 3])
-    expect(await ipcMain.invoke(e, 'gradscape:writeExportFile', '/tmp/run.webm', bytes)).toEqual({ ok: true, value: { name: 'run.webm', path: '/tmp/run.webm' } })
+    expect(await ipcMain.invoke(e, 'gradscape:writeExportFile', '/tmp/run.webm', bytes)).toEqual({
+      ok: true,
+      value: { name: 'run.webm', path: '/tmp/run.webm' },
+    })
     expect(shell.writeExportFile).toHaveBeenCalledWith(e, '/tmp/run.webm', bytes)
   })
 })
@@ -479,7 +532,8 @@ describe('with the real engine worker', () => {
     const ipcMain = new FakeIpcMain()
     const opened: MessagePort[] = []
     let ipc: IpcRegistration | null = registerIpc({
-      ipcMain, host,
+      ipcMain,
+      host,
       isTrustedSender: createSenderCheck({ appUrl: APP_URL }),
       createChannel: recordingChannel([], opened),
       log: () => undefined,
@@ -535,11 +589,26 @@ describe('centralFlow with the real engine worker', () => {
   it('integrates the flow in the worker and answers a FlowData; an optimizer without a flow is a problem', async () => {
     const host = createHost({ host: 'electron', version: 'test', spawnWorker: spawnNodeWorker })
     const ipcMain = new FakeIpcMain()
-    const ipc = registerIpc({ ipcMain, host, isTrustedSender: createSenderCheck({ appUrl: APP_URL }), createChannel: recordingChannel([], []), log: () => undefined })
-    cleanups.push(async () => { ipc.dispose(); await host.dispose() })
+    const ipc = registerIpc({
+      ipcMain,
+      host,
+      isTrustedSender: createSenderCheck({ appUrl: APP_URL }),
+      createChannel: recordingChannel([], []),
+      log: () => undefined,
+    })
+    cleanups.push(async () => {
+      ipc.dispose()
+      await host.dispose()
+    })
     const e = eventFrom(appFrame())
     // docs/central-flows.md, "Scene: cubic valley": the cubic valley's flow rests at (4, 0) with tr Σ = 1.
-    const r = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [0, 0.1], steps: 300, every: 3 })
+    const r = await ipcMain.invoke(e, 'gradscape:centralFlow', {
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'sgd', lr: 0.4 },
+      init: [0, 0.1],
+      steps: 300,
+      every: 3,
+    })
     expect(r.ok).toBe(true)
     const f = (r as { value: FlowData }).value
     expect(guards.flowData(f)).toBe(true)
@@ -548,12 +617,30 @@ describe('centralFlow with the real engine worker', () => {
     expect(Math.abs(f.xy[201])).toBeLessThan(1e-3)
     expect(f.sigma2[100]).toBeCloseTo(1, 3)
     expect(f.stoppedAt).toBeNull()
-    const adam = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'adam', lr: 0.1 }, init: [0, 0.1], steps: 10, every: 1 })
+    const adam = await ipcMain.invoke(e, 'gradscape:centralFlow', {
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'adam', lr: 0.1 },
+      init: [0, 0.1],
+      steps: 10,
+      every: 1,
+    })
     expect(!adam.ok && adam.error.message).toMatch(/no central flow for adam/)
-    const bad = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: -1 }, init: [0, 0.1], steps: 10, every: 1 })
+    const bad = await ipcMain.invoke(e, 'gradscape:centralFlow', {
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'sgd', lr: -1 },
+      init: [0, 0.1],
+      steps: 10,
+      every: 1,
+    })
     expect(!bad.ok && bad.error.message).toMatch(/lr/)
     // No self-stabilisation (§5 L7): the flow stops at once and says GD diverges.
-    const q = await ipcMain.invoke(e, 'gradscape:centralFlow', { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', lr: 0.025 }, init: [-8, 1], steps: 20, every: 1 })
+    const q = await ipcMain.invoke(e, 'gradscape:centralFlow', {
+      landscape: { preset: 'ill_conditioned_quadratic' },
+      optimizer: { name: 'sgd', lr: 0.025 },
+      init: [-8, 1],
+      steps: 20,
+      every: 1,
+    })
     const qf = (q as { value: FlowData }).value
     expect(qf.stoppedAt).toBe(0)
     expect(qf.stopReason).toMatch(/GD diverges here/)

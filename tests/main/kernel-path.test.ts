@@ -33,7 +33,11 @@ function worst(got: RunRecord, want: RunRecord, upto: number): number {
 
 /** Hyperparameter settings per optimizer: torch defaults with a workable lr, and a variant exercising its flags. */
 const SETTINGS: Record<string, Array<Record<string, unknown>>> = {
-  sgd: [{ lr: 1e-3 }, { lr: 5e-4, momentum: 0.9, nesterov: true, weight_decay: 0.01 }, { lr: 5e-4, momentum: 0.8, dampening: 0.3, maximize: false }],
+  sgd: [
+    { lr: 1e-3 },
+    { lr: 5e-4, momentum: 0.9, nesterov: true, weight_decay: 0.01 },
+    { lr: 5e-4, momentum: 0.8, dampening: 0.3, maximize: false },
+  ],
   adagrad: [{ lr: 0.1 }, { lr: 0.2, lr_decay: 0.01, initial_accumulator_value: 0.1, weight_decay: 0.001 }],
   adadelta: [{ lr: 1.0 }, { lr: 0.5, rho: 0.8, eps: 1e-4, weight_decay: 0.01 }],
   rmsprop: [{ lr: 0.005 }, { lr: 0.002, centered: true, momentum: 0.5, alpha: 0.9 }],
@@ -80,8 +84,8 @@ function expectAgreement(got: RunRecord, want: RunRecord, jittered: RunRecord, s
     const k = got.diverged_at
     // float32 overflows at 3.4e38, float64 at 1.8e308: an earlier float32 divergence must be
     // justified by the float64 run leaving float32's range by then.
-    const beyond = want.diverged_at !== null && want.diverged_at <= k
-      || [...want.trajectory[k], want.loss[k]].some((v) => !(Math.abs(v) <= FLT_MAX))
+    const beyond =
+      (want.diverged_at !== null && want.diverged_at <= k) || [...want.trajectory[k], want.loss[k]].some((v) => !(Math.abs(v) <= FLT_MAX))
     expect(beyond, `${label}: float32 diverged at ${k} while float64 stayed in range`).toBe(true)
     upto = Math.min(upto, k)
   } else {
@@ -89,7 +93,10 @@ function expectAgreement(got: RunRecord, want: RunRecord, jittered: RunRecord, s
   }
   for (let k = 0; k < upto; k++) {
     for (let c = 0; c < 2; c++) {
-      expect(close(got.trajectory[k][c], want.trajectory[k][c]), `${label} step ${k}: ${got.trajectory[k][c]} vs ${want.trajectory[k][c]}`).toBe(true)
+      expect(
+        close(got.trajectory[k][c], want.trajectory[k][c]),
+        `${label} step ${k}: ${got.trajectory[k][c]} vs ${want.trajectory[k][c]}`,
+      ).toBe(true)
     }
   }
   return upto === steps + 1
@@ -107,11 +114,18 @@ describe('float32 kernel path matches the float64 path', () => {
           let full = 0
           let total = 0
           for (const land of LANDSCAPES) {
-            const doc = { landscape: { preset: land.preset }, optimizers: settings.map((s) => ({ name, ...s })), init: land.init, steps: 50 }
+            const doc = {
+              landscape: { preset: land.preset },
+              optimizers: settings.map((s) => ({ name, ...s })),
+              init: land.init,
+              steps: 50,
+            }
             const f64 = await runScenario(parseScenario(doc))
             const jittered = await runScenario(parseScenario({ ...doc, noise: { std: 1e-4, seed: 1 } }))
             const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode, threaded: mode !== 'cpu' })
-            expect(f32.backends[0]).toMatch({ cpu: /gpu\.js CPUKernel/, webasm: /gpu\.js WebAssemblyKernel/, wasm: /wasm-simd/ }[mode as string]!)
+            expect(f32.backends[0]).toMatch(
+              { cpu: /gpu\.js CPUKernel/, webasm: /gpu\.js WebAssemblyKernel/, wasm: /wasm-simd/ }[mode as string]!,
+            )
             f64.runs.forEach((want, r) => {
               total++
               if (expectAgreement(f32.runs[r], want, jittered.runs[r], 50, `${land.preset} run ${r}`)) full++
@@ -130,7 +144,10 @@ describe('sweeps', () => {
     const doc = {
       landscape: { preset: 'rosenbrock' },
       optimizer: { name: 'sgd', sweep: { lr: { log: [1e-5, 1e-3], n: 100 }, momentum: { linear: [0, 0.95], n: 100 } } },
-      init: [-1.5, 2], steps: 200, record: { every: 200 }, precision: 'float32',
+      init: [-1.5, 2],
+      steps: 200,
+      record: { every: 200 },
+      precision: 'float32',
     }
     const before = launches.count
     const sweep = await runScenario(parseScenario(doc))
@@ -140,7 +157,7 @@ describe('sweeps', () => {
       const run = sweep.runs[cell]
       const lr = run.optimizer.lr as number
       const momentum = run.optimizer.momentum as number
-      expect(lr).toBeCloseTo(Math.exp(Math.log(1e-5) + (Math.log(1e-3) - Math.log(1e-5)) * Math.floor(cell / 100) / 99), 12)
+      expect(lr).toBeCloseTo(Math.exp(Math.log(1e-5) + ((Math.log(1e-3) - Math.log(1e-5)) * Math.floor(cell / 100)) / 99), 12)
       expect(momentum).toBeCloseTo((0.95 * (cell % 100)) / 99, 12)
       const alone = await runScenario(parseScenario({ ...doc, optimizer: { name: 'sgd', lr, momentum }, precision: 'float64' }))
       for (let c = 0; c < 2; c++) expect(close(run.trajectory[1][c], alone.runs[0].trajectory[1][c])).toBe(true)
@@ -148,18 +165,42 @@ describe('sweeps', () => {
   })
 
   it('sweeps a component of betas (lr × β₂) and validates every configuration', async () => {
-    const doc = { landscape: { preset: 'booth' }, optimizer: { name: 'adam', sweep: { lr: { values: [0.01, 0.1] }, 'betas[1]': { values: [0.9, 0.99, 0.999] } } }, init: [0, 0], steps: 3 }
+    const doc = {
+      landscape: { preset: 'booth' },
+      optimizer: { name: 'adam', sweep: { lr: { values: [0.01, 0.1] }, 'betas[1]': { values: [0.9, 0.99, 0.999] } } },
+      init: [0, 0],
+      steps: 3,
+    }
     const r = await runScenario(parseScenario(doc))
-    expect(r.runs.map((x) => [x.optimizer.lr, (x.optimizer.betas as readonly number[])[1]])).toEqual([[0.01, 0.9], [0.01, 0.99], [0.01, 0.999], [0.1, 0.9], [0.1, 0.99], [0.1, 0.999]])
-    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { 'betas[1]': { values: [0.9, 1.5] } } } })).toThrow(/optimizer\.sweep: configuration \{"betas\[1\]":1\.5\}: Invalid beta parameter/)
-    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { amsgrad: { values: [0, 1] } } } })).toThrow(/booleans cannot be swept/)
-    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { lrr: { values: [1] } } } })).toThrow(/optimizer\.sweep\.lrr: unknown hyperparameter/)
+    expect(r.runs.map((x) => [x.optimizer.lr, (x.optimizer.betas as readonly number[])[1]])).toEqual([
+      [0.01, 0.9],
+      [0.01, 0.99],
+      [0.01, 0.999],
+      [0.1, 0.9],
+      [0.1, 0.99],
+      [0.1, 0.999],
+    ])
+    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { 'betas[1]': { values: [0.9, 1.5] } } } })).toThrow(
+      /optimizer\.sweep: configuration \{"betas\[1\]":1\.5\}: Invalid beta parameter/,
+    )
+    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { amsgrad: { values: [0, 1] } } } })).toThrow(
+      /booleans cannot be swept/,
+    )
+    expect(() => parseScenario({ ...doc, optimizer: { name: 'adam', sweep: { lrr: { values: [1] } } } })).toThrow(
+      /optimizer\.sweep\.lrr: unknown hyperparameter/,
+    )
   })
 })
 
 describe('seeded gradient noise', () => {
   it('gives the same trajectories on the float64 path and on every CPU-side backend (GPU.js cpu and WebAssembly, our WebAssembly SIMD)', async () => {
-    const doc = { landscape: { preset: 'himmelblau' }, optimizer: { name: 'adam', lr: 0.05 }, init: { grid: { x: [-3, 3], y: [-3, 3], n: [3, 3] } }, steps: 40, noise: { std: 2.0, seed: 99 } }
+    const doc = {
+      landscape: { preset: 'himmelblau' },
+      optimizer: { name: 'adam', lr: 0.05 },
+      init: { grid: { x: [-3, 3], y: [-3, 3], n: [3, 3] } },
+      steps: 40,
+      noise: { std: 2.0, seed: 99 },
+    }
     const f64 = await runScenario(parseScenario(doc))
     const clean = await runScenario(parseScenario({ ...doc, noise: { std: 0, seed: 99 } }))
     expect(worst(f64.runs[0], clean.runs[0], 40)).toBeGreaterThan(1e-2) // the noise matters
@@ -172,10 +213,28 @@ describe('seeded gradient noise', () => {
 
 describe('divergence in the kernel', () => {
   it('freezes only the diverging particle and reports its step', async () => {
-    const doc = { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', lr: 0.0199 }, init: [[1, 1], [2, -1]], steps: 300, precision: 'float32' }
+    const doc = {
+      landscape: { preset: 'ill_conditioned_quadratic' },
+      optimizer: { name: 'sgd', lr: 0.0199 },
+      init: [
+        [1, 1],
+        [2, -1],
+      ],
+      steps: 300,
+      precision: 'float32',
+    }
     const calm = await runScenario(parseScenario(doc))
     // A second optimizer with a learning rate above 2/100 diverges; the first is untouched.
-    const mixed = await runScenario(parseScenario({ ...doc, optimizer: undefined, optimizers: [{ name: 'sgd', lr: 0.0199 }, { name: 'sgd', lr: 0.5 }] }))
+    const mixed = await runScenario(
+      parseScenario({
+        ...doc,
+        optimizer: undefined,
+        optimizers: [
+          { name: 'sgd', lr: 0.0199 },
+          { name: 'sgd', lr: 0.5 },
+        ],
+      }),
+    )
     expect(mixed.runs[0].trajectory).toEqual(calm.runs[0].trajectory)
     expect(mixed.runs[1].trajectory).toEqual(calm.runs[1].trajectory)
     for (const r of mixed.runs.slice(2)) {
@@ -190,45 +249,75 @@ describe('divergence in the kernel', () => {
 describe('launch layouts', () => {
   // A job's last launch hands back positions only (two particles per thread); earlier launches
   // hand back the whole state. Both must continue the same trajectories, for any particle count.
-  it.each(['adam', 'nadam', 'rmsprop', 'sgd'])('%s: one positions-only launch equals many state launches, odd particle counts padded', async (name) => {
-    const settings = { adam: { lr: 0.05, amsgrad: true }, nadam: { lr: 0.02 }, rmsprop: { lr: 0.01, momentum: 0.9, centered: true }, sgd: { lr: 1e-3, momentum: 0.9 } }[name]!
-    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name, ...settings }, init: { random: { x: [-2, 2], y: [-1, 3], count: 7, seed: 3 } }, steps: 60, precision: 'float32' }
-    const one = await runScenario(parseScenario({ ...doc, record: { every: 60 } }), { backend: 'webasm' })
-    const many = await runScenario(parseScenario({ ...doc, record: { every: 6 } }), { backend: 'webasm' })
-    const f64 = await runScenario(parseScenario({ ...doc, precision: 'float64', record: { every: 60 } }))
-    expect(one.runs).toHaveLength(7)
-    one.runs.forEach((run, r) => {
-      const [x, y] = run.trajectory[1]
-      const [mx, my] = many.runs[r].trajectory[10]
-      expect(Math.abs(x - mx)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(mx)))
-      expect(Math.abs(y - my)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(my)))
-      expect(close(x, f64.runs[r].trajectory[1][0]) && close(y, f64.runs[r].trajectory[1][1])).toBe(true)
-    })
-  })
+  it.each(['adam', 'nadam', 'rmsprop', 'sgd'])(
+    '%s: one positions-only launch equals many state launches, odd particle counts padded',
+    async (name) => {
+      const settings = {
+        adam: { lr: 0.05, amsgrad: true },
+        nadam: { lr: 0.02 },
+        rmsprop: { lr: 0.01, momentum: 0.9, centered: true },
+        sgd: { lr: 1e-3, momentum: 0.9 },
+      }[name]!
+      const doc = {
+        landscape: { preset: 'rosenbrock' },
+        optimizer: { name, ...settings },
+        init: { random: { x: [-2, 2], y: [-1, 3], count: 7, seed: 3 } },
+        steps: 60,
+        precision: 'float32',
+      }
+      const one = await runScenario(parseScenario({ ...doc, record: { every: 60 } }), { backend: 'webasm' })
+      const many = await runScenario(parseScenario({ ...doc, record: { every: 6 } }), { backend: 'webasm' })
+      const f64 = await runScenario(parseScenario({ ...doc, precision: 'float64', record: { every: 60 } }))
+      expect(one.runs).toHaveLength(7)
+      one.runs.forEach((run, r) => {
+        const [x, y] = run.trajectory[1]
+        const [mx, my] = many.runs[r].trajectory[10]
+        expect(Math.abs(x - mx)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(mx)))
+        expect(Math.abs(y - my)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(my)))
+        expect(close(x, f64.runs[r].trajectory[1][0]) && close(y, f64.runs[r].trajectory[1][1])).toBe(true)
+      })
+    },
+  )
 
   // A launch leaves out slots the rule does not touch (OptimizerDef.slotUsedIf): check the claim
   // on the float64 path, where every slot is kept — untouched when the hyperparameter is zero,
   // moved when it is not.
-  it.each(OPTIMIZERS.filter((d) => d.slotUsedIf).flatMap((d) => Object.entries(d.slotUsedIf!).map(([slot, hp]) => [d.name, slot, hp] as const)))(
-    '%s: slot %s is used only when %s is non-zero', (name, slot, hp) => {
-      const def = OPTIMIZERS.find((d) => d.name === name)!
-      const slotIndex = slotNames(def).indexOf(`${slot}_x`)
-      expect(slotIndex).toBeGreaterThanOrEqual(0)
-      expect(hparamCodeNames(def)).toContain(hp)
-      const on = typeof def.hparams[hp]?.default === 'boolean' ? true : 0.5
-      for (const value of [def.hparams[hp]?.kind === 'boolean' ? false : 0, on]) {
-        const s = parseScenario({ landscape: { preset: 'rosenbrock' }, optimizer: { name, lr: 1e-3, [hp]: value }, init: [[-1, 2], [0.5, 0.5]], steps: 20 })
-        const [part] = planParts(s)
-        const state = initialState(part.job)
-        const before = Float64Array.from(state.slots[slotIndex])
-        advanceFloat64(part.job, state, 20, blockOutput(part.job, part.n, 0, 21))
-        const moved = state.slots[slotIndex].some((v, i) => v !== before[i])
-        expect(moved, `${hp} = ${value}`).toBe(value === on)
-      }
-    })
+  it.each(
+    OPTIMIZERS.filter((d) => d.slotUsedIf).flatMap((d) => Object.entries(d.slotUsedIf!).map(([slot, hp]) => [d.name, slot, hp] as const)),
+  )('%s: slot %s is used only when %s is non-zero', (name, slot, hp) => {
+    const def = OPTIMIZERS.find((d) => d.name === name)!
+    const slotIndex = slotNames(def).indexOf(`${slot}_x`)
+    expect(slotIndex).toBeGreaterThanOrEqual(0)
+    expect(hparamCodeNames(def)).toContain(hp)
+    const on = typeof def.hparams[hp]?.default === 'boolean' ? true : 0.5
+    for (const value of [def.hparams[hp]?.kind === 'boolean' ? false : 0, on]) {
+      const s = parseScenario({
+        landscape: { preset: 'rosenbrock' },
+        optimizer: { name, lr: 1e-3, [hp]: value },
+        init: [
+          [-1, 2],
+          [0.5, 0.5],
+        ],
+        steps: 20,
+      })
+      const [part] = planParts(s)
+      const state = initialState(part.job)
+      const before = Float64Array.from(state.slots[slotIndex])
+      advanceFloat64(part.job, state, 20, blockOutput(part.job, part.n, 0, 21))
+      const moved = state.slots[slotIndex].some((v, i) => v !== before[i])
+      expect(moved, `${hp} = ${value}`).toBe(value === on)
+    }
+  })
 
   it('blocks that end between kept points lose no steps (every = 3, blocks of 4 steps)', async () => {
-    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 }, init: { random: { x: [-2, 2], y: [-1, 3], count: 10, seed: 5 } }, steps: 40, record: { every: 3 }, precision: 'float32' }
+    const doc = {
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'sgd', lr: 1e-3, momentum: 0.9 },
+      init: { random: { x: [-2, 2], y: [-1, 3], count: 10, seed: 5 } },
+      steps: 40,
+      record: { every: 3 },
+      precision: 'float32',
+    }
     const whole = await runScenario(parseScenario(doc), { backend: 'webasm' })
     const [part] = planParts(parseScenario(doc), { backend: 'webasm' })
     const points: number[][][] = Array.from({ length: part.n }, () => [])
@@ -244,7 +333,10 @@ describe('launch layouts', () => {
       expect(points[r]).toHaveLength(run.trajectory.length)
       run.trajectory.forEach(([x, y], k) => {
         // A diverged run is NaN in both from its step on.
-        if (Number.isNaN(x)) { expect(points[r][k][0]).toBeNaN(); return }
+        if (Number.isNaN(x)) {
+          expect(points[r][k][0]).toBeNaN()
+          return
+        }
         expect(Math.abs(points[r][k][0] - x)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(x)))
         expect(Math.abs(points[r][k][1] - y)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(y)))
       })
@@ -253,7 +345,14 @@ describe('launch layouts', () => {
 
   it('steps after the last kept point still run: a divergence there is reported', async () => {
     // lr 0.5 on the quadratic diverges; with every = 1000 > steps no point is kept after step 0.
-    const doc = { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', lr: 0.5 }, init: [1, 1], steps: 400, record: { every: 1000 }, precision: 'float32' }
+    const doc = {
+      landscape: { preset: 'ill_conditioned_quadratic' },
+      optimizer: { name: 'sgd', lr: 0.5 },
+      init: [1, 1],
+      steps: 400,
+      record: { every: 1000 },
+      precision: 'float32',
+    }
     const r = await runScenario(parseScenario(doc), { backend: 'webasm' })
     const f64 = await runScenario(parseScenario({ ...doc, precision: 'float64' }))
     expect(f64.runs[0].diverged_at).toBeGreaterThan(0)
@@ -263,7 +362,13 @@ describe('launch layouts', () => {
   it('a particle diverging inside a launch leaves the particle sharing its thread untouched', async () => {
     // lr above 2/100 diverges on the quadratic; neighbours in the sweep share thread groups.
     const lrs = [0.0199, 0.5, 0.01, 0.6, 0.015]
-    const doc = { landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', sweep: { lr: { values: lrs } } }, init: [1, 1], steps: 300, precision: 'float32' }
+    const doc = {
+      landscape: { preset: 'ill_conditioned_quadratic' },
+      optimizer: { name: 'sgd', sweep: { lr: { values: lrs } } },
+      init: [1, 1],
+      steps: 300,
+      precision: 'float32',
+    }
     for (const every of [300, 30]) {
       const swept = await runScenario(parseScenario({ ...doc, record: { every } }), { backend: 'webasm' })
       for (const [r, lr] of lrs.entries()) {
@@ -272,7 +377,9 @@ describe('launch layouts', () => {
           expect(run.diverged_at).toBeGreaterThan(0)
           expect(Number.isNaN(run.trajectory.at(-1)![0])).toBe(true)
         } else {
-          const alone = await runScenario(parseScenario({ ...doc, optimizer: { name: 'sgd', lr }, record: { every } }), { backend: 'webasm' })
+          const alone = await runScenario(parseScenario({ ...doc, optimizer: { name: 'sgd', lr }, record: { every } }), {
+            backend: 'webasm',
+          })
           expect(run.diverged_at ?? null).toBeNull()
           expect(run.trajectory).toEqual(alone.runs[0].trajectory)
         }
@@ -282,7 +389,9 @@ describe('launch layouts', () => {
 })
 
 describe('GPU.js WebAssembly backend against the torch references', () => {
-  const files = readdirSync(join(ROOT, 'tests/fixtures/torch')).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(join(ROOT, 'tests/fixtures/torch'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   it(`all ${files.length} cases within 1e-3·(1+|x|) over 50 steps`, async () => {
     for (const file of files) {
       const ref = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/torch', file), 'utf8'))
@@ -296,7 +405,9 @@ describe('GPU.js WebAssembly backend against the torch references', () => {
 })
 
 describe('CLI "precision": "float32"', () => {
-  const files = readdirSync(join(ROOT, 'tests/fixtures/torch')).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(join(ROOT, 'tests/fixtures/torch'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   const dir = tempDir()
   it.each(files)('%s within 1e-3·(1+|x|) over 50 steps', (file) => {
     const ref = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/torch', file), 'utf8'))

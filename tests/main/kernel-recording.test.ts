@@ -34,20 +34,42 @@ function mismatches(a: ScenarioResult, b: ScenarioResult, lossTolerance?: number
 const wasm = (more: PlanOptions = {}): PlanOptions => ({ backend: 'wasm', ...more })
 
 const CASES: Array<[string, Record<string, unknown>]> = [
-  ['Adam, every 3rd step', {
-    landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.05 },
-    init: { random: { x: [-2, 2], y: [-1, 3], count: 300, seed: 3 } }, steps: 60, record: { every: 3 },
-  }],
+  [
+    'Adam, every 3rd step',
+    {
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'adam', lr: 0.05 },
+      init: { random: { x: [-2, 2], y: [-1, 3], count: 300, seed: 3 } },
+      steps: 60,
+      record: { every: 3 },
+    },
+  ],
   // Per-particle running powers (β swept), gradient noise, and kept points that do not divide the steps.
-  ['an Adam sweep of β₁ and β₂ with gradient noise, every 7th of 50 steps', {
-    landscape: { preset: 'himmelblau' }, optimizer: { name: 'adam', sweep: { 'betas[0]': { values: [0.5, 0.9] }, 'betas[1]': { values: [0.9, 0.999] } } },
-    init: { grid: { x: [-3, 3], y: [-3, 3], n: [5, 5] } }, steps: 50, record: { every: 7 }, noise: { std: 0.5, seed: 4 },
-  }],
+  [
+    'an Adam sweep of β₁ and β₂ with gradient noise, every 7th of 50 steps',
+    {
+      landscape: { preset: 'himmelblau' },
+      optimizer: { name: 'adam', sweep: { 'betas[0]': { values: [0.5, 0.9] }, 'betas[1]': { values: [0.9, 0.999] } } },
+      init: { grid: { x: [-3, 3], y: [-3, 3], n: [5, 5] } },
+      steps: 50,
+      record: { every: 7 },
+      noise: { std: 0.5, seed: 4 },
+    },
+  ],
   // Some runs diverge mid-launch: NaN from their death step, the others untouched.
-  ['an SGD sweep where some runs diverge, every step', {
-    landscape: { preset: 'ill_conditioned_quadratic' }, optimizer: { name: 'sgd', sweep: { lr: { values: [0.0199, 0.5, 0.01, 0.6, 0.015] } } },
-    init: [[1, 1], [2, -1]], steps: 120, record: { every: 1 },
-  }],
+  [
+    'an SGD sweep where some runs diverge, every step',
+    {
+      landscape: { preset: 'ill_conditioned_quadratic' },
+      optimizer: { name: 'sgd', sweep: { lr: { values: [0.0199, 0.5, 0.01, 0.6, 0.015] } } },
+      init: [
+        [1, 1],
+        [2, -1],
+      ],
+      steps: 120,
+      record: { every: 1 },
+    },
+  ],
 ]
 
 describe('recording inside the WebAssembly kernel', () => {
@@ -68,7 +90,7 @@ describe('recording inside the WebAssembly kernel', () => {
       expect(mismatches(recorded, threePerLaunch)).toEqual([])
       // The host evaluates the loss in float64 at the same float32 position: float32 roundoff apart.
       expect(mismatches(recorded, readByHost, 1e-5)).toEqual([])
-      expect(kept).toBe(Math.floor((doc.steps as number) / ((doc.record as { every: number }).every)) + 1)
+      expect(kept).toBe(Math.floor((doc.steps as number) / (doc.record as { every: number }).every) + 1)
     })
   }
 
@@ -80,11 +102,12 @@ describe('recording inside the WebAssembly kernel', () => {
       const loss: number[] = []
       for (let c = await job.next(); c; c = await job.next()) {
         // Chunks are run-major within a chunk: regroup per kept point for comparison.
-        for (let r = 0; r < 300; r++) for (let j = 0; j < c.count; j++) {
-          xy[2 * (r * 21 + c.start + j)] = c.xy[2 * (r * c.count + j)]
-          xy[2 * (r * 21 + c.start + j) + 1] = c.xy[2 * (r * c.count + j) + 1]
-          loss[r * 21 + c.start + j] = c.loss[r * c.count + j]
-        }
+        for (let r = 0; r < 300; r++)
+          for (let j = 0; j < c.count; j++) {
+            xy[2 * (r * 21 + c.start + j)] = c.xy[2 * (r * c.count + j)]
+            xy[2 * (r * 21 + c.start + j) + 1] = c.xy[2 * (r * c.count + j) + 1]
+            loss[r * 21 + c.start + j] = c.loss[r * c.count + j]
+          }
       }
       return { xy, loss }
     }

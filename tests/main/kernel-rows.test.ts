@@ -10,9 +10,23 @@ import { MATH_IMPORTS } from '../../src-main/engine/wasm/kernel'
 /** Run `body` over column A with `count` rows of columns Q and R (scalars k = 10, n = count); returns R's floats. */
 function rows(body: string, a: number[], count: number, interleave = 2): Float32Array {
   const stride = Math.ceil(a.length / (4 * interleave)) * 4 * interleave
-  const program = compileKernel({ columns: ['A'], scalars: ['k', 'n'], functions: '', body, interleave, stride, rows: { columns: ['Q', 'R'], count } })
+  const program = compileKernel({
+    columns: ['A'],
+    scalars: ['k', 'n'],
+    functions: '',
+    body,
+    interleave,
+    stride,
+    rows: { columns: ['Q', 'R'], count },
+  })
   const pages = Math.ceil(program.bytes / 65536) + 1
-  const bytes = encodeModule({ imports: program.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: program.body })
+  const bytes = encodeModule({
+    imports: program.imports,
+    memoryPages: [pages, pages],
+    exportName: 'run',
+    params: ['i32', 'i32'],
+    body: program.body,
+  })
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { ...MATH_IMPORTS, memory } })
   new Float32Array(memory.buffer, 0, a.length).set(a)
@@ -26,13 +40,17 @@ describe('point rows', () => {
   it('writes point j of every particle at j · stride + p, in a loop with a uniform row index', () => {
     const a = Array.from({ length: 21 }, (_, p) => p + 0.5)
     const stride = 24
-    const r = rows(`let x = A[i];
+    const r = rows(
+      `let x = A[i];
       let row = 0.0;
       for (let s = 1; s <= n; s++) {
         x = x * 2.0 + k;
         R[i][row] = x;
         row = row + 1.0;
-      }`, a, 3)
+      }`,
+      a,
+      3,
+    )
     for (let p = 0; p < a.length; p++) {
       let x = a[p]
       for (let j = 0; j < 3; j++) {

@@ -33,7 +33,11 @@ function streamingHost(chunks: number, bytes: number, held: unknown[]): Disposab
   const listeners = new Set<(e: JobEvent) => void | Promise<void>>()
   const fail = () => Promise.reject(new Error('not in this fake'))
   return {
-    info: fail, validateExpression: fail, validateScenario: fail, sampleSurface: fail, centralFlow: fail,
+    info: fail,
+    validateExpression: fail,
+    validateScenario: fail,
+    sampleSurface: fail,
+    centralFlow: fail,
     async startJob() {
       setTimeout(() => {
         for (let i = 0; i < chunks; i++) {
@@ -45,17 +49,28 @@ function streamingHost(chunks: number, bytes: number, held: unknown[]): Disposab
       return { jobId: 1, optimizers: [{ base: { name: 'sgd' }, sweep: [] }], starts: Float64Array.of(0, 0), kept: chunks, every: 1 }
     },
     async cancelJob() {},
-    onJobEvent(l) { listeners.add(l); return () => { listeners.delete(l) } },
+    onJobEvent(l) {
+      listeners.add(l)
+      return () => {
+        listeners.delete(l)
+      }
+    },
     async dispose() {},
   }
 }
 
 function connect(port: number): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api`)
-  return new Promise((resolve, reject) => { ws.once('open', () => resolve(ws)); ws.once('error', reject) })
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
 }
 
-const closed = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+const closed = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  )
 
 describe('web host limits', () => {
   it('closes sessions beyond maxSessions with 1013 and a reason, and admits again once one closes', async () => {
@@ -75,7 +90,8 @@ describe('web host limits', () => {
       await sleep(50)
       expect(d.readyState).toBe(WebSocket.OPEN)
       expect(server.sessions()).toBe(2)
-      b.close(); d.close()
+      b.close()
+      d.close()
     } finally {
       await server.close()
     }
@@ -85,7 +101,10 @@ describe('web host limits', () => {
     const held: unknown[] = []
     const logs: string[] = []
     const server = await startWebServer({
-      rootDir: root, port: 0, maxBufferedBytes: 4 * 1024 * 1024, log: (l) => logs.push(l),
+      rootDir: root,
+      port: 0,
+      maxBufferedBytes: 4 * 1024 * 1024,
+      log: (l) => logs.push(l),
       createApi: () => streamingHost(64, 1024 * 1024, held),
     })
     try {
@@ -115,15 +134,26 @@ describe('Electron event port', () => {
     const host = streamingHost(3, 1200, held)
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
     let rendererPort: import('node:worker_threads').MessagePort | null = null
-    const frame = { url: 'file:///app/index.html', parent: null, postMessage: (_c: string, _m: unknown, t?: unknown[]) => { rendererPort = t![0] as never } }
+    const frame = {
+      url: 'file:///app/index.html',
+      parent: null,
+      postMessage: (_c: string, _m: unknown, t?: unknown[]) => {
+        rendererPort = t![0] as never
+      },
+    }
     registerIpc({
       ipcMain: { handle: (c, l) => void handlers.set(c, l as never), removeHandler: () => undefined },
-      host, isTrustedSender: () => true, log: () => undefined,
+      host,
+      isTrustedSender: () => true,
+      log: () => undefined,
       createChannel: () => {
         const { port1, port2 } = new MessageChannel()
         const main: EventPortLike = {
-          postMessage: (m) => port1.postMessage(m), start: () => port1.start(), close: () => port1.close(),
-          on: ((event: string, l: (e: unknown) => void) => (event === 'message' ? port1.on('message', (data) => l({ data })) : port1.on(event, l))) as EventPortLike['on'],
+          postMessage: (m) => port1.postMessage(m),
+          start: () => port1.start(),
+          close: () => port1.close(),
+          on: ((event: string, l: (e: unknown) => void) =>
+            event === 'message' ? port1.on('message', (data) => l({ data })) : port1.on(event, l)) as EventPortLike['on'],
         }
         return { port1: main, port2 }
       },
@@ -133,7 +163,12 @@ describe('Electron event port', () => {
     await sleep(50)
     expect(held).toHaveLength(3)
     const settled = held.map(() => false)
-    held.forEach((p, i) => void (p as Promise<void>).then(() => { settled[i] = true }))
+    held.forEach(
+      (p, i) =>
+        void (p as Promise<void>).then(() => {
+          settled[i] = true
+        }),
+    )
     await sleep(50)
     expect(settled).toEqual([false, false, false])
     rendererPort!.postMessage(PORT_ACK)
@@ -150,8 +185,18 @@ describe('engine limits', () => {
     const engine = new EngineClient(spawnNodeWorker)
     try {
       let chunks = 0
-      engine.onEvent((e) => { if (e.type === 'chunk') { chunks++; return new Promise<void>(() => undefined) } })
-      await engine.start({ landscape: { preset: 'himmelblau' }, optimizer: { name: 'sgd', lr: 0.001 }, init: { random: { x: [-4, 4], y: [-4, 4], count: 1000, seed: 1 } }, steps: 100_000 })
+      engine.onEvent((e) => {
+        if (e.type === 'chunk') {
+          chunks++
+          return new Promise<void>(() => undefined)
+        }
+      })
+      await engine.start({
+        landscape: { preset: 'himmelblau' },
+        optimizer: { name: 'sgd', lr: 0.001 },
+        init: { random: { x: [-4, 4], y: [-4, 4], count: 1000, seed: 1 } },
+        steps: 100_000,
+      })
       await sleep(1500)
       expect(chunks).toBe(MAX_CHUNKS_IN_FLIGHT)
     } finally {
@@ -163,7 +208,11 @@ describe('engine limits', () => {
     const hang = () => new Worker('for (;;) {}', { eval: true })
     const engine = new EngineClient(hang, { watchdogMs: 200 })
     try {
-      const reason = await new Promise<string>((resolve) => engine.onEvent((e) => { if (e.type === 'engine-restarted') resolve(e.reason) }))
+      const reason = await new Promise<string>((resolve) =>
+        engine.onEvent((e) => {
+          if (e.type === 'engine-restarted') resolve(e.reason)
+        }),
+      )
       expect(reason).toMatch(/stopped answering/)
       expect(engine.restarts).toBeGreaterThanOrEqual(1)
     } finally {
@@ -176,14 +225,23 @@ describe('engine limits', () => {
     try {
       const events: JobEvent[] = []
       let trajectoriesDone: () => void = () => undefined
-      const lastChunk = new Promise<void>((r) => { trajectoriesDone = r })
+      const lastChunk = new Promise<void>((r) => {
+        trajectoriesDone = r
+      })
       const kept = 1001
       engine.onEvent((e) => {
         events.push(e)
         if (e.type === 'chunk' && e.chunk.start + e.chunk.count === kept) trajectoriesDone()
       })
       // 10⁶ steps: seconds of trajectory, minutes of central flow before the cap and slices.
-      const started = await engine.start({ landscape: { expr: 'x^2 + 2*y^2' }, optimizer: { name: 'sgd', lr: 0.1 }, init: [1, 1], steps: 1_000_000, record: { every: 1000 }, central_flow: true })
+      const started = await engine.start({
+        landscape: { expr: 'x^2 + 2*y^2' },
+        optimizer: { name: 'sgd', lr: 0.1 },
+        init: [1, 1],
+        steps: 1_000_000,
+        record: { every: 1000 },
+        central_flow: true,
+      })
       await lastChunk
       await sleep(200)
       const t0 = performance.now()
@@ -197,11 +255,15 @@ describe('engine limits', () => {
   }, 60_000)
 
   it('caps a central flow at maxSteps and says so', () => {
-    const f = parseScenario({ landscape: { expr: 'x^2 + 2*y^2' }, optimizer: { name: 'sgd', lr: 0.1 }, init: [1, 1], steps: 1 }).landscape.compiled
+    const f = parseScenario({ landscape: { expr: 'x^2 + 2*y^2' }, optimizer: { name: 'sgd', lr: 0.1 }, init: [1, 1], steps: 1 }).landscape
+      .compiled
     const slices = centralFlowSlices(f, gdRule(0.1), 1, 1, 10_000, 10, { maxSteps: 500, sliceSteps: 100 })
     let yields = 0
     let r = slices.next()
-    while (!r.done) { yields++; r = slices.next() }
+    while (!r.done) {
+      yields++
+      r = slices.next()
+    }
     expect(yields).toBe(5)
     expect(r.value.loss).toHaveLength(51)
     expect(r.value.stopped_at).toBe(500)
@@ -209,14 +271,21 @@ describe('engine limits', () => {
   })
 
   it('checks expressions in the worker, not on the host main thread', async () => {
-    const fake = () => new Worker(`
+    const fake = () =>
+      new Worker(
+        `
       const { parentPort } = require('node:worker_threads')
       parentPort.on('message', (m) => {
         if (m.type === 'expression') parentPort.postMessage({ type: 'expression-checked', requestId: m.requestId, validation: { ok: false, problem: { field: 'landscape.expr', message: 'from the worker' } } })
-      })`, { eval: true })
+      })`,
+        { eval: true },
+      )
     const host = createHost({ host: 'web', version: 't', spawnWorker: fake })
     try {
-      expect(await host.validateExpression('x^2 + y^2')).toEqual({ ok: false, problem: { field: 'landscape.expr', message: 'from the worker' } })
+      expect(await host.validateExpression('x^2 + y^2')).toEqual({
+        ok: false,
+        problem: { field: 'landscape.expr', message: 'from the worker' },
+      })
     } finally {
       await host.dispose()
     }
@@ -228,7 +297,11 @@ describe('sweep and optimizer limits', () => {
     const sweep = { lr: { log: [1e-4, 1e-1], n: 1000 }, momentum: { linear: [0, 0.9], n: 1000 } }
     const doc = {
       landscape: { preset: 'himmelblau' },
-      optimizers: [{ name: 'sgd', sweep }, { name: 'sgd', sweep }, { name: 'sgd', sweep }],
+      optimizers: [
+        { name: 'sgd', sweep },
+        { name: 'sgd', sweep },
+        { name: 'sgd', sweep },
+      ],
       init: { grid: { x: [-1, 1], y: [-1, 1], n: [10, 10] } },
       steps: 1,
     }
@@ -238,7 +311,12 @@ describe('sweep and optimizer limits', () => {
   })
 
   it('refuses more than 64 optimizers', () => {
-    const doc = { landscape: { preset: 'himmelblau' }, optimizers: Array.from({ length: 65 }, () => ({ name: 'sgd' })), init: [0, 0], steps: 1 }
+    const doc = {
+      landscape: { preset: 'himmelblau' },
+      optimizers: Array.from({ length: 65 }, () => ({ name: 'sgd' })),
+      init: [0, 0],
+      steps: 1,
+    }
     expect(() => parseScenario(doc)).toThrow(/65 optimizers is more than 64/)
     expect(() => parseScenario({ ...doc, optimizers: doc.optimizers.slice(0, 64) })).not.toThrow()
   })
@@ -253,7 +331,10 @@ describe('sweep and optimizer limits', () => {
         { name: 'adam', lr: 0.01 },
         { name: 'adam', sweep: { lr: { log: [1e-4, 1e-1], n: 1000 }, 'betas[1]': { linear: [0.9, 0.999], n: 100 } } },
       ],
-      init: [[0, 0], [1, 1]],
+      init: [
+        [0, 0],
+        [1, 1],
+      ],
       steps: 0,
     }
     const started: JobStarted = await engine.start(doc)
@@ -269,6 +350,9 @@ describe('sweep and optimizer limits', () => {
       expect(runs[r].optimizer).toEqual(expanded[Math.floor(r / 2)])
       expect(runAt(started, r).init).toEqual(r % 2 === 0 ? [0, 0] : [1, 1])
     }
-    expect(runs.slice(0, 2).map((x) => x.init)).toEqual([[0, 0], [1, 1]])
+    expect(runs.slice(0, 2).map((x) => x.init)).toEqual([
+      [0, 0],
+      [1, 1],
+    ])
   }, 60_000)
 })

@@ -30,9 +30,28 @@ describe('application menu', () => {
     const { template } = build()
     expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help'])
     const labels = (menu: string) => (template.find((m) => m.label === menu)?.submenu ?? []).map((i) => i.label ?? i.role ?? i.type)
-    expect(labels('File')).toEqual(['New', 'Open…', 'Open Recent', 'separator', 'Save', 'Save As…', 'separator', 'Export…', 'separator', 'quit'])
+    expect(labels('File')).toEqual([
+      'New',
+      'Open…',
+      'Open Recent',
+      'separator',
+      'Save',
+      'Save As…',
+      'separator',
+      'Export…',
+      'separator',
+      'quit',
+    ])
     expect(labels('Edit')).toEqual(['Undo', 'Redo', 'separator', 'cut', 'copy', 'paste', 'selectAll'])
-    expect(labels('View')).toEqual(['Reset Camera', '3-D View', 'Top View', 'Toggle Panels', 'Edge of Stability View', 'separator', 'Full Screen'])
+    expect(labels('View')).toEqual([
+      'Reset Camera',
+      '3-D View',
+      'Top View',
+      'Toggle Panels',
+      'Edge of Stability View',
+      'separator',
+      'Full Screen',
+    ])
     expect(labels('Help')).toEqual(['Keyboard Shortcuts', 'separator', 'About Gradscape'])
     expect(find(template, 'Full Screen').role).toBe('togglefullscreen')
   })

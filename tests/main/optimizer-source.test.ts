@@ -14,9 +14,16 @@ describe('optimizer source', () => {
   const landscape = landscapeFromSpec({ preset: 'rosenbrock' })
 
   it.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s: every statement of the loop is one the float64 engine runs', (_name, def) => {
-    const engine = new Set(float64KernelSource(landscape, def, false).split('\n').map((l) => l.trim()))
-    const body = optimizerSource(def).split('\n').map((l) => l.trim())
-    const loop = body.slice(body.findIndex((l) => l.startsWith('for (let t = 1;')) + 1, -1)
+    const engine = new Set(
+      float64KernelSource(landscape, def, false)
+        .split('\n')
+        .map((l) => l.trim()),
+    )
+    const body = optimizerSource(def)
+      .split('\n')
+      .map((l) => l.trim())
+    const loop = body
+      .slice(body.findIndex((l) => l.startsWith('for (let t = 1;')) + 1, -1)
       .filter((l) => !l.startsWith('//') && !l.startsWith('let g_norm2'))
     expect(loop.length).toBeGreaterThan(2)
     for (const line of loop) expect(engine.has(line), line).toBe(true)

@@ -12,7 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const require = createRequire(import.meta.url)
 
-interface TargetList { target?: (string | { target: string })[] | string }
+interface TargetList {
+  target?: (string | { target: string })[] | string
+}
 interface BuilderConfig {
   appId?: string
   productName?: string
@@ -34,8 +36,7 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
 }
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?: boolean) => unknown }
 
-const targets = (t: TargetList | undefined): string[] =>
-  [t?.target ?? []].flat().map((x) => (typeof x === 'string' ? x : x.target))
+const targets = (t: TargetList | undefined): string[] => [t?.target ?? []].flat().map((x) => (typeof x === 'string' ? x : x.target))
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -74,7 +75,7 @@ describe('electron-builder configuration', () => {
   })
 
   it('packages only the build output, package.json and the window icon', () => {
-    const patterns = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : f.filter ?? []))
+    const patterns = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])))
     expect(patterns.sort()).toEqual(['out/**', 'package.json', 'resources/icon.png'])
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }
     expect(pkg.main.startsWith('out/')).toBe(true)

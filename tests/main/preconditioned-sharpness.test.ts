@@ -34,7 +34,8 @@ function expected(name: 'adam' | 'rmsprop', lr: number, steps: number): number[]
         p[c] = (Math.sqrt(v[c]) + 1e-8) / lr
       }
     }
-    const step = name === 'adam' ? [lr / (1 - 0.9 ** t) * m[0] / p[0], lr / (1 - 0.9 ** t) * m[1] / p[1]] : [grad[0] / p[0], grad[1] / p[1]]
+    const step =
+      name === 'adam' ? [((lr / (1 - 0.9 ** t)) * m[0]) / p[0], ((lr / (1 - 0.9 ** t)) * m[1]) / p[1]] : [grad[0] / p[0], grad[1] / p[1]]
     x -= step[0]
     y -= step[1]
     f.hessian(x, y, h)
@@ -44,9 +45,21 @@ function expected(name: 'adam' | 'rmsprop', lr: number, steps: number): number[]
 }
 
 describe('preconditioned sharpness', () => {
-  it.each([['adam', 0.01], ['rmsprop', 0.001]] as const)('%s: λ₁(P⁻¹H) after each step matches an independent transcription', async (name, lr) => {
-    const s = parseScenario({ landscape: { preset: 'rosenbrock' }, optimizer: { name, lr }, init: [-1.5, 2], steps: 30, record: { sharpness: true } })
-    const run = (await runScenario(s)).runs[0] as unknown as { preconditioned_sharpness: number[]; stability_threshold: { kind: string; value: number } }
+  it.each([
+    ['adam', 0.01],
+    ['rmsprop', 0.001],
+  ] as const)('%s: λ₁(P⁻¹H) after each step matches an independent transcription', async (name, lr) => {
+    const s = parseScenario({
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name, lr },
+      init: [-1.5, 2],
+      steps: 30,
+      record: { sharpness: true },
+    })
+    const run = (await runScenario(s)).runs[0] as unknown as {
+      preconditioned_sharpness: number[]
+      stability_threshold: { kind: string; value: number }
+    }
     const want = expected(name, lr, 30)
     expect(Number.isNaN(run.preconditioned_sharpness[0])).toBe(true) // no preconditioner before the first step
     for (let k = 1; k <= 30; k++) expect(run.preconditioned_sharpness[k]).toBeCloseTo(want[k], 6)
@@ -55,7 +68,13 @@ describe('preconditioned sharpness', () => {
   })
 
   it('GD reports its Hessian threshold 2/η and no preconditioned sharpness', async () => {
-    const s = parseScenario({ landscape: { preset: 'rosenbrock' }, optimizer: { name: 'sgd', lr: 0.001 }, init: [-1.5, 2], steps: 3, record: { sharpness: true } })
+    const s = parseScenario({
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'sgd', lr: 0.001 },
+      init: [-1.5, 2],
+      steps: 3,
+      record: { sharpness: true },
+    })
     const run = (await runScenario(s)).runs[0] as unknown as Record<string, unknown>
     expect(run.preconditioned_sharpness).toBeUndefined()
     expect(run.stability_threshold).toMatchObject({ kind: 'hessian', value: 2000 })

@@ -43,11 +43,14 @@ beforeAll(async () => {
   api = electron.contextBridge.exposeInMainWorld.mock.calls[0]?.[1] as GradscapeWindowApi
 })
 afterAll(() => {
-  for (const c of channels) { c.port1.close(); c.port2.close() }
+  for (const c of channels) {
+    c.port1.close()
+    c.port2.close()
+  }
 })
 
 describe('preload', () => {
-  it("exposes window.gradscape once, through contextBridge", () => {
+  it('exposes window.gradscape once, through contextBridge', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1)
     expect(electron.contextBridge.exposeInMainWorld.mock.calls[0][0]).toBe('gradscape')
     expect(Object.isFrozen(api)).toBe(true)
@@ -62,8 +65,14 @@ describe('preload', () => {
     const expected = ['version', ...OPERATIONS, 'onJobEvent', ...SHELL_OPERATIONS, 'onMenuCommand']
     expect(Object.keys(api).sort()).toEqual([...expected].sort())
     const forbidden = new Set<unknown>([
-      electron.ipcRenderer, electron.ipcRenderer.invoke, electron.ipcRenderer.send, electron.ipcRenderer.on,
-      electron.ipcRenderer.sendSync, electron.ipcRenderer.postMessage, electron.ipcRenderer.removeListener, electron.contextBridge,
+      electron.ipcRenderer,
+      electron.ipcRenderer.invoke,
+      electron.ipcRenderer.send,
+      electron.ipcRenderer.on,
+      electron.ipcRenderer.sendSync,
+      electron.ipcRenderer.postMessage,
+      electron.ipcRenderer.removeListener,
+      electron.contextBridge,
     ])
     for (const [key, value] of Object.entries(api)) {
       expect(forbidden.has(value), key).toBe(false)
@@ -76,7 +85,13 @@ describe('preload', () => {
   it('invokes each operation on its own channel with exactly its arguments', async () => {
     const surface = { landscape: { preset: 'booth' }, x: [-1, 1], y: [-1, 1], n: [8, 8] } as const
     const doc = { landscape: { preset: 'booth' } }
-    const flowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [4, 0.5], steps: 10, every: 1 } as const
+    const flowRequest = {
+      landscape: { preset: 'cubic_valley' },
+      optimizer: { name: 'sgd', lr: 0.4 },
+      init: [4, 0.5],
+      steps: 10,
+      every: 1,
+    } as const
     const cases: [string, () => Promise<unknown>, unknown[]][] = [
       ['info', () => api.info(), []],
       ['validateExpression', () => api.validateExpression('x^2'), ['x^2']],
@@ -110,14 +125,18 @@ describe('preload', () => {
     await expect(api.startJob({})).resolves.toEqual(failure)
   })
 
-  it("feeds onJobEvent listeners from the port main posted, typed arrays intact", async () => {
+  it('feeds onJobEvent listeners from the port main posted, typed arrays intact', async () => {
     const channel = new MessageChannel()
     channels.push(channel)
     fromMain(EVENTS_CHANNEL, { ports: [channel.port2] })
 
     const got: JobEvent[] = []
-    const off = api.onJobEvent((e) => { got.push(e) })
-    const throwing = api.onJobEvent(() => { throw new Error('listener bug') })
+    const off = api.onJobEvent((e) => {
+      got.push(e)
+    })
+    const throwing = api.onJobEvent(() => {
+      throw new Error('listener bug')
+    })
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined)
 
     const xy = new Float32Array([1, 2, 3, 4])

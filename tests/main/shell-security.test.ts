@@ -136,7 +136,7 @@ describe('content security policy', () => {
     })
   })
 
-  it("allows no eval, no inline script and no remote host", () => {
+  it('allows no eval, no inline script and no remote host', () => {
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval')
     expect(CONTENT_SECURITY_POLICY).not.toContain('wasm-unsafe-eval')
     expect(policy.get('script-src')).not.toContain("'unsafe-inline'")

@@ -92,7 +92,7 @@ describe('what npm start does', () => {
     }
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, ['scripts/start.mjs'], { cwd: root, env, timeout: 60_000 }, (err, _stdout, stderr) => {
-        resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stderr })
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr })
       })
       child.stdin?.end()
     })
@@ -116,7 +116,11 @@ describe('package.json', () => {
     const tooling = ['electron', '@electron/get', '@electron/rebuild']
     for (const name of tooling) {
       // Read directly: some of these packages do not export their package.json.
-      const path = [join(root, 'node_modules', name), join(root, 'node_modules/app-builder-lib/node_modules', name), join(root, 'node_modules/electron/node_modules', name)]
+      const path = [
+        join(root, 'node_modules', name),
+        join(root, 'node_modules/app-builder-lib/node_modules', name),
+        join(root, 'node_modules/electron/node_modules', name),
+      ]
         .map((dir) => join(dir, 'package.json'))
         .find((file) => existsSync(file))
       expect(path, `${name} is installed`).toBeDefined()

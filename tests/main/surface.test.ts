@@ -14,7 +14,12 @@ describe('loss surface sampling', () => {
   })
 
   it('gives robust colour limits: 1st and 99th percentiles within [min, max]', () => {
-    const s = sampleSurface(landscapeFromSpec({ preset: 'goldstein_price' }), { landscape: { preset: 'goldstein_price' }, x: [-2, 2], y: [-3, 1], n: [101, 101] })
+    const s = sampleSurface(landscapeFromSpec({ preset: 'goldstein_price' }), {
+      landscape: { preset: 'goldstein_price' },
+      x: [-2, 2],
+      y: [-3, 1],
+      n: [101, 101],
+    })
     const sorted = Array.from(s.values).sort((a, b) => a - b)
     expect(s.min).toBe(sorted[0])
     expect(s.max).toBe(sorted.at(-1))

@@ -34,7 +34,10 @@ describe('kernel locals', () => {
   it('imports each Math function once, in order of first use', () => {
     const locals = new Locals(new FunctionBody([]), kinds)
     expect([locals.importOf('exp'), locals.importOf('pow'), locals.importOf('exp')]).toEqual([0, 1, 0])
-    expect(locals.imports).toEqual([{ name: 'exp', arity: 1 }, { name: 'pow', arity: 2 }])
+    expect(locals.imports).toEqual([
+      { name: 'exp', arity: 1 },
+      { name: 'pow', arity: 2 },
+    ])
     expect(() => locals.importOf('sqrt')).toThrow(/not imported/)
   })
 })

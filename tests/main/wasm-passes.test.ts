@@ -10,7 +10,13 @@ import { type LoweringInput, lower } from '../../src-main/engine/wasm/lower'
 import { printIr, printSchedule } from '../../src-main/engine/wasm/print-ir'
 import { schedule } from '../../src-main/engine/wasm/schedule'
 
-const program = (body: string, more: Partial<LoweringInput> = {}): LoweringInput => ({ columns: ['X', 'Y'], scalars: ['lr', 'u'], functions: '', body, ...more })
+const program = (body: string, more: Partial<LoweringInput> = {}): LoweringInput => ({
+  columns: ['X', 'Y'],
+  scalars: ['lr', 'u'],
+  functions: '',
+  body,
+  ...more,
+})
 const lowered = (body: string, more: Partial<LoweringInput> = {}) => printIr(lower(program(body, more)).body)
 const kinds = (body: string, more: Partial<LoweringInput> = {}) => {
   const k = lower(program(body, more))
@@ -22,7 +28,12 @@ const scheduled = (body: string) => {
   return printSchedule(schedule(k, a), a)
 }
 const refusal = (f: () => unknown) => {
-  try { f() } catch (e) { expect(e).toBeInstanceOf(KernelCompileError); return (e as Error).message }
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(KernelCompileError)
+    return (e as Error).message
+  }
   throw new Error('not refused')
 }
 
@@ -36,7 +47,9 @@ describe('lowering', () => {
   })
 
   it('folds a branch on literals to the side that runs, and flattens blocks', () => {
-    expect(lowered('let a = X[i]; if (0.0 > 0.5) { a = 1.0; } else { { a = 2.0; } } if (1.0 > 0.5) a = 3.0; if (!(0.0 > 0.5)) {} X[i] = a;')).toMatchInlineSnapshot(`
+    expect(
+      lowered('let a = X[i]; if (0.0 > 0.5) { a = 1.0; } else { { a = 2.0; } } if (1.0 > 0.5) a = 3.0; if (!(0.0 > 0.5)) {} X[i] = a;'),
+    ).toMatchInlineSnapshot(`
       "let a = X[i]
       a = 2.0
       a = 3.0
@@ -59,7 +72,8 @@ describe('lowering', () => {
   })
 
   it('marks a loop with literal bounds for unrolling, and keeps a loop on a scalar bound', () => {
-    expect(lowered('let a = X[i]; for (let r = 0; r < 3; r++) { a = a * 2.0; } for (let s = 1; s <= u; s++) { a = a + 1.0; } X[i] = a;')).toMatchInlineSnapshot(`
+    expect(lowered('let a = X[i]; for (let r = 0; r < 3; r++) { a = a * 2.0; } for (let s = 1; s <= u; s++) { a = a + 1.0; } X[i] = a;'))
+      .toMatchInlineSnapshot(`
       "let a = X[i]
       unroll 3× (let r = 0.0; (r < 3.0); r++) {
         a = (a * 2.0)
@@ -71,7 +85,7 @@ describe('lowering', () => {
     `)
   })
 
-  it('declares a loop\'s other variables before it', () => {
+  it("declares a loop's other variables before it", () => {
     expect(lowered('let a = X[i]; for (let r = 0, k = 2.0; r < 2; r++) { a = a * k; } X[i] = a;')).toMatchInlineSnapshot(`
       "let a = X[i]
       let k = 2.0
@@ -92,14 +106,28 @@ describe('lowering', () => {
   })
 
   it('refuses what is outside the subset, with the construct and its line', () => {
-    expect(refusal(() => lower(program('let a = X[i];\na += 1.0;')))).toMatchInlineSnapshot(`"kernel code, line 2: only plain assignment (=), not += (\`a += 1.0\`)"`)
+    expect(refusal(() => lower(program('let a = X[i];\na += 1.0;')))).toMatchInlineSnapshot(
+      `"kernel code, line 2: only plain assignment (=), not += (\`a += 1.0\`)"`,
+    )
     expect(refusal(() => lower(program('let a = q;')))).toMatchInlineSnapshot(`"kernel code, line 1: unknown identifier 'q' (\`q\`)"`)
-    expect(refusal(() => lower(program('{ let a = 1.0; } { let a = 2.0; }')))).toMatchInlineSnapshot(`"kernel code, line 1: 'a' is declared twice (kernels have one namespace: no shadowing) (\`a = 2.0\`)"`)
-    expect(refusal(() => lower(program('let a = Math.hypot(1.0, 2.0);')))).toMatchInlineSnapshot(`"kernel code, line 1: Math.hypot is not available in kernels (\`Math.hypot(1.0, 2.0)\`)"`)
-    expect(refusal(() => lower(program('let a = X[j];')))).toMatchInlineSnapshot(`"kernel code, line 1: unsupported member access (\`X[j]\`)"`)
-    expect(refusal(() => lower(program('let a = f(1.0);', { functions: 'function f(v) { return f(v); }' })))).toMatchInlineSnapshot(`"kernel code, line 1: f calls itself (inlined calls cannot recurse) (\`f(v)\`)"`)
-    expect(refusal(() => lower(program('for (let r = 0; r < 3; r++) { r = 1.0; }')))).toMatchInlineSnapshot(`"kernel code, line 1: the body of a counted loop must not assign its counter (\`for (let r = 0; r < 3; r++) { r = 1.0; }\`)"`)
-    expect(refusal(() => lower(program('while (u > 0.0) {}')))).toMatchInlineSnapshot(`"kernel code, line 1: unsupported statement WhileStatement (\`while (u > 0.0) {}\`)"`)
+    expect(refusal(() => lower(program('{ let a = 1.0; } { let a = 2.0; }')))).toMatchInlineSnapshot(
+      `"kernel code, line 1: 'a' is declared twice (kernels have one namespace: no shadowing) (\`a = 2.0\`)"`,
+    )
+    expect(refusal(() => lower(program('let a = Math.hypot(1.0, 2.0);')))).toMatchInlineSnapshot(
+      `"kernel code, line 1: Math.hypot is not available in kernels (\`Math.hypot(1.0, 2.0)\`)"`,
+    )
+    expect(refusal(() => lower(program('let a = X[j];')))).toMatchInlineSnapshot(
+      `"kernel code, line 1: unsupported member access (\`X[j]\`)"`,
+    )
+    expect(refusal(() => lower(program('let a = f(1.0);', { functions: 'function f(v) { return f(v); }' })))).toMatchInlineSnapshot(
+      `"kernel code, line 1: f calls itself (inlined calls cannot recurse) (\`f(v)\`)"`,
+    )
+    expect(refusal(() => lower(program('for (let r = 0; r < 3; r++) { r = 1.0; }')))).toMatchInlineSnapshot(
+      `"kernel code, line 1: the body of a counted loop must not assign its counter (\`for (let r = 0; r < 3; r++) { r = 1.0; }\`)"`,
+    )
+    expect(refusal(() => lower(program('while (u > 0.0) {}')))).toMatchInlineSnapshot(
+      `"kernel code, line 1: unsupported statement WhileStatement (\`while (u > 0.0) {}\`)"`,
+    )
   })
 })
 
@@ -114,7 +142,8 @@ describe('uniform/varying analysis', () => {
   })
 
   it('an assignment under a varying condition makes the variable varying; a uniform condition does not', () => {
-    expect(kinds('let a = X[i]; let m = 0.0; let n = 0.0; if (a > 0.0) { m = 1.0; } if (u > 0.0) { n = 1.0; } Y[i] = m + n;')).toMatchInlineSnapshot(`
+    expect(kinds('let a = X[i]; let m = 0.0; let n = 0.0; if (a > 0.0) { m = 1.0; } if (u > 0.0) { n = 1.0; } Y[i] = m + n;'))
+      .toMatchInlineSnapshot(`
       "let a: v128 = X[i]
       let m: v128 = 0.0
       let n: f32 = 0.0
@@ -141,7 +170,11 @@ describe('uniform/varying analysis', () => {
   })
 
   it('an inlined call is varying when an argument is; its body runs unmasked', () => {
-    expect(kinds('let a = X[i]; let b = 0.0; if (a > 0.0) { b = f(lr); } Y[i] = b + f(a);', { functions: 'function f(v) { let w = v + 1.0; return w; }' })).toMatchInlineSnapshot(`
+    expect(
+      kinds('let a = X[i]; let b = 0.0; if (a > 0.0) { b = f(lr); } Y[i] = b + f(a);', {
+        functions: 'function f(v) { let w = v + 1.0; return w; }',
+      }),
+    ).toMatchInlineSnapshot(`
       "let a: v128 = X[i]
       let b: v128 = 0.0
       if mask ((a > 0.0)) {
@@ -152,9 +185,15 @@ describe('uniform/varying analysis', () => {
   })
 
   it('refuses a varying loop bound, a column written under a condition, a condition used as a number', () => {
-    expect(refusal(() => analyse(lower(program('for (let s = 0; s < X[i]; s++) {}'))))).toMatchInlineSnapshot(`"kernel code, line 1: a loop bound must be the same for every particle (\`s < X[i]\`)"`)
-    expect(refusal(() => analyse(lower(program('if (X[i] > 0.0) { Y[i] = 1.0; }'))))).toMatchInlineSnapshot(`"kernel code, line 1: a particle column cannot be written under a condition (\`Y[i] = 1.0\`)"`)
-    expect(refusal(() => analyse(lower(program('let a = (u > 0.0) + 1.0;'))))).toMatchInlineSnapshot(`"kernel code, line 1: a condition used as a number (\`u > 0.0\`)"`)
+    expect(refusal(() => analyse(lower(program('for (let s = 0; s < X[i]; s++) {}'))))).toMatchInlineSnapshot(
+      `"kernel code, line 1: a loop bound must be the same for every particle (\`s < X[i]\`)"`,
+    )
+    expect(refusal(() => analyse(lower(program('if (X[i] > 0.0) { Y[i] = 1.0; }'))))).toMatchInlineSnapshot(
+      `"kernel code, line 1: a particle column cannot be written under a condition (\`Y[i] = 1.0\`)"`,
+    )
+    expect(refusal(() => analyse(lower(program('let a = (u > 0.0) + 1.0;'))))).toMatchInlineSnapshot(
+      `"kernel code, line 1: a condition used as a number (\`u > 0.0\`)"`,
+    )
   })
 })
 
@@ -186,7 +225,8 @@ describe('scheduling', () => {
   })
 
   it('branches and loops once on uniform conditions, around per-group bodies', () => {
-    expect(scheduled('let a = X[i]; if (u > 0.5) { a = a * 2.0; } for (let s = 1; s <= u; s++) { a = a - lr; } X[i] = a;')).toMatchInlineSnapshot(`
+    expect(scheduled('let a = X[i]; if (u > 0.5) { a = a * 2.0; } for (let s = 1; s <= u; s++) { a = a - lr; } X[i] = a;'))
+      .toMatchInlineSnapshot(`
       "per group {
         let a: v128 = X[i]
       }
@@ -207,7 +247,9 @@ describe('scheduling', () => {
   })
 
   it('refuses a shared value assigned in per-particle code', () => {
-    expect(refusal(() => scheduled('let n = 0.0; for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0; }'))).toMatchInlineSnapshot(`"kernel code, line 1: 'n', shared by all particles, is assigned in per-particle code (\`for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0\`)"`)
+    expect(refusal(() => scheduled('let n = 0.0; for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0; }'))).toMatchInlineSnapshot(
+      `"kernel code, line 1: 'n', shared by all particles, is assigned in per-particle code (\`for (let r = 0; r < 2; r++) { n = n + 1.0; X[i] = X[i] + 1.0\`)"`,
+    )
   })
 })
 
@@ -235,7 +277,11 @@ describe('point rows (KernelProgram.rows)', () => {
   })
 
   it('refuses a row that differs between particles, and a row write under a per-particle condition', () => {
-    expect(refusal(() => analyse(lower(program('R[i][X[i]] = 1.0;', rows))))).toMatchInlineSnapshot(`"kernel code, line 1: a point row must be the same for every particle (\`X[i]\`)"`)
-    expect(refusal(() => analyse(lower(program('if (X[i] > 0.0) { R[i][u] = 1.0; }', rows))))).toMatchInlineSnapshot(`"kernel code, line 1: a point row cannot be written under a condition (\`R[i][u] = 1.0\`)"`)
+    expect(refusal(() => analyse(lower(program('R[i][X[i]] = 1.0;', rows))))).toMatchInlineSnapshot(
+      `"kernel code, line 1: a point row must be the same for every particle (\`X[i]\`)"`,
+    )
+    expect(refusal(() => analyse(lower(program('if (X[i] > 0.0) { R[i][u] = 1.0; }', rows))))).toMatchInlineSnapshot(
+      `"kernel code, line 1: a point row cannot be written under a condition (\`R[i][u] = 1.0\`)"`,
+    )
   })
 })

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { type CentralFlowRequest, type GradscapeApi, type JobEvent, type JobStarted, type RunChunk, runsOf, type Surface } from '../../src-shared/api'
+import {
+  type CentralFlowRequest,
+  type GradscapeApi,
+  type JobEvent,
+  type JobStarted,
+  type RunChunk,
+  runsOf,
+  type Surface,
+} from '../../src-shared/api'
 import { decodeHostMessage, encodeHostMessage } from '../../src-shared/wire'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
 import { createHost } from '../../src-main/host/host'
@@ -28,12 +36,20 @@ function fakeHost(calls: string[]): DisposableApi {
   const listeners = new Set<(e: JobEvent) => void>()
   let jobId = 0
   const api: DisposableApi = {
-    async info() { calls.push('info'); return { version: '0', host: 'web', presets: [], optimizers: [], backend: 'fake' } },
+    async info() {
+      calls.push('info')
+      return { version: '0', host: 'web', presets: [], optimizers: [], backend: 'fake' }
+    },
     async validateExpression(expr) {
       calls.push(`validateExpression ${expr}`)
-      return expr.includes('z') ? { ok: false, problem: { field: 'landscape.expr', message: 'unknown symbol', position: expr.indexOf('z') + 1 } } : { ok: true }
+      return expr.includes('z')
+        ? { ok: false, problem: { field: 'landscape.expr', message: 'unknown symbol', position: expr.indexOf('z') + 1 } }
+        : { ok: true }
     },
-    async validateScenario() { calls.push('validateScenario'); return { ok: true } },
+    async validateScenario() {
+      calls.push('validateScenario')
+      return { ok: true }
+    },
     async sampleSurface(r) {
       calls.push('sampleSurface')
       const values = new Float32Array(r.n[0] * r.n[1]).map((_, i) => i)
@@ -46,25 +62,51 @@ function fakeHost(calls: string[]): DisposableApi {
       const id = ++jobId
       setTimeout(() => {
         for (const start of [0, 2]) {
-          const chunk: RunChunk = { jobId: id, start, count: 2, xy: Float32Array.of(start, 1, start + 1, 1, 5, 5, 6, 6), loss: Float32Array.of(1, 2, 3, 4) }
+          const chunk: RunChunk = {
+            jobId: id,
+            start,
+            count: 2,
+            xy: Float32Array.of(start, 1, start + 1, 1, 5, 5, 6, 6),
+            loss: Float32Array.of(1, 2, 3, 4),
+          }
           for (const l of listeners) l({ type: 'chunk', chunk })
         }
         for (const l of listeners) l({ type: 'done', jobId: id, divergedAt: Int32Array.of(-1, 3), seconds: 0.01 })
       }, 5)
       return { jobId: id, optimizers: [{ base: { name: 'sgd' }, sweep: [] }], starts: Float64Array.of(0, 1, 5, 5), kept: 4, every: 1 }
     },
-    async cancelJob(id) { calls.push(`cancelJob ${id}`) },
+    async cancelJob(id) {
+      calls.push(`cancelJob ${id}`)
+    },
     async centralFlow(r) {
       calls.push(`centralFlow ${r.optimizer.name}`)
-      if (r.optimizer.name !== 'sgd') throw Object.assign(new Error('optimizer: no central flow for adam'), { problem: { field: 'optimizer', message: 'no central flow for adam' } })
+      if (r.optimizer.name !== 'sgd')
+        throw Object.assign(new Error('optimizer: no central flow for adam'), {
+          problem: { field: 'optimizer', message: 'no central flow for adam' },
+        })
       const n = Math.floor(r.steps / r.every) + 1
       return {
-        jobId: -1, run: -1, xy: new Float32Array(2 * n).fill(r.init[0]), loss: new Float32Array(n).fill(1), predictedLoss: new Float32Array(n).fill(2),
-        sharpness: new Float32Array(n).fill(5), sigma2: new Float32Array(n).fill(NaN), axis: new Float32Array(2 * n), stoppedAt: n > 3 ? 3 : null, stopReason: n > 3 ? 'GD diverges here' : null,
+        jobId: -1,
+        run: -1,
+        xy: new Float32Array(2 * n).fill(r.init[0]),
+        loss: new Float32Array(n).fill(1),
+        predictedLoss: new Float32Array(n).fill(2),
+        sharpness: new Float32Array(n).fill(5),
+        sigma2: new Float32Array(n).fill(NaN),
+        axis: new Float32Array(2 * n),
+        stoppedAt: n > 3 ? 3 : null,
+        stopReason: n > 3 ? 'GD diverges here' : null,
       }
     },
-    onJobEvent(l) { listeners.add(l); return () => { listeners.delete(l) } },
-    async dispose() { calls.push('dispose') },
+    onJobEvent(l) {
+      listeners.add(l)
+      return () => {
+        listeners.delete(l)
+      }
+    },
+    async dispose() {
+      calls.push('dispose')
+    },
   }
   return api
 }
@@ -73,14 +115,23 @@ function until<T>(api: GradscapeApi, pick: (e: JobEvent) => T | undefined): Prom
   return new Promise((resolve) => {
     const off = api.onJobEvent((e) => {
       const v = pick(e)
-      if (v !== undefined) { off(); resolve(v) }
+      if (v !== undefined) {
+        off()
+        resolve(v)
+      }
     })
   })
 }
 
 describe('wire codec', () => {
   it('round-trips typed arrays (aligned) and non-finite numbers in one binary frame', () => {
-    const chunk: RunChunk = { jobId: 3, start: 0, count: 3, xy: Float32Array.of(1, 2, 3, 4, 5, NaN), loss: Float32Array.of(0.5, Infinity, -1) }
+    const chunk: RunChunk = {
+      jobId: 3,
+      start: 0,
+      count: 3,
+      xy: Float32Array.of(1, 2, 3, 4, 5, NaN),
+      loss: Float32Array.of(0.5, Infinity, -1),
+    }
     const frame = encodeHostMessage({ t: 'event', event: { type: 'chunk', chunk } })
     expect(frame).toBeInstanceOf(Uint8Array)
     const back = decodeHostMessage((frame as Uint8Array).slice().buffer)
@@ -99,33 +150,43 @@ describe('wire codec', () => {
   })
 })
 
-const flowRequest: CentralFlowRequest = { landscape: { preset: 'cubic_valley' }, optimizer: { name: 'sgd', lr: 0.4 }, init: [4, 0.5], steps: 10, every: 2 }
+const flowRequest: CentralFlowRequest = {
+  landscape: { preset: 'cubic_valley' },
+  optimizer: { name: 'sgd', lr: 0.4 },
+  init: [4, 0.5],
+  steps: 10,
+  every: 2,
+}
 
 describe('parseCall (guards on every payload)', () => {
   const call = (op: string, args: unknown) => JSON.stringify({ t: 'call', id: 1, op, args })
   it('accepts well-formed calls', () => {
     expect(parseCall(call('info', []))).toMatchObject({ op: 'info' })
     expect(parseCall(call('centralFlow', [flowRequest]))).toMatchObject({ op: 'centralFlow' })
-    expect(parseCall(call('sampleSurface', [{ landscape: { preset: 'booth' }, x: [0, 1], y: [0, 1], n: [8, 8] }]))).toMatchObject({ op: 'sampleSurface' })
+    expect(parseCall(call('sampleSurface', [{ landscape: { preset: 'booth' }, x: [0, 1], y: [0, 1], n: [8, 8] }]))).toMatchObject({
+      op: 'sampleSurface',
+    })
   })
-  it.each([
-    ['{', 'not JSON'],
-    [JSON.stringify({ t: 'call', id: -1, op: 'info', args: [] }), 'bad id'],
-    [call('eval', []), 'unknown operation'],
-    [call('info', {}), 'bad arguments'],
-    [call('info', [1]), 'info: '],
-    [call('validateExpression', ['x'.repeat(5000)]), 'validateExpression: '],
-    [call('startJob', [[1, 2]]), 'startJob: '],
-    [call('cancelJob', [1.5]), 'cancelJob: '],
-    [call('centralFlow', []), 'centralFlow: '],
-    [call('centralFlow', [{ ...flowRequest, steps: -1 }]), 'centralFlow: '],
-    [call('centralFlow', [{ ...flowRequest, every: 0.5 }]), 'centralFlow: '],
-    [call('centralFlow', [{ ...flowRequest, init: [0] }]), 'centralFlow: '],
-    [call('centralFlow', [{ ...flowRequest, landscape: { preset: 7 } }]), 'centralFlow: '],
-    [call('centralFlow', [{ ...flowRequest, optimizer: { name: 'sgd', lr: [1, 2, 3] } }]), 'centralFlow: '],
-    [call('centralFlow', [flowRequest, flowRequest]), 'centralFlow: '],
-    [call('sampleSurface', [{ landscape: {}, x: [0, 1], y: [0, 1], n: [1, 8] }]), 'sampleSurface: '],
-  ].map(([raw, why]) => [why, raw]))('refuses a frame: %s', (why, raw) => {
+  it.each(
+    [
+      ['{', 'not JSON'],
+      [JSON.stringify({ t: 'call', id: -1, op: 'info', args: [] }), 'bad id'],
+      [call('eval', []), 'unknown operation'],
+      [call('info', {}), 'bad arguments'],
+      [call('info', [1]), 'info: '],
+      [call('validateExpression', ['x'.repeat(5000)]), 'validateExpression: '],
+      [call('startJob', [[1, 2]]), 'startJob: '],
+      [call('cancelJob', [1.5]), 'cancelJob: '],
+      [call('centralFlow', []), 'centralFlow: '],
+      [call('centralFlow', [{ ...flowRequest, steps: -1 }]), 'centralFlow: '],
+      [call('centralFlow', [{ ...flowRequest, every: 0.5 }]), 'centralFlow: '],
+      [call('centralFlow', [{ ...flowRequest, init: [0] }]), 'centralFlow: '],
+      [call('centralFlow', [{ ...flowRequest, landscape: { preset: 7 } }]), 'centralFlow: '],
+      [call('centralFlow', [{ ...flowRequest, optimizer: { name: 'sgd', lr: [1, 2, 3] } }]), 'centralFlow: '],
+      [call('centralFlow', [flowRequest, flowRequest]), 'centralFlow: '],
+      [call('sampleSurface', [{ landscape: {}, x: [0, 1], y: [0, 1], n: [1, 8] }]), 'sampleSurface: '],
+    ].map(([raw, why]) => [why, raw]),
+  )('refuses a frame: %s', (why, raw) => {
     // Refusals name the operation and, from the shared operation table, what was wrong.
     expect(parseCall(raw)).toEqual(expect.stringContaining(why))
   })
@@ -161,7 +222,9 @@ describe('web server with an in-memory host', () => {
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin on the socket', async () => {
     const http = await import('node:http')
     const status = await new Promise<number>((resolve) => {
-      http.get({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: `evil.example:${server.port}` } }, (res) => resolve(res.statusCode ?? 0))
+      http.get({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: `evil.example:${server.port}` } }, (res) =>
+        resolve(res.statusCode ?? 0),
+      )
     })
     expect(status).toBe(421)
     const refused = await new Promise<string>((resolve) => {
@@ -172,7 +235,10 @@ describe('web server with an in-memory host', () => {
     expect(refused).toMatch(/403/)
     const ok = await new Promise<string>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { origin: `http://127.0.0.1:${server.port}` })
-      ws.on('open', () => { ws.close(); resolve('open') })
+      ws.on('open', () => {
+        ws.close()
+        resolve('open')
+      })
       ws.on('error', (e) => resolve(e.message))
     })
     expect(ok).toBe('open')
@@ -180,7 +246,10 @@ describe('web server with an in-memory host', () => {
 
   it('answers calls, with validation problems and positions intact', async () => {
     expect((await client.info()).backend).toBe('fake')
-    expect(await client.validateExpression('x + z')).toEqual({ ok: false, problem: { field: 'landscape.expr', message: 'unknown symbol', position: 5 } })
+    expect(await client.validateExpression('x + z')).toEqual({
+      ok: false,
+      problem: { field: 'landscape.expr', message: 'unknown symbol', position: 5 },
+    })
   })
 
   it('delivers surfaces as Float32Arrays with NaN preserved', async () => {
@@ -195,7 +264,9 @@ describe('web server with an in-memory host', () => {
   it('streams chunks and done events as typed arrays', async () => {
     const done = until(client, (e) => (e.type === 'done' ? e : undefined))
     const chunks: RunChunk[] = []
-    const off = client.onJobEvent((e) => { if (e.type === 'chunk') chunks.push(e.chunk) })
+    const off = client.onJobEvent((e) => {
+      if (e.type === 'chunk') chunks.push(e.chunk)
+    })
     const started: JobStarted = await client.startJob({ landscape: { preset: 'booth' } })
     const d = await done
     off()
@@ -215,7 +286,9 @@ describe('web server with an in-memory host', () => {
     expect(Number.isNaN(f.sigma2[0])).toBe(true)
     expect(f.stoppedAt).toBe(3)
     expect(f.stopReason).toBe('GD diverges here')
-    await expect(client.centralFlow({ ...flowRequest, optimizer: { name: 'adam' } })).rejects.toMatchObject({ problem: { field: 'optimizer' } })
+    await expect(client.centralFlow({ ...flowRequest, optimizer: { name: 'adam' } })).rejects.toMatchObject({
+      problem: { field: 'optimizer' },
+    })
     const before = calls.length
     await expect(client.centralFlow({ ...flowRequest, steps: 1e9 })).rejects.toThrow(/refused: centralFlow: request must be/)
     expect(calls.length).toBe(before)
@@ -243,7 +316,8 @@ describe('web server with the real host (engine worker under tsx)', () => {
   let client: WsClient
   beforeAll(async () => {
     server = await startWebServer({
-      rootDir: root, port: 0,
+      rootDir: root,
+      port: 0,
       createApi: () => createHost({ host: 'web', version: 'test', spawnWorker: spawnNodeWorker }),
     })
     client = createWsClient(`ws://127.0.0.1:${server.port}/api`, { WebSocket: WebSocket as never })
@@ -259,12 +333,18 @@ describe('web server with the real host (engine worker under tsx)', () => {
     expect(info.presets.some((p) => p.id === 'himmelblau')).toBe(true)
     const doc = {
       landscape: { preset: 'himmelblau' },
-      optimizers: [{ name: 'sgd', lr: 0.01 }, { name: 'adam', lr: 0.1 }],
+      optimizers: [
+        { name: 'sgd', lr: 0.01 },
+        { name: 'adam', lr: 0.1 },
+      ],
       init: { random: { x: [-2, 2], y: [-2, 2], count: 10, seed: 1 } },
-      steps: 200, record: { every: 2 },
+      steps: 200,
+      record: { every: 2 },
     }
     let points = 0
-    const off = client.onJobEvent((e) => { if (e.type === 'chunk') points += e.chunk.count })
+    const off = client.onJobEvent((e) => {
+      if (e.type === 'chunk') points += e.chunk.count
+    })
     const done = until(client, (e) => (e.type === 'done' ? e : undefined))
     const started = await client.startJob(doc)
     expect(runsOf(started)).toHaveLength(20)

@@ -12,7 +12,8 @@ describe('desktop bridge', () => {
     const problem = { field: 'optimizers[0].lr', message: 'must be ≥ 0, got -1' }
     const bridge: Record<string, unknown> = { version: '0', onJobEvent: () => () => undefined, onMenuCommand: () => () => undefined }
     for (const op of [...OPERATIONS, ...SHELL_OPERATIONS]) {
-      bridge[op] = async () => (op === 'startJob' ? { ok: false, error: { message: `optimizers[0].lr: ${problem.message}`, problem } } : { ok: true, value: op })
+      bridge[op] = async () =>
+        op === 'startJob' ? { ok: false, error: { message: `optimizers[0].lr: ${problem.message}`, problem } } : { ok: true, value: op }
     }
     ;(globalThis as { window?: unknown }).window = { gradscape: bridge, location: { protocol: 'http:', host: 'x' } }
     const { getConnection } = await import('../../src-renderer/api')

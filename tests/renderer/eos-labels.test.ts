@@ -17,19 +17,52 @@ import { EOS_SCENES } from '../../src-shared/eos/scenes'
 /** Two runs of 12 kept points: GD (lr 0.4) whose S crosses 2/η = 5 at point 6, and Adam (lr 0.1) with λ₁(P⁻¹H) ≈ 9 ≪ 380. */
 function fakeJob(): JobData {
   const kept = 12
-  const runs = [{ optimizer: { name: 'sgd', lr: 0.4, momentum: 0, dampening: 0, nesterov: false }, init: [0, 0.1] as const }, { optimizer: { name: 'adam', lr: 0.1, betas: [0.9, 0.999] }, init: [0, 0.1] as const }]
+  const runs = [
+    { optimizer: { name: 'sgd', lr: 0.4, momentum: 0, dampening: 0, nesterov: false }, init: [0, 0.1] as const },
+    { optimizer: { name: 'adam', lr: 0.1, betas: [0.9, 0.999] }, init: [0, 0.1] as const },
+  ]
   const n = runs.length * kept
-  const xy = new Float32Array(2 * n), loss = new Float32Array(n), sharpness = new Float32Array(n), axis = new Float32Array(2 * n), pre = new Float32Array(n).fill(NaN)
+  const xy = new Float32Array(2 * n),
+    loss = new Float32Array(n),
+    sharpness = new Float32Array(n),
+    axis = new Float32Array(2 * n),
+    pre = new Float32Array(n).fill(NaN)
   for (let k = 0; k < kept; k++) {
-    xy[2 * k] = k; xy[2 * k + 1] = k % 2 ? 1 : -1
-    loss[k] = 1 / (k + 1); sharpness[k] = 4 + k * 0.2; axis[2 * k + 1] = 1
+    xy[2 * k] = k
+    xy[2 * k + 1] = k % 2 ? 1 : -1
+    loss[k] = 1 / (k + 1)
+    sharpness[k] = 4 + k * 0.2
+    axis[2 * k + 1] = 1
     const a = kept + k
-    xy[2 * a] = k; xy[2 * a + 1] = 0; loss[a] = 2 / (k + 1); sharpness[a] = 3; axis[2 * a + 1] = 1; pre[a] = 9
+    xy[2 * a] = k
+    xy[2 * a + 1] = 0
+    loss[a] = 2 / (k + 1)
+    sharpness[a] = 3
+    axis[2 * a + 1] = 1
+    pre[a] = 9
   }
   return {
-    jobId: 1, runs, starts: 1, optimizers: 2, kept, every: 1, xy, loss, sharpness, axis, preconditioned: pre,
-    hasSharpness: true, hasPreconditioned: true, received: kept, done: true, divergedAt: new Int32Array([-1, -1]), seconds: 0,
-    backend: null, flows: [], version: 1, shape: 1,
+    jobId: 1,
+    runs,
+    starts: 1,
+    optimizers: 2,
+    kept,
+    every: 1,
+    xy,
+    loss,
+    sharpness,
+    axis,
+    preconditioned: pre,
+    hasSharpness: true,
+    hasPreconditioned: true,
+    received: kept,
+    done: true,
+    divergedAt: new Int32Array([-1, -1]),
+    seconds: 0,
+    backend: null,
+    flows: [],
+    version: 1,
+    shape: 1,
   }
 }
 

@@ -35,10 +35,17 @@ describe('oscillation ⟨x − x̄, u⟩', () => {
     const n = 40
     const xy: number[] = []
     const axis: number[] = []
-    for (let k = 0; k < n; k++) { xy.push(4, k % 2 === 0 ? 1 : -1); axis.push(0, 1) }
+    for (let k = 0; k < n; k++) {
+      xy.push(4, k % 2 === 0 ? 1 : -1)
+      axis.push(0, 1)
+    }
     const o = oscillation(xy, axis, n)
     for (let k = 10; k < n - 10; k++) expect(o[k]).toBeCloseTo(k % 2 === 0 ? 1 : -1, 12)
-    const across = oscillation(xy, Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? 1 : 0)), n)
+    const across = oscillation(
+      xy,
+      Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? 1 : 0)),
+      n,
+    )
     for (let k = 10; k < n - 10; k++) expect(across[k]).toBeCloseTo(0, 12)
     expect(Number.isNaN(o[0]) && Number.isNaN(o[n - 1])).toBe(true) // no centred window at the ends
   })
@@ -46,10 +53,15 @@ describe('oscillation ⟨x − x̄, u⟩', () => {
   it('orients u by continuity, so a sign-fixed axis that flips with the side still shows both sides', () => {
     // At (4, ±1) the engine's sign-fixed axis is (0.24, ±0.97): folded, the projection is always +.
     const n = 40
-    const c = 0.24, s = Math.sqrt(1 - c * c)
+    const c = 0.24,
+      s = Math.sqrt(1 - c * c)
     const xy: number[] = []
     const axis: number[] = []
-    for (let k = 0; k < n; k++) { const side = k % 2 === 0 ? 1 : -1; xy.push(4, side); axis.push(c, side * s) }
+    for (let k = 0; k < n; k++) {
+      const side = k % 2 === 0 ? 1 : -1
+      xy.push(4, side)
+      axis.push(c, side * s)
+    }
     const o = oscillation(xy, axis, n)
     for (let k = 10; k < n - 10; k++) expect(Math.sign(o[k])).toBe(k % 2 === 0 ? 1 : -1)
     for (let k = 10; k < n - 10; k++) expect(Math.abs(o[k])).toBeCloseTo(s, 12)
@@ -82,6 +94,12 @@ describe('axes', () => {
     expect(logTicks(2e-3, 30)).toEqual({ domain: [1e-3, 100], ticks: [1e-3, 1e-2, 1e-1, 1, 10, 100] })
     expect(logTicks(2, 3).ticks).toEqual([1, 10])
     expect(logTicks(1, 1).ticks).toEqual([0.1, 1, 10])
-    expect([tickLabel(0), tickLabel(1e-3), tickLabel(0.25), tickLabel(800), tickLabel(12500)]).toEqual(['0', '1e-3', '0.25', '800', '1.25e4'])
+    expect([tickLabel(0), tickLabel(1e-3), tickLabel(0.25), tickLabel(800), tickLabel(12500)]).toEqual([
+      '0',
+      '1e-3',
+      '0.25',
+      '800',
+      '1.25e4',
+    ])
   })
 })

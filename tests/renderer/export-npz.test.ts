@@ -21,14 +21,20 @@ function input(hidden: number[] = []): DataExportInput {
   loss[3 * kept + 2] = NaN
   return {
     job: { runs, starts: 2, optimizers: 2, kept, received: 3, every: 5, xy, loss, divergedAt: Int32Array.from([-1, -1, -1, 10]) },
-    hidden, scenario: { landscape: { preset: 'booth' }, steps: 15 }, generator: 'Gradscape test',
+    hidden,
+    scenario: { landscape: { preset: 'booth' }, steps: 15 },
+    generator: 'Gradscape test',
   }
 }
 
 function load(parts: Uint8Array[]): Record<string, { dtype: string; shape: number[]; values: unknown }> {
   const path = join(mkdtempSync(join(tmpdir(), 'gradscape-npz-')), 't.npz')
   writeFileSync(path, Buffer.concat(parts))
-  const py = spawnSync('python3', ['-c', `
+  const py = spawnSync(
+    'python3',
+    [
+      '-c',
+      `
 import json, sys, numpy as np
 z = np.load(sys.argv[1])
 def clean(a):
@@ -36,13 +42,17 @@ def clean(a):
         return [None if x != x else float(x) for x in a.ravel().tolist()]
     return a.ravel().tolist()
 print(json.dumps({k: {'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'values': clean(z[k]) if z[k].ndim else str(z[k])} for k in z.files}))
-`, path], { encoding: 'utf8' })
+`,
+      path,
+    ],
+    { encoding: 'utf8' },
+  )
   expect(py.status, py.stderr).toBe(0)
   return JSON.parse(py.stdout)
 }
 
 describe('data export: Export NumPy', () => {
-  it('NumPy reads the received points as float32 with the runs\' hyperparameters and the scenario', () => {
+  it("NumPy reads the received points as float32 with the runs' hyperparameters and the scenario", () => {
     const data = input()
     const z = load(trajectoriesNpz(data, 'all'))
     const n = 3 // received, of 4 kept
@@ -62,7 +72,7 @@ describe('data export: Export NumPy', () => {
     expect(JSON.parse(z.scenario.values as string)).toEqual(data.scenario)
   })
 
-  it('exports only the shown optimizers\' runs when asked, naming them', () => {
+  it("exports only the shown optimizers' runs when asked, naming them", () => {
     const z = load(trajectoriesNpz(input([0]), 'shown'))
     expect(z.run.values).toEqual([2, 3])
     expect(z.trajectory.shape).toEqual([2, 3, 2])

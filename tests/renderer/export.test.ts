@@ -9,13 +9,34 @@ import { parseRenderArgs, RenderError } from '../../src-main/cli/render'
 import { chartSvg } from '../../src-renderer/export/chart-file'
 import { type DataExportInput, f32, hparamColumns, selectedRuns, trajectoriesCsv, trajectoriesJson } from '../../src-renderer/export/data'
 import {
-  ALL_OVERLAYS, codecCandidates, overlayScale, durationFor, formatDuration, frameStep, framesFor, NO_OVERLAYS, parseSize, renderScale, safeFileName,
-  sizeProblem, type VideoSettings, videoProblem,
+  ALL_OVERLAYS,
+  codecCandidates,
+  overlayScale,
+  durationFor,
+  formatDuration,
+  frameStep,
+  framesFor,
+  NO_OVERLAYS,
+  parseSize,
+  renderScale,
+  safeFileName,
+  sizeProblem,
+  type VideoSettings,
+  videoProblem,
 } from '../../src-shared/export/options'
 
 const video: VideoSettings = {
-  codec: 'h264', width: 1280, height: 720, fps: 30, frames: 300, fromStep: 0, toStep: 300,
-  camera: 'fixed', orbitDegrees: 360, title: 'x', overlays: ALL_OVERLAYS,
+  codec: 'h264',
+  width: 1280,
+  height: 720,
+  fps: 30,
+  frames: 300,
+  fromStep: 0,
+  toStep: 300,
+  camera: 'fixed',
+  orbitDegrees: 360,
+  title: 'x',
+  overlays: ALL_OVERLAYS,
 }
 
 describe('video settings', () => {
@@ -137,15 +158,27 @@ describe('trajectories as data', () => {
     expect(csv[7]).toBe('2,sgd,0.01,,,,,0.9,false,-1,2,0,2,-2,0.33333334,')
     expect(csv[12]).toBe('3,sgd,0.01,,,,,0.9,false,0.5,0.25,10,inf,-3.2,nan,10')
     expect(hparamColumns(input(), [2, 3]).map((c) => c.name)).toEqual(['lr', 'momentum', 'nesterov'])
-    const shown = trajectoriesCsv(input([1]), 'shown').trimEnd().split('\n')
+    const shown = trajectoriesCsv(input([1]), 'shown')
+      .trimEnd()
+      .split('\n')
     expect(shown).toHaveLength(1 + 2 * 3)
     expect(shown[0]).toBe('run,optimizer,lr,betas[0],betas[1],eps,amsgrad,init_x,init_y,step,x,y,loss,diverged_at')
   })
 
   it('JSON: the run output of SCENARIO.md with the scenario alongside; non-finite values are null', () => {
     const doc = JSON.parse(trajectoriesJson(input(), 'all')) as {
-      generator: string; scenario: unknown; every: number; values: string
-      runs: Array<{ run: number; optimizer: Record<string, unknown>; init: number[]; trajectory: Array<[number | null, number | null]>; loss: Array<number | null>; diverged_at: number | null }>
+      generator: string
+      scenario: unknown
+      every: number
+      values: string
+      runs: Array<{
+        run: number
+        optimizer: Record<string, unknown>
+        init: number[]
+        trajectory: Array<[number | null, number | null]>
+        loss: Array<number | null>
+        diverged_at: number | null
+      }>
     }
     expect(doc.generator).toBe('Gradscape test')
     expect(doc.scenario).toEqual({ landscape: { preset: 'booth' }, steps: 10 })
@@ -154,7 +187,11 @@ describe('trajectories as data', () => {
     expect(doc.runs).toHaveLength(4)
     expect(doc.runs[0].optimizer).toEqual({ name: 'adam', lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false })
     expect(doc.runs[1].init).toEqual([0.5, 0.25])
-    expect(doc.runs[0].trajectory).toEqual([[0, 0], [0.1, -0.1], [0.2, -0.2]])
+    expect(doc.runs[0].trajectory).toEqual([
+      [0, 0],
+      [0.1, -0.1],
+      [0.2, -0.2],
+    ])
     expect(doc.runs[3].trajectory[2]).toEqual([null, -3.2])
     expect(doc.runs[3].loss[2]).toBeNull()
     expect(doc.runs[3].diverged_at).toBe(10)
@@ -168,7 +205,12 @@ describe('loss chart as SVG', () => {
     const { job } = input()
     const data = { loss: job.loss, runs: 4, starts: 2, kept: 3, received: 3, every: 5 }
     const svg = chartSvg(data, {
-      width: 600, height: 300, colors: ['#ffb020', '#ff4f6d'], hidden: [], labels: ['Adam <lr>', 'SGD & μ'], title: 'Booth',
+      width: 600,
+      height: 300,
+      colors: ['#ffb020', '#ff4f6d'],
+      hidden: [],
+      labels: ['Adam <lr>', 'SGD & μ'],
+      title: 'Booth',
     })
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300"')).toBe(true)
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true)
@@ -177,7 +219,14 @@ describe('loss chart as SVG', () => {
     expect(svg).not.toContain('<lr>')
     expect(svg.match(/<path /g)).toHaveLength(4 + 2) // four runs and two medians
     expect(svg).toContain('log scale')
-    const one = chartSvg(data, { width: 600, height: 300, colors: ['#ffb020', '#ff4f6d'], hidden: [1], labels: ['Adam', 'SGD'], title: 'Booth' })
+    const one = chartSvg(data, {
+      width: 600,
+      height: 300,
+      colors: ['#ffb020', '#ff4f6d'],
+      hidden: [1],
+      labels: ['Adam', 'SGD'],
+      title: 'Booth',
+    })
     expect(one.match(/<path /g)).toHaveLength(3)
     expect(one).not.toContain('>SGD<')
   })
@@ -187,12 +236,52 @@ describe('gradscape render arguments', () => {
   const base = ['s.json', '--out', 'v.mp4']
   it('has defaults and reads every option', () => {
     expect(parseRenderArgs(base)).toMatchObject({
-      scenario: 's.json', out: 'v.mp4', frames: 150, width: 1280, height: 720, fps: 30, camera: 'fixed', codec: 'h264', overlays: ALL_OVERLAYS,
+      scenario: 's.json',
+      out: 'v.mp4',
+      frames: 150,
+      width: 1280,
+      height: 720,
+      fps: 30,
+      camera: 'fixed',
+      codec: 'h264',
+      overlays: ALL_OVERLAYS,
     })
-    expect(parseRenderArgs(['s.json', '--out=v.webm', '--frames', '8', '--size', '320x180', '--fps', '12.5', '--camera', 'orbit', '--title', 'T',
-      '--codec', 'av1', '--steps', '10:50', '--overlays', 'title,chart', '--chromium', '/opt/chrome'])).toEqual({
-      scenario: 's.json', out: 'v.webm', frames: 8, width: 320, height: 180, fps: 12.5, camera: 'orbit', title: 'T', codec: 'av1',
-      steps: [10, 50], overlays: { title: true, steps: false, legend: false, chart: true }, chromium: '/opt/chrome',
+    expect(
+      parseRenderArgs([
+        's.json',
+        '--out=v.webm',
+        '--frames',
+        '8',
+        '--size',
+        '320x180',
+        '--fps',
+        '12.5',
+        '--camera',
+        'orbit',
+        '--title',
+        'T',
+        '--codec',
+        'av1',
+        '--steps',
+        '10:50',
+        '--overlays',
+        'title,chart',
+        '--chromium',
+        '/opt/chrome',
+      ]),
+    ).toEqual({
+      scenario: 's.json',
+      out: 'v.webm',
+      frames: 8,
+      width: 320,
+      height: 180,
+      fps: 12.5,
+      camera: 'orbit',
+      title: 'T',
+      codec: 'av1',
+      steps: [10, 50],
+      overlays: { title: true, steps: false, legend: false, chart: true },
+      chromium: '/opt/chrome',
     })
     expect(parseRenderArgs([...base.slice(0, 1), '--out', 'v.WEBM']).codec).toBe('vp9')
     expect(parseRenderArgs([...base, '--overlays', 'none']).overlays).toEqual(NO_OVERLAYS)
@@ -218,7 +307,11 @@ describe('gradscape render arguments', () => {
     [[...base, 'extra.json'], /unexpected argument 'extra.json'/],
   ] as const)('refuses %j with one clear line (exit 2)', (args, message) => {
     let err: unknown
-    try { parseRenderArgs(args) } catch (e) { err = e }
+    try {
+      parseRenderArgs(args)
+    } catch (e) {
+      err = e
+    }
     expect(err).toBeInstanceOf(RenderError)
     expect((err as RenderError).exitCode).toBe(2)
     expect((err as Error).message).toMatch(message)

@@ -22,18 +22,38 @@ const api = { validateScenario: async () => ({ ok: true }) } as unknown as Grads
 
 class MemoryStorage {
   readonly items = new Map<string, string>()
-  getItem(k: string) { return this.items.get(k) ?? null }
-  setItem(k: string, v: string) { this.items.set(k, v) }
+  getItem(k: string) {
+    return this.items.get(k) ?? null
+  }
+  setItem(k: string, v: string) {
+    this.items.set(k, v)
+  }
 }
 
-const SWEEP = { index: 1, xKey: 'lr', yKey: 'momentum', n: 24, metric: 'tolerance', tolerance: 1e-4, ranges: { lr: { from: 1e-4, to: 0.1, log: true } } }
+const SWEEP = {
+  index: 1,
+  xKey: 'lr',
+  yKey: 'momentum',
+  n: 24,
+  metric: 'tolerance',
+  tolerance: 1e-4,
+  ranges: { lr: { from: 1e-4, to: 0.1, log: true } },
+}
 
 beforeEach(() => useUi.setState({ ...initialUiState, info }))
 
 describe('session parts', () => {
   it('saves and restores the sweep settings and the camera in view', async () => {
     let sweep: unknown = SWEEP
-    const off = registerSessionPart('sweep', { save: () => sweep, load: (v) => { const p = parseSweepSettings(v); if (typeof p === 'string') return p; sweep = p; return null } })
+    const off = registerSessionPart('sweep', {
+      save: () => sweep,
+      load: (v) => {
+        const p = parseSweepSettings(v)
+        if (typeof p === 'string') return p
+        sweep = p
+        return null
+      },
+    })
     const doc = sessionDocument()
     expect((doc.view as Record<string, unknown>).sweep).toEqual(SWEEP)
     sweep = null
@@ -45,7 +65,10 @@ describe('session parts', () => {
   it('checks what it reads back', () => {
     expect(parseSweepSettings({ ...SWEEP, n: 1 })).toMatch(/n must be/)
     expect(parseSweepSettings({ ...SWEEP, metric: 'best' })).toMatch(/metric/)
-    expect(parseCameraPose({ position: [1, 2, 3], target: [0, 0, 0], up: [0, 1, 0], zoom: 2, topDown: false })).toMatchObject({ position: [1, 2, 3], zoom: 2 })
+    expect(parseCameraPose({ position: [1, 2, 3], target: [0, 0, 0], up: [0, 1, 0], zoom: 2, topDown: false })).toMatchObject({
+      position: [1, 2, 3],
+      zoom: 2,
+    })
     expect(parseCameraPose({ position: [1, 2], target: [0, 0, 0], up: [0, 1, 0] })).toMatch(/position/)
   })
 })

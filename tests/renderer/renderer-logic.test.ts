@@ -9,7 +9,14 @@ import { fromPosition, scaleFor, STEPS, toPosition } from '../../src-renderer/pa
 import { contourLevels, marchingSquares } from '../../src-renderer/scene/contours'
 import { heightMap, niceTicks, prefersLog, sampleAt } from '../../src-renderer/scene/height'
 import {
-  autoEvery, DEFAULT_SCENARIO, formatNumber, fromDoc, MAX_KEPT_PER_RUN, POINT_BUDGET, startCount, toDoc,
+  autoEvery,
+  DEFAULT_SCENARIO,
+  formatNumber,
+  fromDoc,
+  MAX_KEPT_PER_RUN,
+  POINT_BUDGET,
+  startCount,
+  toDoc,
 } from '../../src-renderer/store/scenario'
 import { beginGesture, editScenario, endGesture, initialUiState, redo, undo, useUi } from '../../src-renderer/store/ui-store'
 import type { Surface } from '../../src-shared/api'
@@ -44,7 +51,12 @@ describe('hyperparameter slider scales', () => {
 
 describe('scenario document', () => {
   it('keeps the drawn points within the budget', () => {
-    for (const [steps, runs] of [[300, 48], [10_000, 1], [5000, 16384], [1, 4]] as const) {
+    for (const [steps, runs] of [
+      [300, 48],
+      [10_000, 1],
+      [5000, 16384],
+      [1, 4],
+    ] as const) {
       const every = autoEvery(steps, runs)
       const kept = Math.floor(steps / every) + 1
       expect(kept).toBeLessThanOrEqual(MAX_KEPT_PER_RUN)
@@ -60,7 +72,15 @@ describe('scenario document', () => {
   })
 
   it('reads a single `optimizer`, passes precision / central_flow through, drops unknown fields', () => {
-    const s = fromDoc({ landscape: { expr: 'x^2+y^2' }, optimizer: { name: 'adam' }, init: [1, 2], steps: 10, precision: 'float32', central_flow: true, color: 'red' })
+    const s = fromDoc({
+      landscape: { expr: 'x^2+y^2' },
+      optimizer: { name: 'adam' },
+      init: [1, 2],
+      steps: 10,
+      precision: 'float32',
+      central_flow: true,
+      color: 'red',
+    })
     expect(s.optimizers).toEqual([{ name: 'adam' }])
     expect(s.extra).toEqual({ precision: 'float32', central_flow: true })
     expect(toDoc(s)).toMatchObject({ precision: 'float32', central_flow: true, optimizers: [{ name: 'adam' }] })
@@ -78,7 +98,10 @@ describe('scenario document', () => {
 })
 
 describe('undo / redo', () => {
-  beforeEach(() => { useUi.setState(initialUiState, true); endGesture() })
+  beforeEach(() => {
+    useUi.setState(initialUiState, true)
+    endGesture()
+  })
   const steps = () => useUi.getState().scenario.steps
 
   it('undoes and redoes each edit', () => {
@@ -115,9 +138,19 @@ describe('undo / redo', () => {
 
 function surface(f: (x: number, y: number) => number, n = 33, x: [number, number] = [-2, 2], y: [number, number] = [-1, 3]): Surface {
   const values = new Float32Array(n * n)
-  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) values[j * n + i] = f(x[0] + ((x[1] - x[0]) * i) / (n - 1), y[0] + ((y[1] - y[0]) * j) / (n - 1))
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) values[j * n + i] = f(x[0] + ((x[1] - x[0]) * i) / (n - 1), y[0] + ((y[1] - y[0]) * j) / (n - 1))
   const sorted = Array.from(values).sort((a, b) => a - b)
-  return { x, y, n: [n, n], values, min: sorted[0], max: sorted[sorted.length - 1], lo: sorted[Math.floor(0.01 * (sorted.length - 1))], hi: sorted[Math.floor(0.99 * (sorted.length - 1))] }
+  return {
+    x,
+    y,
+    n: [n, n],
+    values,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    lo: sorted[Math.floor(0.01 * (sorted.length - 1))],
+    hi: sorted[Math.floor(0.99 * (sorted.length - 1))],
+  }
 }
 
 describe('height map, ticks, contours', () => {
@@ -157,15 +190,24 @@ describe('height map, ticks, contours', () => {
     expect(seg.count).toBeGreaterThan(20)
     const r = Math.sqrt(hm.inverse(level))
     for (let k = 0; k < seg.count; k++) {
-      const gx = seg.coords[4 * k], gy = seg.coords[4 * k + 1]
-      const x = -2 + (4 * gx) / 32, y = -1 + (4 * gy) / 32
+      const gx = seg.coords[4 * k],
+        gy = seg.coords[4 * k + 1]
+      const x = -2 + (4 * gx) / 32,
+        y = -1 + (4 * gy) / 32
       expect(Math.abs(Math.hypot(x, y) - r)).toBeLessThan(0.08)
     }
   })
 })
 
 describe('loss chart spec', () => {
-  const data = (loss: number[], runs: number, kept: number) => ({ loss: Float32Array.from(loss), runs, starts: runs, kept, received: kept, every: 2 })
+  const data = (loss: number[], runs: number, kept: number) => ({
+    loss: Float32Array.from(loss),
+    runs,
+    starts: runs,
+    kept,
+    received: kept,
+    every: 2,
+  })
 
   it('uses a log scale for non-negative losses and caps diverging runs', () => {
     const s = lossChart(data([100, 10, 1, 0, 100, 1e30, Infinity, NaN], 2, 4), { width: 300, height: 160, colors: ['#fff'], hidden: [] })

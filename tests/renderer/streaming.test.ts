@@ -11,8 +11,11 @@ import { writeSteps } from '../../src-renderer/scene/Trajectories'
 import type { JobStarted, RunChunk } from '../../src-shared/api'
 
 const started = (jobId: number, starts: number, kept: number, configs = 1): JobStarted => ({
-  jobId, optimizers: Array.from({ length: configs }, () => ({ base: { name: 'sgd', lr: 0.1 }, sweep: [] })),
-  starts: Float64Array.from({ length: 2 * starts }, (_, i) => i), kept, every: 1,
+  jobId,
+  optimizers: Array.from({ length: configs }, () => ({ base: { name: 'sgd', lr: 0.1 }, sweep: [] })),
+  starts: Float64Array.from({ length: 2 * starts }, (_, i) => i),
+  kept,
+  every: 1,
 })
 
 /** A chunk whose point j of run r is (100r + j, −(100r + j)) with loss 100r + j. */
@@ -42,7 +45,9 @@ describe('job data while jobs supersede each other', () => {
     handleJobEvent({ type: 'done', jobId: 101, divergedAt: new Int32Array(3).fill(-1), seconds: 0 })
 
     let shown = 0
-    beginJob(started(102, 3, 80), 3, () => { shown++ })
+    beginJob(started(102, 3, 80), 3, () => {
+      shown++
+    })
     expect(job.jobId).toBe(101) // still the old job, whole
     expect(job.received).toBe(70)
     expect(job.loss[2 * 80 + 69]).toBe(269)
@@ -82,7 +87,9 @@ describe('job data while jobs supersede each other', () => {
 describe('playhead redraws', () => {
   it('asks for no frame for chunks that land past a paused playhead', () => {
     let frames = 0
-    const off = onPlayhead(() => { frames++ })
+    const off = onPlayhead(() => {
+      frames++
+    })
     beginJob(started(201, 2, 100), 2)
     handleJobEvent({ type: 'chunk', chunk: chunk(201, 2, 0, 10) })
     expect(frames).toBeGreaterThan(0) // a new job on screen
@@ -106,7 +113,16 @@ describe('playhead redraws', () => {
 })
 
 describe('writeSteps', () => {
-  const surface = { x: [-10, 10], y: [-10, 10], n: [2, 2], values: new Float32Array([0, 1, 2, 300]), min: 0, max: 300, lo: 0, hi: 300 } as const
+  const surface = {
+    x: [-10, 10],
+    y: [-10, 10],
+    n: [2, 2],
+    values: new Float32Array([0, 1, 2, 300]),
+    min: 0,
+    max: 300,
+    lo: 0,
+    hi: 300,
+  } as const
   const hm = heightMap({ ...surface, n: [2, 2] }, 'linear')
   const frame = { x: [-300, 300], y: [-300, 300] } as const
 

@@ -11,8 +11,12 @@ import { sweepOverlay } from '../../src-renderer/data/sweep-overlay'
 
 /** |w_k| after k steps of torch SGD with momentum on L = ½λw², from w = 1. */
 function simulate(lr: number, beta: number, lambda: number, steps: number): number {
-  let w = 1, v = 0
-  for (let k = 0; k < steps; k++) { v = beta * v + lambda * w; w -= lr * v }
+  let w = 1,
+    v = 0
+  for (let k = 0; k < steps; k++) {
+    v = beta * v + lambda * w
+    w -= lr * v
+  }
   return Math.abs(w)
 }
 
@@ -33,7 +37,12 @@ describe('heavy ball on a quadratic', () => {
   })
 
   it('converges fastest at the critical momentum β* = (1 − √(lr·λ))²', () => {
-    for (const [lr, lambda] of [[0.01, 1], [0.3, 1], [0.005, 100], [2.5, 1]]) {
+    for (const [lr, lambda] of [
+      [0.01, 1],
+      [0.3, 1],
+      [0.005, 100],
+      [2.5, 1],
+    ]) {
       const star = criticalMomentum(lr, [lambda])
       const best = heavyBallRate(lr, star, lambda)
       expect(best).toBeCloseTo(Math.abs(1 - Math.sqrt(lr * lambda)), 6) // = √β*
@@ -61,7 +70,13 @@ describe('constant Hessian of a landscape', () => {
 })
 
 describe('sweep overlay', () => {
-  const spec = { optimizer: 0, x: { key: 'lr', from: 1e-3, to: 0.1, n: 8, log: true }, y: { key: 'momentum', from: 0, to: 0.99, n: 8, log: false }, metric: 'final' as const, tolerance: 1e-3 }
+  const spec = {
+    optimizer: 0,
+    x: { key: 'lr', from: 1e-3, to: 0.1, n: 8, log: true },
+    y: { key: 'momentum', from: 0, to: 0.99, n: 8, log: false },
+    metric: 'final' as const,
+    tolerance: 1e-3,
+  }
 
   it('draws the stability limit and the critical momentum for SGD over lr × momentum on a quadratic', () => {
     const o = sweepOverlay(spec, { name: 'sgd', lr: 0.01 }, [1, 100])

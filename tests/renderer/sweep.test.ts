@@ -1,12 +1,30 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest'
 import { parseScenario } from '../../src-shared/scenario'
-import { applyCell, axisValues, CELL_DIVERGED, CELL_NEVER_REACHED, CELL_OK, previewIndices, reduceCells, reduceSweepCells, reReduce, sweepDoc, sweepSignature } from '../../src-renderer/data/sweep'
+import {
+  applyCell,
+  axisValues,
+  CELL_DIVERGED,
+  CELL_NEVER_REACHED,
+  CELL_OK,
+  previewIndices,
+  reduceCells,
+  reduceSweepCells,
+  reReduce,
+  sweepDoc,
+  sweepSignature,
+} from '../../src-renderer/data/sweep'
 import { colourScale, decadeTicks, rampPosition } from '../../src-renderer/data/sweep-scale'
 import { DEFAULT_SCENARIO } from '../../src-renderer/store/scenario'
 
 describe('sweep data', () => {
-  const spec = { optimizer: 1, x: { key: 'lr', from: 1e-4, to: 1e-2, n: 3, log: true }, y: { key: 'momentum', from: 0, to: 0.9, n: 2, log: false }, metric: 'final' as const, tolerance: 1e-3 }
+  const spec = {
+    optimizer: 1,
+    x: { key: 'lr', from: 1e-4, to: 1e-2, n: 3, log: true },
+    y: { key: 'momentum', from: 0, to: 0.9, n: 2, log: false },
+    metric: 'final' as const,
+    tolerance: 1e-3,
+  }
 
   it('axis values are exact at both ends, log or linear', () => {
     expect(axisValues(spec.x)).toEqual([1e-4, expect.closeTo(1e-3, 15), 1e-2])
@@ -17,7 +35,12 @@ describe('sweep data', () => {
     const s = parseScenario(sweepDoc(DEFAULT_SCENARIO, spec))
     expect(s.optimizers).toHaveLength(1)
     expect(s.optimizers[0].configs.map((h) => [h.momentum, h.lr])).toEqual([
-      [0, 1e-4], [0, expect.closeTo(1e-3, 15)], [0, expect.closeTo(1e-2, 15)], [0.9, 1e-4], [0.9, expect.closeTo(1e-3, 15)], [0.9, expect.closeTo(1e-2, 15)],
+      [0, 1e-4],
+      [0, expect.closeTo(1e-3, 15)],
+      [0, expect.closeTo(1e-2, 15)],
+      [0.9, 1e-4],
+      [0.9, expect.closeTo(1e-3, 15)],
+      [0.9, expect.closeTo(1e-2, 15)],
     ])
     expect(s.starts.x.length).toBe(12)
   })
@@ -34,7 +57,11 @@ describe('sweep data', () => {
   it('applies a cell to an optimizer entry, including one component of a pair', () => {
     expect(applyCell({ name: 'sgd', lr: 1 }, spec, 0.1, 0.5, {})).toEqual({ name: 'sgd', lr: 0.1, momentum: 0.5 })
     const beta = { ...spec, y: { key: 'betas[1]', from: 0.9, to: 0.999, n: 2, log: false } }
-    expect(applyCell({ name: 'adam', lr: 1 }, beta, 0.1, 0.99, { betas: [0.9, 0.999] })).toEqual({ name: 'adam', lr: 0.1, betas: [0.9, 0.99] })
+    expect(applyCell({ name: 'adam', lr: 1 }, beta, 0.1, 0.99, { betas: [0.9, 0.999] })).toEqual({
+      name: 'adam',
+      lr: 0.1,
+      betas: [0.9, 0.99],
+    })
   })
 
   it('takes the true median over an even number of starts (the mean of the two middle ones)', () => {
@@ -46,11 +73,7 @@ describe('sweep data', () => {
   it('tells a diverged cell from one that never reached the tolerance', () => {
     // 3 cells × 3 starts × 3 kept points (every 5 steps). Cell 0 reaches 0.5 at kept point 1 for two starts;
     // cell 1 never gets below 2 (finite, slow); cell 2 has two diverged starts.
-    const loss = Float32Array.from([
-      9, 0.5, 0.1, 9, 0.5, 0.1, 9, 9, 9,
-      9, 5, 3, 9, 4, 2, 9, 8, 7,
-      9, 9, 9, 9, NaN, NaN, 9, NaN, NaN,
-    ])
+    const loss = Float32Array.from([9, 0.5, 0.1, 9, 0.5, 0.1, 9, 9, 9, 9, 5, 3, 9, 4, 2, 9, 8, 7, 9, 9, 9, 9, NaN, NaN, 9, NaN, NaN])
     const diverged = Int32Array.from([-1, -1, -1, -1, -1, -1, -1, 1, 1])
     const tol = reduceSweepCells(loss, 3, 5, diverged, 3, 3, 'tolerance', 1)
     expect(Array.from(tol.values)).toEqual([5, Infinity, Infinity])
@@ -62,7 +85,16 @@ describe('sweep data', () => {
 
   it('re-reduces a finished sweep for another metric without running it again', () => {
     const loss = Float32Array.from([9, 0.5, 9, 3])
-    const raw = { loss, kept: 2, every: 10, divergedAt: Int32Array.from([-1, -1]), starts: 1, previewXY: new Float32Array(0), previewPoints: 0, previewStride: 1 }
+    const raw = {
+      loss,
+      kept: 2,
+      every: 10,
+      divergedAt: Int32Array.from([-1, -1]),
+      starts: 1,
+      previewXY: new Float32Array(0),
+      previewPoints: 0,
+      previewStride: 1,
+    }
     const r = { ...reduceSweepCells(loss, 2, 10, raw.divergedAt, 2, 1, 'final', 0), xs: [1, 2], ys: null, seconds: 0, raw }
     const t = reReduce(r, 'tolerance', 1)
     expect(Array.from(t.values)).toEqual([10, Infinity])
@@ -77,7 +109,10 @@ describe('sweep data', () => {
 
   it('marks a map stale when the scenario it ran changes, not when its own cell is applied', () => {
     const sig = sweepSignature(DEFAULT_SCENARIO, spec)
-    const applied = { ...DEFAULT_SCENARIO, optimizers: DEFAULT_SCENARIO.optimizers.map((o, k) => (k === 1 ? applyCell(o, spec, 0.001, 0.5, {}) : o)) }
+    const applied = {
+      ...DEFAULT_SCENARIO,
+      optimizers: DEFAULT_SCENARIO.optimizers.map((o, k) => (k === 1 ? applyCell(o, spec, 0.001, 0.5, {}) : o)),
+    }
     expect(sweepSignature(applied, spec)).toBe(sig)
     expect(sweepSignature({ ...DEFAULT_SCENARIO, extra: { precision: 'float32' } }, spec)).not.toBe(sig)
     expect(sweepSignature({ ...DEFAULT_SCENARIO, steps: 100 }, spec)).not.toBe(sig)

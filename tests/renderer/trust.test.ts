@@ -27,8 +27,16 @@ const lrs = () => useUi.getState().scenario.optimizers.map((o) => o.lr)
 beforeEach(() => useUi.setState({ ...initialUiState, info }))
 
 describe('switching preset keeps what the user set', () => {
-  it('leaves every optimizer\'s lr exactly as typed, there and back', () => {
-    useUi.setState({ scenario: { ...DEFAULT_SCENARIO, optimizers: [{ name: 'sgd', lr: 0.0123 }, { name: 'adam', lr: 0.037 }] } })
+  it("leaves every optimizer's lr exactly as typed, there and back", () => {
+    useUi.setState({
+      scenario: {
+        ...DEFAULT_SCENARIO,
+        optimizers: [
+          { name: 'sgd', lr: 0.0123 },
+          { name: 'adam', lr: 0.037 },
+        ],
+      },
+    })
     choosePreset('booth')
     expect(useUi.getState().scenario.landscape).toEqual({ preset: 'booth' })
     expect(lrs()).toEqual([0.0123, 0.037])
@@ -38,7 +46,7 @@ describe('switching preset keeps what the user set', () => {
     expect(useUi.getState().scenario.landscape).toEqual({ preset: 'booth' })
   })
 
-  it('offers the preset\'s suggested rate visibly instead, and names it when it is in use', () => {
+  it("offers the preset's suggested rate visibly instead, and names it when it is in use", () => {
     const booth = preset('booth')
     const adv = lrAdvice('sgd', 0.0123, 1e-3, booth)
     expect(adv).toEqual({ kind: 'offer', suggested: booth.suggested.sgd_lr, landscape: booth.title })
@@ -46,7 +54,7 @@ describe('switching preset keeps what the user set', () => {
     expect(lrAdvice('sgd', 0.5, 1e-3, undefined)).toBeNull() // a custom formula suggests nothing
   })
 
-  it('says why a new optimizer\'s lr is not torch\'s default', () => {
+  it("says why a new optimizer's lr is not torch's default", () => {
     const adam = info.optimizers.find((o) => o.name === 'adam')!
     const added = newOptimizer(adam, preset('himmelblau'))
     expect(added.lr).not.toBe(1e-3)
@@ -56,8 +64,12 @@ describe('switching preset keeps what the user set', () => {
 })
 
 describe('a typed expression commits on a pause, Enter or blur', () => {
-  beforeEach(() => { vi.useFakeTimers() })
-  afterEach(() => { vi.useRealTimers() })
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
   const validate = async (t: string): Promise<Validation> =>
     /\^\^|\+\s*$|^\s*$/.test(t) ? { ok: false, problem: { field: 'landscape.expr', message: 'bad' } } : { ok: true }
 
@@ -99,17 +111,40 @@ describe('a typed expression commits on a pause, Enter or blur', () => {
 describe('start points outside the region are said, and fitted on request', () => {
   it('counts explicit starts outside, and names a cloud that reaches out', () => {
     const region = { x: [-1, 7] as const, y: [-1, 7] as const }
-    expect(startsOutside([[0, 0], [9, 0], [-3, 2]], region)).toEqual({ outside: true, text: '2 of 3 start points outside the drawn region' })
+    expect(
+      startsOutside(
+        [
+          [0, 0],
+          [9, 0],
+          [-3, 2],
+        ],
+        region,
+      ),
+    ).toEqual({ outside: true, text: '2 of 3 start points outside the drawn region' })
     expect(startsOutside({ random: { x: [-1.5, 1.5], y: [0, 1], count: 10, seed: 1 } }, region).outside).toBe(true)
     expect(startsOutside([0, 0], region).outside).toBe(false)
   })
 
   it('grows the region to hold them with a margin, never shrinking it', () => {
-    const r = fitRegionToStarts([[0, 0], [9, 0]], { x: [-1, 7], y: [-1, 7] })
+    const r = fitRegionToStarts(
+      [
+        [0, 0],
+        [9, 0],
+      ],
+      { x: [-1, 7], y: [-1, 7] },
+    )
     expect(r.x[0]).toBe(-1)
     expect(r.x[1]).toBeGreaterThan(9)
     expect(r.y).toEqual([-1, 7])
-    expect(startsOutside([[0, 0], [9, 0]], r).outside).toBe(false)
+    expect(
+      startsOutside(
+        [
+          [0, 0],
+          [9, 0],
+        ],
+        r,
+      ).outside,
+    ).toBe(false)
   })
 })
 
@@ -117,7 +152,13 @@ describe('the legend', () => {
   const fakeJob = (finals: number[][], kept = 2) => {
     const starts = finals[0].length
     const loss = new Float32Array(finals.length * starts * kept)
-    finals.forEach((row, o) => row.forEach((v, s) => { const r = o * starts + s; loss[r * kept] = 100 + r; loss[r * kept + kept - 1] = v }))
+    finals.forEach((row, o) =>
+      row.forEach((v, s) => {
+        const r = o * starts + s
+        loss[r * kept] = 100 + r
+        loss[r * kept + kept - 1] = v
+      }),
+    )
     return { starts, optimizers: finals.length, received: kept, kept, loss, divergedAt: null }
   }
 
@@ -150,7 +191,9 @@ describe('the look of the runs', () => {
   const lab = (h: string) => {
     const [r, g, b] = hex(h).map(lin)
     const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116)
-    const X = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047), Y = f(0.2126 * r + 0.7152 * g + 0.0722 * b), Z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    const X = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047),
+      Y = f(0.2126 * r + 0.7152 * g + 0.0722 * b),
+      Z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
     return [116 * Y - 16, 500 * (X - Y), 200 * (Y - Z)]
   }
   const dE = (a: string, b: string) => Math.hypot(...lab(a).map((v, i) => v - lab(b)[i]))
@@ -181,8 +224,14 @@ describe('the look of the runs', () => {
 describe('hover readouts', () => {
   // Two optimizers × one start, three kept points each, every 10 steps.
   const job = {
-    runs: [{ optimizer: { name: 'sgd', lr: 0.01 }, init: [0, 0] as const }, { optimizer: { name: 'adam', lr: 0.1 }, init: [0, 0] as const }],
-    starts: 1, kept: 3, received: 3, every: 10,
+    runs: [
+      { optimizer: { name: 'sgd', lr: 0.01 }, init: [0, 0] as const },
+      { optimizer: { name: 'adam', lr: 0.1 }, init: [0, 0] as const },
+    ],
+    starts: 1,
+    kept: 3,
+    received: 3,
+    every: 10,
     xy: new Float32Array([0, 0, 1, 0, 2, 0, /* adam */ 0, 0, 0, 1, 0, 2]),
     loss: new Float32Array([5, 4, 3, 5, 2, 1]),
   }

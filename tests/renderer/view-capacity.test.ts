@@ -50,8 +50,14 @@ describe('loading a session the view cannot hold', () => {
   it('counts sweep configurations as runs', () => {
     const doc = {
       ...huge,
-      optimizers: [{ name: 'sgd', lr: 0.01, sweep: { lr: { log: [1e-4, 1e-1], n: 100 }, momentum: { values: [0, 0.5, 0.9] } } }, { name: 'adam', lr: 0.1 }],
-      init: [[0, 0], [1, 1]],
+      optimizers: [
+        { name: 'sgd', lr: 0.01, sweep: { lr: { log: [1e-4, 1e-1], n: 100 }, momentum: { values: [0, 0.5, 0.9] } } },
+        { name: 'adam', lr: 0.1 },
+      ],
+      init: [
+        [0, 0],
+        [1, 1],
+      ],
       steps: 100,
     }
     delete (doc as Record<string, unknown>).optimizer
@@ -61,7 +67,13 @@ describe('loading a session the view cannot hold', () => {
 
 describe('a job the view cannot hold reaching job-data', () => {
   it('is refused with an error for that job, allocating nothing; the job on screen stays', () => {
-    const small: JobStarted = { jobId: 501, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: Float64Array.of(0, 0), kept: 3, every: 1 }
+    const small: JobStarted = {
+      jobId: 501,
+      optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }],
+      starts: Float64Array.of(0, 0),
+      kept: 3,
+      every: 1,
+    }
     beginJob(small, 1)
     const chunk: RunChunk = { jobId: 501, start: 0, count: 3, xy: new Float32Array(6), loss: Float32Array.of(3, 2, 1) }
     handleJobEvent({ type: 'chunk', chunk })
@@ -71,9 +83,20 @@ describe('a job the view cannot hold reaching job-data', () => {
     const errors: Extract<JobEvent, { type: 'error' }>[] = []
     const off = onJobError((e) => errors.push(e))
     const starts = 1_000_000
-    const big: JobStarted = { jobId: 502, optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }], starts: new Float64Array(2 * starts), kept: 10_000_001, every: 1 }
+    const big: JobStarted = {
+      jobId: 502,
+      optimizers: [{ base: { name: 'sgd', lr: 0.1 }, sweep: [] }],
+      starts: new Float64Array(2 * starts),
+      kept: 10_000_001,
+      every: 1,
+    }
     beginJob(big, starts)
-    expect(() => handleJobEvent({ type: 'chunk', chunk: { jobId: 502, start: 0, count: 1, xy: new Float32Array(2 * starts), loss: new Float32Array(starts) } })).not.toThrow()
+    expect(() =>
+      handleJobEvent({
+        type: 'chunk',
+        chunk: { jobId: 502, start: 0, count: 1, xy: new Float32Array(2 * starts), loss: new Float32Array(starts) },
+      }),
+    ).not.toThrow()
     off()
     expect(errors).toHaveLength(1)
     expect(errors[0].jobId).toBe(502)
@@ -93,7 +116,13 @@ describe('a session file picked in the browser (web host)', () => {
     expect(useUi.getState().message?.text).toMatch(/Could not open latin1\.json: not valid UTF-8 text: byte 0xE9 at byte offset 2/)
     expect(useUi.getState().scenario).toBe(before)
 
-    const doc = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam', lr: 0.05 }, init: [0, 0], steps: 77, record: { every: 1 } }
+    const doc = {
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'adam', lr: 0.05 },
+      init: [0, 0],
+      steps: 77,
+      record: { every: 1 },
+    }
     const withMark = new File([new Uint8Array([0xef, 0xbb, 0xbf]), JSON.stringify(doc)], 'bom.json')
     await loadSessionFile(acceptingApi, withMark)
     expect(useUi.getState().message?.text).toBe('Opened bom.json')

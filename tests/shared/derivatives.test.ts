@@ -12,7 +12,13 @@
 import { derivative as mjDerivative, type MathNode, parse as mjParse } from 'mathjs'
 import { describe, expect, it } from 'vitest'
 import {
-  countNodes, emitAssignments, evaluate, type Expr, landscapeFromExpression, parseExpression, PRESETS,
+  countNodes,
+  emitAssignments,
+  evaluate,
+  type Expr,
+  landscapeFromExpression,
+  parseExpression,
+  PRESETS,
 } from '../../src-shared/landscape'
 
 type Point = readonly [number, number]
@@ -128,7 +134,18 @@ describe('oracle sanity', () => {
     // L = x^3 y^2: Lx = 3x^2y^2, Lxy = 6xy^2 … written out by hand.
     const [x, y] = [1.7, -0.6]
     const o = oracle('x^3 * y^2', x, y)
-    const hand = [x ** 3 * y ** 2, 3 * x ** 2 * y ** 2, 2 * x ** 3 * y, 6 * x * y ** 2, 6 * x ** 2 * y, 2 * x ** 3, 6 * y ** 2, 12 * x * y, 6 * x ** 2, 0]
+    const hand = [
+      x ** 3 * y ** 2,
+      3 * x ** 2 * y ** 2,
+      2 * x ** 3 * y,
+      6 * x * y ** 2,
+      6 * x ** 2 * y,
+      2 * x ** 3,
+      6 * y ** 2,
+      12 * x * y,
+      6 * x ** 2,
+      0,
+    ]
     for (let k = 0; k < hand.length; k++) expect(o[k]).toBeCloseTo(hand[k], 12)
   })
 
@@ -147,22 +164,138 @@ describe('derivatives of every preset match math.js', () => {
 
 describe('derivatives of extra expressions match math.js', () => {
   const cases: ReadonlyArray<readonly [string, readonly Point[]]> = [
-    ['tan(x) + tan(x*y/3)', [[0.3, 0.7], [-1.1, 0.4], [0.9, -1.6]]],
-    ['asin(x*y/4) + acos(x/3)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['atan(x*y) + atan(x - 2*y)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['sinh(x) * cosh(y) + tanh(x - y)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['exp(-x^2) * exp(y/2)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['log(1 + x^2 + y^4) + log10(x^2 + 1) * y + log2(y^2 + 2) * x', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['sqrt(x^2 + y^2 + 1) + sqrt(x*y)', [[0.3, 0.7], [1.1, 2.4], [-2.2, -1.6]]],
-    ['abs(x - y) + abs(x*y - 1)^3', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6], [0.2, 0.1]]],
-    ['min(x^2, y) + max(sin(x), cos(y))', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6], [0.5, 0.01]]],
-    ['min(x, y) * max(x*y, 1)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6], [3, 2]]],
-    ['x^y', [[0.3, 0.7], [1.1, 2.4], [2.2, -1.6]]],
-    ['2^x * e^(x*y) + (x^2 + 1)^(sin(y))', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['(x-3)^3 + (y+2)^5 - (x - 3)^(-2)', [[0.3, -2.7], [-1.1, -4.4], [2.2, -3.6], [4, 1]]],
-    ['(x*y - 3)^17 / 1e6 + x^2.5 * y', [[0.3, 0.7], [1.1, 2.4], [2.2, -1.6]]],
-    ['exp(sin(x)*cos(y)) / (1 + x^2*y^2) - 1/(x^2 + y^2)', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
-    ['-(x - y)^2 / (2*pi) + (-x)^4 - -y', [[0.3, 0.7], [-1.1, 2.4], [2.2, -1.6]]],
+    [
+      'tan(x) + tan(x*y/3)',
+      [
+        [0.3, 0.7],
+        [-1.1, 0.4],
+        [0.9, -1.6],
+      ],
+    ],
+    [
+      'asin(x*y/4) + acos(x/3)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'atan(x*y) + atan(x - 2*y)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'sinh(x) * cosh(y) + tanh(x - y)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'exp(-x^2) * exp(y/2)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'log(1 + x^2 + y^4) + log10(x^2 + 1) * y + log2(y^2 + 2) * x',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'sqrt(x^2 + y^2 + 1) + sqrt(x*y)',
+      [
+        [0.3, 0.7],
+        [1.1, 2.4],
+        [-2.2, -1.6],
+      ],
+    ],
+    [
+      'abs(x - y) + abs(x*y - 1)^3',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+        [0.2, 0.1],
+      ],
+    ],
+    [
+      'min(x^2, y) + max(sin(x), cos(y))',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+        [0.5, 0.01],
+      ],
+    ],
+    [
+      'min(x, y) * max(x*y, 1)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+        [3, 2],
+      ],
+    ],
+    [
+      'x^y',
+      [
+        [0.3, 0.7],
+        [1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      '2^x * e^(x*y) + (x^2 + 1)^(sin(y))',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      '(x-3)^3 + (y+2)^5 - (x - 3)^(-2)',
+      [
+        [0.3, -2.7],
+        [-1.1, -4.4],
+        [2.2, -3.6],
+        [4, 1],
+      ],
+    ],
+    [
+      '(x*y - 3)^17 / 1e6 + x^2.5 * y',
+      [
+        [0.3, 0.7],
+        [1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      'exp(sin(x)*cos(y)) / (1 + x^2*y^2) - 1/(x^2 + y^2)',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
+    [
+      '-(x - y)^2 / (2*pi) + (-x)^4 - -y',
+      [
+        [0.3, 0.7],
+        [-1.1, 2.4],
+        [2.2, -1.6],
+      ],
+    ],
   ]
   it.each(cases)('%s', (src, points) => {
     checkAgainstOracle(src, points)
@@ -228,16 +361,22 @@ describe('every expression that validates compiles', () => {
     return { value: c.value(x, y), vg, h, t }
   }
 
-  it.each([
-    '(x^1e200)^1e200', '((x^2)^1e308)', '(x^1e300)^1e10', '(x^(10^200))^(10^200)', '((x*y)^400)^1e306',
-  ])('%s: (f^p)^q with an infinite pq stays symbolic instead of emitting Infinity', (src) => {
-    for (const [x, y] of [[1, 1], [-1, 1], [0.5, 2], [1.0000001, 1]] as const) {
-      const { value, vg } = all(src, x, y)
-      expect(Object.is(value, evaluate(parseExpression(src), { x, y })), `${src} at ${x}`).toBe(true)
-      expect(vg[0]).toBe(value)
-    }
-    expect(all('(x^1e200)^1e200', -1, 0).value).toBe(((-1) ** 1e200) ** 1e200) // 1: both exponents even
-  })
+  it.each(['(x^1e200)^1e200', '((x^2)^1e308)', '(x^1e300)^1e10', '(x^(10^200))^(10^200)', '((x*y)^400)^1e306'])(
+    '%s: (f^p)^q with an infinite pq stays symbolic instead of emitting Infinity',
+    (src) => {
+      for (const [x, y] of [
+        [1, 1],
+        [-1, 1],
+        [0.5, 2],
+        [1.0000001, 1],
+      ] as const) {
+        const { value, vg } = all(src, x, y)
+        expect(Object.is(value, evaluate(parseExpression(src), { x, y })), `${src} at ${x}`).toBe(true)
+        expect(vg[0]).toBe(value)
+      }
+      expect(all('(x^1e200)^1e200', -1, 0).value).toBe(((-1) ** 1e200) ** 1e200) // 1: both exponents even
+    },
+  )
 
   it('(f^p)^q folds to f^(pq) only while pq is exact (past 2^53 it rounds to even, losing the sign)', () => {
     const p = 3 ** 33 // odd, below 2^53; p·3 is odd and above 2^53, so it would round to an even number
@@ -269,7 +408,10 @@ describe('every expression that validates compiles', () => {
 
   it('emitted code stays shallow however deep the expression (parsers of the code recurse)', () => {
     const third = landscapeFromExpression('x^'.repeat(199) + 'x').derivatives.third
-    const code = emitAssignments(third.map((e, i) => [`out[${i}]`, e] as const), { vars: { x: 'x', y: 'y' } })
+    const code = emitAssignments(
+      third.map((e, i) => [`out[${i}]`, e] as const),
+      { vars: { x: 'x', y: 'y' } },
+    )
     let depth = 0
     let deepest = 0
     for (const ch of code) {
@@ -310,7 +452,10 @@ describe('common-subexpression elimination in the emitted code', () => {
 
   it('defines each temporary exactly once, before any use, and uses it', () => {
     const third = landscapeFromExpression(gp.expr).derivatives.third
-    const code = emitAssignments(third.map((e, i) => [`out[${i}]`, e] as const), { vars: { x: 'px', y: 'py' }, tempPrefix: 'tmp', declare: 'let' })
+    const code = emitAssignments(
+      third.map((e, i) => [`out[${i}]`, e] as const),
+      { vars: { x: 'px', y: 'py' }, tempPrefix: 'tmp', declare: 'let' },
+    )
     const lines = code.split('\n')
     const defined = new Map<string, number>()
     lines.forEach((line, i) => {
@@ -332,7 +477,10 @@ describe('common-subexpression elimination in the emitted code', () => {
     }
     // Closed vocabulary: temporaries, the given variable names, the outputs, Math.<fn>.
     const ids = code.replace(/(?<![\w$.])\d+(\.\d*)?(e[+-]?\d+)?/gi, '0').match(/[A-Za-z_$][\w$.]*/g) ?? []
-    for (const id of ids) expect(id).toMatch(/^(let|tmp\d+|px|py|out|Math\.(sin|cos|tan|asin|acos|atan|sinh|cosh|tanh|exp|log|log10|log2|sqrt|abs|sign|min|max|pow))$/)
+    for (const id of ids)
+      expect(id).toMatch(
+        /^(let|tmp\d+|px|py|out|Math\.(sin|cos|tan|asin|acos|atan|sinh|cosh|tanh|exp|log|log10|log2|sqrt|abs|sign|min|max|pow))$/,
+      )
     // And the emitted code computes the same numbers as the compiled landscape.
     const run = new Function('px', 'py', 'out', `"use strict";\n${code}`) as (x: number, y: number, out: Float64Array) => void
     const mine = new Float64Array(4)

@@ -19,12 +19,16 @@ function files(dir: string): string[] {
   })
 }
 
-interface Import { readonly specifier: string; readonly typeOnly: boolean }
+interface Import {
+  readonly specifier: string
+  readonly typeOnly: boolean
+}
 
 /** Static and dynamic imports and re-exports of a source file. */
 function importsOf(text: string): Import[] {
   const found: Import[] = []
-  for (const m of text.matchAll(/(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]/g)) found.push({ specifier: m[3], typeOnly: Boolean(m[2]) })
+  for (const m of text.matchAll(/(?:^|\n)\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]/g))
+    found.push({ specifier: m[3], typeOnly: Boolean(m[2]) })
   for (const m of text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) found.push({ specifier: m[1], typeOnly: false })
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ specifier: m[1], typeOnly: false })
   return found
@@ -52,7 +56,8 @@ const NEW_FUNCTION_ALLOWED = new Set([
   'src-shared/random.ts', // the shared RANDOM_CODE source, also inlined into the kernels
 ])
 
-const layer = (dir: string) => files(join(ROOT, dir)).map((f) => ({ file: f, rel: relative(ROOT, f).split('\\').join('/'), text: readFileSync(f, 'utf8') }))
+const layer = (dir: string) =>
+  files(join(ROOT, dir)).map((f) => ({ file: f, rel: relative(ROOT, f).split('\\').join('/'), text: readFileSync(f, 'utf8') }))
 
 describe('layers', () => {
   const shared = layer('src-shared')
@@ -65,13 +70,19 @@ describe('layers', () => {
 
   it('src-shared imports neither src-main nor src-renderer', () => {
     const bad = shared.flatMap(({ file, rel, text }) =>
-      importsOf(text).filter((i) => ['src-main', 'src-renderer'].includes(layerOf(file, i.specifier) ?? '')).map((i) => `${rel} → ${i.specifier}`))
+      importsOf(text)
+        .filter((i) => ['src-main', 'src-renderer'].includes(layerOf(file, i.specifier) ?? ''))
+        .map((i) => `${rel} → ${i.specifier}`),
+    )
     expect(bad).toEqual([])
   })
 
   it('the renderer never imports src-main (not even types: the contract lives in src-shared)', () => {
     const bad = renderer.flatMap(({ file, rel, text }) =>
-      importsOf(text).filter((i) => layerOf(file, i.specifier) === 'src-main').map((i) => `${rel} → ${i.specifier}`))
+      importsOf(text)
+        .filter((i) => layerOf(file, i.specifier) === 'src-main')
+        .map((i) => `${rel} → ${i.specifier}`),
+    )
     expect(bad).toEqual([])
   })
 
@@ -79,14 +90,20 @@ describe('layers', () => {
     const bad = main.flatMap(({ file, rel, text }) =>
       importsOf(text)
         .filter((i) => layerOf(file, i.specifier) === 'src-renderer')
-        .map((i) => relative(ROOT, resolve(dirname(file), i.specifier)).split('\\').join('/'))
+        .map((i) =>
+          relative(ROOT, resolve(dirname(file), i.specifier))
+            .split('\\')
+            .join('/'),
+        )
         .filter((target) => !(MAIN_TO_RENDERER[rel] ?? []).includes(target))
-        .map((target) => `${rel} → ${target}`))
+        .map((target) => `${rel} → ${target}`),
+    )
     expect(bad).toEqual([])
   })
 
   it('`new Function` appears in src-shared only where allowed, and nowhere in the renderer', () => {
-    const uses = (l: typeof shared) => l.filter(({ text }) => /\bnew\s+Function\s*\(/.test(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))).map((f) => f.rel)
+    const uses = (l: typeof shared) =>
+      l.filter(({ text }) => /\bnew\s+Function\s*\(/.test(text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))).map((f) => f.rel)
     expect(uses(shared).filter((f) => !NEW_FUNCTION_ALLOWED.has(f))).toEqual([])
     expect(uses(renderer)).toEqual([])
   })

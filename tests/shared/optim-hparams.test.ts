@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
-  findOptimizer, HparamError, hparamCodeNames, hparamCodeValues, type HparamValue, OPTIMIZERS, type OptimizerDef,
+  findOptimizer,
+  HparamError,
+  hparamCodeNames,
+  hparamCodeValues,
+  type HparamValue,
+  OPTIMIZERS,
+  type OptimizerDef,
   resolveHparams,
 } from '../../src-shared/optim'
 import { parseParts, RuleError, ruleProblems } from '../../src-shared/optim/rule'
@@ -25,7 +31,15 @@ const TORCH_DEFAULTS: Record<string, Record<string, HparamValue>> = {
   adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false },
   adamw: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, maximize: false },
   adamax: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, maximize: false },
-  nadam: { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 4e-3, decoupled_weight_decay: false, maximize: false },
+  nadam: {
+    lr: 2e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weight_decay: 0,
+    momentum_decay: 4e-3,
+    decoupled_weight_decay: false,
+    maximize: false,
+  },
   radam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false },
   asgd: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0, maximize: false },
   rprop: { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false },
@@ -39,35 +53,150 @@ const DEFAULTS = { ...TORCH_DEFAULTS, ...LITERATURE_DEFAULTS }
 
 /** Values torch's constructors refuse (ValueError), per optimizer, as [field, value]. */
 const TORCH_REFUSES: Record<string, Array<[string, unknown]>> = {
-  sgd: [['lr', -1e-3], ['momentum', -0.1], ['weight_decay', -1e-4]],
-  adagrad: [['lr', -1e-2], ['lr_decay', -1], ['weight_decay', -1], ['initial_accumulator_value', -0.1], ['eps', -1e-10]],
-  adadelta: [['lr', -1], ['rho', -0.1], ['rho', 1.0001], ['eps', -1e-6], ['weight_decay', -1]],
-  rmsprop: [['lr', -1], ['alpha', -0.5], ['eps', -1e-8], ['momentum', -0.9], ['weight_decay', -1]],
-  adam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [-0.1, 0.999]], ['betas', [0.9, 1.5]], ['weight_decay', -1]],
-  adamw: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [0.9, -0.001]], ['weight_decay', -1]],
-  adamax: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['betas', [-0.5, 0.5]], ['weight_decay', -1]],
-  nadam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['weight_decay', -1], ['momentum_decay', -4e-3]],
-  radam: [['lr', -1], ['eps', -1e-8], ['betas', [1, 0.999]], ['betas', [0.9, 1]], ['weight_decay', -1]],
-  asgd: [['lr', -1], ['weight_decay', -1]],
-  rprop: [['lr', -1], ['etas', [0, 1.2]], ['etas', [1, 1.2]], ['etas', [0.5, 1]], ['etas', [1.2, 0.5]], ['etas', [-0.5, 1.2]]],
+  sgd: [
+    ['lr', -1e-3],
+    ['momentum', -0.1],
+    ['weight_decay', -1e-4],
+  ],
+  adagrad: [
+    ['lr', -1e-2],
+    ['lr_decay', -1],
+    ['weight_decay', -1],
+    ['initial_accumulator_value', -0.1],
+    ['eps', -1e-10],
+  ],
+  adadelta: [
+    ['lr', -1],
+    ['rho', -0.1],
+    ['rho', 1.0001],
+    ['eps', -1e-6],
+    ['weight_decay', -1],
+  ],
+  rmsprop: [
+    ['lr', -1],
+    ['alpha', -0.5],
+    ['eps', -1e-8],
+    ['momentum', -0.9],
+    ['weight_decay', -1],
+  ],
+  adam: [
+    ['lr', -1],
+    ['eps', -1e-8],
+    ['betas', [1, 0.999]],
+    ['betas', [0.9, 1]],
+    ['betas', [-0.1, 0.999]],
+    ['betas', [0.9, 1.5]],
+    ['weight_decay', -1],
+  ],
+  adamw: [
+    ['lr', -1],
+    ['eps', -1e-8],
+    ['betas', [1, 0.999]],
+    ['betas', [0.9, 1]],
+    ['betas', [0.9, -0.001]],
+    ['weight_decay', -1],
+  ],
+  adamax: [
+    ['lr', -1],
+    ['eps', -1e-8],
+    ['betas', [1, 0.999]],
+    ['betas', [0.9, 1]],
+    ['betas', [-0.5, 0.5]],
+    ['weight_decay', -1],
+  ],
+  nadam: [
+    ['lr', -1],
+    ['eps', -1e-8],
+    ['betas', [1, 0.999]],
+    ['betas', [0.9, 1]],
+    ['weight_decay', -1],
+    ['momentum_decay', -4e-3],
+  ],
+  radam: [
+    ['lr', -1],
+    ['eps', -1e-8],
+    ['betas', [1, 0.999]],
+    ['betas', [0.9, 1]],
+    ['weight_decay', -1],
+  ],
+  asgd: [
+    ['lr', -1],
+    ['weight_decay', -1],
+  ],
+  rprop: [
+    ['lr', -1],
+    ['etas', [0, 1.2]],
+    ['etas', [1, 1.2]],
+    ['etas', [0.5, 1]],
+    ['etas', [1.2, 0.5]],
+    ['etas', [-0.5, 1.2]],
+  ],
   // Not torch's: α = 1 would freeze ν at its start (0), and the first step would divide by ε.
-  scalar_rmsprop: [['lr', -1], ['alpha', -0.5], ['alpha', 1], ['eps', -1e-8]],
+  scalar_rmsprop: [
+    ['lr', -1],
+    ['alpha', -0.5],
+    ['alpha', 1],
+    ['eps', -1e-8],
+  ],
 }
 
 /** Boundary values torch accepts. */
 const TORCH_ACCEPTS: Record<string, Array<[string, unknown]>> = {
-  sgd: [['lr', 0], ['momentum', 0.99], ['dampening', 0.5], ['weight_decay', 0]],
-  adagrad: [['lr', 0], ['eps', 0]],
-  adadelta: [['rho', 0], ['rho', 1], ['lr', 0]],
-  rmsprop: [['alpha', 0], ['momentum', 0.9], ['centered', true]],
-  adam: [['betas', [0, 0]], ['betas', [0.999999, 0.999999]], ['amsgrad', true], ['eps', 0]],
-  adamw: [['betas', [0, 0.5]], ['weight_decay', 0]],
+  sgd: [
+    ['lr', 0],
+    ['momentum', 0.99],
+    ['dampening', 0.5],
+    ['weight_decay', 0],
+  ],
+  adagrad: [
+    ['lr', 0],
+    ['eps', 0],
+  ],
+  adadelta: [
+    ['rho', 0],
+    ['rho', 1],
+    ['lr', 0],
+  ],
+  rmsprop: [
+    ['alpha', 0],
+    ['momentum', 0.9],
+    ['centered', true],
+  ],
+  adam: [
+    ['betas', [0, 0]],
+    ['betas', [0.999999, 0.999999]],
+    ['amsgrad', true],
+    ['eps', 0],
+  ],
+  adamw: [
+    ['betas', [0, 0.5]],
+    ['weight_decay', 0],
+  ],
   adamax: [['betas', [0, 0.9999]]],
-  nadam: [['momentum_decay', 0], ['decoupled_weight_decay', true]],
-  radam: [['betas', [0, 0.5]], ['decoupled_weight_decay', true]],
-  asgd: [['t0', 0], ['lambd', 0], ['alpha', 1]],
-  rprop: [['etas', [0.01, 1.01]], ['step_sizes', [0, 0]], ['step_sizes', [1e-3, 1e3]]],
-  scalar_rmsprop: [['alpha', 0], ['alpha', 0.999999], ['lr', 0], ['eps', 0]],
+  nadam: [
+    ['momentum_decay', 0],
+    ['decoupled_weight_decay', true],
+  ],
+  radam: [
+    ['betas', [0, 0.5]],
+    ['decoupled_weight_decay', true],
+  ],
+  asgd: [
+    ['t0', 0],
+    ['lambd', 0],
+    ['alpha', 1],
+  ],
+  rprop: [
+    ['etas', [0.01, 1.01]],
+    ['step_sizes', [0, 0]],
+    ['step_sizes', [1e-3, 1e3]],
+  ],
+  scalar_rmsprop: [
+    ['alpha', 0],
+    ['alpha', 0.999999],
+    ['lr', 0],
+    ['eps', 0],
+  ],
 }
 
 function hparamError(fn: () => unknown): HparamError {
@@ -94,7 +223,7 @@ describe('the registry', () => {
 describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: OptimizerDef) => {
   const torch = DEFAULTS[name]
 
-  it('has torch\'s hyperparameter names and defaults', () => {
+  it("has torch's hyperparameter names and defaults", () => {
     expect(Object.keys(def.hparams).sort()).toEqual(Object.keys(torch).sort())
     for (const [key, value] of Object.entries(torch)) {
       expect(def.hparams[key].default, `${name}.${key}`).toEqual(value)
@@ -156,7 +285,17 @@ describe.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s', (name, def: Opt
     }
     for (const [key, spec] of Object.entries(def.hparams)) {
       if (spec.kind !== 'pair') continue
-      for (const value of [[0.9, 0.999, 0.5], [0.9], [], 0.9, '0.9,0.999', [0.9, '0.999'], [NaN, 0.9], [0.9, Infinity], { 0: 0.9, 1: 0.999 }]) {
+      for (const value of [
+        [0.9, 0.999, 0.5],
+        [0.9],
+        [],
+        0.9,
+        '0.9,0.999',
+        [0.9, '0.999'],
+        [NaN, 0.9],
+        [0.9, Infinity],
+        { 0: 0.9, 1: 0.999 },
+      ]) {
         const e = hparamError(() => resolveHparams(def, { [key]: value }))
         expect(e.field, `${key} = ${JSON.stringify(value)}`).toBe(key)
         expect(e.message).toMatch(/two/)

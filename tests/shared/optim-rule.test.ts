@@ -9,19 +9,33 @@ import { parse as acornParse } from 'acorn'
 import { describe, expect, it } from 'vitest'
 import { findOptimizer, OPTIMIZERS, type OptimizerDef, updateForCoordinate } from '../../src-shared/optim'
 import {
-  type Block, KERNEL_NUMBERS, lowerBooleans, parsedRule, parseRule, parseRuleExpression, printBlock, printExpr, reducePowers,
-  RuleError, type RunningPower, substitute,
+  type Block,
+  KERNEL_NUMBERS,
+  lowerBooleans,
+  parsedRule,
+  parseRule,
+  parseRuleExpression,
+  printBlock,
+  printExpr,
+  reducePowers,
+  RuleError,
+  type RunningPower,
+  substitute,
 } from '../../src-shared/optim/rule'
 
 const site = { optimizer: 'test', part: 'update' }
 const block = (code: string) => parseRule(code, site)
-const strip = (code: string) => JSON.stringify(acornParse(code, { ecmaVersion: 2020 }), (k, v) => (k === 'start' || k === 'end' || k === 'raw' ? undefined : v))
+const strip = (code: string) =>
+  JSON.stringify(acornParse(code, { ecmaVersion: 2020 }), (k, v) => (k === 'start' || k === 'end' || k === 'raw' ? undefined : v))
 
 describe('the printer', () => {
   it('prints every optimizer rule back to code with the same syntax tree', () => {
     for (const def of OPTIMIZERS) {
       const rule = parsedRule(def)
-      for (const [text, tree] of [[def.update, rule.update], [def.prelude ?? '', rule.prelude]] as const) {
+      for (const [text, tree] of [
+        [def.update, rule.update],
+        [def.prelude ?? '', rule.prelude],
+      ] as const) {
         expect(strip(printBlock(tree)), def.name).toEqual(strip(text))
       }
       if (def.preconditioner) expect(strip(printExpr(rule.preconditioner!)), def.name).toEqual(strip(def.preconditioner))
@@ -30,10 +44,18 @@ describe('the printer', () => {
 
   it('keeps the parentheses the tree needs, and only those', () => {
     const cases: Array<[string, string]> = [
-      ['a - (b - c)', 'a - (b - c)'], ['(a - b) - c', 'a - b - c'], ['a / (b * c)', 'a / (b * c)'], ['(a * b) / c', 'a * b / c'],
-      ['-(a * b)', '-(a * b)'], ['-(-a)', '-(-a)'], ['(a + b) * c', '(a + b) * c'], ['a + b * c', 'a + b * c'],
-      ['!(a > 0.5 && b < 1)', '!(a > 0.5 && b < 1)'], ['(a || b) && c', '(a || b) && c'],
-      ['Math.sqrt((a + b) * 2)', 'Math.sqrt((a + b) * 2)'], ['c ? a - b : (d ? 1 : 2)', 'c ? a - b : (d ? 1 : 2)'],
+      ['a - (b - c)', 'a - (b - c)'],
+      ['(a - b) - c', 'a - b - c'],
+      ['a / (b * c)', 'a / (b * c)'],
+      ['(a * b) / c', 'a * b / c'],
+      ['-(a * b)', '-(a * b)'],
+      ['-(-a)', '-(-a)'],
+      ['(a + b) * c', '(a + b) * c'],
+      ['a + b * c', 'a + b * c'],
+      ['!(a > 0.5 && b < 1)', '!(a > 0.5 && b < 1)'],
+      ['(a || b) && c', '(a || b) && c'],
+      ['Math.sqrt((a + b) * 2)', 'Math.sqrt((a + b) * 2)'],
+      ['c ? a - b : (d ? 1 : 2)', 'c ? a - b : (d ? 1 : 2)'],
     ]
     for (const [source, printed] of cases) {
       expect(printExpr(parseRuleExpression(source, site)), source).toBe(printed)
@@ -79,7 +101,10 @@ describe('transforms', () => {
     const powers: RunningPower[] = []
     const hp = new Set(['beta2', 'momentum_decay'])
     const reduced: Block = reducePowers(parsedRule(findOptimizer('nadam')!).prelude, hp, powers)
-    expect(powers.map((p) => [p.name, printExpr(p.base)])).toEqual([['_pw0', 'beta2'], ['_pw1', 'Math.pow(0.96, momentum_decay)']])
+    expect(powers.map((p) => [p.name, printExpr(p.base)])).toEqual([
+      ['_pw0', 'beta2'],
+      ['_pw1', 'Math.pow(0.96, momentum_decay)'],
+    ])
     const code = printBlock(reduced)
     expect(code).toContain('let bias_correction2 = 1 - _pw0;')
     expect(code).toContain('let mu = beta1 * (1 - 0.5 * _pw1);')
@@ -121,8 +146,9 @@ describe('renaming kernel code by its tree', () => {
     const { renameInCode } = await import('../../src-shared/optim/rule/rename-code')
     const own = new Set(['i', 'x', 'sqrt', 'p_x'])
     const code = 'let p_x = X[i] + Math . sqrt(x) + this.thread.x; // p_x stays in comments'
-    expect(renameInCode(code, (n) => (own.has(n) ? `${n}_1` : n)))
-      .toBe('let p_x_1 = X[i_1] + Math . sqrt(x_1) + this.thread.x; // p_x stays in comments')
+    expect(renameInCode(code, (n) => (own.has(n) ? `${n}_1` : n))).toBe(
+      'let p_x_1 = X[i_1] + Math . sqrt(x_1) + this.thread.x; // p_x stays in comments',
+    )
   })
 
   it('lists every declared name, including later declarators of one let', async () => {

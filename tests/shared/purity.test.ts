@@ -23,8 +23,11 @@ describe('src-shared purity', () => {
   it('has sources to check', () => expect(sources.length).toBeGreaterThan(10))
   it.each(sources.map((f) => relative(ROOT, f)))('%s imports no platform module', (file) => {
     const text = readFileSync(join(ROOT, file), 'utf8')
-    const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)]
-      .map((m) => m[1] ?? m[2] ?? m[3])
+    const specifiers = [
+      ...text.matchAll(
+        /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+      ),
+    ].map((m) => m[1] ?? m[2] ?? m[3])
     for (const s of specifiers) expect(FORBIDDEN.test(s), `${file} imports ${s}`).toBe(false)
   })
 })

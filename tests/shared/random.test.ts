@@ -57,8 +57,7 @@ function makeHash(R: Round) {
     }
     return [l0, l1, l2]
   }
-  const combine = ([l0, l1, l2]: [number, number, number]) =>
-    div(R(l0 + div(R(l1 + div(R(l2 + 0.5), 4093)), 4093)), 4093)
+  const combine = ([l0, l1, l2]: [number, number, number]) => div(R(l0 + div(R(l1 + div(R(l2 + 0.5), 4093)), 4093)), 4093)
   return {
     lanes,
     uniform: (seed: number, a: number, b: number, c: number) => combine(lanes(seed, a, b, c)),
@@ -71,9 +70,29 @@ const h32 = makeHash(F32)
 
 /** Arguments that stress the float32 path: around multiples of 4093 and near 2²⁴. */
 const EDGE = [
-  0, 1, 2, 4092, 4093, 4094, 8185, 8186, 4093 * 2048 - 1, 4093 * 2048, 4093 * 2049 - 1,
-  4093 * 4095 - 1, 4093 * 4096 - 1, 4093 * 4096, 4093 * 4097 - 1, 4093 * 4098 - 1, 4093 * 4099 - 1, 4093 * 4099,
-  2 ** 23 - 1, 2 ** 23, 2 ** 24 - 2, 2 ** 24 - 1, 0xfffff,
+  0,
+  1,
+  2,
+  4092,
+  4093,
+  4094,
+  8185,
+  8186,
+  4093 * 2048 - 1,
+  4093 * 2048,
+  4093 * 2049 - 1,
+  4093 * 4095 - 1,
+  4093 * 4096 - 1,
+  4093 * 4096,
+  4093 * 4097 - 1,
+  4093 * 4098 - 1,
+  4093 * 4099 - 1,
+  4093 * 4099,
+  2 ** 23 - 1,
+  2 ** 23,
+  2 ** 24 - 2,
+  2 ** 24 - 1,
+  0xfffff,
 ]
 
 /** A deterministic spread of argument tuples (a plain LCG, unrelated to the generator). */
@@ -199,8 +218,7 @@ function correlation(a: number[], b: number[]): number {
 describe('normal', () => {
   const N = 100_000
   // As the engine draws gradient noise: normal(seed, particle, step, coordinate).
-  const draws = (seed: number, particle: number, coord: number) =>
-    Array.from({ length: N }, (_, t) => normal(seed, particle, t + 1, coord))
+  const draws = (seed: number, particle: number, coord: number) => Array.from({ length: N }, (_, t) => normal(seed, particle, t + 1, coord))
 
   it('has roughly N(0, 1) moments over 1e5 samples', () => {
     const z = draws(7, 3, 0)

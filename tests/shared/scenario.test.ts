@@ -12,7 +12,10 @@ import { checkWholeResultFits, parseScenario, parseScenarioText, type Scenario, 
 
 const fixturesDir = fileURLToPath(new URL('../fixtures', import.meta.url))
 const fixtureFiles = ['torch', 'eos'].flatMap((dir) =>
-  readdirSync(join(fixturesDir, dir)).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)))
+  readdirSync(join(fixturesDir, dir))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(dir, f)),
+)
 
 const BASE = { landscape: { preset: 'rosenbrock' }, optimizer: { name: 'adam' }, init: [0.5, -0.5], steps: 10 }
 const withBase = (patch: Record<string, unknown>) => ({ ...BASE, ...patch })
@@ -86,9 +89,15 @@ describe('defaults', () => {
   })
 
   it('keeps the optional fields it is given', () => {
-    const s = parseScenario(withBase({
-      precision: 'float32', record: { every: 5, sharpness: true }, noise: { std: 0.25, seed: 9 }, central_flow: true, steps: 0,
-    }))
+    const s = parseScenario(
+      withBase({
+        precision: 'float32',
+        record: { every: 5, sharpness: true },
+        noise: { std: 0.25, seed: 9 },
+        central_flow: true,
+        steps: 0,
+      }),
+    )
     expect(s.precision).toBe('float32')
     expect(s.record).toEqual({ every: 5, sharpness: true })
     expect(s.noise).toEqual({ std: 0.25, seed: 9 })
@@ -108,7 +117,13 @@ describe('start points', () => {
   })
 
   it('a list of points, in order', () => {
-    expect(starts([[1, 2], [3, 4], [-5, 6.5]])).toMatchObject({ x: [1, 3, -5], y: [2, 4, 6.5] })
+    expect(
+      starts([
+        [1, 2],
+        [3, 4],
+        [-5, 6.5],
+      ]),
+    ).toMatchObject({ x: [1, 3, -5], y: [2, 4, 6.5] })
     expect(starts([[7, 8]])).toMatchObject({ x: [7], y: [8] })
   })
 
@@ -127,9 +142,21 @@ describe('start points', () => {
   it('grid endpoints are exact for any range', () => {
     // Ranges whose width is not exactly representable: a + (b − a) need not equal b.
     for (const [gx, gy, n] of [
-      [[-2, 2.1], [0.1, 0.7], [5, 4]],
-      [[-0.3, 1.7], [-2.2, 5.3], [7, 3]],
-      [[1e-3, 3.3], [-4.7, -0.9], [11, 2]],
+      [
+        [-2, 2.1],
+        [0.1, 0.7],
+        [5, 4],
+      ],
+      [
+        [-0.3, 1.7],
+        [-2.2, 5.3],
+        [7, 3],
+      ],
+      [
+        [1e-3, 3.3],
+        [-4.7, -0.9],
+        [11, 2],
+      ],
     ] as Array<[[number, number], [number, number], [number, number]]>) {
       const { x, y } = starts({ grid: { x: gx, y: gy, n } })
       const [nx, ny] = n
@@ -180,7 +207,9 @@ describe('start points', () => {
     const differing = a.x.filter((v, i) => v !== c.x[i]).length
     expect(differing).toBeGreaterThan(1900)
     // A missing seed is seed 0.
-    expect(starts({ random: { x: [0, 1], y: [0, 1], count: 5 } }).x).toEqual(starts({ random: { x: [0, 1], y: [0, 1], count: 5, seed: 0 } }).x)
+    expect(starts({ random: { x: [0, 1], y: [0, 1], count: 5 } }).x).toEqual(
+      starts({ random: { x: [0, 1], y: [0, 1], count: 5, seed: 0 } }).x,
+    )
   })
 
   it('a degenerate range is allowed', () => {
@@ -191,7 +220,15 @@ describe('start points', () => {
 
 describe('optimizer and optimizers', () => {
   it('accepts several optimizers in order', () => {
-    const s = parseScenario(withBase({ optimizer: undefined, optimizers: [{ name: 'sgd', momentum: 0.9 }, { name: 'adam', lr: 0.02 }] }))
+    const s = parseScenario(
+      withBase({
+        optimizer: undefined,
+        optimizers: [
+          { name: 'sgd', momentum: 0.9 },
+          { name: 'adam', lr: 0.02 },
+        ],
+      }),
+    )
     expect(s.optimizers.map((o) => o.def.name)).toEqual(['sgd', 'adam'])
     expect(s.optimizers[0].hparams.momentum).toBe(0.9)
     expect(s.optimizers[1].hparams.lr).toBe(0.02)
@@ -218,7 +255,12 @@ describe('bad input names the field', () => {
   it.each([
     ['unknown optimizer', withBase({ optimizer: { name: 'adamz' } }), 'optimizer.name', /unknown optimizer 'adamz'/],
     ['unknown hyperparameter', withBase({ optimizer: { name: 'adam', betaz: [0.9, 0.9] } }), 'optimizer.betaz', /unknown hyperparameter/],
-    ['out of range in a list', withBase({ optimizer: undefined, optimizers: [{ name: 'sgd' }, { name: 'adam', lr: -1 }] }), 'optimizers[1].lr', /Invalid learning rate/],
+    [
+      'out of range in a list',
+      withBase({ optimizer: undefined, optimizers: [{ name: 'sgd' }, { name: 'adam', lr: -1 }] }),
+      'optimizers[1].lr',
+      /Invalid learning rate/,
+    ],
     ['beta ≥ 1', withBase({ optimizer: { name: 'adam', betas: [0.9, 1] } }), 'optimizer.betas', /beta/],
     ['nesterov without momentum', withBase({ optimizer: { name: 'sgd', nesterov: true } }), 'optimizer', /Nesterov/],
     ['betas too short', withBase({ optimizer: { name: 'adam', betas: [0.9] } }), 'optimizer.betas', /two/],
@@ -260,7 +302,11 @@ describe('bad input names the field', () => {
     const e = scenarioError(() => checkWholeResultFits(s))
     expect(e.field).toBe('record.every')
     expect(e.problem).toMatch(/kept points/)
-    expect(() => checkWholeResultFits(parseScenario(withBase({ init: { grid: { x: [0, 1], y: [0, 1], n: [100, 100] } }, steps: 100_000, record: { every: 100 } })))).not.toThrow()
+    expect(() =>
+      checkWholeResultFits(
+        parseScenario(withBase({ init: { grid: { x: [0, 1], y: [0, 1], n: [100, 100] } }, steps: 100_000, record: { every: 100 } })),
+      ),
+    ).not.toThrow()
   })
 
   it('init [1] is refused in the init field', () => {

@@ -25,8 +25,12 @@ function sgdOnQuadratic(a: number, lr: number, momentum: number, nesterov: boole
 
 describe('edge-of-stability thresholds', () => {
   const cases: Array<[string, number, number, boolean]> = [
-    ['GD', 0.1, 0, false], ['heavy ball β=0.5', 0.05, 0.5, false], ['heavy ball β=0.9', 0.01, 0.9, false],
-    ['heavy ball β=0.99', 0.01, 0.99, false], ['Nesterov β=0.5', 0.05, 0.5, true], ['Nesterov β=0.9', 0.01, 0.9, true],
+    ['GD', 0.1, 0, false],
+    ['heavy ball β=0.5', 0.05, 0.5, false],
+    ['heavy ball β=0.9', 0.01, 0.9, false],
+    ['heavy ball β=0.99', 0.01, 0.99, false],
+    ['Nesterov β=0.5', 0.05, 0.5, true],
+    ['Nesterov β=0.9', 0.01, 0.9, true],
   ]
   it.each(cases)('%s: stable at 0.99×, unstable at 1.01× the threshold', (_n, lr, momentum, nesterov) => {
     const def = findOptimizer('sgd')!
@@ -40,7 +44,9 @@ describe('edge-of-stability thresholds', () => {
   it('matches the closed forms (T10: ηa = 3.8 heavy ball, 1.357143 Nesterov at β = 0.9)', () => {
     const def = findOptimizer('sgd')!
     expect((stabilityThreshold('sgd', resolveHparams(def, { lr: 1, momentum: 0.9 })) as { value: number }).value).toBeCloseTo(3.8, 12)
-    expect((stabilityThreshold('sgd', resolveHparams(def, { lr: 1, momentum: 0.9, nesterov: true })) as { value: number }).value).toBeCloseTo(1.357143, 6)
+    expect(
+      (stabilityThreshold('sgd', resolveHparams(def, { lr: 1, momentum: 0.9, nesterov: true })) as { value: number }).value,
+    ).toBeCloseTo(1.357143, 6)
     const adam = stabilityThreshold('adam', resolveHparams(findOptimizer('adam')!, { lr: 1 }))
     expect(adam.kind === 'preconditioned' && adam.value).toBeCloseTo(38, 12) // AEoS: 38/η at β₁ = 0.9
   })

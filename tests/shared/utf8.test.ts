@@ -63,7 +63,11 @@ describe('decodeUtf8Text', () => {
     for (let n = 0; n < 2000; n++) {
       const input = Uint8Array.from({ length: 1 + (n % 7) }, () => (next() & 1 ? next() : 0x80 | (next() & 0x3f)))
       let valid = true
-      try { fatal.decode(input) } catch { valid = false }
+      try {
+        fatal.decode(input)
+      } catch {
+        valid = false
+      }
       expect(findInvalidUtf8(input) === null, Buffer.from(input).toString('hex')).toBe(valid)
     }
   })

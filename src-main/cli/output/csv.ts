@@ -24,7 +24,10 @@ export function writeCsv(result: ColumnarResult, write: (text: string) => void):
     for (let k = 0; k < o.count; k++) {
       const at = base + k
       text += `${prefix}${k * every},${o.x[at]},${o.y[at]},${o.loss[at]}${o.sharpness ? `,${o.sharpness[at]}` : ''}${suffix}`
-      if (text.length >= TEXT_CHUNK) { write(text); text = '' }
+      if (text.length >= TEXT_CHUNK) {
+        write(text)
+        text = ''
+      }
     }
     i++
   }

@@ -24,10 +24,18 @@ export function formatOf(path: string): OutputFormat {
 export function writeResult(result: ColumnarResult, format: OutputFormat, scenarioJson: string, sink: Sink): void {
   const write = (piece: string | Uint8Array) => sink.write(piece)
   switch (format) {
-    case 'json': writeJson(result, write); break
-    case 'csv': writeCsv(result, write); break
-    case 'npz': for (const piece of npzChunks(npzArrays(result, scenarioJson))) write(piece); break
-    case 'parquet': writeParquet(result, scenarioJson, write); break
+    case 'json':
+      writeJson(result, write)
+      break
+    case 'csv':
+      writeCsv(result, write)
+      break
+    case 'npz':
+      for (const piece of npzChunks(npzArrays(result, scenarioJson))) write(piece)
+      break
+    case 'parquet':
+      writeParquet(result, scenarioJson, write)
+      break
   }
 }
 

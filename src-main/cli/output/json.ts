@@ -111,7 +111,10 @@ function value(out: TextPieces, v: unknown): void {
   if (typeof v === 'number') out.add(jsonNumber(v))
   else if (Array.isArray(v)) {
     out.add('[')
-    v.forEach((e, i) => { if (i) out.add(','); value(out, e) })
+    v.forEach((e, i) => {
+      if (i) out.add(',')
+      value(out, e)
+    })
     out.add(']')
   } else if (v !== null && typeof v === 'object') {
     out.add('{')
@@ -143,7 +146,10 @@ class Tokens {
     let end = this.at - 1
     for (let c = 0; c < count; c++) {
       end = this.bytes.indexOf(COMMA, end + 1)
-      if (end < 0) { end = this.bytes.length; break }
+      if (end < 0) {
+        end = this.bytes.length
+        break
+      }
     }
     const n = this.bytes.copy(dst, o, this.at, end)
     this.at = end + 1
@@ -193,7 +199,11 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
         const c = Math.floor(p / S)
         const head = `${i + p - p0 ? ',\n' : '\n'}{"optimizer":${optimizerJson[c]},"init":[${jsonNumber(starts.x[p % S])},${jsonNumber(starts.y[p % S])}],"trajectory":[`
         heads.push(head)
-        bound += Buffer.byteLength(head) + (thresholdJson[c] ? Buffer.byteLength(thresholdJson[c]) : 0) + 200 + 4 * count * (1 + part.extraNames.length) +
+        bound +=
+          Buffer.byteLength(head) +
+          (thresholdJson[c] ? Buffer.byteLength(thresholdJson[c]) : 0) +
+          200 +
+          4 * count * (1 + part.extraNames.length) +
           part.extraNames.reduce((a, e) => a + e.length + 8, 0)
       }
       const dst = Buffer.allocUnsafe(bound)
@@ -252,7 +262,9 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     const { part, p } = run
     const o = part.out
     const base = p * o.count
-    out.add(`${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`)
+    out.add(
+      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
+    )
     pairs(out, o.x, o.y, base, o.count)
     out.add(',"loss":')
     numbers(out, o.loss, base, o.count)

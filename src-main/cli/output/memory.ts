@@ -15,7 +15,10 @@ const SHARE_OF_FREE = 0.8
 /** A central flow keeps ~10 JS arrays per kept point (pairs as small arrays): measured ≈ 200 B. */
 const FLOW_BYTES_PER_POINT = 200
 
-export interface MemoryNeed { readonly offHeap: number; readonly heap: number }
+export interface MemoryNeed {
+  readonly offHeap: number
+  readonly heap: number
+}
 
 /** Bytes the result's arrays take. */
 export function resultBytes(s: Scenario): MemoryNeed {

@@ -20,7 +20,9 @@ const PAIR_PIECE = 1 << 19
 /** A [runs, points] float64 array concatenated from each part's column (NaN where a part has none). */
 function perPoint(name: string, r: ColumnarResult, pick: (part: PartResult) => Float64Array | null): NpyArray {
   return {
-    name, descr: '<f8', shape: [r.runs, r.kept],
+    name,
+    descr: '<f8',
+    shape: [r.runs, r.kept],
     *chunks() {
       for (const part of r.parts) {
         const a = pick(part)
@@ -34,7 +36,9 @@ function perPoint(name: string, r: ColumnarResult, pick: (part: PartResult) => F
 /** A [runs, points, 2] float64 array interleaved from each part's x and y columns. */
 function perPointPair(name: string, r: ColumnarResult, pick: (part: PartResult) => readonly [Float64Array, Float64Array] | null): NpyArray {
   return {
-    name, descr: '<f8', shape: [r.runs, r.kept, 2],
+    name,
+    descr: '<f8',
+    shape: [r.runs, r.kept, 2],
     *chunks() {
       for (const part of r.parts) {
         const xy = pick(part)
@@ -45,7 +49,10 @@ function perPointPair(name: string, r: ColumnarResult, pick: (part: PartResult) 
           if (!xy) piece.fill(NaN)
           else {
             const [xs, ys] = xy
-            for (let k = 0; k < m; k++) { piece[2 * k] = xs[from + k]; piece[2 * k + 1] = ys[from + k] }
+            for (let k = 0; k < m; k++) {
+              piece[2 * k] = xs[from + k]
+              piece[2 * k + 1] = ys[from + k]
+            }
           }
           yield bytesOf(piece)
         }
@@ -54,7 +61,18 @@ function perPointPair(name: string, r: ColumnarResult, pick: (part: PartResult) 
   }
 }
 
-const RESERVED = new Set(['trajectory', 'loss', 'step', 'init', 'diverged_at', 'optimizer', 'sharpness', 'stability_threshold', 'preconditioned_sharpness', 'scenario'])
+const RESERVED = new Set([
+  'trajectory',
+  'loss',
+  'step',
+  'init',
+  'diverged_at',
+  'optimizer',
+  'sharpness',
+  'stability_threshold',
+  'preconditioned_sharpness',
+  'scenario',
+])
 
 /** Each configuration's hyperparameters with the run range it covers (starts runs each). */
 function* configRanges(r: ColumnarResult): Generator<{ hparams: Readonly<Record<string, HparamValue>>; from: number; to: number }> {
@@ -90,7 +108,11 @@ function hparamArrays(r: ColumnarResult): NpyArray[] {
       const a = new Float64Array(2 * r.runs).fill(NaN)
       for (const { hparams, from, to } of configRanges(r)) {
         const v = hparams[key]
-        if (Array.isArray(v)) for (let i = from; i < to; i++) { a[2 * i] = v[0]; a[2 * i + 1] = v[1] }
+        if (Array.isArray(v))
+          for (let i = from; i < to; i++) {
+            a[2 * i] = v[0]
+            a[2 * i + 1] = v[1]
+          }
       }
       arrays.push(typedArray(name, '<f8', [r.runs, 2], a))
     } else {
@@ -106,21 +128,47 @@ function hparamArrays(r: ColumnarResult): NpyArray[] {
 function centralFlowArrays(r: ColumnarResult, flows: ReadonlyArray<CentralFlowResult | null>): NpyArray[] {
   const series = (field: 'loss' | 'predicted_loss' | 'sharpness' | 'sigma2' | 'effective_sharpness') => {
     const a = new Float64Array(r.runs * r.kept).fill(NaN)
-    flows.forEach((f, i) => { const s = f?.[field]; if (s) for (let k = 0; k < Math.min(r.kept, s.length); k++) a[i * r.kept + k] = s[k] ?? NaN })
+    flows.forEach((f, i) => {
+      const s = f?.[field]
+      if (s) for (let k = 0; k < Math.min(r.kept, s.length); k++) a[i * r.kept + k] = s[k] ?? NaN
+    })
     return typedArray(`central_flow_${field}`, '<f8', [r.runs, r.kept], a)
   }
   const pairSeries = (field: 'trajectory' | 'axis') => {
     const a = new Float64Array(r.runs * r.kept * 2).fill(NaN)
     flows.forEach((f, i) => {
       const s = f?.[field]
-      if (s) for (let k = 0; k < Math.min(r.kept, s.length); k++) { a[2 * (i * r.kept + k)] = s[k][0] ?? NaN; a[2 * (i * r.kept + k) + 1] = s[k][1] ?? NaN }
+      if (s)
+        for (let k = 0; k < Math.min(r.kept, s.length); k++) {
+          a[2 * (i * r.kept + k)] = s[k][0] ?? NaN
+          a[2 * (i * r.kept + k) + 1] = s[k][1] ?? NaN
+        }
     })
     return typedArray(`central_flow_${field}`, '<f8', [r.runs, r.kept, 2], a)
   }
-  const arrays = [pairSeries('trajectory'), series('loss'), series('predicted_loss'), series('sharpness'), series('sigma2'), pairSeries('axis')]
+  const arrays = [
+    pairSeries('trajectory'),
+    series('loss'),
+    series('predicted_loss'),
+    series('sharpness'),
+    series('sigma2'),
+    pairSeries('axis'),
+  ]
   if (flows.some((f) => f?.effective_sharpness)) arrays.push(series('effective_sharpness'))
-  arrays.push(typedArray('central_flow_stopped_at', '<i8', [r.runs], BigInt64Array.from(flows, (f) => BigInt(f?.stopped_at ?? -1))))
-  arrays.push(stringArray('central_flow_stop_reason', flows.map((f) => f?.stop_reason ?? '')))
+  arrays.push(
+    typedArray(
+      'central_flow_stopped_at',
+      '<i8',
+      [r.runs],
+      BigInt64Array.from(flows, (f) => BigInt(f?.stopped_at ?? -1)),
+    ),
+  )
+  arrays.push(
+    stringArray(
+      'central_flow_stop_reason',
+      flows.map((f) => f?.stop_reason ?? ''),
+    ),
+  )
   return arrays
 }
 
@@ -146,7 +194,12 @@ export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
   const arrays: NpyArray[] = [
     perPointPair('trajectory', r, (part) => [part.out.x, part.out.y]),
     perPoint('loss', r, (part) => part.out.loss),
-    typedArray('step', '<i8', [r.kept], BigInt64Array.from({ length: r.kept }, (_, k) => BigInt(k * every))),
+    typedArray(
+      'step',
+      '<i8',
+      [r.kept],
+      BigInt64Array.from({ length: r.kept }, (_, k) => BigInt(k * every)),
+    ),
     typedArray('init', '<f8', [r.runs, 2], init),
     typedArray('diverged_at', '<i8', [r.runs], diverged),
     stringArray('optimizer', names),
@@ -161,10 +214,12 @@ export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
   }
   const extraNames = new Set(r.parts.flatMap((part) => part.extraNames))
   for (const name of extraNames) {
-    arrays.push(perPointPair(RESERVED.has(name) ? `extra_${name}` : name, r, (part) => {
-      const j = part.extraNames.indexOf(name)
-      return j < 0 ? null : [part.out.extra[2 * j], part.out.extra[2 * j + 1]] as const
-    }))
+    arrays.push(
+      perPointPair(RESERVED.has(name) ? `extra_${name}` : name, r, (part) => {
+        const j = part.extraNames.indexOf(name)
+        return j < 0 ? null : ([part.out.extra[2 * j], part.out.extra[2 * j + 1]] as const)
+      }),
+    )
   }
   if (r.centralFlows) arrays.push(...centralFlowArrays(r, r.centralFlows))
   arrays.push(stringArray('scenario', [scenarioJson], []))

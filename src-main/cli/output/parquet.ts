@@ -14,7 +14,12 @@ export const ROW_GROUP = 1 << 20
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number]
 type ColumnSource = Parameters<ParquetWriter['write']>[0]['columnData'][number]
 
-interface HparamColumn { name: string; key: string; index?: number; boolean: boolean }
+interface HparamColumn {
+  name: string
+  key: string
+  index?: number
+  boolean: boolean
+}
 
 function hparamColumns(r: ColumnarResult): HparamColumn[] {
   const cols: HparamColumn[] = []
@@ -48,13 +53,21 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
   const sharpness = r.scenario.record.sharpness
   const every = r.scenario.record.every
   const leaf = (name: string, type: SchemaElement['type'], required = true, utf8 = false): SchemaElement => ({
-    name, type, repetition_type: required ? 'REQUIRED' : 'OPTIONAL', ...(utf8 ? { converted_type: 'UTF8' as const } : {}),
+    name,
+    type,
+    repetition_type: required ? 'REQUIRED' : 'OPTIONAL',
+    ...(utf8 ? { converted_type: 'UTF8' as const } : {}),
   })
   const schema: SchemaElement[] = [
-    leaf('run', 'INT32'), leaf('optimizer', 'BYTE_ARRAY', true, true),
+    leaf('run', 'INT32'),
+    leaf('optimizer', 'BYTE_ARRAY', true, true),
     ...hp.map((c) => leaf(c.name, c.boolean ? 'BOOLEAN' : 'DOUBLE', false)),
-    leaf('init_x', 'DOUBLE'), leaf('init_y', 'DOUBLE'), leaf('step', 'INT32'),
-    leaf('x', 'DOUBLE'), leaf('y', 'DOUBLE'), leaf('loss', 'DOUBLE'),
+    leaf('init_x', 'DOUBLE'),
+    leaf('init_y', 'DOUBLE'),
+    leaf('step', 'INT32'),
+    leaf('x', 'DOUBLE'),
+    leaf('y', 'DOUBLE'),
+    leaf('loss', 'DOUBLE'),
     ...(sharpness ? [leaf('sharpness', 'DOUBLE')] : []),
     leaf('diverged_at', 'INT32', false),
   ]
@@ -70,20 +83,32 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
   // Rows are gathered run by run into one row group's columns, then written.
   const rows = Math.min(ROW_GROUP, Math.max(1, r.runs * r.kept))
   const g = {
-    run: new Int32Array(rows), optimizer: new Array<string>(rows), hp: hp.map(() => new Array<number | boolean | null>(rows)),
-    ix: new Float64Array(rows), iy: new Float64Array(rows), step: new Int32Array(rows),
-    x: new Float64Array(rows), y: new Float64Array(rows), loss: new Float64Array(rows),
-    sharpness: new Float64Array(sharpness ? rows : 0), diverged: new Array<number | null>(rows),
+    run: new Int32Array(rows),
+    optimizer: new Array<string>(rows),
+    hp: hp.map(() => new Array<number | boolean | null>(rows)),
+    ix: new Float64Array(rows),
+    iy: new Float64Array(rows),
+    step: new Int32Array(rows),
+    x: new Float64Array(rows),
+    y: new Float64Array(rows),
+    loss: new Float64Array(rows),
+    sharpness: new Float64Array(sharpness ? rows : 0),
+    diverged: new Array<number | null>(rows),
   }
   let filled = 0
   const flushGroup = () => {
     if (filled === 0) return
     const cut = <T extends { slice(a: number, b: number): T }>(a: T) => (filled === rows ? a : a.slice(0, filled))
     const columnData: ColumnSource[] = [
-      { name: 'run', data: cut(g.run) }, { name: 'optimizer', data: cut(g.optimizer) },
+      { name: 'run', data: cut(g.run) },
+      { name: 'optimizer', data: cut(g.optimizer) },
       ...hp.map((c, j) => ({ name: c.name, data: cut(g.hp[j]) })),
-      { name: 'init_x', data: cut(g.ix) }, { name: 'init_y', data: cut(g.iy) }, { name: 'step', data: cut(g.step) },
-      { name: 'x', data: cut(g.x) }, { name: 'y', data: cut(g.y) }, { name: 'loss', data: cut(g.loss) },
+      { name: 'init_x', data: cut(g.ix) },
+      { name: 'init_y', data: cut(g.iy) },
+      { name: 'step', data: cut(g.step) },
+      { name: 'x', data: cut(g.x) },
+      { name: 'y', data: cut(g.y) },
+      { name: 'loss', data: cut(g.loss) },
       ...(sharpness ? [{ name: 'sharpness', data: cut(g.sharpness) }] : []),
       { name: 'diverged_at', data: cut(g.diverged) },
     ]
@@ -102,10 +127,15 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
     const hpv = hp.map((c) => hpValue(run, c))
     for (let k = 0; k < r.kept; k++) {
       const at = run.p * o.count + k
-      g.run[filled] = i; g.optimizer[filled] = run.name
+      g.run[filled] = i
+      g.optimizer[filled] = run.name
       for (let j = 0; j < hp.length; j++) g.hp[j][filled] = hpv[j]
-      g.ix[filled] = run.x0; g.iy[filled] = run.y0; g.step[filled] = k * every
-      g.x[filled] = o.x[at]; g.y[filled] = o.y[at]; g.loss[filled] = o.loss[at]
+      g.ix[filled] = run.x0
+      g.iy[filled] = run.y0
+      g.step[filled] = k * every
+      g.x[filled] = o.x[at]
+      g.y[filled] = o.y[at]
+      g.loss[filled] = o.loss[at]
       if (sharpness) g.sharpness[filled] = o.sharpness![at]
       g.diverged[filled] = d < 0 ? null : d
       if (++filled === rows) flushGroup()

@@ -60,8 +60,12 @@ export function* eachRun(r: ColumnarResult): Generator<RunInfo> {
   for (const part of r.parts) {
     for (let p = 0; p < part.n; p++) {
       yield {
-        part, p, name: part.config.def.name, hparams: part.config.configs[Math.floor(p / starts)],
-        x0: r.scenario.starts.x[p % starts], y0: r.scenario.starts.y[p % starts],
+        part,
+        p,
+        name: part.config.def.name,
+        hparams: part.config.configs[Math.floor(p / starts)],
+        x0: r.scenario.starts.x[p % starts],
+        y0: r.scenario.starts.y[p % starts],
       }
     }
   }
@@ -77,8 +81,13 @@ export async function collectResult(s: Scenario, options: PlanOptions = {}): Pro
     await part.stepper.advance(s.steps, out)
     const carriesState = part.stepper.carriesExtra
     parts.push({
-      config: part.config, n: part.n, out, diverged: part.stepper.divergedAt(), carriesState,
-      extraNames: carriesState ? Object.keys(part.config.def.outputs ?? {}) : [], backend: part.stepper.backend(),
+      config: part.config,
+      n: part.n,
+      out,
+      diverged: part.stepper.divergedAt(),
+      carriesState,
+      extraNames: carriesState ? Object.keys(part.config.def.outputs ?? {}) : [],
+      backend: part.stepper.backend(),
     })
   }
   const result: ColumnarResult = { scenario: s, runs: parts.reduce((a, p) => a + p.n, 0), kept: count, parts, centralFlows: null }

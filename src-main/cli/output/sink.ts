@@ -12,13 +12,21 @@ export class OutputError extends Error {}
 const errnoText = (err: unknown): string => {
   const e = err as NodeJS.ErrnoException
   switch (e?.code) {
-    case 'ENOENT': return 'no such directory'
-    case 'EACCES': case 'EPERM': return 'permission denied'
-    case 'EISDIR': return 'is a directory'
-    case 'ENOTDIR': return 'not a directory'
-    case 'EROFS': return 'read-only file system'
-    case 'ENOSPC': return 'no space left on the device'
-    default: return e?.message ?? String(err)
+    case 'ENOENT':
+      return 'no such directory'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EISDIR':
+      return 'is a directory'
+    case 'ENOTDIR':
+      return 'not a directory'
+    case 'EROFS':
+      return 'read-only file system'
+    case 'ENOSPC':
+      return 'no space left on the device'
+    default:
+      return e?.message ?? String(err)
   }
 }
 
@@ -56,12 +64,19 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
   }
   return {
     write(piece) {
-      if (piece.length >= WRITE_BATCH) { drain(); writeAll(piece); return }
+      if (piece.length >= WRITE_BATCH) {
+        drain()
+        writeAll(piece)
+        return
+      }
       batch.push(piece)
       batched += piece.length
       if (batched >= WRITE_BATCH) drain()
     },
-    commit() { drain(); finish() },
+    commit() {
+      drain()
+      finish()
+    },
     abort: discard,
   }
 }
@@ -69,10 +84,19 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
 /** Open `path` for a result: the check before the run. Throws OutputError naming the problem. */
 export function openOutput(path: string): Sink {
   if (path === '-') {
-    const stdout = fileSink(1, () => undefined, () => undefined)
+    const stdout = fileSink(
+      1,
+      () => undefined,
+      () => undefined,
+    )
     // `run … --out - | head` closes the pipe early: that is not an error (as in main.ts).
     const quietly = (f: () => void) => {
-      try { f() } catch (err) { if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); throw err }
+      try {
+        f()
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0)
+        throw err
+      }
     }
     return { write: (piece) => quietly(() => stdout.write(piece)), commit: () => quietly(() => stdout.commit()), abort: () => undefined }
   }
@@ -91,21 +115,43 @@ export function openOutput(path: string): Sink {
   let fd = -1
   let sink: Sink | null = null
   const discard = () => {
-    try { if (fd >= 0) closeSync(fd) } catch { /* already closed */ }
+    try {
+      if (fd >= 0) closeSync(fd)
+    } catch {
+      /* already closed */
+    }
     fd = -1
     rmSync(tmp, { force: true })
   }
   const opened = (): Sink => {
     if (sink) return sink
     fd = openSync(tmp, 'w')
-    return (sink = fileSink(fd, () => { closeSync(fd); fd = -1; renameSync(tmp, target) }, discard))
+    return (sink = fileSink(
+      fd,
+      () => {
+        closeSync(fd)
+        fd = -1
+        renameSync(tmp, target)
+      },
+      discard,
+    ))
   }
   return {
     write(piece) {
-      try { opened().write(piece) } catch (err) { discard(); throw failed(err) }
+      try {
+        opened().write(piece)
+      } catch (err) {
+        discard()
+        throw failed(err)
+      }
     },
     commit() {
-      try { opened().commit() } catch (err) { discard(); throw failed(err) }
+      try {
+        opened().commit()
+      } catch (err) {
+        discard()
+        throw failed(err)
+      }
     },
     abort: discard,
   }

@@ -8,7 +8,15 @@ import type { Landscape } from '../../../src-shared/landscape'
 import { hparamCodeNames } from '../../../src-shared/optim'
 import { reduceSeed } from '../../../src-shared/random'
 import type { ParticleBatch } from '../float64'
-import { DEFAULT_LAYOUT, type KernelLayout, type KernelSource, kernelSource, particleOffset, randomFunctionSources, stateLayout } from '../kernel-source'
+import {
+  DEFAULT_LAYOUT,
+  type KernelLayout,
+  type KernelSource,
+  kernelSource,
+  particleOffset,
+  randomFunctionSources,
+  stateLayout,
+} from '../kernel-source'
 import { type BackendMode, type Float32State, type Launcher, launches, POOL_WORK } from './launch'
 import { runningPowers, uniformHparams, unusedSlots } from './state'
 
@@ -48,8 +56,14 @@ const compiled = new Map<string, Compiled>()
  * WebAssembly backend: 2 cores → ≈2× here). Kernels return promises then.
  */
 export function float32Kernel(
-  landscape: Landscape, job: ParticleBatch, n: number, mode: BackendMode, threaded = true, layout: KernelLayout = DEFAULT_LAYOUT,
-  uniform: ReadonlySet<string> = new Set(), unused: ReadonlySet<string> = new Set(),
+  landscape: Landscape,
+  job: ParticleBatch,
+  n: number,
+  mode: BackendMode,
+  threaded = true,
+  layout: KernelLayout = DEFAULT_LAYOUT,
+  uniform: ReadonlySet<string> = new Set(),
+  unused: ReadonlySet<string> = new Set(),
 ): Compiled {
   const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${n}|${landscape.expr}`
   let c = compiled.get(key)
@@ -57,15 +71,18 @@ export function float32Kernel(
     // GPU.js's cpu backend runs the kernel as JavaScript, in doubles.
     const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu')
     const cells = Math.ceil(n / layout.particles) * ks.threadsPerGroup
-    const kernel = gpuFor(mode).createKernel(ks.source as never, {
-      output: [cells],
-      returnType: 'Array(4)',
-      // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
-      loopMaxIterations: 1 << 24,
-      tactic: 'precision',
-      asyncMode: threaded,
-      argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) || /^(HU|PU)_/.test(a) ? 'Float' : 'Array'])),
-    } as never) as IKernelRunShortcut
+    const kernel = gpuFor(mode).createKernel(
+      ks.source as never,
+      {
+        output: [cells],
+        returnType: 'Array(4)',
+        // Loops with dynamic bounds are silently capped at loopMaxIterations: set it above any block.
+        loopMaxIterations: 1 << 24,
+        tactic: 'precision',
+        asyncMode: threaded,
+        argumentTypes: Object.fromEntries(ks.args.map((a) => [a, SCALAR_ARGS.has(a) || /^(HU|PU)_/.test(a) ? 'Float' : 'Array'])),
+      } as never,
+    ) as IKernelRunShortcut
     const offsets = Int32Array.from({ length: n }, (_, i) => particleOffset(ks, i))
     c = { kernel, source: ks, cells, offsets }
     if (compiled.size > 32) compiled.clear()
@@ -85,7 +102,13 @@ function flatResult(result: unknown, cellCount: number): Float32Array {
   const cells = result as Float32Array[]
   const first = cells[0]
   const last = cells[cellCount - 1]
-  if (first && first.byteOffset === 0 && first.buffer.byteLength >= cellCount * 16 && last.byteOffset === (cellCount - 1) * 16 && last.buffer === first.buffer) {
+  if (
+    first &&
+    first.byteOffset === 0 &&
+    first.buffer.byteLength >= cellCount * 16 &&
+    last.byteOffset === (cellCount - 1) * 16 &&
+    last.buffer === first.buffer
+  ) {
     return new Float32Array(first.buffer, 0, cellCount * 4)
   }
   const flat = new Float32Array(cellCount * 4)
@@ -102,7 +125,16 @@ function returnFlat(kernel: IKernelRunShortcut): void {
 /** The kernel of a job's launches that continue (the backend it runs on is the job's backend). */
 export function stateKernelFor(job: ParticleBatch, state: Float32State, mode: BackendMode, threaded = true): Compiled {
   const unused = unusedSlots(job, state)
-  return float32Kernel(job.landscape, job, state.x.length, mode, threaded, stateLayout(job.optimizer, unused), uniformHparams(job, state), unused)
+  return float32Kernel(
+    job.landscape,
+    job,
+    state.x.length,
+    mode,
+    threaded,
+    stateLayout(job.optimizer, unused),
+    uniformHparams(job, state),
+    unused,
+  )
 }
 
 /** The layout of a job's launches: the last one hands back positions only. */
@@ -124,18 +156,35 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
     // Small launches skip GPU.js's worker pool: its messaging costs more than it saves there.
     const pool = threaded && n * (target - state.t) >= POOL_WORK
     const unused = unusedSlots(job, state)
-    const c = float32Kernel(job.landscape, job, padded, mode, pool, final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused), uniform, unused)
+    const c = float32Kernel(
+      job.landscape,
+      job,
+      padded,
+      mode,
+      pool,
+      final ? POSITIONS_LAYOUT : stateLayout(job.optimizer, unused),
+      uniform,
+      unused,
+    )
     const ks = c.source
     const powers = (powersAt ??= runningPowers(state, ks.powerBases, ks.hparamNames))(state.t)
     last = `gpu.js ${backendName(c.kernel)}${pool ? ' (threaded)' : ''}`
     returnFlat(c.kernel)
     const result = await c.kernel(
-      state.x, state.y, state.dead, state.stream, ...state.slots,
+      state.x,
+      state.y,
+      state.dead,
+      state.stream,
+      ...state.slots,
       ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
       ...ks.varyingPowers.map((k) => powers[k]),
       ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
       ...ks.uniformPowers.map((k) => powers[k][0]),
-      state.t, target - state.t, job.noise.std, seed)
+      state.t,
+      target - state.t,
+      job.noise.std,
+      seed,
+    )
     const flat = flatResult(result, c.cells)
     const slotOffsets = ks.slotOffsets
     for (let i = 0; i < n; i++) {
@@ -143,11 +192,13 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
       const px = flat[b]
       if (!Number.isFinite(px) && state.dead[i] < 0) {
         state.dead[i] = flat[b + 1]
-        state.x[i] = NaN; state.y[i] = NaN
+        state.x[i] = NaN
+        state.y[i] = NaN
         continue
       }
       if (state.dead[i] >= 0) continue
-      state.x[i] = px; state.y[i] = flat[b + 1]
+      state.x[i] = px
+      state.y[i] = flat[b + 1]
       // Slots as laid out by kernel-source.ts (slotOffsets); −1: not handed back (final launch, unused slot).
       for (let s = 0; s < slotOffsets.length; s++) if (slotOffsets[s] >= 0) state.slots[s][i] = flat[b + slotOffsets[s]]
     }

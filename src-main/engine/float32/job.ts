@@ -15,7 +15,12 @@ export type PointMetrics = (x: number, y: number, out: Float64Array) => void
  * path, the sharpness and top eigenvector when `out` has them.
  */
 export async function advanceFloat32(
-  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+  job: ParticleBatch,
+  state: Float32State,
+  launcher: Launcher,
+  tTo: number,
+  out: BlockOutput,
+  pointMetrics: PointMetrics,
 ): Promise<void> {
   if (launcher.record) await recordInKernel(job, state, launcher, tTo, out, pointMetrics)
   else await launchPerPoint(job, state, launcher, tTo, out, pointMetrics)
@@ -31,13 +36,23 @@ const deadAt = (state: Float32State, i: number, step: number) => state.dead[i] >
 
 /** NaN for kept point `at` of a dead particle. */
 function fillDead(out: BlockOutput, at: number): void {
-  out.x[at] = NaN; out.y[at] = NaN; out.loss[at] = NaN
+  out.x[at] = NaN
+  out.y[at] = NaN
+  out.loss[at] = NaN
   if (out.sharpness) out.sharpness[at] = NaN
-  if (out.axis) { out.axis[2 * at] = NaN; out.axis[2 * at + 1] = NaN }
+  if (out.axis) {
+    out.axis[2 * at] = NaN
+    out.axis[2 * at + 1] = NaN
+  }
 }
 
 async function launchPerPoint(
-  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+  job: ParticleBatch,
+  state: Float32State,
+  launcher: Launcher,
+  tTo: number,
+  out: BlockOutput,
+  pointMetrics: PointMetrics,
 ): Promise<void> {
   const n = state.n
   const metrics = new Float64Array(4)
@@ -48,12 +63,19 @@ async function launchPerPoint(
     for (let i = 0; i < n; i++) {
       const at = i * out.count + j
       // The GPU.js launches also overwrite x with NaN; the 'wasm' kernel leaves what it computed.
-      if (deadAt(state, i, k * job.every)) { fillDead(out, at); continue }
-      out.x[at] = state.x[i]; out.y[at] = state.y[i]
+      if (deadAt(state, i, k * job.every)) {
+        fillDead(out, at)
+        continue
+      }
+      out.x[at] = state.x[i]
+      out.y[at] = state.y[i]
       pointMetrics(state.x[i], state.y[i], metrics)
       out.loss[at] = metrics[0]
       if (out.sharpness) out.sharpness[at] = metrics[1]
-      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
+      if (out.axis) {
+        out.axis[2 * at] = metrics[2]
+        out.axis[2 * at + 1] = metrics[3]
+      }
     }
   }
 }
@@ -63,7 +85,12 @@ async function launchPerPoint(
  * the block's last kept step), and its points are copied out (particle-major) while nothing runs.
  */
 async function recordInKernel(
-  job: ParticleBatch, state: Float32State, launcher: Launcher, tTo: number, out: BlockOutput, pointMetrics: PointMetrics,
+  job: ParticleBatch,
+  state: Float32State,
+  launcher: Launcher,
+  tTo: number,
+  out: BlockOutput,
+  pointMetrics: PointMetrics,
 ): Promise<void> {
   const every = job.every
   const most = launcher.maxPoints?.() ?? 1
@@ -84,7 +111,14 @@ const COPY_BLOCK = 64
  * The recorded rows (point-major) into `out` (particle-major), NaN from each particle's death
  * step on; the sharpness and top eigenvector, where `out` has them, from `pointMetrics`.
  */
-function copyPoints(state: Float32State, rec: RecordedPoints, out: BlockOutput, j0: number, every: number, pointMetrics: PointMetrics): void {
+function copyPoints(
+  state: Float32State,
+  rec: RecordedPoints,
+  out: BlockOutput,
+  j0: number,
+  every: number,
+  pointMetrics: PointMetrics,
+): void {
   const n = state.n
   const { count, stride, first } = rec
   const { x: rx, y: ry, loss: rl } = rec
@@ -98,7 +132,9 @@ function copyPoints(state: Float32State, rec: RecordedPoints, out: BlockOutput, 
       const alive = d < 0 ? count : Math.max(0, Math.min(count, Math.ceil((d - first) / every)))
       let r = i
       for (let j = 0; j < alive; j++, r += stride) {
-        ox[base + j] = rx[r]; oy[base + j] = ry[r]; ol[base + j] = rl[r]
+        ox[base + j] = rx[r]
+        oy[base + j] = ry[r]
+        ol[base + j] = rl[r]
       }
       for (let j = alive; j < count; j++) fillDead(out, base + j)
     }
@@ -115,7 +151,10 @@ function sharpnessOf(state: Float32State, out: BlockOutput, j0: number, count: n
       if (Number.isNaN(out.x[at]) && Number.isNaN(out.loss[at])) continue
       pointMetrics(out.x[at], out.y[at], metrics)
       out.sharpness![at] = metrics[1]
-      if (out.axis) { out.axis[2 * at] = metrics[2]; out.axis[2 * at + 1] = metrics[3] }
+      if (out.axis) {
+        out.axis[2 * at] = metrics[2]
+        out.axis[2 * at + 1] = metrics[3]
+      }
     }
   }
 }

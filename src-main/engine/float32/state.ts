@@ -9,7 +9,10 @@ import type { Float32State } from './launch'
 /** State arrays are padded to a multiple of this (every layout's particles per thread divides it). */
 const PAD = 4
 
-export function initialState32(start: { x: Float64Array; y: Float64Array; slots: Float64Array[]; divergedAt: Int32Array }, job: ParticleBatch): Float32State {
+export function initialState32(
+  start: { x: Float64Array; y: Float64Array; slots: Float64Array[]; divergedAt: Int32Array },
+  job: ParticleBatch,
+): Float32State {
   const n = start.x.length
   const padded = Math.ceil(n / PAD) * PAD
   const nh = job.hparams.length / n
@@ -29,20 +32,32 @@ export function initialState32(start: { x: Float64Array; y: Float64Array; slots:
   // Padding particles are dead from step 0, so threads skip them.
   dead.fill(0, n)
   return {
-    n, x: pad(start.x), y: pad(start.y), slots: start.slots.map((s) => pad(s)), dead, stream, hparams, t: 0,
+    n,
+    x: pad(start.x),
+    y: pad(start.y),
+    slots: start.slots.map((s) => pad(s)),
+    dead,
+    stream,
+    hparams,
+    t: 0,
   }
 }
 
 /** Hyperparameters every particle of the job shares (computed once per job). */
 export function uniformHparams(job: ParticleBatch, state: Float32State): ReadonlySet<string> {
-  return state.uniform ??= new Set(hparamCodeNames(job.optimizer).filter((_, j) => state.hparams[j].every((v) => v === state.hparams[j][0])))
+  return (state.uniform ??= new Set(
+    hparamCodeNames(job.optimizer).filter((_, j) => state.hparams[j].every((v) => v === state.hparams[j][0])),
+  ))
 }
 
 /** Slots the rule leaves alone for every particle of the job (OptimizerDef.slotUsedIf). */
 export function unusedSlots(job: ParticleBatch, state: Float32State): ReadonlySet<string> {
   const names = hparamCodeNames(job.optimizer)
-  return state.unused ??= new Set(Object.entries(job.optimizer.slotUsedIf ?? {})
-    .filter(([, hp]) => state.hparams[names.indexOf(hp)].every((v) => v === 0)).map(([slot]) => slot))
+  return (state.unused ??= new Set(
+    Object.entries(job.optimizer.slotUsedIf ?? {})
+      .filter(([, hp]) => state.hparams[names.indexOf(hp)].every((v) => v === 0))
+      .map(([slot]) => slot),
+  ))
 }
 
 /** Running-power bases as functions of the hyperparameter code values. */
@@ -65,7 +80,10 @@ export function runningPowers(state: Float32State, bases: readonly string[], nam
     // size 2/(1−β₂), so a base rounded differently from the kernel's β₂ moves it by ≈0.03.
     // Particles come in runs of equal hyperparameters: evaluate once per run.
     for (let i = 0; i < padded; i++) {
-      if (i > 0 && state.hparams.every((row) => row[i] === row[i - 1])) { b[i] = b[i - 1]; continue }
+      if (i > 0 && state.hparams.every((row) => row[i] === row[i - 1])) {
+        b[i] = b[i - 1]
+        continue
+      }
       for (let j = 0; j < nh; j++) h[j] = state.hparams[j][i]
       b[i] = f(...h)
     }
@@ -78,7 +96,10 @@ export function runningPowers(state: Float32State, bases: readonly string[], nam
       let last = NaN
       let value = 0
       for (let i = 0; i < padded; i++) {
-        if (b[i] !== last) { last = b[i]; value = Math.pow(last, t) }
+        if (b[i] !== last) {
+          last = b[i]
+          value = Math.pow(last, t)
+        }
         powers[k][i] = value
       }
     })

@@ -19,12 +19,18 @@ import { runningPowers, uniformHparams } from './state'
  */
 function fixedHparams(job: ParticleBatch, state: Float32State): ReadonlyMap<string, number> {
   const uniform = uniformHparams(job, state)
-  const booleans = new Set(Object.entries(job.optimizer.hparams).filter(([, spec]) => spec.kind === 'boolean').map(([k]) => k))
+  const booleans = new Set(
+    Object.entries(job.optimizer.hparams)
+      .filter(([, spec]) => spec.kind === 'boolean')
+      .map(([k]) => k),
+  )
   const names = hparamCodeNames(job.optimizer)
-  return new Map(names.flatMap((name, j) => {
-    const v = state.hparams[j][0]
-    return uniform.has(name) && (booleans.has(name) || v === 0) ? [[name, v] as const] : []
-  }))
+  return new Map(
+    names.flatMap((name, j) => {
+      const v = state.hparams[j][0]
+      return uniform.has(name) && (booleans.has(name) || v === 0) ? [[name, v] as const] : []
+    }),
+  )
 }
 
 const compiledWasm = new Map<string, WasmKernel>()
@@ -76,11 +82,20 @@ function moveInto(job: ParticleBatch, state: Float32State, kernel: WasmKernel): 
   const arena = spareArena(kernel) ?? wasmArena(kernel, state.x.length)
   const names = hparamCodeNames(job.optimizer)
   const col = (name: string) => arena.columns.get(name)!
-  col('X').set(state.x); col('Y').set(state.y); col('DEAD').set(state.dead); col('STREAM').set(state.stream)
+  col('X').set(state.x)
+  col('Y').set(state.y)
+  col('DEAD').set(state.dead)
+  col('STREAM').set(state.stream)
   const stateColumns = kernel.arrays.filter((a) => a.startsWith('S_'))
-  state.slots = state.slots.map((s, j) => { const v = col(stateColumns[j]); v.set(s); return v })
+  state.slots = state.slots.map((s, j) => {
+    const v = col(stateColumns[j])
+    v.set(s)
+    return v
+  })
   names.forEach((name, j) => arena.columns.get(`HP_${name}`)?.set(state.hparams[j]))
-  state.x = col('X'); state.y = col('Y'); state.dead = col('DEAD')
+  state.x = col('X')
+  state.y = col('Y')
+  state.dead = col('DEAD')
   return arena
 }
 
@@ -110,11 +125,18 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
     if (first) k.varyingPowers.forEach((j) => arena!.columns.get(`PW_pw${j}`)!.set(powers[j]))
     const uniformPower = (j: number) => (first ? powers[j][0] : arena!.columns.get(`PO_pw${j}`)![0])
     const scalar = new Map<string, number>([
-      ['tFrom', state.t], ['nSteps', target - state.t], ['noiseStd', job.noise.std], ['noiseSeed', seed], ['recFirst', recFirst], ['recEvery', recEvery],
+      ['tFrom', state.t],
+      ['nSteps', target - state.t],
+      ['noiseStd', job.noise.std],
+      ['noiseSeed', seed],
+      ['recFirst', recFirst],
+      ['recEvery', recEvery],
     ])
     names.forEach((name, j) => scalar.set(`HU_${name}`, state.hparams[j][0]))
     k.uniformPowers.forEach((j) => scalar.set(`PU_pw${j}`, uniformPower(j)))
-    k.scalars.forEach((name, j) => { arena!.scalars[j] = scalar.get(name)! })
+    k.scalars.forEach((name, j) => {
+      arena!.scalars[j] = scalar.get(name)!
+    })
     // Small launches stay on this thread: the pool's messaging costs more than it saves there.
     threads = await runShared(arena, padded, threaded && n * (target - state.t) >= POOL_WORK)
     state.t = target
@@ -122,7 +144,8 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
   }
   const record = async (first: number, target: number, every: number): Promise<RecordedPoints> => {
     const count = Math.floor((target - first) / every) + 1
-    if (first < state.t || count > points) throw new RangeError(`a launch from step ${state.t} cannot record ${count} points from step ${first} (at most ${points})`)
+    if (first < state.t || count > points)
+      throw new RangeError(`a launch from step ${state.t} cannot record ${count} points from step ${first} (at most ${points})`)
     const arena = await launch(target, first, every)
     const rows = arena.rows
     return { count, first, stride: arena.kernel.stride, x: rows.get('REC_X')!, y: rows.get('REC_Y')!, loss: rows.get('REC_L')! }
@@ -130,7 +153,9 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
   /** The job is done: its state leaves the memory (copied), which becomes a spare for the next job. */
   const finish = () => {
     if (!arena) return
-    state.x = state.x.slice(); state.y = state.y.slice(); state.dead = state.dead.slice()
+    state.x = state.x.slice()
+    state.y = state.y.slice()
+    state.dead = state.dead.slice()
     state.slots = state.slots.map((s) => s.slice())
     spareArenas.delete(arena.kernel.id)
     spareArenas.set(arena.kernel.id, arena)
@@ -138,7 +163,9 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
     arena = undefined
   }
   return {
-    advance: async (target) => { await launch(target, Infinity, 1) },
+    advance: async (target) => {
+      await launch(target, Infinity, 1)
+    },
     record,
     finish,
     maxPoints: () => points,

@@ -29,7 +29,10 @@ export function analyse(kernel: LoweredKernel): Kinds {
 
   const widen = (key: VarKey, kind: NumberKind) => {
     if (vars.get(key) === 'v128') return
-    if (kind === 'v128' || !vars.has(key)) { if (vars.get(key) !== kind) changed = true; vars.set(key, kind) }
+    if (kind === 'v128' || !vars.has(key)) {
+      if (vars.get(key) !== kind) changed = true
+      vars.set(key, kind)
+    }
   }
   const numeric = (e: Expr): NumberKind => {
     const k = kindOf(e)
@@ -39,7 +42,8 @@ export function analyse(kernel: LoweredKernel): Kinds {
     const k = kindOf(e)
     return k === 'bool' || k === 'mask' ? k : fail(e.at, 'a number used as a condition')
   }
-  const either = (a: Kind, b: Kind, vector: Kind, scalar: Kind): Kind => (a === 'v128' || a === 'mask' || b === 'v128' || b === 'mask' ? vector : scalar)
+  const either = (a: Kind, b: Kind, vector: Kind, scalar: Kind): Kind =>
+    a === 'v128' || a === 'mask' || b === 'v128' || b === 'mask' ? vector : scalar
 
   function kindOf(e: Expr): Kind {
     const k = computeKind(e)
@@ -48,20 +52,30 @@ export function analyse(kernel: LoweredKernel): Kinds {
   }
   function computeKind(e: Expr): Kind {
     switch (e.type) {
-      case 'num': case 'scalar': case 'const': return 'f32'
-      case 'var': return vars.get(e.key) ?? 'f32'
-      case 'column': return 'v128'
-      case 'unary': return e.op === '!' ? condition(e.arg) : numeric(e.arg)
-      case 'arith': return either(numeric(e.left), numeric(e.right), 'v128', 'f32')
-      case 'compare': return either(numeric(e.left), numeric(e.right), 'mask', 'bool')
-      case 'logical': return either(condition(e.left), condition(e.right), 'mask', 'bool')
+      case 'num':
+      case 'scalar':
+      case 'const':
+        return 'f32'
+      case 'var':
+        return vars.get(e.key) ?? 'f32'
+      case 'column':
+        return 'v128'
+      case 'unary':
+        return e.op === '!' ? condition(e.arg) : numeric(e.arg)
+      case 'arith':
+        return either(numeric(e.left), numeric(e.right), 'v128', 'f32')
+      case 'compare':
+        return either(numeric(e.left), numeric(e.right), 'mask', 'bool')
+      case 'logical':
+        return either(condition(e.left), condition(e.right), 'mask', 'bool')
       case 'select': {
         const c = condition(e.test)
         const a = numeric(e.then)
         const b = numeric(e.else)
         return c === 'mask' || a === 'v128' || b === 'v128' ? 'v128' : 'f32'
       }
-      case 'math': return e.args.map(numeric).includes('v128') ? 'v128' : 'f32'
+      case 'math':
+        return e.args.map(numeric).includes('v128') ? 'v128' : 'f32'
       case 'inline': {
         const args = e.args.map(numeric)
         e.params.forEach((key, j) => widen(key, args[j]))
@@ -75,9 +89,19 @@ export function analyse(kernel: LoweredKernel): Kinds {
   function statements(stmts: readonly Stmt[], varying: boolean): void {
     for (const s of stmts) {
       switch (s.type) {
-        case 'declare': { const k = s.init ? numeric(s.init) : 'f32'; widen(s.key, varying ? 'v128' : k); break }
-        case 'assign': { const k = numeric(s.value); widen(s.key, varying ? 'v128' : k); break }
-        case 'step': if (varying) widen(s.key, 'v128'); break
+        case 'declare': {
+          const k = s.init ? numeric(s.init) : 'f32'
+          widen(s.key, varying ? 'v128' : k)
+          break
+        }
+        case 'assign': {
+          const k = numeric(s.value)
+          widen(s.key, varying ? 'v128' : k)
+          break
+        }
+        case 'step':
+          if (varying) widen(s.key, 'v128')
+          break
         case 'store':
           numeric(s.value)
           if (varying) fail(s.at, 'a particle column cannot be written under a condition')
@@ -93,7 +117,8 @@ export function analyse(kernel: LoweredKernel): Kinds {
           if (s.else) statements(s.else, v)
           break
         }
-        case 'loop': case 'unrolled': {
+        case 'loop':
+        case 'unrolled': {
           // A literal trip count is the same for every lane: its counter stays uniform.
           statements([s.init], varying && s.type === 'loop')
           const test = condition(s.test)

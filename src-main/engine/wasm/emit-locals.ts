@@ -17,7 +17,10 @@ export class Locals {
   private readonly vectorConstants = new Map<string, [number, number]>()
   readonly imports: Array<{ name: string; arity: 1 | 2 }> = []
 
-  constructor(private readonly fb: FunctionBody, private readonly kinds: Kinds) {
+  constructor(
+    private readonly fb: FunctionBody,
+    private readonly kinds: Kinds,
+  ) {
     this.addr = fb.local('i32')
   }
 
@@ -26,7 +29,10 @@ export class Locals {
     const kind = this.kinds.variable(key)
     const id = kind === 'v128' ? `${key}#${group}` : key
     let l = this.vars.get(id)
-    if (l === undefined) { l = this.fb.local(kind); this.vars.set(id, l) }
+    if (l === undefined) {
+      l = this.fb.local(kind)
+      this.vars.set(id, l)
+    }
     return l
   }
 
@@ -35,7 +41,11 @@ export class Locals {
     names.forEach((name, j) => {
       const l = this.fb.local('f32')
       this.scalars.set(name, l)
-      this.fb.i32(0).op(OP.f32Load).memarg(2, offset + 4 * j).op(OP.localSet, l)
+      this.fb
+        .i32(0)
+        .op(OP.f32Load)
+        .memarg(2, offset + 4 * j)
+        .op(OP.localSet, l)
     })
   }
 
@@ -60,7 +70,10 @@ export class Locals {
     const value = Math.fround(v)
     const key = Object.is(value, -0) ? '-0' : String(value)
     let entry = this.vectorConstants.get(key)
-    if (entry === undefined) { entry = [value, this.fb.local('v128')]; this.vectorConstants.set(key, entry) }
+    if (entry === undefined) {
+      entry = [value, this.fb.local('v128')]
+      this.vectorConstants.set(key, entry)
+    }
     return entry[1]
   }
 

@@ -11,8 +11,11 @@ import type { Expr } from './ir'
 import type { Locals } from './emit-locals'
 
 const NATIVE: Readonly<Record<string, readonly [number, number]>> = {
-  sqrt: [OP.f32Sqrt, SIMD.f32x4Sqrt], abs: [OP.f32Abs, SIMD.f32x4Abs], floor: [OP.f32Floor, SIMD.f32x4Floor],
-  ceil: [OP.f32Ceil, SIMD.f32x4Ceil], trunc: [OP.f32Trunc, SIMD.f32x4Trunc],
+  sqrt: [OP.f32Sqrt, SIMD.f32x4Sqrt],
+  abs: [OP.f32Abs, SIMD.f32x4Abs],
+  floor: [OP.f32Floor, SIMD.f32x4Floor],
+  ceil: [OP.f32Ceil, SIMD.f32x4Ceil],
+  trunc: [OP.f32Trunc, SIMD.f32x4Trunc],
 }
 
 /** Emits an operand converted to a kind (the expression emitter, passed in). */
@@ -24,11 +27,13 @@ export function emitMath(fb: FunctionBody, locals: Locals, name: string, args: r
   const native = NATIVE[name]
   if (native) {
     operand(args[0], want)
-    if (vec) fb.simd(native[1]); else fb.op(native[0])
+    if (vec) fb.simd(native[1])
+    else fb.op(native[0])
   } else if (name === 'min' || name === 'max') {
     operand(args[0], want)
     operand(args[1], want)
-    if (vec) fb.simd(name === 'min' ? SIMD.f32x4Min : SIMD.f32x4Max); else fb.op(name === 'min' ? OP.f32Min : OP.f32Max)
+    if (vec) fb.simd(name === 'min' ? SIMD.f32x4Min : SIMD.f32x4Max)
+    else fb.op(name === 'min' ? OP.f32Min : OP.f32Max)
   } else if (name === 'sign') {
     // 1 where x > 0, −1 where x < 0, x itself otherwise (±0 and NaN), as Math.sign.
     const x = locals.temp(want)
@@ -45,15 +50,28 @@ export function emitMath(fb: FunctionBody, locals: Locals, name: string, args: r
   } else {
     const f = locals.importOf(name)
     if (!vec) {
-      for (const a of args) { operand(a, 'f32'); fb.op(OP.f64PromoteF32) }
+      for (const a of args) {
+        operand(a, 'f32')
+        fb.op(OP.f64PromoteF32)
+      }
       fb.op(OP.call, f).op(OP.f32DemoteF64)
       return
     }
-    const held = args.map((a) => { const l = locals.temp('v128'); operand(a, 'v128'); fb.op(OP.localSet, l); return l })
+    const held = args.map((a) => {
+      const l = locals.temp('v128')
+      operand(a, 'v128')
+      fb.op(OP.localSet, l)
+      return l
+    })
     if (VECTOR_MATH.has(name)) {
       // Four lanes at once where every lane is in the fast path's domain, else lane by lane.
       const result = locals.temp('v128')
-      const e: Emitter = { fb, temp: (t) => locals.temp(t), release: (t, l) => locals.release(t, l), constant: (v) => locals.vectorConstant(v) }
+      const e: Emitter = {
+        fb,
+        temp: (t) => locals.temp(t),
+        release: (t, l) => locals.release(t, l),
+        constant: (v) => locals.vectorConstant(v),
+      }
       emitInDomain(e, name as VectorMathName, held[0])
       fb.op(OP.if).blockType()
       emitVectorMath(e, name as VectorMathName, held[0])

@@ -37,16 +37,28 @@ export interface MemoryLayout {
 }
 
 /** Where code is emitted: for which lane group, under which lane mask (a v128 local) if any. */
-interface Ctx { readonly group: number; readonly mask: number | null }
+interface Ctx {
+  readonly group: number
+  readonly mask: number | null
+}
 
 const I32X4_NEG = 0xa1
 const I32_TRUNC_F32_U = 0xa9
 const ARITH_OPS: Readonly<Record<string, readonly [number, number]>> = {
-  '+': [OP.f32Add, SIMD.f32x4Add], '-': [OP.f32Sub, SIMD.f32x4Sub], '*': [OP.f32Mul, SIMD.f32x4Mul], '/': [OP.f32Div, SIMD.f32x4Div],
+  '+': [OP.f32Add, SIMD.f32x4Add],
+  '-': [OP.f32Sub, SIMD.f32x4Sub],
+  '*': [OP.f32Mul, SIMD.f32x4Mul],
+  '/': [OP.f32Div, SIMD.f32x4Div],
 }
 const COMPARE_OPS: Readonly<Record<string, readonly [number, number]>> = {
-  '==': [OP.f32Eq, SIMD.f32x4Eq], '===': [OP.f32Eq, SIMD.f32x4Eq], '!=': [OP.f32Ne, SIMD.f32x4Ne], '!==': [OP.f32Ne, SIMD.f32x4Ne],
-  '<': [OP.f32Lt, SIMD.f32x4Lt], '>': [OP.f32Gt, SIMD.f32x4Gt], '<=': [OP.f32Le, SIMD.f32x4Le], '>=': [OP.f32Ge, SIMD.f32x4Ge],
+  '==': [OP.f32Eq, SIMD.f32x4Eq],
+  '===': [OP.f32Eq, SIMD.f32x4Eq],
+  '!=': [OP.f32Ne, SIMD.f32x4Ne],
+  '!==': [OP.f32Ne, SIMD.f32x4Ne],
+  '<': [OP.f32Lt, SIMD.f32x4Lt],
+  '>': [OP.f32Gt, SIMD.f32x4Gt],
+  '<=': [OP.f32Le, SIMD.f32x4Le],
+  '>=': [OP.f32Ge, SIMD.f32x4Ge],
 }
 
 export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: MemoryLayout): CompiledProgram {
@@ -60,16 +72,23 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   const rowIndex = new Map((layout.rows?.columns ?? []).map((c, j) => [c, j]))
   const rowOffset = Math.ceil((scalarOffset + 4 * layout.scalars.length) / 16) * 16
   /** Point 0 of this lane group's particles in a row column; point j is j whole rows further. */
-  const rowColumnOffset = (name: string, group: number) => rowOffset + (rowIndex.get(name)! * layout.rows!.count * layout.stride + 4 * group) * 4
+  const rowColumnOffset = (name: string, group: number) =>
+    rowOffset + (rowIndex.get(name)! * layout.rows!.count * layout.stride + 4 * group) * 4
   /** Hoisted expressions of the lane-group run being emitted → their splatted locals. */
   const hoisted = new Map<Expr, number>()
 
   /** Emit `e` converted to `want`. */
   const expr = (e: Expr, want: Kind, ctx: Ctx): void => {
     const literal = literalValue(e)
-    if (literal !== null && want === 'v128') { fb.op(OP.localGet, locals.vectorConstant(literal)); return }
+    if (literal !== null && want === 'v128') {
+      fb.op(OP.localGet, locals.vectorConstant(literal))
+      return
+    }
     const lifted = want === 'v128' ? hoisted.get(e) : undefined
-    if (lifted !== undefined) { fb.op(OP.localGet, lifted); return }
+    if (lifted !== undefined) {
+      fb.op(OP.localGet, lifted)
+      return
+    }
     const have = kinds.of(e)
     raw(e, have, ctx)
     convert(have, want, e.at)
@@ -83,17 +102,34 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   const raw = (e: Expr, kind: Kind, ctx: Ctx): void => {
     const vec = kind === 'v128' || kind === 'mask'
     switch (e.type) {
-      case 'num': fb.f32(e.value); return
-      case 'var': fb.op(OP.localGet, locals.variable(e.key, ctx.group)); return
-      case 'scalar': fb.op(OP.localGet, locals.scalar(e.name) ?? fail(e.at, `scalar '${e.name}' read before the kernel loaded it`)); return
-      case 'column': fb.op(OP.localGet, locals.addr).simd(SIMD.v128Load).memarg(4, columnOffset(e.name, ctx.group)); return
-      case 'const': fb.f32(e.name === 'PI' ? Math.PI : Math.E); return
+      case 'num':
+        fb.f32(e.value)
+        return
+      case 'var':
+        fb.op(OP.localGet, locals.variable(e.key, ctx.group))
+        return
+      case 'scalar':
+        fb.op(OP.localGet, locals.scalar(e.name) ?? fail(e.at, `scalar '${e.name}' read before the kernel loaded it`))
+        return
+      case 'column':
+        fb.op(OP.localGet, locals.addr).simd(SIMD.v128Load).memarg(4, columnOffset(e.name, ctx.group))
+        return
+      case 'const':
+        fb.f32(e.name === 'PI' ? Math.PI : Math.E)
+        return
       case 'unary':
-        if (e.op === '+') { expr(e.arg, kind, ctx); return }
-        if (e.op === '-') {
-          if (e.arg.type === 'num') { fb.f32(-e.arg.value); return }
+        if (e.op === '+') {
           expr(e.arg, kind, ctx)
-          if (vec) fb.simd(SIMD.f32x4Neg); else fb.op(OP.f32Neg)
+          return
+        }
+        if (e.op === '-') {
+          if (e.arg.type === 'num') {
+            fb.f32(-e.arg.value)
+            return
+          }
+          expr(e.arg, kind, ctx)
+          if (vec) fb.simd(SIMD.f32x4Neg)
+          else fb.op(OP.f32Neg)
           return
         }
         if (e.arg.type === 'compare' && (e.arg.op === '==' || e.arg.op === '===')) {
@@ -101,18 +137,22 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
           const operand = vec ? 'v128' : 'f32'
           expr(e.arg.left, operand, ctx)
           expr(e.arg.right, operand, ctx)
-          if (vec) fb.simd(SIMD.f32x4Ne); else fb.op(OP.f32Ne)
+          if (vec) fb.simd(SIMD.f32x4Ne)
+          else fb.op(OP.f32Ne)
           return
         }
         expr(e.arg, kind, ctx)
-        if (vec) fb.simd(SIMD.v128Not); else fb.op(OP.i32Eqz)
+        if (vec) fb.simd(SIMD.v128Not)
+        else fb.op(OP.i32Eqz)
         return
-      case 'arith': case 'compare': {
+      case 'arith':
+      case 'compare': {
         const operand = vec ? 'v128' : 'f32'
         expr(e.left, operand, ctx)
         expr(e.right, operand, ctx)
         const [scalar, simd] = e.type === 'arith' ? ARITH_OPS[e.op] : COMPARE_OPS[e.op]
-        if (vec) fb.simd(simd); else fb.op(scalar)
+        if (vec) fb.simd(simd)
+        else fb.op(scalar)
         return
       }
       case 'logical':
@@ -124,9 +164,17 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
       case 'select':
         expr(e.then, kind, ctx)
         expr(e.else, kind, ctx)
-        if (vec) { expr(e.test, 'mask', ctx); fb.simd(SIMD.v128Bitselect) } else { expr(e.test, 'bool', ctx); fb.op(OP.select) }
+        if (vec) {
+          expr(e.test, 'mask', ctx)
+          fb.simd(SIMD.v128Bitselect)
+        } else {
+          expr(e.test, 'bool', ctx)
+          fb.op(OP.select)
+        }
         return
-      case 'math': emitMath(fb, locals, e.name, e.args, vec, (a, want) => expr(a, want, ctx)); return
+      case 'math':
+        emitMath(fb, locals, e.name, e.args, vec, (a, want) => expr(a, want, ctx))
+        return
       case 'inline':
         e.params.forEach((key, j) => {
           expr(e.args[j], kinds.variable(key), ctx)
@@ -145,12 +193,17 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
     if (ctx.mask !== null && kinds.variable(key) === 'v128') fb.op(OP.localGet, l).op(OP.localGet, ctx.mask).simd(SIMD.v128Bitselect)
     fb.op(OP.localSet, l)
   }
-  const statements = (stmts: readonly Stmt[], ctx: Ctx) => { for (const s of stmts) statement(s, ctx) }
+  const statements = (stmts: readonly Stmt[], ctx: Ctx) => {
+    for (const s of stmts) statement(s, ctx)
+  }
   const branch = (test: Expr, then: () => void, otherwise: (() => void) | null, ctx: Ctx) => {
     expr(test, 'bool', ctx)
     fb.op(OP.if).blockType()
     then()
-    if (otherwise) { fb.op(OP.else); otherwise() }
+    if (otherwise) {
+      fb.op(OP.else)
+      otherwise()
+    }
     fb.op(OP.end)
   }
   const loop = (s: Extract<Stmt, { type: 'loop' }>, body: () => void, ctx: Ctx) => {
@@ -168,10 +221,15 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
       case 'declare':
         // A declaration makes a new binding, so it is written in every lane even under a mask
         // (blending would keep the previous binding's value alive for nothing).
-        if (s.init) expr(s.init, kinds.variable(s.key), ctx); else if (kinds.variable(s.key) === 'v128') fb.f32x4(0); else fb.f32(0)
+        if (s.init) expr(s.init, kinds.variable(s.key), ctx)
+        else if (kinds.variable(s.key) === 'v128') fb.f32x4(0)
+        else fb.f32(0)
         fb.op(OP.localSet, locals.variable(s.key, ctx.group))
         return
-      case 'assign': expr(s.value, kinds.variable(s.key), ctx); store(s.key, ctx); return
+      case 'assign':
+        expr(s.value, kinds.variable(s.key), ctx)
+        store(s.key, ctx)
+        return
       case 'step':
         fb.op(OP.localGet, locals.variable(s.key, ctx.group))
         if (kinds.variable(s.key) === 'v128') fb.op(OP.localGet, locals.vectorConstant(s.delta)).simd(SIMD.f32x4Add)
@@ -189,13 +247,19 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
         // Address: this lane group's particles + `row` whole rows.
         fb.op(OP.localGet, locals.addr)
         expr(s.row, 'f32', ctx)
-        fb.op(I32_TRUNC_F32_U).i32(layout.stride * 4).op(OP.i32Mul).op(OP.i32Add)
+        fb.op(I32_TRUNC_F32_U)
+          .i32(layout.stride * 4)
+          .op(OP.i32Mul)
+          .op(OP.i32Add)
         expr(s.value, 'v128', ctx)
         fb.simd(SIMD.v128Store).memarg(4, rowColumnOffset(s.column, ctx.group))
         return
       case 'if': {
         const { then: thenSide, else: elseSide } = s
-        if (kinds.of(s.test) === 'bool') { branch(s.test, () => statements(thenSide, ctx), elseSide && (() => statements(elseSide, ctx)), ctx); return }
+        if (kinds.of(s.test) === 'bool') {
+          branch(s.test, () => statements(thenSide, ctx), elseSide && (() => statements(elseSide, ctx)), ctx)
+          return
+        }
         // If-conversion: each side under its lane mask, skipped when no lane takes it (measured:
         // the per-step divergence check costs 11% less behind the branch than blended every step).
         // The test once, before either side runs (a side may assign what the test reads).
@@ -218,10 +282,15 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
         locals.release('v128', test)
         return
       }
-      case 'loop': loop(s, () => statements(s.body, ctx), ctx); return
+      case 'loop':
+        loop(s, () => statements(s.body, ctx), ctx)
+        return
       case 'unrolled':
         statement(s.init, ctx)
-        for (let r = 0; r < s.count; r++) { statements(s.body, ctx); statement(s.update, ctx) }
+        for (let r = 0; r < s.count; r++) {
+          statements(s.body, ctx)
+          statement(s.update, ctx)
+        }
         return
     }
   }
@@ -229,13 +298,17 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   const planned = (items: readonly Scheduled[], ctx: Ctx): void => {
     for (const item of items) {
       switch (item.type) {
-        case 'once': statement(item.stmt, ctx); break
+        case 'once':
+          statement(item.stmt, ctx)
+          break
         case 'branch': {
           const otherwise = item.else
           branch(item.stmt.test, () => planned(item.then, ctx), otherwise && (() => planned(otherwise, ctx)), ctx)
           break
         }
-        case 'loop': loop(item.stmt, () => planned(item.body, ctx), ctx); break
+        case 'loop':
+          loop(item.stmt, () => planned(item.body, ctx), ctx)
+          break
         case 'groups': {
           const lifted = item.hoisted.map((e) => {
             const l = locals.temp('v128')
@@ -245,7 +318,10 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
             return [e, l] as const
           })
           for (let g = 0; g < layout.interleave; g++) for (const s of item.stmts) statement(s, { ...ctx, group: g })
-          for (const [e, l] of lifted) { hoisted.delete(e); locals.release('v128', l) }
+          for (const [e, l] of lifted) {
+            hoisted.delete(e)
+            locals.release('v128', l)
+          }
           break
         }
       }
@@ -258,7 +334,10 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   fb.op(OP.block).blockType().op(OP.loop).blockType()
   fb.op(OP.localGet, locals.addr).op(OP.localGet, TO).i32(4).op(OP.i32Mul).op(OP.i32GeU).op(OP.brIf, 1)
   planned(plan, { group: 0, mask: null })
-  fb.op(OP.localGet, locals.addr).i32(16 * layout.interleave).op(OP.i32Add).op(OP.localSet, locals.addr)
+  fb.op(OP.localGet, locals.addr)
+    .i32(16 * layout.interleave)
+    .op(OP.i32Add)
+    .op(OP.localSet, locals.addr)
   fb.op(OP.br, 0).op(OP.end).op(OP.end)
   fb.code.unshift(...locals.prologue())
   const bytes = layout.rows ? rowOffset + rowIndex.size * layout.rows.count * layout.stride * 4 : scalarOffset + 4 * layout.scalars.length

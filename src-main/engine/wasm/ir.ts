@@ -36,12 +36,30 @@ export type Expr =
   /** A Math function (validated name and arity). */
   | { readonly type: 'math'; readonly name: string; readonly args: readonly Expr[]; readonly at: Origin }
   /** An inlined call: arguments bound to the instance's parameter keys, then the body, then the result. */
-  | { readonly type: 'inline'; readonly fn: string; readonly params: readonly VarKey[]; readonly args: readonly Expr[]; readonly body: readonly Stmt[]; readonly result: Expr; readonly at: Origin }
+  | {
+      readonly type: 'inline'
+      readonly fn: string
+      readonly params: readonly VarKey[]
+      readonly args: readonly Expr[]
+      readonly body: readonly Stmt[]
+      readonly result: Expr
+      readonly at: Origin
+    }
 
 /** `let key = init` (init null: `let key;`). */
-export interface Declare { readonly type: 'declare'; readonly key: VarKey; readonly init: Expr | null; readonly at: Origin }
+export interface Declare {
+  readonly type: 'declare'
+  readonly key: VarKey
+  readonly init: Expr | null
+  readonly at: Origin
+}
 /** `key++` / `key--`. */
-export interface Step { readonly type: 'step'; readonly key: VarKey; readonly delta: 1 | -1; readonly at: Origin }
+export interface Step {
+  readonly type: 'step'
+  readonly key: VarKey
+  readonly delta: 1 | -1
+  readonly at: Origin
+}
 
 export type Stmt =
   | Declare
@@ -54,9 +72,24 @@ export type Stmt =
   /** `else` null when the source has none (an empty `else {}` is an empty list). */
   | { readonly type: 'if'; readonly test: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] | null; readonly at: Origin }
   /** A loop run as a loop: its bound must be uniform. */
-  | { readonly type: 'loop'; readonly init: Declare; readonly test: Expr; readonly update: Step; readonly body: readonly Stmt[]; readonly at: Origin }
+  | {
+      readonly type: 'loop'
+      readonly init: Declare
+      readonly test: Expr
+      readonly update: Step
+      readonly body: readonly Stmt[]
+      readonly at: Origin
+    }
   /** A loop with literal bounds: its body emitted `count` times (one tree, so one inlined instance). */
-  | { readonly type: 'unrolled'; readonly count: number; readonly init: Declare; readonly test: Expr; readonly update: Step; readonly body: readonly Stmt[]; readonly at: Origin }
+  | {
+      readonly type: 'unrolled'
+      readonly count: number
+      readonly init: Declare
+      readonly test: Expr
+      readonly update: Step
+      readonly body: readonly Stmt[]
+      readonly at: Origin
+    }
 
 /** A lowered kernel: the top-level statements and every variable key they use. */
 export interface LoweredKernel {
@@ -77,12 +110,20 @@ export function fail(at: Origin | undefined, problem: string): never {
 /** Child expressions in evaluation (and source) order; an inlined call's body is not included. */
 export function operands(e: Expr): readonly Expr[] {
   switch (e.type) {
-    case 'unary': return [e.arg]
-    case 'arith': case 'compare': case 'logical': return [e.left, e.right]
-    case 'select': return [e.test, e.then, e.else]
-    case 'math': return e.args
-    case 'inline': return e.args
-    default: return []
+    case 'unary':
+      return [e.arg]
+    case 'arith':
+    case 'compare':
+    case 'logical':
+      return [e.left, e.right]
+    case 'select':
+      return [e.test, e.then, e.else]
+    case 'math':
+      return e.args
+    case 'inline':
+      return e.args
+    default:
+      return []
   }
 }
 

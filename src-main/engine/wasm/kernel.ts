@@ -112,13 +112,17 @@ export const strideFor = (n: number) => Math.ceil(n / LANES) * LANES
 export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: number, interleave: number, points = 0): KernelProgram {
   const scalars = points > 0 ? [...parts.scalars, ...RECORD_SCALARS] : parts.scalars
   const columns = points > 0 ? [...parts.arrays, ...carriedPowers(parts)] : parts.arrays
-  const body = `${points > 0 ? recordingBody(parts) : `${parts.shared}
+  const body = `${
+    points > 0
+      ? recordingBody(parts)
+      : `${parts.shared}
   ${parts.setup}
   for (let s = 1; s <= nSteps; s++) {
     ${parts.stepShared}
     ${parts.step}
   }
-  ${parts.finalCheck}`}
+  ${parts.finalCheck}`
+  }
   X[i] = p_x;
   Y[i] = p_y;
   DEAD[i] = deadAt;
@@ -129,7 +133,12 @@ export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: num
 
 /** `points` > 0: the kernel records up to that many kept points per launch (recordingBody). */
 export function wasmKernel(
-  landscape: Landscape, def: OptimizerDef, n: number, uniform: ReadonlySet<string>, specialise: KernelSpecialisation = {}, points = 0,
+  landscape: Landscape,
+  def: OptimizerDef,
+  n: number,
+  uniform: ReadonlySet<string>,
+  specialise: KernelSpecialisation = {},
+  points = 0,
 ): WasmKernel {
   const parts = kernelParts(landscape, def, uniform, false, specialise)
   const stride = strideFor(n)
@@ -139,7 +148,13 @@ export function wasmKernel(
     const program = kernelProgram(parts, stride, interleave, points)
     const compiled = compileKernel(program)
     const pages = Math.ceil(compiled.bytes / 65536) + 1
-    const bytes = encodeModule({ imports: compiled.imports, memoryPages: [pages, pages], exportName: 'run', params: ['i32', 'i32'], body: compiled.body })
+    const bytes = encodeModule({
+      imports: compiled.imports,
+      memoryPages: [pages, pages],
+      exportName: 'run',
+      params: ['i32', 'i32'],
+      body: compiled.body,
+    })
     return { compiled, program, pages, module: new WebAssembly.Module(bytes) }
   }
   let built: ReturnType<typeof build> | undefined
@@ -152,16 +167,38 @@ export function wasmKernel(
   }
   const { compiled, program, pages } = built
   return {
-    module: built.module, arrays: program.columns, scalars: program.scalars, stride, points, rowOffset: compiled.rowOffset, scalarOffset: compiled.scalarOffset, pages,
-    imports: compiled.imports, powerBases: parts.powerBases, varyingPowers: parts.varyingPowers, uniformPowers: parts.uniformPowers,
+    module: built.module,
+    arrays: program.columns,
+    scalars: program.scalars,
+    stride,
+    points,
+    rowOffset: compiled.rowOffset,
+    scalarOffset: compiled.scalarOffset,
+    pages,
+    imports: compiled.imports,
+    powerBases: parts.powerBases,
+    varyingPowers: parts.varyingPowers,
+    uniformPowers: parts.uniformPowers,
     id: ++kernels,
   }
 }
 
 /** The imported math, double precision (results are rounded to float32 in the kernel). */
 export const MATH_IMPORTS: Record<string, (...a: number[]) => number> = {
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan, sinh: Math.sinh,
-  cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, log: Math.log, log10: Math.log10, log2: Math.log2, pow: Math.pow,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  exp: Math.exp,
+  log: Math.log,
+  log10: Math.log10,
+  log2: Math.log2,
+  pow: Math.pow,
 }
 
 /** A kernel's memory for one job: its columns as Float32Array views, its instance on this thread. */
@@ -186,8 +223,18 @@ export function wasmArena(kernel: WasmKernel, padded: number): WasmArena {
   const instance = new WebAssembly.Instance(kernel.module, { env: { ...MATH_IMPORTS, memory } })
   const run = instance.exports.run as (from: number, to: number) => void
   const rowFloats = kernel.points * kernel.stride
-  const rows = new Map(kernel.points > 0 ? RECORDED.map((name, j) => [name, new Float32Array(memory.buffer, kernel.rowOffset + j * rowFloats * 4, rowFloats)]) : [])
+  const rows = new Map(
+    kernel.points > 0
+      ? RECORDED.map((name, j) => [name, new Float32Array(memory.buffer, kernel.rowOffset + j * rowFloats * 4, rowFloats)])
+      : [],
+  )
   return {
-    kernel, memory, columns, rows, scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length), run, id: ++arenas,
+    kernel,
+    memory,
+    columns,
+    rows,
+    scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length),
+    run,
+    id: ++arenas,
   }
 }

@@ -10,17 +10,78 @@
  * per call site in the source text, so the copies of a call site share their variables.
  */
 import { parse } from 'acorn'
-import type { CallExpression, Expression, ForStatement, FunctionDeclaration, MemberExpression, Node, Pattern, PrivateIdentifier, SpreadElement, Statement, Super, VariableDeclarator } from 'acorn'
+import type {
+  CallExpression,
+  Expression,
+  ForStatement,
+  FunctionDeclaration,
+  MemberExpression,
+  Node,
+  Pattern,
+  PrivateIdentifier,
+  SpreadElement,
+  Statement,
+  Super,
+  VariableDeclarator,
+} from 'acorn'
 import { constantOf, unrollCount } from './fold'
-import { ARITHMETIC, type ArithmeticOp, COMPARISON, type ComparisonOp, type Declare, type Expr, fail, type LoweredKernel, type Origin, type Step, type Stmt, type VarKey } from './ir'
+import {
+  ARITHMETIC,
+  type ArithmeticOp,
+  COMPARISON,
+  type ComparisonOp,
+  type Declare,
+  type Expr,
+  fail,
+  type LoweredKernel,
+  type Origin,
+  type Step,
+  type Stmt,
+  type VarKey,
+} from './ir'
 
 /** Math functions a kernel may call, with their arity. */
 export const MATH_ARITY: Readonly<Record<string, number>> = {
-  sqrt: 1, abs: 1, floor: 1, ceil: 1, trunc: 1, sign: 1, min: 2, max: 2,
-  sin: 1, cos: 1, tan: 1, asin: 1, acos: 1, atan: 1, sinh: 1, cosh: 1, tanh: 1, exp: 1, log: 1, log10: 1, log2: 1, pow: 2,
+  sqrt: 1,
+  abs: 1,
+  floor: 1,
+  ceil: 1,
+  trunc: 1,
+  sign: 1,
+  min: 2,
+  max: 2,
+  sin: 1,
+  cos: 1,
+  tan: 1,
+  asin: 1,
+  acos: 1,
+  atan: 1,
+  sinh: 1,
+  cosh: 1,
+  tanh: 1,
+  exp: 1,
+  log: 1,
+  log10: 1,
+  log2: 1,
+  pow: 2,
 }
 /** The imported (double-precision, per-lane) ones among them. */
-export const IMPORTED_MATH: ReadonlySet<string> = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log10', 'log2', 'pow'])
+export const IMPORTED_MATH: ReadonlySet<string> = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'exp',
+  'log',
+  'log10',
+  'log2',
+  'pow',
+])
 
 export interface LoweringInput {
   /** Per-particle columns, read and written as `NAME[i]`. */
@@ -49,10 +110,23 @@ const isComparison = (op: string): op is ComparisonOp => (COMPARISON as readonly
 export function assignedKeys(stmts: readonly Stmt[], into = new Set<VarKey>()): Set<VarKey> {
   for (const s of stmts) {
     switch (s.type) {
-      case 'declare': case 'assign': case 'step': into.add(s.key); break
-      case 'if': assignedKeys(s.then, into); if (s.else) assignedKeys(s.else, into); break
-      case 'loop': case 'unrolled': assignedKeys([s.init, s.update], into); assignedKeys(s.body, into); break
-      case 'store': case 'storeRow': break
+      case 'declare':
+      case 'assign':
+      case 'step':
+        into.add(s.key)
+        break
+      case 'if':
+        assignedKeys(s.then, into)
+        if (s.else) assignedKeys(s.else, into)
+        break
+      case 'loop':
+      case 'unrolled':
+        assignedKeys([s.init, s.update], into)
+        assignedKeys(s.body, into)
+        break
+      case 'store':
+      case 'storeRow':
+        break
     }
   }
   return into
@@ -81,11 +155,19 @@ export function lower(input: LoweringInput): LoweredKernel {
   function origin(node: Node, source: string): Origin {
     return { source, start: node.start, end: node.end }
   }
-  const isColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && columns.has(node.object.name)
-    && node.property.type === 'Identifier' && node.property.name === 'i'
+  const isColumn = (node: MemberExpression) =>
+    node.computed &&
+    node.object.type === 'Identifier' &&
+    columns.has(node.object.name) &&
+    node.property.type === 'Identifier' &&
+    node.property.name === 'i'
   /** `NAME[i]` of a row column: the object of a point write `NAME[i][row]`. */
-  const isRowColumn = (node: MemberExpression) => node.computed && node.object.type === 'Identifier' && rowColumns.has(node.object.name)
-    && node.property.type === 'Identifier' && node.property.name === 'i'
+  const isRowColumn = (node: MemberExpression) =>
+    node.computed &&
+    node.object.type === 'Identifier' &&
+    rowColumns.has(node.object.name) &&
+    node.property.type === 'Identifier' &&
+    node.property.name === 'i'
 
   function statements(list: readonly Statement[], scope: Scope, out: Stmt[] = []): Stmt[] {
     for (const s of list) statement(s, scope, out)
@@ -97,20 +179,30 @@ export function lower(input: LoweringInput): LoweredKernel {
     switch (s.type) {
       case 'IfStatement': {
         const c = constantOf(s.test)
-        if (c !== null) { const side = c ? s.consequent : s.alternate; if (side) statement(side, scope, out); return }
+        if (c !== null) {
+          const side = c ? s.consequent : s.alternate
+          if (side) statement(side, scope, out)
+          return
+        }
         const test = expr(s.test, scope)
         const then = statements([s.consequent], scope)
         out.push({ type: 'if', test, then, else: s.alternate ? statements([s.alternate], scope) : null, at })
         return
       }
-      case 'BlockStatement': statements(s.body, scope, out); return
-      case 'EmptyStatement': return
+      case 'BlockStatement':
+        statements(s.body, scope, out)
+        return
+      case 'EmptyStatement':
+        return
       case 'VariableDeclaration':
         for (const d of s.declarations) out.push(declaration(d, scope))
         return
       case 'ExpressionStatement': {
         const e = s.expression
-        if (e.type === 'UpdateExpression') { out.push(step(e.argument, e.operator, scope, at)); return }
+        if (e.type === 'UpdateExpression') {
+          out.push(step(e.argument, e.operator, scope, at))
+          return
+        }
         if (e.type !== 'AssignmentExpression') fail(origin(e, scope.source), 'only assignments may stand as statements')
         if (e.operator !== '=') fail(origin(e, scope.source), `only plain assignment (=), not ${e.operator}`)
         const value = expr(e.right, scope)
@@ -118,9 +210,14 @@ export function lower(input: LoweringInput): LoweredKernel {
           out.push({ type: 'store', column: e.left.object.name, value, at: origin(e, scope.source) })
           return
         }
-        if (e.left.type === 'MemberExpression' && e.left.computed && e.left.object.type === 'MemberExpression' && isRowColumn(e.left.object)
-          && e.left.object.object.type === 'Identifier'
-          && e.left.property.type !== 'PrivateIdentifier') {
+        if (
+          e.left.type === 'MemberExpression' &&
+          e.left.computed &&
+          e.left.object.type === 'MemberExpression' &&
+          isRowColumn(e.left.object) &&
+          e.left.object.object.type === 'Identifier' &&
+          e.left.property.type !== 'PrivateIdentifier'
+        ) {
           const row = expr(e.left.property, scope)
           out.push({ type: 'storeRow', column: e.left.object.object.name, row, value, at: origin(e, scope.source) })
           return
@@ -128,8 +225,11 @@ export function lower(input: LoweringInput): LoweredKernel {
         out.push({ type: 'assign', key: target(e.left, scope), value, at: origin(e, scope.source) })
         return
       }
-      case 'ForStatement': out.push(loop(s, scope, at, out)); return
-      default: fail(at, `unsupported statement ${s.type}`)
+      case 'ForStatement':
+        out.push(loop(s, scope, at, out))
+        return
+      default:
+        fail(at, `unsupported statement ${s.type}`)
     }
   }
 
@@ -139,7 +239,10 @@ export function lower(input: LoweringInput): LoweredKernel {
     const init = d.init ? expr(d.init, scope) : null
     const name = d.id.name
     let key = scope.names.get(name)
-    if (key === undefined) { key = scope.prefix + name; scope.names.set(name, key) }
+    if (key === undefined) {
+      key = scope.prefix + name
+      scope.names.set(name, key)
+    }
     const site = declaredAt.get(key)
     if (site && site !== d) fail(at, `'${name}' is declared twice (kernels have one namespace: no shadowing)`)
     declaredAt.set(key, d)
@@ -188,11 +291,17 @@ export function lower(input: LoweringInput): LoweredKernel {
       }
       case 'MemberExpression':
         if (isColumn(node) && node.object.type === 'Identifier') return { type: 'column', name: node.object.name, at }
-        if (node.object.type === 'Identifier' && node.object.name === 'Math' && node.property.type === 'Identifier'
-          && (node.property.name === 'PI' || node.property.name === 'E')) return { type: 'const', name: node.property.name, at }
+        if (
+          node.object.type === 'Identifier' &&
+          node.object.name === 'Math' &&
+          node.property.type === 'Identifier' &&
+          (node.property.name === 'PI' || node.property.name === 'E')
+        )
+          return { type: 'const', name: node.property.name, at }
         return fail(at, 'unsupported member access')
       case 'UnaryExpression':
-        if (node.operator !== '-' && node.operator !== '+' && node.operator !== '!') return fail(at, `unsupported operator '${node.operator}'`)
+        if (node.operator !== '-' && node.operator !== '+' && node.operator !== '!')
+          return fail(at, `unsupported operator '${node.operator}'`)
         return { type: 'unary', op: node.operator, arg: expr(node.argument, scope), at }
       case 'BinaryExpression': {
         const left = expr(node.left, scope)
@@ -206,7 +315,8 @@ export function lower(input: LoweringInput): LoweredKernel {
         return { type: 'logical', op: node.operator, left: expr(node.left, scope), right: expr(node.right, scope), at }
       case 'ConditionalExpression':
         return { type: 'select', test: expr(node.test, scope), then: expr(node.consequent, scope), else: expr(node.alternate, scope), at }
-      case 'CallExpression': return call(node, scope, at)
+      case 'CallExpression':
+        return call(node, scope, at)
       default:
         return fail(at, `unsupported expression ${node.type}`)
     }
@@ -219,7 +329,14 @@ export function lower(input: LoweringInput): LoweredKernel {
       const arity = MATH_ARITY[name]
       if (arity === undefined) fail(at, `Math.${name} is not available in kernels`)
       if (node.arguments.length !== arity) {
-        fail(at, IMPORTED_MATH.has(name) ? `Math.${name} takes ${arity} argument(s)` : arity === 1 ? `Math.${name} takes one argument` : `Math.${name} takes two arguments here`)
+        fail(
+          at,
+          IMPORTED_MATH.has(name)
+            ? `Math.${name} takes ${arity} argument(s)`
+            : arity === 1
+              ? `Math.${name} takes one argument`
+              : `Math.${name} takes two arguments here`,
+        )
       }
       return { type: 'math', name, args: node.arguments.map((a) => expr(a, scope)), at }
     }
@@ -230,7 +347,8 @@ export function lower(input: LoweringInput): LoweredKernel {
     if (inlining.has(fn.id.name)) fail(at, `${fn.id.name} calls itself (inlined calls cannot recurse)`)
     const stmts = fn.body.body
     const ret = stmts[stmts.length - 1]
-    if (ret?.type !== 'ReturnStatement' || !ret.argument) return fail(origin(fn, input.functions), 'an inlined function must end with its only return')
+    if (ret?.type !== 'ReturnStatement' || !ret.argument)
+      return fail(origin(fn, input.functions), 'an inlined function must end with its only return')
     const n = instances.get(node) ?? instances.size
     instances.set(node, n)
     const instance: Scope = { names: new Map(), prefix: `@${n}:`, source: input.functions }
@@ -244,9 +362,14 @@ export function lower(input: LoweringInput): LoweredKernel {
     try {
       const body = statements(stmts.slice(0, -1), instance)
       return { type: 'inline', fn: fn.id.name, params, args, body, result: expr(ret.argument, instance), at }
-    } finally { inlining.delete(fn.id.name) }
+    } finally {
+      inlining.delete(fn.id.name)
+    }
   }
 
-  const body = statements(parse(input.body, { ecmaVersion: 2020, sourceType: 'script', allowReturnOutsideFunction: false }).body as Statement[], top)
+  const body = statements(
+    parse(input.body, { ecmaVersion: 2020, sourceType: 'script', allowReturnOutsideFunction: false }).body as Statement[],
+    top,
+  )
   return { body, topLevel: new Set(top.names.values()) }
 }

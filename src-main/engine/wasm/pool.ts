@@ -12,7 +12,9 @@ import { LANES, MATH_IMPORTS, type WasmArena } from './kernel'
 // pool needs no separate file in the bundle (no user input reaches it).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const math = { ${Object.keys(MATH_IMPORTS).map((f) => `${f}: Math.${f}`).join(', ')} };
+const math = { ${Object.keys(MATH_IMPORTS)
+  .map((f) => `${f}: Math.${f}`)
+  .join(', ')} };
 const instances = new Map();
 parentPort.on('message', (m) => {
   if (m.evict) { instances.delete(m.evict); return; }
@@ -56,12 +58,19 @@ function pool(): PoolWorker[] {
       const p = entry.pending.get(m.id)
       entry.pending.delete(m.id)
       if (entry.pending.size === 0) worker.unref()
-      if (m.error) p?.reject(new Error(`WebAssembly kernel worker: ${m.error}`)); else p?.resolve()
+      if (m.error) p?.reject(new Error(`WebAssembly kernel worker: ${m.error}`))
+      else p?.resolve()
     })
     // A failed or exited worker fails its pending shares and retires the whole pool (a fresh one
     // starts on the next launch); the others are terminated, not leaked.
-    worker.on('error', (e) => { failAll(e); retire() })
-    worker.on('exit', (code) => { failAll(new Error(`WebAssembly kernel worker exited (code ${code})`)); retire() })
+    worker.on('error', (e) => {
+      failAll(e)
+      retire()
+    })
+    worker.on('exit', (code) => {
+      failAll(new Error(`WebAssembly kernel worker exited (code ${code})`))
+      retire()
+    })
     // An idle pool must not keep the process alive; a worker is ref'd while it has work.
     worker.unref()
     return entry
@@ -77,7 +86,13 @@ function pool(): PoolWorker[] {
 
 /** When a job's arena is collected, its instances in the workers go too (they hold its memory). */
 const evictions = new FinalizationRegistry<string>((key) => {
-  for (const w of workers ?? []) { try { w.worker.postMessage({ evict: key }) } catch { /* a retired worker */ } }
+  for (const w of workers ?? []) {
+    try {
+      w.worker.postMessage({ evict: key })
+    } catch {
+      /* a retired worker */
+    }
+  }
 })
 const registered = new WeakSet<WasmArena>()
 
@@ -89,28 +104,41 @@ const registered = new WeakSet<WasmArena>()
 export async function runShared(arena: WasmArena, count: number, threaded: boolean): Promise<number> {
   const total = Math.ceil(count / LANES) * LANES
   const threads = threaded ? poolThreads() : 1
-  if (threads === 1 || total <= LANES) { arena.run(0, total); return 1 }
+  if (threads === 1 || total <= LANES) {
+    arena.run(0, total)
+    return 1
+  }
   const ws = pool()
   const groups = total / LANES
   const per = Math.ceil(groups / threads)
   const shares: Array<[number, number]> = []
   for (let g = 0; g < groups; g += per) shares.push([g * LANES, Math.min(groups, g + per) * LANES])
   const key = `${arena.kernel.id}:${arena.id}`
-  if (!registered.has(arena)) { registered.add(arena); evictions.register(arena, key) }
-  const remote = shares.slice(1).map(([from, to], w) => new Promise<void>((resolve, reject) => {
-    const entry = ws[w % ws.length]
-    const id = ++requests
-    entry.pending.set(id, { resolve, reject })
-    try {
-      entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
-      entry.worker.ref()
-    } catch (e) {
-      entry.pending.delete(id)
-      reject(e as Error)
-    }
-  }))
+  if (!registered.has(arena)) {
+    registered.add(arena)
+    evictions.register(arena, key)
+  }
+  const remote = shares.slice(1).map(
+    ([from, to], w) =>
+      new Promise<void>((resolve, reject) => {
+        const entry = ws[w % ws.length]
+        const id = ++requests
+        entry.pending.set(id, { resolve, reject })
+        try {
+          entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
+          entry.worker.ref()
+        } catch (e) {
+          entry.pending.delete(id)
+          reject(e as Error)
+        }
+      }),
+  )
   let failure: unknown = null
-  try { arena.run(shares[0][0], shares[0][1]) } catch (e) { failure = e }
+  try {
+    arena.run(shares[0][0], shares[0][1])
+  } catch (e) {
+    failure = e
+  }
   // Wait for every share before reporting a failure: the others are still writing the memory.
   const settled = await Promise.allSettled(remote)
   const rejected = settled.find((r) => r.status === 'rejected')

@@ -11,18 +11,32 @@ const number = (v: number) => (Object.is(v, -0) ? '-0.0' : Number.isInteger(v) ?
 
 export function printExpr(e: Expr): string {
   switch (e.type) {
-    case 'num': return number(e.value)
-    case 'var': return e.key
-    case 'scalar': return e.name
-    case 'column': return `${e.name}[i]`
-    case 'const': return `Math.${e.name}`
-    case 'unary': return `${e.op}${printExpr(e.arg)}`
-    case 'arith': case 'compare': case 'logical': return `(${printExpr(e.left)} ${e.op} ${printExpr(e.right)})`
-    case 'select': return `(${printExpr(e.test)} ? ${printExpr(e.then)} : ${printExpr(e.else)})`
-    case 'math': return `Math.${e.name}(${e.args.map(printExpr).join(', ')})`
+    case 'num':
+      return number(e.value)
+    case 'var':
+      return e.key
+    case 'scalar':
+      return e.name
+    case 'column':
+      return `${e.name}[i]`
+    case 'const':
+      return `Math.${e.name}`
+    case 'unary':
+      return `${e.op}${printExpr(e.arg)}`
+    case 'arith':
+    case 'compare':
+    case 'logical':
+      return `(${printExpr(e.left)} ${e.op} ${printExpr(e.right)})`
+    case 'select':
+      return `(${printExpr(e.test)} ? ${printExpr(e.then)} : ${printExpr(e.else)})`
+    case 'math':
+      return `Math.${e.name}(${e.args.map(printExpr).join(', ')})`
     case 'inline': {
       const bind = e.params.map((p, j) => `${p} = ${printExpr(e.args[j])}`)
-      const body = printIr(e.body).split('\n').filter(Boolean).map((l) => l.trim())
+      const body = printIr(e.body)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.trim())
       return `${e.fn}{ ${[...bind, ...body, `return ${printExpr(e.result)}`].join('; ')} }`
     }
   }
@@ -33,18 +47,33 @@ function lines(stmts: readonly Stmt[], kinds: Kinds | undefined, indent: string,
   const test = (e: Expr) => (kinds ? `${kinds.of(e)} (${printExpr(e)})` : `(${printExpr(e)})`)
   for (const s of stmts) {
     switch (s.type) {
-      case 'declare': case 'step': out.push(indent + simple(s, kinds)); break
-      case 'assign': out.push(`${indent}${s.key} = ${printExpr(s.value)}`); break
-      case 'store': out.push(`${indent}${s.column}[i] = ${printExpr(s.value)}`); break
-      case 'storeRow': out.push(`${indent}${s.column}[i][${printExpr(s.row)}] = ${printExpr(s.value)}`); break
+      case 'declare':
+      case 'step':
+        out.push(indent + simple(s, kinds))
+        break
+      case 'assign':
+        out.push(`${indent}${s.key} = ${printExpr(s.value)}`)
+        break
+      case 'store':
+        out.push(`${indent}${s.column}[i] = ${printExpr(s.value)}`)
+        break
+      case 'storeRow':
+        out.push(`${indent}${s.column}[i][${printExpr(s.row)}] = ${printExpr(s.value)}`)
+        break
       case 'if':
         out.push(`${indent}if ${test(s.test)} {`)
         block(s.then)
-        if (s.else) { out.push(`${indent}} else {`); block(s.else) }
+        if (s.else) {
+          out.push(`${indent}} else {`)
+          block(s.else)
+        }
         out.push(`${indent}}`)
         break
-      case 'loop': case 'unrolled':
-        out.push(`${indent}${s.type === 'loop' ? 'for' : `unroll ${s.count}×`} (${simple(s.init, kinds)}; ${printExpr(s.test)}; ${simple(s.update, kinds)}) {`)
+      case 'loop':
+      case 'unrolled':
+        out.push(
+          `${indent}${s.type === 'loop' ? 'for' : `unroll ${s.count}×`} (${simple(s.init, kinds)}; ${printExpr(s.test)}; ${simple(s.update, kinds)}) {`,
+        )
         block(s.body)
         out.push(`${indent}}`)
         break
@@ -70,7 +99,9 @@ export function printSchedule(plan: readonly Scheduled[], kinds: Kinds, indent =
   const out: string[] = []
   for (const item of plan) {
     switch (item.type) {
-      case 'once': out.push(`${indent}once: ${printIr([item.stmt], kinds).split('\n').join(`\n${indent}  `)}`); break
+      case 'once':
+        out.push(`${indent}once: ${printIr([item.stmt], kinds).split('\n').join(`\n${indent}  `)}`)
+        break
       case 'groups': {
         const hoisted = item.hoisted.length ? ` hoisting ${item.hoisted.map(printExpr).join(', ')}` : ''
         out.push(`${indent}per group${hoisted} {`)
@@ -84,7 +115,11 @@ export function printSchedule(plan: readonly Scheduled[], kinds: Kinds, indent =
         out.push(`${indent}}`)
         break
       case 'loop':
-        out.push(`${indent}loop (${simple(item.stmt.init, kinds)}; ${printExpr(item.stmt.test)}; ${simple(item.stmt.update, kinds)}) {`, printSchedule(item.body, kinds, indent + '  '), `${indent}}`)
+        out.push(
+          `${indent}loop (${simple(item.stmt.init, kinds)}; ${printExpr(item.stmt.test)}; ${simple(item.stmt.update, kinds)}) {`,
+          printSchedule(item.body, kinds, indent + '  '),
+          `${indent}}`,
+        )
         break
     }
   }

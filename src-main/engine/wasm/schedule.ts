@@ -32,12 +32,19 @@ export function isUniform(s: Stmt, kinds: Kinds): boolean {
     return operands(e).every(uniformExpr)
   }
   switch (s.type) {
-    case 'declare': return !varyingKey(s.key) && (s.init === null || uniformExpr(s.init))
-    case 'assign': return !varyingKey(s.key) && uniformExpr(s.value)
-    case 'step': return !varyingKey(s.key)
-    case 'store': case 'storeRow': return false
-    case 'if': return uniformExpr(s.test) && s.then.every((t) => isUniform(t, kinds)) && (s.else ?? []).every((t) => isUniform(t, kinds))
-    case 'loop': case 'unrolled':
+    case 'declare':
+      return !varyingKey(s.key) && (s.init === null || uniformExpr(s.init))
+    case 'assign':
+      return !varyingKey(s.key) && uniformExpr(s.value)
+    case 'step':
+      return !varyingKey(s.key)
+    case 'store':
+    case 'storeRow':
+      return false
+    case 'if':
+      return uniformExpr(s.test) && s.then.every((t) => isUniform(t, kinds)) && (s.else ?? []).every((t) => isUniform(t, kinds))
+    case 'loop':
+    case 'unrolled':
       return isUniform(s.init, kinds) && uniformExpr(s.test) && isUniform(s.update, kinds) && s.body.every((t) => isUniform(t, kinds))
   }
 }
@@ -46,8 +53,13 @@ export function isUniform(s: Stmt, kinds: Kinds): boolean {
 function declaredKeys(stmts: readonly Stmt[], into = new Set<VarKey>()): Set<VarKey> {
   for (const s of stmts) {
     if (s.type === 'declare') into.add(s.key)
-    else if (s.type === 'if') { declaredKeys(s.then, into); if (s.else) declaredKeys(s.else, into) }
-    else if (s.type === 'loop' || s.type === 'unrolled') { into.add(s.init.key); declaredKeys(s.body, into) }
+    else if (s.type === 'if') {
+      declaredKeys(s.then, into)
+      if (s.else) declaredKeys(s.else, into)
+    } else if (s.type === 'loop' || s.type === 'unrolled') {
+      into.add(s.init.key)
+      declaredKeys(s.body, into)
+    }
   }
   return into
 }
@@ -60,32 +72,62 @@ export function hoistable(run: readonly Stmt[], kinds: Kinds): Expr[] {
   const assigned = assignedKeys(run)
   const liftable = (e: Expr): boolean => {
     switch (e.type) {
-      case 'num': case 'const': return true
-      case 'var': return !assigned.has(e.key)
-      case 'scalar': return !assigned.has(e.name)
-      case 'math': return e.args.every(liftable)
-      case 'arith': return liftable(e.left) && liftable(e.right)
-      case 'unary': return e.op === '-' && liftable(e.arg)
-      default: return false
+      case 'num':
+      case 'const':
+        return true
+      case 'var':
+        return !assigned.has(e.key)
+      case 'scalar':
+        return !assigned.has(e.name)
+      case 'math':
+        return e.args.every(liftable)
+      case 'arith':
+        return liftable(e.left) && liftable(e.right)
+      case 'unary':
+        return e.op === '-' && liftable(e.arg)
+      default:
+        return false
     }
   }
   const hoisted: Expr[] = []
   const visitExpr = (e: Expr, parentVector: boolean): void => {
     const kind = kinds.of(e)
     // Literals stay: vector constants are already set once, before the loops.
-    if (parentVector && literalValue(e) === null && kind === 'f32' && liftable(e)) { hoisted.push(e); return }
+    if (parentVector && literalValue(e) === null && kind === 'f32' && liftable(e)) {
+      hoisted.push(e)
+      return
+    }
     if (e.type === 'column' || e.type === 'const' || e.type === 'inline') return
     for (const c of operands(e)) visitExpr(c, kind === 'v128' || kind === 'mask')
   }
   const visit = (s: Stmt): void => {
     switch (s.type) {
-      case 'declare': if (s.init) visitExpr(s.init, kinds.variable(s.key) === 'v128'); break
-      case 'assign': visitExpr(s.value, kinds.variable(s.key) === 'v128'); break
-      case 'store': visitExpr(s.value, true); break
-      case 'storeRow': visitExpr(s.row, false); visitExpr(s.value, true); break
-      case 'step': break
-      case 'if': visitExpr(s.test, false); s.then.forEach(visit); s.else?.forEach(visit); break
-      case 'loop': case 'unrolled': visit(s.init); visitExpr(s.test, false); s.body.forEach(visit); break
+      case 'declare':
+        if (s.init) visitExpr(s.init, kinds.variable(s.key) === 'v128')
+        break
+      case 'assign':
+        visitExpr(s.value, kinds.variable(s.key) === 'v128')
+        break
+      case 'store':
+        visitExpr(s.value, true)
+        break
+      case 'storeRow':
+        visitExpr(s.row, false)
+        visitExpr(s.value, true)
+        break
+      case 'step':
+        break
+      case 'if':
+        visitExpr(s.test, false)
+        s.then.forEach(visit)
+        s.else?.forEach(visit)
+        break
+      case 'loop':
+      case 'unrolled':
+        visit(s.init)
+        visitExpr(s.test, false)
+        s.body.forEach(visit)
+        break
     }
   }
   run.forEach(visit)
@@ -101,15 +143,22 @@ export function schedule(kernel: LoweredKernel, kinds: Kinds): Scheduled[] {
       run = []
     }
     for (const s of stmts) {
-      if (isUniform(s, kinds)) { flush(); out.push({ type: 'once', stmt: s }) }
-      else if (s.type === 'if' && kinds.of(s.test) === 'bool') { flush(); out.push({ type: 'branch', stmt: s, then: list(s.then), else: s.else && list(s.else) }) }
-      else if (s.type === 'loop') { flush(); out.push({ type: 'loop', stmt: s, body: list(s.body) }) }
-      else {
+      if (isUniform(s, kinds)) {
+        flush()
+        out.push({ type: 'once', stmt: s })
+      } else if (s.type === 'if' && kinds.of(s.test) === 'bool') {
+        flush()
+        out.push({ type: 'branch', stmt: s, then: list(s.then), else: s.else && list(s.else) })
+      } else if (s.type === 'loop') {
+        flush()
+        out.push({ type: 'loop', stmt: s, body: list(s.body) })
+      } else {
         // Per-group code runs once per lane group: a shared value it updates would advance once
         // per group. Uniform names declared inside the statement are fresh for each group.
         const local = declaredKeys([s])
         for (const key of assignedKeys([s])) {
-          if (kinds.variable(key) !== 'v128' && !local.has(key)) fail(s.at, `'${key}', shared by all particles, is assigned in per-particle code`)
+          if (kinds.variable(key) !== 'v128' && !local.has(key))
+            fail(s.at, `'${key}', shared by all particles, is assigned in per-particle code`)
         }
         run.push(s)
       }

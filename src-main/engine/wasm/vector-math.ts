@@ -32,13 +32,18 @@ export function emitInDomain(e: Emitter, name: VectorMathName, x: number): void 
   const { fb, constant } = e
   const get = (l: number) => fb.op(OP.localGet, l)
   if (name === 'sin' || name === 'cos') {
-    get(x).simd(SIMD.f32x4Abs); get(constant(8192)).simd(SIMD.f32x4Le)
+    get(x).simd(SIMD.f32x4Abs)
+    get(constant(8192)).simd(SIMD.f32x4Le)
   } else if (name === 'exp') {
-    get(x); get(constant(-87)).simd(SIMD.f32x4Ge)
-    get(x); get(constant(88)).simd(SIMD.f32x4Le).simd(SIMD.v128And)
+    get(x)
+    get(constant(-87)).simd(SIMD.f32x4Ge)
+    get(x)
+    get(constant(88)).simd(SIMD.f32x4Le).simd(SIMD.v128And)
   } else {
-    get(x); get(constant(FLT_MIN_NORMAL)).simd(SIMD.f32x4Ge)
-    get(x); get(constant(FLT_MAX)).simd(SIMD.f32x4Le).simd(SIMD.v128And)
+    get(x)
+    get(constant(FLT_MIN_NORMAL)).simd(SIMD.f32x4Ge)
+    get(x)
+    get(constant(FLT_MAX)).simd(SIMD.f32x4Le).simd(SIMD.v128And)
   }
   fb.simd(SIMD.i32x4AllTrue)
 }
@@ -70,33 +75,52 @@ function emitSinCos(e: Emitter, name: 'sin' | 'cos', x: number): void {
   const get = (l: number) => fb.op(OP.localGet, l)
   const set = (l: number) => fb.op(OP.localSet, l)
   const [ax, j, y, sign, select, z, zz] = [temp('v128'), temp('v128'), temp('v128'), temp('v128'), temp('v128'), temp('v128'), temp('v128')]
-  get(x).simd(SIMD.f32x4Abs); set(ax)
+  get(x).simd(SIMD.f32x4Abs)
+  set(ax)
   // Octant j = (⌊|x|·4/π⌋ + 1) & ~1, and y = j as a float.
-  get(ax); get(constant(FOPI)).simd(SIMD.f32x4Mul).simd(SIMD.i32x4TruncSatF32x4S)
-  fb.i32x4(1).simd(SIMD.i32x4Add).i32x4(~1).simd(SIMD.v128And); set(j)
-  get(j).simd(SIMD.f32x4ConvertI32x4S); set(y)
+  get(ax)
+  get(constant(FOPI)).simd(SIMD.f32x4Mul).simd(SIMD.i32x4TruncSatF32x4S)
+  fb.i32x4(1).simd(SIMD.i32x4Add).i32x4(~1).simd(SIMD.v128And)
+  set(j)
+  get(j).simd(SIMD.f32x4ConvertI32x4S)
+  set(y)
   if (name === 'sin') {
     // sin is odd: the input's sign, flipped in octants 4–7.
     get(x).i32x4(0x80000000).simd(SIMD.v128And)
-    get(j).i32x4(4).simd(SIMD.v128And).i32(29).simd(SIMD.i32x4Shl).simd(SIMD.v128Xor); set(sign)
-    get(j).i32x4(2).simd(SIMD.v128And).i32x4(0).simd(SIMD.i32x4Eq); set(select)
+    get(j).i32x4(4).simd(SIMD.v128And).i32(29).simd(SIMD.i32x4Shl).simd(SIMD.v128Xor)
+    set(sign)
+    get(j).i32x4(2).simd(SIMD.v128And).i32x4(0).simd(SIMD.i32x4Eq)
+    set(select)
   } else {
-    get(j).i32x4(2).simd(SIMD.i32x4Sub); set(j)
-    fb.i32x4(4); get(j).simd(SIMD.v128Andnot).i32(29).simd(SIMD.i32x4Shl); set(sign)
-    get(j).i32x4(2).simd(SIMD.v128And).i32x4(0).simd(SIMD.i32x4Eq); set(select)
+    get(j).i32x4(2).simd(SIMD.i32x4Sub)
+    set(j)
+    fb.i32x4(4)
+    get(j).simd(SIMD.v128Andnot).i32(29).simd(SIMD.i32x4Shl)
+    set(sign)
+    get(j).i32x4(2).simd(SIMD.v128And).i32x4(0).simd(SIMD.i32x4Eq)
+    set(select)
   }
   // z = |x| − y·π/4, in three steps.
   get(ax)
-  for (const dp of [DP1, DP2, DP3]) { get(y); get(constant(dp)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub) }
+  for (const dp of [DP1, DP2, DP3]) {
+    get(y)
+    get(constant(dp)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
+  }
   set(z)
-  get(z); get(z).simd(SIMD.f32x4Mul); set(zz)
+  get(z)
+  get(z).simd(SIMD.f32x4Mul)
+  set(zz)
   // sin polynomial ((s0·zz + s1)·zz + s2)·zz·z + z, where the select mask is set…
   horner(e, zz, SIN_POLY)
-  get(zz).simd(SIMD.f32x4Mul); get(z).simd(SIMD.f32x4Mul); get(z).simd(SIMD.f32x4Add)
+  get(zz).simd(SIMD.f32x4Mul)
+  get(z).simd(SIMD.f32x4Mul)
+  get(z).simd(SIMD.f32x4Add)
   // …else the cos polynomial ((c0·zz + c1)·zz + c2)·zz·zz − zz/2 + 1.
   horner(e, zz, COS_POLY)
-  get(zz).simd(SIMD.f32x4Mul); get(zz).simd(SIMD.f32x4Mul)
-  get(zz); get(constant(0.5)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
+  get(zz).simd(SIMD.f32x4Mul)
+  get(zz).simd(SIMD.f32x4Mul)
+  get(zz)
+  get(constant(0.5)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
   get(constant(1)).simd(SIMD.f32x4Add)
   get(select).simd(SIMD.v128Bitselect)
   get(sign).simd(SIMD.v128Xor)
@@ -105,8 +129,8 @@ function emitSinCos(e: Emitter, name: 'sin' | 'cos', x: number): void {
 
 const LOG2E = 1.4426950408889634
 const C1 = 0.693359375
-const C2 = -2.12194440e-4
-const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]
+const C2 = -2.1219444e-4
+const EXP_POLY = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]
 
 function emitExp(e: Emitter, x: number): void {
   const { fb, temp, release, constant } = e
@@ -114,13 +138,24 @@ function emitExp(e: Emitter, x: number): void {
   const set = (l: number) => fb.op(OP.localSet, l)
   const [fx, r, z] = [temp('v128'), temp('v128'), temp('v128')]
   // n = ⌊x·log₂e + ½⌋, r = x − n·ln 2 (ln 2 in two parts).
-  get(x); get(constant(LOG2E)).simd(SIMD.f32x4Mul); get(constant(0.5)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Floor); set(fx)
-  get(x); get(fx); get(constant(C1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
-  get(fx); get(constant(C2)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub); set(r)
-  get(r); get(r).simd(SIMD.f32x4Mul); set(z)
+  get(x)
+  get(constant(LOG2E)).simd(SIMD.f32x4Mul)
+  get(constant(0.5)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Floor)
+  set(fx)
+  get(x)
+  get(fx)
+  get(constant(C1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
+  get(fx)
+  get(constant(C2)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
+  set(r)
+  get(r)
+  get(r).simd(SIMD.f32x4Mul)
+  set(z)
   // e^r = poly(r)·r² + r + 1, times 2ⁿ built in the exponent bits.
   horner(e, r, EXP_POLY)
-  get(z).simd(SIMD.f32x4Mul); get(r).simd(SIMD.f32x4Add); get(constant(1)).simd(SIMD.f32x4Add)
+  get(z).simd(SIMD.f32x4Mul)
+  get(r).simd(SIMD.f32x4Add)
+  get(constant(1)).simd(SIMD.f32x4Add)
   get(fx).simd(SIMD.i32x4TruncSatF32x4S).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl)
   fb.simd(SIMD.f32x4Mul)
   for (const l of [fx, r, z]) release('v128', l)
@@ -128,10 +163,10 @@ function emitExp(e: Emitter, x: number): void {
 
 const SQRTHF = 0.7071067811865476
 const LOG_POLY = [
-  7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
-  -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+  7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+  3.3333331174e-1,
 ]
-const Q1 = -2.12194440e-4
+const Q1 = -2.1219444e-4
 const Q2 = 0.693359375
 
 function emitLog(e: Emitter, x: number): void {
@@ -140,19 +175,36 @@ function emitLog(e: Emitter, x: number): void {
   const set = (l: number) => fb.op(OP.localSet, l)
   const [m, ex, small, z] = [temp('v128'), temp('v128'), temp('v128'), temp('v128')]
   // x = m·2^(e) with m in [½, 1): e from the exponent bits, m with the exponent of ½.
-  get(x).i32(23).simd(SIMD.i32x4ShrU).i32x4(126).simd(SIMD.i32x4Sub).simd(SIMD.f32x4ConvertI32x4S); set(ex)
-  get(x).i32x4(0x007fffff).simd(SIMD.v128And).i32x4(0x3f000000).simd(SIMD.v128Or); set(m)
+  get(x).i32(23).simd(SIMD.i32x4ShrU).i32x4(126).simd(SIMD.i32x4Sub).simd(SIMD.f32x4ConvertI32x4S)
+  set(ex)
+  get(x).i32x4(0x007fffff).simd(SIMD.v128And).i32x4(0x3f000000).simd(SIMD.v128Or)
+  set(m)
   // Below √½, use 2m − 1 and e − 1 instead (keeps the polynomial's argument in [√½ − 1, √2 − 1]).
-  get(m); get(constant(SQRTHF)).simd(SIMD.f32x4Lt); set(small)
-  get(ex); get(constant(1)); get(small).simd(SIMD.v128And).simd(SIMD.f32x4Sub); set(ex)
-  get(m); get(constant(1)).simd(SIMD.f32x4Sub); get(m); get(small).simd(SIMD.v128And).simd(SIMD.f32x4Add); set(m)
-  get(m); get(m).simd(SIMD.f32x4Mul); set(z)
+  get(m)
+  get(constant(SQRTHF)).simd(SIMD.f32x4Lt)
+  set(small)
+  get(ex)
+  get(constant(1))
+  get(small).simd(SIMD.v128And).simd(SIMD.f32x4Sub)
+  set(ex)
+  get(m)
+  get(constant(1)).simd(SIMD.f32x4Sub)
+  get(m)
+  get(small).simd(SIMD.v128And).simd(SIMD.f32x4Add)
+  set(m)
+  get(m)
+  get(m).simd(SIMD.f32x4Mul)
+  set(z)
   // log(1 + m) ≈ m − z/2 + poly(m)·m·z, plus e·ln 2 in two parts.
   horner(e, m, LOG_POLY)
-  get(m).simd(SIMD.f32x4Mul); get(z).simd(SIMD.f32x4Mul)
-  get(ex); get(constant(Q1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add)
-  get(z); get(constant(0.5)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
+  get(m).simd(SIMD.f32x4Mul)
+  get(z).simd(SIMD.f32x4Mul)
+  get(ex)
+  get(constant(Q1)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add)
+  get(z)
+  get(constant(0.5)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
   get(m).simd(SIMD.f32x4Add)
-  get(ex); get(constant(Q2)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add)
+  get(ex)
+  get(constant(Q2)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add)
   for (const l of [m, ex, small, z]) release('v128', l)
 }

@@ -6,7 +6,10 @@
  */
 
 /** 1-based line and 0-based column in the rule text (acorn's convention). */
-export interface Pos { readonly line: number; readonly column: number }
+export interface Pos {
+  readonly line: number
+  readonly column: number
+}
 
 export const MATH_FUNCTIONS = ['sqrt', 'pow', 'abs', 'min', 'max', 'sign'] as const
 export type MathFunction = (typeof MATH_FUNCTIONS)[number]

@@ -40,7 +40,11 @@ export function parsedRule(def: OptimizerDef): ParsedRule {
 
 /** Boolean hyperparameters of `def` (0/1 numbers in engine code). */
 export function booleanHparams(def: OptimizerDef): Set<string> {
-  return new Set(Object.entries(def.hparams).filter(([, s]) => s.kind === 'boolean').map(([k]) => k))
+  return new Set(
+    Object.entries(def.hparams)
+      .filter(([, s]) => s.kind === 'boolean')
+      .map(([k]) => k),
+  )
 }
 
 /** The rule as the engines run it: booleans lowered to `name > 0.5`. */

@@ -6,7 +6,10 @@ import { parse as acornParse, type Expression, type Node, type Statement } from 
 import { BINARY_OPERATORS, type BinaryOperator, type Block, type Expr, MATH_FUNCTIONS, type MathFunction, type Pos, type Stmt } from './ast'
 
 /** Which piece of which optimizer a rule text is. */
-export interface RuleSite { readonly optimizer: string; readonly part: string }
+export interface RuleSite {
+  readonly optimizer: string
+  readonly part: string
+}
 
 export class RuleError extends Error {
   readonly site: RuleSite
@@ -37,7 +40,9 @@ function program(text: string, site: RuleSite) {
 
 /** Parse a rule's statements (a prelude or an update). */
 export function parseRule(text: string, site: RuleSite): Block {
-  return program(text, site).body.map((s) => statement(s as Statement, site)).flat()
+  return program(text, site)
+    .body.map((s) => statement(s as Statement, site))
+    .flat()
 }
 
 /** Parse a rule expression (a preconditioner). */
@@ -71,7 +76,15 @@ function statement(s: Statement, site: RuleSite): Stmt[] {
       return [{ kind: 'assign', name: e.left.name, value: expression(e.right, site, false), pos }]
     }
     case 'IfStatement':
-      return [{ kind: 'if', test: expression(s.test, site, false), then: block(s.consequent, site), otherwise: s.alternate ? block(s.alternate, site) : null, pos }]
+      return [
+        {
+          kind: 'if',
+          test: expression(s.test, site, false),
+          then: block(s.consequent, site),
+          otherwise: s.alternate ? block(s.alternate, site) : null,
+          pos,
+        },
+      ]
     default:
       throw new RuleError(site, pos, `${s.type} outside the rule language`)
   }
@@ -88,7 +101,8 @@ function expression(e: Expression | Node, site: RuleSite, conditionals: boolean)
     case 'Identifier':
       return { kind: 'name', name: node.name, pos }
     case 'UnaryExpression':
-      if (node.operator !== '-' && node.operator !== '!') throw new RuleError(site, pos, `operator ${node.operator} outside the rule language`)
+      if (node.operator !== '-' && node.operator !== '!')
+        throw new RuleError(site, pos, `operator ${node.operator} outside the rule language`)
       return { kind: 'unary', op: node.operator, arg: sub(node.argument), pos }
     case 'BinaryExpression':
     case 'LogicalExpression':
@@ -96,7 +110,13 @@ function expression(e: Expression | Node, site: RuleSite, conditionals: boolean)
       return { kind: 'binary', op: node.operator, left: sub(node.left), right: sub(node.right), pos }
     case 'CallExpression': {
       const c = node.callee
-      if (c.type !== 'MemberExpression' || c.computed || c.object.type !== 'Identifier' || c.object.name !== 'Math' || c.property.type !== 'Identifier') {
+      if (
+        c.type !== 'MemberExpression' ||
+        c.computed ||
+        c.object.type !== 'Identifier' ||
+        c.object.name !== 'Math' ||
+        c.property.type !== 'Identifier'
+      ) {
         throw new RuleError(site, pos, 'only Math functions can be called')
       }
       if (!isMath(c.property.name)) throw new RuleError(site, posOf(c.property), `Math.${c.property.name} outside the rule language`)

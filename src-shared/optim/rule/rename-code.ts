@@ -8,7 +8,12 @@ import { type Node, parse } from 'acorn'
 
 type AnyNode = Node & Record<string, unknown>
 
-interface Site { readonly start: number; readonly end: number; readonly name: string; readonly declared: boolean }
+interface Site {
+  readonly start: number
+  readonly end: number
+  readonly name: string
+  readonly declared: boolean
+}
 
 /** Identifier sites per code text: a kernel renames the same step once per particle it interleaves. */
 const sitesOf = new Map<string, readonly Site[]>()
@@ -26,7 +31,10 @@ function identifierSites(code: string): readonly Site[] {
       return
     }
     for (const [k, v] of Object.entries(node)) {
-      if (Array.isArray(v)) v.forEach((c) => { if (c && typeof c === 'object' && 'type' in c) visit(c as AnyNode, node, k) })
+      if (Array.isArray(v))
+        v.forEach((c) => {
+          if (c && typeof c === 'object' && 'type' in c) visit(c as AnyNode, node, k)
+        })
       else if (v && typeof v === 'object' && 'type' in v) visit(v as AnyNode, node, k)
     }
   }
@@ -53,5 +61,7 @@ export function renameInCode(code: string, rename: (name: string) => string): st
 
 /** Names the code declares (`let`/`const`, every declarator, nested blocks included), in order. */
 export function declaredInCode(code: string): string[] {
-  return identifierSites(code).filter((s) => s.declared).map((s) => s.name)
+  return identifierSites(code)
+    .filter((s) => s.declared)
+    .map((s) => s.name)
 }

@@ -8,11 +8,16 @@ import { binary, type Block, call, type Expr, name, num, type Stmt } from './ast
 /** Rewrite every expression bottom-up with `f` (applied to each node after its children). */
 export function mapExpr(e: Expr, f: (e: Expr) => Expr): Expr {
   switch (e.kind) {
-    case 'unary': return f({ ...e, arg: mapExpr(e.arg, f) })
-    case 'binary': return f({ ...e, left: mapExpr(e.left, f), right: mapExpr(e.right, f) })
-    case 'call': return f({ ...e, args: e.args.map((a) => mapExpr(a, f)) })
-    case 'cond': return f({ ...e, test: mapExpr(e.test, f), then: mapExpr(e.then, f), otherwise: mapExpr(e.otherwise, f) })
-    default: return f(e)
+    case 'unary':
+      return f({ ...e, arg: mapExpr(e.arg, f) })
+    case 'binary':
+      return f({ ...e, left: mapExpr(e.left, f), right: mapExpr(e.right, f) })
+    case 'call':
+      return f({ ...e, args: e.args.map((a) => mapExpr(a, f)) })
+    case 'cond':
+      return f({ ...e, test: mapExpr(e.test, f), then: mapExpr(e.then, f), otherwise: mapExpr(e.otherwise, f) })
+    default:
+      return f(e)
   }
 }
 
@@ -20,9 +25,17 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr): Expr {
 export function mapBlock(block: Block, f: (e: Expr) => Expr, rename: (n: string) => string = (n) => n): Block {
   return block.map((s): Stmt => {
     switch (s.kind) {
-      case 'let': return { ...s, name: rename(s.name), init: mapExpr(s.init, f) }
-      case 'assign': return { ...s, name: rename(s.name), value: mapExpr(s.value, f) }
-      case 'if': return { ...s, test: mapExpr(s.test, f), then: mapBlock(s.then, f, rename), otherwise: s.otherwise && mapBlock(s.otherwise, f, rename) }
+      case 'let':
+        return { ...s, name: rename(s.name), init: mapExpr(s.init, f) }
+      case 'assign':
+        return { ...s, name: rename(s.name), value: mapExpr(s.value, f) }
+      case 'if':
+        return {
+          ...s,
+          test: mapExpr(s.test, f),
+          then: mapBlock(s.then, f, rename),
+          otherwise: s.otherwise && mapBlock(s.otherwise, f, rename),
+        }
     }
   })
 }
@@ -31,10 +44,21 @@ export function mapBlock(block: Block, f: (e: Expr) => Expr, rename: (n: string)
 export function eachExpr(e: Expr, visit: (e: Expr) => void): void {
   visit(e)
   switch (e.kind) {
-    case 'unary': eachExpr(e.arg, visit); break
-    case 'binary': eachExpr(e.left, visit); eachExpr(e.right, visit); break
-    case 'call': e.args.forEach((a) => eachExpr(a, visit)); break
-    case 'cond': eachExpr(e.test, visit); eachExpr(e.then, visit); eachExpr(e.otherwise, visit); break
+    case 'unary':
+      eachExpr(e.arg, visit)
+      break
+    case 'binary':
+      eachExpr(e.left, visit)
+      eachExpr(e.right, visit)
+      break
+    case 'call':
+      e.args.forEach((a) => eachExpr(a, visit))
+      break
+    case 'cond':
+      eachExpr(e.test, visit)
+      eachExpr(e.then, visit)
+      eachExpr(e.otherwise, visit)
+      break
   }
 }
 
@@ -55,14 +79,19 @@ export const stmtExprs = (s: Stmt): Expr[] => (s.kind === 'let' ? [s.init] : s.k
 /** Names the block declares with `let`, in order (nested blocks included). */
 export function declaredNames(block: Block): string[] {
   const out: string[] = []
-  eachStmt(block, (s) => { if (s.kind === 'let') out.push(s.name) })
+  eachStmt(block, (s) => {
+    if (s.kind === 'let') out.push(s.name)
+  })
   return out
 }
 
 /** Names the code reads, each once, in order of first use. */
 export function namesRead(code: Block | Expr): string[] {
   const out = new Set<string>()
-  const visit = (e: Expr) => eachExpr(e, (x) => { if (x.kind === 'name') out.add(x.name) })
+  const visit = (e: Expr) =>
+    eachExpr(e, (x) => {
+      if (x.kind === 'name') out.add(x.name)
+    })
   if (Array.isArray(code)) eachStmt(code as Block, (s) => stmtExprs(s).forEach(visit))
   else visit(code as Expr)
   return [...out]
@@ -100,9 +129,17 @@ export function lowerBooleans(block: Block, booleans: ReadonlySet<string>): Bloc
   const inExpr = (e: Expr) => mapExpr(e, (x) => (x.kind === 'cond' ? { ...x, test: test(x.test) } : x))
   return block.map((s): Stmt => {
     switch (s.kind) {
-      case 'let': return { ...s, init: inExpr(s.init) }
-      case 'assign': return { ...s, value: inExpr(s.value) }
-      case 'if': return { ...s, test: test(inExpr(s.test)), then: lowerBooleans(s.then, booleans), otherwise: s.otherwise && lowerBooleans(s.otherwise, booleans) }
+      case 'let':
+        return { ...s, init: inExpr(s.init) }
+      case 'assign':
+        return { ...s, value: inExpr(s.value) }
+      case 'if':
+        return {
+          ...s,
+          test: test(inExpr(s.test)),
+          then: lowerBooleans(s.then, booleans),
+          otherwise: s.otherwise && lowerBooleans(s.otherwise, booleans),
+        }
     }
   })
 }
@@ -114,11 +151,17 @@ export function lowerBooleansInExpr(e: Expr, booleans: ReadonlySet<string>): Exp
 }
 
 /** A power maintained by the kernel as a running product: `name` = base^t. */
-export interface RunningPower { readonly name: string; readonly base: Expr }
+export interface RunningPower {
+  readonly name: string
+  readonly base: Expr
+}
 
 const isName = (e: Expr, n?: string): e is Expr & { kind: 'name' } => e.kind === 'name' && (n === undefined || e.name === n)
 const samePower = (a: Expr, b: Expr) => JSON.stringify(strip(a)) === JSON.stringify(strip(b))
-const strip = (e: Expr): Expr => mapExpr(e, (x) => (x.kind === 'num' ? { kind: 'num', value: x.value } : x.kind === 'name' ? { kind: 'name', name: x.name } : { ...x, pos: undefined }))
+const strip = (e: Expr): Expr =>
+  mapExpr(e, (x) =>
+    x.kind === 'num' ? { kind: 'num', value: x.value } : x.kind === 'name' ? { kind: 'name', name: x.name } : { ...x, pos: undefined },
+  )
 
 /**
  * Strength reduction: `Math.pow(H, t)`, `Math.pow(A, t * H)` and `Math.pow(A, (t + 1) * H)` (H a
@@ -128,7 +171,7 @@ const strip = (e: Expr): Expr => mapExpr(e, (x) => (x.kind === 'num' ? { kind: '
 export function reducePowers(block: Block, hparams: ReadonlySet<string>, powers: RunningPower[]): Block {
   const product = (base: Expr): Expr => {
     let p = powers.find((q) => samePower(q.base, base))
-    if (!p) powers.push(p = { name: `_pw${powers.length}`, base: strip(base) })
+    if (!p) powers.push((p = { name: `_pw${powers.length}`, base: strip(base) }))
     return name(p.name)
   }
   return mapBlock(block, (e) => {

@@ -9,7 +9,11 @@ import type { Block, Expr, Pos } from './ast'
 import { RuleError, type RuleSite } from './parse'
 import { declaredNames, eachExpr, eachStmt, stmtExprs } from './transforms'
 
-export interface RuleProblem { readonly part: string; readonly pos: Pos | null; readonly message: string }
+export interface RuleProblem {
+  readonly part: string
+  readonly pos: Pos | null
+  readonly message: string
+}
 
 /** The parsed parts of one optimizer's rule. */
 export interface ParsedRule {
@@ -25,7 +29,11 @@ const NO_POS = null
 export function ruleProblems(def: OptimizerDef, rule: ParsedRule): RuleProblem[] {
   const problems: RuleProblem[] = []
   const hp = hparamCodeNames(def)
-  const booleans = new Set(Object.entries(def.hparams).filter(([, s]) => s.kind === 'boolean').map(([k]) => k))
+  const booleans = new Set(
+    Object.entries(def.hparams)
+      .filter(([, s]) => s.kind === 'boolean')
+      .map(([k]) => k),
+  )
   const state = Object.keys(def.state)
   const particle = Object.keys(def.particleState ?? {})
   const preludeLets = declaredNames(rule.prelude)
@@ -38,17 +46,23 @@ export function ruleProblems(def: OptimizerDef, rule: ParsedRule): RuleProblem[]
     eachExpr(e, (x) => {
       if (x.kind === 'cond') conditions.add(x.test)
       if (x.kind === 'unary' && x.op === '!' && conditions.has(x)) conditions.add(x.arg)
-      if (x.kind === 'binary' && (x.op === '&&' || x.op === '||') && conditions.has(x)) { conditions.add(x.left); conditions.add(x.right) }
-      if (x.kind === 'call' && x.args.length !== ARITY[x.fn]) problems.push({ part, pos: x.pos ?? NO_POS, message: `Math.${x.fn} takes ${ARITY[x.fn]} argument(s)` })
+      if (x.kind === 'binary' && (x.op === '&&' || x.op === '||') && conditions.has(x)) {
+        conditions.add(x.left)
+        conditions.add(x.right)
+      }
+      if (x.kind === 'call' && x.args.length !== ARITY[x.fn])
+        problems.push({ part, pos: x.pos ?? NO_POS, message: `Math.${x.fn} takes ${ARITY[x.fn]} argument(s)` })
       if (x.kind !== 'name') return
       if (!allowed.has(x.name)) problems.push({ part, pos: x.pos ?? NO_POS, message: `${part} uses '${x.name}'` })
-      else if (booleans.has(x.name) && !conditions.has(x)) problems.push({ part, pos: x.pos ?? NO_POS, message: `'${x.name}' is a boolean: use it as a condition` })
+      else if (booleans.has(x.name) && !conditions.has(x))
+        problems.push({ part, pos: x.pos ?? NO_POS, message: `'${x.name}' is a boolean: use it as a condition` })
     })
   }
   const checkBlock = (part: string, block: Block, readable: ReadonlySet<string>, writable: ReadonlySet<string>) => {
     eachStmt(block, (s) => {
       for (const e of stmtExprs(s)) checkExpr(part, e, readable, s.kind === 'if')
-      if (s.kind === 'assign' && !writable.has(s.name)) problems.push({ part, pos: s.pos ?? NO_POS, message: `${part} assigns '${s.name}'` })
+      if (s.kind === 'assign' && !writable.has(s.name))
+        problems.push({ part, pos: s.pos ?? NO_POS, message: `${part} assigns '${s.name}'` })
     })
   }
   const redeclares = (part: string, block: Block, shared: ReadonlySet<string>) => {
@@ -67,10 +81,17 @@ export function ruleProblems(def: OptimizerDef, rule: ParsedRule): RuleProblem[]
   // The update runs per coordinate: also p, g and the state. It never writes the particle state
   // (both coordinates share it), and its locals are renamed per coordinate, so they must not
   // shadow shared names.
-  checkBlock('update', rule.update, new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets, ...updateLets]), new Set(['p', 'g', ...state, ...updateLets]))
+  checkBlock(
+    'update',
+    rule.update,
+    new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets, ...updateLets]),
+    new Set(['p', 'g', ...state, ...updateLets]),
+  )
   redeclares('update', rule.update, new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets]))
   let moves = false
-  eachStmt(rule.update, (s) => { if (s.kind === 'assign' && s.name === 'p') moves = true })
+  eachStmt(rule.update, (s) => {
+    if (s.kind === 'assign' && s.name === 'p') moves = true
+  })
   if (!moves) problems.push({ part: 'update', pos: NO_POS, message: 'update never moves p' })
   if (rule.preconditioner) {
     checkExpr('preconditioner', rule.preconditioner, new Set([...hp, 't', 'p', ...state, ...particle, ...preludeLets]), false)

@@ -32,8 +32,13 @@ const report = {
   quit: { willQuit: false, handlesAfterQuit: null },
   failure: null,
 }
-const save = () => { if (reportPath) writeFileSync(reportPath, JSON.stringify(report, null, 2)) }
-const step = (name) => { report.steps.push(name); save() }
+const save = () => {
+  if (reportPath) writeFileSync(reportPath, JSON.stringify(report, null, 2))
+}
+const step = (name) => {
+  report.steps.push(name)
+  save()
+}
 
 // ---- app ----
 
@@ -43,30 +48,55 @@ class App extends EventEmitter {
   #resolveReady
   constructor() {
     super()
-    this.#ready = new Promise((resolve) => { this.#resolveReady = resolve })
+    this.#ready = new Promise((resolve) => {
+      this.#resolveReady = resolve
+    })
   }
-  enableSandbox() { report.sandboxEnabled = true }
-  whenReady() { return this.#ready }
-  isReady() { return true }
+  enableSandbox() {
+    report.sandboxEnabled = true
+  }
+  whenReady() {
+    return this.#ready
+  }
+  isReady() {
+    return true
+  }
   getPath(name) {
     if (name !== 'userData') throw new Error(`fake electron: app.getPath(${name}) is not modelled`)
     return userData
   }
-  getVersion() { return '0.0.0-launch-test' }
-  getName() { return 'Gradscape' }
+  getVersion() {
+    return '0.0.0-launch-test'
+  }
+  getName() {
+    return 'Gradscape'
+  }
   addRecentDocument() {}
   clearRecentDocuments() {}
   quit() {
     step('app.quit')
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true } }
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true
+      },
+    }
     this.emit('before-quit', event)
-    const willQuit = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true } }
+    const willQuit = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true
+      },
+    }
     this.emit('will-quit', willQuit)
     report.quit.willQuit = true
     this.emit('quit', {}, 0)
     save()
   }
-  _becomeReady() { this.#resolveReady(); this.emit('ready', {}, {}) }
+  _becomeReady() {
+    this.#resolveReady()
+    this.emit('ready', {}, {})
+  }
 }
 export const app = new App()
 
@@ -78,9 +108,15 @@ class WebContents extends EventEmitter {
   id = nextWebContentsId++
   sent = []
   openHandler = null
-  setWindowOpenHandler(handler) { this.openHandler = handler }
-  send(channel, ...args) { this.sent.push({ channel, args }) }
-  isDestroyed() { return false }
+  setWindowOpenHandler(handler) {
+    this.openHandler = handler
+  }
+  send(channel, ...args) {
+    this.sent.push({ channel, args })
+  }
+  isDestroyed() {
+    return false
+  }
 }
 
 const allWindows = []
@@ -104,9 +140,15 @@ export class BrowserWindow extends EventEmitter {
     this.record.windowOpenDenied = this.webContents.openHandler?.({ url: 'https://example.com/' })?.action === 'deny'
     save()
   }
-  static fromWebContents(contents) { return allWindows.find((w) => w.webContents === contents) ?? null }
-  static getFocusedWindow() { return focused }
-  static getAllWindows() { return [...allWindows] }
+  static fromWebContents(contents) {
+    return allWindows.find((w) => w.webContents === contents) ?? null
+  }
+  static getFocusedWindow() {
+    return focused
+  }
+  static getAllWindows() {
+    return [...allWindows]
+  }
   loadFile(path) {
     this.record.loadFile = path
     save()
@@ -118,8 +160,15 @@ export class BrowserWindow extends EventEmitter {
     save()
     return Promise.resolve()
   }
-  show() { this.shown = true; this.record.shown = true; save(); onWindowShown(this) }
-  isDestroyed() { return this.destroyed }
+  show() {
+    this.shown = true
+    this.record.shown = true
+    save()
+    onWindowShown(this)
+  }
+  isDestroyed() {
+    return this.destroyed
+  }
   close() {
     this.destroyed = true
     allWindows.splice(allWindows.indexOf(this), 1)
@@ -136,7 +185,10 @@ export const Menu = {
     report.menus.push(template.map((item) => item.label ?? `role:${item.role}`))
     return { template }
   },
-  setApplicationMenu(menu) { report.applicationMenu = menu?.template.map((item) => item.label ?? `role:${item.role}`) ?? null; lastMenu = menu },
+  setApplicationMenu(menu) {
+    report.applicationMenu = menu?.template.map((item) => item.label ?? `role:${item.role}`) ?? null
+    lastMenu = menu
+  },
 }
 let lastMenu = null
 
@@ -150,9 +202,17 @@ export const dialog = {
 
 export const session = {
   defaultSession: {
-    webRequest: { onHeadersReceived() { report.sessionHardened.headers = true } },
-    setPermissionRequestHandler() { report.sessionHardened.permissionRequests = true },
-    setPermissionCheckHandler() { report.sessionHardened.permissionChecks = true },
+    webRequest: {
+      onHeadersReceived() {
+        report.sessionHardened.headers = true
+      },
+    },
+    setPermissionRequestHandler() {
+      report.sessionHardened.permissionRequests = true
+    },
+    setPermissionCheckHandler() {
+      report.sessionHardened.permissionChecks = true
+    },
   },
 }
 
@@ -165,7 +225,10 @@ export const ipcMain = {
     handlers.set(channel, listener)
     report.handled.push(channel)
   },
-  removeHandler(channel) { handlers.delete(channel); report.removed.push(channel) },
+  removeHandler(channel) {
+    handlers.delete(channel)
+    report.removed.push(channel)
+  },
   on() {},
   removeAllListeners() {},
 }
@@ -231,7 +294,9 @@ async function onWindowShown(win) {
     const posted = []
     const trusted = { senderFrame: frame(appUrl, null, posted), sender: win.webContents }
     const info = await invoke('gradscape:info', trusted)
-    report.calls.info = info?.ok ? { ok: true, host: info.value.host, presets: info.value.presets.length, optimizers: info.value.optimizers.length } : info
+    report.calls.info = info?.ok
+      ? { ok: true, host: info.value.host, presets: info.value.presets.length, optimizers: info.value.optimizers.length }
+      : info
     const subscribed = await invoke('gradscape:events', trusted)
     report.calls.events = { result: subscribed, posted: posted.map((p) => ({ channel: p.channel, ports: p.transfer?.length ?? 0 })) }
     const port = posted.find((p) => p.channel === 'gradscape:events')?.transfer?.[0]
@@ -256,7 +321,11 @@ async function onWindowShown(win) {
     const started = await invoke('gradscape:startJob', trusted, job)
     report.calls.startJob = started?.ok ? { ok: true, jobId: started.value.jobId, kept: started.value.kept } : started
     if (started?.ok) {
-      const timeout = setTimeout(() => { report.events.error = { message: 'no done event within 30 s' }; save(); process.exit(3) }, 30_000)
+      const timeout = setTimeout(() => {
+        report.events.error = { message: 'no done event within 30 s' }
+        save()
+        process.exit(3)
+      }, 30_000)
       await finished
       clearTimeout(timeout)
     }
