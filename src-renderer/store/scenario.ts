@@ -4,6 +4,7 @@
  * the host runs, normalizing a loaded one, and describing start points.
  */
 import type { HostInfo, OptimizerInfo, PresetInfo, ScenarioDoc } from '../../src-shared/api'
+import { isObject } from '../../src-shared/problem'
 
 export type Pair = readonly [number, number]
 
@@ -85,8 +86,6 @@ export function toDoc(s: Scenario): ScenarioDoc {
   if (s.noise.std > 0) doc.noise = { std: s.noise.std, seed: s.noise.seed }
   return doc
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const KNOWN_FIELDS = new Set(['landscape', 'optimizer', 'optimizers', 'init', 'steps', 'record', 'noise', 'view'])
 const PASSED_THROUGH = new Set(['precision', 'central_flow'])

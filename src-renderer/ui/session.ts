@@ -15,6 +15,7 @@ import { DEFAULT_REGION, DEFAULT_SCENARIO, fromDoc, type Region, type Scenario, 
 import { DEFAULT_SPEED, DEFAULT_VIEW, edit, type HeightScale, showMessage, useUi, type ViewOptions } from '../store/ui-store'
 import { markSaved } from './unsaved'
 import { loadSessionParts, saveSessionParts } from './session-parts'
+import { isObject } from '../../src-shared/problem'
 
 export interface SessionView {
   readonly region: Region
@@ -86,7 +87,6 @@ export async function saveSession(asNew = false): Promise<void> {
   showMessage('info', `Saved ${name}`)
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isRange = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && (v[0] as number) < (v[1] as number)
 
