@@ -11,6 +11,7 @@
  */
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
+import { errnoText } from './errno'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { parseScenarioText, ScenarioError } from '../../src-shared/scenario'
@@ -202,27 +203,6 @@ export function findRoot(from = dirname(fileURLToPath(import.meta.url))): string
 
 /** The temporary file beside `out` that the video is written to before the rename. */
 const tempPath = (out: string) => join(dirname(out), `.${basename(out)}.${process.pid}.tmp`)
-
-const errnoText = (err: unknown): string => {
-  const e = err as NodeJS.ErrnoException
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such file or directory'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EISDIR':
-      return 'is a directory'
-    case 'ENOTDIR':
-      return 'not a directory'
-    case 'EROFS':
-      return 'read-only file system'
-    case 'ENOSPC':
-      return 'no space left on the device'
-    default:
-      return e?.message ?? String(err)
-  }
-}
 
 /** Check everything that can be checked before Chromium starts; returns the scenario text and last step. */
 function preflight(a: RenderArgs): { text: string; lastStep: number } {

@@ -5,30 +5,10 @@
  */
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
+import { errnoText } from '../errno'
 
 /** An output that cannot be opened or written: one line, exit 2 like other usage problems. */
 export class OutputError extends Error {}
-
-const errnoText = (err: unknown): string => {
-  const e = err as NodeJS.ErrnoException
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'no such directory'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EISDIR':
-      return 'is a directory'
-    case 'ENOTDIR':
-      return 'not a directory'
-    case 'EROFS':
-      return 'read-only file system'
-    case 'ENOSPC':
-      return 'no space left on the device'
-    default:
-      return e?.message ?? String(err)
-  }
-}
 
 export interface Sink {
   write(piece: string | Uint8Array): void
@@ -103,7 +83,7 @@ export function openOutput(path: string): Sink {
   const target = resolve(path)
   if (existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`cannot write ${path}: is a directory`)
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
-  const failed = (err: unknown) => new OutputError(`cannot write ${path}: ${errnoText(err)}`)
+  const failed = (err: unknown) => new OutputError(`cannot write ${path}: ${errnoText(err, 'no such directory')}`)
   // The check: create and remove the temporary file now. It is created again for the writing,
   // after the run, so an interrupted run (Ctrl-C during the simulation) leaves nothing behind.
   try {
