@@ -28,6 +28,7 @@ import { RegionNotice } from './ui/RegionNotice'
 import { restoreOnLaunch, startAutosave } from './ui/autosave'
 import { registerCameraPart } from './ui/camera-part'
 import { makeShareLink, ShareDialog } from './ui/ShareDialog'
+import { OpenLinkDialog } from './ui/OpenLinkDialog'
 import { SurfaceColorBar } from './ui/SurfaceColorBar'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
@@ -81,6 +82,9 @@ export function App() {
           break
         case 'open':
           open()
+          break
+        case 'open-link':
+          useUi.setState({ openLinkOpen: true })
           break
         case 'open-file':
           void openShellFile(e.file)
@@ -146,6 +150,7 @@ export function App() {
         onExport={exportImage}
         onExportDialog={() => openExport()}
         onShare={() => void makeShareLink()}
+        onOpenLink={() => useUi.setState({ openLinkOpen: true })}
       />
       <aside className="sidebar" aria-label="Scenario" hidden={panelsHidden}>
         <LandscapePanel />
@@ -194,6 +199,7 @@ export function App() {
       <ExportDialog />
       <HelpOverlay />
       <ShareDialog />
+      <OpenLinkDialog />
       <AboutDialog />
       <Toast />
     </div>

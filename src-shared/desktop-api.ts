@@ -75,6 +75,7 @@ export interface ShellApi {
 export const MENU_COMMANDS = [
   'new',
   'open',
+  'open-link',
   'save',
   'save-as',
   'export',

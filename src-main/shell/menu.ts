@@ -52,6 +52,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemTemplate[] {
     submenu: [
       command('New', 'new', 'CmdOrCtrl+N'),
       command('Open…', 'open', 'CmdOrCtrl+O'),
+      command('Open Link…', 'open-link', 'Shift+CmdOrCtrl+O'),
       {
         label: 'Open Recent',
         submenu: [...recent, separator, { label: 'Clear Recent', enabled: options.recentFiles.length > 0, click: options.clearRecent }],

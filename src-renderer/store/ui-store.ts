@@ -50,6 +50,8 @@ export interface UiState extends Snapshot {
   readonly currentFile: { readonly name: string; readonly path?: string } | null
   /** A share link just made (shown in its dialog until closed). */
   readonly shareLink: string | null
+  /** The Open link dialog (./ui/OpenLinkDialog.tsx) is open. */
+  readonly openLinkOpen: boolean
   /** The last job's problem (host refused the scenario), shown until the next good job. */
   readonly jobProblem: InputProblem | null
   readonly message: Message | null
@@ -80,6 +82,7 @@ export const initialUiState: UiState = {
   eosOpen: false,
   currentFile: null,
   shareLink: null,
+  openLinkOpen: false,
   jobProblem: null,
   message: null,
   past: [],

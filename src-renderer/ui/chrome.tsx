@@ -17,8 +17,10 @@ export function TopBar({
   onExport,
   onExportDialog,
   onShare,
+  onOpenLink,
 }: {
   readonly onShare: () => void
+  readonly onOpenLink: () => void
   readonly onOpen: () => void
   readonly onSave: () => void
   readonly onExport: () => void
@@ -53,6 +55,15 @@ export function TopBar({
         </button>
         <button type="button" className="btn" onClick={onShare} title="A link that opens this session (the web host)" data-testid="share">
           Share link
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={onOpenLink}
+          title="Open a shared session from its link (Ctrl+Shift+O)"
+          data-testid="open-link"
+        >
+          Open link…
         </button>
         <button type="button" className="btn" onClick={onExport} title="Save a PNG of the 3-D view as it is on screen" data-testid="export">
           Export PNG

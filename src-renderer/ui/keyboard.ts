@@ -42,6 +42,7 @@ export const SHORTCUTS: ReadonlyArray<{ readonly group: string; readonly items: 
       { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], action: 'Redo' },
       { keys: ['Ctrl+S'], action: 'Save the session' },
       { keys: ['Ctrl+O'], action: 'Open a session' },
+      { keys: ['Ctrl+Shift+O'], action: 'Open a shared session from its link' },
       { keys: ['Ctrl+E'], action: 'Export: video, image, loss chart, trajectories' },
       { keys: ['?'], action: 'This help' },
       { keys: ['Esc'], action: 'Close help / stop picking' },
@@ -76,6 +77,11 @@ export function installShortcuts(actions: KeyboardActions): () => void {
         actions.save()
         return
       }
+      if (k === 'o' && e.shiftKey) {
+        e.preventDefault()
+        useUi.setState({ openLinkOpen: true })
+        return
+      }
       if (k === 'o') {
         e.preventDefault()
         actions.open()
@@ -106,7 +112,8 @@ export function installShortcuts(actions: KeyboardActions): () => void {
     }
     if (key === 'Escape') {
       const s = useUi.getState()
-      if (s.helpOpen || s.aboutOpen || s.shareLink) useUi.setState({ helpOpen: false, aboutOpen: false, shareLink: null })
+      if (s.helpOpen || s.aboutOpen || s.shareLink || s.openLinkOpen)
+        useUi.setState({ helpOpen: false, aboutOpen: false, shareLink: null, openLinkOpen: false })
       else if (s.pickMode) useUi.setState({ pickMode: false })
       else if (inText && e.target instanceof HTMLElement) e.target.blur()
       return

@@ -72,3 +72,14 @@ export function sessionInHash(hash: string): string | null {
 export function shareUrl(base: string, encoded: string): string {
   return `${base.replace(/#.*$/, '')}#${HASH_KEY}=${encoded}`
 }
+
+/**
+ * The payload of a pasted share link: any URL whose hash carries `s=…`, or the bare `s=…` (or
+ * `#s=…`) part. Null when the text holds no session.
+ */
+export function sessionInLink(pasted: string): string | null {
+  const text = pasted.trim()
+  const hash = text.includes('#') ? text.slice(text.indexOf('#')) : text
+  const encoded = sessionInHash(hash)
+  return encoded ? encoded.trim() : null
+}

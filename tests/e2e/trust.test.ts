@@ -173,6 +173,29 @@ describe('trust what you see', () => {
     await other.context().close()
   })
 
+  it('opens a pasted share link from the Open link dialog (as the desktop app does), and refuses a damaged one', async () => {
+    await page.click('[data-testid=share]')
+    const link = await page.getByTestId('share-link').inputValue()
+    await page.keyboard.press('Escape')
+    await lrField(0).fill('0.0456')
+    await lrField(0).press('Enter')
+    await expect.poll(() => lrField(0).inputValue()).toBe('0.0456')
+    await page.click('[data-testid=open-link]')
+    await page.getByTestId('open-link-input').fill(link.replace(/^[^#]*/, 'https://elsewhere.example/'))
+    await page.getByTestId('open-link-go').click()
+    await expect.poll(() => lrField(0).inputValue(), { timeout: 30_000 }).toBe('0.0123')
+    expect(await page.getByTestId('open-link-dialog').count()).toBe(0)
+    // A damaged link: the reason is shown and the session stays as it is.
+    await page.click('[data-testid=open-link]')
+    await page.getByTestId('open-link-input').fill(link.slice(0, link.length >> 1) + '!')
+    await page.getByTestId('open-link-go').click()
+    expect(await page.getByTestId('open-link-reason').innerText()).toMatch(/damaged/)
+    await page.keyboard.press('Escape')
+    expect(await page.getByTestId('open-link-dialog').count()).toBe(0)
+    expect(await lrField(0).inputValue()).toBe('0.0123')
+    await waitDone()
+  })
+
   it('shows the help page with its picture', async () => {
     await page.click('[data-testid=help]')
     const help = page.getByTestId('what-help')

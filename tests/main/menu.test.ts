@@ -33,6 +33,7 @@ describe('application menu', () => {
     expect(labels('File')).toEqual([
       'New',
       'Open…',
+      'Open Link…',
       'Open Recent',
       'separator',
       'Save',

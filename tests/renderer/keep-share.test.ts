@@ -13,7 +13,8 @@ import { initialUiState, useUi } from '../../src-renderer/store/ui-store'
 import { AUTOSAVE_KEY, restoreOnLaunch, writeAutosave } from '../../src-renderer/ui/autosave'
 import { loadSessionText, sessionDocument } from '../../src-renderer/ui/session'
 import { registerSessionPart } from '../../src-renderer/ui/session-parts'
-import { decodeSessionText, encodeSessionText, sessionInHash, shareUrl } from '../../src-renderer/ui/share-link'
+import { openSessionLink } from '../../src-renderer/ui/open-link'
+import { decodeSessionText, encodeSessionText, sessionInHash, sessionInLink, shareUrl } from '../../src-renderer/ui/share-link'
 import { parseSweepSettings } from '../../src-renderer/ui/sweep-settings'
 import { hasUnsavedWork, markSaved, trackEdits } from '../../src-renderer/ui/unsaved'
 
@@ -87,6 +88,46 @@ describe('share link', () => {
   it('refuses a damaged link with a reason', async () => {
     await expect(decodeSessionText('not*base64')).rejects.toThrow(/damaged/)
     await expect(decodeSessionText('AAAA')).rejects.toThrow(/damaged/)
+  })
+})
+
+describe('open link (the desktop app opens a pasted share link)', () => {
+  it('finds the payload in a full URL, a bare #s=… or s=…, and nothing elsewhere', () => {
+    expect(sessionInLink('  http://127.0.0.1:5000/?x=1#s=abc_-9  ')).toBe('abc_-9')
+    expect(sessionInLink('#s=abc')).toBe('abc')
+    expect(sessionInLink('s=abc')).toBe('abc')
+    expect(sessionInLink('http://127.0.0.1:5000/')).toBeNull()
+    expect(sessionInLink('')).toBeNull()
+  })
+
+  it('opens the same session as the link was made from, as one undo step', async () => {
+    setSteps(555)
+    const made = sessionDocument()
+    const link = shareUrl('http://127.0.0.1:5000/', await encodeSessionText(JSON.stringify(made)))
+    useUi.setState({ ...initialUiState, info })
+    expect(await openSessionLink(api, link)).toEqual({ ok: true })
+    expect(useUi.getState().scenario.steps).toBe(555)
+    expect(sessionDocument()).toEqual(made)
+    expect(useUi.getState().past).toHaveLength(1)
+    // The bare payload opens it too.
+    useUi.setState({ ...initialUiState, info })
+    expect((await openSessionLink(api, link.slice(link.indexOf('s=')))).ok).toBe(true)
+    expect(useUi.getState().scenario.steps).toBe(555)
+  })
+
+  it('refuses a corrupt link or one without a session with a reason, leaving the session untouched', async () => {
+    setSteps(321)
+    const before = useUi.getState().scenario
+    const good = await encodeSessionText(JSON.stringify(sessionDocument()))
+    const damaged = await openSessionLink(api, `http://h/#s=${good.slice(0, good.length >> 1)}x`)
+    expect(damaged.ok).toBe(false)
+    expect(!damaged.ok && damaged.reason).toMatch(/damaged/)
+    const notLink = await openSessionLink(api, 'http://h/page')
+    expect(!notLink.ok && notLink.reason).toMatch(/not a share link/)
+    const notSession = await openSessionLink(api, `s=${await encodeSessionText('[1,2]')}`)
+    expect(!notSession.ok && notSession.reason).toMatch(/JSON object/)
+    expect(useUi.getState().scenario).toBe(before)
+    expect(useUi.getState().message?.kind).toBe('error')
   })
 })
 
