@@ -24,10 +24,14 @@ def starts(n, xp, dtype):
     return -2 + 4 * ((i * 0.6180339887) % 1), -1 + 4 * ((i * 0.7548776662) % 1)
 
 
-def bench_numpy(n, dtype):
+def bench_numpy(n, dtype, record=False):
+    """Final state, or with `record` every step's x, y and loss into preallocated [n, STEPS + 1] arrays."""
     import numpy as np
     x, y = starts(n, np, dtype)
     mx, my, vx, vy = (np.zeros(n, dtype) for _ in range(4))
+    if record:
+        X, Y, L = (np.empty((n, STEPS + 1), dtype) for _ in range(3))
+        X[:, 0] = x; Y[:, 0] = y; L[:, 0] = (1 - x) ** 2 + 100 * (y - x * x) ** 2
     t0 = time.perf_counter()
     for t in range(1, STEPS + 1):
         a = 1 - x
@@ -41,16 +45,24 @@ def bench_numpy(n, dtype):
         bc2 = (1 - B2 ** t) ** 0.5
         x -= step * mx / (np.sqrt(vx) / bc2 + EPS)
         y -= step * my / (np.sqrt(vy) / bc2 + EPS)
+        if record:
+            a = 1 - x
+            b = y - x * x
+            X[:, t] = x; Y[:, t] = y; L[:, t] = a * a + 100 * b * b
     return time.perf_counter() - t0
 
 
-def bench_torch(n, dtype_name):
+def bench_torch(n, dtype_name, record=False):
+    """As bench_numpy, in PyTorch (2 threads); with `record`, into preallocated tensors."""
     import torch
     dtype = getattr(torch, dtype_name)
     torch.set_num_threads(2)
     torch.set_flush_denormal(True)  # fair to torch: decaying Adam moments reach float32 denormals
     x, y = starts(n, torch, dtype)
     mx, my, vx, vy = (torch.zeros(n, dtype=dtype) for _ in range(4))
+    if record:
+        X, Y, L = (torch.empty((n, STEPS + 1), dtype=dtype) for _ in range(3))
+        X[:, 0] = x; Y[:, 0] = y; L[:, 0] = (1 - x) ** 2 + 100 * (y - x * x) ** 2
     t0 = time.perf_counter()
     with torch.no_grad():
         for t in range(1, STEPS + 1):
@@ -65,64 +77,20 @@ def bench_torch(n, dtype_name):
             bc2 = (1 - B2 ** t) ** 0.5
             x.addcdiv_(mx, vx.sqrt().div_(bc2).add_(EPS), value=-step)
             y.addcdiv_(my, vy.sqrt().div_(bc2).add_(EPS), value=-step)
+            if record:
+                a = 1 - x
+                b = y - x * x
+                X[:, t] = x; Y[:, t] = y; L[:, t] = a * a + 100 * b * b
     return time.perf_counter() - t0
 
 
 def record_numpy(n):
-    """NumPy float32, every step's x, y and loss into preallocated [n, STEPS + 1] arrays."""
     import numpy as np
-    dt = np.float32
-    x, y = starts(n, np, dt)
-    mx, my, vx, vy = (np.zeros(n, dt) for _ in range(4))
-    X, Y, L = (np.empty((n, STEPS + 1), dt) for _ in range(3))
-    X[:, 0] = x; Y[:, 0] = y; L[:, 0] = (1 - x) ** 2 + 100 * (y - x * x) ** 2
-    t0 = time.perf_counter()
-    for t in range(1, STEPS + 1):
-        a = 1 - x
-        b = y - x * x
-        gx = -2 * a - 400 * x * b
-        gy = 200 * b
-        mx += (gx - mx) * dt(1 - B1); my += (gy - my) * dt(1 - B1)
-        vx *= dt(B2); vx += dt(1 - B2) * gx * gx
-        vy *= dt(B2); vy += dt(1 - B2) * gy * gy
-        step = dt(LR / (1 - B1 ** t))
-        bc2 = dt((1 - B2 ** t) ** 0.5)
-        x -= step * mx / (np.sqrt(vx) / bc2 + dt(EPS))
-        y -= step * my / (np.sqrt(vy) / bc2 + dt(EPS))
-        a = 1 - x
-        b = y - x * x
-        X[:, t] = x; Y[:, t] = y; L[:, t] = a * a + 100 * b * b
-    return time.perf_counter() - t0
+    return bench_numpy(n, np.float32, record=True)
 
 
 def record_torch(n):
-    """PyTorch float32, the same recording into preallocated tensors."""
-    import torch
-    dt = torch.float32
-    torch.set_num_threads(2)
-    torch.set_flush_denormal(True)
-    x, y = starts(n, torch, dt)
-    mx, my, vx, vy = (torch.zeros(n, dtype=dt) for _ in range(4))
-    X, Y, L = (torch.empty((n, STEPS + 1), dtype=dt) for _ in range(3))
-    X[:, 0] = x; Y[:, 0] = y; L[:, 0] = (1 - x) ** 2 + 100 * (y - x * x) ** 2
-    t0 = time.perf_counter()
-    with torch.no_grad():
-        for t in range(1, STEPS + 1):
-            a = 1 - x
-            b = y - x * x
-            gx = -2 * a - 400 * x * b
-            gy = 200 * b
-            mx.lerp_(gx, 1 - B1); my.lerp_(gy, 1 - B1)
-            vx.mul_(B2).addcmul_(gx, gx, value=1 - B2)
-            vy.mul_(B2).addcmul_(gy, gy, value=1 - B2)
-            step = LR / (1 - B1 ** t)
-            bc2 = (1 - B2 ** t) ** 0.5
-            x.addcdiv_(mx, vx.sqrt().div_(bc2).add_(EPS), value=-step)
-            y.addcdiv_(my, vy.sqrt().div_(bc2).add_(EPS), value=-step)
-            a = 1 - x
-            b = y - x * x
-            X[:, t] = x; Y[:, t] = y; L[:, t] = a * a + 100 * b * b
-    return time.perf_counter() - t0
+    return bench_torch(n, 'float32', record=True)
 
 
 if RECORD:
