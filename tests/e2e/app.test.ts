@@ -10,10 +10,11 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  pauseAtEnd as pauseRunAtEnd,
+  waitJobDone,
   artifacts,
   changed,
   type Harness,
-  jobDone,
   jobId,
   openApp,
   pixelDiff,
@@ -29,9 +30,7 @@ let h: Harness
 let page: Page
 let errors: string[]
 
-async function waitDone(): Promise<void> {
-  await expect.poll(() => jobDone(page), { timeout: 60_000, interval: 100 }).toBe(true)
-}
+const waitDone = () => waitJobDone(page)
 
 async function download(name: string): Promise<Record<string, unknown>> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')])
@@ -40,12 +39,7 @@ async function download(name: string): Promise<Record<string, unknown>> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
 }
 
-/** Pause at the end of the run (a still frame); Escape first leaves any text field. */
-async function pauseAtEnd(): Promise<void> {
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('End')
-  await expect.poll(() => page.getAttribute('[data-testid=play]', 'data-playing')).toBe('false')
-}
+const pauseAtEnd = () => pauseRunAtEnd(page)
 
 async function selectedPreset(): Promise<string | null> {
   const selected = page.locator('[data-testid=preset-gallery] [aria-selected=true]')

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
 import { createHost } from '../../src-main/host/host'
 import { buildRenderer, rendererIsStale } from '../../src-main/web/renderer-build'
@@ -169,6 +170,18 @@ export async function changed<T>(read: () => Promise<T>, before: T, timeoutMs = 
 export const surfaceVersion = (page: Page) => page.getAttribute('[data-testid=view-toolbar]', 'data-surface-version').then(Number)
 export const jobId = (page: Page) => page.getAttribute('[data-testid=job-status]', 'data-job-id').then(Number)
 export const jobDone = (page: Page) => page.getAttribute('[data-testid=job-status]', 'data-done').then((v) => v === 'true')
+
+/** Wait until the page's current job has finished. */
+export async function waitJobDone(page: Page): Promise<void> {
+  await expect.poll(() => jobDone(page), { timeout: 60_000, interval: 100 }).toBe(true)
+}
+
+/** Pause at the end of the run (a still frame); Escape first leaves any text field. */
+export async function pauseAtEnd(page: Page): Promise<void> {
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('End')
+  await expect.poll(() => page.getAttribute('[data-testid=play]', 'data-playing')).toBe('false')
+}
 
 /** SwiftShader needs a moment to draw a frame after data arrives. */
 export const settle = (page: Page, ms = 1500) => page.waitForTimeout(ms)

@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  pauseAtEnd as pauseRunAtEnd,
+  waitJobDone,
   artifacts,
   type Harness,
-  jobDone,
   jobId,
   openApp,
   pixelDiff,
@@ -28,14 +29,10 @@ let h: Harness
 let page: Page
 let errors: string[]
 
-const waitDone = () => expect.poll(() => jobDone(page), { timeout: 60_000, interval: 100 }).toBe(true)
+const waitDone = () => waitJobDone(page)
 const lrField = (i: number) => page.getByTestId(`value-${i}-lr`)
 
-async function pauseAtEnd(): Promise<void> {
-  await page.keyboard.press('Escape')
-  await page.keyboard.press('End')
-  await expect.poll(() => page.getAttribute('[data-testid=play]', 'data-playing')).toBe('false')
-}
+const pauseAtEnd = () => pauseRunAtEnd(page)
 
 beforeAll(async () => {
   h = await startHarness()
