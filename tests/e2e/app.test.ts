@@ -81,8 +81,11 @@ describe('Gradscape in Chromium', () => {
     const clip = await sceneClip(page)
     const before = await page.screenshot({ clip })
     let v = await surfaceVersion(page)
+    let job = await jobId(page)
     await page.click('[data-preset=booth]')
     await changed(() => surfaceVersion(page), v)
+    // The surface can arrive before the job's first message: wait for the new job itself.
+    job = await changed(() => jobId(page), job, 30_000)
     await waitDone()
     await pauseAtEnd()
     await settle(page, 2500)
@@ -92,6 +95,7 @@ describe('Gradscape in Chromium', () => {
 
     await page.fill('[data-testid=expr-input]', 'sin(x) * cos(y) * 20 + 0.3*(x^2 + y^2)')
     v = await changed(() => surfaceVersion(page), v)
+    await changed(() => jobId(page), job, 30_000)
     await waitDone()
     await pauseAtEnd()
     await settle(page, 2500)

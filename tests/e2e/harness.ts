@@ -176,11 +176,23 @@ export async function waitJobDone(page: Page): Promise<void> {
   await expect.poll(() => jobDone(page), { timeout: 60_000, interval: 100 }).toBe(true)
 }
 
-/** Pause at the end of the run (a still frame); Escape first leaves any text field. */
+/**
+ * Pause at the end of the run (a still frame); Escape first leaves any text field.
+ * End is pressed again while the view still plays: a job that starts just after
+ * the key press (a debounced edit landing late on a loaded machine) restarts
+ * playback, as it should for a user.
+ */
 export async function pauseAtEnd(page: Page): Promise<void> {
   await page.keyboard.press('Escape')
-  await page.keyboard.press('End')
-  await expect.poll(() => page.getAttribute('[data-testid=play]', 'data-playing')).toBe('false')
+  await expect
+    .poll(
+      async () => {
+        await page.keyboard.press('End')
+        return page.getAttribute('[data-testid=play]', 'data-playing')
+      },
+      { timeout: 20_000, intervals: [250] },
+    )
+    .toBe('false')
 }
 
 /** SwiftShader needs a moment to draw a frame after data arrives. */
