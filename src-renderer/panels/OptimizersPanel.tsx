@@ -15,6 +15,7 @@ import { distinctLabels } from '../ui/legend-summary'
 import { LrSuggestion } from '../ui/LrSuggestion'
 import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
+import { OptimizerPicker } from './OptimizerPicker'
 
 function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc: string; readonly name: string }) {
   return (
@@ -296,22 +297,7 @@ export function OptimizersPanel() {
         <OptimizerCard key={i} index={i} opt={opt} label={labels[i]} />
       ))}
       <div className="add-row">
-        <select
-          aria-label="Add an optimizer"
-          data-testid="add-optimizer"
-          value=""
-          disabled={optimizers.length >= MAX_OPTIMIZERS}
-          onChange={(e) => {
-            if (e.target.value) addOptimizer(e.target.value)
-          }}
-        >
-          <option value="">+ Add optimizer…</option>
-          {info?.optimizers.map((o) => (
-            <option key={o.name} value={o.name}>
-              {o.title} ({o.name})
-            </option>
-          ))}
-        </select>
+        <OptimizerPicker optimizers={info?.optimizers ?? []} disabled={optimizers.length >= MAX_OPTIMIZERS} onPick={addOptimizer} />
       </div>
     </Section>
   )
