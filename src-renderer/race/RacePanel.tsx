@@ -249,14 +249,36 @@ function RaceTable({ result, onExport }: { readonly result: RaceResult & { lands
               <td className="mono" title={String(r.lr)}>
                 {formatNumber(r.lr)}
                 {r.tuned ? '*' : ''}
+                {r.atGridEdge && (
+                  <span
+                    className="race-edge"
+                    title="the best rate is at an end of the grid: the optimum may lie outside it (widen the grid)"
+                  >
+                    !
+                  </span>
+                )}
               </td>
               <td className={r.summary.median.status === 'ok' ? 'mono' : 'mono bad'}>{quantileText(r.summary.median, result.objective)}</td>
-              <td className="mono">{spreadText(r.summary, result.objective)}</td>
+              <td
+                className="mono"
+                title={
+                  Number.isFinite(r.summary.iqr)
+                    ? `q1 ${quantileText(r.summary.q1, result.objective)}, q3 ${quantileText(r.summary.q3, result.objective)}`
+                    : `no spread: the upper quartile ${r.summary.q3.status === 'never' ? 'never reached the tolerance' : 'diverged'} (${r.summary.never} never reached, ${r.summary.diverged} diverged)`
+                }
+              >
+                {spreadText(r.summary, result.objective)}
+              </td>
               <td className={r.summary.diverged > 0 ? 'mono bad' : 'mono'}>{divergedText(r.summary)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {result.rows.some((r) => r.atGridEdge) && (
+        <div className="race-note muted">
+          <span className="race-edge">!</span> best rate at an end of the grid: the optimum may lie outside it.
+        </div>
+      )}
       <button type="button" className="btn small" data-testid="race-csv" onClick={onExport}>
         Export CSV
       </button>

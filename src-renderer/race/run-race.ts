@@ -74,6 +74,7 @@ export function runRace(
     let seconds = 0
     let entries = spec.optimizers
     const tuned = new Array<boolean>(entries.length).fill(false)
+    const atEdge = new Array<boolean>(entries.length).fill(false)
     const untuned: string[] = []
     if (spec.grid) {
       const runs = spec.tunable.filter(Boolean).length * spec.grid.n * startsHint + spec.tunable.filter((t) => !t).length * startsHint
@@ -94,6 +95,7 @@ export function runRace(
           return entry
         }
         tuned[i] = true
+        atEdge[i] = choice.atEdge
         return { ...entry, lr: choice.lr }
       })
     }
@@ -106,6 +108,7 @@ export function runRace(
         name: entry.name,
         lr: configAt(race.started.optimizers[i], 0).lr as number,
         tuned: tuned[i],
+        atGridEdge: atEdge[i],
         outcomes: outcomesOf(race, i * starts, starts, spec.objective, opts),
       })),
     )

@@ -15,6 +15,8 @@ export interface RaceEntry {
   readonly lr: number
   /** Whether lr came from the search (else the entry's own). */
   readonly tuned: boolean
+  /** The searched rate is at an end of the grid (the search may have been cut short by it). */
+  readonly atGridEdge?: boolean
   /** One outcome per start point, in the start points' order. */
   readonly outcomes: readonly Outcome[]
 }

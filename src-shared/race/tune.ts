@@ -26,6 +26,8 @@ export interface Choice {
   readonly index: number
   readonly lr: number
   readonly summary: Summary
+  /** The chosen rate is the grid's first or last: the best rate may lie outside the grid. */
+  readonly atEdge: boolean
 }
 
 /**
@@ -37,7 +39,8 @@ export function bestRate(rates: ArrayLike<number>, outcomes: readonly (readonly 
   let best: Choice | null = null
   for (let c = 0; c < outcomes.length; c++) {
     const summary = summarize(outcomes[c])
-    if (!best || compareSummaries(summary, best.summary) < 0) best = { index: c, lr: rates[c], summary }
+    if (!best || compareSummaries(summary, best.summary) < 0)
+      best = { index: c, lr: rates[c], summary, atEdge: outcomes.length > 1 && (c === 0 || c === outcomes.length - 1) }
   }
   return best && best.summary.median.status === 'ok' ? best : null
 }

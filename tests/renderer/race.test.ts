@@ -82,7 +82,8 @@ describe('race ranking', () => {
   it('picks the learning rate with the best summary, the smaller one on a tie, none when no median has a value', () => {
     const rates = [0.001, 0.01, 0.1, 1]
     expect(bestRate(rates, [oks(5, 5), oks(1, 2), oks(1, 2), [diverged, diverged]])?.lr).toBe(0.01)
-    expect(bestRate(rates, [oks(5, 5), oks(1, 3), oks(1.5, 2.5), oks(9, 9)])?.lr).toBe(0.1)
+    expect(bestRate(rates, [oks(5, 5), oks(1, 3), oks(1.5, 2.5), oks(9, 9)])).toMatchObject({ lr: 0.1, index: 2, atEdge: false })
+    expect(bestRate(rates, [oks(5, 5), oks(4, 4), oks(3, 3), oks(1, 1)])).toMatchObject({ lr: 1, atEdge: true })
     expect(bestRate([0.1, 1], [[diverged], [neverReached]])).toBeNull()
   })
 
@@ -103,8 +104,8 @@ describe('race CSV and cells', () => {
     const csv = raceCsv(rows, { objective: 'final', tolerance: 1e-3 })
     const lines = csv.trimEnd().split('\r\n')
     expect(lines[0]).toBe(RACE_CSV_COLUMNS.join(','))
-    expect(lines[1]).toBe('1,sgd,"SGD μ=0.9, ""fast""",0.01,true,final loss,2,ok,1.5,2.5,1,3,0,0')
-    expect(lines[2]).toBe('2,adam,Adam,0.1,false,final loss,,diverged,,,,3,2,0')
+    expect(lines[1]).toBe('1,sgd,"SGD μ=0.9, ""fast""",0.01,true,false,final loss,2,ok,1.5,2.5,1,3,0,0')
+    expect(lines[2]).toBe('2,adam,Adam,0.1,false,false,final loss,,diverged,,,,3,2,0')
     expect(csvField('a\nb')).toBe('"a\nb"')
   })
 
