@@ -90,7 +90,7 @@ class StepLR<V> extends LRScheduler<V> {
     if (this.last_epoch === 0 || this.last_epoch % this.step_size !== 0) return this.group.lr
     return this.A.mul(this.group.lr, this.gamma)
   }
-  closed_form(): V {
+  override closed_form(): V {
     return this.A.mul(this.base_lr, this.gamma ** Math.floor(this.last_epoch / this.step_size))
   }
 }
@@ -115,7 +115,7 @@ class MultiStepLR<V> extends LRScheduler<V> {
     if (c === undefined) return this.group.lr
     return this.A.mul(this.group.lr, this.gamma ** c)
   }
-  closed_form(): V {
+  override closed_form(): V {
     return this.A.mul(this.base_lr, this.gamma ** bisectRight(this.sorted, this.last_epoch))
   }
 }
@@ -135,7 +135,7 @@ class ConstantLR<V> extends LRScheduler<V> {
     if (this.last_epoch !== this.total_iters) return this.group.lr
     return this.A.mul(this.group.lr, 1.0 / this.factor)
   }
-  closed_form(): V {
+  override closed_form(): V {
     // factor + (last_epoch >= total_iters) * (1 - factor): the bool multiplies as 0 or 1.
     return this.A.mul(this.base_lr, this.factor + (this.last_epoch >= this.total_iters ? 1 : 0) * (1 - this.factor))
   }
@@ -158,7 +158,7 @@ class LinearLR<V> extends LRScheduler<V> {
     const d = this.end_factor - this.start_factor
     return this.A.mul(this.group.lr, 1 + d / (this.total_iters * this.start_factor + (this.last_epoch - 1) * d))
   }
-  closed_form(): V {
+  override closed_form(): V {
     const d = this.end_factor - this.start_factor
     return this.A.mul(this.base_lr, this.start_factor + (d * Math.min(this.total_iters, this.last_epoch)) / this.total_iters)
   }
@@ -177,7 +177,7 @@ class ExponentialLR<V> extends LRScheduler<V> {
     if (this.last_epoch === 0) return this.group.lr
     return this.A.mul(this.group.lr, this.gamma)
   }
-  closed_form(): V {
+  override closed_form(): V {
     return this.A.mul(this.base_lr, this.gamma ** this.last_epoch)
   }
 }
@@ -197,7 +197,7 @@ class PolynomialLR<V> extends LRScheduler<V> {
     const decay = ((1.0 - this.last_epoch / this.total_iters) / (1.0 - (this.last_epoch - 1) / this.total_iters)) ** this.power
     return this.A.mul(this.group.lr, decay)
   }
-  closed_form(): V {
+  override closed_form(): V {
     return this.A.mul(this.base_lr, (1.0 - Math.min(this.total_iters, this.last_epoch) / this.total_iters) ** this.power)
   }
 }
@@ -225,7 +225,7 @@ class CosineAnnealingLR<V> extends LRScheduler<V> {
     const ratio = (1 + Math.cos((Math.PI * e) / T_max)) / (1 + Math.cos((Math.PI * (e - 1)) / T_max))
     return A.add(A.mul(A.sub(this.group.lr, eta), ratio), eta)
   }
-  closed_form(): V {
+  override closed_form(): V {
     const eta = this.A.constant(this.eta_min)
     return this.A.add(eta, this.A.div(this.A.mul(this.A.sub(this.base_lr, eta), 1 + Math.cos((Math.PI * this.last_epoch) / this.T_max)), 2))
   }
@@ -250,7 +250,7 @@ class CosineAnnealingWarmRestarts<V> extends LRScheduler<V> {
     return this.A.add(eta, this.A.div(this.A.mul(this.A.sub(this.base_lr, eta), 1 + Math.cos((Math.PI * this.T_cur) / this.T_i)), 2))
   }
   /** torch's own step: T_cur and T_i advance here (and restart), get_lr only reads them. */
-  step(epoch?: number): void {
+  override step(epoch?: number): void {
     this._step_count += 1
     if (epoch === undefined && this.last_epoch < 0) epoch = 0
     if (epoch === undefined) {
