@@ -18,6 +18,7 @@ import {
   usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
+import { ROW_VALUES, type ScheduleTable } from '../../src-shared/schedule'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -38,6 +39,8 @@ export interface ParticleBatch {
   readonly noise: { readonly std: number; readonly seed: number }
   /** Index of each particle's noise stream (defaults to its position in x0). */
   readonly noiseStream?: Int32Array
+  /** A learning-rate schedule's per-step table (src-shared/schedule): lr (and momentum) per step. */
+  readonly schedule?: ScheduleTable
 }
 
 export interface Float64Result {
@@ -129,6 +132,8 @@ type Kernel = (
   outP: PointValues | null,
   outA: PointValues | null,
   extra: Float64Array[],
+  sched: Float64Array | null,
+  schedRow: Int32Array | null,
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -138,8 +143,31 @@ export function slotNames(def: OptimizerDef): string[] {
   return [...Object.keys(def.state).flatMap((slot) => COORDS.map((c) => coordName(slot, c))), ...Object.keys(def.particleState ?? {})]
 }
 
+/**
+ * A schedule's hook in the loop: the scheduled names become per-step values read from the table
+ * (`sched`, row `schedRow[i]`), A·base + B of the particle's own base value (ScheduleTable).
+ */
+function scheduledValues(schedule: { readonly momentum: string | null; readonly steps: number } | undefined) {
+  const names = schedule ? ['lr', ...(schedule.momentum ? [schedule.momentum] : [])] : []
+  return {
+    names,
+    load: (name: string, j: number) =>
+      names.includes(name) ? `const ${name}_base = H[hb + ${j}]; let ${name} = ${name}_base;` : `const ${name} = H[hb + ${j}];`,
+    step: schedule
+      ? `{ const sk = (schedRow[i] * ${schedule.steps} + t - 1) * ${ROW_VALUES};
+    ${names.map((n, c) => `${n} = sched[sk + ${2 * c}] * ${n}_base + sched[sk + ${2 * c + 1}];`).join(' ')} }`
+      : '',
+  }
+}
+
 /** Source of the generated block loop (exported for inspection and tests). */
-export function float64KernelSource(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): string {
+export function float64KernelSource(
+  landscape: Landscape,
+  def: OptimizerDef,
+  withSharpness: boolean,
+  schedule?: { readonly momentum: string | null; readonly steps: number },
+): string {
+  const scheduled = scheduledValues(schedule)
   const d = landscape.derivatives
   const vars = { x: 'p_x', y: 'p_y' }
   const valueGrad = emitAssignments(
@@ -195,7 +223,7 @@ ${RANDOM_CODE}
 const NH = ${names.length};
 for (let i = 0; i < n; i++) {
   const hb = i * NH;
-  ${names.map((name, j) => `const ${name} = H[hb + ${j}];`).join('\n  ')}
+  ${names.map((name, j) => scheduled.load(name, j)).join('\n  ')}
   let p_x = X[i], p_y = Y[i];
   let g_x = 0, g_y = 0, loss = 0;
   ${slots.map((slot, j) => `let ${slot} = S[${j}][i];`).join('\n  ')}
@@ -213,6 +241,7 @@ for (let i = 0; i < n; i++) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
+    ${scheduled.step}
     ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
     ${preludeCode(def)}
     ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
@@ -235,11 +264,11 @@ for (let i = 0; i < n; i++) {
 }`
 }
 
-function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${landscape.expr}`
+function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean, schedule?: ScheduleTable): Kernel {
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${landscape.expr}`
   let kernel = cache.get(key)
   if (!kernel) {
-    const source = float64KernelSource(landscape, def, withSharpness)
+    const source = float64KernelSource(landscape, def, withSharpness, schedule)
     kernel = new Function(
       'n',
       'tFrom',
@@ -262,6 +291,8 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
       'outP',
       'outA',
       'extra',
+      'sched',
+      'schedRow',
       source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
@@ -324,7 +355,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
-  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
+  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, job.schedule)
   kernel(
     job.x0.length,
     state.t,
@@ -347,6 +378,8 @@ export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: num
     out.preconditioned,
     out.axis,
     out.extra,
+    job.schedule?.values ?? null,
+    job.schedule?.row ?? null,
   )
   state.t = tTo
 }

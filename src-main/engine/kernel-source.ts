@@ -30,6 +30,7 @@ import {
 } from '../../src-shared/optim/rule'
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
+import { ROW_VALUES } from '../../src-shared/schedule'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -166,7 +167,9 @@ export function kernelParts(
   inDoubles = false,
   specialise: KernelSpecialisation = {},
 ) {
-  const fixed = specialise.fixed ?? new Map<string, number>()
+  // A schedule's rate (and momentum) change every step: never literals, never running powers.
+  const scheduled = scheduledNames(specialise.schedule)
+  const fixed = new Map([...(specialise.fixed ?? new Map<string, number>())].filter(([name]) => !scheduled.includes(name)))
   const d = landscape.derivatives
   const valueGrad = emitAssignments(
     [
@@ -198,7 +201,7 @@ export function kernelParts(
   })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
-  const hparams = new Set(names)
+  const hparams = new Set(names.filter((n) => !scheduled.includes(n)))
   const powerList: RunningPower[] = []
   // A fixed switch is a literal in the rule, so its branches fold at compile time; then the
   // running powers (prelude first, so their numbering is stable), printed with float literals.
@@ -233,6 +236,8 @@ export function kernelParts(
     ...varyingNames.map((n) => `HP_${n}`),
     ...varyingPowers.map((p) => `PW${p.name}`),
   ]
+  /** Launch-wide tables: the schedule's [A, B, C, D] per step (ScheduleTable, one row). */
+  const tables = scheduled.length ? [SCHEDULE_TABLE] : []
   const scalars = [
     ...uniformNames.map((n) => `HU_${n}`),
     ...uniformPowers.map((p) => `PU${p.name}`),
@@ -254,6 +259,7 @@ export function kernelParts(
     'deadAt',
     'stream',
     ...varyingNames,
+    ...scheduled.filter((n) => !uniform.has(n)).map((n) => `${n}_base`),
     ...stateNames,
     ...varyingPowers.map((p) => p.name),
     ...declaredInCode(valueGrad),
@@ -264,10 +270,17 @@ export function kernelParts(
   ])
 
   /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
-  const shared = `${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
+  const load = (n: string, from: string) =>
+    scheduled.includes(n) ? `let ${n}_base = ${from};\n  let ${n} = ${n}_base;` : `let ${n} = ${from};`
+  /** The scheduled values of step t from the table: A·base + B (rate), C·base + D (momentum). */
+  const scheduleStep = (which: (n: string) => boolean) =>
+    scheduled
+      .map((n, c) => (which(n) ? `${n} = ${SCHEDULE_TABLE}[sk + ${2 * c}.0] * ${n}_base + ${SCHEDULE_TABLE}[sk + ${2 * c + 1}.0];` : ''))
+      .join('\n    ')
+  const shared = `${uniformNames.map((n) => load(n, `HU_${n}`)).join('\n  ')}
   ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}`
   /** Loads one particle's values from the arrays at index `i`. */
-  const setup = `${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
+  const setup = `${varyingNames.map((n) => load(n, `HP_${n}[i]`)).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
   ${stateNames.map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
@@ -279,6 +292,7 @@ export function kernelParts(
   ${varyingPowers.map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}`
   /** Shared per-step work: the step number, uniform running powers, a shared prelude. */
   const stepShared = `let t = tFrom + s;
+    ${scheduled.length ? `let sk = (t - 1.0) * ${ROW_VALUES}.0;\n    ${scheduleStep((n) => uniform.has(n))}` : ''}
     ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
     ${sharedPrelude ? prelude : ''}`
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
@@ -300,6 +314,7 @@ export function kernelParts(
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
     }`
     }
+    ${scheduleStep((n) => !uniform.has(n))}
     ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
     ${sharedPrelude ? '' : prelude}
     ${updates}`
@@ -317,6 +332,7 @@ export function kernelParts(
     slots,
     stateNames,
     arrays,
+    tables,
     scalars,
     own,
     shared,
@@ -339,6 +355,19 @@ export interface KernelSpecialisation {
   readonly noNoise?: boolean
   /** Uniform hyperparameters replaced by their values (boolean switches: their branches fold away). */
   readonly fixed?: ReadonlyMap<string, number>
+  /**
+   * A learning-rate schedule (src-shared/schedule): `lr`, and `momentum` when it names the
+   * momentum's code name, are read each step from the launch's table of `steps` rows.
+   */
+  readonly schedule?: { readonly momentum: string | null; readonly steps: number }
+}
+
+/** The launch-wide table a scheduled kernel reads: [A, B, C, D] per step (ScheduleTable). */
+export const SCHEDULE_TABLE = 'SCHED'
+
+/** Hyperparameters a schedule sets each step: the rate, and the momentum it cycles. */
+function scheduledNames(schedule: KernelSpecialisation['schedule']): string[] {
+  return schedule ? ['lr', ...(schedule.momentum ? [schedule.momentum] : [])] : []
 }
 
 export function kernelSource(
@@ -348,8 +377,9 @@ export function kernelSource(
   uniform: ReadonlySet<string> = new Set(),
   unused: ReadonlySet<string> = new Set(),
   inDoubles = false,
+  schedule?: KernelSpecialisation['schedule'],
 ): KernelSource {
-  const parts = kernelParts(landscape, def, uniform, inDoubles)
+  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule })
   const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)
@@ -372,7 +402,7 @@ export function kernelSource(
 
   // Output is 1-D (GPU.js's WebAssembly backend vectorises 1-D outputs only): cell g·T + j is
   // output j of thread group g, which simulates particles g·P … g·P + P − 1.
-  const args = [...parts.arrays, ...parts.scalars]
+  const args = [...parts.arrays, ...parts.tables, ...parts.scalars]
   const source = `function (${args.join(', ')}) {
   const _group = Math.floor(this.thread.x / ${threadsPerGroup}.0);
   const _out = this.thread.x - ${threadsPerGroup}.0 * _group;

@@ -8,6 +8,7 @@ import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
+import { scheduleTable } from '../../src-shared/schedule'
 import { advanceFloat64, type BlockOutput, type ParticleBatch, initialState } from './float64'
 import { advanceFloat32, type BackendMode, float32Launcher, initialState32 } from './float32'
 
@@ -123,6 +124,10 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       sharpness: s.record.sharpness,
       noise: s.noise,
       noiseStream: stream,
+      // A schedule's per-step table: exact rows for float64, one affine row for the float32 kernels.
+      ...(config.schedule && {
+        schedule: scheduleTable(config.schedule, config.def, config.configs, starts, s.steps, s.precision === 'float64'),
+      }),
     }
     const stepper =
       s.precision === 'float32'

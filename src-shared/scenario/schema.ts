@@ -10,6 +10,7 @@ import { uniform } from '../random'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 import { isObject } from '../problem'
+import { checkScheduleFor, parseSchedule, ScheduleError, type ScheduleSpec } from '../schedule'
 
 export { ScenarioError } from './errors'
 
@@ -22,6 +23,8 @@ export interface OptimizerConfig {
   /** One configuration, or the grid of a sweep (first swept key varies slowest). */
   readonly configs: readonly Hparams[]
   readonly sweep?: readonly SweepAxis[]
+  /** A torch.optim.lr_scheduler schedule (src-shared/schedule), stepped after every optimizer step. */
+  readonly schedule?: ScheduleSpec
 }
 
 export type InitSpec =
@@ -155,16 +158,18 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
     throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
   }
   try {
-    const { sweep, ...given } = v
+    const { sweep, schedule: scheduleGiven, ...given } = v
     const hparams = resolveHparams(def, given)
-    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams] }) }
+    const schedule = scheduleGiven === undefined ? {} : { schedule: parseSchedule(scheduleGiven) }
+    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...schedule }) }
     const axes = parseSweep(def, sweep, `${field}.sweep`)
     return {
       count: axes.reduce((n, a) => n * a.values.length, 1),
-      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes }),
+      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...schedule }),
     }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
+    if (err instanceof ScheduleError) throw new ScenarioError(`${field}.schedule${err.field ? '.' + err.field : ''}`, err.message)
     throw err
   }
 }
@@ -261,6 +266,17 @@ export function checkWholeResultFits(s: Scenario): void {
   }
 }
 
+/** A schedule against its optimizer and the run's length (OneCycleLR: momentum to cycle, enough total_steps). */
+function checkSchedule(o: OptimizerConfig, steps: number, field: string): void {
+  if (!o.schedule) return
+  try {
+    checkScheduleFor(o.schedule, o.def, steps)
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ScenarioError(`${field}.schedule${err.field ? '.' + err.field : ''}`, err.message)
+    throw err
+  }
+}
+
 /** Validate a parsed JSON document as a scenario. Throws `ScenarioError`. */
 export function parseScenario(doc: unknown): Scenario {
   if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a JSON object')
@@ -274,6 +290,7 @@ export function parseScenario(doc: unknown): Scenario {
   const optimizers = pending.map((o) => o.expand())
   if (doc.steps === undefined) throw new ScenarioError('steps', 'is required (the number of optimizer steps)')
   const steps = integer(doc.steps, 'steps', 0, LIMITS.maxSteps)
+  optimizers.forEach((o, i) => checkSchedule(o, steps, doc.optimizer !== undefined ? 'optimizer' : `optimizers[${i}]`))
 
   let precision: Precision = 'float64'
   if (doc.precision !== undefined) {
