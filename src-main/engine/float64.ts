@@ -18,6 +18,8 @@ import {
   usesGradNorm,
 } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
+import { type EstimatorKind, estimatorKind, estimatorScalars, type GradientSpec } from '../../src-shared/estimator'
+import { float64EstimatorCode } from './estimator-code'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -38,6 +40,8 @@ export interface ParticleBatch {
   readonly noise: { readonly std: number; readonly seed: number }
   /** Index of each particle's noise stream (defaults to its position in x0). */
   readonly noiseStream?: Int32Array
+  /** Gradient estimator replacing the exact gradient before the rule (absent: exact); draws use the noise streams. */
+  readonly gradient?: GradientSpec
 }
 
 export interface Float64Result {
@@ -129,6 +133,9 @@ type Kernel = (
   outP: PointValues | null,
   outA: PointValues | null,
   extra: Float64Array[],
+  estK: number,
+  estMu: number,
+  estSeed: number,
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -139,7 +146,12 @@ export function slotNames(def: OptimizerDef): string[] {
 }
 
 /** Source of the generated block loop (exported for inspection and tests). */
-export function float64KernelSource(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): string {
+export function float64KernelSource(
+  landscape: Landscape,
+  def: OptimizerDef,
+  withSharpness: boolean,
+  estimator: EstimatorKind | null = null,
+): string {
   const d = landscape.derivatives
   const vars = { x: 'p_x', y: 'p_y' }
   const valueGrad = emitAssignments(
@@ -209,6 +221,7 @@ for (let i = 0; i < n; i++) {
   }
   let t = tFrom + 1;
   for (; t <= tTo && !dead; t++) {
+    ${estimator ? float64EstimatorCode(landscape, estimator) : ''}
     if (noiseStd > 0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
@@ -235,11 +248,11 @@ for (let i = 0; i < n; i++) {
 }`
 }
 
-function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${landscape.expr}`
+function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean, estimator: EstimatorKind | null): Kernel {
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${estimator}|${landscape.expr}`
   let kernel = cache.get(key)
   if (!kernel) {
-    const source = float64KernelSource(landscape, def, withSharpness)
+    const source = float64KernelSource(landscape, def, withSharpness, estimator)
     kernel = new Function(
       'n',
       'tFrom',
@@ -262,6 +275,9 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
       'outP',
       'outA',
       'extra',
+      'estK',
+      'estMu',
+      'estSeed',
       source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
@@ -324,7 +340,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
-  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
+  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, estimatorKind(job.gradient))
   kernel(
     job.x0.length,
     state.t,
@@ -347,6 +363,7 @@ export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: num
     out.preconditioned,
     out.axis,
     out.extra,
+    ...estimatorScalars(job.gradient),
   )
   state.t = tTo
 }

@@ -123,6 +123,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       sharpness: s.record.sharpness,
       noise: s.noise,
       noiseStream: stream,
+      gradient: config.gradient,
     }
     const stepper =
       s.precision === 'float32'

@@ -7,6 +7,7 @@
 import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec } from '../landscape'
 import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
 import { uniform } from '../random'
+import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 import { isObject } from '../problem'
@@ -22,6 +23,8 @@ export interface OptimizerConfig {
   /** One configuration, or the grid of a sweep (first swept key varies slowest). */
   readonly configs: readonly Hparams[]
   readonly sweep?: readonly SweepAxis[]
+  /** Where the optimizer takes its gradient from (src-shared/estimator); absent: the exact gradient. */
+  readonly gradient?: GradientSpec
 }
 
 export type InitSpec =
@@ -155,13 +158,15 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
     throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
   }
   try {
-    const { sweep, ...given } = v
+    const { sweep, gradient: gradientDoc, ...given } = v
     const hparams = resolveHparams(def, given)
-    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams] }) }
+    const gradient = parseGradientSpec(gradientDoc, `${field}.gradient`)
+    const withGradient = gradient.estimator === 'true' ? {} : { gradient }
+    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...withGradient }) }
     const axes = parseSweep(def, sweep, `${field}.sweep`)
     return {
       count: axes.reduce((n, a) => n * a.values.length, 1),
-      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes }),
+      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...withGradient }),
     }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
