@@ -30,6 +30,8 @@ import {
 } from '../../src-shared/optim/rule'
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
+import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
+import { kernelEstimatorCode } from './estimator-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -222,6 +224,8 @@ export function kernelParts(
     (w) => uniformValues.has(w) || preludeLocals.includes(w),
   )
   const stateNames = [...coordinateSlots, ...slots.perParticle]
+  // The gradient estimator (src-shared/estimator) replaces g before the rule; its K, μ and seed are launch scalars.
+  const estimator = specialise.estimator ? kernelEstimatorCode(landscape, specialise.estimator, kernelNumber) : ''
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
   const arrays = [
@@ -240,6 +244,7 @@ export function kernelParts(
     'nSteps',
     'noiseStd',
     'noiseSeed',
+    ...(estimator ? ESTIMATOR_SCALARS : []),
   ]
 
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
@@ -261,6 +266,7 @@ export function kernelParts(
     ...updateBlocks.flatMap(declaredNames),
     ...declaredInCode(finalLoss),
     'lossEnd',
+    ...(estimator ? [...ESTIMATOR_LOCALS, ...declaredInCode(estimator)] : []),
   ])
 
   /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
@@ -292,6 +298,7 @@ export function kernelParts(
       }
     }
     ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
+    ${estimator}
     ${
       specialise.noNoise
         ? ''
@@ -339,6 +346,8 @@ export interface KernelSpecialisation {
   readonly noNoise?: boolean
   /** Uniform hyperparameters replaced by their values (boolean switches: their branches fold away). */
   readonly fixed?: ReadonlyMap<string, number>
+  /** The gradient estimator the kernel computes (absent: the exact gradient). */
+  readonly estimator?: EstimatorKind | null
 }
 
 export function kernelSource(
@@ -348,8 +357,9 @@ export function kernelSource(
   uniform: ReadonlySet<string> = new Set(),
   unused: ReadonlySet<string> = new Set(),
   inDoubles = false,
+  estimator: EstimatorKind | null = null,
 ): KernelSource {
-  const parts = kernelParts(landscape, def, uniform, inDoubles)
+  const parts = kernelParts(landscape, def, uniform, inDoubles, { estimator })
   const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)

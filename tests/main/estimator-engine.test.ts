@@ -70,3 +70,52 @@ describe('float64 path', () => {
     expect(explicit.runs).toEqual(exact.runs)
   })
 })
+
+describe('float32 kernels draw the same directions as the float64 path', () => {
+  // A bowl with a ridge: the paths bend with every draw, and losses stay small enough that the
+  // zeroth-order differences keep float32 precision (μ = 0.1).
+  const BOWL = 'x^2 + 2*y^2 + 0.3*sin(3*x)*y'
+  const cases: Array<[string, Exclude<GradientSpec, { estimator: 'true' }>]> = [
+    ['forward', { estimator: 'forward', directions: 3, seed: 4 }],
+    ['zeroth order, Gaussian', { estimator: 'zeroth_order', mu: 0.1, directions: 2, distribution: 'gaussian', seed: 5 }],
+    ['zeroth order, sphere', { estimator: 'zeroth_order', mu: 0.1, directions: 1, distribution: 'sphere', seed: 6 }],
+  ]
+  const bowl = (gradient: GradientSpec, extra: Record<string, unknown> = {}) => ({
+    landscape: { expr: BOWL },
+    optimizers: [
+      { name: 'sgd', lr: 0.05, momentum: 0.5, gradient },
+      { name: 'adam', lr: 0.05, gradient },
+    ],
+    init: [
+      [1.5, 1.0],
+      [-1.0, 0.7],
+      [0.3, -1.2],
+    ],
+    steps: 30,
+    ...extra,
+  })
+  const maxGap = (a: Awaited<ReturnType<typeof runScenario>>, b: Awaited<ReturnType<typeof runScenario>>) => {
+    let gap = 0
+    a.runs.forEach((run, r) =>
+      run.trajectory.forEach(([x, y], k) => {
+        gap = Math.max(gap, Math.abs(x - b.runs[r].trajectory[k][0]), Math.abs(y - b.runs[r].trajectory[k][1]))
+      }),
+    )
+    return gap
+  }
+  for (const [name, spec] of cases) {
+    it(`${name}: float64, our WebAssembly SIMD, GPU.js WebAssembly and cpu agree within float32 rounding`, async () => {
+      const f64 = await runScenario(parseScenario(bowl(spec)))
+      const otherSeed = await runScenario(parseScenario(bowl({ ...spec, seed: spec.seed + 100 })))
+      // Another seed moves the paths far more than the tolerance below: the comparison has teeth.
+      expect(maxGap(f64, otherSeed)).toBeGreaterThan(0.05)
+      for (const mode of ['wasm', 'webasm', 'cpu'] as const) {
+        const f32 = await runScenario(parseScenario(bowl(spec, { precision: 'float32' })), { backend: mode, threaded: false })
+        expect(f32.backends.join()).toMatch(mode === 'wasm' ? /wasm-simd/ : mode === 'cpu' ? /CPUKernel/ : /WebAssemblyKernel/)
+        // Observed ≤ 1.2e-6 over 30 steps (float32 rounding of the path, the draws and the differences).
+        expect(maxGap(f64, f32)).toBeLessThan(2e-5)
+        expect(f32.runs[0].optimizer.gradient).toEqual(spec)
+      }
+    }, 60_000)
+  }
+})
