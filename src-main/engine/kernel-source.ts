@@ -31,6 +31,8 @@ import {
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 import { ROW_VALUES } from '../../src-shared/schedule'
+import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
+import { kernelEstimatorCode } from './estimator-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -225,6 +227,8 @@ export function kernelParts(
     (w) => uniformValues.has(w) || preludeLocals.includes(w),
   )
   const stateNames = [...coordinateSlots, ...slots.perParticle]
+  // The gradient estimator (src-shared/estimator) replaces g before the rule; its K, μ and seed are launch scalars.
+  const estimator = specialise.estimator ? kernelEstimatorCode(landscape, specialise.estimator, kernelNumber) : ''
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
   const arrays = [
@@ -245,6 +249,7 @@ export function kernelParts(
     'nSteps',
     'noiseStd',
     'noiseSeed',
+    ...(estimator ? ESTIMATOR_SCALARS : []),
   ]
 
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
@@ -267,6 +272,7 @@ export function kernelParts(
     ...updateBlocks.flatMap(declaredNames),
     ...declaredInCode(finalLoss),
     'lossEnd',
+    ...(estimator ? [...ESTIMATOR_LOCALS, ...declaredInCode(estimator)] : []),
   ])
 
   /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
@@ -306,6 +312,7 @@ export function kernelParts(
       }
     }
     ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
+    ${estimator}
     ${
       specialise.noNoise
         ? ''
@@ -360,6 +367,8 @@ export interface KernelSpecialisation {
    * momentum's code name, are read each step from the launch's table of `steps` rows.
    */
   readonly schedule?: { readonly momentum: string | null; readonly steps: number }
+  /** The gradient estimator the kernel computes (absent: the exact gradient). */
+  readonly estimator?: EstimatorKind | null
 }
 
 /** The launch-wide table a scheduled kernel reads: [A, B, C, D] per step (ScheduleTable). */
@@ -378,8 +387,9 @@ export function kernelSource(
   unused: ReadonlySet<string> = new Set(),
   inDoubles = false,
   schedule?: KernelSpecialisation['schedule'],
+  estimator: EstimatorKind | null = null,
 ): KernelSource {
-  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule })
+  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule, estimator })
   const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)

@@ -7,6 +7,7 @@
 import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec } from '../landscape'
 import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
 import { uniform } from '../random'
+import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 import { isObject } from '../problem'
@@ -25,6 +26,8 @@ export interface OptimizerConfig {
   readonly sweep?: readonly SweepAxis[]
   /** A torch.optim.lr_scheduler schedule (src-shared/schedule), stepped after every optimizer step. */
   readonly schedule?: ScheduleSpec
+  /** Where the optimizer takes its gradient from (src-shared/estimator); absent: the exact gradient. */
+  readonly gradient?: GradientSpec
 }
 
 export type InitSpec =
@@ -158,14 +161,18 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
     throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
   }
   try {
-    const { sweep, schedule: scheduleGiven, ...given } = v
+    const { sweep, schedule: scheduleGiven, gradient: gradientDoc, ...given } = v
     const hparams = resolveHparams(def, given)
-    const schedule = scheduleGiven === undefined ? {} : { schedule: parseSchedule(scheduleGiven) }
-    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...schedule }) }
+    const gradient = parseGradientSpec(gradientDoc, `${field}.gradient`)
+    const extras = {
+      ...(scheduleGiven === undefined ? {} : { schedule: parseSchedule(scheduleGiven) }),
+      ...(gradient.estimator === 'true' ? {} : { gradient }),
+    }
+    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...extras }) }
     const axes = parseSweep(def, sweep, `${field}.sweep`)
     return {
       count: axes.reduce((n, a) => n * a.values.length, 1),
-      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...schedule }),
+      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...extras }),
     }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
