@@ -34,6 +34,8 @@ export interface NetworkTrace {
 export interface SimulateOptions {
   /** Called after each kept step with its index (progress, cancellation by throwing). */
   readonly onKept?: (index: number) => void
+  /** Which kept steps get eigenvalues (default: multiples of record.eigenEvery). */
+  readonly eigenAt?: (step: number) => boolean
 }
 
 /** Top eigenvalues asked for: record.eigenvalues, at least 1 with record.sharpness. */
@@ -83,7 +85,7 @@ export function simulateNetwork(
       const at = t / record.every
       loss[at] = L
       if (params) params.set(w, at * P)
-      if (lanczos && eigenvalues && t % record.eigenEvery === 0) {
+      if (lanczos && eigenvalues && (options.eigenAt ? options.eigenAt(t) : t % record.eigenEvery === 0)) {
         if (lanczos.run(hvp)) eigenvalues.set(lanczos.values, at * k)
         hvps += lanczos.iterations
         if (precLanczos && preconditioned && pc && t > 0) {
