@@ -95,13 +95,13 @@ function randomStarts(
   return { x, y }
 }
 
-function finiteNumber(v: unknown, field: string): number {
+export function finiteNumber(v: unknown, field: string): number {
   if (typeof v !== 'number') throw new ScenarioError(field, `must be a number, got ${typeName(v)}`)
   if (!Number.isFinite(v)) throw new ScenarioError(field, `must be finite, got ${v}`)
   return v
 }
 
-function integer(v: unknown, field: string, min: number, max: number): number {
+export function integer(v: unknown, field: string, min: number, max: number): number {
   const n = finiteNumber(v, field)
   if (!Number.isInteger(n)) throw new ScenarioError(field, `must be a whole number, got ${n}`)
   if (n < min || n > max) throw new ScenarioError(field, `must be between ${min} and ${max}, got ${n}`)
@@ -113,13 +113,13 @@ function pair(v: unknown, field: string): [number, number] {
   return [finiteNumber(v[0], `${field}[0]`), finiteNumber(v[1], `${field}[1]`)]
 }
 
-function range(v: unknown, field: string): [number, number] {
+export function range(v: unknown, field: string): [number, number] {
   const r = pair(v, field)
   if (!(r[0] <= r[1])) throw new ScenarioError(field, `must be [min, max] with min ≤ max, got [${r[0]}, ${r[1]}]`)
   return r
 }
 
-function typeName(v: unknown): string {
+export function typeName(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return `a list of ${v.length}`
   if (typeof v === 'string') return 'text'
@@ -128,6 +128,9 @@ function typeName(v: unknown): string {
 
 function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string }; landscape: Landscape } {
   if (!isObject(v)) throw new ScenarioError('landscape', 'must be an object with "expr" or "preset"')
+  // Network landscapes have their own scenario (src-shared/network/scenario.ts, shared/NETWORKS.md).
+  if (v.network !== undefined)
+    throw new ScenarioError('landscape.network', 'a network landscape runs only in float64 (cli run, or the engine worker)')
   const spec: { expr?: string; preset?: string } = {}
   if (v.expr !== undefined) {
     if (typeof v.expr !== 'string') throw new ScenarioError('landscape.expr', `must be text, got ${typeName(v.expr)}`)
@@ -148,7 +151,7 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
 }
 
 /** An optimizer entry checked but not yet expanded: `count` configurations, built by `expand`. */
-interface PendingOptimizer {
+export interface PendingOptimizer {
   readonly count: number
   expand(): OptimizerConfig
 }
@@ -181,7 +184,7 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
   }
 }
 
-function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
+export function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
   if (doc.optimizer !== undefined && doc.optimizers !== undefined) {
     throw new ScenarioError('optimizers', 'give either "optimizer" or "optimizers", not both')
   }
