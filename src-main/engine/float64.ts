@@ -8,16 +8,9 @@
  * and the shared counter-based noise hash. The GPU.js kernel path assembles the same pieces.
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
-import {
-  coordName,
-  hparamCodeNames,
-  type OptimizerDef,
-  preconditionerForCoordinate,
-  preludeCode,
-  updateForCoordinate,
-  usesGradNorm,
-} from '../../src-shared/optim'
+import { coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
+import { stepCode } from './step-code'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -213,9 +206,7 @@ for (let i = 0; i < n; i++) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
-    ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
-    ${preludeCode(def)}
-    ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
+    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (k) => `(noiseStd > 0 ? noiseStd * gsNormal(noiseSeed, stream, t, ${k}) : 0)` })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
@@ -236,7 +227,7 @@ for (let i = 0; i < n; i++) {
 }
 
 function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${landscape.expr}`
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${landscape.expr}|${landscape.residuals?.exprs.join(';') ?? ''}`
   let kernel = cache.get(key)
   if (!kernel) {
     const source = float64KernelSource(landscape, def, withSharpness)
