@@ -8,7 +8,7 @@
  * and the shared counter-based noise hash. The GPU.js kernel path assembles the same pieces.
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
-import { coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
+import { assertRunsOn, coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 import { stepCode } from './step-code'
 
@@ -206,7 +206,7 @@ for (let i = 0; i < n; i++) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
-    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (k) => `(noiseStd > 0 ? noiseStd * gsNormal(noiseSeed, stream, t, ${k}) : 0)` })}
+    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }` })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
@@ -315,6 +315,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
+  assertRunsOn(job.optimizer, 'float64')
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness)
   kernel(
     job.x0.length,

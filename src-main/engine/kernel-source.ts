@@ -30,6 +30,7 @@ import {
 } from '../../src-shared/optim/rule'
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
+import { stepCode } from './step-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -206,7 +207,22 @@ export function kernelParts(
   const preludeBlock = lower(preludeTree(def))
   const updateBlocks = ['x', 'y'].map((c) => lower(updateTreeForCoordinate(def, c)))
   const prelude = printBlock(preludeBlock, { number: KERNEL_NUMBERS })
-  const updates = updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
+  // A rule with stages runs as one step program (step-code.ts, shared with the float64 loop);
+  // the others keep the prelude/update split, whose prelude may run once for all particles.
+  const staged = (def.stages?.length ?? 0) > 0
+  const updates = staged
+    ? stepCode(landscape, def, {
+        number: KERNEL_NUMBERS,
+        formatNumber: kernelNumber,
+        declare: 'let',
+        zero: '0.0',
+        transform: lower,
+        noise: (name, k) =>
+          specialise.noNoise
+            ? null
+            : `if (noiseStd > 0.0) {\n      ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}.0);\n    }`,
+      })
+    : updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
@@ -218,9 +234,8 @@ export function kernelParts(
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
   const preludeLocals = declaredNames(preludeBlock)
   // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every(
-    (w) => uniformValues.has(w) || preludeLocals.includes(w),
-  )
+  const sharedPrelude =
+    !staged && [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
   const stateNames = [...coordinateSlots, ...slots.perParticle]
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
@@ -258,7 +273,7 @@ export function kernelParts(
     ...varyingPowers.map((p) => p.name),
     ...declaredInCode(valueGrad),
     ...(sharedPrelude ? [] : preludeLocals),
-    ...updateBlocks.flatMap(declaredNames),
+    ...(staged ? declaredInCode(updates) : updateBlocks.flatMap(declaredNames)),
     ...declaredInCode(finalLoss),
     'lossEnd',
   ])
@@ -300,8 +315,8 @@ export function kernelParts(
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
     }`
     }
-    ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
-    ${sharedPrelude ? '' : prelude}
+    ${usesGradNorm(def) && !staged ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
+    ${sharedPrelude || staged ? '' : prelude}
     ${updates}`
   /** After the last step: a particle alive so far dies at tFrom + nSteps when its final point is out of range. */
   const finalCheck = `if (deadAt < 0.0) {

@@ -22,8 +22,8 @@ export interface StepCodeOptions {
   readonly declare: 'const' | 'let'
   /** A literal zero in the engine's number format (`0` or `0.0`). */
   readonly zero: string
-  /** The step's noise on coordinate k (an expression), added to gradients taken elsewhere; null without noise. */
-  readonly noise: (k: number) => string | null
+  /** A statement adding the step's noise on coordinate k to `name` (a gradient taken elsewhere); null without noise. */
+  readonly noise: (name: string, k: number) => string | null
   /** A rewrite applied to every block of rule code (kernels: fixed switches, running powers). */
   readonly transform?: (block: Block) => Block
 }
@@ -86,8 +86,8 @@ export function stepCode(landscape: Landscape, def: OptimizerDef, o: StepCodeOpt
       ),
     )
     piece.names.forEach((n, j) => {
-      const noise = o.noise(j)
-      if (noise !== null) out.push(`${n} = ${n} + ${noise};`)
+      const noise = o.noise(n, j)
+      if (noise !== null) out.push(noise)
     })
   })
   return out.join('\n')

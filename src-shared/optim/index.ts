@@ -18,3 +18,4 @@ export {
   type StepPiece,
 } from './expand'
 export { RuleError, parsedRule, loweredRule, ruleNeeds, type RuleNeeds } from './rule'
+export { assertRunsOn, BACKENDS, supportedBackends, UnsupportedBackendError } from './backends'

@@ -124,7 +124,7 @@ export const gaussnewton: OptimizerDef = {
 const OASIS_MATH = [
   'd = diag ∇²L (exact);   D₁ = d;   D ← β₂D + (1−β₂)d;   D̂ = max(|D|, α)',
   'η₁ = γ;   ηₖ = min(√(1+θₖ₋₁)·ηₖ₋₁, √(Σ D̂Δw²)/(2√(Σ Δg²/D̂)))   (first term dropped at k = 2)',
-  'w ← w − ηₖ·g/D̂;   θₖ = ηₖ/ηₖ₋₁',
+  'w ← w − ηₖ·g/D̂;   θₖ = ηₖ/ηₖ₋₁ (kept while ηₖ₋₁ = 0)',
 ]
 
 /**
@@ -170,7 +170,8 @@ export const oasis: OptimizerDef = {
       } else {
         eta_k = Math.sqrt(1 + theta) * eta;
       }
-      theta = eta_k / eta;
+      // θ = η_k/η_{k−1}; kept as it was when η_{k−1} = 0 (a stalled iterate: 0/0).
+      if (eta > 0) { theta = eta_k / eta; }
     }
     eta = eta_k;
   `,
