@@ -14,7 +14,7 @@ import type {
   Validation,
 } from '../../src-shared/api'
 import { PRESETS } from '../../src-shared/landscape'
-import { OPTIMIZERS } from '../../src-shared/optim'
+import { OPTIMIZERS, ruleNeeds, supportedBackends } from '../../src-shared/optim'
 import { EngineClient, type EngineOptions, type SpawnWorker } from '../engine/client'
 
 export interface HostOptions {
@@ -43,6 +43,8 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
       title: o.title,
       rule: o.rule,
       source: o.source,
+      backends: supportedBackends(o),
+      needs: { residuals: ruleNeeds(o).residuals, twoDimensional: ruleNeeds(o).twoDimensional },
       // A choice fixed by the reference (`mars_type`) needs no control; `None` shows as the value it runs as.
       hparams: Object.entries(o.hparams).flatMap(([name, spec]) =>
         spec.kind === 'choice'

@@ -78,3 +78,34 @@ describe('engines a rule excludes', () => {
     await expect(stepper.advance(3, out as never)).rejects.toThrow('lion cannot run on the float64 reference path: test')
   })
 })
+
+describe('gradient noise at a second point', () => {
+  const doc = (optimizer: Record<string, unknown>, precision = 'float64') => ({
+    landscape: { preset: 'himmelblau' },
+    optimizer,
+    init: [
+      [0.5, 0.5],
+      [-1, 2],
+    ],
+    steps: 30,
+    noise: { std: 0.5, seed: 3 },
+    precision,
+  })
+
+  it('is the step’s own sample (SAM with ρ = 0 is SGD on the same noise)', async () => {
+    const sam = await runScenario(parseScenario(doc({ name: 'sam', lr: 0.01, rho: 0 })))
+    const sgd = await runScenario(parseScenario(doc({ name: 'sgd', lr: 0.01 })))
+    for (let i = 0; i < 2; i++) expect(sam.runs[i].trajectory).toEqual(sgd.runs[i].trajectory)
+  })
+
+  it.each(['sam', 'fdgr'])('%s draws the same numbers on the float64 path and both float32 kernels', async (name) => {
+    const want = await runScenario(parseScenario(doc({ name, lr: 0.01 })))
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const got = await runScenario(parseScenario(doc({ name, lr: 0.01 }, 'float32')), { backend })
+      for (let i = 0; i < 2; i++)
+        for (let k = 0; k <= 30; k++)
+          for (let c = 0; c < 2; c++)
+            expect(close(got.runs[i].trajectory[k][c], want.runs[i].trajectory[k][c]), `${backend} ${i} ${k}`).toBe(true)
+    }
+  })
+})
