@@ -8,19 +8,12 @@
  * and the shared counter-based noise hash. The GPU.js kernel path assembles the same pieces.
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
-import {
-  coordName,
-  hparamCodeNames,
-  type OptimizerDef,
-  preconditionerForCoordinate,
-  preludeCode,
-  updateForCoordinate,
-  usesGradNorm,
-} from '../../src-shared/optim'
+import { assertRunsOn, coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 import { ROW_VALUES, type ScheduleTable } from '../../src-shared/schedule'
 import { type EstimatorKind, estimatorKind, estimatorScalars, type GradientSpec } from '../../src-shared/estimator'
 import { float64EstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -251,9 +244,7 @@ for (let i = 0; i < n; i++) {
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
     ${scheduled.step}
-    ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
-    ${preludeCode(def)}
-    ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
+    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }` })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
@@ -280,7 +271,7 @@ function kernelFor(
   schedule: ScheduleTable | undefined,
   estimator: EstimatorKind | null,
 ): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${estimator}|${landscape.expr}`
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${estimator}|${landscape.expr}|${landscape.residuals?.exprs.join(';') ?? ''}`
   let kernel = cache.get(key)
   if (!kernel) {
     const source = float64KernelSource(landscape, def, withSharpness, schedule, estimator)
@@ -373,6 +364,7 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
+  assertRunsOn(job.optimizer, 'float64')
   const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, job.schedule, estimatorKind(job.gradient))
   kernel(
     job.x0.length,

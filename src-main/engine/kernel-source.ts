@@ -33,6 +33,7 @@ import { RANDOM_CODE } from '../../src-shared/random'
 import { ROW_VALUES } from '../../src-shared/schedule'
 import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
 import { kernelEstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -211,7 +212,22 @@ export function kernelParts(
   const preludeBlock = lower(preludeTree(def))
   const updateBlocks = ['x', 'y'].map((c) => lower(updateTreeForCoordinate(def, c)))
   const prelude = printBlock(preludeBlock, { number: KERNEL_NUMBERS })
-  const updates = updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
+  // A rule with stages runs as one step program (step-code.ts, shared with the float64 loop);
+  // the others keep the prelude/update split, whose prelude may run once for all particles.
+  const staged = (def.stages?.length ?? 0) > 0
+  const updates = staged
+    ? stepCode(landscape, def, {
+        number: KERNEL_NUMBERS,
+        formatNumber: kernelNumber,
+        declare: 'let',
+        zero: '0.0',
+        transform: lower,
+        noise: (name, k) =>
+          specialise.noNoise
+            ? null
+            : `if (noiseStd > 0.0) {\n      ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}.0);\n    }`,
+      })
+    : updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
@@ -223,9 +239,8 @@ export function kernelParts(
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
   const preludeLocals = declaredNames(preludeBlock)
   // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every(
-    (w) => uniformValues.has(w) || preludeLocals.includes(w),
-  )
+  const sharedPrelude =
+    !staged && [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
   const stateNames = [...coordinateSlots, ...slots.perParticle]
   // The gradient estimator (src-shared/estimator) replaces g before the rule; its K, μ and seed are launch scalars.
   const estimator = specialise.estimator ? kernelEstimatorCode(landscape, specialise.estimator, kernelNumber) : ''
@@ -269,7 +284,7 @@ export function kernelParts(
     ...varyingPowers.map((p) => p.name),
     ...declaredInCode(valueGrad),
     ...(sharedPrelude ? [] : preludeLocals),
-    ...updateBlocks.flatMap(declaredNames),
+    ...(staged ? declaredInCode(updates) : updateBlocks.flatMap(declaredNames)),
     ...declaredInCode(finalLoss),
     'lossEnd',
     ...(estimator ? [...ESTIMATOR_LOCALS, ...declaredInCode(estimator)] : []),
@@ -322,8 +337,8 @@ export function kernelParts(
     }`
     }
     ${scheduleStep((n) => !uniform.has(n))}
-    ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
-    ${sharedPrelude ? '' : prelude}
+    ${usesGradNorm(def) && !staged ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
+    ${sharedPrelude || staged ? '' : prelude}
     ${updates}`
   /** After the last step: a particle alive so far dies at tFrom + nSteps when its final point is out of range. */
   const finalCheck = `if (deadAt < 0.0) {

@@ -4,8 +4,8 @@
  * Unknown top-level fields are ignored (reference files carry extra data); unknown fields
  * inside an optimizer are errors (a misspelt hyperparameter must not silently default).
  */
-import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec } from '../landscape'
-import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
+import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec, ResidualsError } from '../landscape'
+import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams, ruleNeeds } from '../optim'
 import { uniform } from '../random'
 import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
@@ -46,7 +46,7 @@ export type InitSpec =
     }
 
 export interface Scenario {
-  readonly landscapeSpec: { readonly expr?: string; readonly preset?: string }
+  readonly landscapeSpec: { readonly expr?: string; readonly preset?: string; readonly residuals?: readonly string[] }
   readonly landscape: Landscape
   readonly optimizers: readonly OptimizerConfig[]
   readonly init: InitSpec
@@ -126,12 +126,12 @@ export function typeName(v: unknown): string {
   return typeof v === 'number' ? String(v) : typeof v
 }
 
-function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string }; landscape: Landscape } {
+function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string; residuals?: string[] }; landscape: Landscape } {
   if (!isObject(v)) throw new ScenarioError('landscape', 'must be an object with "expr" or "preset"')
   // Network landscapes have their own scenario (src-shared/network/scenario.ts, shared/NETWORKS.md).
   if (v.network !== undefined)
     throw new ScenarioError('landscape.network', 'a network landscape runs only in float64 (cli run, or the engine worker)')
-  const spec: { expr?: string; preset?: string } = {}
+  const spec: { expr?: string; preset?: string; residuals?: string[] } = {}
   if (v.expr !== undefined) {
     if (typeof v.expr !== 'string') throw new ScenarioError('landscape.expr', `must be text, got ${typeName(v.expr)}`)
     spec.expr = v.expr
@@ -140,9 +140,16 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
     if (typeof v.preset !== 'string') throw new ScenarioError('landscape.preset', `must be text, got ${typeName(v.preset)}`)
     spec.preset = v.preset
   }
+  if (v.residuals !== undefined) {
+    if (!Array.isArray(v.residuals) || !v.residuals.every((r) => typeof r === 'string'))
+      throw new ScenarioError('landscape.residuals', `must be a list of expressions (text), got ${typeName(v.residuals)}`)
+    spec.residuals = v.residuals as string[]
+  }
   try {
     return { spec, landscape: landscapeFromSpec(spec) }
   } catch (err) {
+    if (err instanceof ResidualsError)
+      throw new ScenarioError(err.index === null ? 'landscape.residuals' : `landscape.residuals[${err.index}]`, err.message)
     if (err instanceof ExpressionError) throw new ScenarioError('landscape.expr', err.message)
     if (err instanceof LandscapeSpecError)
       throw new ScenarioError(spec.preset !== undefined ? 'landscape.preset' : 'landscape', err.message)
@@ -298,6 +305,14 @@ export function parseScenario(doc: unknown): Scenario {
   const runs = pending.reduce((n, o) => n + o.count, 0) * starts.x.length
   if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
   const optimizers = pending.map((o) => o.expand())
+  optimizers.forEach((o, k) => {
+    // Gauss–Newton's step is built from the residuals; without them there is no such step.
+    if (ruleNeeds(o.def).residuals && !landscape.residuals)
+      throw new ScenarioError(
+        doc.optimizer !== undefined ? 'optimizer' : `optimizers[${k}]`,
+        `${o.def.name} needs the landscape's residuals: add "residuals": [r1, r2, …] to "landscape" with Σ r² (or ½·Σ r²) equal to its expression`,
+      )
+  })
   if (doc.steps === undefined) throw new ScenarioError('steps', 'is required (the number of optimizer steps)')
   const steps = integer(doc.steps, 'steps', 0, LIMITS.maxSteps)
   optimizers.forEach((o, i) => checkSchedule(o, steps, doc.optimizer !== undefined ? 'optimizer' : `optimizers[${i}]`))
