@@ -5,6 +5,7 @@
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import { type ColumnarResult, eachRun } from './result'
+import { scheduleField } from '../../../src-shared/schedule'
 
 /** Characters gathered before a piece is handed to the file. */
 export const TEXT_CHUNK = 1 << 20
@@ -179,7 +180,9 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const count = o.count
     const name = part.config.def.name
-    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h }, finiteOrNull))
+    const optimizerJson = part.config.configs.map((h) =>
+      JSON.stringify({ name, ...h, ...scheduleField(part.config.schedule) }, finiteOrNull),
+    )
     const thresholdJson = o.sharpness ? part.config.configs.map((h) => JSON.stringify(stabilityThreshold(name, h), finiteOrNull)) : []
     const preconditioned = o.preconditioned && part.carriesState ? o.preconditioned : null
     const perBlock = Math.max(1, Math.floor(SEGMENT / Math.max(1, count)))
@@ -263,7 +266,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const base = p * o.count
     out.add(
-      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
+      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(part.config.schedule) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
     )
     pairs(out, o.x, o.y, base, o.count)
     out.add(',"loss":')
