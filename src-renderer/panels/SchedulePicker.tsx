@@ -5,7 +5,7 @@
  * code the engine runs (src-shared/schedule). The schedule is stored on the optimizer entry as
  * `"schedule"`, so sessions, share links and exports carry it like any hyperparameter.
  */
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { isObject } from '../../src-shared/problem'
 import {
   cyclesMomentum,
@@ -92,7 +92,7 @@ function IntsField({ value, onCommit, label }: { value: readonly number[]; onCom
 
 function ArgRow({ name, doc, changed, children }: { name: string; doc: string; changed: boolean; children: React.ReactNode }) {
   return (
-    <div className="sched-arg">
+    <div className={name === 'schedulers' ? 'sched-arg sched-top' : 'sched-arg'}>
       <Tip tip={<>{doc}</>}>
         <span className={changed ? 'hp-name mono changed' : 'hp-name mono'}>{name}</span>
       </Tip>
@@ -115,14 +115,16 @@ function ScheduleEditor({
   lr: number
   nested: boolean
 }) {
+  const [all, setAll] = useState(false)
   const name = spec.name as ScheduleName
   const args = SCHEDULES[name]?.args ?? {}
   const set = (key: string, v: unknown) => onChange({ ...spec, [key]: v })
+  // Shown: the arguments given (a new schedule starts with its required ones); the rest on request.
+  const shownArgs = Object.entries(args).filter(([key]) => all || spec[key] !== undefined)
+  const more = Object.keys(args).length - shownArgs.length
   return (
     <div className={nested ? 'sched-nested' : 'sched-args'}>
-      {Object.entries(args).map(([key, arg]) => {
-        // epochs × steps_per_epoch only when given: total_steps says the same.
-        if ((key === 'epochs' || key === 'steps_per_epoch') && spec[key] === undefined) return null
+      {shownArgs.map(([key, arg]) => {
         const given = spec[key]
         const value = given ?? arg.default
         const label = `${name} ${key}`
@@ -187,6 +189,11 @@ function ScheduleEditor({
           </ArgRow>
         )
       })}
+      {(more > 0 || all) && (
+        <button type="button" className="link-btn sched-more" onClick={() => setAll(!all)}>
+          {all ? 'Fewer arguments' : nested ? `${more} more` : `All arguments of ${name} (${more} more)`}
+        </button>
+      )}
     </div>
   )
 }
