@@ -51,3 +51,30 @@ describe('a sweep over lr with a schedule', () => {
     expect(scheduleSequence(s, 0.1, 0, 21).lr[20]).toBeCloseTo((0.1 + 0.002) / 2, 15)
   })
 })
+
+describe('state torch fills at the first step, and state kept across launches', () => {
+  it("Rprop's step sizes start at step 1's scheduled rate (LinearLR: lr × start_factor)", async () => {
+    const r = await runScenario(
+      parseScenario({ ...base, steps: 1, optimizer: { name: 'rprop', lr: 0.1, schedule: { name: 'LinearLR', start_factor: 0.5 } } }),
+    )
+    const [p0, p1] = r.runs[0].trajectory
+    expect(Math.abs(p1[0] - p0[0])).toBeCloseTo(0.05, 15)
+    expect(Math.abs(p1[1] - p0[1])).toBeCloseTo(0.05, 15)
+  })
+  it.each(['wasm', 'webasm'] as const)(
+    "%s: SGD without momentum of its own keeps OneCycleLR's momentum buffer between launches",
+    async (backend) => {
+      const doc = {
+        ...base,
+        steps: 40,
+        record: { every: 5 },
+        optimizer: { name: 'sgd', lr: 0.01, schedule: { name: 'OneCycleLR', max_lr: 0.01, total_steps: 40 } },
+      }
+      const want = (await runScenario(parseScenario(doc))).runs[0].trajectory
+      const got = (await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend })).runs[0].trajectory
+      for (let k = 0; k < want.length; k++)
+        for (let d = 0; d < 2; d++)
+          expect(Math.abs(got[k][d] - want[k][d]), `point ${k}`).toBeLessThanOrEqual(1e-3 * (1 + Math.abs(want[k][d])))
+    },
+  )
+})
