@@ -30,6 +30,24 @@ describe('cli run with a schedule', () => {
     expect(runCli(['run', CASE, '--out', csv]).status).toBe(0)
     expect(readFileSync(csv, 'utf8').split('\n')[1]).toContain('""schedule"":{""name"":""SequentialLR""')
   })
+  it.each(['beale__adam-OneCycleLR.json', 'booth__sgd-SequentialLR.json'])(
+    '%s: each run carries lr_history (and momentum_history) as torch stepped them',
+    (file) => {
+      const ref = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/schedules', file), 'utf8'))
+      const out = join(dir, `h-${file}`)
+      expect(runCli(['run', join(ROOT, 'tests/fixtures/schedules', file), '--out', out]).status).toBe(0)
+      const run = JSON.parse(readFileSync(out, 'utf8')).runs[0]
+      expect(run.lr_history).toHaveLength(ref.steps)
+      run.lr_history.forEach((v: number, k: number) =>
+        expect(Math.abs(v - ref.lr_history[k])).toBeLessThanOrEqual(1e-12 * ref.lr_history[k]),
+      )
+      if (ref.momentum_history)
+        run.momentum_history.forEach((v: number, k: number) =>
+          expect(Math.abs(v - ref.momentum_history[k])).toBeLessThanOrEqual(1e-12 * ref.momentum_history[k]),
+        )
+      else expect(run.momentum_history).toBeUndefined()
+    },
+  )
   it('refuses a bad schedule with one line naming the field, writing nothing', () => {
     const path = writeScenario(dir, 'bad.json', {
       landscape: { preset: 'rosenbrock' },
