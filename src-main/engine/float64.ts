@@ -310,6 +310,24 @@ function kernelFor(
   return kernel
 }
 
+/**
+ * torch fills an optimizer's state at its first step from the group as it is then: under a
+ * schedule, step 1's rate and momentum (Rprop's step sizes and ASGD's eta start at that lr).
+ */
+function scheduledAtFirstStep(job: ParticleBatch, names: readonly string[]): (row: Float64Array, i: number) => Float64Array | number[] {
+  const table = job.schedule
+  if (!table) return (row) => row
+  const scheduled = ['lr', ...(table.momentum ? [table.momentum] : [])].map((n) => names.indexOf(n))
+  return (row, i) => {
+    const out = Array.from(row)
+    const at = table.row[i] * table.steps * ROW_VALUES
+    scheduled.forEach((j, c) => {
+      if (j >= 0 && table.steps > 0) out[j] = table.values[at + 2 * c] * row[j] + table.values[at + 2 * c + 1]
+    })
+    return out
+  }
+}
+
 /** Fresh state for the particles of `job` at step 0 (slot initialisers evaluated per particle). */
 export function initialState(job: ParticleBatch): Float64State {
   const n = job.x0.length
@@ -323,10 +341,11 @@ export function initialState(job: ParticleBatch): Float64State {
   const slots = slotInits.map(() => new Float64Array(n))
   const nh = names.length
   let values: number[] = []
+  const firstStep = scheduledAtFirstStep(job, names)
   for (let i = 0; i < n; i++) {
     // Particles come in runs of equal hyperparameters: evaluate the initialisers once per run.
     const row = job.hparams.subarray(i * nh, (i + 1) * nh)
-    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...row)
+    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...firstStep(row, i))
     for (let s = 0; s < slots.length; s++) slots[s][i] = values[s]
   }
   return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }

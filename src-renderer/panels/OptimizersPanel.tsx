@@ -16,6 +16,7 @@ import { LrSuggestion } from '../ui/LrSuggestion'
 import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
 import { OptimizerPicker } from './OptimizerPicker'
+import { SchedulePicker } from './SchedulePicker'
 
 function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc: string; readonly name: string }) {
   return (
@@ -264,6 +265,7 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
           <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />
         ))}
       </div>
+      <SchedulePicker index={index} opt={opt} def={def} />
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
           {expanded ? 'Fewer hyperparameters' : `All hyperparameters (${more} more)`}

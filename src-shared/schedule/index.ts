@@ -6,6 +6,7 @@ export {
   SCHEDULES,
   ScheduleError,
   scheduleJson,
+  scheduleField,
   type ScheduleName,
   type ScheduleSpec,
 } from './spec'

@@ -285,3 +285,8 @@ export function cyclesMomentum(s: ScheduleSpec): boolean {
 export function scheduleJson(s: ScheduleSpec): Record<string, unknown> {
   return s.name === 'SequentialLR' ? { ...s, schedulers: s.schedulers.map(scheduleJson) } : { ...s }
 }
+
+/** `{schedule}` to spread beside an optimizer's hyperparameters in outputs, or nothing without one. */
+export function scheduleField(s: ScheduleSpec | undefined): { schedule?: Record<string, unknown> } {
+  return s ? { schedule: scheduleJson(s) } : {}
+}

@@ -59,11 +59,13 @@ describe('schedule reference cases', () => {
     expect(worst(r.runs[0].trajectory, ref.trajectory, Math.min(200, ref.steps), 1e-6)).toBeGreaterThan(1)
   })
 
-  for (const backend of ['wasm', 'webasm'] as const) {
+  for (const backend of ['wasm', 'webasm', 'cpu'] as const) {
     it.each(files)(`%s: float32 ${backend} within 1e-3·(1+|x|) over 50 steps`, async (file) => {
       const ref = load(file)
       const r = await runScenario(parseScenario({ ...ref, precision: 'float32' }), { backend })
-      expect(r.backends[0]).toMatch(backend === 'wasm' ? /wasm-simd/ : /gpu\.js WebAssemblyKernel/)
+      expect(r.backends[0]).toMatch(
+        backend === 'wasm' ? /wasm-simd/ : backend === 'cpu' ? /gpu\.js CPUKernel/ : /gpu\.js WebAssemblyKernel/,
+      )
       expect(worst(r.runs[0].trajectory, ref.trajectory, 50, 1e-3)).toBeLessThanOrEqual(1)
     })
   }
