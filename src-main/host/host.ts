@@ -5,6 +5,7 @@
  */
 import type { CentralFlowRequest, GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
 import { PRESETS } from '../../src-shared/landscape'
+import type { EstimateRequest } from '../../src-shared/estimator/request'
 import { OPTIMIZERS } from '../../src-shared/optim'
 import { EngineClient, type EngineOptions, type SpawnWorker } from '../engine/client'
 
@@ -65,6 +66,7 @@ export function createHost(options: HostOptions): Host {
       engine.cancel(jobId)
     },
     centralFlow: (request: CentralFlowRequest) => engine.centralFlow(request),
+    gradientEstimates: (request: EstimateRequest) => engine.gradientEstimates(request),
     onJobEvent: (listener: (e: JobEvent) => void | Promise<void>) => engine.onEvent(listener),
     dispose: () => engine.dispose(),
   }
