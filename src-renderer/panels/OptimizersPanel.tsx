@@ -15,6 +15,7 @@ import { distinctLabels } from '../ui/legend-summary'
 import { LrSuggestion } from '../ui/LrSuggestion'
 import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
+import { GradientEstimatorPicker } from './GradientEstimatorPicker'
 
 function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc: string; readonly name: string }) {
   return (
@@ -263,6 +264,7 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
           <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />
         ))}
       </div>
+      <GradientEstimatorPicker index={index} opt={opt} />
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
           {expanded ? 'Fewer hyperparameters' : `All hyperparameters (${more} more)`}
