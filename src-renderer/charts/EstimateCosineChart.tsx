@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import { anyEstimator, cosineAt, fetchEstimates, pointQuad, runEstimator } from '../data/estimates'
 import { job, onJobChange } from '../data/job-data'
+import { shown } from '../data/runner'
 import { ESTIMATE_ARROW_COLOR, TRUE_ARROW_COLOR } from '../scene/EstimateArrows'
 import { optimizerColor } from '../scene/palette'
 import { formatNumber } from '../store/scenario'
@@ -88,9 +89,11 @@ export function EstimateCosineChart() {
     if (!est) return
     const quads: number[][] = []
     const steps: number[] = []
+    const steps0 = shown.scenario?.steps ?? Infinity
     for (let k = 0; k < Math.min(received, job.kept); k++) {
       const q = pointQuad(job, run, k)
-      if (!q) break
+      // The last point's estimate belongs to a step the run never takes.
+      if (!q || q[3] > steps0) break
       quads.push(q)
       steps.push(q[3])
     }
