@@ -12,6 +12,7 @@ import { ExportDialog } from './export/ExportDialog'
 import { openExport } from './export/state'
 import { startRunner } from './data/runner'
 import { EosView } from './eos/EosView'
+import { EstimateCosineChart } from './charts/EstimateCosineChart'
 import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
 import { RunPanel } from './panels/RunPanel'
@@ -168,6 +169,7 @@ export function App() {
           <Legend />
           <SurfaceColorBar />
           {!eosOpen && <LossChart />}
+          {!eosOpen && <EstimateCosineChart />}
           <div
             className="hover-readout mono"
             ref={(el) => {

@@ -11,6 +11,7 @@ import { centralFlowSlices, flowRuleFor } from './central-flow'
 import { flowData, Job } from './job'
 import { FLOW_SLICE_STEPS, type FromWorker, JOB_FLOW_MAX_STEPS, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
+import { answerEstimates } from '../../src-shared/estimator/answer'
 import { optimiseWasmFromStart } from './wasm/v8-flags'
 
 const port = parentPort
@@ -211,6 +212,13 @@ port.on('message', (msg: ToWorker) => {
       break
     case 'ping':
       send({ type: 'pong', seq: msg.seq })
+      break
+    case 'estimates':
+      try {
+        send({ type: 'estimates-result', requestId: msg.requestId, data: answerEstimates(msg.request) })
+      } catch (err) {
+        send({ type: 'estimates-result', requestId: msg.requestId, problem: problemOf(err) })
+      }
       break
     case 'validate':
       try {

@@ -14,6 +14,7 @@ import type {
   Validation,
 } from '../../src-shared/api'
 import { PRESETS } from '../../src-shared/landscape'
+import type { EstimateRequest } from '../../src-shared/estimator/request'
 import { OPTIMIZERS, ruleNeeds, supportedBackends } from '../../src-shared/optim'
 import { EngineClient, type EngineOptions, type SpawnWorker } from '../engine/client'
 
@@ -88,6 +89,7 @@ export function createHost(options: HostOptions): Host {
       engine.cancel(jobId)
     },
     centralFlow: (request: CentralFlowRequest) => engine.centralFlow(request),
+    gradientEstimates: (request: EstimateRequest) => engine.gradientEstimates(request),
     onJobEvent: (listener: (e: JobEvent) => void | Promise<void>) => engine.onEvent(listener),
     dispose: () => engine.dispose(),
   }

@@ -17,6 +17,7 @@ import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
 import { OptimizerPicker } from './OptimizerPicker'
 import { SchedulePicker } from './SchedulePicker'
+import { GradientEstimatorPicker } from './GradientEstimatorPicker'
 
 function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc: string; readonly name: string }) {
   return (
@@ -266,6 +267,7 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
         ))}
       </div>
       <SchedulePicker index={index} opt={opt} def={def} />
+      <GradientEstimatorPicker index={index} opt={opt} />
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
           {expanded ? 'Fewer hyperparameters' : `All hyperparameters (${more} more)`}

@@ -16,6 +16,7 @@ import { Axes } from './Axes'
 import { CameraRig } from './CameraRig'
 import { CentralFlows } from './CentralFlows'
 import { EosMarkers } from './EosMarkers'
+import { EstimateArrows } from './EstimateArrows'
 import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
 import { describeRunPoint, nearestRunPoint } from './pick'
@@ -122,6 +123,7 @@ export function SceneObjects({ surface, hm, frame, look, data, playhead, onPoint
         playhead={playhead}
       />
       <CentralFlows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
+      <EstimateArrows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
     </>
   )
 }

@@ -119,3 +119,41 @@ describe('float32 kernels draw the same directions as the float64 path', () => {
     }, 60_000)
   }
 })
+
+describe('gradientEstimates: per-point estimates from the engine worker', () => {
+  it('answers ∇L and the estimate the engine used at (stream, t); a bad spec is a problem naming the field', async () => {
+    const { createHost } = await import('../../src-main/host/host')
+    const { spawnNodeWorker } = await import('../../src-main/engine/node-worker')
+    const host = createHost({ host: 'electron', version: 'test', spawnWorker: spawnNodeWorker })
+    try {
+      const spec: GradientSpec = { estimator: 'zeroth_order', mu: 0.01, directions: 2, distribution: 'sphere', seed: 3 }
+      const points = [0.5, -0.3, 1, 7, -1.2, 1.0, 0, 1]
+      const data = await host.gradientEstimates({ landscape: { expr: ROSENBROCK }, gradient: spec, points })
+      const f = landscapeFromSpec({ expr: ROSENBROCK }).compiled
+      const vg = new Float64Array(3)
+      const g = [0, 0]
+      for (let i = 0; i < 2; i++) {
+        const [x, y, stream, t] = points.slice(4 * i, 4 * i + 4)
+        f.valueAndGradient(x, y, vg)
+        estimateGradient(spec, f, x, y, stream, t, g)
+        expect(data.gradient.slice(2 * i, 2 * i + 2)).toEqual([vg[1], vg[2]])
+        expect(data.estimate.slice(2 * i, 2 * i + 2)).toEqual(g)
+      }
+      await expect(
+        host.gradientEstimates({ landscape: { expr: ROSENBROCK }, gradient: { estimator: 'forward', directions: 0 }, points }),
+      ).rejects.toThrow(/gradient\.directions: must be at least 1, got 0/)
+    } finally {
+      await host.dispose()
+    }
+  })
+
+  it('the operation table refuses malformed requests before they reach the worker', async () => {
+    const { OPERATION_TABLE, argumentProblem } = await import('../../src-shared/operations')
+    const specs = OPERATION_TABLE.gradientEstimates.args
+    const good = { landscape: { preset: 'rosenbrock' }, gradient: { estimator: 'forward' }, points: [0, 0, 1, 1] }
+    expect(argumentProblem('gradientEstimates', specs, [good])).toBeNull()
+    for (const bad of [{ ...good, points: [0, 0, 1] }, { ...good, points: [0, 0, -1, 1] }, { ...good, landscape: {} }, null]) {
+      expect(argumentProblem('gradientEstimates', specs, [bad])).toMatch(/^gradientEstimates: request must be/)
+    }
+  })
+})
