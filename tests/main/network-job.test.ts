@@ -4,7 +4,7 @@
  * gets: loss, sharpness and its threshold 2/η per kept step, streamed in order) and driven
  * directly (every kept point equals the CLI's float64 run, as float32).
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobEvent, RunChunk } from '../../src-shared/api'
 import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { EngineClient } from '../../src-main/engine/client'
