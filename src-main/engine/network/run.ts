@@ -5,6 +5,8 @@
  */
 import type { Hparams } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
+import { hasCentralFlow } from '../../../src-shared/eos/eligibility'
+import { centralFlowNetwork } from '../../../src-shared/network/central-flow'
 import type { NetworkRecord, NetworkScenario } from '../../../src-shared/network/scenario'
 import { type NetworkTrace, simulateNetwork } from './simulate'
 
@@ -60,12 +62,31 @@ export function networkRunRecord(
   return out as NetworkRunRecord
 }
 
+/**
+ * The contract's `central_flow` for a run: plain GD only on networks (RMSprop's preconditioned
+ * flow is not implemented for them); null for other optimizers.
+ */
+function networkCentralFlow(s: NetworkScenario, name: string, hparams: Hparams): Record<string, unknown> | null {
+  if (name !== 'sgd' || !hasCentralFlow({ name, ...hparams })) return null
+  const r = centralFlowNetwork(s.network, hparams.lr as number, s.steps, s.record.every)
+  return {
+    loss: Array.from(r.loss, finiteOrNull),
+    predicted_loss: Array.from(r.predicted_loss, finiteOrNull),
+    sharpness: Array.from(r.sharpness, finiteOrNull),
+    sigma2: Array.from(r.sigma2, finiteOrNull),
+    stopped_at: r.stopped_at,
+    stop_reason: r.stop_reason,
+  }
+}
+
 export function runNetworkScenario(s: NetworkScenario): NetworkScenarioResult {
   const runs: NetworkRunRecord[] = []
   for (const config of s.optimizers) {
     for (const hparams of config.configs) {
       const trace = simulateNetwork(s.network, config.def, hparams, s.steps, s.record)
-      runs.push(networkRunRecord(config.def.name, hparams, trace, s.record, s.network.size))
+      const record = networkRunRecord(config.def.name, hparams, trace, s.record, s.network.size)
+      const flow = s.centralFlow ? networkCentralFlow(s, config.def.name, hparams) : null
+      runs.push(flow ? { ...record, central_flow: flow } : record)
     }
   }
   const net = s.network
