@@ -11,7 +11,7 @@
 import type { Hparams, OptimizerDef } from '../../../src-shared/optim'
 import { Lanczos } from '../../../src-shared/network/lanczos'
 import { Mlp } from '../../../src-shared/network/mlp'
-import { initialOptimizerState, type NetworkOptimizerState, optimizerStep } from '../../../src-shared/network/optimizer-loop'
+import { initialOptimizerState, type NetworkOptimizerState, optimizerStep } from './optimizer-step'
 import type { NetworkRecord } from '../../../src-shared/network/scenario'
 import type { NetworkSpec } from '../../../src-shared/network/spec'
 
