@@ -46,6 +46,22 @@ describe('cli run: network landscapes', () => {
     expect(run.diverged_at).toBeNull()
   })
 
+  it('projects the run onto a slice: trajectory (a, b) per kept step, the surface, the distance off the plane', () => {
+    const dir = tempDir()
+    const out = join(dir, 'r.json')
+    const doc = { ...scenario, central_flow: true, slice: { directions: 'random', seed: 1, center: 'start', extent: [-1, 1], n: 8 } }
+    const r = runCli(['run', writeScenario(dir, 's.json', doc), '--out', out])
+    expect(r.status).toBe(0)
+    const run = JSON.parse(readFileSync(out, 'utf8')).runs[0]
+    expect(run.trajectory).toHaveLength(11)
+    expect(run.trajectory[0]).toEqual([0, 0]) // the centre is the start
+    expect(run.slice.surface).toHaveLength(64)
+    expect(run.slice.off_plane[0]).toBe(0)
+    expect(run.slice.off_plane[10]).toBeGreaterThan(0)
+    expect(run.slice.slice_loss[0]).toBeCloseTo(run.loss[0], 12)
+    expect(run.central_flow).toBeUndefined() // heavy ball: no central flow
+  })
+
   it.each([
     [
       { ...scenario, landscape: { network: { ...scenario.landscape.network, layers: [1, 700, 1] } } },
