@@ -128,5 +128,11 @@ export function parseNetworkScenario(doc: unknown): NetworkScenario {
     if (typeof doc.central_flow !== 'boolean') throw new ScenarioError('central_flow', 'must be true or false')
     centralFlow = doc.central_flow
   }
-  return { kind: 'network', network, optimizers, steps, record, slice: parseSlice(doc.slice), centralFlow }
+  const slice = parseSlice(doc.slice)
+  if (slice && (Math.floor(steps / record.every) + 1) * network.size > MAX_RECORDED_PARAMS)
+    throw new ScenarioError(
+      'slice',
+      `projecting ${Math.floor(steps / record.every) + 1} kept steps × ${network.size} parameters is more than ${MAX_RECORDED_PARAMS.toExponential(0)} values: raise record.every`,
+    )
+  return { kind: 'network', network, optimizers, steps, record, slice, centralFlow }
 }

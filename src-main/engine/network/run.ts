@@ -5,6 +5,10 @@
  */
 import type { Hparams } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
+import { hasCentralFlow } from '../../../src-shared/eos/eligibility'
+import { centralFlowNetwork } from '../../../src-shared/network/central-flow'
+import { Mlp } from '../../../src-shared/network/mlp'
+import { computeSlice } from '../../../src-shared/network/slice'
 import type { NetworkRecord, NetworkScenario } from '../../../src-shared/network/scenario'
 import { type NetworkTrace, simulateNetwork } from './simulate'
 
@@ -60,12 +64,54 @@ export function networkRunRecord(
   return out as NetworkRunRecord
 }
 
+/**
+ * The contract's `central_flow` for a run: plain GD only on networks (RMSprop's preconditioned
+ * flow is not implemented for them); null for other optimizers.
+ */
+function networkCentralFlow(s: NetworkScenario, name: string, hparams: Hparams): Record<string, unknown> | null {
+  if (name !== 'sgd' || !hasCentralFlow({ name, ...hparams })) return null
+  const r = centralFlowNetwork(s.network, hparams.lr as number, s.steps, s.record.every)
+  return {
+    loss: Array.from(r.loss, finiteOrNull),
+    predicted_loss: Array.from(r.predicted_loss, finiteOrNull),
+    sharpness: Array.from(r.sharpness, finiteOrNull),
+    sigma2: Array.from(r.sigma2, finiteOrNull),
+    stopped_at: r.stopped_at,
+    stop_reason: r.stop_reason,
+  }
+}
+
+/** `trajectory` (the kept points projected on the slice) and `slice` (its surface and how far each point is off it). */
+function sliceFields(s: NetworkScenario, trace: NetworkTrace): Record<string, unknown> {
+  const spec = s.slice!
+  const net = s.network
+  // Up to the divergence: later points are NaN.
+  const count = trace.divergedAt < 0 ? trace.kept : Math.floor(trace.divergedAt / s.record.every)
+  const r = computeSlice(spec, net.layers, new Mlp(net, net.data.x, net.data.y), trace.params!, Math.max(1, count))
+  const trajectory = Array.from({ length: trace.kept }, (_, i) => (i < count ? [r.ab[2 * i], r.ab[2 * i + 1]] : [null, null]))
+  return {
+    trajectory,
+    slice: {
+      ...spec,
+      off_plane: Array.from({ length: trace.kept }, (_, i) => (i < count ? r.offPlane[i] : null)),
+      slice_loss: Array.from({ length: trace.kept }, (_, i) => (i < count ? finiteOrNull(r.sliceLoss[i]) : null)),
+      surface: Array.from(r.surface, finiteOrNull),
+      directions_values: [Array.from(r.d1), Array.from(r.d2)],
+    },
+  }
+}
+
 export function runNetworkScenario(s: NetworkScenario): NetworkScenarioResult {
   const runs: NetworkRunRecord[] = []
   for (const config of s.optimizers) {
     for (const hparams of config.configs) {
-      const trace = simulateNetwork(s.network, config.def, hparams, s.steps, s.record)
-      runs.push(networkRunRecord(config.def.name, hparams, trace, s.record, s.network.size))
+      // A slice projects every kept parameter vector: record them even when they are not reported.
+      const trace = simulateNetwork(s.network, config.def, hparams, s.steps, s.slice ? { ...s.record, params: true } : s.record)
+      let record = networkRunRecord(config.def.name, hparams, trace, s.record, s.network.size)
+      if (s.slice) record = { ...record, ...sliceFields(s, trace) }
+      if (!s.record.params) delete (record as { params?: unknown }).params
+      const flow = s.centralFlow ? networkCentralFlow(s, config.def.name, hparams) : null
+      runs.push(flow ? { ...record, central_flow: flow } : record)
     }
   }
   const net = s.network
