@@ -11,20 +11,23 @@ import { type Frame, HEIGHT, type HeightMap, toWorldX, toWorldZ } from '../scene
 import { INSIDE, LIFT } from '../scene/Trajectories'
 import { arrowVectors, optState, STATE_ARROWS } from './state'
 
-/** Arrow length in world units (the region is 2 wide). */
-const LENGTH = 0.24
+/**
+ * Arrow lengths in world units (the region is 2 wide): directions only, but each a different
+ * length, so arrows that point the same way (−∇L and −m early on) both show their heads.
+ */
+const LENGTHS = [0.3, 0.24, 0.18]
 /** Length of the arrow's head. */
 const HEAD = 0.07
 
 const UP = new THREE.Vector3(0, 1, 0)
 
 /** A solid arrow along +Y from the origin (shaft and head meshes; GL lines would be 1 px wide). */
-function makeArrow(color: string): { group: THREE.Group; dispose(): void } {
+function makeArrow(color: string, length: number): { group: THREE.Group; dispose(): void } {
   const material = new THREE.MeshBasicMaterial({ color, depthTest: false, transparent: true })
   const outline = new THREE.MeshBasicMaterial({ color: '#06090e', depthTest: false, transparent: true, opacity: 0.85 })
-  const shaft = new THREE.CylinderGeometry(0.007, 0.007, LENGTH - HEAD, 8)
+  const shaft = new THREE.CylinderGeometry(0.007, 0.007, length - HEAD, 8)
   const head = new THREE.ConeGeometry(0.024, HEAD, 12)
-  const shaftOut = new THREE.CylinderGeometry(0.012, 0.012, LENGTH - HEAD, 8)
+  const shaftOut = new THREE.CylinderGeometry(0.012, 0.012, length - HEAD, 8)
   const headOut = new THREE.ConeGeometry(0.032, HEAD + 0.014, 12)
   const group = new THREE.Group()
   const add = (g: THREE.BufferGeometry, m: THREE.Material, y: number, order: number) => {
@@ -34,10 +37,10 @@ function makeArrow(color: string): { group: THREE.Group; dispose(): void } {
     group.add(mesh)
   }
   // A dark outline under each arrow keeps it readable over trajectories of the same hue.
-  add(shaftOut, outline, (LENGTH - HEAD) / 2, 10)
-  add(headOut, outline, LENGTH - HEAD / 2, 10)
-  add(shaft, material, (LENGTH - HEAD) / 2, 11)
-  add(head, material, LENGTH - HEAD / 2, 11)
+  add(shaftOut, outline, (length - HEAD) / 2, 10)
+  add(headOut, outline, length - HEAD / 2, 10)
+  add(shaft, material, (length - HEAD) / 2, 11)
+  add(head, material, length - HEAD / 2, 11)
   group.visible = false
   return {
     group,
@@ -48,7 +51,7 @@ function makeArrow(color: string): { group: THREE.Group; dispose(): void } {
 }
 
 export function StateArrows({ hm, frame }: { readonly hm: HeightMap; readonly frame: Frame }) {
-  const arrows = useMemo(() => STATE_ARROWS.map((a) => makeArrow(a.color)), [])
+  const arrows = useMemo(() => STATE_ARROWS.map((a, i) => makeArrow(a.color, LENGTHS[i])), [])
   const group = useMemo(() => {
     const g = new THREE.Group()
     for (const a of arrows) g.add(a.group)
