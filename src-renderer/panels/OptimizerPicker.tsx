@@ -65,6 +65,19 @@ export function OptimizerPicker({
         // Focus leaving the picker (not moving inside it, e.g. to its scrolled list) closes it.
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) close()
       }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault()
+          setActive(moveActive(active, e.key === 'ArrowDown' ? 1 : -1, flat.length))
+        } else if (e.key === 'Enter') {
+          e.preventDefault()
+          if (current) pick(current.name)
+        } else if (e.key === 'Escape') {
+          e.preventDefault()
+          e.stopPropagation()
+          close()
+        }
+      }}
     >
       <input
         ref={input}
@@ -82,19 +95,6 @@ export function OptimizerPicker({
         onChange={(e) => {
           setQuery(e.target.value)
           setActive(0)
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-            e.preventDefault()
-            setActive(moveActive(active, e.key === 'ArrowDown' ? 1 : -1, flat.length))
-          } else if (e.key === 'Enter') {
-            e.preventDefault()
-            if (current) pick(current.name)
-          } else if (e.key === 'Escape') {
-            e.preventDefault()
-            e.stopPropagation()
-            close()
-          }
         }}
       />
       <div className="picker-list" role="listbox" id={`${id}-list`} ref={list} aria-label="Optimizers" tabIndex={-1}>
