@@ -32,6 +32,7 @@ import { registerCameraPart } from './ui/camera-part'
 import { makeShareLink, ShareDialog } from './ui/ShareDialog'
 import { OpenLinkDialog } from './ui/OpenLinkDialog'
 import { SurfaceColorBar } from './ui/SurfaceColorBar'
+import { OptimizerStateView } from './ui/OptimizerStateView'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
 installAutomation()
@@ -168,6 +169,7 @@ export function App() {
           <ViewToolbar />
           <Legend />
           <SurfaceColorBar />
+          <OptimizerStateView />
           {!eosOpen && <LossChart />}
           {!eosOpen && <EstimateCosineChart />}
           <div

@@ -58,7 +58,27 @@ export function OptimizerPicker({
   }
   const optionId = (name: string) => `${id}-opt-${name}`
   return (
-    <div className="picker" data-testid="optimizer-picker">
+    <div
+      className="picker"
+      data-testid="optimizer-picker"
+      onBlur={(e) => {
+        // Focus leaving the picker (not moving inside it, e.g. to its scrolled list) closes it.
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) close()
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault()
+          setActive(moveActive(active, e.key === 'ArrowDown' ? 1 : -1, flat.length))
+        } else if (e.key === 'Enter') {
+          e.preventDefault()
+          if (current) pick(current.name)
+        } else if (e.key === 'Escape') {
+          e.preventDefault()
+          e.stopPropagation()
+          close()
+        }
+      }}
+    >
       <input
         ref={input}
         type="text"
@@ -75,23 +95,6 @@ export function OptimizerPicker({
         onChange={(e) => {
           setQuery(e.target.value)
           setActive(0)
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-            e.preventDefault()
-            setActive(moveActive(active, e.key === 'ArrowDown' ? 1 : -1, flat.length))
-          } else if (e.key === 'Enter') {
-            e.preventDefault()
-            if (current) pick(current.name)
-          } else if (e.key === 'Escape') {
-            e.preventDefault()
-            e.stopPropagation()
-            close()
-          }
-        }}
-        onBlur={(e) => {
-          // Clicking an entry keeps the picker open long enough for the click to land.
-          if (!e.currentTarget.parentElement?.contains(e.relatedTarget as Node | null)) close()
         }}
       />
       <div className="picker-list" role="listbox" id={`${id}-list`} ref={list} aria-label="Optimizers" tabIndex={-1}>

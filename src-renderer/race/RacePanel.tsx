@@ -13,8 +13,17 @@ import { lrGridProblem } from '../../src-shared/race/tune'
 import { getApi } from '../api'
 import { runner } from '../data/runner'
 import { OptimizerPicker } from '../panels/OptimizerPicker'
-import { formatNumber, newOptimizer, type OptimizerEntry, optimizerLabel, presetOf, startCount, toDoc } from '../store/scenario'
-import { showMessage, useUi } from '../store/ui-store'
+import {
+  formatNumber,
+  MAX_OPTIMIZERS,
+  newOptimizer,
+  type OptimizerEntry,
+  optimizerLabel,
+  presetOf,
+  startCount,
+  toDoc,
+} from '../store/scenario'
+import { editScenario, showMessage, useUi } from '../store/ui-store'
 import { NumberField, Section, Segmented } from '../ui/controls'
 import { IconClose } from '../ui/icons'
 import { distinctLabels } from '../ui/legend-summary'
@@ -134,7 +143,12 @@ export function RacePanel() {
       </div>
       <ul className="race-entries" data-testid="race-entries">
         {racers.map((e, i) => (
-          <li key={i} className="race-entry" data-optimizer={e.name}>
+          <li
+            key={i}
+            className="race-entry"
+            data-optimizer={e.name}
+            title={tune ? `${optimizerLabel(e, info)} (lr searched)` : optimizerLabel(e, info)}
+          >
             <span className="race-entry-label">{labels[i]}</span>
             <button
               type="button"
@@ -200,6 +214,13 @@ export function RacePanel() {
       {result && <RaceTable result={result} onExport={exportCsv} />}
     </Section>
   )
+}
+
+/** The best-ranked optimizers (at most the scene's eight), at their raced rates and step budget. */
+function showInScene(result: RaceResult): void {
+  const top = result.rows.slice(0, MAX_OPTIMIZERS).flatMap((r) => (r.config ? [r.config] : []))
+  if (top.length === 0) return
+  editScenario((s) => ({ ...s, optimizers: top, steps: result.steps }))
 }
 
 function RaceTable({ result, onExport }: { readonly result: RaceResult & { landscape: string }; readonly onExport: () => void }) {
@@ -279,9 +300,20 @@ function RaceTable({ result, onExport }: { readonly result: RaceResult & { lands
           <span className="race-edge">!</span> best rate at an end of the grid: the optimum may lie outside it.
         </div>
       )}
-      <button type="button" className="btn small" data-testid="race-csv" onClick={onExport}>
-        Export CSV
-      </button>
+      <div className="race-actions">
+        <button type="button" className="btn small" data-testid="race-csv" onClick={onExport}>
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          data-testid="race-show"
+          title="Put the best-ranked optimizers, at the rates they raced at, in the scene (undoable)"
+          onClick={() => showInScene(result)}
+        >
+          Show top {Math.min(MAX_OPTIMIZERS, result.rows.length)} in the scene
+        </button>
+      </div>
     </div>
   )
 }

@@ -106,6 +106,7 @@ export function runRace(
       entries.map((entry, i) => ({
         label: spec.labels[i],
         name: entry.name,
+        config: entry,
         lr: configAt(race.started.optimizers[i], 0).lr as number,
         tuned: tuned[i],
         atGridEdge: atEdge[i],

@@ -17,6 +17,7 @@ import { CameraRig } from './CameraRig'
 import { CentralFlows } from './CentralFlows'
 import { EosMarkers } from './EosMarkers'
 import { EstimateArrows } from './EstimateArrows'
+import { StateArrows } from '../optstate/StateArrows'
 import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
 import { describeRunPoint, nearestRunPoint } from './pick'
@@ -189,6 +190,7 @@ function SceneContent() {
         />
       )}
       {surface && hm && frame && eosOpen && <EosMarkers surface={surface} hm={hm} frame={frame} />}
+      {hm && frame && <StateArrows hm={hm} frame={frame} />}
     </>
   )
 }

@@ -17,6 +17,8 @@ export interface RaceEntry {
   readonly tuned: boolean
   /** The searched rate is at an end of the grid (the search may have been cut short by it). */
   readonly atGridEdge?: boolean
+  /** The scenario entry it raced as (its hyperparameters, lr included), to put in the scene. */
+  readonly config?: { readonly name: string } & Readonly<Record<string, unknown>>
   /** One outcome per start point, in the start points' order. */
   readonly outcomes: readonly Outcome[]
 }

@@ -72,6 +72,7 @@ describe('race', () => {
     const steps = panel.getByTestId('race-steps')
     await steps.fill('200')
     await steps.press('Enter')
+    await panel.screenshot({ path: join(artifacts, 'race-panel.png') })
     expect(await panel.getByTestId('race-tune').isChecked()).toBe(true)
     await panel.getByTestId('race-run').click()
     const table = panel.getByTestId('race-table')
@@ -121,6 +122,13 @@ describe('race', () => {
     expect(lines[0]).toMatch(/^rank,optimizer,label,lr,lr_tuned,lr_at_grid_edge,objective,median,/)
     expect(lines).toHaveLength(8)
     expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(rows.map((r) => r.name))
+
+    // The ranking goes to the scene: seven cards, best first, at the raced rates and budget.
+    await panel.getByTestId('race-show').click()
+    const cards = page.locator('[data-testid^=optimizer-][data-optimizer]')
+    await expect.poll(() => cards.count()).toBe(7)
+    expect(await cards.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.optimizer))).toEqual(rows.map((r) => r.name))
+    expect(Number(lines[1].split(',')[3])).toBeCloseTo(Number(await page.getByTestId('value-0-lr').inputValue()), 3)
     expect(errors).toEqual([])
   })
 

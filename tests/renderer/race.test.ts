@@ -248,6 +248,7 @@ describe('runRace', () => {
       ['SGD', 1, 0.5, true],
     ])
     expect(r.seconds).toBe(1)
+    expect(r.rows.map((row) => row.config?.lr)).toEqual([raced[0].lr, raced[1].lr])
   })
 
   it('races at the entries own rates without a search', async () => {
