@@ -40,8 +40,10 @@
  *    solve or eigendecomposition); every other stage works for any number of coordinates.
  * Extra vocabulary, in every stage and the update: `loss` (L at the current point, before noise),
  * and per coordinate `h_diag` (the Hessian's diagonal entry). What a rule needs from the landscape
- * (loss, Hessian, residuals, gradients elsewhere, 2-D) is read from its tree (`ruleNeeds`), and
- * each engine states which rules it runs (`OptimizerDef`'s `backends`, checked as it builds).
+ * (loss, Hessian, residuals, gradients elsewhere, 2-D) is read from its tree (`ruleNeeds`). Every
+ * engine expands the same step program (expand.ts `stepProgram`; src-main/engine/step-code.ts emits the
+ * oracles), so every rule runs on every engine unless `unsupported` names one with the reason;
+ * that engine then refuses the rule by name (backends.ts) instead of running other math.
  */
 
 export interface NumberHparam {

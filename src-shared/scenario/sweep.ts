@@ -61,14 +61,21 @@ export function sweepAxisValues(kind: 'log' | 'linear', a: number, b: number, n:
 export function parseSweep(def: OptimizerDef, sweep: unknown, field: string): SweepAxis[] {
   if (!isObject(sweep)) throw new ScenarioError(field, 'must be an object of hyperparameter → values')
   const axes = Object.entries(sweep).map(([key, spec]) => {
-    const m = /^(\w+)(?:\[([01])\])?$/.exec(key)
+    const m = /^(\w+)(?:\[([012])\])?$/.exec(key)
     const spec0 = m ? def.hparams[m[1]] : undefined
     if (!m || !spec0 || !Object.hasOwn(def.hparams, m[1])) {
       throw new ScenarioError(`${field}.${key}`, `unknown hyperparameter for ${def.name}`)
     }
     if (spec0.kind === 'boolean') throw new ScenarioError(`${field}.${key}`, 'booleans cannot be swept (list separate optimizers instead)')
     if (spec0.kind === 'pair' && m[2] === undefined)
-      throw new ScenarioError(`${field}.${key}`, `sweep one component: ${m[1]}[0] or ${m[1]}[1]`)
+      throw new ScenarioError(
+        `${field}.${key}`,
+        `sweep one component: ${spec0.default.map((_, i) => `${m[1]}[${i}]`).join(' or ')}`.replace(/ or (?=.* or )/g, ', '),
+      )
+    if (spec0.kind === 'pair' && Number(m[2]) >= spec0.default.length)
+      throw new ScenarioError(`${field}.${key}`, `${m[1]} has ${spec0.default.length} components`)
+    if (spec0.kind === 'choice')
+      throw new ScenarioError(`${field}.${key}`, 'a named variant cannot be swept (list separate optimizers instead)')
     if (spec0.kind === 'number' && m[2] !== undefined) throw new ScenarioError(`${field}.${key}`, `${m[1]} is a single number`)
     return { key, values: axisValues(spec, `${field}.${key}`) }
   })
@@ -86,13 +93,13 @@ export function expandSweep(def: OptimizerDef, given: Record<string, unknown>, a
   for (;;) {
     const h: Record<string, HparamValue> = { ...base }
     axes.forEach((axis, a) => {
-      const m = /^(\w+)(?:\[([01])\])?$/.exec(axis.key)!
+      const m = /^(\w+)(?:\[([012])\])?$/.exec(axis.key)!
       const v = axis.values[index[a]]
       if (m[2] === undefined) h[m[1]] = v
       else {
-        const pair = [...(h[m[1]] as readonly [number, number])] as [number, number]
+        const pair = [...(h[m[1]] as readonly number[])]
         pair[Number(m[2])] = v
-        h[m[1]] = pair
+        h[m[1]] = pair as unknown as HparamValue // as long as the default: resolveHparams checks it
       }
     })
     try {

@@ -49,7 +49,58 @@ const SETTINGS: Record<string, Array<Record<string, unknown>>> = {
   asgd: [{ lr: 1e-3 }, { lr: 1e-3, lambd: 0.01, alpha: 0.5, t0: 5 }],
   scalar_rmsprop: [{ lr: 0.01 }, { lr: 0.005, alpha: 0.9, maximize: true }],
   rprop: [{ lr: 0.01 }, { lr: 0.05, etas: [0.3, 1.5], step_sizes: [1e-4, 0.5] }],
+  // The optimizers from the literature (src-shared/optim/literature).
+  lion: [{ lr: 0.01 }, { lr: 0.005, betas: [0.95, 0.98], weight_decay: 0.1 }],
+  ademamix: [{ lr: 0.02 }, { lr: 0.01, betas: [0.8, 0.99, 0.995], alpha: 3, beta3_warmup: 20, alpha_warmup: 20, weight_decay: 0.01 }],
+  mars: [{ lr: 0.01 }, { lr: 0.01, amsgrad: true, gamma: 0.1, weight_decay: 0.01 }],
+  diffgrad: [{ lr: 0.02 }, { lr: 0.01, weight_decay: 0.01, eps: 0.1 }],
+  adabelief: [
+    { lr: 0.02 },
+    { lr: 0.01, rectify: false, amsgrad: true, weight_decouple: false, weight_decay: 0.01 },
+    { lr: 0.01, fixed_decay: true, weight_decay: 0.01, degenerated_to_sgd: false },
+  ],
+  yogi: [{ lr: 0.02 }, { lr: 0.01, weight_decouple: false, weight_decay: 0.01 }],
+  gravity: [
+    { lr: 0.1, alpha: 0 },
+    { lr: 0.5, alpha: 0, beta: 0.8 },
+  ],
+  aegd: [{ lr: 0.01 }, { lr: 0.005, c: 0.5, aegdw: true, weight_decay: 0.01 }],
+  optamsgrad: [{ lr: 0.01 }, { lr: 0.01, amsgrad: false, weight_decay: 0.01 }],
+  newton: [{ lr: 0.5 }, { lr: 0.2, damping: 1 }],
+  saddlefreenewton: [{ lr: 0.5 }, { lr: 0.2, damping: 0.5 }],
+  gaussnewton: [{ lr: 0.5 }, { lr: 1, damping: 0.1 }],
+  oasis: [
+    { lr: 0.1, alpha: 1 },
+    { lr: 0.05, alpha: 10, beta2: 0.9 },
+  ],
+  inducedsgd: [{ lr: 0.01 }, { lr: 0.005, beta: 0, momentum: 0.5, weight_decay: 0.01 }],
+  inducedsgdlog: [{ lr: 0.01 }, { lr: 0.005, beta: 0.5, xi: 1 }],
+  inducedsgdrms: [{ lr: 0.01 }, { lr: 0.005, beta: 0, beta_rms: 0.9 }],
+  sam: [{ lr: 1e-3 }, { lr: 5e-4, rho: 0.1, adaptive: true, momentum: 0.9, nesterov: true, weight_decay: 0.01 }],
+  fdgr: [
+    { lr: 1e-3, epsilon: 1e-4 },
+    { lr: 5e-4, epsilon: -1e-4, gamma: 0.001 },
+  ],
+  normgd: [{ lr: 0.01 }, { lr: 0.05, eps: 1 }],
+  clipsgd: [{ lr: 1e-3 }, { lr: 1e-3, max_norm: 0.5, momentum: 0.9, dampening: 0.1 }],
 }
+
+/** Residuals of the presets that are sums of squares (Gauss–Newton runs only there). */
+const RESIDUALS: Record<string, string[]> = {
+  rosenbrock: ['1 - x', '10*(y - x^2)'],
+  himmelblau: ['x^2 + y - 11', 'x + y^2 - 7'],
+}
+
+/** The landscapes an optimizer runs on here: all of them, but where a rule cannot run or cannot be compared. */
+const landscapesFor = (name: string) =>
+  LANDSCAPES.filter((l) =>
+    name === 'gaussnewton'
+      ? RESIDUALS[l.preset] !== undefined
+      : // OASIS's step size is a ratio of gradient differences: in Rosenbrock's valley the float64
+        // run with 1e-4 gradient noise leaves TOL/4 within a few steps on 22 of 24 runs, so no
+        // float32 path could be compared there (see `horizon`).
+        name !== 'oasis' || l.preset !== 'rosenbrock',
+  )
 
 const LANDSCAPES = [
   { preset: 'rosenbrock', init: { grid: { x: [-1.5, 1.5], y: [-0.5, 2.5], n: [4, 3] } } },
@@ -110,12 +161,12 @@ describe('float32 kernel path matches the float64 path', () => {
   for (const mode of ['cpu', 'webasm', 'wasm'] as BackendMode[]) {
     describe(`backend ${mode}`, () => {
       for (const [name, settings] of Object.entries(SETTINGS)) {
-        it(`${name}: ${settings.length} settings × ${LANDSCAPES.length} landscapes × 12 starts, 50 steps`, async () => {
+        it(`${name}: ${settings.length} settings × ${landscapesFor(name).length} landscapes × 12 starts, 50 steps`, async () => {
           let full = 0
           let total = 0
-          for (const land of LANDSCAPES) {
+          for (const land of landscapesFor(name)) {
             const doc = {
-              landscape: { preset: land.preset },
+              landscape: { preset: land.preset, ...(name === 'gaussnewton' ? { residuals: RESIDUALS[land.preset] } : {}) },
               optimizers: settings.map((s) => ({ name, ...s })),
               init: land.init,
               steps: 50,

@@ -147,3 +147,28 @@ describe('Gauss–Newton residuals', () => {
     )
   })
 })
+
+describe('sweeps of literature hyperparameters', () => {
+  it('sweeps AdEMAMix’s third beta, each cell equal to its own run', async () => {
+    const doc = { landscape: { preset: 'rosenbrock' }, init: [-1, 1], steps: 30 }
+    const swept = await runScenario(
+      parseScenario({ ...doc, optimizer: { name: 'ademamix', lr: 0.02, sweep: { 'betas[2]': { values: [0.99, 0.9] } } } }),
+    )
+    expect(swept.runs.map((r) => r.optimizer.betas)).toEqual([
+      [0.9, 0.999, 0.99],
+      [0.9, 0.999, 0.9],
+    ])
+    const alone = await run({ ...doc, optimizer: { name: 'ademamix', lr: 0.02, betas: [0.9, 0.999, 0.9] } })
+    expect(swept.runs[1].trajectory).toEqual(alone.trajectory)
+    expect(swept.runs[0].trajectory).not.toEqual(alone.trajectory)
+  })
+
+  it('refuses a component a tuple does not have, and a named variant', () => {
+    const doc = (optimizer: Record<string, unknown>) => ({ landscape: { preset: 'rosenbrock' }, init: [0, 0], steps: 2, optimizer })
+    expect(() => parseScenario(doc({ name: 'lion', sweep: { 'betas[2]': { values: [0.5] } } }))).toThrow(/betas has 2 components/)
+    expect(() => parseScenario(doc({ name: 'ademamix', sweep: { betas: { values: [0.5] } } }))).toThrow(
+      /betas\[0\], betas\[1\] or betas\[2\]/,
+    )
+    expect(() => parseScenario(doc({ name: 'mars', sweep: { mars_type: { values: [1] } } }))).toThrow(/named variant cannot be swept/)
+  })
+})

@@ -114,7 +114,7 @@ function hparamArrays(r: ColumnarResult): NpyArray[] {
   for (const { hparams, from, to } of configRanges(r)) {
     for (const [k, v] of Object.entries(hparams)) {
       if (!kinds.has(k)) kinds.set(k, new Set())
-      kinds.get(k)!.add(Array.isArray(v) ? 'pair' : typeof v)
+      kinds.get(k)!.add(Array.isArray(v) ? 'pair' : v === null ? 'number' : typeof v)
       covered.set(k, (covered.get(k) ?? 0) + (to - from))
     }
   }
@@ -126,19 +126,26 @@ function hparamArrays(r: ColumnarResult): NpyArray[] {
       for (const { hparams, from, to } of configRanges(r)) a.fill(hparams[key] ? 1 : 0, from, to)
       arrays.push(typedArray(name, '|b1', [r.runs], a))
     } else if (kind.has('pair')) {
-      const a = new Float64Array(2 * r.runs).fill(NaN)
+      // Pairs, or AdEMAMix's three betas: as wide as the widest.
+      let width = 2
+      for (const { hparams } of configRanges(r)) if (Array.isArray(hparams[key])) width = Math.max(width, (hparams[key] as number[]).length)
+      const a = new Float64Array(width * r.runs).fill(NaN)
       for (const { hparams, from, to } of configRanges(r)) {
         const v = hparams[key]
-        if (Array.isArray(v))
-          for (let i = from; i < to; i++) {
-            a[2 * i] = v[0]
-            a[2 * i + 1] = v[1]
-          }
+        if (Array.isArray(v)) for (let i = from; i < to; i++) v.forEach((x: number, j: number) => (a[width * i + j] = x))
       }
-      arrays.push(typedArray(name, '<f8', [r.runs, 2], a))
+      arrays.push(typedArray(name, '<f8', [r.runs, width], a))
+    } else if (kind.size === 1 && kind.has('string')) {
+      // A named variant (`mars_type`): text, empty where a run's optimizer has none.
+      const texts = new Array<string>(r.runs).fill('')
+      for (const { hparams, from, to } of configRanges(r))
+        if (typeof hparams[key] === 'string') texts.fill(hparams[key] as string, from, to)
+      arrays.push(stringArray(name, texts))
     } else {
+      // NaN where a run's optimizer has no such hyperparameter, or has it as None (null).
       const a = new Float64Array(r.runs).fill(NaN)
-      for (const { hparams, from, to } of configRanges(r)) if (hparams[key] !== undefined) a.fill(Number(hparams[key]), from, to)
+      for (const { hparams, from, to } of configRanges(r))
+        if (hparams[key] !== undefined && hparams[key] !== null) a.fill(Number(hparams[key]), from, to)
       arrays.push(typedArray(name, '<f8', [r.runs], a))
     }
   }

@@ -19,6 +19,8 @@ interface HparamColumn {
   key: string
   index?: number
   boolean: boolean
+  /** A named variant (`mars_type`): a text column. */
+  text?: boolean
 }
 
 function hparamColumns(r: ColumnarResult): HparamColumn[] {
@@ -27,7 +29,7 @@ function hparamColumns(r: ColumnarResult): HparamColumn[] {
   for (const part of r.parts) for (const h of part.config.configs) for (const [k, v] of Object.entries(h)) if (!seen.has(k)) seen.set(k, v)
   for (const [key, v] of seen) {
     if (Array.isArray(v)) v.forEach((_, index) => cols.push({ name: `${key}_${index}`, key, index, boolean: false }))
-    else cols.push({ name: key, key, boolean: typeof v === 'boolean' })
+    else cols.push({ name: key, key, boolean: typeof v === 'boolean', text: typeof v === 'string' })
   }
   return cols
 }
@@ -61,7 +63,7 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
   const schema: SchemaElement[] = [
     leaf('run', 'INT32'),
     leaf('optimizer', 'BYTE_ARRAY', true, true),
-    ...hp.map((c) => leaf(c.name, c.boolean ? 'BOOLEAN' : 'DOUBLE', false)),
+    ...hp.map((c) => leaf(c.name, c.boolean ? 'BOOLEAN' : c.text ? 'BYTE_ARRAY' : 'DOUBLE', false, c.text)),
     leaf('init_x', 'DOUBLE'),
     leaf('init_y', 'DOUBLE'),
     leaf('step', 'INT32'),
@@ -85,7 +87,7 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
   const g = {
     run: new Int32Array(rows),
     optimizer: new Array<string>(rows),
-    hp: hp.map(() => new Array<number | boolean | null>(rows)),
+    hp: hp.map(() => new Array<number | boolean | string | null>(rows)),
     ix: new Float64Array(rows),
     iy: new Float64Array(rows),
     step: new Int32Array(rows),
@@ -115,10 +117,10 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
     void pq.write({ columnData, rowGroupSize: ROW_GROUP })
     filled = 0
   }
-  const hpValue = (run: RunInfo, c: HparamColumn): number | boolean | null => {
+  const hpValue = (run: RunInfo, c: HparamColumn): number | boolean | string | null => {
     const v = run.hparams[c.key]
-    if (v === undefined) return null
-    return c.index === undefined ? (v as number | boolean) : (v as readonly [number, number])[c.index]
+    if (v === undefined || v === null) return null
+    return c.index === undefined ? (v as number | boolean | string) : (v as readonly number[])[c.index]
   }
   let i = 0
   for (const run of eachRun(r)) {
