@@ -5,7 +5,7 @@
  */
 import type { JobData } from '../data/job-data'
 import type { Scenario } from '../store/scenario'
-import { Replay, type StepView } from './replay'
+import { Replay, ReplayError, type StepView } from './replay'
 
 /** Most steps replayed to reach the playhead (a few tens of ms of float64 interpretation per 10⁴). */
 export const MAX_REPLAY_STEPS = 200_000
@@ -44,6 +44,7 @@ export function stateAtPlayhead(job: JobData, run: number, t: number, scenario: 
     return { ok: true, run: r, view, requested: step, mismatch }
   } catch (err) {
     cached = null
-    return { ok: false, run: r, reason: `The replay failed: ${(err as Error).message}` }
+    const why = (err as Error).message
+    return { ok: false, run: r, reason: err instanceof ReplayError ? `Not available: ${why}.` : `The replay failed: ${why}` }
   }
 }

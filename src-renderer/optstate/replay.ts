@@ -12,7 +12,16 @@
  */
 import { type Expr as LandscapeExpr, type Landscape, landscapeFromSpec } from '../../src-shared/landscape'
 import { findOptimizer, hparamCodeNames, hparamCodeValues, type OptimizerDef, resolveHparams, usesGradNorm } from '../../src-shared/optim'
-import { booleanHparams, type Expr, loweredRule, lowerBooleansInExpr, namesRead, parseRuleExpression } from '../../src-shared/optim/rule'
+import {
+  booleanHparams,
+  declaredNames,
+  type Expr,
+  loweredRule,
+  lowerBooleansInExpr,
+  namesRead,
+  type ParsedRule,
+  parseRuleExpression,
+} from '../../src-shared/optim/rule'
 import { evaluateAll } from './landscape-eval'
 import { evalExpr, runBlock, Scope } from './rule-eval'
 
@@ -65,6 +74,29 @@ interface RunState {
 
 export class ReplayError extends Error {}
 
+/** The engine vocabulary this replay provides besides hyperparameters, state and locals. */
+const PROVIDED = ['p', 'g', 't', 'g_norm2']
+
+/**
+ * Names a rule reads that the replay would not define (engine vocabulary added after it was
+ * written, e.g. a Hessian entry): such an optimizer is refused by name instead of replayed wrongly.
+ */
+export function unsupportedNames(
+  def: OptimizerDef,
+  rule: Pick<ParsedRule, 'prelude' | 'update' | 'preconditioner'> = loweredRule(def),
+): string[] {
+  const known = new Set([
+    ...PROVIDED,
+    ...hparamCodeNames(def),
+    ...Object.keys(def.state),
+    ...Object.keys(def.particleState ?? {}),
+    ...declaredNames(rule.prelude),
+    ...declaredNames(rule.update),
+  ])
+  const read = [...namesRead(rule.prelude), ...namesRead(rule.update), ...(rule.preconditioner ? namesRead(rule.preconditioner) : [])]
+  return [...new Set(read.filter((n) => !known.has(n)))]
+}
+
 export class Replay {
   readonly def: OptimizerDef
   private readonly landscape: Landscape
@@ -86,6 +118,8 @@ export class Replay {
     const def = findOptimizer(optimizer.name)
     if (!def) throw new ReplayError(`unknown optimizer '${optimizer.name}'`)
     this.def = def
+    const missing = unsupportedNames(def)
+    if (missing.length > 0) throw new ReplayError(`${def.title}'s rule reads ${missing.join(', ')}, which this view does not replay yet`)
     this.landscape = landscapeFromSpec(landscapeSpec)
     const d = this.landscape.derivatives
     this.lossGrad = [d.value, d.gradient[0], d.gradient[1]]

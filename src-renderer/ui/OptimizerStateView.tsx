@@ -96,6 +96,7 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
   const v = model.view
   const vectors = arrowVectors(v)
   const precision = useUi((s) => s.scenario.extra.precision)
+  const steps = useUi((s) => s.scenario.steps)
   const sizes: Record<string, readonly [number, number] | null> = {
     grad: v.grad,
     moment: v.moment?.value ?? null,
@@ -106,6 +107,7 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
       <div className="opt-state-line mono">
         step {v.step} → {v.step + 1} · θ = ({fmt(v.head[0])}, {fmt(v.head[1])}) · L = {fmt(v.loss)}
       </div>
+      {v.step >= steps && <div className="muted">The head is the run’s last step: the update shown is the one that would come next.</div>}
       {v.step < model.requested && <div className="warn">The run diverged at step {v.step + 1}; the state is shown where it stopped.</div>}
       {v.divergesNext && v.step >= model.requested && <div className="warn">The next update leaves the finite numbers (divergence).</div>}
       <table className="opt-state-table" data-testid="opt-state-vectors">
