@@ -218,3 +218,17 @@ describe('schedules in a scenario', () => {
     expect(s.optimizers[0].schedule).toEqual({ name: 'StepLR', step_size: 5, gamma: 0.1 })
   })
 })
+
+describe('float32 limit', () => {
+  it('refuses a float32 schedule longer than its float32 table index can address', () => {
+    const doc = {
+      landscape: { preset: 'rosenbrock' },
+      init: [0, 0],
+      optimizer: { name: 'sgd', schedule: { name: 'ExponentialLR', gamma: 0.99 } },
+    }
+    expect(() => parseScenario({ ...doc, steps: 5_000_000, precision: 'float32' })).toThrow(
+      /^steps: a float32 run with a schedule is limited to 4194304 steps/,
+    )
+    expect(() => parseScenario({ ...doc, steps: 4_194_304, precision: 'float32' })).not.toThrow()
+  })
+})
