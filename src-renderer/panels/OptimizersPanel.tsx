@@ -264,12 +264,12 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
           <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />
         ))}
       </div>
-      <SchedulePicker index={index} opt={opt} def={def} />
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
           {expanded ? 'Fewer hyperparameters' : `All hyperparameters (${more} more)`}
         </button>
       )}
+      <SchedulePicker index={index} opt={opt} def={def} />
       {myProblem && (
         <div className="field-error" role="alert">
           {myProblem.message}
