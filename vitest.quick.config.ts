@@ -15,6 +15,9 @@ export const SLOW_SUITES = [
   'tests/main/launch/**',
   'tests/main/packaging.test.ts',
   'tests/main/start.test.ts',
+  'tests/main/network-reference-full.test.ts',
+  'tests/main/network-cli.test.ts',
+  'tests/main/network-central-flow.test.ts',
 ]
 
 export default mergeConfig(base, {

@@ -65,6 +65,7 @@ const api: GradscapeWindowApi = {
   startJob: (doc) => call('startJob', doc),
   cancelJob: (jobId) => call('cancelJob', jobId),
   centralFlow: (request) => call('centralFlow', request),
+  gradientEstimates: (request) => call('gradientEstimates', request),
   onJobEvent(listener) {
     if (typeof listener !== 'function') throw new TypeError('onJobEvent: listener must be a function')
     const entry = { listener }

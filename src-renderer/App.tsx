@@ -12,11 +12,13 @@ import { ExportDialog } from './export/ExportDialog'
 import { openExport } from './export/state'
 import { startRunner } from './data/runner'
 import { EosView } from './eos/EosView'
+import { EstimateCosineChart } from './charts/EstimateCosineChart'
 import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
 import { RunPanel } from './panels/RunPanel'
 import { StartPointsPanel } from './panels/StartPointsPanel'
 import { SweepPanel } from './panels/SweepPanel'
+import { RacePanel } from './race/RacePanel'
 import { cameraControls } from './scene/CameraRig'
 import { hoverReadout, Scene, sceneAccess } from './scene/Scene'
 import { endGesture, redo, setView, undo, useUi } from './store/ui-store'
@@ -30,6 +32,7 @@ import { registerCameraPart } from './ui/camera-part'
 import { makeShareLink, ShareDialog } from './ui/ShareDialog'
 import { OpenLinkDialog } from './ui/OpenLinkDialog'
 import { SurfaceColorBar } from './ui/SurfaceColorBar'
+import { OptimizerStateView } from './ui/OptimizerStateView'
 import { exportSnapshot, loadSessionFile, newSession, openSession, openShellFile, saveSession } from './ui/session'
 
 installAutomation()
@@ -158,6 +161,7 @@ export function App() {
         <StartPointsPanel />
         <RunPanel />
         <SweepPanel />
+        <RacePanel />
       </aside>
       <main className={eosOpen ? 'stage eos-open' : 'stage'}>
         <div className={pickMode ? 'viewport picking' : 'viewport'} data-testid="viewport">
@@ -165,7 +169,9 @@ export function App() {
           <ViewToolbar />
           <Legend />
           <SurfaceColorBar />
+          <OptimizerStateView />
           {!eosOpen && <LossChart />}
+          {!eosOpen && <EstimateCosineChart />}
           <div
             className="hover-readout mono"
             ref={(el) => {

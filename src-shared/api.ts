@@ -8,6 +8,7 @@
  */
 import type { Preset } from './landscape/presets'
 import { isObject } from './problem'
+import type { EstimateData, EstimateRequest } from './estimator/request'
 
 /** A scenario document exactly as in SCENARIO.md (validated by the host). */
 export type ScenarioDoc = Record<string, unknown>
@@ -25,6 +26,10 @@ export interface OptimizerInfo {
   readonly rule: string
   readonly source: string
   readonly hparams: readonly HparamInfo[]
+  /** Engines that run it (src-shared/optim/backends.ts); absent from older hosts: all. */
+  readonly backends?: readonly ('float64' | 'wasm' | 'gpujs')[]
+  /** What it needs from the landscape: residuals (Gauss–Newton), two coordinates (a dense 2×2 solve). */
+  readonly needs?: { readonly residuals: boolean; readonly twoDimensional: boolean }
 }
 
 /** A named landscape as the renderer sees it (the preset minus its test-only minima). */
@@ -269,6 +274,8 @@ export interface GradscapeApi {
   cancelJob(jobId: number): Promise<void>
   /** Integrate one central flow (in the engine worker, never on the host's main thread). */
   centralFlow(request: CentralFlowRequest): Promise<FlowData>
+  /** ∇L and a gradient estimator's estimate at points of runs (src-shared/estimator/request.ts), in the engine worker. */
+  gradientEstimates(request: EstimateRequest): Promise<EstimateData>
   /**
    * Subscribe to job events; returns the unsubscribe function. A listener may return a promise
    * for a chunk: the engine produces the next chunks only once it settles (backpressure; the
@@ -341,5 +348,6 @@ export const OPERATIONS = [
   'startJob',
   'cancelJob',
   'centralFlow',
+  'gradientEstimates',
 ] as const
 export type Operation = (typeof OPERATIONS)[number]

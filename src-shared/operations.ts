@@ -13,6 +13,7 @@ import {
   MAX_SURFACE_SAMPLES,
   type Operation,
 } from './api'
+import { isEstimateRequest, MAX_ESTIMATE_POINTS } from './estimator/request'
 
 export interface ArgSpec {
   readonly name: string
@@ -83,5 +84,15 @@ export const OPERATION_TABLE: { readonly [K in Operation]: OperationEntry<Gradsc
       },
     ],
     call: (api, a) => api.centralFlow(a[0] as Param<'centralFlow'>),
+  },
+  gradientEstimates: {
+    args: [
+      {
+        name: 'request',
+        expect: `{ landscape: { expr?, preset? }, gradient, points: [x, y, stream, t, …] } with at most ${MAX_ESTIMATE_POINTS} points`,
+        check: isEstimateRequest,
+      },
+    ],
+    call: (api, a) => api.gradientEstimates(a[0] as Param<'gradientEstimates'>),
   },
 }

@@ -17,6 +17,7 @@ import type {
   Validation,
 } from '../../src-shared/api'
 import type { FromWorker, ToWorker } from './protocol'
+import type { EstimateData, EstimateRequest } from '../../src-shared/estimator/request'
 
 export type SpawnWorker = () => Worker
 
@@ -71,6 +72,7 @@ export class EngineClient {
   private readonly validateWaiters = new Map<number, Pending<Validation>>()
   private readonly flowWaiters = new Map<number, Pending<FlowData>>()
   private readonly expressionWaiters = new Map<number, Pending<Validation>>()
+  private readonly estimateWaiters = new Map<number, Pending<EstimateData>>()
   private disposed = false
   /** Number of times the worker died and was replaced. */
   restarts = 0
@@ -124,10 +126,14 @@ export class EngineClient {
     this.deathsWithoutLife++
     const lost = new Error(`${reason}; the engine was restarted`)
     this.ping = null
-    for (const waiters of [this.startWaiters, this.surfaceWaiters, this.validateWaiters, this.flowWaiters, this.expressionWaiters] as Map<
-      number,
-      Pending<unknown>
-    >[]) {
+    for (const waiters of [
+      this.startWaiters,
+      this.surfaceWaiters,
+      this.validateWaiters,
+      this.flowWaiters,
+      this.expressionWaiters,
+      this.estimateWaiters,
+    ] as Map<number, Pending<unknown>>[]) {
       for (const w of waiters.values()) w.reject(lost)
       waiters.clear()
     }
@@ -223,6 +229,9 @@ export class EngineClient {
       case 'flow-result':
         settle(this.flowWaiters, msg.requestId, msg.flow, msg.problem, 'central flow failed')
         break
+      case 'estimates-result':
+        settle(this.estimateWaiters, msg.requestId, msg.data, msg.problem, 'gradient estimates failed')
+        break
     }
   }
 
@@ -270,6 +279,15 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       this.flowWaiters.set(requestId, { resolve, reject })
       this.post({ type: 'flow', requestId, request })
+    })
+  }
+
+  /** ∇L and a gradient estimate at points, computed in the worker. */
+  gradientEstimates(request: EstimateRequest): Promise<EstimateData> {
+    const requestId = this.nextRequestId++
+    return new Promise((resolve, reject) => {
+      this.estimateWaiters.set(requestId, { resolve, reject })
+      this.post({ type: 'estimates', requestId, request })
     })
   }
 

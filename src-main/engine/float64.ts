@@ -8,17 +8,12 @@
  * and the shared counter-based noise hash. The GPU.js kernel path assembles the same pieces.
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
-import {
-  coordName,
-  hparamCodeNames,
-  type OptimizerDef,
-  preconditionerForCoordinate,
-  preludeCode,
-  updateForCoordinate,
-  usesGradNorm,
-} from '../../src-shared/optim'
+import { assertRunsOn, coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 import { ROW_VALUES, type ScheduleTable } from '../../src-shared/schedule'
+import { type EstimatorKind, estimatorKind, estimatorScalars, type GradientSpec } from '../../src-shared/estimator'
+import { float64EstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -41,6 +36,8 @@ export interface ParticleBatch {
   readonly noiseStream?: Int32Array
   /** A learning-rate schedule's per-step table (src-shared/schedule): lr (and momentum) per step. */
   readonly schedule?: ScheduleTable
+  /** Gradient estimator replacing the exact gradient before the rule (absent: exact); draws use the noise streams. */
+  readonly gradient?: GradientSpec
 }
 
 export interface Float64Result {
@@ -134,6 +131,9 @@ type Kernel = (
   extra: Float64Array[],
   sched: Float64Array | null,
   schedRow: Int32Array | null,
+  estK: number,
+  estMu: number,
+  estSeed: number,
 ) => void
 
 const cache = new Map<string, Kernel>()
@@ -166,6 +166,7 @@ export function float64KernelSource(
   def: OptimizerDef,
   withSharpness: boolean,
   schedule?: { readonly momentum: string | null; readonly steps: number },
+  estimator: EstimatorKind | null = null,
 ): string {
   const scheduled = scheduledValues(schedule)
   const d = landscape.derivatives
@@ -237,14 +238,13 @@ for (let i = 0; i < n; i++) {
   }
   let t = tFrom + 1;
   for (; t <= tTo && !dead; t++) {
+    ${estimator ? float64EstimatorCode(landscape, estimator) : ''}
     if (noiseStd > 0) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
     ${scheduled.step}
-    ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
-    ${preludeCode(def)}
-    ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
+    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }` })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
@@ -264,11 +264,17 @@ for (let i = 0; i < n; i++) {
 }`
 }
 
-function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean, schedule?: ScheduleTable): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${landscape.expr}`
+function kernelFor(
+  landscape: Landscape,
+  def: OptimizerDef,
+  withSharpness: boolean,
+  schedule: ScheduleTable | undefined,
+  estimator: EstimatorKind | null,
+): Kernel {
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${estimator}|${landscape.expr}|${landscape.residuals?.exprs.join(';') ?? ''}`
   let kernel = cache.get(key)
   if (!kernel) {
-    const source = float64KernelSource(landscape, def, withSharpness, schedule)
+    const source = float64KernelSource(landscape, def, withSharpness, schedule, estimator)
     kernel = new Function(
       'n',
       'tFrom',
@@ -293,6 +299,9 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
       'extra',
       'sched',
       'schedRow',
+      'estK',
+      'estMu',
+      'estSeed',
       source,
     ) as Kernel
     if (cache.size > 64) cache.clear()
@@ -374,7 +383,8 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
-  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, job.schedule)
+  assertRunsOn(job.optimizer, 'float64')
+  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, job.schedule, estimatorKind(job.gradient))
   kernel(
     job.x0.length,
     state.t,
@@ -399,6 +409,7 @@ export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: num
     out.extra,
     job.schedule?.values ?? null,
     job.schedule?.row ?? null,
+    ...estimatorScalars(job.gradient),
   )
   state.t = tTo
 }

@@ -31,6 +31,9 @@ import {
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 import { ROW_VALUES } from '../../src-shared/schedule'
+import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
+import { kernelEstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -209,7 +212,22 @@ export function kernelParts(
   const preludeBlock = lower(preludeTree(def))
   const updateBlocks = ['x', 'y'].map((c) => lower(updateTreeForCoordinate(def, c)))
   const prelude = printBlock(preludeBlock, { number: KERNEL_NUMBERS })
-  const updates = updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
+  // A rule with stages runs as one step program (step-code.ts, shared with the float64 loop);
+  // the others keep the prelude/update split, whose prelude may run once for all particles.
+  const staged = (def.stages?.length ?? 0) > 0
+  const updates = staged
+    ? stepCode(landscape, def, {
+        number: KERNEL_NUMBERS,
+        formatNumber: kernelNumber,
+        declare: 'let',
+        zero: '0.0',
+        transform: lower,
+        noise: (name, k) =>
+          specialise.noNoise
+            ? null
+            : `if (noiseStd > 0.0) {\n      ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}.0);\n    }`,
+      })
+    : updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
@@ -221,10 +239,11 @@ export function kernelParts(
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
   const preludeLocals = declaredNames(preludeBlock)
   // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every(
-    (w) => uniformValues.has(w) || preludeLocals.includes(w),
-  )
+  const sharedPrelude =
+    !staged && [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
   const stateNames = [...coordinateSlots, ...slots.perParticle]
+  // The gradient estimator (src-shared/estimator) replaces g before the rule; its K, μ and seed are launch scalars.
+  const estimator = specialise.estimator ? kernelEstimatorCode(landscape, specialise.estimator, kernelNumber) : ''
 
   /** Per-particle arrays the kernel reads (and, on WebAssembly, writes back), then launch-wide scalars. */
   const arrays = [
@@ -245,6 +264,7 @@ export function kernelParts(
     'nSteps',
     'noiseStd',
     'noiseSeed',
+    ...(estimator ? ESTIMATOR_SCALARS : []),
   ]
 
   // Everything a particle owns; `t`, `s`, the launch scalars and uniform values are shared.
@@ -264,9 +284,10 @@ export function kernelParts(
     ...varyingPowers.map((p) => p.name),
     ...declaredInCode(valueGrad),
     ...(sharedPrelude ? [] : preludeLocals),
-    ...updateBlocks.flatMap(declaredNames),
+    ...(staged ? declaredInCode(updates) : updateBlocks.flatMap(declaredNames)),
     ...declaredInCode(finalLoss),
     'lossEnd',
+    ...(estimator ? [...ESTIMATOR_LOCALS, ...declaredInCode(estimator)] : []),
   ])
 
   /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
@@ -306,6 +327,7 @@ export function kernelParts(
       }
     }
     ${varyingPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
+    ${estimator}
     ${
       specialise.noNoise
         ? ''
@@ -315,8 +337,8 @@ export function kernelParts(
     }`
     }
     ${scheduleStep((n) => !uniform.has(n))}
-    ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
-    ${sharedPrelude ? '' : prelude}
+    ${usesGradNorm(def) && !staged ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
+    ${sharedPrelude || staged ? '' : prelude}
     ${updates}`
   /** After the last step: a particle alive so far dies at tFrom + nSteps when its final point is out of range. */
   const finalCheck = `if (deadAt < 0.0) {
@@ -360,6 +382,8 @@ export interface KernelSpecialisation {
    * momentum's code name, are read each step from the launch's table of `steps` rows.
    */
   readonly schedule?: { readonly momentum: string | null; readonly steps: number }
+  /** The gradient estimator the kernel computes (absent: the exact gradient). */
+  readonly estimator?: EstimatorKind | null
 }
 
 /** The launch-wide table a scheduled kernel reads: [A, B, C, D] per step (ScheduleTable). */
@@ -378,8 +402,9 @@ export function kernelSource(
   unused: ReadonlySet<string> = new Set(),
   inDoubles = false,
   schedule?: KernelSpecialisation['schedule'],
+  estimator: EstimatorKind | null = null,
 ): KernelSource {
-  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule })
+  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule, estimator })
   const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)

@@ -128,6 +128,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       ...(config.schedule && {
         schedule: scheduleTable(config.schedule, config.def, config.configs, starts, s.steps, s.precision === 'float64'),
       }),
+      gradient: config.gradient,
     }
     const stepper =
       s.precision === 'float32'

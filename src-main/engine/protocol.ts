@@ -10,6 +10,7 @@ import type {
   SurfaceRequest,
   Validation,
 } from '../../src-shared/api'
+import type { EstimateData, EstimateRequest } from '../../src-shared/estimator/request'
 
 export type ToWorker =
   | { readonly type: 'start'; readonly jobId: number; readonly doc: ScenarioDoc }
@@ -24,6 +25,8 @@ export type ToWorker =
   | { readonly type: 'expression'; readonly requestId: number; readonly expr: string }
   /** The watchdog's question: answered with 'pong' as soon as the worker's event loop is free. */
   | { readonly type: 'ping'; readonly seq: number }
+  /** ∇L and a gradient estimate at points (GradscapeApi.gradientEstimates). */
+  | { readonly type: 'estimates'; readonly requestId: number; readonly request: EstimateRequest }
 
 export type FromWorker =
   | { readonly type: 'started'; readonly started: JobStarted }
@@ -37,6 +40,7 @@ export type FromWorker =
   | { readonly type: 'flow-result'; readonly requestId: number; readonly flow?: FlowData; readonly problem?: InputProblem }
   | { readonly type: 'expression-checked'; readonly requestId: number; readonly validation: Validation }
   | { readonly type: 'pong'; readonly seq: number }
+  | { readonly type: 'estimates-result'; readonly requestId: number; readonly data?: EstimateData; readonly problem?: InputProblem }
 
 /** At most this many chunks in flight before the worker waits for acks. */
 export const MAX_CHUNKS_IN_FLIGHT = 4

@@ -63,7 +63,11 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
             s.record.every,
           )
         : null
-      runs.push(flow ? { ...record, central_flow: flow } : record)
+      // The estimator travels with the optimizer's fields, as the scenario gave it (defaults filled in).
+      const withGradient = part.config.gradient
+        ? ({ ...record, optimizer: { ...record.optimizer, gradient: part.config.gradient } } as unknown as RunRecord)
+        : record
+      runs.push(flow ? { ...withGradient, central_flow: flow } : withGradient)
     }
   }
   return { runs, backends }

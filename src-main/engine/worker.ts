@@ -11,13 +11,16 @@ import { centralFlowSlices, flowRuleFor } from './central-flow'
 import { flowData, Job } from './job'
 import { FLOW_SLICE_STEPS, type FromWorker, JOB_FLOW_MAX_STEPS, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
+import { answerEstimates } from '../../src-shared/estimator/answer'
 import { optimiseWasmFromStart } from './wasm/v8-flags'
+import { isNetworkScenario, parseNetworkScenario } from '../../src-shared/network/scenario'
+import { NetworkJob } from './network/job'
 
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
 optimiseWasmFromStart() // before any kernel is compiled (the flag applies to later compilations)
 
-let current: { job: Job; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
+let current: { job: Job | NetworkJob; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
 
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer)
 
@@ -33,9 +36,9 @@ function problemOf(err: unknown): InputProblem {
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void> {
-  let job: Job
+  let job: Job | NetworkJob
   try {
-    job = new Job(jobId, parseScenario(doc))
+    job = isNetworkScenario(doc) ? new NetworkJob(jobId, parseNetworkScenario(doc)) : new Job(jobId, parseScenario(doc))
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })
     return
@@ -87,7 +90,8 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
  * JOB_FLOW_MAX_STEPS steps in slices of FLOW_SLICE_STEPS, with the worker's messages answered
  * between slices; stops as soon as `cancelled()` says so.
  */
-async function* jobFlows(job: Job, cancelled: () => boolean): AsyncGenerator<FlowData> {
+async function* jobFlows(job: Job | NetworkJob, cancelled: () => boolean): AsyncGenerator<FlowData> {
+  if (job instanceof NetworkJob) return // a network's central flow is not streamed yet
   const s = job.scenario
   if (!s.centralFlow) return
   const starts = s.starts.x.length
@@ -212,9 +216,17 @@ port.on('message', (msg: ToWorker) => {
     case 'ping':
       send({ type: 'pong', seq: msg.seq })
       break
+    case 'estimates':
+      try {
+        send({ type: 'estimates-result', requestId: msg.requestId, data: answerEstimates(msg.request) })
+      } catch (err) {
+        send({ type: 'estimates-result', requestId: msg.requestId, problem: problemOf(err) })
+      }
+      break
     case 'validate':
       try {
-        parseScenario(msg.doc)
+        if (isNetworkScenario(msg.doc)) parseNetworkScenario(msg.doc)
+        else parseScenario(msg.doc)
         send({ type: 'validated', requestId: msg.requestId, validation: { ok: true } })
       } catch (err) {
         send({ type: 'validated', requestId: msg.requestId, validation: { ok: false, problem: problemOf(err) } })

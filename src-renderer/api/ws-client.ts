@@ -8,6 +8,7 @@
  * `engine-restarted` event: the new connection has a fresh engine, so the UI re-runs.
  */
 import { type CentralFlowRequest, guards } from '../../src-shared/api'
+import { type EstimateRequest, isEstimateData } from '../../src-shared/estimator/request'
 import type {
   GradscapeApi,
   HostInfo,
@@ -173,6 +174,11 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
       const flow = await call<unknown>('centralFlow', request)
       if (!guards.flowData(flow)) throw new ApiError('centralFlow: the web host answered with something that is not a central flow')
       return flow
+    },
+    async gradientEstimates(request: EstimateRequest) {
+      const data = await call<unknown>('gradientEstimates', request)
+      if (!isEstimateData(data)) throw new ApiError('gradientEstimates: the web host answered with something that is not estimates')
+      return data
     },
     onJobEvent(listener) {
       listeners.add(listener)

@@ -16,6 +16,8 @@ import { Axes } from './Axes'
 import { CameraRig } from './CameraRig'
 import { CentralFlows } from './CentralFlows'
 import { EosMarkers } from './EosMarkers'
+import { EstimateArrows } from './EstimateArrows'
+import { StateArrows } from '../optstate/StateArrows'
 import { type Frame, fromWorldX, fromWorldZ, heightMap, type HeightMap, sampleAt } from './height'
 import { Landscape } from './Landscape'
 import { describeRunPoint, nearestRunPoint } from './pick'
@@ -122,6 +124,7 @@ export function SceneObjects({ surface, hm, frame, look, data, playhead, onPoint
         playhead={playhead}
       />
       <CentralFlows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
+      <EstimateArrows hm={hm} frame={frame} hidden={look.hidden} data={data} playhead={playhead} />
     </>
   )
 }
@@ -187,6 +190,7 @@ function SceneContent() {
         />
       )}
       {surface && hm && frame && eosOpen && <EosMarkers surface={surface} hm={hm} frame={frame} />}
+      {hm && frame && <StateArrows hm={hm} frame={frame} />}
     </>
   )
 }

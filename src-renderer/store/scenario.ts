@@ -5,6 +5,7 @@
  */
 import type { HostInfo, OptimizerInfo, PresetInfo, ScenarioDoc } from '../../src-shared/api'
 import { isObject } from '../../src-shared/problem'
+import { gradientLabel, parseGradientSpec } from '../../src-shared/estimator/spec'
 
 export type Pair = readonly [number, number]
 
@@ -159,7 +160,19 @@ export function optimizerLabel(o: OptimizerEntry, info: HostInfo | null): string
       if (v) parts.push(k)
     } else if (Array.isArray(v)) parts.push(`${k}=(${v.map((x) => formatNumber(x as number)).join(', ')})`)
   }
+  const estimator = estimatorLabel(o.gradient)
+  if (estimator) parts.push(`· ${estimator}`)
   return parts.length ? `${title} ${parts.join(' ')}` : title
+}
+
+/** `forward K=4`, `ZO sphere μ=0.01 K=1`, or '' for the exact gradient (and for a spec the host will refuse). */
+function estimatorLabel(gradient: unknown): string {
+  if (gradient === undefined) return ''
+  try {
+    return gradientLabel(parseGradientSpec(gradient, 'gradient'))
+  } catch {
+    return ''
+  }
 }
 
 /** Compact, readable numbers: 0.01, 1e-4, 0.999, 250. */

@@ -145,6 +145,7 @@ function fakeHost() {
     startJob: vi.fn(async (_doc: Record<string, unknown>) => started),
     cancelJob: vi.fn(async (_id: number) => undefined),
     centralFlow: vi.fn(async (_r: CentralFlowRequest) => flow),
+    gradientEstimates: vi.fn(async (_r: unknown) => ({ gradient: [1, 2], estimate: [3, 4] })),
     onJobEvent: vi.fn((listener: (e: JobEvent) => void) => {
       listeners.add(listener)
       return () => void listeners.delete(listener)

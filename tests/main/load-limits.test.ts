@@ -38,6 +38,7 @@ function streamingHost(chunks: number, bytes: number, held: unknown[]): Disposab
     validateScenario: fail,
     sampleSurface: fail,
     centralFlow: fail,
+    gradientEstimates: fail,
     async startJob() {
       setTimeout(() => {
         for (let i = 0; i < chunks; i++) {

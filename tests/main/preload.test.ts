@@ -92,6 +92,7 @@ describe('preload', () => {
       steps: 10,
       every: 1,
     } as const
+    const estimateRequest = { landscape: { preset: 'booth' }, gradient: { estimator: 'forward' }, points: [0, 0, 0, 1] }
     const cases: [string, () => Promise<unknown>, unknown[]][] = [
       ['info', () => api.info(), []],
       ['validateExpression', () => api.validateExpression('x^2'), ['x^2']],
@@ -100,6 +101,7 @@ describe('preload', () => {
       ['startJob', () => api.startJob(doc), [doc]],
       ['cancelJob', () => api.cancelJob(3), [3]],
       ['centralFlow', () => api.centralFlow(flowRequest), [flowRequest]],
+      ['gradientEstimates', () => api.gradientEstimates(estimateRequest), [estimateRequest]],
       ['openSessionFile', () => api.openSessionFile(), []],
       ['saveSessionFile', () => api.saveSessionFile('{}', 'a.json', '/tmp/a.json'), ['{}', 'a.json', '/tmp/a.json']],
       ['chooseExportFile', () => api.chooseExportFile('run.mp4'), ['run.mp4']],

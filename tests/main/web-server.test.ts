@@ -78,6 +78,9 @@ function fakeHost(calls: string[]): DisposableApi {
     async cancelJob(id) {
       calls.push(`cancelJob ${id}`)
     },
+    async gradientEstimates() {
+      return { gradient: [1, 2], estimate: [3, 4] }
+    },
     async centralFlow(r) {
       calls.push(`centralFlow ${r.optimizer.name}`)
       if (r.optimizer.name !== 'sgd')

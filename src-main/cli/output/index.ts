@@ -3,6 +3,7 @@
  * column-wise result (./result.ts) in streamed pieces. The format follows --format or the file's
  * extension.
  */
+import { crc32 } from 'node:zlib'
 import { npzChunks } from '../../../src-shared/npy'
 import { writeCsv } from './csv'
 import { writeJson } from './json'
@@ -31,7 +32,7 @@ export function writeResult(result: ColumnarResult, format: OutputFormat, scenar
       writeCsv(result, write)
       break
     case 'npz':
-      for (const piece of npzChunks(npzArrays(result, scenarioJson))) write(piece)
+      for (const piece of npzChunks(npzArrays(result, scenarioJson), { crc32 })) write(piece)
       break
     case 'parquet':
       writeParquet(result, scenarioJson, write)

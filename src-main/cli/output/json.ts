@@ -4,7 +4,7 @@
  * has to fit in one string (a run of 10⁷ steps is ~0.4 GB of text).
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
-import { type ColumnarResult, eachRun } from './result'
+import { type ColumnarResult, eachRun, type PointColumn } from './result'
 import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
 import type { OptimizerConfig } from '../../../src-shared/scenario'
 import type { Hparams } from '../../../src-shared/optim'
@@ -64,15 +64,16 @@ const SEGMENT = 1 << 17
  * `values` as JSON numbers joined by commas, in bytes. TypedArray#join formats every number in
  * native code exactly as JSON.stringify does (same shortest round-trip digits) without a JS
  * string per number: most of the cost of large outputs. JSON's null replaces NaN and ±Infinity.
+ * A Float32Array's elements are read as the doubles they are, so its digits are the same.
  */
-function joined(values: Float64Array): Buffer {
+function joined(values: PointColumn): Buffer {
   let s = values.join(',')
   if (s.includes('N') || s.includes('I')) s = s.replace(/-?Infinity|NaN/g, 'null')
   return Buffer.from(s, 'latin1')
 }
 
 /** `[a,b,…]` of `values[from … from + count)`. */
-function numbers(out: TextPieces, values: Float64Array, from: number, count: number): void {
+function numbers(out: TextPieces, values: PointColumn, from: number, count: number): void {
   if (count <= SHORT) {
     let s = '['
     for (let k = 0; k < count; k++) s += (k ? ',' : '') + jsonNumber(values[from + k])
@@ -92,7 +93,7 @@ const OPEN = 91
 const CLOSE = 93
 
 /** `[[x,y],…]` from separate x and y arrays. */
-function pairs(out: TextPieces, xs: Float64Array, ys: Float64Array, from: number, count: number): void {
+function pairs(out: TextPieces, xs: PointColumn, ys: PointColumn, from: number, count: number): void {
   if (count <= SHORT) {
     let s = '['
     for (let k = 0; k < count; k++) s += (k ? ',[' : '[') + jsonNumber(xs[from + k]) + ',' + jsonNumber(ys[from + k]) + ']'
@@ -198,9 +199,8 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const count = o.count
     const name = part.config.def.name
-    const optimizerJson = part.config.configs.map((h) =>
-      JSON.stringify({ name, ...h, ...scheduleField(part.config.schedule) }, finiteOrNull),
-    )
+    const extras = { ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }
+    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h, ...extras }, finiteOrNull))
     const thresholdJson = o.sharpness ? part.config.configs.map((h) => JSON.stringify(stabilityThreshold(name, h), finiteOrNull)) : []
     // Per configuration, made when its first run is written (a sweep's texts are not all held at once).
     let historyOf = { c: -1, text: '' }
@@ -212,7 +212,7 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
     const perBlock = Math.max(1, Math.floor(SEGMENT / Math.max(1, count)))
     for (let p0 = 0; p0 < part.n; p0 += perBlock) {
       const p1 = Math.min(part.n, p0 + perBlock)
-      const slice = (a: Float64Array) => new Tokens(joined(a.subarray(p0 * count, p1 * count)))
+      const slice = (a: PointColumn) => new Tokens(joined(a.subarray(p0 * count, p1 * count)))
       const tx = slice(o.x)
       const ty = slice(o.y)
       const tl = slice(o.loss)
@@ -292,7 +292,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const base = p * o.count
     out.add(
-      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(part.config.schedule) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
+      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
     )
     pairs(out, o.x, o.y, base, o.count)
     out.add(',"loss":')

@@ -11,6 +11,7 @@ import { errnoText } from '../errno'
 export class OutputError extends Error {}
 
 export interface Sink {
+  /** Write or copy `piece` before returning: the caller may reuse its buffer at once. */
   write(piece: string | Uint8Array): void
   /** Make the output visible (rename into place). */
   commit(): void
@@ -22,17 +23,15 @@ export interface Sink {
 const WRITE_BATCH = 4 << 20
 
 function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
-  // Small pieces (zip headers, short runs) are batched; large ones go straight through.
-  let batch: Array<string | Uint8Array> = []
+  // Small pieces (zip headers, short runs) are copied into one batch buffer; large ones go
+  // straight through. Copying (not keeping references) lets writers reuse their piece buffers.
+  let batch: Buffer | undefined
   let batched = 0
   const drain = () => {
-    if (batch.length === 1) writeAll(batch[0])
-    else if (batch.length > 1) writeAll(Buffer.concat(batch.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
-    batch = []
+    if (batched > 0) writeAll(batch!.subarray(0, batched))
     batched = 0
   }
-  const writeAll = (piece: string | Uint8Array) => {
-    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece
+  const writeAll = (bytes: Uint8Array) => {
     for (let at = 0; at < bytes.length;) {
       try {
         at += writeSync(fd, bytes, at, bytes.length - at)
@@ -44,14 +43,19 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
   }
   return {
     write(piece) {
-      if (piece.length >= WRITE_BATCH) {
+      const size = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length
+      if (size >= WRITE_BATCH) {
         drain()
-        writeAll(piece)
+        writeAll(typeof piece === 'string' ? Buffer.from(piece) : piece)
         return
       }
-      batch.push(piece)
-      batched += piece.length
-      if (batched >= WRITE_BATCH) drain()
+      if (batched + size > WRITE_BATCH) drain()
+      batch ??= Buffer.allocUnsafe(WRITE_BATCH)
+      if (typeof piece === 'string') batched += batch.write(piece, batched)
+      else {
+        batch.set(piece, batched)
+        batched += size
+      }
     },
     commit() {
       drain()

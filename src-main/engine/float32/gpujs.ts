@@ -7,6 +7,7 @@ import { GPU, type IKernelRunShortcut } from 'gpu.js'
 import type { Landscape } from '../../../src-shared/landscape'
 import { hparamCodeNames } from '../../../src-shared/optim'
 import { reduceSeed } from '../../../src-shared/random'
+import { ESTIMATOR_SCALARS, estimatorKind, estimatorScalars } from '../../../src-shared/estimator'
 import type { ParticleBatch } from '../float64'
 import {
   DEFAULT_LAYOUT,
@@ -47,7 +48,7 @@ export function backendName(kernel: IKernelRunShortcut): string {
   return k?.constructor.name ?? 'unknown'
 }
 
-const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed'])
+const SCALAR_ARGS = new Set(['tFrom', 'nSteps', 'noiseStd', 'noiseSeed', ...ESTIMATOR_SCALARS])
 
 const compiled = new Map<string, Compiled>()
 
@@ -66,11 +67,12 @@ export function float32Kernel(
   unused: ReadonlySet<string> = new Set(),
 ): Compiled {
   const schedule = job.schedule && { momentum: job.schedule.momentum, steps: job.schedule.steps }
-  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${n}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${landscape.expr}`
+  const estimator = estimatorKind(job.gradient)
+  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${estimator}|${n}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
     // GPU.js's cpu backend runs the kernel as JavaScript, in doubles.
-    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu', schedule)
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu', schedule, estimator)
     const cells = Math.ceil(n / layout.particles) * ks.threadsPerGroup
     const kernel = gpuFor(mode).createKernel(
       ks.source as never,
@@ -188,6 +190,7 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
       target - state.t,
       job.noise.std,
       seed,
+      ...(estimatorKind(job.gradient) ? estimatorScalars(job.gradient) : []),
     )
     const flat = flatResult(result, c.cells)
     const slotOffsets = ks.slotOffsets

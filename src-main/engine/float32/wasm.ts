@@ -5,6 +5,7 @@
  */
 import { hparamCodeNames } from '../../../src-shared/optim'
 import { reduceSeed } from '../../../src-shared/random'
+import { ESTIMATOR_SCALARS, estimatorKind, estimatorScalars } from '../../../src-shared/estimator'
 import type { ParticleBatch } from '../float64'
 import { runShared } from '../wasm/pool'
 import { RECORDED, strideFor, wasmArena, type WasmArena, type WasmKernel, wasmKernel } from '../wasm/kernel'
@@ -54,10 +55,11 @@ function wasmKernelFor(job: ParticleBatch, state: Float32State, fixed: ReadonlyM
   const uniform = uniformHparams(job, state)
   const noNoise = job.noise.std === 0
   const schedule = job.schedule && { momentum: job.schedule.momentum, steps: job.schedule.steps }
-  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${points}|${job.optimizer.name}|${state.x.length}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${job.landscape.expr}`
+  const estimator = estimatorKind(job.gradient)
+  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${estimator}|${points}|${job.optimizer.name}|${state.x.length}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${job.landscape.expr}`
   let kernel = compiledWasm.get(key)
   if (!kernel) {
-    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed, schedule }, points)
+    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed, schedule, estimator }, points)
     if (compiledWasm.size > 32) compiledWasm.clear()
     compiledWasm.set(key, kernel)
   }
@@ -135,6 +137,7 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
       ['noiseSeed', seed],
       ['recFirst', recFirst],
       ['recEvery', recEvery],
+      ...ESTIMATOR_SCALARS.map((name, j) => [name, estimatorScalars(job.gradient)[j]] as const),
     ])
     names.forEach((name, j) => scalar.set(`HU_${name}`, state.hparams[j][0]))
     k.uniformPowers.forEach((j) => scalar.set(`PU_pw${j}`, uniformPower(j)))

@@ -168,7 +168,11 @@ export function wasmKernel(
     return { compiled, program, pages, module: new WebAssembly.Module(bytes) }
   }
   let built: ReturnType<typeof build> | undefined
-  for (let interleave = interleaveFor(!specialise.noNoise); !built; interleave = Math.max(1, Math.floor(interleave / 4))) {
+  for (
+    let interleave = interleaveFor(!specialise.noNoise || !!specialise.estimator);
+    !built;
+    interleave = Math.max(1, Math.floor(interleave / 4))
+  ) {
     try {
       built = build(interleave)
     } catch (e) {

@@ -1,0 +1,95 @@
+/**
+ * A network scenario as an engine job (the worker's side of the app): every configuration
+ * trained in float64, streamed in RunChunks like a point job so the EoS view can plot the loss,
+ * the sharpness against its threshold (2/η for GD) and the preconditioned sharpness. A network
+ * has no 2-D position of its own: `xy` is 0 until a slice projects it (NETWORKS.md "Slices").
+ */
+import type { JobStarted, RunChunk } from '../../../src-shared/api'
+import type { Hparams } from '../../../src-shared/optim'
+import type { NetworkScenario } from '../../../src-shared/network/scenario'
+import { NetworkTrainer } from './simulate'
+
+/** Training time per chunk: a superseding job or a cancel waits at most about this long. */
+const CHUNK_MS = 30
+/** The first chunk comes sooner, so the charts start at once. */
+const FIRST_CHUNK_MS = 8
+
+export class NetworkJob {
+  readonly id: number
+  readonly scenario: NetworkScenario
+  private readonly trainers: NetworkTrainer[]
+  private t = 0
+
+  constructor(id: number, scenario: NetworkScenario) {
+    this.id = id
+    this.scenario = scenario
+    this.trainers = scenario.optimizers.flatMap((o) =>
+      o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, scenario.record)),
+    )
+  }
+
+  get started(): JobStarted {
+    const s = this.scenario
+    return {
+      jobId: this.id,
+      optimizers: s.optimizers.map((o) => ({
+        base: { name: o.def.name, ...(o.hparams as Hparams) },
+        sweep: (o.sweep ?? []).map((axis) => ({ key: axis.key, values: Float64Array.from(axis.values) })),
+      })),
+      starts: new Float64Array(2), // one "start": the network's initial parameters
+      kept: Math.floor(s.steps / s.record.every) + 1,
+      every: s.record.every,
+    }
+  }
+
+  get done(): boolean {
+    return this.t > this.scenario.steps
+  }
+
+  /** Train every run over the next span of steps and return its kept points (null when complete). */
+  async next(): Promise<RunChunk | null> {
+    if (this.done) return null
+    const { steps, record } = this.scenario
+    // Every run advances in lockstep, a kept step at a time, until the chunk's time is used.
+    const budget = this.t === 0 ? FIRST_CHUNK_MS : CHUNK_MS
+    const t0 = performance.now()
+    let tTo = this.t - 1
+    do {
+      tTo = Math.min(steps, (Math.floor(tTo / record.every) + 1) * record.every)
+      for (const tr of this.trainers) tr.advance(tTo)
+    } while (tTo < steps && performance.now() - t0 < budget)
+    const start = Math.ceil(this.t / record.every)
+    const count = Math.floor(tTo / record.every) - start + 1
+    const runs = this.trainers.length
+    const loss = new Float32Array(runs * count)
+    const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
+    const withPre = record.sharpness && this.trainers.some((tr) => tr.preconditioned)
+    const preconditioned = withPre ? new Float32Array(runs * count).fill(NaN) : undefined
+    this.trainers.forEach((tr, r) => {
+      tr.advance(tTo)
+      for (let j = 0; j < count; j++) {
+        loss[r * count + j] = tr.loss[start + j]
+        if (sharpness) sharpness[r * count + j] = tr.eigenvalues![(start + j) * tr.eigenCount]
+        if (preconditioned && tr.preconditioned) preconditioned[r * count + j] = tr.preconditioned[start + j]
+      }
+    })
+    this.t = tTo + 1
+    return {
+      jobId: this.id,
+      start,
+      count,
+      xy: new Float32Array(runs * count * 2),
+      loss,
+      ...(sharpness ? { sharpness } : {}),
+      ...(preconditioned ? { preconditioned } : {}),
+    }
+  }
+
+  backend(): string {
+    return 'float64 JS (network)'
+  }
+
+  divergedAt(): Int32Array {
+    return Int32Array.from(this.trainers, (tr) => tr.divergedAt)
+  }
+}

@@ -1,0 +1,5 @@
+export * from './spec'
+export * from './draws'
+export * from './code'
+export * from './request'
+export * from './answer'
