@@ -15,6 +15,7 @@ import { OPTIMIZERS } from '../../src-shared/optim'
 import { checkWholeResultFits, parseScenario, parseScenarioText, ScenarioError } from '../../src-shared/scenario'
 import type { BackendMode } from '../engine/float32'
 import { optimizersSourceCommand } from './optimizer-source'
+import { describeSchedules } from '../../src-shared/schedule'
 import { checkNesting } from './nesting'
 import { collectResult, FORMATS, formatOf, memoryProblem, openOutput, OutputError, type OutputFormat, writeResult } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
@@ -31,7 +32,8 @@ const USAGE = `usage:
 ${RENDER_USAGE}
   gradscape presets        list the named landscapes
   gradscape optimizers     list optimizers and their hyperparameters (torch names, defaults)
-  gradscape optimizers --source NAME   print NAME's update rule as the float64 loop the engine runs`
+  gradscape optimizers --source NAME   print NAME's update rule as the float64 loop the engine runs
+  gradscape schedules      list the learning-rate schedules (optimizer "schedule": torch.optim.lr_scheduler names, defaults)`
 
 export class UsageError extends Error {}
 
@@ -191,6 +193,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           return 0
         }
         process.stdout.write(optimizersSourceCommand(rest, (m) => new UsageError(m)) + '\n')
+        return 0
+      case 'schedules':
+        process.stdout.write(describeSchedules() + '\n')
         return 0
       case undefined:
       case '--help':

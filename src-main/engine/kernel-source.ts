@@ -88,7 +88,7 @@ function particleFloats(def: OptimizerDef, keep: KernelLayout['keep'], unused: R
 
 export interface KernelSource {
   readonly source: string
-  /** Argument names in order: positions, slots (x then y per coordinate slot, then particle slots), hyperparameters, powers, scalars. */
+  /** Argument names in order: positions, slots (x then y per coordinate slot, then particle slots), hyperparameters, powers, tables (a schedule's), scalars. */
   readonly args: readonly string[]
   readonly slots: { readonly perCoordinate: readonly string[]; readonly perParticle: readonly string[] }
   readonly hparamNames: readonly string[]

@@ -11,7 +11,7 @@ import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 import { isObject } from '../problem'
-import { checkScheduleFor, parseSchedule, ScheduleError, type ScheduleSpec } from '../schedule'
+import { checkScheduleFor, parseSchedule, ROW_VALUES, ScheduleError, type ScheduleSpec } from '../schedule'
 
 export { ScenarioError } from './errors'
 
@@ -323,6 +323,15 @@ export function parseScenario(doc: unknown): Scenario {
       throw new ScenarioError('precision', `must be "float64" or "float32", got ${JSON.stringify(doc.precision)}`)
     }
     precision = doc.precision
+  }
+
+  // The float32 kernels index the schedule's table in float32: whole numbers are exact to 2²⁴.
+  const scheduled = optimizers.findIndex((o) => o.schedule)
+  if (precision === 'float32' && scheduled >= 0 && steps * ROW_VALUES > 2 ** 24) {
+    throw new ScenarioError(
+      'steps',
+      `a float32 run with a schedule is limited to ${2 ** 24 / ROW_VALUES} steps, got ${steps} (use "precision": "float64")`,
+    )
   }
 
   let every = 1

@@ -7,6 +7,7 @@ export {
   ScheduleError,
   scheduleJson,
   scheduleField,
+  describeSchedules,
   type ScheduleName,
   type ScheduleSpec,
 } from './spec'

@@ -290,3 +290,14 @@ export function scheduleJson(s: ScheduleSpec): Record<string, unknown> {
 export function scheduleField(s: ScheduleSpec | undefined): { schedule?: Record<string, unknown> } {
   return s ? { schedule: scheduleJson(s) } : {}
 }
+
+/** The classes and their arguments as text (`gradscape schedules`): required ones first, then `name=default`. */
+export function describeSchedules(): string {
+  return SCHEDULE_NAMES.map((name) => {
+    const { doc, args } = SCHEDULES[name]
+    const list = Object.entries(args)
+      .map(([k, a]) => (a.default === undefined ? k : `${k}=${JSON.stringify(a.default)}`))
+      .join(', ')
+    return `${name.padEnd(28)} ${list}\n${''.padEnd(28)} ${doc}`
+  }).join('\n')
+}

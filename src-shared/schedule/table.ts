@@ -19,8 +19,9 @@ export interface ScheduleTable {
   readonly momentum: string | null
 }
 
-/** Most exact rows a float64 job gets (each is `steps` entries long). */
+/** Most exact rows a float64 job gets (each is `steps` entries long), and most steps over all of them. */
 const MAX_EXACT_ROWS = 64
+const MAX_EXACT_STEPS = 1 << 22
 
 /**
  * The rule's code name of the value torch's OneCycleLR cycles: `betas[0]` when the optimizer has
@@ -52,7 +53,7 @@ export function scheduleTable(
 ): ScheduleTable {
   const bases = configs.map((h) => [h.lr as number, baseMomentum(def, h)] as const)
   const keys = [...new Set(bases.map(([l, m]) => `${l},${m}`))]
-  const useExact = exact && keys.length <= MAX_EXACT_ROWS
+  const useExact = exact && keys.length <= MAX_EXACT_ROWS && keys.length * steps <= MAX_EXACT_STEPS
   const rows = useExact ? keys.length : 1
   const values = new Float64Array(rows * steps * ROW_VALUES)
   if (useExact) {

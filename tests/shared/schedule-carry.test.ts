@@ -78,3 +78,24 @@ describe('state torch fills at the first step, and state kept across launches', 
     },
   )
 })
+
+describe('a large float32 job', () => {
+  it('4096 particles on the wasm kernel (the worker pool where there are cores) read the table from the shared memory', async () => {
+    const doc = {
+      landscape: { preset: 'himmelblau' },
+      init: { grid: { x: [-1, 1], y: [-1, 1], n: [64, 64] } },
+      steps: 60,
+      record: { every: 20 },
+      optimizer: { name: 'adam', lr: 0.05, schedule: { name: 'OneCycleLR', max_lr: 0.1, total_steps: 60 } },
+    }
+    const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: 'wasm' })
+    const f64 = await runScenario(parseScenario(doc))
+    expect(f32.backends[0]).toMatch(/wasm-simd/)
+    for (let r = 0; r < f64.runs.length; r += 97)
+      for (let k = 0; k < 4; k++)
+        for (let d = 0; d < 2; d++) {
+          const want = f64.runs[r].trajectory[k][d]
+          expect(Math.abs(f32.runs[r].trajectory[k][d] - want)).toBeLessThanOrEqual(1e-3 * (1 + Math.abs(want)))
+        }
+  })
+})

@@ -48,6 +48,14 @@ describe('cli run with a schedule', () => {
       else expect(run.momentum_history).toBeUndefined()
     },
   )
+  it('lists the schedules with torch names and defaults', () => {
+    const r = runCli(['schedules'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(
+      /^OneCycleLR +max_lr, total_steps=null, epochs=null, steps_per_epoch=null, pct_start=0\.3, anneal_strategy="cos"/m,
+    )
+    expect(r.stdout).toMatch(/^SequentialLR +schedulers, milestones$/m)
+  })
   it('refuses a bad schedule with one line naming the field, writing nothing', () => {
     const path = writeScenario(dir, 'bad.json', {
       landscape: { preset: 'rosenbrock' },

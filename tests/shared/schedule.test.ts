@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseScenario } from '../../src-shared/scenario'
-import { affineSchedule, parseSchedule, ROW_VALUES, scheduleSequence } from '../../src-shared/schedule'
+import { findOptimizer, resolveHparams } from '../../src-shared/optim'
+import { affineSchedule, momentumCodeName, parseSchedule, ROW_VALUES, scheduleSequence, scheduleTable } from '../../src-shared/schedule'
 
 const lrs = (spec: unknown, steps: number, lr = 1, momentum = 0.9) =>
   Array.from(scheduleSequence(parseSchedule(spec), lr, momentum, steps).lr)
@@ -216,5 +217,44 @@ describe('schedules in a scenario', () => {
   it('keeps the schedule on the optimizer, defaults filled in', () => {
     const s = parseScenario({ ...base, optimizers: [{ name: 'adam', schedule: { name: 'StepLR', step_size: 5 } }] })
     expect(s.optimizers[0].schedule).toEqual({ name: 'StepLR', step_size: 5, gamma: 0.1 })
+  })
+})
+
+describe('float32 limit', () => {
+  it('refuses a float32 schedule longer than its float32 table index can address', () => {
+    const doc = {
+      landscape: { preset: 'rosenbrock' },
+      init: [0, 0],
+      optimizer: { name: 'sgd', schedule: { name: 'ExponentialLR', gamma: 0.99 } },
+    }
+    expect(() => parseScenario({ ...doc, steps: 5_000_000, precision: 'float32' })).toThrow(
+      /^steps: a float32 run with a schedule is limited to 4194304 steps/,
+    )
+    expect(() => parseScenario({ ...doc, steps: 4_194_304, precision: 'float32' })).not.toThrow()
+  })
+})
+
+describe('the engine table', () => {
+  const sgd = findOptimizer('sgd')!
+  const adam = findOptimizer('adam')!
+  const spec = parseSchedule({ name: 'CosineAnnealingLR', T_max: 5, eta_min: 0.01 })
+  const configs = [0.1, 0.2, 0.1].map((lr) => resolveHparams(sgd, { lr, momentum: 0.5 }))
+  it('float64: one exact row per distinct base rate, each particle pointing at its configuration’s', () => {
+    const t = scheduleTable(spec, sgd, configs, 2, 6, true)
+    expect(t.rows).toBe(2)
+    expect(Array.from(t.row)).toEqual([0, 0, 1, 1, 0, 0])
+    const exact = scheduleSequence(spec, 0.2, 0.5, 6)
+    for (let k = 0; k < 6; k++) {
+      const o = (6 + k) * ROW_VALUES
+      expect([t.values[o], t.values[o + 1]]).toEqual([0, exact.lr[k]])
+    }
+    expect(t.momentum).toBeNull()
+  })
+  it('float32: one affine row for every particle; OneCycleLR names the momentum it sets', () => {
+    const t = scheduleTable(parseSchedule({ name: 'OneCycleLR', max_lr: 1, total_steps: 6 }), adam, [resolveHparams(adam, {})], 3, 6, false)
+    expect(t.rows).toBe(1)
+    expect(Array.from(t.row)).toEqual([0, 0, 0])
+    expect(t.momentum).toBe('beta1')
+    expect(momentumCodeName(sgd)).toBe('momentum')
   })
 })
