@@ -61,6 +61,13 @@ describe('network job', () => {
     expect(Number.isNaN(last.preconditioned![last.count - 1])).toBe(true)
   })
 
+  it('steps that are not a multiple of record.every: the kept steps only, no empty chunk', async () => {
+    const s = parseNetworkScenario({ ...doc, steps: 10, record: { every: 3, sharpness: false } })
+    const chunks = await chunksOf(new NetworkJob(2, s))
+    expect(chunks.every((c) => c.count > 0)).toBe(true)
+    expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(4) // steps 0, 3, 6, 9
+  })
+
   it('runs in the engine worker: started, chunks with loss and sharpness, done, the GD central flow when asked; a bad network is refused naming its field', async () => {
     const engine = new EngineClient(spawnNodeWorker)
     try {

@@ -62,6 +62,12 @@ export class NetworkJob {
     } while (tTo < steps && performance.now() - t0 < budget)
     const start = Math.ceil(this.t / record.every)
     const count = Math.floor(tTo / record.every) - start + 1
+    if (count <= 0) {
+      // Only steps after the last kept one: nothing to send.
+      for (const tr of this.trainers) tr.advance(tTo)
+      this.t = tTo + 1
+      return this.next()
+    }
     const runs = this.trainers.length
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
