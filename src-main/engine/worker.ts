@@ -91,7 +91,20 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
  * between slices; stops as soon as `cancelled()` says so.
  */
 async function* jobFlows(job: Job | NetworkJob, cancelled: () => boolean): AsyncGenerator<FlowData> {
-  if (job instanceof NetworkJob) return // a network's central flow is not streamed yet
+  if (job instanceof NetworkJob) {
+    // One step of a network's flow takes milliseconds: answer messages between steps.
+    for (const flow of job.flows()) {
+      for (;;) {
+        await yieldToMessages()
+        if (cancelled()) return
+        const r = flow.steps.next()
+        if (!r.done) continue
+        yield job.flowData(flow.run, r.value)
+        break
+      }
+    }
+    return
+  }
   const s = job.scenario
   if (!s.centralFlow) return
   const starts = s.starts.x.length

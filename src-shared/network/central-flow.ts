@@ -45,6 +45,7 @@ export interface NetworkFlowResult {
   readonly final: Float64Array
 }
 
+/** The flow to the end (`centralFlowSteps` runs it step by step). */
 export function centralFlowNetwork(
   net: NetworkSpec,
   lr: number,
@@ -52,6 +53,21 @@ export function centralFlowNetwork(
   every = 1,
   options: NetworkFlowOptions = {},
 ): NetworkFlowResult {
+  const run = centralFlowSteps(net, lr, steps, every, options)
+  for (;;) {
+    const r = run.next()
+    if (r.done) return r.value
+  }
+}
+
+/** The flow as a generator that yields after each step (its number), so a worker can answer messages in between. */
+export function* centralFlowSteps(
+  net: NetworkSpec,
+  lr: number,
+  steps: number,
+  every = 1,
+  options: NetworkFlowOptions = {},
+): Generator<number, NetworkFlowResult> {
   const substeps = options.substeps ?? 4
   const track = Math.min(options.track ?? 3, net.size)
   const candidateAt = (options.trackThreshold ?? 1.5) / lr
@@ -151,6 +167,7 @@ export function centralFlowNetwork(
       if (t === steps) break
       for (let r = 0; r < P; r++) w[r] += dt * velocity[r]
     }
+    yield t
   }
   return { ...out, stopped_at: null, stop_reason: null, final: w }
 }

@@ -5,7 +5,7 @@
  * directly (every kept point equals the CLI's float64 run, as float32).
  */
 import { describe, expect, it } from 'vitest'
-import type { JobEvent, RunChunk } from '../../src-shared/api'
+import type { FlowData, JobEvent, RunChunk } from '../../src-shared/api'
 import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { EngineClient } from '../../src-main/engine/client'
 import { spawnNodeWorker } from '../../src-main/engine/node-worker'
@@ -61,7 +61,14 @@ describe('network job', () => {
     expect(Number.isNaN(last.preconditioned![last.count - 1])).toBe(true)
   })
 
-  it('runs in the engine worker: started, chunks with loss and sharpness, done; a bad network is refused naming its field', async () => {
+  it('steps that are not a multiple of record.every: the kept steps only, no empty chunk', async () => {
+    const s = parseNetworkScenario({ ...doc, steps: 10, record: { every: 3, sharpness: false } })
+    const chunks = await chunksOf(new NetworkJob(2, s))
+    expect(chunks.every((c) => c.count > 0)).toBe(true)
+    expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(4) // steps 0, 3, 6, 9
+  })
+
+  it('runs in the engine worker: started, chunks with loss and sharpness, done, the GD central flow when asked; a bad network is refused naming its field', async () => {
     const engine = new EngineClient(spawnNodeWorker)
     try {
       const events: JobEvent[] = []
@@ -78,6 +85,19 @@ describe('network job', () => {
       expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(41)
       expect(chunks[0].sharpness![0]).toBeGreaterThan(0)
       expect(events.some((e) => e.type === 'done')).toBe(true)
+      // With central_flow, the plain-GD run (run 0) also gets its flow; Adam none.
+      const flows: FlowData[] = []
+      const flowDone = new Promise<void>((resolve) =>
+        engine.onEvent((e) => {
+          if (e.type === 'flow') flows.push(e.flow)
+          if (e.type === 'done') resolve()
+        }),
+      )
+      await engine.start({ ...doc, steps: 30, central_flow: true })
+      await flowDone
+      expect(flows.map((f) => f.run)).toEqual([0])
+      expect(flows[0].predictedLoss.length).toBe(11)
+      expect(flows[0].loss[0]).toBe(chunks[0].loss[0]) // both start at the network's parameters
       const bad = { ...doc, landscape: { network: { ...doc.landscape.network, activation: 'sigmoid' } } }
       await expect(engine.start(bad)).rejects.toThrow(/landscape\.network\.activation/)
     } finally {

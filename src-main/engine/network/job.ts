@@ -4,7 +4,9 @@
  * the sharpness against its threshold (2/η for GD) and the preconditioned sharpness. A network
  * has no 2-D position of its own: `xy` is 0 until a slice projects it (NETWORKS.md "Slices").
  */
-import type { JobStarted, RunChunk } from '../../../src-shared/api'
+import type { FlowData, JobStarted, RunChunk } from '../../../src-shared/api'
+import { hasCentralFlow } from '../../../src-shared/eos/eligibility'
+import { centralFlowSteps, type NetworkFlowResult } from '../../../src-shared/network/central-flow'
 import type { Hparams } from '../../../src-shared/optim'
 import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
@@ -60,6 +62,12 @@ export class NetworkJob {
     } while (tTo < steps && performance.now() - t0 < budget)
     const start = Math.ceil(this.t / record.every)
     const count = Math.floor(tTo / record.every) - start + 1
+    if (count <= 0) {
+      // Only steps after the last kept one: nothing to send.
+      for (const tr of this.trainers) tr.advance(tTo)
+      this.t = tTo + 1
+      return this.next()
+    }
     const runs = this.trainers.length
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
@@ -82,6 +90,42 @@ export class NetworkJob {
       loss,
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
+    }
+  }
+
+  /**
+   * The central flows the scenario asks for: plain GD runs only (RMSprop's preconditioned flow is
+   * not implemented for networks), each a generator to drive step by step.
+   */
+  flows(): Array<{ run: number; steps: Generator<number, NetworkFlowResult> }> {
+    const s = this.scenario
+    if (!s.centralFlow) return []
+    const out: Array<{ run: number; steps: Generator<number, NetworkFlowResult> }> = []
+    let run = 0
+    for (const o of s.optimizers) {
+      for (const h of o.configs) {
+        if (o.def.name === 'sgd' && hasCentralFlow({ name: o.def.name, ...h }))
+          out.push({ run, steps: centralFlowSteps(s.network, h.lr as number, s.steps, s.record.every) })
+        run++
+      }
+    }
+    return out
+  }
+
+  /** A finished network flow as the FlowData the hosts send (no 2-D position: xy and axis are 0). */
+  flowData(run: number, r: NetworkFlowResult): FlowData {
+    const n = r.loss.length
+    return {
+      jobId: this.id,
+      run,
+      xy: new Float32Array(2 * n),
+      loss: Float32Array.from(r.loss),
+      predictedLoss: Float32Array.from(r.predicted_loss),
+      sharpness: Float32Array.from(r.sharpness),
+      sigma2: Float32Array.from(r.sigma2),
+      axis: new Float32Array(2 * n),
+      stoppedAt: r.stopped_at,
+      stopReason: r.stop_reason,
     }
   }
 
