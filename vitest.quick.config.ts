@@ -15,6 +15,7 @@ export const SLOW_SUITES = [
   'tests/main/launch/**',
   'tests/main/packaging.test.ts',
   'tests/main/start.test.ts',
+  'tests/main/network-reference-full.test.ts',
 ]
 
 export default mergeConfig(base, {

@@ -3,6 +3,7 @@
  *   npm run bench              table
  *   npm run bench -- --json    the same figures as JSON
  *   npm run bench -- --quick   smaller N (a smoke run)
+ *   npm run bench -- --optimizers   only the literature optimizers beside Adam (bench/optimizers.ts)
  *   npm run bench -- --ui / --no-ui   the UI figures (bench/ui-latency.ts: input → first new frame,
  *                              per-frame JS with 10⁴ trajectories, headless Chromium against the web
  *                              host); by default they run when /usr/bin/chromium exists
@@ -30,6 +31,7 @@ import { spawnNodeWorker } from '../src-main/engine/node-worker'
 import { planParts } from '../src-main/engine/plan'
 import { CHROMIUM, printUi, runUiBench, type UiFigures } from './ui-latency'
 import { optimiseWasmFromStart } from '../src-main/engine/wasm/v8-flags'
+import { benchOptimizers } from './optimizers'
 
 optimiseWasmFromStart() // as the engine worker does: the figures are the app's
 
@@ -53,6 +55,14 @@ const REPEATS = 3
 const SIZES = quick ? [1e3, 1e4] : [1e3, 1e4, 1e5, 1e6]
 const log = (s = '') => {
   if (!json) process.stdout.write(s + '\n')
+}
+/** The literature optimizers beside Adam on the WebAssembly kernel (N = 10⁵, or 10⁴ with --quick). */
+const OPTIMIZER_N = quick ? 1e4 : 1e5
+const OPTIMIZER_STEPS = 200
+if (args.includes('--optimizers')) {
+  const optimizers = await benchOptimizers(OPTIMIZER_N, OPTIMIZER_STEPS, log)
+  if (json) process.stdout.write(JSON.stringify({ workload: 'literature optimizers on rosenbrock', optimizers }, null, 2) + '\n')
+  process.exit(0)
 }
 
 function scenarioDoc(n: number, precision: 'float64' | 'float32', every: number, steps = STEPS, preset = 'rosenbrock') {
@@ -322,6 +332,9 @@ for (const n of SIZES) {
 }
 
 log()
+const optimizerFigures = await benchOptimizers(OPTIMIZER_N, OPTIMIZER_STEPS, log)
+
+log()
 const streamed = await streamedJob(1e4, 'float32')
 const inKernelJob = await jobInProcess(1e4)
 const perPointJob = await jobInProcess(1e4, 0)
@@ -409,6 +422,7 @@ if (json)
         firstChunkMs: { float64: firstChunk64, float32: firstChunk32 },
         streamedJobMs: { engine: streamed, inKernel: inKernelJob, perPoint: perPointJob },
         ratios,
+        optimizers: optimizerFigures,
         ui: uiFigures,
       },
       null,

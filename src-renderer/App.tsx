@@ -18,6 +18,7 @@ import { OptimizersPanel } from './panels/OptimizersPanel'
 import { RunPanel } from './panels/RunPanel'
 import { StartPointsPanel } from './panels/StartPointsPanel'
 import { SweepPanel } from './panels/SweepPanel'
+import { RacePanel } from './race/RacePanel'
 import { cameraControls } from './scene/CameraRig'
 import { hoverReadout, Scene, sceneAccess } from './scene/Scene'
 import { endGesture, redo, setView, undo, useUi } from './store/ui-store'
@@ -159,6 +160,7 @@ export function App() {
         <StartPointsPanel />
         <RunPanel />
         <SweepPanel />
+        <RacePanel />
       </aside>
       <main className={eosOpen ? 'stage eos-open' : 'stage'}>
         <div className={pickMode ? 'viewport picking' : 'viewport'} data-testid="viewport">

@@ -26,6 +26,10 @@ export interface OptimizerInfo {
   readonly rule: string
   readonly source: string
   readonly hparams: readonly HparamInfo[]
+  /** Engines that run it (src-shared/optim/backends.ts); absent from older hosts: all. */
+  readonly backends?: readonly ('float64' | 'wasm' | 'gpujs')[]
+  /** What it needs from the landscape: residuals (Gauss–Newton), two coordinates (a dense 2×2 solve). */
+  readonly needs?: { readonly residuals: boolean; readonly twoDimensional: boolean }
 }
 
 /** A named landscape as the renderer sees it (the preset minus its test-only minima). */

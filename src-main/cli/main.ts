@@ -19,6 +19,8 @@ import { checkNesting } from './nesting'
 import { collectResult, FORMATS, formatOf, memoryProblem, openOutput, OutputError, type OutputFormat, writeResult } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
 import { optimiseWasmFromStart } from '../engine/wasm/v8-flags'
+import { isNetworkScenario } from '../../src-shared/network/scenario'
+import { prepareNetworkRun } from './network'
 
 const USAGE = `usage:
   gradscape run SCENARIO.json --out RESULT.json [--format json|csv|npz|parquet] [--backend MODE]
@@ -99,7 +101,9 @@ function parseScenarioFile(text: string): { scenario: ReturnType<typeof parseSce
 
 async function runCommand(args: readonly string[]): Promise<void> {
   const { scenario: path, out, format, backend } = parseRunArgs(args)
-  const { scenario, json } = parseScenarioFile(readScenarioFile(path))
+  const text = readScenarioFile(path)
+  if (runNetworkIfNetwork(text, format, out)) return
+  const { scenario, json } = parseScenarioFile(text)
   checkWholeResultFits(scenario)
   const tooBig = memoryProblem(scenario)
   if (tooBig) throw new ScenarioError('record.every', tooBig)
@@ -124,6 +128,29 @@ async function runCommand(args: readonly string[]): Promise<void> {
       (diverged ? ` (${diverged} diverged; see diverged_at)` : '') +
       '\n',
   )
+}
+
+/** A network landscape (shared/NETWORKS.md) runs on its own float64 path (./network.ts). */
+function runNetworkIfNetwork(text: string, format: OutputFormat, out: string): boolean {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    return false // parseScenarioFile reports the syntax error
+  }
+  if (!isNetworkScenario(doc)) return false
+  checkNesting(doc)
+  const run = prepareNetworkRun(doc, format)
+  const sink = openOutput(out)
+  try {
+    const line = run(sink)
+    sink.commit()
+    process.stderr.write(`${line} → ${out}\n`)
+  } catch (err) {
+    sink.abort()
+    throw err
+  }
+  return true
 }
 
 function listPresets(): void {

@@ -8,18 +8,12 @@
  * and the shared counter-based noise hash. The GPU.js kernel path assembles the same pieces.
  */
 import { emitAssignments, type Landscape } from '../../src-shared/landscape'
-import {
-  coordName,
-  hparamCodeNames,
-  type OptimizerDef,
-  preconditionerForCoordinate,
-  preludeCode,
-  updateForCoordinate,
-  usesGradNorm,
-} from '../../src-shared/optim'
+import { assertRunsOn, coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
+import { ROW_VALUES, type ScheduleTable } from '../../src-shared/schedule'
 import { type EstimatorKind, estimatorKind, estimatorScalars, type GradientSpec } from '../../src-shared/estimator'
 import { float64EstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 export const COORDS = ['x', 'y'] as const
 
@@ -40,6 +34,8 @@ export interface ParticleBatch {
   readonly noise: { readonly std: number; readonly seed: number }
   /** Index of each particle's noise stream (defaults to its position in x0). */
   readonly noiseStream?: Int32Array
+  /** A learning-rate schedule's per-step table (src-shared/schedule): lr (and momentum) per step. */
+  readonly schedule?: ScheduleTable
   /** Gradient estimator replacing the exact gradient before the rule (absent: exact); draws use the noise streams. */
   readonly gradient?: GradientSpec
 }
@@ -133,6 +129,8 @@ type Kernel = (
   outP: PointValues | null,
   outA: PointValues | null,
   extra: Float64Array[],
+  sched: Float64Array | null,
+  schedRow: Int32Array | null,
   estK: number,
   estMu: number,
   estSeed: number,
@@ -145,13 +143,32 @@ export function slotNames(def: OptimizerDef): string[] {
   return [...Object.keys(def.state).flatMap((slot) => COORDS.map((c) => coordName(slot, c))), ...Object.keys(def.particleState ?? {})]
 }
 
+/**
+ * A schedule's hook in the loop: the scheduled names become per-step values read from the table
+ * (`sched`, row `schedRow[i]`), A·base + B of the particle's own base value (ScheduleTable).
+ */
+function scheduledValues(schedule: { readonly momentum: string | null; readonly steps: number } | undefined) {
+  const names = schedule ? ['lr', ...(schedule.momentum ? [schedule.momentum] : [])] : []
+  return {
+    names,
+    load: (name: string, j: number) =>
+      names.includes(name) ? `const ${name}_base = H[hb + ${j}]; let ${name} = ${name}_base;` : `const ${name} = H[hb + ${j}];`,
+    step: schedule
+      ? `{ const sk = (schedRow[i] * ${schedule.steps} + t - 1) * ${ROW_VALUES};
+    ${names.map((n, c) => `${n} = sched[sk + ${2 * c}] * ${n}_base + sched[sk + ${2 * c + 1}];`).join(' ')} }`
+      : '',
+  }
+}
+
 /** Source of the generated block loop (exported for inspection and tests). */
 export function float64KernelSource(
   landscape: Landscape,
   def: OptimizerDef,
   withSharpness: boolean,
+  schedule?: { readonly momentum: string | null; readonly steps: number },
   estimator: EstimatorKind | null = null,
 ): string {
+  const scheduled = scheduledValues(schedule)
   const d = landscape.derivatives
   const vars = { x: 'p_x', y: 'p_y' }
   const valueGrad = emitAssignments(
@@ -207,7 +224,7 @@ ${RANDOM_CODE}
 const NH = ${names.length};
 for (let i = 0; i < n; i++) {
   const hb = i * NH;
-  ${names.map((name, j) => `const ${name} = H[hb + ${j}];`).join('\n  ')}
+  ${names.map((name, j) => scheduled.load(name, j)).join('\n  ')}
   let p_x = X[i], p_y = Y[i];
   let g_x = 0, g_y = 0, loss = 0;
   ${slots.map((slot, j) => `let ${slot} = S[${j}][i];`).join('\n  ')}
@@ -226,9 +243,8 @@ for (let i = 0; i < n; i++) {
       g_x = g_x + noiseStd * gsNormal(noiseSeed, stream, t, 0);
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
-    ${usesGradNorm(def) ? `const g_norm2 = ${COORDS.map((c) => `g_${c} * g_${c}`).join(' + ')};` : ''}
-    ${preludeCode(def)}
-    ${COORDS.map((c) => updateForCoordinate(def, c)).join('\n')}
+    ${scheduled.step}
+    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }` })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {
@@ -248,11 +264,17 @@ for (let i = 0; i < n; i++) {
 }`
 }
 
-function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boolean, estimator: EstimatorKind | null): Kernel {
-  const key = `${def.name}|${withSharpness ? 1 : 0}|${estimator}|${landscape.expr}`
+function kernelFor(
+  landscape: Landscape,
+  def: OptimizerDef,
+  withSharpness: boolean,
+  schedule: ScheduleTable | undefined,
+  estimator: EstimatorKind | null,
+): Kernel {
+  const key = `${def.name}|${withSharpness ? 1 : 0}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${estimator}|${landscape.expr}|${landscape.residuals?.exprs.join(';') ?? ''}`
   let kernel = cache.get(key)
   if (!kernel) {
-    const source = float64KernelSource(landscape, def, withSharpness, estimator)
+    const source = float64KernelSource(landscape, def, withSharpness, schedule, estimator)
     kernel = new Function(
       'n',
       'tFrom',
@@ -275,6 +297,8 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
       'outP',
       'outA',
       'extra',
+      'sched',
+      'schedRow',
       'estK',
       'estMu',
       'estSeed',
@@ -284,6 +308,24 @@ function kernelFor(landscape: Landscape, def: OptimizerDef, withSharpness: boole
     cache.set(key, kernel)
   }
   return kernel
+}
+
+/**
+ * torch fills an optimizer's state at its first step from the group as it is then: under a
+ * schedule, step 1's rate and momentum (Rprop's step sizes and ASGD's eta start at that lr).
+ */
+function scheduledAtFirstStep(job: ParticleBatch, names: readonly string[]): (row: Float64Array, i: number) => Float64Array | number[] {
+  const table = job.schedule
+  if (!table) return (row) => row
+  const scheduled = ['lr', ...(table.momentum ? [table.momentum] : [])].map((n) => names.indexOf(n))
+  return (row, i) => {
+    const out = Array.from(row)
+    const at = table.row[i] * table.steps * ROW_VALUES
+    scheduled.forEach((j, c) => {
+      if (j >= 0 && table.steps > 0) out[j] = table.values[at + 2 * c] * row[j] + table.values[at + 2 * c + 1]
+    })
+    return out
+  }
 }
 
 /** Fresh state for the particles of `job` at step 0 (slot initialisers evaluated per particle). */
@@ -299,10 +341,11 @@ export function initialState(job: ParticleBatch): Float64State {
   const slots = slotInits.map(() => new Float64Array(n))
   const nh = names.length
   let values: number[] = []
+  const firstStep = scheduledAtFirstStep(job, names)
   for (let i = 0; i < n; i++) {
     // Particles come in runs of equal hyperparameters: evaluate the initialisers once per run.
     const row = job.hparams.subarray(i * nh, (i + 1) * nh)
-    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...row)
+    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...firstStep(row, i))
     for (let s = 0; s < slots.length; s++) slots[s][i] = values[s]
   }
   return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }
@@ -340,7 +383,8 @@ export function keptRange(tFrom: number, tTo: number, every: number): { start: n
 
 /** Advance `state` to step `tTo`, writing the kept points of that span into `out`. */
 export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: number, out: BlockOutput): void {
-  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, estimatorKind(job.gradient))
+  assertRunsOn(job.optimizer, 'float64')
+  const kernel = kernelFor(job.landscape, job.optimizer, job.sharpness, job.schedule, estimatorKind(job.gradient))
   kernel(
     job.x0.length,
     state.t,
@@ -363,6 +407,8 @@ export function advanceFloat64(job: ParticleBatch, state: Float64State, tTo: num
     out.preconditioned,
     out.axis,
     out.extra,
+    job.schedule?.values ?? null,
+    job.schedule?.row ?? null,
     ...estimatorScalars(job.gradient),
   )
   state.t = tTo

@@ -30,8 +30,10 @@ import {
 } from '../../src-shared/optim/rule'
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
+import { ROW_VALUES } from '../../src-shared/schedule'
 import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
 import { kernelEstimatorCode } from './estimator-code'
+import { stepCode } from './step-code'
 
 /** Per-coordinate slots, then per-particle slots. */
 export function kernelSlots(def: OptimizerDef): { perCoordinate: string[]; perParticle: string[] } {
@@ -168,7 +170,9 @@ export function kernelParts(
   inDoubles = false,
   specialise: KernelSpecialisation = {},
 ) {
-  const fixed = specialise.fixed ?? new Map<string, number>()
+  // A schedule's rate (and momentum) change every step: never literals, never running powers.
+  const scheduled = scheduledNames(specialise.schedule)
+  const fixed = new Map([...(specialise.fixed ?? new Map<string, number>())].filter(([name]) => !scheduled.includes(name)))
   const d = landscape.derivatives
   const valueGrad = emitAssignments(
     [
@@ -200,7 +204,7 @@ export function kernelParts(
   })
   const names = hparamCodeNames(def)
   const slots = kernelSlots(def)
-  const hparams = new Set(names)
+  const hparams = new Set(names.filter((n) => !scheduled.includes(n)))
   const powerList: RunningPower[] = []
   // A fixed switch is a literal in the rule, so its branches fold at compile time; then the
   // running powers (prelude first, so their numbering is stable), printed with float literals.
@@ -208,7 +212,22 @@ export function kernelParts(
   const preludeBlock = lower(preludeTree(def))
   const updateBlocks = ['x', 'y'].map((c) => lower(updateTreeForCoordinate(def, c)))
   const prelude = printBlock(preludeBlock, { number: KERNEL_NUMBERS })
-  const updates = updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
+  // A rule with stages runs as one step program (step-code.ts, shared with the float64 loop);
+  // the others keep the prelude/update split, whose prelude may run once for all particles.
+  const staged = (def.stages?.length ?? 0) > 0
+  const updates = staged
+    ? stepCode(landscape, def, {
+        number: KERNEL_NUMBERS,
+        formatNumber: kernelNumber,
+        declare: 'let',
+        zero: '0.0',
+        transform: lower,
+        noise: (name, k) =>
+          specialise.noNoise
+            ? null
+            : `if (noiseStd > 0.0) {\n      ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}.0);\n    }`,
+      })
+    : updateBlocks.map((b) => printBlock(b, { number: KERNEL_NUMBERS })).join('\n')
   const coordinateSlots = slots.perCoordinate.flatMap((s) => [`${s}_x`, `${s}_y`])
 
   const varyingNames = names.filter((n) => !uniform.has(n))
@@ -220,9 +239,8 @@ export function kernelParts(
   const uniformValues = new Set(['t', ...uniformNames, ...uniformPowers.map((p) => p.name)])
   const preludeLocals = declaredNames(preludeBlock)
   // A prelude reading and writing nothing particle-specific runs once per step, outside the particles' masks.
-  const sharedPrelude = [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every(
-    (w) => uniformValues.has(w) || preludeLocals.includes(w),
-  )
+  const sharedPrelude =
+    !staged && [...namesRead(preludeBlock), ...assignedNames(preludeBlock)].every((w) => uniformValues.has(w) || preludeLocals.includes(w))
   const stateNames = [...coordinateSlots, ...slots.perParticle]
   // The gradient estimator (src-shared/estimator) replaces g before the rule; its K, μ and seed are launch scalars.
   const estimator = specialise.estimator ? kernelEstimatorCode(landscape, specialise.estimator, kernelNumber) : ''
@@ -237,6 +255,8 @@ export function kernelParts(
     ...varyingNames.map((n) => `HP_${n}`),
     ...varyingPowers.map((p) => `PW${p.name}`),
   ]
+  /** Launch-wide tables: the schedule's [A, B, C, D] per step (ScheduleTable, one row). */
+  const tables = scheduled.length ? [SCHEDULE_TABLE] : []
   const scalars = [
     ...uniformNames.map((n) => `HU_${n}`),
     ...uniformPowers.map((p) => `PU${p.name}`),
@@ -259,21 +279,29 @@ export function kernelParts(
     'deadAt',
     'stream',
     ...varyingNames,
+    ...scheduled.filter((n) => !uniform.has(n)).map((n) => `${n}_base`),
     ...stateNames,
     ...varyingPowers.map((p) => p.name),
     ...declaredInCode(valueGrad),
     ...(sharedPrelude ? [] : preludeLocals),
-    ...updateBlocks.flatMap(declaredNames),
+    ...(staged ? declaredInCode(updates) : updateBlocks.flatMap(declaredNames)),
     ...declaredInCode(finalLoss),
     'lossEnd',
     ...(estimator ? [...ESTIMATOR_LOCALS, ...declaredInCode(estimator)] : []),
   ])
 
   /** Launch-wide values as locals (uniform hyperparameters, running powers started at tFrom). */
-  const shared = `${uniformNames.map((n) => `let ${n} = HU_${n};`).join('\n  ')}
+  const load = (n: string, from: string) =>
+    scheduled.includes(n) ? `let ${n}_base = ${from};\n  let ${n} = ${n}_base;` : `let ${n} = ${from};`
+  /** The scheduled values of step t from the table: A·base + B (rate), C·base + D (momentum). */
+  const scheduleStep = (which: (n: string) => boolean) =>
+    scheduled
+      .map((n, c) => (which(n) ? `${n} = ${SCHEDULE_TABLE}[sk + ${2 * c}.0] * ${n}_base + ${SCHEDULE_TABLE}[sk + ${2 * c + 1}.0];` : ''))
+      .join('\n    ')
+  const shared = `${uniformNames.map((n) => load(n, `HU_${n}`)).join('\n  ')}
   ${uniformPowers.map((p) => `let ${p.name} = PU${p.name};`).join('\n  ')}`
   /** Loads one particle's values from the arrays at index `i`. */
-  const setup = `${varyingNames.map((n) => `let ${n} = HP_${n}[i];`).join('\n  ')}
+  const setup = `${varyingNames.map((n) => load(n, `HP_${n}[i]`)).join('\n  ')}
   let p_x = X[i];
   let p_y = Y[i];
   ${stateNames.map((s) => `let ${s} = S_${s}[i];`).join('\n  ')}
@@ -285,6 +313,7 @@ export function kernelParts(
   ${varyingPowers.map((p) => `let ${p.name} = PW${p.name}[i];`).join('\n  ')}`
   /** Shared per-step work: the step number, uniform running powers, a shared prelude. */
   const stepShared = `let t = tFrom + s;
+    ${scheduled.length ? `let sk = (t - 1.0) * ${ROW_VALUES}.0;\n    ${scheduleStep((n) => uniform.has(n))}` : ''}
     ${uniformPowers.map((p) => `${p.name} = ${p.name} * ${powerBase(p)};`).join('\n    ')}
     ${sharedPrelude ? prelude : ''}`
   // Each step first evaluates L and ∇L at the current point; a non-finite point or loss there
@@ -307,8 +336,9 @@ export function kernelParts(
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1.0);
     }`
     }
-    ${usesGradNorm(def) ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
-    ${sharedPrelude ? '' : prelude}
+    ${scheduleStep((n) => !uniform.has(n))}
+    ${usesGradNorm(def) && !staged ? 'let g_norm2 = g_x * g_x + g_y * g_y;' : ''}
+    ${sharedPrelude || staged ? '' : prelude}
     ${updates}`
   /** After the last step: a particle alive so far dies at tFrom + nSteps when its final point is out of range. */
   const finalCheck = `if (deadAt < 0.0) {
@@ -324,6 +354,7 @@ export function kernelParts(
     slots,
     stateNames,
     arrays,
+    tables,
     scalars,
     own,
     shared,
@@ -346,8 +377,21 @@ export interface KernelSpecialisation {
   readonly noNoise?: boolean
   /** Uniform hyperparameters replaced by their values (boolean switches: their branches fold away). */
   readonly fixed?: ReadonlyMap<string, number>
+  /**
+   * A learning-rate schedule (src-shared/schedule): `lr`, and `momentum` when it names the
+   * momentum's code name, are read each step from the launch's table of `steps` rows.
+   */
+  readonly schedule?: { readonly momentum: string | null; readonly steps: number }
   /** The gradient estimator the kernel computes (absent: the exact gradient). */
   readonly estimator?: EstimatorKind | null
+}
+
+/** The launch-wide table a scheduled kernel reads: [A, B, C, D] per step (ScheduleTable). */
+export const SCHEDULE_TABLE = 'SCHED'
+
+/** Hyperparameters a schedule sets each step: the rate, and the momentum it cycles. */
+function scheduledNames(schedule: KernelSpecialisation['schedule']): string[] {
+  return schedule ? ['lr', ...(schedule.momentum ? [schedule.momentum] : [])] : []
 }
 
 export function kernelSource(
@@ -357,9 +401,10 @@ export function kernelSource(
   uniform: ReadonlySet<string> = new Set(),
   unused: ReadonlySet<string> = new Set(),
   inDoubles = false,
+  schedule?: KernelSpecialisation['schedule'],
   estimator: EstimatorKind | null = null,
 ): KernelSource {
-  const parts = kernelParts(landscape, def, uniform, inDoubles, { estimator })
+  const parts = kernelParts(landscape, def, uniform, inDoubles, { schedule, estimator })
   const { own } = parts
   const P = layout.particles
   const perParticle = particleFloats(def, layout.keep, unused)
@@ -382,7 +427,7 @@ export function kernelSource(
 
   // Output is 1-D (GPU.js's WebAssembly backend vectorises 1-D outputs only): cell g·T + j is
   // output j of thread group g, which simulates particles g·P … g·P + P − 1.
-  const args = [...parts.arrays, ...parts.scalars]
+  const args = [...parts.arrays, ...parts.tables, ...parts.scalars]
   const source = `function (${args.join(', ')}) {
   const _group = Math.floor(this.thread.x / ${threadsPerGroup}.0);
   const _out = this.thread.x - ${threadsPerGroup}.0 * _group;

@@ -8,6 +8,7 @@ import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
+import { scheduleField, scheduleTable } from '../../src-shared/schedule'
 import { advanceFloat64, type BlockOutput, type ParticleBatch, initialState } from './float64'
 import { advanceFloat32, type BackendMode, float32Launcher, initialState32 } from './float32'
 
@@ -123,6 +124,10 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       sharpness: s.record.sharpness,
       noise: s.noise,
       noiseStream: stream,
+      // A schedule's per-step table: exact rows for float64, one affine row for the float32 kernels.
+      ...(config.schedule && {
+        schedule: scheduleTable(config.schedule, config.def, config.configs, starts, s.steps, s.precision === 'float64'),
+      }),
       gradient: config.gradient,
     }
     const stepper =
@@ -135,5 +140,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
 
 /** Optimizer configurations in output order: optimizer entry, then configuration (each runs from every start). */
 export function runConfigs(s: Scenario): RunInfo['optimizer'][] {
-  return s.optimizers.flatMap((config) => config.configs.map((h) => ({ name: config.def.name, ...(h as Hparams) })))
+  return s.optimizers.flatMap((config) =>
+    config.configs.map((h) => ({ name: config.def.name, ...(h as Hparams), ...scheduleField(config.schedule) })),
+  )
 }

@@ -6,6 +6,7 @@
 import type { JobStarted, OptimizerRuns } from '../../src-shared/api'
 import type { Hparams } from '../../src-shared/optim'
 import type { Scenario } from '../../src-shared/scenario'
+import { scheduleField } from '../../src-shared/schedule'
 
 export function jobStarted(jobId: number, s: Scenario): JobStarted {
   const starts = new Float64Array(2 * s.starts.x.length)
@@ -14,7 +15,7 @@ export function jobStarted(jobId: number, s: Scenario): JobStarted {
     starts[2 * i + 1] = s.starts.y[i]
   }
   const optimizers: OptimizerRuns[] = s.optimizers.map((o) => ({
-    base: { name: o.def.name, ...(o.hparams as Hparams) },
+    base: { name: o.def.name, ...(o.hparams as Hparams), ...scheduleField(o.schedule) },
     sweep: (o.sweep ?? []).map((axis) => ({ key: axis.key, values: Float64Array.from(axis.values) })),
   }))
   return { jobId, optimizers, starts, kept: Math.floor(s.steps / s.record.every) + 1, every: s.record.every }

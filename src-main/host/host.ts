@@ -3,10 +3,19 @@
  * process (through IPC) and the web host (through WebSocket) serve exactly this object, so the
  * renderer cannot tell them apart.
  */
-import type { CentralFlowRequest, GradscapeApi, HostInfo, JobEvent, ScenarioDoc, SurfaceRequest, Validation } from '../../src-shared/api'
+import type {
+  CentralFlowRequest,
+  GradscapeApi,
+  HparamInfo,
+  HostInfo,
+  JobEvent,
+  ScenarioDoc,
+  SurfaceRequest,
+  Validation,
+} from '../../src-shared/api'
 import { PRESETS } from '../../src-shared/landscape'
 import type { EstimateRequest } from '../../src-shared/estimator/request'
-import { OPTIMIZERS } from '../../src-shared/optim'
+import { OPTIMIZERS, ruleNeeds, supportedBackends } from '../../src-shared/optim'
 import { EngineClient, type EngineOptions, type SpawnWorker } from '../engine/client'
 
 export interface HostOptions {
@@ -35,7 +44,21 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
       title: o.title,
       rule: o.rule,
       source: o.source,
-      hparams: Object.entries(o.hparams).map(([name, spec]) => ({ name, kind: spec.kind, default: spec.default, doc: spec.doc })),
+      backends: supportedBackends(o),
+      needs: { residuals: ruleNeeds(o).residuals, twoDimensional: ruleNeeds(o).twoDimensional },
+      // A choice fixed by the reference (`mars_type`) needs no control; `None` shows as the value it runs as.
+      hparams: Object.entries(o.hparams).flatMap(([name, spec]) =>
+        spec.kind === 'choice'
+          ? []
+          : [
+              {
+                name,
+                kind: spec.kind,
+                default: (spec.default ?? (spec.kind === 'number' ? spec.none : 0)) as HparamInfo['default'],
+                doc: spec.doc,
+              },
+            ],
+      ),
     })),
   }
 }

@@ -111,7 +111,8 @@ export function trajectoriesCsv(input: DataExportInput, which: RunSelection): st
     const o = info.optimizer as Readonly<Record<string, unknown>>
     const hp = cols.map((c) => {
       const v = c.index === undefined ? o[c.key] : (o[c.key] as unknown[] | undefined)?.[c.index]
-      return v === undefined ? '' : csvField(String(v))
+      // A schedule is an object: its JSON, as the CLI's CSV writes it.
+      return v === undefined ? '' : csvField(typeof v === 'object' && v !== null && !Array.isArray(v) ? JSON.stringify(v) : String(v))
     })
     const d = job.divergedAt ? job.divergedAt[r] : -1
     const prefix = [String(r), csvField(info.optimizer.name), ...hp, String(info.init[0]), String(info.init[1])].join(',')

@@ -15,6 +15,8 @@ import { distinctLabels } from '../ui/legend-summary'
 import { LrSuggestion } from '../ui/LrSuggestion'
 import { IconClose, IconCopy, IconReset } from '../ui/icons'
 import { fromPosition, scaleFor, STEPS, toPosition } from './scales'
+import { OptimizerPicker } from './OptimizerPicker'
+import { SchedulePicker } from './SchedulePicker'
 import { GradientEstimatorPicker } from './GradientEstimatorPicker'
 
 function RuleTip({ def, doc, name }: { readonly def: OptimizerInfo; readonly doc: string; readonly name: string }) {
@@ -264,6 +266,7 @@ function OptimizerCard({ index, opt, label }: { readonly index: number; readonly
           <HparamControl key={spec.name} index={index} def={def} opt={opt} spec={spec} />
         ))}
       </div>
+      <SchedulePicker index={index} opt={opt} def={def} />
       <GradientEstimatorPicker index={index} opt={opt} />
       {(more > 0 || expanded) && (
         <button type="button" className="link-btn" onClick={() => setExpanded(!expanded)}>
@@ -298,22 +301,7 @@ export function OptimizersPanel() {
         <OptimizerCard key={i} index={i} opt={opt} label={labels[i]} />
       ))}
       <div className="add-row">
-        <select
-          aria-label="Add an optimizer"
-          data-testid="add-optimizer"
-          value=""
-          disabled={optimizers.length >= MAX_OPTIMIZERS}
-          onChange={(e) => {
-            if (e.target.value) addOptimizer(e.target.value)
-          }}
-        >
-          <option value="">+ Add optimizer…</option>
-          {info?.optimizers.map((o) => (
-            <option key={o.name} value={o.name}>
-              {o.title} ({o.name})
-            </option>
-          ))}
-        </select>
+        <OptimizerPicker optimizers={info?.optimizers ?? []} disabled={optimizers.length >= MAX_OPTIMIZERS} onPick={addOptimizer} />
       </div>
     </Section>
   )

@@ -129,3 +129,21 @@ export function derivatives(value: Expr): Derivatives {
     third: [derivative(hxx, 'x'), derivative(hxx, 'y'), derivative(hxy, 'y'), derivative(hyy, 'y')],
   }
 }
+
+/**
+ * Gauss–Newton's pieces for L = s·Σ r_k² (s = 1 or ½), from the residuals r_k: JᵀJ (xx, xy, yy)
+ * and Jᵀr (x, y), J = ∂r/∂(x, y), built symbolically like the Hessian.
+ */
+export interface GaussNewtonTerms {
+  readonly jtj: readonly [Expr, Expr, Expr]
+  readonly jtr: readonly [Expr, Expr]
+}
+
+export function gaussNewtonTerms(residuals: readonly Expr[]): GaussNewtonTerms {
+  const rows = residuals.map((r) => ({ r, jx: derivative(r, 'x'), jy: derivative(r, 'y') }))
+  const sum = (term: (row: (typeof rows)[number]) => Expr) => rows.map(term).reduce((a, b) => add(a, b), ZERO)
+  return {
+    jtj: [sum((k) => mul(k.jx, k.jx)), sum((k) => mul(k.jx, k.jy)), sum((k) => mul(k.jy, k.jy))],
+    jtr: [sum((k) => mul(k.jx, k.r)), sum((k) => mul(k.jy, k.r))],
+  }
+}

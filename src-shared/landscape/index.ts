@@ -6,6 +6,7 @@ import { compileLandscape, type CompiledLandscape } from './compile'
 import { derivatives, type Derivatives } from './derivative'
 import { parseExpression } from './parse'
 import { findPreset, type Preset } from './presets'
+import { parseResiduals, type Residuals } from './residuals'
 
 export { ExpressionError, parseExpression, MAX_EXPRESSION_LENGTH } from './parse'
 export { PRESETS, findPreset, type Preset } from './presets'
@@ -13,10 +14,13 @@ export { emitAssignments, type EmitOptions } from './emit'
 export { evaluate, countNodes, USER_FUNCTIONS, type Expr } from './expr'
 export type { Derivatives } from './derivative'
 export type { CompiledLandscape } from './compile'
+export { ResidualsError, type Residuals } from './residuals'
 
 export interface LandscapeSpec {
   readonly expr?: string
   readonly preset?: string
+  /** Residuals r_k with L = Σ r_k² or ½·Σ r_k² (Gauss–Newton); checked against the expression. */
+  readonly residuals?: readonly string[]
 }
 
 export interface Landscape {
@@ -26,6 +30,8 @@ export interface Landscape {
   readonly derivatives: Derivatives
   /** Float64 functions, compiled on first use. */
   readonly compiled: CompiledLandscape
+  /** The declared residuals, checked to sum (squared) to the expression; absent when none were given. */
+  readonly residuals?: Residuals
 }
 
 export class LandscapeSpecError extends Error {
@@ -43,15 +49,17 @@ export function landscapeFromSpec(spec: LandscapeSpec): Landscape {
   }
   const expr = spec.expr ?? preset?.expr
   if (expr === undefined) throw new LandscapeSpecError('give an "expr" or a "preset"')
-  return landscapeFromExpression(expr, preset)
+  return landscapeFromExpression(expr, preset, spec.residuals)
 }
 
-export function landscapeFromExpression(expr: string, preset?: Preset): Landscape {
-  const d = derivatives(parseExpression(expr))
+export function landscapeFromExpression(expr: string, preset?: Preset, residuals?: readonly string[]): Landscape {
+  const value = parseExpression(expr)
+  const d = derivatives(value)
   let compiled: CompiledLandscape | undefined
   return {
     expr,
     preset,
+    ...(residuals === undefined ? {} : { residuals: parseResiduals(residuals, value) }),
     derivatives: d,
     get compiled() {
       compiled ??= compileLandscape(d)

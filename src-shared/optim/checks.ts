@@ -2,8 +2,8 @@
 
 export const nonNegative = (what: string) => (v: number) => (v >= 0 ? null : `Invalid ${what}: ${v} (must be ≥ 0)`)
 
-export const betaRange = (v: readonly [number, number]) => {
-  for (let i = 0; i < 2; i++) {
+export const betaRange = (v: readonly number[]) => {
+  for (let i = 0; i < v.length; i++) {
     if (!(v[i] >= 0 && v[i] < 1)) return `Invalid beta parameter at index ${i}: ${v[i]} (must be in [0, 1))`
   }
   return null

@@ -14,22 +14,31 @@ export class HparamError extends Error {
 function coerce(name: string, spec: HparamSpec, value: unknown): HparamValue {
   switch (spec.kind) {
     case 'number':
+      if (value === null && spec.none !== undefined) return null
       if (typeof value !== 'number') throw new HparamError(name, `must be a number, got ${describe(value)}`)
       if (!Number.isFinite(value)) throw new HparamError(name, `must be finite, got ${value}`)
       return value
     case 'boolean':
       if (typeof value !== 'boolean') throw new HparamError(name, `must be true or false, got ${describe(value)}`)
       return value
-    case 'pair':
-      if (!Array.isArray(value) || value.length !== 2) {
-        throw new HparamError(name, `must be a list of two numbers, got ${describe(value)}`)
+    case 'pair': {
+      const n = spec.default.length
+      const count = n === 2 ? 'two' : 'three'
+      if (!Array.isArray(value) || value.length !== n) {
+        throw new HparamError(name, `must be a list of ${count} numbers, got ${describe(value)}`)
       }
       for (const v of value) {
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new HparamError(name, `must be a list of two finite numbers, got ${describe(value)}`)
+          throw new HparamError(name, `must be a list of ${count} finite numbers, got ${describe(value)}`)
         }
       }
-      return [value[0], value[1]] as const
+      return n === 2 ? ([value[0], value[1]] as const) : ([value[0], value[1], value[2]] as const)
+    }
+    case 'choice':
+      if (typeof value !== 'string' || !spec.options.includes(value)) {
+        throw new HparamError(name, `must be one of ${spec.options.map((o) => JSON.stringify(o)).join(', ')}, got ${describe(value)}`)
+      }
+      return value
   }
 }
 
@@ -55,9 +64,11 @@ export function resolveHparams(def: OptimizerDef, given: Readonly<Record<string,
     const value = Object.hasOwn(given, key) && given[key] !== undefined ? coerce(key, spec, given[key]) : spec.default
     const problem =
       spec.kind === 'number'
-        ? spec.check?.(value as number)
+        ? value === null
+          ? null
+          : spec.check?.(value as number)
         : spec.kind === 'pair'
-          ? spec.check?.(value as readonly [number, number])
+          ? spec.check?.(value as readonly number[])
           : null
     if (problem) throw new HparamError(key, problem)
     out[key] = value
@@ -76,8 +87,10 @@ export function hparamCodeNames(def: OptimizerDef): string[] {
 export function hparamCodeValues(def: OptimizerDef, h: Hparams): number[] {
   return Object.entries(def.hparams).flatMap(([key, spec]) => {
     const v = h[key]
-    if (spec.kind === 'pair') return [...(v as readonly [number, number])]
+    if (spec.kind === 'pair') return [...(v as readonly number[])]
     if (spec.kind === 'boolean') return [v ? 1 : 0]
+    if (spec.kind === 'choice') return [spec.options.indexOf(v as string)]
+    if (v === null) return [spec.none!]
     return [v as number]
   })
 }

@@ -1,4 +1,4 @@
-export type { OptimizerDef, Hparams, HparamSpec, HparamValue } from './types'
+export type { OptimizerDef, Hparams, HparamSpec, HparamValue, Backend, RuleStage } from './types'
 export { OPTIMIZERS, findOptimizer } from './registry'
 export { HparamError, resolveHparams, hparamCodeNames, hparamCodeValues } from './hparams'
 export {
@@ -14,5 +14,8 @@ export {
   preludeTree,
   updateLocals,
   preludeLocals,
+  stepProgram,
+  type StepPiece,
 } from './expand'
-export { RuleError, parsedRule, loweredRule } from './rule'
+export { RuleError, parsedRule, loweredRule, ruleNeeds, type RuleNeeds } from './rule'
+export { assertRunsOn, BACKENDS, supportedBackends, UnsupportedBackendError } from './backends'

@@ -10,6 +10,7 @@ import { rmsprop } from './rmsprop'
 import { rprop } from './rprop'
 import { scalarRmsprop } from './scalar-rmsprop'
 import { sgd } from './sgd'
+import { LITERATURE_OPTIMIZERS } from './literature'
 import type { OptimizerDef } from './types'
 import { parsedRule } from './rule'
 
@@ -27,6 +28,7 @@ export const OPTIMIZERS: readonly OptimizerDef[] = [
   asgd,
   rprop,
   scalarRmsprop,
+  ...LITERATURE_OPTIMIZERS,
 ]
 
 // Every rule is parsed and validated as the registry loads: a rule outside the language fails

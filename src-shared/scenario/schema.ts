@@ -4,13 +4,14 @@
  * Unknown top-level fields are ignored (reference files carry extra data); unknown fields
  * inside an optimizer are errors (a misspelt hyperparameter must not silently default).
  */
-import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec } from '../landscape'
-import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams } from '../optim'
+import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec, ResidualsError } from '../landscape'
+import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams, ruleNeeds } from '../optim'
 import { uniform } from '../random'
 import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
 import { isObject } from '../problem'
+import { checkScheduleFor, parseSchedule, ScheduleError, type ScheduleSpec } from '../schedule'
 
 export { ScenarioError } from './errors'
 
@@ -23,6 +24,8 @@ export interface OptimizerConfig {
   /** One configuration, or the grid of a sweep (first swept key varies slowest). */
   readonly configs: readonly Hparams[]
   readonly sweep?: readonly SweepAxis[]
+  /** A torch.optim.lr_scheduler schedule (src-shared/schedule), stepped after every optimizer step. */
+  readonly schedule?: ScheduleSpec
   /** Where the optimizer takes its gradient from (src-shared/estimator); absent: the exact gradient. */
   readonly gradient?: GradientSpec
 }
@@ -43,7 +46,7 @@ export type InitSpec =
     }
 
 export interface Scenario {
-  readonly landscapeSpec: { readonly expr?: string; readonly preset?: string }
+  readonly landscapeSpec: { readonly expr?: string; readonly preset?: string; readonly residuals?: readonly string[] }
   readonly landscape: Landscape
   readonly optimizers: readonly OptimizerConfig[]
   readonly init: InitSpec
@@ -92,13 +95,13 @@ function randomStarts(
   return { x, y }
 }
 
-function finiteNumber(v: unknown, field: string): number {
+export function finiteNumber(v: unknown, field: string): number {
   if (typeof v !== 'number') throw new ScenarioError(field, `must be a number, got ${typeName(v)}`)
   if (!Number.isFinite(v)) throw new ScenarioError(field, `must be finite, got ${v}`)
   return v
 }
 
-function integer(v: unknown, field: string, min: number, max: number): number {
+export function integer(v: unknown, field: string, min: number, max: number): number {
   const n = finiteNumber(v, field)
   if (!Number.isInteger(n)) throw new ScenarioError(field, `must be a whole number, got ${n}`)
   if (n < min || n > max) throw new ScenarioError(field, `must be between ${min} and ${max}, got ${n}`)
@@ -110,22 +113,25 @@ function pair(v: unknown, field: string): [number, number] {
   return [finiteNumber(v[0], `${field}[0]`), finiteNumber(v[1], `${field}[1]`)]
 }
 
-function range(v: unknown, field: string): [number, number] {
+export function range(v: unknown, field: string): [number, number] {
   const r = pair(v, field)
   if (!(r[0] <= r[1])) throw new ScenarioError(field, `must be [min, max] with min ≤ max, got [${r[0]}, ${r[1]}]`)
   return r
 }
 
-function typeName(v: unknown): string {
+export function typeName(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return `a list of ${v.length}`
   if (typeof v === 'string') return 'text'
   return typeof v === 'number' ? String(v) : typeof v
 }
 
-function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string }; landscape: Landscape } {
+function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string; residuals?: string[] }; landscape: Landscape } {
   if (!isObject(v)) throw new ScenarioError('landscape', 'must be an object with "expr" or "preset"')
-  const spec: { expr?: string; preset?: string } = {}
+  // Network landscapes have their own scenario (src-shared/network/scenario.ts, shared/NETWORKS.md).
+  if (v.network !== undefined)
+    throw new ScenarioError('landscape.network', 'a network landscape runs only in float64 (cli run, or the engine worker)')
+  const spec: { expr?: string; preset?: string; residuals?: string[] } = {}
   if (v.expr !== undefined) {
     if (typeof v.expr !== 'string') throw new ScenarioError('landscape.expr', `must be text, got ${typeName(v.expr)}`)
     spec.expr = v.expr
@@ -134,9 +140,16 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
     if (typeof v.preset !== 'string') throw new ScenarioError('landscape.preset', `must be text, got ${typeName(v.preset)}`)
     spec.preset = v.preset
   }
+  if (v.residuals !== undefined) {
+    if (!Array.isArray(v.residuals) || !v.residuals.every((r) => typeof r === 'string'))
+      throw new ScenarioError('landscape.residuals', `must be a list of expressions (text), got ${typeName(v.residuals)}`)
+    spec.residuals = v.residuals as string[]
+  }
   try {
     return { spec, landscape: landscapeFromSpec(spec) }
   } catch (err) {
+    if (err instanceof ResidualsError)
+      throw new ScenarioError(err.index === null ? 'landscape.residuals' : `landscape.residuals[${err.index}]`, err.message)
     if (err instanceof ExpressionError) throw new ScenarioError('landscape.expr', err.message)
     if (err instanceof LandscapeSpecError)
       throw new ScenarioError(spec.preset !== undefined ? 'landscape.preset' : 'landscape', err.message)
@@ -145,7 +158,7 @@ function parseLandscape(v: unknown): { spec: { expr?: string; preset?: string };
 }
 
 /** An optimizer entry checked but not yet expanded: `count` configurations, built by `expand`. */
-interface PendingOptimizer {
+export interface PendingOptimizer {
   readonly count: number
   expand(): OptimizerConfig
 }
@@ -158,23 +171,27 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
     throw new ScenarioError(`${field}.name`, `unknown optimizer '${v.name}' (known: ${OPTIMIZERS.map((o) => o.name).join(', ')})`)
   }
   try {
-    const { sweep, gradient: gradientDoc, ...given } = v
+    const { sweep, schedule: scheduleGiven, gradient: gradientDoc, ...given } = v
     const hparams = resolveHparams(def, given)
     const gradient = parseGradientSpec(gradientDoc, `${field}.gradient`)
-    const withGradient = gradient.estimator === 'true' ? {} : { gradient }
-    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...withGradient }) }
+    const extras = {
+      ...(scheduleGiven === undefined ? {} : { schedule: parseSchedule(scheduleGiven) }),
+      ...(gradient.estimator === 'true' ? {} : { gradient }),
+    }
+    if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...extras }) }
     const axes = parseSweep(def, sweep, `${field}.sweep`)
     return {
       count: axes.reduce((n, a) => n * a.values.length, 1),
-      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...withGradient }),
+      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...extras }),
     }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
+    if (err instanceof ScheduleError) throw new ScenarioError(`${field}.schedule${err.field ? '.' + err.field : ''}`, err.message)
     throw err
   }
 }
 
-function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
+export function parseOptimizers(doc: Record<string, unknown>): PendingOptimizer[] {
   if (doc.optimizer !== undefined && doc.optimizers !== undefined) {
     throw new ScenarioError('optimizers', 'give either "optimizer" or "optimizers", not both')
   }
@@ -266,6 +283,17 @@ export function checkWholeResultFits(s: Scenario): void {
   }
 }
 
+/** A schedule against its optimizer and the run's length (OneCycleLR: momentum to cycle, enough total_steps). */
+function checkSchedule(o: OptimizerConfig, steps: number, field: string): void {
+  if (!o.schedule) return
+  try {
+    checkScheduleFor(o.schedule, o.def, steps)
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ScenarioError(`${field}.schedule${err.field ? '.' + err.field : ''}`, err.message)
+    throw err
+  }
+}
+
 /** Validate a parsed JSON document as a scenario. Throws `ScenarioError`. */
 export function parseScenario(doc: unknown): Scenario {
   if (!isObject(doc)) throw new ScenarioError('', 'a scenario must be a JSON object')
@@ -277,8 +305,17 @@ export function parseScenario(doc: unknown): Scenario {
   const runs = pending.reduce((n, o) => n + o.count, 0) * starts.x.length
   if (runs > LIMITS.maxRuns) throw new ScenarioError('init', `${runs} runs (optimizers × start points) is more than ${LIMITS.maxRuns}`)
   const optimizers = pending.map((o) => o.expand())
+  optimizers.forEach((o, k) => {
+    // Gauss–Newton's step is built from the residuals; without them there is no such step.
+    if (ruleNeeds(o.def).residuals && !landscape.residuals)
+      throw new ScenarioError(
+        doc.optimizer !== undefined ? 'optimizer' : `optimizers[${k}]`,
+        `${o.def.name} needs the landscape's residuals: add "residuals": [r1, r2, …] to "landscape" with Σ r² (or ½·Σ r²) equal to its expression`,
+      )
+  })
   if (doc.steps === undefined) throw new ScenarioError('steps', 'is required (the number of optimizer steps)')
   const steps = integer(doc.steps, 'steps', 0, LIMITS.maxSteps)
+  optimizers.forEach((o, i) => checkSchedule(o, steps, doc.optimizer !== undefined ? 'optimizer' : `optimizers[${i}]`))
 
   let precision: Precision = 'float64'
   if (doc.precision !== undefined) {

@@ -190,7 +190,7 @@ export async function pauseAtEnd(page: Page): Promise<void> {
         await page.keyboard.press('End')
         return page.getAttribute('[data-testid=play]', 'data-playing')
       },
-      { timeout: 20_000, intervals: [250] },
+      { timeout: 20_000, interval: 250 },
     )
     .toBe('false')
 }

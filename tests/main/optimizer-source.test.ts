@@ -11,7 +11,8 @@ import { optimizerSource } from '../../src-main/cli/optimizer-source'
 import { runCli } from './cli-helpers'
 
 describe('optimizer source', () => {
-  const landscape = landscapeFromSpec({ preset: 'rosenbrock' })
+  // With its residuals, so Gauss–Newton's loop can be built too.
+  const landscape = landscapeFromSpec({ preset: 'rosenbrock', residuals: ['1 - x', '10*(y - x^2)'] })
 
   it.each(OPTIMIZERS.map((o) => [o.name, o] as const))('%s: every statement of the loop is one the float64 engine runs', (_name, def) => {
     const engine = new Set(

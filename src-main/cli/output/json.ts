@@ -5,6 +5,25 @@
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import { type ColumnarResult, eachRun } from './result'
+import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
+import type { OptimizerConfig } from '../../../src-shared/scenario'
+import type { Hparams } from '../../../src-shared/optim'
+
+/** Most history values (configurations × steps) a result carries; past it the histories are left out. */
+export const MAX_HISTORY_VALUES = 10_000_000
+
+/**
+ * A scheduled run's `"lr_history"` (the rate step k + 1 used, k = 0 … steps − 1, as in the
+ * reference files) and, when the schedule cycles it, `"momentum_history"`: one text per
+ * configuration, as a property list to append inside the run's object; '' without a schedule,
+ * and for sweeps whose histories would pass MAX_HISTORY_VALUES.
+ */
+export function historyJson(config: OptimizerConfig, h: Hparams, steps: number): string {
+  if (!config.schedule || config.configs.length * steps > MAX_HISTORY_VALUES) return ''
+  const seq = scheduleSequence(config.schedule, h.lr as number, baseMomentum(config.def, h), steps)
+  const lr = `,"lr_history":${JSON.stringify(Array.from(seq.lr), finiteOrNull)}`
+  return cyclesMomentum(config.schedule) ? `${lr},"momentum_history":${JSON.stringify(Array.from(seq.momentum), finiteOrNull)}` : lr
+}
 
 /** Characters gathered before a piece is handed to the file. */
 export const TEXT_CHUNK = 1 << 20
@@ -179,9 +198,15 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const count = o.count
     const name = part.config.def.name
-    const gradient = part.config.gradient ? { gradient: part.config.gradient } : {}
-    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h, ...gradient }, finiteOrNull))
+    const extras = { ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }
+    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h, ...extras }, finiteOrNull))
     const thresholdJson = o.sharpness ? part.config.configs.map((h) => JSON.stringify(stabilityThreshold(name, h), finiteOrNull)) : []
+    // Per configuration, made when its first run is written (a sweep's texts are not all held at once).
+    let historyOf = { c: -1, text: '' }
+    const history = (c: number) =>
+      historyOf.c === c
+        ? historyOf.text
+        : (historyOf = { c, text: historyJson(part.config, part.config.configs[c], result.scenario.steps) }).text
     const preconditioned = o.preconditioned && part.carriesState ? o.preconditioned : null
     const perBlock = Math.max(1, Math.floor(SEGMENT / Math.max(1, count)))
     for (let p0 = 0; p0 < part.n; p0 += perBlock) {
@@ -203,6 +228,7 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
         bound +=
           Buffer.byteLength(head) +
           (thresholdJson[c] ? Buffer.byteLength(thresholdJson[c]) : 0) +
+          history(c).length +
           200 +
           4 * count * (1 + part.extraNames.length) +
           part.extraNames.reduce((a, e) => a + e.length + 8, 0)
@@ -241,6 +267,7 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
         }
         const d = part.diverged[p]
         at += dst.write(`,"diverged_at":${d < 0 ? 'null' : d}`, at, 'latin1')
+        at += dst.write(history(Math.floor(p / S)), at, 'latin1')
         part.extraNames.forEach((extra, j) => {
           at += dst.write(`,${JSON.stringify(extra)}:[`, at, 'utf8')
           zip(te[2 * j], te[2 * j + 1])
@@ -264,7 +291,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const base = p * o.count
     out.add(
-      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
+      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
     )
     pairs(out, o.x, o.y, base, o.count)
     out.add(',"loss":')
@@ -280,6 +307,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     }
     const d = part.diverged[p]
     out.add(`,"diverged_at":${d < 0 ? 'null' : d}`)
+    out.add(historyJson(part.config, run.hparams, result.scenario.steps))
     part.extraNames.forEach((name, j) => {
       out.add(`,${JSON.stringify(name)}:`)
       pairs(out, o.extra[2 * j], o.extra[2 * j + 1], base, o.count)

@@ -66,12 +66,13 @@ export function float32Kernel(
   uniform: ReadonlySet<string> = new Set(),
   unused: ReadonlySet<string> = new Set(),
 ): Compiled {
+  const schedule = job.schedule && { momentum: job.schedule.momentum, steps: job.schedule.steps }
   const estimator = estimatorKind(job.gradient)
-  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${estimator}|${n}|${landscape.expr}`
+  const key = `${mode}|${threaded}|${layout.particles}|${layout.keep}|${[...uniform].join(',')}|${[...unused].join(',')}|${job.optimizer.name}|${estimator}|${n}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${landscape.expr}`
   let c = compiled.get(key)
   if (!c) {
     // GPU.js's cpu backend runs the kernel as JavaScript, in doubles.
-    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu', estimator)
+    const ks = kernelSource(landscape, job.optimizer, layout, uniform, unused, mode === 'cpu', schedule, estimator)
     const cells = Math.ceil(n / layout.particles) * ks.threadsPerGroup
     const kernel = gpuFor(mode).createKernel(
       ks.source as never,
@@ -151,6 +152,8 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
   const uniform = uniformHparams(job, state)
   let powersAt: ((t: number) => Float32Array[]) | undefined
   let last: string | undefined
+  // A schedule's table (one affine row: the float32 path's tables are uniform).
+  const table = job.schedule ? [Float32Array.from(job.schedule.values)] : []
   const advance = async (target: number) => {
     launches.count++
     // Nothing continues after the job's last step: hand back positions only.
@@ -180,6 +183,7 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
       ...state.slots,
       ...names.flatMap((name, j) => (uniform.has(name) ? [] : [state.hparams[j]])),
       ...ks.varyingPowers.map((k) => powers[k]),
+      ...table,
       ...names.flatMap((name, j) => (uniform.has(name) ? [state.hparams[j][0]] : [])),
       ...ks.uniformPowers.map((k) => powers[k][0]),
       state.t,

@@ -4,6 +4,7 @@
  * (wasm.ts), both behind the launch interface of launch.ts. Mirrors float64.ts (state between
  * blocks, kept points per block: job.ts) so jobs and the CLI can use either path.
  */
+import { assertRunsOn } from '../../../src-shared/optim'
 import type { ParticleBatch } from '../float64'
 import { gpuFor, gpujsLauncher } from './gpujs'
 import type { BackendMode, Float32State, Launcher } from './launch'
@@ -23,5 +24,8 @@ export function resolveMode(mode: BackendMode): BackendMode {
 
 /** The launcher of a job's float32 state on `mode` (resolved: 'gpu' may run on 'wasm'). */
 export function float32Launcher(job: ParticleBatch, state: Float32State, mode: BackendMode, threaded = true): Launcher {
-  return resolveMode(mode) === 'wasm' ? wasmLauncher(job, state, threaded) : gpujsLauncher(job, state, mode, threaded)
+  const wasm = resolveMode(mode) === 'wasm'
+  // A rule an engine cannot take is refused here, by name, never run as other math.
+  assertRunsOn(job.optimizer, wasm ? 'wasm' : 'gpujs')
+  return wasm ? wasmLauncher(job, state, threaded) : gpujsLauncher(job, state, mode, threaded)
 }

@@ -53,9 +53,11 @@ export function uniformHparams(job: ParticleBatch, state: Float32State): Readonl
 /** Slots the rule leaves alone for every particle of the job (OptimizerDef.slotUsedIf). */
 export function unusedSlots(job: ParticleBatch, state: Float32State): ReadonlySet<string> {
   const names = hparamCodeNames(job.optimizer)
+  // A value a schedule sets (OneCycleLR's momentum) is not 0 just because its base is.
+  const scheduled = job.schedule ? ['lr', job.schedule.momentum] : []
   return (state.unused ??= new Set(
     Object.entries(job.optimizer.slotUsedIf ?? {})
-      .filter(([, hp]) => state.hparams[names.indexOf(hp)].every((v) => v === 0))
+      .filter(([, hp]) => !scheduled.includes(hp) && state.hparams[names.indexOf(hp)].every((v) => v === 0))
       .map(([slot]) => slot),
   ))
 }

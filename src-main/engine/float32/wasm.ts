@@ -11,6 +11,7 @@ import { runShared } from '../wasm/pool'
 import { RECORDED, strideFor, wasmArena, type WasmArena, type WasmKernel, wasmKernel } from '../wasm/kernel'
 import { type Float32State, type Launcher, launches, POOL_WORK, type RecordedPoints } from './launch'
 import { runningPowers, uniformHparams } from './state'
+import { SCHEDULE_TABLE } from '../kernel-source'
 
 /**
  * Uniform hyperparameters the 'wasm' kernel takes as literals, so branches on them fold at
@@ -53,11 +54,12 @@ export function pointsPerLaunch(job: ParticleBatch, padded: number): number {
 function wasmKernelFor(job: ParticleBatch, state: Float32State, fixed: ReadonlyMap<string, number>, points: number): WasmKernel {
   const uniform = uniformHparams(job, state)
   const noNoise = job.noise.std === 0
+  const schedule = job.schedule && { momentum: job.schedule.momentum, steps: job.schedule.steps }
   const estimator = estimatorKind(job.gradient)
-  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${estimator}|${points}|${job.optimizer.name}|${state.x.length}|${job.landscape.expr}`
+  const key = `${[...uniform].join(',')}|${[...fixed].map(([k, v]) => `${k}=${v}`).join(',')}|${noNoise}|${estimator}|${points}|${job.optimizer.name}|${state.x.length}|${schedule ? `${schedule.steps}:${schedule.momentum}` : '-'}|${job.landscape.expr}`
   let kernel = compiledWasm.get(key)
   if (!kernel) {
-    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed, estimator }, points)
+    kernel = wasmKernel(job.landscape, job.optimizer, state.x.length, uniform, { noNoise, fixed, schedule, estimator }, points)
     if (compiledWasm.size > 32) compiledWasm.clear()
     compiledWasm.set(key, kernel)
   }
@@ -95,6 +97,8 @@ function moveInto(job: ParticleBatch, state: Float32State, kernel: WasmKernel): 
     return v
   })
   names.forEach((name, j) => arena.columns.get(`HP_${name}`)?.set(state.hparams[j]))
+  // A schedule's table (one affine row: the float32 path's tables are uniform).
+  if (job.schedule) arena.tables.get(SCHEDULE_TABLE)?.set(job.schedule.values)
   state.x = col('X')
   state.y = col('Y')
   state.dead = col('DEAD')

@@ -60,6 +60,9 @@ export function analyse(kernel: LoweredKernel): Kinds {
         return vars.get(e.key) ?? 'f32'
       case 'column':
         return 'v128'
+      case 'table':
+        if (numeric(e.index) !== 'f32') fail(e.index.at, 'a table index must be the same for every particle')
+        return 'f32'
       case 'unary':
         return e.op === '!' ? condition(e.arg) : numeric(e.arg)
       case 'arith':

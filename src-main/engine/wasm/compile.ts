@@ -43,6 +43,8 @@ export interface KernelProgram {
    * by all particles) of this lane group's particles, at `(j · stride + i)` within the column.
    */
   readonly rows?: { readonly columns: readonly string[]; readonly count: number }
+  /** Launch-wide tables (after the rows): `NAME[index]` reads entry `index` (uniform, truncated). */
+  readonly tables?: ReadonlyArray<{ readonly name: string; readonly length: number }>
 }
 
 export function compileKernel(program: KernelProgram): CompiledProgram {

@@ -22,6 +22,8 @@ export interface CompiledProgram {
   readonly bytes: number
   /** Byte offset of the point rows (MemoryLayout.rows), 16-byte aligned after the scalars. */
   readonly rowOffset: number
+  /** Byte offset of each table (MemoryLayout.tables), one after the other after the rows. */
+  readonly tableOffsets: ReadonlyMap<string, number>
 }
 
 export interface MemoryLayout {
@@ -34,6 +36,8 @@ export interface MemoryLayout {
   readonly interleave: number
   /** Columns of kept points after the scalars, `count` rows of `stride` floats each. */
   readonly rows?: { readonly columns: readonly string[]; readonly count: number }
+  /** Launch-wide tables of `length` floats after the rows (16-byte aligned), read at a uniform index. */
+  readonly tables?: ReadonlyArray<{ readonly name: string; readonly length: number }>
 }
 
 /** Where code is emitted: for which lane group, under which lane mask (a v128 local) if any. */
@@ -74,6 +78,14 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
   /** Point 0 of this lane group's particles in a row column; point j is j whole rows further. */
   const rowColumnOffset = (name: string, group: number) =>
     rowOffset + (rowIndex.get(name)! * layout.rows!.count * layout.stride + 4 * group) * 4
+  const rowsEnd = layout.rows ? rowOffset + rowIndex.size * layout.rows.count * layout.stride * 4 : scalarOffset + 4 * layout.scalars.length
+  const tableOffsets = new Map<string, number>()
+  let bytes = Math.ceil(rowsEnd / 16) * 16
+  for (const t of layout.tables ?? []) {
+    tableOffsets.set(t.name, bytes)
+    bytes += 4 * t.length
+  }
+  if (!layout.tables?.length) bytes = rowsEnd
   /** Hoisted expressions of the lane-group run being emitted → their splatted locals. */
   const hoisted = new Map<Expr, number>()
 
@@ -113,6 +125,10 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
         return
       case 'column':
         fb.op(OP.localGet, locals.addr).simd(SIMD.v128Load).memarg(4, columnOffset(e.name, ctx.group))
+        return
+      case 'table':
+        expr(e.index, 'f32', ctx)
+        fb.op(OP.i32TruncF32S).i32(4).op(OP.i32Mul).op(OP.f32Load).memarg(2, tableOffsets.get(e.name)!)
         return
       case 'const':
         fb.f32(e.name === 'PI' ? Math.PI : Math.E)
@@ -340,6 +356,5 @@ export function emitKernel(plan: readonly Scheduled[], kinds: Kinds, layout: Mem
     .op(OP.localSet, locals.addr)
   fb.op(OP.br, 0).op(OP.end).op(OP.end)
   fb.code.unshift(...locals.prologue())
-  const bytes = layout.rows ? rowOffset + rowIndex.size * layout.rows.count * layout.stride * 4 : scalarOffset + 4 * layout.scalars.length
-  return { body: fb, imports: locals.imports, scalarOffset, rowOffset, bytes }
+  return { body: fb, imports: locals.imports, scalarOffset, rowOffset, bytes, tableOffsets }
 }

@@ -53,6 +53,7 @@ export const OP = {
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
+  i32TruncF32S: 0xa8,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32LtU: 0x49,

@@ -26,6 +26,8 @@ export type Expr =
   | { readonly type: 'var'; readonly key: VarKey; readonly at: Origin }
   | { readonly type: 'scalar'; readonly name: string; readonly at: Origin }
   | { readonly type: 'column'; readonly name: string; readonly at: Origin }
+  /** `NAME[index]` of a launch-wide table (index uniform, truncated to a whole entry). */
+  | { readonly type: 'table'; readonly name: string; readonly index: Expr; readonly at: Origin }
   /** Math.PI or Math.E. */
   | { readonly type: 'const'; readonly name: 'PI' | 'E'; readonly at: Origin }
   | { readonly type: 'unary'; readonly op: '-' | '+' | '!'; readonly arg: Expr; readonly at: Origin }
@@ -122,6 +124,8 @@ export function operands(e: Expr): readonly Expr[] {
       return e.args
     case 'inline':
       return e.args
+    case 'table':
+      return [e.index]
     default:
       return []
   }

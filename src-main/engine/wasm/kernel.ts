@@ -13,6 +13,7 @@
 import type { Landscape } from '../../../src-shared/landscape'
 import type { OptimizerDef } from '../../../src-shared/optim'
 import { RANDOM_CODE } from '../../../src-shared/random'
+import { ROW_VALUES } from '../../../src-shared/schedule'
 import { type KernelSpecialisation, kernelParts } from '../kernel-source'
 import { compileKernel, type KernelProgram } from './compile'
 import { encodeModule } from './encoder'
@@ -47,6 +48,8 @@ export interface WasmKernel {
   readonly points: number
   /** Byte offset of the recorded points (RECORDED columns of `points` rows each). */
   readonly rowOffset: number
+  /** Launch-wide tables (a schedule's per-step values): byte offset and length in floats. */
+  readonly tables: ReadonlyArray<{ readonly name: string; readonly offset: number; readonly length: number }>
 }
 
 /** Columns of recorded points: positions and the loss at each, `points` rows of `stride` floats. */
@@ -109,7 +112,13 @@ export const strideFor = (n: number) => Math.ceil(n / LANES) * LANES
  * The compiler's input for a kernel: `nSteps` steps of the optimizer, then the state written back;
  * `points` > 0: it also records up to that many kept points per launch (recordingBody).
  */
-export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: number, interleave: number, points = 0): KernelProgram {
+export function kernelProgram(
+  parts: ReturnType<typeof kernelParts>,
+  stride: number,
+  interleave: number,
+  points = 0,
+  tables: KernelProgram['tables'] = [],
+): KernelProgram {
   const scalars = points > 0 ? [...parts.scalars, ...RECORD_SCALARS] : parts.scalars
   const columns = points > 0 ? [...parts.arrays, ...carriedPowers(parts)] : parts.arrays
   const body = `${
@@ -128,7 +137,7 @@ export function kernelProgram(parts: ReturnType<typeof kernelParts>, stride: num
   DEAD[i] = deadAt;
   ${parts.stateNames.map((s) => `S_${s}[i] = ${s};`).join('\n  ')}`
   const rows = points > 0 ? { columns: RECORDED, count: points } : undefined
-  return { columns, scalars, functions: RANDOM_CODE, body, interleave, stride, rows }
+  return { columns, scalars, functions: RANDOM_CODE, body, interleave, stride, rows, tables }
 }
 
 /** `points` > 0: the kernel records up to that many kept points per launch (recordingBody). */
@@ -142,10 +151,11 @@ export function wasmKernel(
 ): WasmKernel {
   const parts = kernelParts(landscape, def, uniform, false, specialise)
   const stride = strideFor(n)
+  const tables = parts.tables.map((name) => ({ name, length: (specialise.schedule?.steps ?? 0) * ROW_VALUES }))
   // A large landscape times 16 interleaved groups could pass V8's limits on locals or function
   // size: fewer groups then (same results, interleave only changes the schedule).
   const build = (interleave: number) => {
-    const program = kernelProgram(parts, stride, interleave, points)
+    const program = kernelProgram(parts, stride, interleave, points, tables)
     const compiled = compileKernel(program)
     const pages = Math.ceil(compiled.bytes / 65536) + 1
     const bytes = encodeModule({
@@ -177,6 +187,7 @@ export function wasmKernel(
     stride,
     points,
     rowOffset: compiled.rowOffset,
+    tables: tables.map((t) => ({ ...t, offset: compiled.tableOffsets.get(t.name)! })),
     scalarOffset: compiled.scalarOffset,
     pages,
     imports: compiled.imports,
@@ -214,6 +225,8 @@ export interface WasmArena {
   readonly scalars: Float32Array
   /** Recorded points by RECORDED name (point j of particle i at j · stride + i); empty without. */
   readonly rows: ReadonlyMap<string, Float32Array>
+  /** The kernel's launch-wide tables by name. */
+  readonly tables: ReadonlyMap<string, Float32Array>
   readonly run: (from: number, to: number) => void
   readonly id: number
 }
@@ -237,6 +250,7 @@ export function wasmArena(kernel: WasmKernel, padded: number): WasmArena {
     memory,
     columns,
     rows,
+    tables: new Map(kernel.tables.map((t) => [t.name, new Float32Array(memory.buffer, t.offset, t.length)])),
     scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length),
     run,
     id: ++arenas,

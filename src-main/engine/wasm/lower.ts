@@ -93,6 +93,8 @@ export interface LoweringInput {
   readonly body: string
   /** Columns of kept points, written (only) as `NAME[i][row]`. */
   readonly rows?: { readonly columns: readonly string[] }
+  /** Launch-wide tables, read (only) as `NAME[index]` with an index every particle shares. */
+  readonly tables?: ReadonlyArray<{ readonly name: string }>
 }
 
 /** A variable namespace: the kernel's, or one inlined call's. */
@@ -141,6 +143,7 @@ export function lower(input: LoweringInput): LoweredKernel {
   const columns = new Set(input.columns)
   const scalars = new Set(input.scalars)
   const rowColumns = new Set(input.rows?.columns ?? [])
+  const tables = new Set((input.tables ?? []).map((t) => t.name))
   const top: Scope = { names: new Map(), prefix: '', source: input.body }
   /** Where each key was declared: a second declaration of a name is refused. */
   const declaredAt = new Map<VarKey, VariableDeclarator>()
@@ -291,6 +294,13 @@ export function lower(input: LoweringInput): LoweredKernel {
       }
       case 'MemberExpression':
         if (isColumn(node) && node.object.type === 'Identifier') return { type: 'column', name: node.object.name, at }
+        if (
+          node.computed &&
+          node.object.type === 'Identifier' &&
+          tables.has(node.object.name) &&
+          node.property.type !== 'PrivateIdentifier'
+        )
+          return { type: 'table', name: node.object.name, index: expr(node.property, scope), at }
         if (
           node.object.type === 'Identifier' &&
           node.object.name === 'Math' &&

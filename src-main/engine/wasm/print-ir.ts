@@ -19,6 +19,8 @@ export function printExpr(e: Expr): string {
       return e.name
     case 'column':
       return `${e.name}[i]`
+    case 'table':
+      return `${e.name}[${printExpr(e.index)}]`
     case 'const':
       return `Math.${e.name}`
     case 'unary':

@@ -81,6 +81,8 @@ export function hoistable(run: readonly Stmt[], kinds: Kinds): Expr[] {
         return !assigned.has(e.name)
       case 'math':
         return e.args.every(liftable)
+      case 'table':
+        return liftable(e.index)
       case 'arith':
         return liftable(e.left) && liftable(e.right)
       case 'unary':

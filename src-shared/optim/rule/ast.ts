@@ -11,7 +11,7 @@ export interface Pos {
   readonly column: number
 }
 
-export const MATH_FUNCTIONS = ['sqrt', 'pow', 'abs', 'min', 'max', 'sign'] as const
+export const MATH_FUNCTIONS = ['sqrt', 'pow', 'abs', 'min', 'max', 'sign', 'exp', 'log'] as const
 export type MathFunction = (typeof MATH_FUNCTIONS)[number]
 
 export const BINARY_OPERATORS = ['+', '-', '*', '/', '<', '>', '<=', '>=', '==', '!=', '&&', '||'] as const
@@ -38,3 +38,11 @@ export const num = (value: number): Expr => ({ kind: 'num', value })
 export const name = (n: string): Expr => ({ kind: 'name', name: n })
 export const binary = (op: BinaryOperator, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right })
 export const call = (fn: MathFunction, ...args: Expr[]): Expr => ({ kind: 'call', fn, args })
+
+/** A stage of a rule (OptimizerDef.stages), parsed. */
+export type Stage =
+  | { readonly kind: 'coordinates'; readonly block: Block }
+  | { readonly kind: 'particle'; readonly block: Block }
+  | { readonly kind: 'reduce'; readonly name: string; readonly op: 'sum' | 'max'; readonly of: Expr }
+  | { readonly kind: 'gradientAt'; readonly name: string; readonly point: Expr }
+  | { readonly kind: 'dense2'; readonly block: Block; readonly defines: readonly string[] }

@@ -6,18 +6,22 @@ import type { OptimizerDef } from '../types'
 import { parseRule, parseRuleExpression } from './parse'
 import { lowerBooleans, lowerBooleansInExpr } from './transforms'
 import { assertValidRule, type ParsedRule } from './validate'
+import { parseStages, ruleNeeds as needsOf, type RuleNeeds } from './stages'
+import type { Stage } from './ast'
 
 export type { ParsedRule, RuleProblem } from './validate'
 export { ruleProblems } from './validate'
 export { RuleError, parseRule, parseRuleExpression, type RuleSite } from './parse'
 export { printBlock, printExpr, floatLiteral, KERNEL_NUMBERS, type PrintOptions } from './print'
 export * from './transforms'
-export type { Block, Expr, Stmt, Pos } from './ast'
+export type { Block, Expr, Stmt, Pos, Stage } from './ast'
+export { DENSE2_NAMES, stageScopes, type RuleNeeds } from './stages'
 
 /** The rule's parts as written, without validation (for checking a rule under construction). */
 export function parseParts(def: OptimizerDef): ParsedRule {
   const site = (part: string) => ({ optimizer: def.name, part })
   return {
+    stages: parseStages(def.stages ?? [], def.name),
     prelude: parseRule(def.prelude ?? '', site('prelude')),
     update: parseRule(def.update, site('update')),
     preconditioner: def.preconditioner ? parseRuleExpression(def.preconditioner, site('preconditioner')) : null,
@@ -53,7 +57,18 @@ export function loweredRule(def: OptimizerDef): ParsedRule {
   if (!rule) {
     const written = parsedRule(def)
     const booleans = booleanHparams(def)
+    const lowerStage = (s: Stage): Stage => {
+      switch (s.kind) {
+        case 'reduce':
+          return { ...s, of: lowerBooleansInExpr(s.of, booleans) }
+        case 'gradientAt':
+          return { ...s, point: lowerBooleansInExpr(s.point, booleans) }
+        default:
+          return { ...s, block: lowerBooleans(s.block, booleans) }
+      }
+    }
     rule = {
+      stages: written.stages.map(lowerStage),
       prelude: lowerBooleans(written.prelude, booleans),
       update: lowerBooleans(written.update, booleans),
       preconditioner: written.preconditioner && lowerBooleansInExpr(written.preconditioner, booleans),
@@ -61,4 +76,9 @@ export function loweredRule(def: OptimizerDef): ParsedRule {
     lowered.set(def, rule)
   }
   return rule
+}
+
+/** What `def`'s rule needs from the landscape and the engine (read from its tree). */
+export function ruleNeeds(def: OptimizerDef): RuleNeeds {
+  return needsOf(parsedRule(def))
 }

@@ -5,7 +5,8 @@
  */
 import type { OptimizerDef } from '../types'
 import { hparamCodeNames } from '../hparams'
-import type { Block, Expr, Pos } from './ast'
+import type { Block, Expr, Pos, Stage } from './ast'
+import { DENSE2_NAMES, stageScopes } from './stages'
 import { RuleError, type RuleSite } from './parse'
 import { declaredNames, eachExpr, eachStmt, stmtExprs } from './transforms'
 
@@ -17,12 +18,14 @@ export interface RuleProblem {
 
 /** The parsed parts of one optimizer's rule. */
 export interface ParsedRule {
+  /** OptimizerDef.stages, in order (run before the prelude). */
+  readonly stages: readonly Stage[]
   readonly prelude: Block
   readonly update: Block
   readonly preconditioner: Expr | null
 }
 
-const ARITY: Record<string, number> = { sqrt: 1, pow: 2, abs: 1, min: 2, max: 2, sign: 1 }
+const ARITY: Record<string, number> = { sqrt: 1, pow: 2, abs: 1, min: 2, max: 2, sign: 1, exp: 1, log: 1 }
 const NO_POS = null
 
 /** Every way `def`'s parsed rule leaves the vocabulary; empty when it is fine. */
@@ -75,19 +78,68 @@ export function ruleProblems(def: OptimizerDef, rule: ParsedRule): RuleProblem[]
     })
   }
 
-  // The prelude runs once per particle: hyperparameters, t, ‖g‖², particle state and its own lets.
-  checkBlock('prelude', rule.prelude, new Set([...hp, 't', 'g_norm2', ...particle, ...preludeLets]), new Set([...particle, ...preludeLets]))
-  redeclares('prelude', rule.prelude, new Set([...hp, 't', 'g_norm2', ...particle]))
+  // Stages run in order; each sees what the earlier ones made (stages.ts keeps the scopes).
+  const always = [...hp, 't', 'g_norm2', 'loss']
+  const scopes = stageScopes(rule.stages)
+  rule.stages.forEach((stage, k) => {
+    const part = `stage ${k + 1} (${stage.kind})`
+    const before = scopes[k]
+    const particleNames = [...always, ...particle, ...before.particle]
+    const coordinateNames = ['p', 'g', 'h_diag', ...state, ...before.coordinate]
+    switch (stage.kind) {
+      case 'particle': {
+        const lets = declaredNames(stage.block)
+        checkBlock(part, stage.block, new Set([...particleNames, ...lets]), new Set([...particle, ...lets]))
+        redeclares(part, stage.block, new Set([...particleNames, ...coordinateNames]))
+        break
+      }
+      case 'coordinates': {
+        const lets = declaredNames(stage.block)
+        checkBlock(part, stage.block, new Set([...particleNames, ...coordinateNames, ...lets]), new Set(['g', ...state, ...lets]))
+        redeclares(part, stage.block, new Set([...particleNames, ...coordinateNames]))
+        break
+      }
+      case 'reduce':
+      case 'gradientAt': {
+        checkExpr(part, stage.kind === 'reduce' ? stage.of : stage.point, new Set([...particleNames, ...coordinateNames]), false)
+        if ([...particleNames, ...coordinateNames].includes(stage.name))
+          problems.push({ part, pos: NO_POS, message: `${stage.kind} redefines '${stage.name}'` })
+        break
+      }
+      case 'dense2': {
+        const lets = declaredNames(stage.block)
+        const outputs = stage.defines.flatMap((d) => [`${d}_x`, `${d}_y`])
+        checkBlock(
+          part,
+          stage.block,
+          new Set([...particleNames, ...DENSE2_NAMES, ...outputs, ...lets]),
+          new Set([...particle, ...outputs, ...lets]),
+        )
+        redeclares(part, stage.block, new Set([...particleNames, ...DENSE2_NAMES, ...outputs]))
+        for (const d of stage.defines)
+          if ([...particleNames, ...coordinateNames].includes(d)) problems.push({ part, pos: NO_POS, message: `dense2 redefines '${d}'` })
+        break
+      }
+    }
+  })
+  const after = scopes[rule.stages.length]
+
+  // The prelude runs once per particle: hyperparameters, t, ‖g‖², the loss, particle state, the
+  // stages' particle values and its own lets.
+  const shared = [...always, ...particle, ...after.particle]
+  checkBlock('prelude', rule.prelude, new Set([...shared, ...preludeLets]), new Set([...particle, ...preludeLets]))
+  redeclares('prelude', rule.prelude, new Set(shared))
   // The update runs per coordinate: also p, g and the state. It never writes the particle state
   // (both coordinates share it), and its locals are renamed per coordinate, so they must not
   // shadow shared names.
+  const perCoordinate = ['p', 'g', 'h_diag', ...state, ...after.coordinate]
   checkBlock(
     'update',
     rule.update,
-    new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets, ...updateLets]),
+    new Set([...shared, ...perCoordinate, ...preludeLets, ...updateLets]),
     new Set(['p', 'g', ...state, ...updateLets]),
   )
-  redeclares('update', rule.update, new Set([...hp, 't', 'p', 'g', ...state, ...particle, ...preludeLets]))
+  redeclares('update', rule.update, new Set([...shared, ...perCoordinate, ...preludeLets]))
   let moves = false
   eachStmt(rule.update, (s) => {
     if (s.kind === 'assign' && s.name === 'p') moves = true

@@ -1,0 +1,67 @@
+/**
+ * The per-step table the engines read: rows of [A, B, C, D] per step (sequence.ts), one row index
+ * per particle. The float64 path gets exact rows (torch's own arithmetic for each distinct base
+ * rate and momentum, A = C = 0) while a job has few of them, else one affine row; the float32
+ * kernels always get the one affine row, every particle of a launch reads the same entries.
+ */
+import type { Hparams, OptimizerDef } from '../optim'
+import { affineSchedule, exactRow, ROW_VALUES } from './sequence'
+import { cyclesMomentum, type ScheduleSpec } from './spec'
+
+export interface ScheduleTable {
+  readonly steps: number
+  readonly rows: number
+  /** Row r, step k (0-based): [A, B, C, D] at (r·steps + k)·ROW_VALUES; lr = A·lr₀ + B, momentum = C·m₀ + D. */
+  readonly values: Float64Array
+  /** Each particle's row. */
+  readonly row: Int32Array
+  /** The rule's code name of the momentum the schedule sets (`momentum`, `beta1`), or null when it sets only the rate. */
+  readonly momentum: string | null
+}
+
+/** Most exact rows a float64 job gets (each is `steps` entries long). */
+const MAX_EXACT_ROWS = 64
+
+/**
+ * The rule's code name of the value torch's OneCycleLR cycles: `betas[0]` when the optimizer has
+ * betas (torch: `use_beta1 = 'betas' in optimizer.defaults`), else `momentum`, else null.
+ */
+export function momentumCodeName(def: OptimizerDef): string | null {
+  const betas = def.hparams.betas
+  if (betas?.kind === 'pair') return betas.codeNames[0]
+  return def.hparams.momentum?.kind === 'number' ? 'momentum' : null
+}
+
+/** The optimizer's base momentum (`momentum` or `betas[0]`), 0 when it has none. */
+export function baseMomentum(def: OptimizerDef, h: Hparams): number {
+  if (def.hparams.betas?.kind === 'pair') return (h.betas as readonly [number, number])[0]
+  return typeof h.momentum === 'number' ? h.momentum : 0
+}
+
+/**
+ * The table for a job of `configs` (each run from `starts` start points, configuration-major, as
+ * the engine lays particles out). `exact`: rows with torch's arithmetic per distinct base (float64).
+ */
+export function scheduleTable(
+  spec: ScheduleSpec,
+  def: OptimizerDef,
+  configs: readonly Hparams[],
+  starts: number,
+  steps: number,
+  exact: boolean,
+): ScheduleTable {
+  const bases = configs.map((h) => [h.lr as number, baseMomentum(def, h)] as const)
+  const keys = [...new Set(bases.map(([l, m]) => `${l},${m}`))]
+  const useExact = exact && keys.length <= MAX_EXACT_ROWS
+  const rows = useExact ? keys.length : 1
+  const values = new Float64Array(rows * steps * ROW_VALUES)
+  if (useExact) {
+    keys.forEach((key, r) => {
+      const [l, m] = key.split(',').map(Number)
+      exactRow(spec, l, m, steps, values, r * steps * ROW_VALUES)
+    })
+  } else affineSchedule(spec, steps, values)
+  const row = new Int32Array(configs.length * starts)
+  bases.forEach(([l, m], c) => row.fill(useExact ? keys.indexOf(`${l},${m}`) : 0, c * starts, (c + 1) * starts))
+  return { steps, rows, values, row, momentum: cyclesMomentum(spec) ? momentumCodeName(def) : null }
+}
