@@ -15,7 +15,8 @@ export function jobStarted(jobId: number, s: Scenario): JobStarted {
     starts[2 * i + 1] = s.starts.y[i]
   }
   const optimizers: OptimizerRuns[] = s.optimizers.map((o) => ({
-    base: { name: o.def.name, ...(o.hparams as Hparams), ...scheduleField(o.schedule) },
+    // The estimator rides with the fields like the schedule (legend labels, the Export dialog's data).
+    base: { name: o.def.name, ...(o.hparams as Hparams), ...scheduleField(o.schedule), ...(o.gradient ? { gradient: o.gradient } : {}) },
     sweep: (o.sweep ?? []).map((axis) => ({ key: axis.key, values: Float64Array.from(axis.values) })),
   }))
   return { jobId, optimizers, starts, kept: Math.floor(s.steps / s.record.every) + 1, every: s.record.every }

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { fromDoc, toDoc } from '../../src-renderer/store/scenario'
 import { decodeSessionText, encodeSessionText } from '../../src-renderer/ui/share-link'
 import { runCli, tempDir, writeScenario } from './cli-helpers'
+import { jobStarted } from '../../src-main/engine/started'
+import { parseScenario } from '../../src-shared/scenario'
 
 const forward = { estimator: 'forward', directions: 2, seed: 7 }
 const zo = { estimator: 'zeroth_order', mu: 0.01, directions: 1, distribution: 'sphere', seed: 1 }
@@ -62,5 +64,12 @@ describe('sessions and share links', () => {
     const doc = toDoc(loaded)
     const back = JSON.parse(await decodeSessionText(await encodeSessionText(JSON.stringify(doc)))) as typeof scenario
     expect(back.optimizers.map((o) => (o as { gradient?: unknown }).gradient)).toEqual([forward, zo, undefined])
+  })
+})
+
+describe('the app’s job', () => {
+  it('describes each optimizer with its estimator (legend labels and the Export dialog’s data read it)', () => {
+    const started = jobStarted(1, parseScenario(scenario))
+    expect(started.optimizers.map((o) => o.base.gradient)).toEqual([forward, zo, undefined])
   })
 })

@@ -157,3 +157,76 @@ describe('gradientEstimates: per-point estimates from the engine worker', () => 
     }
   })
 })
+
+describe('composition with the other hooks', () => {
+  it('a learning-rate schedule and an estimator together give the same paths on float64, wasm-simd and GPU.js webasm', async () => {
+    const doc = {
+      landscape: { expr: 'x^2 + 2*y^2 + 0.3*sin(3*x)*y' },
+      optimizers: [
+        {
+          name: 'adam',
+          lr: 0.05,
+          schedule: { name: 'StepLR', step_size: 10, gamma: 0.5 },
+          gradient: { estimator: 'zeroth_order', mu: 0.1, directions: 2, distribution: 'gaussian', seed: 8 },
+        },
+      ],
+      init: [
+        [1.5, 1.0],
+        [-1.0, 0.7],
+      ],
+      steps: 30,
+    }
+    const f64 = await runScenario(parseScenario(doc))
+    const unscheduled = await runScenario(parseScenario({ ...doc, optimizers: [{ ...doc.optimizers[0], schedule: undefined }] }))
+    expect(f64.runs[0].trajectory).not.toEqual(unscheduled.runs[0].trajectory)
+    for (const mode of ['wasm', 'webasm'] as const) {
+      const f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode, threaded: false })
+      f64.runs.forEach((run, r) =>
+        run.trajectory.forEach(([x, y], k) => {
+          expect(Math.abs(x - f32.runs[r].trajectory[k][0])).toBeLessThan(2e-5)
+          expect(Math.abs(y - f32.runs[r].trajectory[k][1])).toBeLessThan(2e-5)
+        }),
+      )
+    }
+  }, 60_000)
+
+  it('every optimizer takes the forward estimate on the WebAssembly kernel as on the float64 path', async () => {
+    const { OPTIMIZERS } = await import('../../src-shared/optim')
+    const failures: string[] = []
+    const skipped: string[] = []
+    for (const def of OPTIMIZERS) {
+      // Strictly convex: second-order rules (Newton's family) stay well conditioned under a noisy gradient.
+      const doc = {
+        landscape: { expr: 'x^2 + 2*y^2 + 0.5*x*y + 0.1*x^4 + 0.1*y^4' },
+        optimizer: { name: def.name, gradient: { estimator: 'forward', directions: 1, seed: 2 } },
+        init: [
+          [1.5, 1.0],
+          [-1.0, 0.7],
+        ],
+        steps: 20,
+      }
+      let f64: Awaited<ReturnType<typeof runScenario>>
+      let f32: Awaited<ReturnType<typeof runScenario>>
+      try {
+        f64 = await runScenario(parseScenario(doc))
+        f32 = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: 'wasm', threaded: false })
+      } catch (e) {
+        // Optimizers that need more than a landscape expression (Gauss–Newton's residuals) or run on float64 only.
+        skipped.push(`${def.name}: ${(e as Error).message.slice(0, 60)}`)
+        continue
+      }
+      f64.runs.forEach((run, r) =>
+        run.trajectory.forEach(([x, y], k) => {
+          // A run thrown far out (a second-order rule's step on a noisy gradient at its default lr) is chaotic: compared up to there.
+          if (run.trajectory.slice(0, k + 1).some((p) => !(Math.abs(p[0]) <= 50 && Math.abs(p[1]) <= 50))) return
+          const [x32, y32] = f32.runs[r].trajectory[k]
+          // The kernel-path test's tolerance; a run that diverged on one path must diverge on both.
+          const near = (a: number, b: number) => (Number.isFinite(a) ? Math.abs(a - b) <= 1e-3 * (1 + Math.abs(a)) : !Number.isFinite(b))
+          if (!near(x, x32) || !near(y, y32)) failures.push(`${def.name} run ${r} point ${k}: (${x}, ${y}) vs (${x32}, ${y32})`)
+        }),
+      )
+    }
+    expect(failures.slice(0, 5)).toEqual([])
+    expect(skipped.length).toBeLessThan(OPTIMIZERS.length / 4)
+  }, 120_000)
+})

@@ -19,7 +19,8 @@ export function writeCsv(result: ColumnarResult, write: (text: string) => void):
   for (const run of eachRun(result)) {
     const o = run.part.out
     const d = run.part.diverged[run.p]
-    const prefix = `${i},${run.name},${csvField(JSON.stringify({ ...run.hparams, ...scheduleField(run.part.config.schedule), ...(run.part.config.gradient ? { gradient: run.part.config.gradient } : {}) }))},${run.x0},${run.y0},`
+    const gradient = run.part.config.gradient ? { gradient: run.part.config.gradient } : {}
+    const prefix = `${i},${run.name},${csvField(JSON.stringify({ ...run.hparams, ...scheduleField(run.part.config.schedule), ...gradient }))},${run.x0},${run.y0},`
     const suffix = `,${d < 0 ? '' : d}\n`
     const base = run.p * o.count
     for (let k = 0; k < o.count; k++) {
