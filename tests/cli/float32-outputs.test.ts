@@ -14,6 +14,7 @@ import { parseScenario } from '../../src-shared/scenario'
 import { blockOutput, keptRange } from '../../src-main/engine/float64'
 import { planParts } from '../../src-main/engine/plan'
 import { collectResult, openOutput, writeResult } from '../../src-main/cli/output'
+import { resultBytes } from '../../src-main/cli/output/memory'
 import { tempDir } from '../main/cli-helpers'
 
 const dir = tempDir()
@@ -125,5 +126,12 @@ for k in ('trajectory', 'loss', 'sharpness'):
       `loss float64 (${runs}, ${e.kept}) ${sha(e.loss)}`,
       `sharpness float64 (${runs}, ${e.kept}) ${sha(e.sharpness)}`,
     ])
+  })
+
+  it('counts 12 bytes per kept point against the free memory (float64: 24)', () => {
+    const plain = { ...doc, record: { every: 1 } }
+    const points = 1500 * 401
+    expect(resultBytes(parseScenario(plain)).offHeap).toBe(12 * points)
+    expect(resultBytes(parseScenario({ ...plain, precision: 'float64' })).offHeap).toBe(24 * points)
   })
 })
