@@ -93,7 +93,11 @@ async function measure(
   const warmSteps = Math.min(10, steps)
   const options = { backend, threaded, pointsPerLaunch }
   const warm = planParts(parseScenario(scenarioDoc(n, precision, Math.min(every, warmSteps), warmSteps, preset)), options)[0]
-  await warm.stepper.advance(warmSteps, blockOutput(warm.job, warm.n, 0, keptRange(0, warmSteps, Math.min(every, warmSteps)).count))
+  // Into an output of the timed run's precision: the copy out is then compiled for the arrays it is timed with.
+  await warm.stepper.advance(
+    warmSteps,
+    blockOutput(warm.job, warm.n, 0, keptRange(0, warmSteps, Math.min(every, warmSteps)).count, precision),
+  )
   let seconds = Infinity
   let part: ReturnType<typeof planParts>[number] | undefined
   let out: BlockOutput | undefined

@@ -14,6 +14,7 @@ import { parseScenario } from '../../src-shared/scenario'
 import { blockOutput, keptRange } from '../../src-main/engine/float64'
 import { planParts } from '../../src-main/engine/plan'
 import { collectResult, openOutput, writeResult } from '../../src-main/cli/output'
+import { resultBytes } from '../../src-main/cli/output/memory'
 import { tempDir } from '../main/cli-helpers'
 
 const dir = tempDir()
@@ -108,6 +109,7 @@ import hashlib, sys, numpy as np
 z = np.load(sys.argv[1])
 for k in ('trajectory', 'loss', 'sharpness'):
     print(k, z[k].dtype, z[k].shape, hashlib.sha256(np.ascontiguousarray(z[k]).tobytes()).hexdigest())
+print('stability_threshold', sorted(set(z['stability_threshold'].tolist())), [int(v) for v in np.unique(z['diverged_at'])][:3])
 `,
         path,
       ],
@@ -124,6 +126,15 @@ for k in ('trajectory', 'loss', 'sharpness'):
       `trajectory float64 (${runs}, ${e.kept}, 2) ${sha(xy)}`,
       `loss float64 (${runs}, ${e.kept}) ${sha(e.loss)}`,
       `sharpness float64 (${runs}, ${e.kept}) ${sha(e.sharpness)}`,
+      // Adam's (2 + 2β₁)/((1 − β₁)η) at η = 0.01; GD's 2/η at η = 0.001 and 1000; runs that never diverge (-1) and some that do.
+      expect.stringMatching(/^stability_threshold \[0\.002, 2000\.0, 3800\.0{0,5}\d*\] \[-1(, \d+)+\]$/),
     ])
+  })
+
+  it('counts 12 bytes per kept point against the free memory (float64: 24)', () => {
+    const plain = { ...doc, record: { every: 1 } }
+    const points = 1500 * 401
+    expect(resultBytes(parseScenario(plain)).offHeap).toBe(12 * points)
+    expect(resultBytes(parseScenario({ ...plain, precision: 'float64' })).offHeap).toBe(24 * points)
   })
 })

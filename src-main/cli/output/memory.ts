@@ -1,6 +1,6 @@
 /**
  * Whether a whole result fits before it is computed. The CLI holds every kept point in the
- * engine's float64 arrays (outside the JS heap: 24 B per point for x, y and loss, more with
+ * engine's arrays (outside the JS heap: 24 B per point for x, y and loss, 12 B on the float32 path, more with
  * sharpness or extra trajectories) and streams every file format from them, so the real limit is
  * the machine's free memory, not a fixed count; central flows are JS arrays and count against
  * the heap. Scenarios that would not fit are refused here with the figures, instead of failing
@@ -23,7 +23,8 @@ export interface MemoryNeed {
 /** Bytes the result's arrays take. */
 export function resultBytes(s: Scenario): MemoryNeed {
   const points = runCount(s) * (Math.floor(s.steps / s.record.every) + 1)
-  let perPoint = 24
+  // Positions and loss: float64, or float32 where the path computes float32 (result.ts partOutput).
+  let perPoint = s.precision === 'float32' ? 12 : 24
   if (s.record.sharpness) perPoint += 8 + 16 + (s.optimizers.some((o) => o.def.preconditioner) ? 8 : 0)
   perPoint += 16 * Math.max(0, ...s.optimizers.map((o) => Object.keys(o.def.outputs ?? {}).length))
   return { offHeap: points * perPoint, heap: s.centralFlow ? points * FLOW_BYTES_PER_POINT : 0 }
