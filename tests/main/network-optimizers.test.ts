@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest'
 import { landscapeFromExpression } from '../../src-shared/landscape'
 import { findOptimizer, hparamCodeValues, OPTIMIZERS, resolveHparams } from '../../src-shared/optim'
-import { networkStepSource } from '../../src-shared/network/optimizer-loop'
+import { networkRefusal, networkStepSource } from '../../src-shared/network/optimizer-loop'
 import { initialOptimizerState, optimizerStep } from '../../src-main/engine/network/optimizer-step'
 import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { Mlp } from '../../src-shared/network/mlp'
@@ -28,9 +28,37 @@ const SETTINGS: Record<string, Array<Record<string, unknown>>> = {
   adamw: [{ lr: 0.05 }, { lr: 0.05, weight_decay: 0.1, amsgrad: true }],
   rmsprop: [{ lr: 0.01 }, { lr: 0.01, centered: true, momentum: 0.8, weight_decay: 0.01 }],
 }
-const CASES = OPTIMIZERS.flatMap((def) => (SETTINGS[def.name] ?? [{ lr: 0.01 }]).map((given) => [def.name, given] as const))
+/** The rules a network's P coordinates cannot run: a dense 2-D stage, or the Hessian's diagonal. */
+const REFUSED: Record<string, RegExp> = {
+  newton: /dense stage .*Hessian.*2-D/,
+  saddlefreenewton: /dense stage .*Hessian.*2-D/,
+  gaussnewton: /dense stage .*JᵀJ.*2-D/,
+  oasis: /Hessian's diagonal \(h_diag\)/,
+}
+const RUNS = OPTIMIZERS.filter((def) => !(def.name in REFUSED))
+const CASES = RUNS.flatMap((def) => (SETTINGS[def.name] ?? [{ lr: 0.01 }]).map((given) => [def.name, given] as const))
 
 describe('network optimizer loop', () => {
+  it('refuses by name, with the reason, exactly the rules that cannot run on P coordinates', () => {
+    const refused = OPTIMIZERS.filter((def) => networkRefusal(def) !== null).map((def) => def.name)
+    expect(refused.sort()).toEqual(Object.keys(REFUSED).sort())
+    for (const [name, why] of Object.entries(REFUSED)) {
+      const def = findOptimizer(name)!
+      expect(networkRefusal(def)).toMatch(new RegExp(`^${def.title} cannot run on a network: `))
+      expect(networkRefusal(def)).toMatch(why)
+      expect(() => networkStepSource(def)).toThrow(why)
+      expect(() => initialOptimizerState(def, resolveHparams(def, {}), 4)).toThrow(why)
+    }
+  })
+
+  it('asks for the loss and the gradient elsewhere when the rule reads them', () => {
+    for (const name of ['aegd', 'sam']) {
+      const def = findOptimizer(name)!
+      const state = initialOptimizerState(def, resolveHparams(def, { lr: 0.01 }), 2)
+      expect(() => optimizerStep(state, Float64Array.of(1, 2), Float64Array.of(0.5, 0.5)), name).toThrow(/pass the step's oracles/)
+    }
+  })
+
   it.each(CASES)('%s %j: on two coordinates, the loop reproduces the float64 point engine step for step', (name, given) => {
     const def = findOptimizer(name)!
     const h = resolveHparams(def, given)
@@ -51,11 +79,17 @@ describe('network optimizer loop', () => {
     const g = new Float64Array(2)
     const out = new Float64Array(3)
     const state = initialOptimizerState(def, h, 2)
+    const gradientAt = (point: Float64Array, into: Float64Array) => {
+      const at = new Float64Array(3)
+      landscape.compiled.valueAndGradient(point[0], point[1], at)
+      into[0] = at[1]
+      into[1] = at[2]
+    }
     for (let t = 1; t <= steps; t++) {
       landscape.compiled.valueAndGradient(w[0], w[1], out)
       g[0] = out[1]
       g[1] = out[2]
-      optimizerStep(state, w, g)
+      optimizerStep(state, w, g, null, { loss: out[0], gradientAt })
       expect(Math.abs(w[0] - ref.x[t])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.x[t])))
       expect(Math.abs(w[1] - ref.y[t])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.y[t])))
     }
@@ -180,7 +214,7 @@ describe('optimizers on a network', () => {
     expect(trace.loss[40]).toBeLessThan(trace.loss[0])
   })
 
-  it.each(OPTIMIZERS.map((d) => d.name))(
+  it.each(RUNS.map((d) => d.name))(
     '%s trains a network (finite, loss down) with preconditioned sharpness where it has a preconditioner',
     (name) => {
       const { net } = tinyNetwork()
