@@ -1,26 +1,42 @@
 /**
  * The optimizer's state at the playhead, recomputed in the renderer: the engine streams only
  * positions and losses, so the selected run is replayed in float64 from its start with the same
- * rule tree the engines expand (the lowered rule of src-shared/optim, interpreted by rule-eval.ts)
- * and the landscape's exact gradient (landscape-eval.ts). The step order is the float64 engine's
- * (src-main/engine/float64.ts): gradient at θ, g_norm2, prelude, each coordinate's update, the
- * new gradient, the divergence test.
+ * step program the engines print (src-shared/optim/expand.ts `stepProgram`: stages, prelude and
+ * update expanded per coordinate, interpreted by rule-eval.ts) and the landscape's exact oracles
+ * (landscape-eval.ts): loss and gradient, the Hessian (h_diag, dense stages), Gauss–Newton's JᵀJ
+ * and Jᵀr, ∇L at other points. The step order is the float64 engine's (src-main/engine/float64.ts
+ * and step-code.ts): loss and gradient at θ, Hessian, JᵀJ/Jᵀr, g_norm2, the program's pieces in
+ * order, the new loss and gradient, the divergence test.
  *
  * What the view shows at step k is the update made FROM the head θ_k: the gradient there, the
  * first moment and state after the update k + 1, and the step Δθ = θ_{k+1} − θ_k actually taken.
  * Gradient noise is not replayed (its hash is engine code); a noisy run says so instead.
  */
-import { type Expr as LandscapeExpr, type Landscape, landscapeFromSpec } from '../../src-shared/landscape'
-import { findOptimizer, hparamCodeNames, hparamCodeValues, type OptimizerDef, resolveHparams, usesGradNorm } from '../../src-shared/optim'
+import { type Expr as LandscapeExpr, type Landscape, landscapeFromSpec, type LandscapeSpec } from '../../src-shared/landscape'
+import {
+  coordName,
+  findOptimizer,
+  hparamCodeNames,
+  hparamCodeValues,
+  type OptimizerDef,
+  preconditionerTreeForCoordinate,
+  resolveHparams,
+  ruleNeeds,
+  type StepPiece,
+  stepProgram,
+  usesGradNorm,
+} from '../../src-shared/optim'
 import {
   booleanHparams,
   declaredNames,
+  DENSE2_NAMES,
   type Expr,
   loweredRule,
   lowerBooleansInExpr,
   namesRead,
   type ParsedRule,
   parseRuleExpression,
+  stageScopes,
 } from '../../src-shared/optim/rule'
 import { evaluateAll } from './landscape-eval'
 import { evalExpr, runBlock, Scope } from './rule-eval'
@@ -74,26 +90,38 @@ interface RunState {
 
 export class ReplayError extends Error {}
 
-/** The engine vocabulary this replay provides besides hyperparameters, state and locals. */
-const PROVIDED = ['p', 'g', 't', 'g_norm2']
+/** The engine vocabulary this replay provides besides hyperparameters, state, stage values and locals. */
+const PROVIDED = ['p', 'g', 't', 'g_norm2', 'loss', 'h_diag']
 
 /**
  * Names a rule reads that the replay would not define (engine vocabulary added after it was
- * written, e.g. a Hessian entry): such an optimizer is refused by name instead of replayed wrongly.
+ * written): such an optimizer is refused by name instead of replayed wrongly. A dense stage may
+ * also read the whole 2-D problem (DENSE2_NAMES); the update and other stages may not.
  */
 export function unsupportedNames(
   def: OptimizerDef,
-  rule: Pick<ParsedRule, 'prelude' | 'update' | 'preconditioner'> = loweredRule(def),
+  rule: Pick<ParsedRule, 'prelude' | 'update' | 'preconditioner'> & Partial<Pick<ParsedRule, 'stages'>> = loweredRule(def),
 ): string[] {
+  const stages = rule.stages ?? []
+  const scope = stageScopes(stages)[stages.length]
   const known = new Set([
     ...PROVIDED,
     ...hparamCodeNames(def),
     ...Object.keys(def.state),
     ...Object.keys(def.particleState ?? {}),
+    ...scope.particle,
+    ...scope.coordinate,
     ...declaredNames(rule.prelude),
     ...declaredNames(rule.update),
   ])
-  const read = [...namesRead(rule.prelude), ...namesRead(rule.update), ...(rule.preconditioner ? namesRead(rule.preconditioner) : [])]
+  const read: string[] = []
+  for (const st of stages) {
+    if (st.kind === 'reduce') read.push(...namesRead(st.of))
+    else if (st.kind === 'gradientAt') read.push(...namesRead(st.point))
+    else if (st.kind === 'dense2') read.push(...namesRead(st.block).filter((n) => !(DENSE2_NAMES as readonly string[]).includes(n)))
+    else read.push(...namesRead(st.block))
+  }
+  read.push(...namesRead(rule.prelude), ...namesRead(rule.update), ...(rule.preconditioner ? namesRead(rule.preconditioner) : []))
   return [...new Set(read.filter((n) => !known.has(n)))]
 }
 
@@ -101,17 +129,23 @@ export class Replay {
   readonly def: OptimizerDef
   private readonly landscape: Landscape
   private readonly lossGrad: readonly LandscapeExpr[]
+  /** h_xx, h_xy, h_yy when the rule reads the Hessian; else empty. */
+  private readonly hessian: readonly LandscapeExpr[]
+  /** JᵀJ (xx, xy, yy) and Jᵀr (x, y) when the rule reads Gauss–Newton's terms; else empty. */
+  private readonly gaussNewton: readonly LandscapeExpr[]
+  private readonly gradient: readonly LandscapeExpr[]
+  private readonly program: readonly StepPiece[]
   private readonly hp: Map<string, number>
-  private readonly precond: Expr | null
+  private readonly precond: readonly [Expr, Expr] | null
   private readonly precondHasLr: boolean
   private readonly momentSlot: string | null
   private readonly gradNorm: boolean
-  private readonly buf = new Float64Array(3)
+  private readonly buf = new Float64Array(5)
   private readonly start: RunState
   private state: RunState
 
   constructor(
-    landscapeSpec: { readonly expr?: string; readonly preset?: string },
+    landscapeSpec: LandscapeSpec,
     optimizer: { readonly name: string } & Readonly<Record<string, unknown>>,
     init: readonly [number, number],
   ) {
@@ -123,13 +157,23 @@ export class Replay {
     this.landscape = landscapeFromSpec(landscapeSpec)
     const d = this.landscape.derivatives
     this.lossGrad = [d.value, d.gradient[0], d.gradient[1]]
+    this.gradient = [d.gradient[0], d.gradient[1]]
+    const needs = ruleNeeds(def)
+    this.hessian = needs.hessian ? d.hessian : []
+    const residuals = this.landscape.residuals
+    if (needs.residuals && !residuals)
+      throw new ReplayError(`${def.title} needs the landscape's residuals (Gauss–Newton), which this landscape does not declare`)
+    this.gaussNewton = needs.residuals && residuals ? [...residuals.terms.jtj, ...residuals.terms.jtr] : []
+    this.program = stepProgram(def, COORDS)
     const { name: _n, ...given } = optimizer
     const values = hparamCodeValues(def, resolveHparams(def, given))
     this.hp = new Map(hparamCodeNames(def).map((n, i) => [n, values[i]]))
     const booleans = booleanHparams(def)
     const site = (part: string) => ({ optimizer: def.name, part })
     const rule = loweredRule(def)
-    this.precond = rule.preconditioner
+    const px = preconditionerTreeForCoordinate(def, 'x')
+    const py = preconditionerTreeForCoordinate(def, 'y')
+    this.precond = px && py ? [px, py] : null
     this.precondHasLr = rule.preconditioner ? namesRead(rule.preconditioner).includes('lr') : false
     this.gradNorm = usesGradNorm(def)
     this.momentSlot =
@@ -168,36 +212,53 @@ export class Replay {
     s.gy = this.buf[2]
   }
 
-  /** One update in place; returns the scopes the preconditioner is read in (per coordinate). */
-  private update(s: RunState): Scope[] {
+  /** Defines `names` in `scope` as the values of `exprs` at (x, y). */
+  private defineAt(scope: Scope, names: readonly string[], exprs: readonly LandscapeExpr[], x: number, y: number): void {
+    if (exprs.length === 0) return
+    evaluateAll(exprs, x, y, this.buf)
+    names.forEach((n, k) => scope.define(n, this.buf[k]))
+  }
+
+  /**
+   * One update in place, as the engine's step code runs it: every name the program reads lives in
+   * one scope (the per-coordinate ones already suffixed `_x`, `_y`); returns that scope, where the
+   * preconditioner is read.
+   */
+  private update(s: RunState): Scope {
     const t = s.t + 1
     const global = this.hparamScope()
     global.define('t', t)
     for (const [k, v] of s.particle) global.define(k, v)
-    if (this.gradNorm) global.define('g_norm2', s.gx * s.gx + s.gy * s.gy)
-    const prelude = new Scope(global)
-    const rule = loweredRule(this.def)
-    runBlock(rule.prelude, prelude)
-    const scopes = COORDS.map((c, i) => {
-      const sc = new Scope(prelude)
-      sc.define('p', i === 0 ? s.x : s.y)
-      sc.define('g', i === 0 ? s.gx : s.gy)
-      for (const [k, v] of s.slots) sc.define(k, v[i])
-      runBlock(rule.update, sc)
-      return sc
-    })
-    // Write back only after both coordinates ran: each reads its own names, as in the engine.
-    s.x = scopes[0].get('p')
-    s.y = scopes[1].get('p')
-    for (const [k, v] of s.slots) {
-      v[0] = scopes[0].get(k)
-      v[1] = scopes[1].get(k)
+    const sc = new Scope(global)
+    sc.define('p_x', s.x)
+    sc.define('p_y', s.y)
+    sc.define('g_x', s.gx)
+    sc.define('g_y', s.gy)
+    sc.define('loss', s.loss)
+    for (const [k, v] of s.slots) COORDS.forEach((c, i) => sc.define(coordName(k, c), v[i]))
+    this.defineAt(sc, ['h_xx', 'h_xy', 'h_yy'], this.hessian, s.x, s.y)
+    if (this.hessian.length) {
+      sc.define('h_diag_x', sc.get('h_xx'))
+      sc.define('h_diag_y', sc.get('h_yy'))
     }
+    this.defineAt(sc, ['jtj_xx', 'jtj_xy', 'jtj_yy', 'jtr_x', 'jtr_y'], this.gaussNewton, s.x, s.y)
+    if (this.gradNorm) sc.define('g_norm2', s.gx * s.gx + s.gy * s.gy)
+    for (const piece of this.program) {
+      if (piece.kind === 'code') runBlock(piece.block, sc)
+      else {
+        // ∇L at another point: the point first (rule code), then the landscape's gradient there.
+        const at = piece.points.map((e) => evalExpr(e, sc))
+        this.defineAt(sc, piece.names, this.gradient, at[0], at[1])
+      }
+    }
+    s.x = sc.get('p_x')
+    s.y = sc.get('p_y')
+    for (const [k, v] of s.slots) COORDS.forEach((c, i) => (v[i] = sc.get(coordName(k, c))))
     for (const k of s.particle.keys()) s.particle.set(k, global.get(k))
     s.t = t
     this.evalAt(s)
     if (!(Number.isFinite(s.x) && Number.isFinite(s.y) && Number.isFinite(s.loss))) s.diverged = true
-    return scopes
+    return sc
   }
 
   /** Move the head to step k (replaying from the start when k is behind it); stops at a divergence. */
@@ -210,11 +271,11 @@ export class Replay {
   view(): StepView {
     const s = this.state
     const next = cloneState(s)
-    const scopes = s.diverged ? null : this.update(next)
+    const scope = s.diverged ? null : this.update(next)
     const lr = this.hp.get('lr') ?? null
     let effectiveLr: [number, number] | null = null
-    if (scopes && this.precond) {
-      const P = scopes.map((sc) => evalExpr(this.precond!, sc))
+    if (scope && this.precond) {
+      const P = this.precond.map((e) => evalExpr(e, scope))
       effectiveLr = this.precondHasLr ? [1 / P[0], 1 / P[1]] : lr !== null ? [lr / P[0], lr / P[1]] : null
     }
     const slots: SlotValue[] = [
@@ -227,7 +288,7 @@ export class Replay {
       head: [s.x, s.y],
       loss: s.loss,
       grad: [s.gx, s.gy],
-      delta: scopes ? [next.x - s.x, next.y - s.y] : [NaN, NaN],
+      delta: scope ? [next.x - s.x, next.y - s.y] : [NaN, NaN],
       moment: m && this.momentSlot ? { slot: this.momentSlot, value: [m[0], m[1]] } : null,
       effectiveLr,
       effectiveLrForm: effectiveLr ? (this.precondHasLr ? '1 / P' : 'lr / P') : null,

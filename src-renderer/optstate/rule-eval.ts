@@ -66,6 +66,10 @@ export function evalExpr(e: Expr, s: Scope): number {
           return Math.max(...a)
         case 'sign':
           return Math.sign(a[0])
+        case 'exp':
+          return Math.exp(a[0])
+        case 'log':
+          return Math.log(a[0])
       }
       throw new Error(`unknown function Math.${String(e.fn)}`)
     }

@@ -3,14 +3,15 @@
  * Every optimizer of the catalog runs on a network from its one rule text, emitted as a loop over
  * P coordinates (src-shared/network/optimizer-loop.ts). Checked two ways: on two coordinates the
  * loop reproduces the float64 point engine (which expands the same rule per named coordinate and is
- * itself checked against PyTorch) for every optimizer and several settings; on a real network,
+ * itself checked against PyTorch) bit for bit, for every optimizer a network can run (the rules with a
+ * dense 2-D stage or the Hessian's diagonal are refused by name) and several settings; on a real network,
  * SGD (momentum, Nesterov, weight decay), Adam, AdamW and RMSprop match update rules written out
  * by hand here from torch's documentation.
  */
 import { describe, expect, it } from 'vitest'
 import { landscapeFromExpression } from '../../src-shared/landscape'
 import { findOptimizer, hparamCodeValues, OPTIMIZERS, resolveHparams } from '../../src-shared/optim'
-import { networkStepSource } from '../../src-shared/network/optimizer-loop'
+import { networkRefusal, networkStepSource } from '../../src-shared/network/optimizer-loop'
 import { initialOptimizerState, optimizerStep } from '../../src-main/engine/network/optimizer-step'
 import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { Mlp } from '../../src-shared/network/mlp'
@@ -28,10 +29,38 @@ const SETTINGS: Record<string, Array<Record<string, unknown>>> = {
   adamw: [{ lr: 0.05 }, { lr: 0.05, weight_decay: 0.1, amsgrad: true }],
   rmsprop: [{ lr: 0.01 }, { lr: 0.01, centered: true, momentum: 0.8, weight_decay: 0.01 }],
 }
-const CASES = OPTIMIZERS.flatMap((def) => (SETTINGS[def.name] ?? [{ lr: 0.01 }]).map((given) => [def.name, given] as const))
+/** The rules a network's P coordinates cannot run: a dense 2-D stage, or the Hessian's diagonal. */
+const REFUSED: Record<string, RegExp> = {
+  newton: /dense stage .*Hessian.*2-D/,
+  saddlefreenewton: /dense stage .*Hessian.*2-D/,
+  gaussnewton: /dense stage .*JᵀJ.*2-D/,
+  oasis: /Hessian's diagonal \(h_diag\)/,
+}
+const RUNS = OPTIMIZERS.filter((def) => !(def.name in REFUSED))
+const CASES = RUNS.flatMap((def) => (SETTINGS[def.name] ?? [{ lr: 0.01 }]).map((given) => [def.name, given] as const))
 
 describe('network optimizer loop', () => {
-  it.each(CASES)('%s %j: on two coordinates, the loop reproduces the float64 point engine step for step', (name, given) => {
+  it('refuses by name, with the reason, exactly the rules that cannot run on P coordinates', () => {
+    const refused = OPTIMIZERS.filter((def) => networkRefusal(def) !== null).map((def) => def.name)
+    expect(refused.sort()).toEqual(Object.keys(REFUSED).sort())
+    for (const [name, why] of Object.entries(REFUSED)) {
+      const def = findOptimizer(name)!
+      expect(networkRefusal(def)).toMatch(new RegExp(`^${def.title} cannot run on a network: `))
+      expect(networkRefusal(def)).toMatch(why)
+      expect(() => networkStepSource(def)).toThrow(why)
+      expect(() => initialOptimizerState(def, resolveHparams(def, {}), 4)).toThrow(why)
+    }
+  })
+
+  it('asks for the loss and the gradient elsewhere when the rule reads them', () => {
+    for (const name of ['aegd', 'sam']) {
+      const def = findOptimizer(name)!
+      const state = initialOptimizerState(def, resolveHparams(def, { lr: 0.01 }), 2)
+      expect(() => optimizerStep(state, Float64Array.of(1, 2), Float64Array.of(0.5, 0.5)), name).toThrow(/pass the step's oracles/)
+    }
+  })
+
+  it.each(CASES)('%s %j: on two coordinates, the loop reproduces the float64 point engine step for step, bit for bit', (name, given) => {
     const def = findOptimizer(name)!
     const h = resolveHparams(def, given)
     const landscape = landscapeFromExpression('(1 - x)^2 + 5 * (y - x^2)^2 + 0.3 * sin(3 * x * y)')
@@ -51,13 +80,20 @@ describe('network optimizer loop', () => {
     const g = new Float64Array(2)
     const out = new Float64Array(3)
     const state = initialOptimizerState(def, h, 2)
+    const gradientAt = (point: Float64Array, into: Float64Array) => {
+      const at = new Float64Array(3)
+      landscape.compiled.valueAndGradient(point[0], point[1], at)
+      into[0] = at[1]
+      into[1] = at[2]
+    }
     for (let t = 1; t <= steps; t++) {
       landscape.compiled.valueAndGradient(w[0], w[1], out)
       g[0] = out[1]
       g[1] = out[2]
-      optimizerStep(state, w, g)
-      expect(Math.abs(w[0] - ref.x[t])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.x[t])))
-      expect(Math.abs(w[1] - ref.y[t])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.y[t])))
+      optimizerStep(state, w, g, null, { loss: out[0], gradientAt })
+      // Bit for bit: the same rule trees, the same operation order (reductions folded left).
+      expect(w[0]).toBe(ref.x[t])
+      expect(w[1]).toBe(ref.y[t])
     }
     expect(state.t).toBe(steps)
   })
@@ -180,7 +216,7 @@ describe('optimizers on a network', () => {
     expect(trace.loss[40]).toBeLessThan(trace.loss[0])
   })
 
-  it.each(OPTIMIZERS.map((d) => d.name))(
+  it.each(RUNS.map((d) => d.name))(
     '%s trains a network (finite, loss down) with preconditioned sharpness where it has a preconditioner',
     (name) => {
       const { net } = tinyNetwork()

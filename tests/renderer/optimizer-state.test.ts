@@ -12,10 +12,13 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
   rmsprop: [{ lr: 0.01, centered: true, momentum: 0.5 }],
 }
 
+/** Himmelblau with its residuals (L = r₁² + r₂²), so Gauss–Newton runs on it too. */
+const HIMMELBLAU = { preset: 'himmelblau', residuals: ['x^2 + y - 11', 'x + y^2 - 7'] }
+
 function engineRun(landscape: string, name: string, given: Record<string, unknown>, x0: number, y0: number, steps: number) {
   const def = findOptimizer(name)!
   return runFloat64({
-    landscape: landscapeFromSpec({ preset: landscape }),
+    landscape: landscapeFromSpec({ ...HIMMELBLAU, preset: landscape }),
     optimizer: def,
     hparams: Float64Array.from(hparamCodeValues(def, resolveHparams(def, given))),
     x0: Float64Array.of(x0),
@@ -41,12 +44,20 @@ describe('optimizer state replay', () => {
     expect(new ReplayError('x')).toBeInstanceOf(Error)
   })
 
-  for (const def of OPTIMIZERS.filter((d) => unsupportedNames(d).length === 0)) {
+  it('replays every optimizer of the catalog, staged rules included', () => {
+    for (const def of OPTIMIZERS) expect(unsupportedNames(def), def.name).toEqual([])
+  })
+
+  it('refuses Gauss–Newton by name on a landscape without residuals', () => {
+    expect(() => new Replay({ preset: 'himmelblau' }, { name: 'gaussnewton' }, [0, 0])).toThrow(/Gauss–Newton.*residuals/)
+  })
+
+  for (const def of OPTIMIZERS) {
     for (const given of VARIANTS[def.name] ?? [{ lr: def.name === 'adadelta' ? 1 : 0.01 }]) {
       it(`follows the float64 engine bit for bit: ${def.name} ${JSON.stringify(given)} on Himmelblau`, () => {
         const steps = 60
         const ref = engineRun('himmelblau', def.name, given, -1.2, 0.7, steps)
-        const replay = new Replay({ preset: 'himmelblau' }, { name: def.name, ...given }, [-1.2, 0.7])
+        const replay = new Replay(HIMMELBLAU, { name: def.name, ...given }, [-1.2, 0.7])
         for (const k of [0, 1, 2, 17, 59, 60, 5]) {
           replay.seek(k)
           const v = replay.view()

@@ -4,7 +4,15 @@
  */
 import { hparamCodeNames, hparamCodeValues } from '../../../src-shared/optim/hparams'
 import type { Hparams, OptimizerDef } from '../../../src-shared/optim/types'
-import { type NetworkStep, networkStepSource, stateSlots } from '../../../src-shared/network/optimizer-loop'
+import {
+  type GradientAt,
+  NETWORK_STEP_PARAMS,
+  networkRefusal,
+  type NetworkStep,
+  networkStepSource,
+  stateSlots,
+} from '../../../src-shared/network/optimizer-loop'
+import { ruleNeeds } from '../../../src-shared/optim/rule'
 
 const compiled = new WeakMap<OptimizerDef, NetworkStep>()
 
@@ -13,7 +21,7 @@ export function networkStep(def: OptimizerDef): NetworkStep {
   let step = compiled.get(def)
   if (!step) {
     // Our own rule text, parsed and printed from its tree (never user text).
-    step = new Function('__P', 't', '__W', '__G', '__S', '__PS', '__H', '__PC', networkStepSource(def)) as NetworkStep
+    step = new Function(...NETWORK_STEP_PARAMS, networkStepSource(def)) as NetworkStep
     compiled.set(def, step)
   }
   return step
@@ -31,6 +39,8 @@ export interface NetworkOptimizerState {
 
 /** Fresh optimizer state: slots at their initialisers (our own rule text: '0', 'lr', ...). */
 export function initialOptimizerState(def: OptimizerDef, h: Hparams, P: number): NetworkOptimizerState {
+  const refusal = networkRefusal(def)
+  if (refusal) throw new Error(refusal)
   const names = hparamCodeNames(def)
   const values = hparamCodeValues(def, h)
   const inits = [...Object.values(def.state), ...Object.values(def.particleState ?? {})]
@@ -46,8 +56,36 @@ export function initialOptimizerState(def: OptimizerDef, h: Hparams, P: number):
   }
 }
 
+/** What the network provides a step besides W and G, for rules that read it (`loss`, `gradientAt` stages). */
+export interface StepOracles {
+  /** L at W. */
+  readonly loss: number
+  /** ∇L at another point, on the same data as G; it may overwrite G (the network's gradient view): the step copies G first. */
+  readonly gradientAt: GradientAt
+}
+
 /** One update of W in place with gradient G (t advances first, as torch's `step` does). */
-export function optimizerStep(state: NetworkOptimizerState, W: Float64Array, G: Float64Array, precond: Float64Array | null = null): void {
+export function optimizerStep(
+  state: NetworkOptimizerState,
+  W: Float64Array,
+  G: Float64Array,
+  precond: Float64Array | null = null,
+  oracles: StepOracles | null = null,
+): void {
+  const needs = ruleNeeds(state.def)
+  if (!oracles && (needs.loss || needs.gradientsElsewhere > 0))
+    throw new Error(`${state.def.title} reads ${needs.loss ? 'the loss' : 'the gradient at another point'}: pass the step's oracles`)
   state.t++
-  networkStep(state.def)(W.length, state.t, W, G, state.slots, state.particle, state.hparams, precond)
+  networkStep(state.def)(
+    W.length,
+    state.t,
+    W,
+    G,
+    state.slots,
+    state.particle,
+    state.hparams,
+    precond,
+    oracles?.loss ?? NaN,
+    oracles?.gradientAt ?? null,
+  )
 }

@@ -63,6 +63,11 @@ export class NetworkTrainer implements NetworkTrace {
   private readonly dInv: Float64Array
   private readonly scaled: Float64Array
   private readonly hvp = (v: Float64Array, out: Float64Array) => this.mlp.hvp(v, out)
+  /** ∇L elsewhere for staged rules (SAM's perturbed point); leaves the MLP prepared there, and the next step prepares w again. */
+  private readonly gradientAt = (point: Float64Array, out: Float64Array) => {
+    this.mlp.prepare(point)
+    out.set(this.mlp.gradient)
+  }
   /** D H D with D = P^{−1/2}: symmetric, with the spectrum of P⁻¹H. */
   private readonly dhd = (v: Float64Array, out: Float64Array) => {
     const { P, dInv, scaled } = this
@@ -120,7 +125,7 @@ export class NetworkTrainer implements NetworkTrace {
         this.params?.set(w, at * P)
         if (this.lanczos && (this.options.eigenAt ? this.options.eigenAt(t) : t % record.eigenEvery === 0)) this.eigen(at, t)
       }
-      if (t < this.steps) optimizerStep(this.state, w, mlp.gradient, this.pc)
+      if (t < this.steps) optimizerStep(this.state, w, mlp.gradient, this.pc, { loss: L, gradientAt: this.gradientAt })
     }
   }
 
