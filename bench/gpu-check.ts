@@ -2,8 +2,8 @@
  * `npm run gpu-check`: the one short script for a machine with a GPU. It
  *   1. makes WebGPU available to GPU.js in Node through Dawn (the `webgpu` package GPU.js
  *      depends on) and says why when it cannot;
- *   2. checks the WebGPU kernel path against the float64 reference path: every optimizer, two
- *      landscapes, 12 starts, 50 steps, within 1e-3·(1+|x|) (the kernel-path test's tolerance);
+ *   2. checks the WebGPU kernel path on every float64 reference case of tests/fixtures (torch.optim,
+ *      the literature optimizers, the lr schedules): the first 50 steps within 1e-3·(1+|x|);
  *   3. measures particle-steps/s of Adam on Rosenbrock at N = 10⁶ and 10⁷ (1000 steps, final
  *      state) on WebGPU, with both WebAssembly backends (ours, GPU.js's) at 10⁶ on the same machine for scale;
  *   4. measures the recorded path users run when they keep every step: 10⁴ trajectories × 1000
@@ -12,8 +12,9 @@
  * Prints a table and, with --json, one JSON document. It asserts nothing and exits 0 unless the
  * script itself breaks; a correctness failure is printed as such (and exits 1).
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { parseScenario } from '../src-shared/scenario'
-import { OPTIMIZERS } from '../src-shared/optim'
 import { blockOutput, keptRange } from '../src-main/engine/float64'
 import type { BackendMode } from '../src-main/engine/float32'
 import { planParts } from '../src-main/engine/plan'
@@ -38,57 +39,36 @@ async function enableWebGpu(): Promise<string | null> {
   }
 }
 
-/** Settings per optimizer, a cross-section of the kernel-path test's. */
-const SETTINGS: Record<string, Record<string, unknown>> = {
-  sgd: { lr: 1e-3, momentum: 0.9, nesterov: true },
-  adagrad: { lr: 0.1 },
-  adadelta: { lr: 1 },
-  rmsprop: { lr: 0.01, momentum: 0.5, centered: true },
-  adam: { lr: 0.05, amsgrad: true },
-  adamw: { lr: 0.05 },
-  adamax: { lr: 0.05 },
-  nadam: { lr: 0.02 },
-  radam: { lr: 0.05 },
-  asgd: { lr: 1e-3 },
-  rprop: { lr: 0.01 },
-}
+/** The reference cases a float32 path must follow: torch.optim, the literature optimizers, the lr schedules. */
+const FIXTURES = ['torch', 'literature', 'schedules'].flatMap((kind) => {
+  const dir = join(import.meta.dirname, '../tests/fixtures', kind)
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(dir, f))
+})
+const STEPS = 50
 
-async function correctness(mode: BackendMode): Promise<{ worst: number; failures: string[] }> {
+/** Every reference case on `mode`: within 1e-3·(1+|x|) of the float64 reference over the first 50 steps (the acceptance tolerance). */
+async function correctness(mode: BackendMode): Promise<{ cases: number; worst: number; failures: string[] }> {
   let worst = 0
   const failures: string[] = []
-  for (const def of OPTIMIZERS) {
-    for (const preset of ['rosenbrock', 'himmelblau']) {
-      const doc = {
-        landscape: { preset },
-        optimizer: { name: def.name, ...(SETTINGS[def.name] ?? {}) },
-        init: { grid: { x: [-1.5, 1.5], y: [-1, 2], n: [4, 3] } },
-        steps: 50,
+  for (const file of FIXTURES) {
+    const ref = JSON.parse(readFileSync(file, 'utf8')) as { trajectory: Array<[number, number]> }
+    const got = await runScenario(parseScenario({ ...ref, steps: STEPS, precision: 'float32' }), { backend: mode })
+    const run = got.runs[0]
+    for (let k = 0; k <= STEPS; k++) {
+      const e = Math.max(
+        ...[0, 1].map((c) => Math.abs((run.trajectory[k][c] ?? NaN) - ref.trajectory[k][c]) / (1 + Math.abs(ref.trajectory[k][c]))),
+      )
+      if (!(e <= 1e-3)) {
+        failures.push(`${basename(file)}, step ${k}: relative error ${e}`)
+        break
       }
-      const want = await runScenario(parseScenario(doc))
-      // Chaotic runs amplify any rounding: compare only while a float64 run with tiny gradient
-      // noise (1e-4) still agrees with the reference (as tests/main/kernel-path.test.ts does).
-      const jittered = await runScenario(parseScenario({ ...doc, noise: { std: 1e-4, seed: 1 } }))
-      const got = await runScenario(parseScenario({ ...doc, precision: 'float32' }), { backend: mode })
-      const rel = (a: number | null, b: number | null) => Math.abs((a ?? NaN) - (b ?? NaN)) / (1 + Math.abs(b ?? NaN))
-      want.runs.forEach((w, r) => {
-        for (let k = 0; k < w.trajectory.length; k++) {
-          const [wx, wy] = w.trajectory[k]
-          // Beyond 1e6 Rosenbrock's loss nears float32's range: float32 overflows where float64 does not.
-          const [jx, jy] = jittered.runs[r].trajectory[k]
-          if (wx === null || wy === null || !(Math.abs(wx) < 1e6 && Math.abs(wy) < 1e6) || !(Math.max(rel(jx, wx), rel(jy, wy)) <= 1e-4))
-            break
-          const [gx, gy] = got.runs[r].trajectory[k]
-          const e = Math.max(rel(gx, wx), rel(gy, wy))
-          if (!(e <= 1e-3)) {
-            failures.push(`${def.name} on ${preset}, run ${r}, step ${k}: relative error ${e}`)
-            break
-          }
-          worst = Math.max(worst, e)
-        }
-      })
+      worst = Math.max(worst, e)
     }
   }
-  return { worst, failures }
+  return { cases: FIXTURES.length, worst, failures }
 }
 
 /** Adam on Rosenbrock, N × 1000 steps on `mode`, keeping every `every`-th step (1000: the final state). */
@@ -122,7 +102,9 @@ const extra = process.argv.includes('--check') ? (process.argv[process.argv.inde
 if (extra) {
   const c = await correctness(extra)
   report[`correctness_${extra}`] = c
-  log(`${extra} vs float64: worst ${c.worst.toExponential(2)} (tolerance 1e-3), ${c.failures.length} failures`)
+  log(
+    `${extra}, ${c.cases} reference cases × ${STEPS} steps: worst ${c.worst.toExponential(2)} (tolerance 1e-3), ${c.failures.length} failures`,
+  )
   for (const f of c.failures.slice(0, 20)) log(`  ${f}`)
 }
 const unavailable = await enableWebGpu()
@@ -134,7 +116,7 @@ if (!unavailable) {
   report.correctness = c
   failed = c.failures.length > 0
   log(
-    `WebGPU vs float64, every optimizer × 2 landscapes × 12 starts × 50 steps: worst ${c.worst.toExponential(2)} (tolerance 1e-3)${failed ? ', FAILURES:' : ', all within'}`,
+    `WebGPU, ${c.cases} reference cases (torch, literature, schedules) × ${STEPS} steps: worst ${c.worst.toExponential(2)} (tolerance 1e-3)${failed ? ', FAILURES:' : ', all within'}`,
   )
   for (const f of c.failures.slice(0, 20)) log(`  ${f}`)
 }
