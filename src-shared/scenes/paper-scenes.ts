@@ -76,20 +76,17 @@ export const PAPER_SCENES: readonly PaperScene[] = [
   {
     id: 'paper_clipping_cliff',
     title: 'Clipping on a cliff',
-    // A gentle slope that drops 20 over a width of about 0.05 at x = 0, then a valley at x ≈ 3.
-    expr: '0.5*y^2 + 0.05*(x - 3)^2 + 10*(1 - tanh(40*x))',
-    view: { x: [-3, 5], y: [-1.5, 1.5] },
+    // A gentle slope that drops 6 over a width of about 0.05 at x = 0, then a valley at x = 3.
+    expr: '0.5*y^2 + 0.05*(x - 3)^2 + 3*(1 - tanh(40*x))',
+    view: { x: [-3, 9], y: [-1.5, 1.5] },
     optimizers: [
       { name: 'sgd', lr: 0.1 },
       { name: 'clipsgd', lr: 0.1, max_norm: 1 },
     ],
-    starts: [
-      [-2.5, -1],
-      [-1.5, 0.5],
-    ],
+    starts: [[-2, 1]],
     steps: 200,
     caption:
-      'At the cliff the gradient is about 400: one plain SGD step throws the point some 40 units past the valley (out of view), while with the norm clipped to 1 every step is at most lr and it walks down the cliff into the valley.',
+      'Both walk the same gentle slope to the cliff, where the gradient is about 80: one plain SGD step there throws the point 8 units, far past the valley, and it crawls back, while with the norm clipped to 1 every step is at most lr and it walks down the cliff into the valley.',
     citation: { authors: 'Pascanu, Mikolov & Bengio', year: 2013, title: 'On the difficulty of training Recurrent Neural Networks' },
   },
   {

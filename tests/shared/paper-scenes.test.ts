@@ -82,8 +82,9 @@ describe('paper scenes', () => {
       expect(Math.max(...r.trajectory.map((p) => p[0]))).toBeLessThan(s.view.x[1]) // never leaves the view
     }
     for (const r of sgd) {
-      expect(Math.max(...stepSizes(r))).toBeGreaterThan(100 * bound)
-      expect(Math.max(...r.trajectory.map((p) => p[0]))).toBeGreaterThan(5 * s.view.x[1]) // thrown far out of view
+      expect(Math.max(...stepSizes(r))).toBeGreaterThan(50 * bound)
+      expect(Math.max(...r.trajectory.map((p) => p[0]))).toBeGreaterThan(8) // thrown far past the valley (x = 3)
+      expect(Math.max(...r.trajectory.map((p) => p[0]))).toBeLessThan(s.view.x[1]) // and still in view
     }
   })
 
