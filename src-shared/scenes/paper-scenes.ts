@@ -111,6 +111,8 @@ export const PAPER_SCENES: readonly PaperScene[] = [
     id: 'paper_sam_flat',
     title: 'SAM prefers the flat minimum',
     // A sharp, deeper well at (−1, 0) (curvature ≈ 60) beside a flat bowl at (1.5, 0) (curvature 0.16).
+    // Momentum matters: SAM without it leaves the well but stalls ρ from its centre, where the
+    // perturbed point is the well's minimum and its gradient vanishes (a fixed point of SAM's map).
     expr: '0.08*(x - 1.5)^2 + 0.5*y^2 - 0.6*exp(-((x + 1)^2 + y^2)/0.02)',
     view: { x: [-2, 3], y: [-1.2, 1.2] },
     optimizers: [
@@ -125,7 +127,7 @@ export const PAPER_SCENES: readonly PaperScene[] = [
     ],
     steps: 1500,
     caption:
-      'From the same starts beside the sharp well, SGD with momentum settles in it (the deeper minimum), while SAM, which takes its gradient ρ = 0.25 uphill, cannot sit in a well narrower than ρ and rolls on to the flat minimum at (1.5, 0).',
+      'From the same starts beside the sharp well, SGD with momentum settles in it (the deeper minimum), while SAM, whose gradient is taken ρ = 0.25 uphill, sees past a well narrower than ρ and with the same momentum rolls on to the flat minimum at (1.5, 0).',
     citation: { authors: 'Foret et al.', year: 2021, title: 'Sharpness-Aware Minimization for Efficiently Improving Generalization' },
   },
   {
