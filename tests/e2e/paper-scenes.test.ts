@@ -74,7 +74,39 @@ describe('paper scenes in the gallery', () => {
     120_000,
   )
 
+  it('AdEMAMix’s three betas get three rows, and editing β₃ runs (the whole triple is sent)', async () => {
+    await openScene('paper_ademamix_slow')
+    const row = (k: number) => page.locator(`[data-testid="value-1-betas[${k}]"]`)
+    expect(await row(0).inputValue()).toBe('0.9')
+    expect(await row(1).inputValue()).toBe('0.999')
+    expect(await row(2).inputValue()).toBe('0.99')
+    const before = await jobId(page)
+    await row(2).fill('0.95')
+    await row(2).press('Enter')
+    await expect.poll(() => jobId(page), { timeout: 30_000 }).not.toBe(before)
+    await waitJobDone(page)
+    expect(await page.locator('[data-testid=toast-error]').count()).toBe(0)
+    await expect.poll(() => page.locator('[data-testid=paper-caption]').count()).toBe(0) // no longer the scene
+  })
+
+  it('the picker marks Gauss–Newton (no residuals here) with the reason and does not add it', async () => {
+    const cards = await page.locator('.opt-card').count()
+    await page.click('[data-testid=add-optimizer]')
+    await page.fill('[data-testid=optimizer-search]', 'gaussnewton')
+    const item = page.locator('[data-optimizer=gaussnewton]')
+    expect(await item.getAttribute('data-unavailable')).toMatch(/residuals/)
+    expect(await page.locator('[data-testid=optimizer-picker-reason]').textContent()).toMatch(
+      /Not for this run: needs the landscape as residuals/,
+    )
+    await page.locator('[data-testid=optimizer-picker]').screenshot({ path: join(artifacts, 'paper-picker-unavailable.png') })
+    await item.click({ force: true }) // aria-disabled: Playwright would otherwise wait for it to be enabled
+    await page.locator('[data-testid=toast-error]').filter({ hasText: 'gaussnewton' }).waitFor({ timeout: 10_000 })
+    expect(await page.locator('.opt-card').count()).toBe(cards)
+    await page.keyboard.press('Escape')
+  })
+
   it('editing the scene takes its caption away', async () => {
+    await openScene('paper_saddle_free_newton')
     await page.locator('[data-testid=value-1-lr]').fill('0.3')
     await page.locator('[data-testid=value-1-lr]').press('Enter')
     await expect.poll(() => page.locator('[data-testid=paper-caption]').count(), { timeout: 10_000 }).toBe(0)
