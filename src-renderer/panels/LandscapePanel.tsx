@@ -12,6 +12,7 @@ import { useUi } from '../store/ui-store'
 import { colormap, heightMap } from '../scene/height'
 import { NumberField, Section } from '../ui/controls'
 import { expressionCommitter } from '../ui/expression-commit'
+import { PaperScenesGallery } from './PaperScenes'
 
 const thumbs = new Map<string, Promise<Surface>>()
 
@@ -237,6 +238,7 @@ export function LandscapePanel() {
         })}
       </div>
       <div className="hint">* outside the central flow’s regime: a catapult, or no self-stabilisation (GD diverges).</div>
+      <PaperScenesGallery />
       {preset && !custom && <p className="description">{preset.description}</p>}
       {preset?.centralFlowNote && !custom && <p className="description muted">{preset.centralFlowNote}</p>}
       <ExpressionEditor />

@@ -5,13 +5,21 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { moveActive, type PickerItem, pickerView } from './optimizer-picker-model'
+import { type AvailabilityItem, type RunContext, unavailableReason } from './optimizer-availability'
+import { showMessage, useUi } from '../store/ui-store'
+
+/** What the current run can take (the app's landscapes never carry residuals). */
+function useRunContext(): RunContext {
+  const float32 = useUi((s) => s.scenario.extra.precision === 'float32')
+  return { precision: float32 ? 'float32' : 'float64', residuals: false }
+}
 
 export function OptimizerPicker({
   optimizers,
   onPick,
   disabled,
 }: {
-  readonly optimizers: readonly PickerItem[]
+  readonly optimizers: readonly (PickerItem & Partial<AvailabilityItem>)[]
   readonly onPick: (name: string) => void
   readonly disabled?: boolean
 }) {
@@ -23,6 +31,8 @@ export function OptimizerPicker({
   const id = useId()
   const { groups, flat } = useMemo(() => pickerView(optimizers, query), [optimizers, query])
   const current = active >= 0 && active < flat.length ? flat[active] : null
+  const ctx = useRunContext()
+  const reasonOf = (o: PickerItem & Partial<AvailabilityItem>) => unavailableReason(o, ctx)
 
   useEffect(() => {
     if (open) input.current?.focus()
@@ -37,8 +47,14 @@ export function OptimizerPicker({
     setQuery('')
     setActive(0)
   }
-  const pick = (name: string) => {
-    onPick(name)
+  // An optimizer this run cannot take is not added: the reason is said instead.
+  const pick = (item: PickerItem & Partial<AvailabilityItem>) => {
+    const reason = reasonOf(item)
+    if (reason) {
+      showMessage('error', `${item.title} (${item.name}) ${reason}.`)
+      return
+    }
+    onPick(item.name)
     close()
   }
 
@@ -71,7 +87,7 @@ export function OptimizerPicker({
           setActive(moveActive(active, e.key === 'ArrowDown' ? 1 : -1, flat.length))
         } else if (e.key === 'Enter') {
           e.preventDefault()
-          if (current) pick(current.name)
+          if (current) pick(current)
         } else if (e.key === 'Escape') {
           e.preventDefault()
           e.stopPropagation()
@@ -106,22 +122,27 @@ export function OptimizerPicker({
             </div>
             {g.items.map((o) => {
               const selected = current?.name === o.name
+              const reason = reasonOf(o)
+              const cls = `picker-item${selected ? ' active' : ''}${reason ? ' unavailable' : ''}`
               return (
                 <div
                   key={o.name}
                   id={optionId(o.name)}
                   role="option"
                   aria-selected={selected}
-                  className={selected ? 'picker-item active' : 'picker-item'}
+                  className={cls}
+                  aria-disabled={reason ? true : undefined}
                   data-optimizer={o.name}
-                  title={`${o.title}: ${o.rule}`}
+                  data-unavailable={reason ?? undefined}
+                  title={reason ? `${o.title} ${reason}` : `${o.title}: ${o.rule}`}
                   onMouseDown={(e) => e.preventDefault()}
                   onMouseEnter={() => setActive(flat.indexOf(o))}
-                  onClick={() => pick(o.name)}
+                  onClick={() => pick(o)}
                 >
                   <span className="picker-title">{o.title}</span>
                   <span className="picker-name mono">{o.name}</span>
                   <span className="picker-source">{o.source}</span>
+                  {reason && <span className="picker-reason">{reason}</span>}
                 </div>
               )
             })}
@@ -133,6 +154,11 @@ export function OptimizerPicker({
           <span className="tip-rule">
             {current.title}: {current.rule}
           </span>
+          {reasonOf(current) && (
+            <span className="picker-reason" data-testid="optimizer-picker-reason">
+              Not for this run: {reasonOf(current)}.
+            </span>
+          )}
         </div>
       )}
       <div className="picker-hint">

@@ -159,11 +159,13 @@ function HparamControl({
     )
   }
   if (spec.kind === 'pair') {
-    const d = spec.default as readonly [number, number]
-    const v = Array.isArray(raw) && raw.length === 2 ? (raw as [number, number]) : d
+    // A pair or a triple (AdEMAMix's betas = [β1, β2, β3]): one row per component, and every edit
+    // sends all of them, as validation wants the whole tuple.
+    const d = spec.default as readonly number[]
+    const v = Array.isArray(raw) && raw.length === d.length ? (raw as number[]) : d
     return (
       <>
-        {[0, 1].map((k) => (
+        {d.map((_, k) => (
           <NumberRow
             key={k}
             index={index}
@@ -175,9 +177,9 @@ function HparamControl({
             value={v[k]}
             defaultValue={d[k]}
             onValue={(x, coalesce) => {
-              const next: [number, number] = [v[0], v[1]]
+              const next = [...v]
               next[k] = x === undefined ? d[k] : x
-              setHparam(index, spec.name, next[0] === d[0] && next[1] === d[1] ? undefined : next, coalesce)
+              setHparam(index, spec.name, next.every((c, i) => c === d[i]) ? undefined : next, coalesce)
             }}
           />
         ))}

@@ -43,7 +43,7 @@ function sweepKeys(info: HostInfo | null, name: string): Array<{ key: string; de
   if (!def) return []
   return def.hparams.flatMap((h) => {
     if (h.kind === 'number') return [{ key: h.name, def: h.default as number, positive: h.name === 'lr' || h.name === 'eps' }]
-    if (h.kind === 'pair') return [0, 1].map((i) => ({ key: `${h.name}[${i}]`, def: (h.default as [number, number])[i], positive: false }))
+    if (h.kind === 'pair') return (h.default as readonly number[]).map((d, i) => ({ key: `${h.name}[${i}]`, def: d, positive: false }))
     return []
   })
 }
