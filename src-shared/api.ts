@@ -205,6 +205,13 @@ export interface RunChunk {
    * and for runs without a preconditioner.
    */
   readonly preconditioned?: Float32Array
+  /**
+   * Network jobs (NETWORKS.md "Slices"): ‖w − proj(w)‖, the distance of each kept point's true
+   * parameters off the view's plane, and the slice's loss at the projection `xy` (the true loss
+   * is `loss`); run-major like `loss`.
+   */
+  readonly offPlane?: Float32Array
+  readonly sliceLoss?: Float32Array
 }
 
 /**

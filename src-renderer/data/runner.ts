@@ -9,6 +9,7 @@ import { type Region, type Scenario, startCount, toDoc } from '../store/scenario
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
 import { clock, restart } from './playback'
+import { sampleNetworkSurface } from '../network/surface'
 
 /** Samples per axis of the drawn surface. */
 export const SURFACE_SAMPLES = 129
@@ -135,8 +136,11 @@ export function startRunner(api: GradscapeApi): Runner {
       surfaceInFlight = true
       surfaceDirty = false
       shown.pending++
-      api
-        .sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
+      // A network's surface is its view slice, sampled here (../network/surface).
+      const request = scenario.landscape.network
+        ? Promise.resolve().then(() => sampleNetworkSurface(scenario, region))
+        : api.sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
+      request
         .then(
           (s) => {
             shown.surface = { landscape: scenario.landscape, region }

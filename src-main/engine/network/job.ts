@@ -8,6 +8,7 @@ import type { JobStarted, RunChunk } from '../../../src-shared/api'
 import type { Hparams } from '../../../src-shared/optim'
 import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
+import { ViewSlice } from '../../../src-shared/network/view-slice'
 
 /** Training time per chunk: a superseding job or a cancel waits at most about this long. */
 const CHUNK_MS = 30
@@ -18,14 +19,19 @@ export class NetworkJob {
   readonly id: number
   readonly scenario: NetworkScenario
   private readonly trainers: NetworkTrainer[]
+  /** The view's plane: each kept step's parameters are projected onto it (./view-slice). */
+  private readonly slice: ViewSlice
   private t = 0
 
   constructor(id: number, scenario: NetworkScenario) {
     this.id = id
     this.scenario = scenario
+    // Parameters are recorded so that each kept step can be projected onto the view's slice.
+    const record = { ...scenario.record, params: true }
     this.trainers = scenario.optimizers.flatMap((o) =>
-      o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, scenario.record)),
+      o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, record)),
     )
+    this.slice = new ViewSlice(scenario.network, scenario.slice)
   }
 
   get started(): JobStarted {
@@ -61,6 +67,9 @@ export class NetworkJob {
     const start = Math.ceil(this.t / record.every)
     const count = Math.floor(tTo / record.every) - start + 1
     const runs = this.trainers.length
+    const xy = new Float32Array(runs * count * 2)
+    const offPlane = new Float32Array(runs * count)
+    const sliceLoss = new Float32Array(runs * count)
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
     const withPre = record.sharpness && this.trainers.some((tr) => tr.preconditioned)
@@ -71,6 +80,11 @@ export class NetworkJob {
         loss[r * count + j] = tr.loss[start + j]
         if (sharpness) sharpness[r * count + j] = tr.eigenvalues![(start + j) * tr.eigenCount]
         if (preconditioned && tr.preconditioned) preconditioned[r * count + j] = tr.preconditioned[start + j]
+        const p = this.slice.project(tr.params!, (start + j) * tr.final.length)
+        xy[2 * (r * count + j)] = p.a
+        xy[2 * (r * count + j) + 1] = p.b
+        offPlane[r * count + j] = p.offPlane
+        sliceLoss[r * count + j] = this.slice.lossAt(p.a, p.b)
       }
     })
     this.t = tTo + 1
@@ -78,8 +92,10 @@ export class NetworkJob {
       jobId: this.id,
       start,
       count,
-      xy: new Float32Array(runs * count * 2),
+      xy,
       loss,
+      offPlane,
+      sliceLoss,
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
     }
