@@ -9,7 +9,7 @@ import { type Region, type Scenario, startCount, toDoc } from '../store/scenario
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
 import { clock, restart } from './playback'
-import { sampleNetworkSurface } from '../network/surface'
+import { NETWORK_SURFACE_SAMPLES, networkSurfaceLandscape } from '../network/surface'
 
 /** Samples per axis of the drawn surface. */
 export const SURFACE_SAMPLES = 129
@@ -136,11 +136,11 @@ export function startRunner(api: GradscapeApi): Runner {
       surfaceInFlight = true
       surfaceDirty = false
       shown.pending++
-      // A network's surface is its view slice, sampled here (../network/surface).
-      const request = scenario.landscape.network
-        ? Promise.resolve().then(() => sampleNetworkSurface(scenario, region))
-        : api.sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
-      request
+      // A network's surface is its view slice, sampled by the engine (../network/surface).
+      const n = scenario.landscape.network ? NETWORK_SURFACE_SAMPLES : SURFACE_SAMPLES
+      const landscape = scenario.landscape.network ? networkSurfaceLandscape(scenario) : scenario.landscape
+      api
+        .sampleSurface({ landscape, x: region.x, y: region.y, n: [n, n] })
         .then(
           (s) => {
             shown.surface = { landscape: scenario.landscape, region }
