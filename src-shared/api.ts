@@ -229,6 +229,12 @@ export interface RunChunk {
    */
   readonly offPlane?: Float32Array
   readonly sliceLoss?: Float32Array
+  /**
+   * Network jobs with `record.eigenvalues` ≥ 2: the top `eigenCount` Hessian eigenvalues per kept
+   * point, descending (run r, point j, eigenvalue i at (r * count + j) * eigenCount + i).
+   */
+  readonly eigenvalues?: Float32Array
+  readonly eigenCount?: number
 }
 
 /**

@@ -12,12 +12,18 @@ export const sliceData = {
   sliceLoss: new Float32Array(0),
   /** Whether the current job carries them (a network job). */
   present: false,
+  /** Top-k Hessian eigenvalues per point (k = eigenCount; 0 when the job has none). */
+  eigenCount: 0,
+  eigenvalues: new Float32Array(0),
+  runs: 0,
 }
 
 export function resetSliceData(jobId: number, runs: number, kept: number): void {
   sliceData.jobId = jobId
   sliceData.kept = kept
   sliceData.present = false
+  sliceData.eigenCount = 0
+  sliceData.runs = runs
   if (sliceData.offPlane.length < runs * kept) {
     sliceData.offPlane = new Float32Array(runs * kept)
     sliceData.sliceLoss = new Float32Array(runs * kept)
@@ -28,6 +34,15 @@ export function resetSliceData(jobId: number, runs: number, kept: number): void 
 
 export function writeSliceChunk(c: RunChunk, runs: number): void {
   if (!c.offPlane || !c.sliceLoss || c.jobId !== sliceData.jobId) return
+  const k = c.eigenCount ?? 0
+  if (c.eigenvalues && k > 1) {
+    if (sliceData.eigenCount !== k) {
+      sliceData.eigenCount = k
+      sliceData.eigenvalues = new Float32Array(runs * sliceData.kept * k).fill(NaN)
+    }
+    for (let r = 0; r < runs; r++)
+      sliceData.eigenvalues.set(c.eigenvalues.subarray(r * c.count * k, (r + 1) * c.count * k), (r * sliceData.kept + c.start) * k)
+  }
   sliceData.present = true
   for (let r = 0; r < runs; r++) {
     const src = r * c.count

@@ -84,7 +84,12 @@ export function toDoc(s: Scenario): ScenarioDoc {
     // A network starts from its own parameters (landscape.network.params or .init).
     ...(s.landscape.network ? {} : { init: s.init }),
     steps: s.steps,
-    record: { every: effectiveEvery(s), ...(s.record.sharpness ? { sharpness: true } : {}) },
+    record: {
+      every: effectiveEvery(s),
+      ...(s.record.sharpness ? { sharpness: true } : {}),
+      // A network's EoS view draws λ₂ beside the sharpness.
+      ...(s.record.sharpness && s.landscape.network ? { eigenvalues: 2 } : {}),
+    },
   }
   if (s.noise.std > 0) doc.noise = { std: s.noise.std, seed: s.noise.seed }
   return doc

@@ -90,5 +90,26 @@ describe('network job chunks', () => {
     // The start lies on the plane; later steps leave it.
     expect(chunks[0].offPlane![0]).toBe(0)
     expect(chunks.at(-1)!.offPlane![chunks.at(-1)!.count - 1]).toBeGreaterThan(0)
+    // One eigenvalue asked for: no top-k series in the chunks.
+    expect(chunks[0].eigenvalues).toBeUndefined()
+  })
+
+  it('carry the top-k eigenvalues, descending, when record.eigenvalues ≥ 2', async () => {
+    const s2 = parseNetworkScenario({ ...doc, steps: 6, record: { every: 1, sharpness: true, eigenvalues: 2 } })
+    const job = new NetworkJob(2, s2)
+    const c = (await job.next())!
+    const trace = simulateNetwork(
+      net,
+      findOptimizer('sgd')!,
+      { lr: 0.3, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false },
+      6,
+      s2.record,
+    )
+    expect(c.eigenCount).toBe(2)
+    for (let j = 0; j < c.count; j++) {
+      expect(c.eigenvalues![2 * j]).toBeCloseTo(trace.eigenvalues![2 * (c.start + j)], 4)
+      expect(c.eigenvalues![2 * j + 1]).toBeCloseTo(trace.eigenvalues![2 * (c.start + j) + 1], 4)
+      expect(c.eigenvalues![2 * j]).toBeGreaterThanOrEqual(c.eigenvalues![2 * j + 1])
+    }
   })
 })

@@ -69,6 +69,8 @@ export class NetworkJob {
     const runs = this.trainers.length
     const xy = new Float32Array(runs * count * 2)
     const offPlane = new Float32Array(runs * count)
+    const k = this.trainers[0]?.eigenCount ?? 0
+    const eigenvalues = k > 1 ? new Float32Array(runs * count * k) : undefined
     const sliceLoss = new Float32Array(runs * count)
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
@@ -84,6 +86,7 @@ export class NetworkJob {
         xy[2 * (r * count + j)] = p.a
         xy[2 * (r * count + j) + 1] = p.b
         offPlane[r * count + j] = p.offPlane
+        if (eigenvalues) eigenvalues.set(tr.eigenvalues!.subarray((start + j) * k, (start + j + 1) * k), (r * count + j) * k)
         sliceLoss[r * count + j] = this.slice.lossAt(p.a, p.b)
       }
     })
@@ -96,6 +99,7 @@ export class NetworkJob {
       loss,
       offPlane,
       sliceLoss,
+      ...(eigenvalues ? { eigenvalues, eigenCount: k } : {}),
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
     }
