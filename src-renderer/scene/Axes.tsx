@@ -73,7 +73,7 @@ export interface AxesProps {
 }
 
 export function Axes({ frame, hm, topDown }: AxesProps) {
-  // A network's surface is a slice: its axes are plane coordinates, not the parameters x, y.
+  // A network's surface is a slice: its axes are the plane coordinates a, b (along d₁, d₂), not x, y.
   const network = useUi((s) => s.scenario.landscape.network !== undefined)
   const group = useMemo(() => {
     const g = new THREE.Group()
@@ -100,9 +100,9 @@ export function Axes({ frame, hm, topDown }: AxesProps) {
       s.position.set(-outside + 0.02, baseY, Z)
       g.add(s)
     }
-    const xTitle = makeLabel(network ? 'a (d₁)' : 'x', { color: '#dbe4ef', size: 0.1, weight: 600 })
+    const xTitle = makeLabel(network ? 'a' : 'x', { color: '#dbe4ef', size: 0.1, weight: 600 })
     xTitle.position.set(0, baseY, outside + 0.16)
-    const yTitle = makeLabel(network ? 'b (d₂)' : 'y', { color: '#dbe4ef', size: 0.1, weight: 600 })
+    const yTitle = makeLabel(network ? 'b' : 'y', { color: '#dbe4ef', size: 0.1, weight: 600 })
     yTitle.position.set(-outside - 0.2, baseY, 0)
     g.add(xTitle, yTitle)
     // loss up the back-left corner (3-D only)
