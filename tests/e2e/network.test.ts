@@ -6,10 +6,12 @@
  * network panel describes the net and plots its data, and the readout names the slice's loss,
  * the true loss and the distance off the plane. Screenshots: artifacts/e2e/network-*.png.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EosAutomationState } from '../../src-renderer/export/automation'
-import { type Harness, pixelStats, sceneClip, settle, shot, startHarness } from './harness'
+import { artifacts, type Harness, pixelStats, sceneClip, settle, shot, startHarness } from './harness'
 
 let h: Harness
 let page: Page
@@ -94,6 +96,42 @@ describe('network landscape', () => {
     await page.locator('[data-testid=view-mode]').getByText('Top', { exact: true }).click()
     await settle(page, 1500)
     await shot(page, 'network-top')
+    expect(errors).toEqual([])
+  })
+
+  it('opens a network scenario file (File ▸ Open) and trains it in the worker', async () => {
+    const file = join(artifacts, 'network-scenario.json')
+    const doc = {
+      landscape: {
+        network: {
+          layers: [1, 12, 1],
+          activation: 'tanh',
+          loss: 'mse',
+          data: { dataset: 'chebyshev', degree: 3, n: 20 },
+          init: { seed: 1 },
+        },
+      },
+      optimizer: { name: 'sgd', lr: 0.05 },
+      steps: 80,
+      record: { every: 1, sharpness: true },
+      slice: { directions: 'pca', center: 'end' },
+    }
+    writeFileSync(file, JSON.stringify(doc))
+    const before = (await eosState()).jobId
+    await page.setInputFiles('[data-testid=file-input]', file)
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.xy.length === 2 * 81
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(true)
+    await expect.poll(() => page.textContent('[data-testid=network-layers]')).toContain('1 → 12 → 1 (37 parameters)')
+    expect(await page.textContent('[data-testid=network-dataset]')).toContain('chebyshev, 20 examples')
+    // A PCA slice centred at the end needs the finished run: the panel says the view draws the streamed plane.
+    expect(await page.textContent('[data-testid=network-panel]')).toContain('computed by cli run')
     expect(errors).toEqual([])
   })
 })
