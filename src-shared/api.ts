@@ -235,6 +235,12 @@ export interface RunChunk {
    */
   readonly eigenvalues?: Float32Array
   readonly eigenCount?: number
+  /**
+   * Network jobs on a 2-D classification dataset with at most 8 runs: the parameters at each kept
+   * point (run r, point j at (r * count + j) * paramCount), for the panel's decision boundary.
+   */
+  readonly params?: Float32Array
+  readonly paramCount?: number
 }
 
 /**

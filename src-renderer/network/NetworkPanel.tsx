@@ -6,14 +6,25 @@
 import { useEffect, useRef, useState } from 'react'
 import type { NetworkSurfaceInfo } from '../../src-shared/api'
 import { isObject } from '../../src-shared/problem'
-import { onJobChange, surfaceData } from '../data/job-data'
+import type { Activation } from '../../src-shared/network/activations'
+import { job, onJobChange, surfaceData } from '../data/job-data'
+import { clock, onPlayhead } from '../data/playback'
+import { eos } from '../eos/state'
+import { classify } from './classifier'
+import { sliceData } from './slice-data'
 import { useUi } from '../store/ui-store'
 import { NETWORK_SCENES } from './scenes'
 import { loadNetworkScene } from '../store/actions'
 
 const PLOT = 132
 
-function drawData(canvas: HTMLCanvasElement, d: NetworkSurfaceInfo, inW: number, outW: number): void {
+/** Cells per side of the decision-boundary shading. */
+const CELLS = 44
+
+/** A 2-D classifier's predicted class at points (xy interleaved), or null when there is none to draw. */
+type Classifier = (xy: Float64Array, count: number) => Uint8Array
+
+function drawData(canvas: HTMLCanvasElement, d: NetworkSurfaceInfo, inW: number, outW: number, classifier: Classifier | null): void {
   const ctx = canvas.getContext('2d')
   if (!ctx) return
   const x = d.dataX
@@ -39,6 +50,22 @@ function drawData(canvas: HTMLCanvasElement, d: NetworkSurfaceInfo, inW: number,
   const sx = (v: number) => pad + ((v - x0) / (x1 - x0 || 1)) * (PLOT - 2 * pad)
   const sy = (v: number) => PLOT - pad - ((v - y0) / (y1 - y0 || 1)) * (PLOT - 2 * pad)
   const classes = CLASSIFICATION.has(d.source)
+  if (classifier) {
+    // The current parameters' decision regions, faintly, under the points.
+    const cell = (PLOT - 2 * pad) / CELLS
+    const grid = new Float64Array(2 * CELLS * CELLS)
+    for (let j = 0; j < CELLS; j++)
+      for (let i = 0; i < CELLS; i++) {
+        grid[2 * (j * CELLS + i)] = x0 + ((i + 0.5) / CELLS) * (x1 - x0)
+        grid[2 * (j * CELLS + i) + 1] = y1 - ((j + 0.5) / CELLS) * (y1 - y0)
+      }
+    const cls = classifier(grid, CELLS * CELLS)
+    for (let j = 0; j < CELLS; j++)
+      for (let i = 0; i < CELLS; i++) {
+        ctx.fillStyle = cls[j * CELLS + i] === 1 ? 'rgba(245, 158, 11, 0.22)' : 'rgba(56, 189, 248, 0.18)'
+        ctx.fillRect(pad + i * cell, pad + j * cell, cell + 0.5, cell + 0.5)
+      }
+  }
   for (let i = 0; i < n; i++) {
     // Class: the larger of two one-hot columns, or the sign of a ±1 target; regression targets grey.
     const cls = !classes ? -1 : outW === 2 ? (y[i * 2 + 1] > y[i * 2] ? 1 : 0) : y[i * outW] > 0 ? 1 : 0
@@ -51,16 +78,46 @@ function drawData(canvas: HTMLCanvasElement, d: NetworkSurfaceInfo, inW: number,
 
 const CLASSIFICATION = new Set(['moons', 'circles', 'spirals', 'xor'])
 
-function DataPlot({ data, layers }: { readonly data: NetworkSurfaceInfo; readonly layers: readonly number[] }) {
+/** The shown run's parameters at the playhead, when the job sends them. */
+function currentParams(): Float32Array | null {
+  const P = sliceData.paramCount
+  if (P === 0 || sliceData.jobId !== job.jobId || job.received === 0) return null
+  const run = Math.min(eos.run, job.runs.length - 1)
+  const k = Math.max(0, Math.min(Math.round(clock.t), job.received - 1))
+  const at = (run * sliceData.kept + k) * P
+  const w = sliceData.params.subarray(at, at + P)
+  return Number.isFinite(w[0]) ? w : null
+}
+
+function DataPlot({
+  data,
+  layers,
+  activation,
+}: {
+  readonly data: NetworkSurfaceInfo
+  readonly layers: readonly number[]
+  readonly activation: Activation
+}) {
   const ref = useRef<HTMLCanvasElement>(null)
   const inW = layers[0]
   const outW = layers[layers.length - 1]
   useEffect(() => {
-    if (ref.current) drawData(ref.current, data, inW, outW)
-  }, [data, inW, outW])
+    const draw = () => {
+      if (!ref.current) return
+      const w = inW === 2 && CLASSIFICATION.has(data.source) ? currentParams() : null
+      drawData(ref.current, data, inW, outW, w ? (xy, count) => classify(layers, activation, w, xy, count) : null)
+    }
+    draw()
+    const offA = onPlayhead(draw)
+    const offB = onJobChange(draw)
+    return () => {
+      offA()
+      offB()
+    }
+  }, [data, inW, outW, layers, activation])
   const caption =
     inW === 2 && CLASSIFICATION.has(data.source)
-      ? 'inputs, coloured by class'
+      ? 'inputs by class; shading: the current parameters’ decision regions'
       : inW === 1
         ? 'y against x'
         : `first two of ${inW} input coordinates`
@@ -139,7 +196,7 @@ export function NetworkDetails() {
           slice through the start, {normalization} random directions (seed {String(slice.seed ?? 0)}), a, b ∈ [{extent.join(', ')}]
         </dd>
       </dl>
-      {info && <DataPlot data={info} layers={layers} />}
+      {info && <DataPlot data={info} layers={layers} activation={(doc.activation ?? 'tanh') as Activation} />}
       {!streamed && (
         <p className="description muted">
           The view draws random directions through the start while the run streams; the requested {String(slice.directions ?? 'random')}{' '}

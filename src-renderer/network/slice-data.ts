@@ -16,6 +16,9 @@ export const sliceData = {
   eigenCount: 0,
   eigenvalues: new Float32Array(0),
   runs: 0,
+  /** Parameters per point (paramCount each; 0 when the job sends none). */
+  paramCount: 0,
+  params: new Float32Array(0),
 }
 
 export function resetSliceData(jobId: number, runs: number, kept: number): void {
@@ -23,6 +26,7 @@ export function resetSliceData(jobId: number, runs: number, kept: number): void 
   sliceData.kept = kept
   sliceData.present = false
   sliceData.eigenCount = 0
+  sliceData.paramCount = 0
   sliceData.runs = runs
   if (sliceData.offPlane.length < runs * kept) {
     sliceData.offPlane = new Float32Array(runs * kept)
@@ -34,6 +38,15 @@ export function resetSliceData(jobId: number, runs: number, kept: number): void 
 
 export function writeSliceChunk(c: RunChunk, runs: number): void {
   if (!c.offPlane || !c.sliceLoss || c.jobId !== sliceData.jobId) return
+  const P = c.paramCount ?? 0
+  if (c.params && P > 0) {
+    if (sliceData.paramCount !== P) {
+      sliceData.paramCount = P
+      sliceData.params = new Float32Array(runs * sliceData.kept * P).fill(NaN)
+    }
+    for (let r = 0; r < runs; r++)
+      sliceData.params.set(c.params.subarray(r * c.count * P, (r + 1) * c.count * P), (r * sliceData.kept + c.start) * P)
+  }
   const k = c.eigenCount ?? 0
   if (c.eigenvalues && k > 1) {
     if (sliceData.eigenCount !== k) {

@@ -83,6 +83,9 @@ describe('network job chunks', () => {
         expect(c.xy[2 * j + 1]).toBeCloseTo(p.b, 5)
         expect(c.offPlane![j]).toBeCloseTo(p.offPlane, 5)
         expect(c.sliceLoss![j]).toBeCloseTo(v.lossAt(p.a, p.b), 5)
+        // A 2-D classifier's chunks carry the parameters, for the panel's decision boundary.
+        expect(c.paramCount).toBe(net.size)
+        for (let i = 0; i < net.size; i++) expect(c.params![j * net.size + i]).toBe(Math.fround(trace.params![k * net.size + i]))
         seen++
       }
     }

@@ -10,6 +10,8 @@ import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
 import { ViewSlice } from '../../../src-shared/network/view-slice'
 
+const CLASSIFICATION = new Set(['moons', 'circles', 'spirals', 'xor'])
+
 /** Training time per chunk: a superseding job or a cancel waits at most about this long. */
 const CHUNK_MS = 30
 /** The first chunk comes sooner, so the charts start at once. */
@@ -21,6 +23,8 @@ export class NetworkJob {
   private readonly trainers: NetworkTrainer[]
   /** The view's plane: each kept step's parameters are projected onto it (./view-slice). */
   private readonly slice: ViewSlice
+  /** Whether chunks carry the parameters (the network panel draws a 2-D classifier's decision boundary). */
+  private readonly sendsParams: boolean
   private t = 0
 
   constructor(id: number, scenario: NetworkScenario) {
@@ -32,6 +36,8 @@ export class NetworkJob {
       o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, record)),
     )
     this.slice = new ViewSlice(scenario.network, scenario.slice)
+    const net = scenario.network
+    this.sendsParams = this.trainers.length <= 8 && net.layers[0] === 2 && CLASSIFICATION.has(net.dataSource)
   }
 
   get started(): JobStarted {
@@ -71,6 +77,8 @@ export class NetworkJob {
     const offPlane = new Float32Array(runs * count)
     const k = this.trainers[0]?.eigenCount ?? 0
     const eigenvalues = k > 1 ? new Float32Array(runs * count * k) : undefined
+    const P = this.scenario.network.size
+    const params = this.sendsParams ? new Float32Array(runs * count * P) : undefined
     const sliceLoss = new Float32Array(runs * count)
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
@@ -86,6 +94,7 @@ export class NetworkJob {
         xy[2 * (r * count + j)] = p.a
         xy[2 * (r * count + j) + 1] = p.b
         offPlane[r * count + j] = p.offPlane
+        if (params) params.set(tr.params!.subarray((start + j) * P, (start + j + 1) * P), (r * count + j) * P)
         if (eigenvalues) eigenvalues.set(tr.eigenvalues!.subarray((start + j) * k, (start + j + 1) * k), (r * count + j) * k)
         sliceLoss[r * count + j] = this.slice.lossAt(p.a, p.b)
       }
@@ -100,6 +109,7 @@ export class NetworkJob {
       offPlane,
       sliceLoss,
       ...(eigenvalues ? { eigenvalues, eigenCount: k } : {}),
+      ...(params ? { params, paramCount: P } : {}),
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
     }
