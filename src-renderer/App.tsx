@@ -12,6 +12,7 @@ import { ExportDialog } from './export/ExportDialog'
 import { openExport } from './export/state'
 import { startRunner } from './data/runner'
 import { EosView } from './eos/EosView'
+import { SliceReadout } from './network/SliceReadout'
 import { EstimateCosineChart } from './charts/EstimateCosineChart'
 import { LandscapePanel } from './panels/LandscapePanel'
 import { OptimizersPanel } from './panels/OptimizersPanel'
@@ -170,6 +171,7 @@ export function App() {
           <Legend />
           <SurfaceColorBar />
           <OptimizerStateView />
+          <SliceReadout />
           {!eosOpen && <LossChart />}
           {!eosOpen && <EstimateCosineChart />}
           <div

@@ -55,7 +55,8 @@ export interface InputProblem {
 export type Validation = { readonly ok: true } | { readonly ok: false; readonly problem: InputProblem }
 
 export interface SurfaceRequest {
-  readonly landscape: { readonly expr?: string; readonly preset?: string }
+  /** `network` (with its `slice`): a network landscape, whose surface is its view slice (NETWORKS.md). */
+  readonly landscape: { readonly expr?: string; readonly preset?: string; readonly network?: unknown; readonly slice?: unknown }
   readonly x: readonly [number, number]
   readonly y: readonly [number, number]
   /** Samples per axis, each in [2, 2048]. */
@@ -73,6 +74,22 @@ export interface Surface {
   /** Robust colour-scale limits: the 1st and 99th percentiles of the finite samples. */
   readonly lo: number
   readonly hi: number
+  /** A network landscape's surface (its view slice) also carries the dataset, for the network panel. */
+  readonly network?: NetworkSurfaceInfo
+}
+
+export interface NetworkSurfaceInfo {
+  /** Examples as rows (up to 2000 of them): inputs layers[0] wide, targets layers[last] wide. */
+  readonly dataX: Float32Array
+  readonly dataY: Float32Array
+  /** All examples of the dataset. */
+  readonly examples: number
+  /** "explicit" or the generator's name. */
+  readonly source: string
+  /** Parameters. */
+  readonly size: number
+  /** Where the initial parameters came from, in words. */
+  readonly init: string
 }
 
 /** Description of each run of a started job, in the order chunks carry them (optimizer-major). */
@@ -205,6 +222,25 @@ export interface RunChunk {
    * and for runs without a preconditioner.
    */
   readonly preconditioned?: Float32Array
+  /**
+   * Network jobs (NETWORKS.md "Slices"): ‖w − proj(w)‖, the distance of each kept point's true
+   * parameters off the view's plane, and the slice's loss at the projection `xy` (the true loss
+   * is `loss`); run-major like `loss`.
+   */
+  readonly offPlane?: Float32Array
+  readonly sliceLoss?: Float32Array
+  /**
+   * Network jobs with `record.eigenvalues` ≥ 2: the top `eigenCount` Hessian eigenvalues per kept
+   * point, descending (run r, point j, eigenvalue i at (r * count + j) * eigenCount + i).
+   */
+  readonly eigenvalues?: Float32Array
+  readonly eigenCount?: number
+  /**
+   * Network jobs on a 2-D classification dataset with at most 8 runs: the parameters at each kept
+   * point (run r, point j at (r * count + j) * paramCount), for the panel's decision boundary.
+   */
+  readonly params?: Float32Array
+  readonly paramCount?: number
 }
 
 /**

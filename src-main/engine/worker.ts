@@ -15,6 +15,7 @@ import { answerEstimates } from '../../src-shared/estimator/answer'
 import { optimiseWasmFromStart } from './wasm/v8-flags'
 import { isNetworkScenario, parseNetworkScenario } from '../../src-shared/network/scenario'
 import { NetworkJob } from './network/job'
+import { sampleNetworkSurface } from './network/view-surface'
 
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
@@ -205,8 +206,10 @@ port.on('message', (msg: ToWorker) => {
       break
     case 'surface':
       try {
-        const landscape = landscapeFromSpec(msg.request.landscape)
-        const surface = sampleSurface(landscape, msg.request)
+        const surface =
+          'network' in msg.request.landscape
+            ? sampleNetworkSurface(msg.request)
+            : sampleSurface(landscapeFromSpec(msg.request.landscape), msg.request)
         send({ type: 'surface', requestId: msg.requestId, surface }, [surface.values.buffer as ArrayBuffer])
       } catch (err) {
         send({ type: 'surface', requestId: msg.requestId, problem: problemOf(err) })

@@ -3,6 +3,7 @@
  * preallocated typed arrays (grown only when a job needs more), and the scene and the chart
  * read them by `version`. Layout is run-major, like RunChunk: run r, point j at r·kept + j.
  */
+import { resetSliceData, writeSliceChunk } from '../network/slice-data'
 import {
   type FlowData,
   type JobEvent,
@@ -162,6 +163,7 @@ function show(): void {
   job.backend = null
   job.flows = []
   if (!sameShape) job.shape++
+  resetSliceData(job.jobId, runs, job.kept)
   for (const c of early) if (c.jobId === started.jobId) writeChunk(c)
   early.length = 0
   changed()
@@ -218,6 +220,7 @@ function writeChunk(c: RunChunk): void {
     }
     for (let r = 0; r < runs; r++) job.preconditioned.set(c.preconditioned.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
   }
+  writeSliceChunk(c, runs)
   job.received = Math.max(job.received, c.start + c.count)
 }
 

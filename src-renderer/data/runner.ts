@@ -9,6 +9,7 @@ import { type Region, type Scenario, startCount, toDoc } from '../store/scenario
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
 import { clock, restart } from './playback'
+import { NETWORK_SURFACE_SAMPLES, networkSurfaceLandscape } from '../network/surface'
 
 /** Samples per axis of the drawn surface. */
 export const SURFACE_SAMPLES = 129
@@ -135,8 +136,11 @@ export function startRunner(api: GradscapeApi): Runner {
       surfaceInFlight = true
       surfaceDirty = false
       shown.pending++
+      // A network's surface is its view slice, sampled by the engine (../network/surface).
+      const n = scenario.landscape.network ? NETWORK_SURFACE_SAMPLES : SURFACE_SAMPLES
+      const landscape = scenario.landscape.network ? networkSurfaceLandscape(scenario) : scenario.landscape
       api
-        .sampleSurface({ landscape: scenario.landscape, x: region.x, y: region.y, n: [SURFACE_SAMPLES, SURFACE_SAMPLES] })
+        .sampleSurface({ landscape, x: region.x, y: region.y, n: [n, n] })
         .then(
           (s) => {
             shown.surface = { landscape: scenario.landscape, region }

@@ -326,11 +326,13 @@ export function EosView() {
         )}
         {!flow && job.done && (
           <p className="muted">
-            {flowOk
-              ? scenario.extra.central_flow === true
-                ? 'No central flow for this run.'
-                : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
-              : 'No central flow for this optimizer: the flow is defined for plain GD, RMSprop without momentum or centering, and Scalar RMSProp.'}
+            {scenario.landscape.network
+              ? 'The central flow of a network is not streamed to the app yet.'
+              : flowOk
+                ? scenario.extra.central_flow === true
+                  ? 'No central flow for this run.'
+                  : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
+                : 'No central flow for this optimizer: the flow is defined for plain GD, RMSprop without momentum or centering, and Scalar RMSProp.'}
           </p>
         )}
         <p className="muted">

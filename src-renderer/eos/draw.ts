@@ -304,12 +304,17 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
     ctx.fillText(`${thresholdName(m)} = ${tickLabel(thr)}`, L.right - 4, y + 3)
     ctx.restore()
   }
+  const lower: Line = { color: EOS_COLORS.gd, width: 1, dash: [3, 2], alpha: 0.55 }
+  for (const v of m.lowerEigenvalues) series(ctx, L, ps, v, m.n, lower)
   if (m.sharpness) series(ctx, L, ps, m.sharpness, m.n, { color: EOS_COLORS.gd, width: 1.3 })
   const showFlowS = m.sharpnessLabel === 'S = λ₁(H)'
   if (m.flow && showFlowS) series(ctx, L, ps, m.flow.sharpness, m.flow.sharpness.length, flowStyle)
   if (showFlowS) for (const r of m.restarted) series(ctx, L, ps, r.flow.sharpness, r.flow.sharpness.length, restartStyle, r.start)
   legend(ctx, L, ps, [
     { label: m.runLabel, color: EOS_COLORS.gd, width: 1.3 },
+    ...(m.lowerEigenvalues.length
+      ? [{ label: m.lowerEigenvalues.length > 1 ? `λ₂…λ${m.lowerEigenvalues.length + 1}` : 'λ₂', ...lower }]
+      : []),
     ...(flow && showFlowS ? [{ label: 'flow', ...flowStyle }] : []),
     ...(thr !== null ? [{ label: 'threshold', color: EOS_COLORS.threshold, width: 1.3, dash: [6, 4] }] : []),
   ])
@@ -319,6 +324,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   const notAtEdge = notAtEdgeText(m)
   frame(ctx, L, po, notAtEdge ? '(c) ⟨x − x̄, u⟩: not at the edge' : '(c) ⟨x − x̄, u⟩', true)
   if (notAtEdge) message(ctx, L, po, notAtEdge)
+  else if (m.oscillationNote) message(ctx, L, po, m.oscillationNote)
   else {
     if (m.flow) {
       const s = Array.from(m.flow.sigma2, sqrtOrNaN)

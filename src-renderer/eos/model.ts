@@ -2,6 +2,7 @@
  * What the EoS view shows for one run, computed from the job on screen (./series.ts does the
  * arithmetic): the three panels' series, the threshold, the onset and the flow's limits.
  */
+import { isNetworkJob, lowerEigenvalues } from '../network/eigen-series'
 import type { FlowData } from '../../src-shared/api'
 import { stabilityThreshold, type Threshold } from '../../src-shared/eos/thresholds'
 import type { Hparams } from '../../src-shared/optim'
@@ -47,6 +48,10 @@ export interface EosModel {
   readonly maxSharpness: number | null
   /** The run's iterates, interleaved. */
   readonly xy: Float32Array
+  /** λ₂ … λ_k of the Hessian (network jobs with record.eigenvalues ≥ 2), drawn beside S. */
+  readonly lowerEigenvalues: readonly Float32Array[]
+  /** Why panel (c) is empty for this run, when it is for a reason worth saying (a network). */
+  readonly oscillationNote: string | null
 }
 
 export function eosModel(job: JobData, run: number, restarted: readonly RestartedFlow[]): EosModel | null {
@@ -99,5 +104,9 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
     flow,
     restarted,
     xy,
+    lowerEigenvalues: lowerEigenvalues(job.jobId, r, n),
+    oscillationNote: isNetworkJob(job.jobId)
+      ? 'a network’s top eigenvector lives in parameter space; the 3-D view shows the path on a slice instead'
+      : null,
   }
 }

@@ -8,6 +8,7 @@ import { getApi } from '../api'
 import { EOS_SCENES } from '../../src-shared/eos/scenes'
 import { choosePreset, loadEosScene, round, setExpression, setRegion } from '../store/actions'
 import { landscapeExpr } from '../store/scenario'
+import { NetworkDetails, NetworkGallery } from '../network/NetworkPanel'
 import { useUi } from '../store/ui-store'
 import { colormap, heightMap } from '../scene/height'
 import { NumberField, Section } from '../ui/controls'
@@ -187,12 +188,14 @@ export function LandscapePanel() {
   const info = useUi((s) => s.info)
   const presetId = useUi((s) => s.scenario.landscape.preset)
   const custom = useUi((s) => s.scenario.landscape.expr !== undefined)
+  const network = useUi((s) => s.scenario.landscape.network !== undefined)
   const preset = info?.presets.find((p) => p.id === presetId)
+  const aside = network ? 'network' : custom ? 'custom' : (preset?.title ?? '')
   return (
-    <Section title="Landscape" testId="panel-landscape" aside={<span className="aside">{custom ? 'custom' : (preset?.title ?? '')}</span>}>
+    <Section title="Landscape" testId="panel-landscape" aside={<span className="aside">{aside}</span>}>
       <div className="gallery" role="listbox" aria-label="Preset landscapes" data-testid="preset-gallery">
         {info?.presets.map((p) => {
-          const selected = !custom && p.id === presetId
+          const selected = !custom && !network && p.id === presetId
           return (
             <button
               key={p.id}
@@ -239,9 +242,16 @@ export function LandscapePanel() {
       </div>
       <div className="hint">* outside the central flow’s regime: a catapult, or no self-stabilisation (GD diverges).</div>
       <PaperScenesGallery />
-      {preset && !custom && <p className="description">{preset.description}</p>}
-      {preset?.centralFlowNote && !custom && <p className="description muted">{preset.centralFlowNote}</p>}
-      <ExpressionEditor />
+      <NetworkGallery />
+      {network ? (
+        <NetworkDetails />
+      ) : (
+        <>
+          {preset && !custom && <p className="description">{preset.description}</p>}
+          {preset?.centralFlowNote && !custom && <p className="description muted">{preset.centralFlowNote}</p>}
+          <ExpressionEditor />
+        </>
+      )}
       <RegionEditor />
     </Section>
   )

@@ -6,6 +6,7 @@
 import { useEffect, useMemo } from 'react'
 import * as THREE from 'three'
 import { formatNumber } from '../store/scenario'
+import { useUi } from '../store/ui-store'
 import { FLOOR_Y, type Frame, HEIGHT, type HeightMap, niceTicks, toWorldX, toWorldZ } from './height'
 
 interface LabelOptions {
@@ -72,6 +73,8 @@ export interface AxesProps {
 }
 
 export function Axes({ frame, hm, topDown }: AxesProps) {
+  // A network's surface is a slice: its axes are the plane coordinates a, b (along d₁, d₂), not x, y.
+  const network = useUi((s) => s.scenario.landscape.network !== undefined)
   const group = useMemo(() => {
     const g = new THREE.Group()
     const baseY = topDown ? HEIGHT * 1.15 : FLOOR_Y
@@ -97,9 +100,9 @@ export function Axes({ frame, hm, topDown }: AxesProps) {
       s.position.set(-outside + 0.02, baseY, Z)
       g.add(s)
     }
-    const xTitle = makeLabel('x', { color: '#dbe4ef', size: 0.1, weight: 600 })
+    const xTitle = makeLabel(network ? 'a' : 'x', { color: '#dbe4ef', size: 0.1, weight: 600 })
     xTitle.position.set(0, baseY, outside + 0.16)
-    const yTitle = makeLabel('y', { color: '#dbe4ef', size: 0.1, weight: 600 })
+    const yTitle = makeLabel(network ? 'b' : 'y', { color: '#dbe4ef', size: 0.1, weight: 600 })
     yTitle.position.set(-outside - 0.2, baseY, 0)
     g.add(xTitle, yTitle)
     // loss up the back-left corner (3-D only)
@@ -129,7 +132,7 @@ export function Axes({ frame, hm, topDown }: AxesProps) {
     )
     g.add(new THREE.LineSegments(box, new THREE.LineBasicMaterial({ color: '#3a4657' })))
     return g
-  }, [frame, hm, topDown])
+  }, [frame, hm, topDown, network])
 
   useEffect(
     () => () => {

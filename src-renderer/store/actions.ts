@@ -2,6 +2,7 @@
 import type { OptimizerInfo } from '../../src-shared/api'
 import { findEosScene } from '../../src-shared/eos/scenes'
 import { job } from '../data/job-data'
+import { findNetworkScene } from '../network/scenes'
 import {
   formatNumber,
   type InitDoc,
@@ -199,6 +200,30 @@ export function loadEosScene(id: string): void {
       extra: { ...scenario.extra, central_flow: true },
     },
     region: { x: preset.view.x, y: preset.view.y },
+  }))
+  useUi.setState((s) => ({ eosOpen: true, view: { ...s.view, heightScale: 'auto', hidden: [] } }))
+}
+
+/**
+ * Load a network scene (../network/scenes.ts) as one undoable edit: its network, one plain-GD run,
+ * every step kept with its sharpness and top-2 eigenvalues; the region is the view slice's extent,
+ * and the EoS view opens.
+ */
+export function loadNetworkScene(id: string): void {
+  const scene = findNetworkScene(id)
+  if (!scene) return
+  edit(({ scenario }) => ({
+    scenario: {
+      ...scenario,
+      landscape: { network: scene.network },
+      optimizers: [{ name: 'sgd', lr: scene.lr, momentum: 0 }],
+      init: [0, 0],
+      steps: scene.steps,
+      record: { every: 1, sharpness: true },
+      noise: { ...scenario.noise, std: 0 },
+      extra: {},
+    },
+    region: { x: [-1, 1], y: [-1, 1] },
   }))
   useUi.setState((s) => ({ eosOpen: true, view: { ...s.view, heightScale: 'auto', hidden: [] } }))
 }

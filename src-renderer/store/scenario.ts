@@ -21,7 +21,8 @@ export type InitDoc =
 export type InitMode = 'point' | 'points' | 'grid' | 'random'
 
 export interface Scenario {
-  readonly landscape: { readonly preset?: string; readonly expr?: string }
+  /** `network`: a network landscape (shared/NETWORKS.md), kept as its document; `init` is then unused. */
+  readonly landscape: { readonly preset?: string; readonly expr?: string; readonly network?: Readonly<Record<string, unknown>> }
   readonly optimizers: readonly OptimizerEntry[]
   readonly init: InitDoc
   readonly steps: number
@@ -80,16 +81,22 @@ export function toDoc(s: Scenario): ScenarioDoc {
     ...s.extra,
     landscape: { ...s.landscape },
     optimizers: s.optimizers.map((o) => ({ ...o })),
-    init: s.init,
+    // A network starts from its own parameters (landscape.network.params or .init).
+    ...(s.landscape.network ? {} : { init: s.init }),
     steps: s.steps,
-    record: { every: effectiveEvery(s), ...(s.record.sharpness ? { sharpness: true } : {}) },
+    record: {
+      every: effectiveEvery(s),
+      ...(s.record.sharpness ? { sharpness: true } : {}),
+      // A network's EoS view draws λ₂ beside the sharpness.
+      ...(s.record.sharpness && s.landscape.network ? { eigenvalues: 2 } : {}),
+    },
   }
   if (s.noise.std > 0) doc.noise = { std: s.noise.std, seed: s.noise.seed }
   return doc
 }
 
 const KNOWN_FIELDS = new Set(['landscape', 'optimizer', 'optimizers', 'init', 'steps', 'record', 'noise', 'view'])
-const PASSED_THROUGH = new Set(['precision', 'central_flow'])
+const PASSED_THROUGH = new Set(['precision', 'central_flow', 'slice'])
 
 /**
  * A document the host has already validated, as an editable scenario. Unknown top-level fields
@@ -108,9 +115,10 @@ export function fromDoc(doc: Record<string, unknown>): Scenario {
     landscape: {
       ...(typeof landscape.preset === 'string' ? { preset: landscape.preset } : {}),
       ...(typeof landscape.expr === 'string' ? { expr: landscape.expr } : {}),
+      ...(isObject(landscape.network) ? { network: landscape.network } : {}),
     },
     optimizers: optimizers.map((o) => ({ ...o })),
-    init: doc.init as InitDoc,
+    init: (doc.init ?? [0, 0]) as InitDoc,
     steps,
     record: { every, sharpness: record.sharpness === true },
     noise: { std: typeof noise.std === 'number' ? noise.std : 0, seed: typeof noise.seed === 'number' ? noise.seed : 0 },

@@ -6,6 +6,7 @@
  * Inside Electron the shell's native dialogs are used (Save writes in place once a file is known);
  * in a browser, Save downloads the file and Open reads one through a file input.
  */
+import { networkRegion } from '../network/surface'
 import type { GradscapeApi } from '../../src-shared/api'
 import { decodeUtf8Text } from '../../src-shared/utf8'
 import { getConnection } from '../api'
@@ -168,7 +169,9 @@ export async function loadSessionText(
   const info = useUi.getState().info
   const presetView = info?.presets.find((p) => p.id === scenario.landscape.preset)?.view
   const region: Region =
-    view.region ?? (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
+    view.region ??
+    networkRegion(scenario) ??
+    (scenario.landscape.expr === undefined && presetView ? { x: presetView.x, y: presetView.y } : useUi.getState().region)
   runner?.restartPlaybackOnNextJob()
   edit(() => ({ scenario, region }))
   const viewPatch: { -readonly [K in keyof ViewOptions]?: ViewOptions[K] } = {}

@@ -10,6 +10,9 @@ import { centralFlowSteps, type NetworkFlowResult } from '../../../src-shared/ne
 import type { Hparams } from '../../../src-shared/optim'
 import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
+import { ViewSlice } from '../../../src-shared/network/view-slice'
+
+const CLASSIFICATION = new Set(['moons', 'circles', 'spirals', 'xor'])
 
 /** Training time per chunk: a superseding job or a cancel waits at most about this long. */
 const CHUNK_MS = 30
@@ -20,14 +23,23 @@ export class NetworkJob {
   readonly id: number
   readonly scenario: NetworkScenario
   private readonly trainers: NetworkTrainer[]
+  /** The view's plane: each kept step's parameters are projected onto it (./view-slice). */
+  private readonly slice: ViewSlice
+  /** Whether chunks carry the parameters (the network panel draws a 2-D classifier's decision boundary). */
+  private readonly sendsParams: boolean
   private t = 0
 
   constructor(id: number, scenario: NetworkScenario) {
     this.id = id
     this.scenario = scenario
+    // Parameters are recorded so that each kept step can be projected onto the view's slice.
+    const record = { ...scenario.record, params: true }
     this.trainers = scenario.optimizers.flatMap((o) =>
-      o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, scenario.record)),
+      o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, record)),
     )
+    this.slice = new ViewSlice(scenario.network, scenario.slice)
+    const net = scenario.network
+    this.sendsParams = this.trainers.length <= 8 && net.layers[0] === 2 && CLASSIFICATION.has(net.dataSource)
   }
 
   get started(): JobStarted {
@@ -69,6 +81,13 @@ export class NetworkJob {
       return this.next()
     }
     const runs = this.trainers.length
+    const xy = new Float32Array(runs * count * 2)
+    const offPlane = new Float32Array(runs * count)
+    const k = this.trainers[0]?.eigenCount ?? 0
+    const eigenvalues = k > 1 ? new Float32Array(runs * count * k) : undefined
+    const P = this.scenario.network.size
+    const params = this.sendsParams ? new Float32Array(runs * count * P) : undefined
+    const sliceLoss = new Float32Array(runs * count)
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
     const withPre = record.sharpness && this.trainers.some((tr) => tr.preconditioned)
@@ -79,6 +98,13 @@ export class NetworkJob {
         loss[r * count + j] = tr.loss[start + j]
         if (sharpness) sharpness[r * count + j] = tr.eigenvalues![(start + j) * tr.eigenCount]
         if (preconditioned && tr.preconditioned) preconditioned[r * count + j] = tr.preconditioned[start + j]
+        const p = this.slice.project(tr.params!, (start + j) * tr.final.length)
+        xy[2 * (r * count + j)] = p.a
+        xy[2 * (r * count + j) + 1] = p.b
+        offPlane[r * count + j] = p.offPlane
+        if (params) params.set(tr.params!.subarray((start + j) * P, (start + j + 1) * P), (r * count + j) * P)
+        if (eigenvalues) eigenvalues.set(tr.eigenvalues!.subarray((start + j) * k, (start + j + 1) * k), (r * count + j) * k)
+        sliceLoss[r * count + j] = this.slice.lossAt(p.a, p.b)
       }
     })
     this.t = tTo + 1
@@ -86,8 +112,12 @@ export class NetworkJob {
       jobId: this.id,
       start,
       count,
-      xy: new Float32Array(runs * count * 2),
+      xy,
       loss,
+      offPlane,
+      sliceLoss,
+      ...(eigenvalues ? { eigenvalues, eigenCount: k } : {}),
+      ...(params ? { params, paramCount: P } : {}),
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
     }

@@ -1,0 +1,137 @@
+/** @vitest-environment node */
+/**
+ * A network landscape in a real browser: the gallery's two-moons scene (MLP 2-16-1, tanh, 64
+ * points, GD at η = 0.24) trains in the engine worker; the EoS view's onset is where ηS first
+ * reaches 2, the 3-D view draws the slice through the start with the projected path on it, the
+ * network panel describes the net and plots its data, and the readout names the slice's loss,
+ * the true loss and the distance off the plane. Screenshots: artifacts/e2e/network-*.png.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EosAutomationState } from '../../src-renderer/export/automation'
+import { artifacts, type Harness, pixelStats, sceneClip, settle, shot, startHarness } from './harness'
+
+let h: Harness
+let page: Page
+const errors: string[] = []
+
+const eosState = () => page.evaluate(() => window.gradscapeAutomation!.eosState()) as Promise<EosAutomationState>
+
+beforeAll(async () => {
+  h = await startHarness()
+  const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  page = await context.newPage()
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  await page.goto(`${h.server.url}?automation`)
+})
+
+afterAll(async () => {
+  await h?.close()
+})
+
+describe('network landscape', () => {
+  it('trains the two-moons net to the edge of stability and draws its slice', async () => {
+    const scene = page.locator('[data-network-scene=net_moons]')
+    await scene.waitFor({ timeout: 60_000 })
+    const before = (await eosState()).jobId
+    await scene.click()
+    await page.locator('[data-testid=eos-view]').waitFor()
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.xy.length === 2 * 301
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .toBe(true)
+    const s = await eosState()
+    // GD at η = 0.24 starts at ηS ≈ 1.82 and sharpens to 2 near step 171 (cli run of the same scenario).
+    expect(s.onsetStep).not.toBeNull()
+    expect(s.onsetStep!).toBeGreaterThan(100)
+    expect(s.onsetStep!).toBeLessThan(250)
+    await expect.poll(() => page.getAttribute('[data-testid=eos-charts]', 'data-onset')).toBe(String(s.onsetStep))
+    // The path is projected onto the slice through the start: it starts at the plane's origin and moves.
+    expect(Math.abs(s.xy[0])).toBeLessThan(1e-6)
+    expect(Math.abs(s.xy[1])).toBeLessThan(1e-6)
+    expect(Math.hypot(s.xy[600], s.xy[601])).toBeGreaterThan(1e-3)
+
+    // The panel describes the network and plots its data.
+    await expect.poll(() => page.textContent('[data-testid=network-layers]')).toContain('2 → 16 → 1 (65 parameters)')
+    expect(await page.textContent('[data-testid=network-dataset]')).toContain('moons, 64 examples')
+    expect(await page.textContent('[data-testid=network-init]')).toContain('lecun_normal, seed 0')
+
+    // The readout at the playhead: slice loss, true loss and distance off the plane, all finite;
+    // at the last step the point is off the plane, so the slice's loss differs from the true loss.
+    const readout = page.locator('[data-testid=slice-readout]')
+    await readout.waitFor()
+    await page.keyboard.press('End')
+    await settle(page, 1500)
+    const num = async (id: string) => Number(await page.textContent(`[data-testid=${id}]`))
+    const off = await num('off-plane')
+    const sliceLoss = await num('slice-loss')
+    const trueLoss = await num('true-loss')
+    expect(off).toBeGreaterThan(0)
+    expect(Number.isFinite(sliceLoss)).toBe(true)
+    expect(Number.isFinite(trueLoss)).toBe(true)
+    expect(sliceLoss).not.toBe(trueLoss)
+
+    // The slice renders: the scene holds a coloured surface, not a blank view.
+    const stats = await pixelStats(h, await shot(page, 'network-scene', await sceneClip(page)))
+    expect(stats.distinct).toBeGreaterThan(40)
+    expect(stats.lumaStd).toBeGreaterThan(8)
+    const charts = page.locator('[data-testid=eos-charts]')
+    await shot(page, 'network-eos-charts', (await charts.boundingBox())!)
+    await shot(page, 'network-view')
+    // The panel with its data plot (64 points coloured by class), and the slice seen from above.
+    const panel = page.locator('[data-testid=network-panel]')
+    await panel.scrollIntoViewIfNeeded()
+    const plot = await pixelStats(h, await shot(page, 'network-panel', (await panel.boundingBox())!))
+    expect(plot.distinct).toBeGreaterThan(20)
+    await page.locator('[data-testid=view-mode]').getByText('Top', { exact: true }).click()
+    await settle(page, 1500)
+    await shot(page, 'network-top')
+    expect(errors).toEqual([])
+  })
+
+  it('opens a network scenario file (File ▸ Open) and trains it in the worker', async () => {
+    const file = join(artifacts, 'network-scenario.json')
+    const doc = {
+      landscape: {
+        network: {
+          layers: [1, 12, 1],
+          activation: 'tanh',
+          loss: 'mse',
+          data: { dataset: 'chebyshev', degree: 3, n: 20 },
+          init: { seed: 1 },
+        },
+      },
+      optimizer: { name: 'sgd', lr: 0.05 },
+      steps: 80,
+      record: { every: 1, sharpness: true },
+      slice: { directions: 'pca', center: 'end' },
+    }
+    writeFileSync(file, JSON.stringify(doc))
+    const before = (await eosState()).jobId
+    await page.setInputFiles('[data-testid=file-input]', file)
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.xy.length === 2 * 81
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(true)
+    await expect.poll(() => page.textContent('[data-testid=network-layers]')).toContain('1 → 12 → 1 (37 parameters)')
+    expect(await page.textContent('[data-testid=network-dataset]')).toContain('chebyshev, 20 examples')
+    // A PCA slice centred at the end needs the finished run: the panel says the view draws the streamed plane.
+    expect(await page.textContent('[data-testid=network-panel]')).toContain('computed by cli run')
+    expect(errors).toEqual([])
+  })
+})
