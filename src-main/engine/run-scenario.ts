@@ -5,6 +5,7 @@
 import type { Hparams } from '../../src-shared/optim'
 import { checkWholeResultFits, type Scenario } from '../../src-shared/scenario'
 import { stabilityThreshold } from '../../src-shared/eos/thresholds'
+import { gfsSharpnessOrNull } from '../../src-shared/eos/gradient-flow-solution'
 import { centralFlowFor } from './central-flow'
 import { blockOutput, type BlockOutput, keptRange } from './float64'
 import { type PlanOptions, planParts } from './plan'
@@ -67,10 +68,16 @@ export async function runScenario(s: Scenario, options: PlanOptions = {}): Promi
       const withGradient = part.config.gradient
         ? ({ ...record, optimizer: { ...record.optimizer, gradient: part.config.gradient } } as unknown as RunRecord)
         : record
-      runs.push(flow ? { ...withGradient, central_flow: flow } : withGradient)
+      const withGfs = s.record.gfsSharpness ? { ...withGradient, gfs_sharpness: gfsAlong(s, withGradient.trajectory) } : withGradient
+      runs.push(flow ? { ...withGfs, central_flow: flow } : withGfs)
     }
   }
   return { runs, backends }
+}
+
+/** The GFS sharpness at each kept point; null where the flow did not converge or the point is not finite (after divergence). */
+function gfsAlong(s: Scenario, trajectory: ReadonlyArray<readonly [number, number]>): Array<number | null> {
+  return trajectory.map(([x, y]) => (Number.isFinite(x) && Number.isFinite(y) ? gfsSharpnessOrNull(s.landscape.compiled, x, y) : null))
 }
 
 function runRecord(

@@ -54,7 +54,8 @@ export interface Scenario {
   readonly starts: { readonly x: Float64Array; readonly y: Float64Array }
   readonly steps: number
   readonly precision: Precision
-  readonly record: { readonly every: number; readonly sharpness: boolean }
+  /** gfsSharpness: also the gradient-flow-solution sharpness per kept point (float64 only; src-shared/eos/gradient-flow-solution.ts). */
+  readonly record: { readonly every: number; readonly sharpness: boolean; readonly gfsSharpness?: boolean }
   readonly noise: { readonly std: number; readonly seed: number }
   readonly centralFlow: boolean
 }
@@ -68,6 +69,8 @@ export const LIMITS = {
   maxOptimizers: 64,
   /** Kept points over all runs when a whole result is held in memory (CLI); streams have no such limit. */
   maxKeptPoints: 200_000_000,
+  /** Kept points with record.gfs_sharpness: each integrates a gradient flow to convergence (~0.1–1 ms), so far fewer. */
+  maxGfsPoints: 1_000_000,
 } as const
 
 /** The last few random start clouds: a slider drag re-sends the same cloud with every value. */
@@ -281,6 +284,12 @@ export function checkWholeResultFits(s: Scenario): void {
       `${kept.toExponential(2)} kept points is more than ${LIMITS.maxKeptPoints.toExponential(0)}: record every k-th step (raise record.every) or use fewer runs`,
     )
   }
+  if (s.record.gfsSharpness && kept > LIMITS.maxGfsPoints) {
+    throw new ScenarioError(
+      'record.gfs_sharpness',
+      `${kept.toExponential(2)} kept points is more than ${LIMITS.maxGfsPoints.toExponential(0)} gradient-flow solves: raise record.every or use fewer runs`,
+    )
+  }
 }
 
 /** A schedule against its optimizer and the run's length (OneCycleLR: momentum to cycle, enough total_steps). */
@@ -336,12 +345,20 @@ export function parseScenario(doc: unknown): Scenario {
 
   let every = 1
   let sharpness = false
+  let gfsSharpness = false
   if (doc.record !== undefined) {
     if (!isObject(doc.record)) throw new ScenarioError('record', 'must be {"every": k, "sharpness": bool}')
     if (doc.record.every !== undefined) every = integer(doc.record.every, 'record.every', 1, LIMITS.maxSteps)
     if (doc.record.sharpness !== undefined) {
       if (typeof doc.record.sharpness !== 'boolean') throw new ScenarioError('record.sharpness', 'must be true or false')
       sharpness = doc.record.sharpness
+    }
+    if (doc.record.gfs_sharpness !== undefined) {
+      if (typeof doc.record.gfs_sharpness !== 'boolean') throw new ScenarioError('record.gfs_sharpness', 'must be true or false')
+      gfsSharpness = doc.record.gfs_sharpness
+      if (gfsSharpness && precision !== 'float64') {
+        throw new ScenarioError('record.gfs_sharpness', 'is computed on the float64 path only: use "precision": "float64"')
+      }
     }
   }
 
@@ -368,7 +385,7 @@ export function parseScenario(doc: unknown): Scenario {
     starts,
     steps,
     precision,
-    record: { every, sharpness },
+    record: gfsSharpness ? { every, sharpness, gfsSharpness } : { every, sharpness },
     noise,
     centralFlow,
   }

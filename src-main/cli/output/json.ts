@@ -4,6 +4,7 @@
  * has to fit in one string (a run of 10⁷ steps is ~0.4 GB of text).
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
+import { gfsSharpnessOrNull } from '../../../src-shared/eos/gradient-flow-solution'
 import { type ColumnarResult, eachRun, type PointColumn } from './result'
 import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
 import type { OptimizerConfig } from '../../../src-shared/scenario'
@@ -152,7 +153,8 @@ function value(out: TextPieces, v: unknown): void {
 /** JSON text in pieces to `write`: `{"runs":[` one run per line `]}`. */
 export function writeJson(result: ColumnarResult, write: (piece: string | Uint8Array) => void): void {
   // Runs longer than a block stream within the run instead (memory stays a few blocks).
-  if (result.centralFlows || result.kept > SEGMENT) writeJsonRunByRun(result, write)
+  // record.gfs_sharpness also goes run by run: its per-point cost (a gradient-flow solve) dwarfs the formatting.
+  if (result.centralFlows || result.kept > SEGMENT || result.scenario.record.gfsSharpness) writeJsonRunByRun(result, write)
   else writeJsonInBlocks(result, write)
 }
 
@@ -313,6 +315,17 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
       out.add(`,${JSON.stringify(name)}:`)
       pairs(out, o.extra[2 * j], o.extra[2 * j + 1], base, o.count)
     })
+    if (result.scenario.record.gfsSharpness) {
+      // The GFS sharpness per kept point (src-shared/eos/gradient-flow-solution.ts); null where the flow did not converge.
+      const compiled = result.scenario.landscape.compiled
+      const gfs = new Array<number | null>(o.count)
+      for (let k = 0; k < o.count; k++) {
+        const x = o.x[base + k],
+          y = o.y[base + k]
+        gfs[k] = Number.isFinite(x) && Number.isFinite(y) ? gfsSharpnessOrNull(compiled, x, y) : null
+      }
+      out.add(`,"gfs_sharpness":${JSON.stringify(gfs)}`)
+    }
     const flow = result.centralFlows?.[i]
     if (flow) {
       out.add(',"central_flow":')
