@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gfsSharpnessOrNull } from '../../src-shared/eos/gradient-flow-solution'
 import { landscapeFromExpression } from '../../src-shared/landscape'
+import { parseScenario } from '../../src-shared/scenario'
+import { runScenario } from '../../src-main/engine/run-scenario'
 import { runCli, tempDir, writeScenario } from '../main/cli-helpers'
 
 const dir = tempDir()
@@ -27,17 +29,19 @@ function run(name: string, doc: unknown): { status: number | null; stderr: strin
 }
 
 describe('cli run with record.gfs_sharpness', () => {
+  const doc = {
+    landscape: { expr },
+    optimizers: [
+      { name: 'sgd', lr: 0.056 },
+      { name: 'sgd', lr: 0.5 },
+    ],
+    init: [0.2, 6],
+    steps: 300,
+    record: { every: 10, gfs_sharpness: true },
+  }
+
   it('writes the GFS sharpness per kept point: decreasing along GD at the EoS, null after divergence', () => {
-    const r = run('gfs', {
-      landscape: { expr },
-      optimizers: [
-        { name: 'sgd', lr: 0.056 },
-        { name: 'sgd', lr: 0.5 },
-      ],
-      init: [0.2, 6],
-      steps: 300,
-      record: { every: 10, gfs_sharpness: true },
-    })
+    const r = run('gfs', doc)
     expect(r.status, r.stderr).toBe(0)
     const [eos, diverged] = r.runs
     const compiled = landscapeFromExpression(expr).compiled
@@ -54,6 +58,13 @@ describe('cli run with record.gfs_sharpness', () => {
     expect(diverged.gfs_sharpness).toHaveLength(31)
     expect(diverged.gfs_sharpness![30]).toBeNull()
     expect(typeof diverged.gfs_sharpness![0]).toBe('number')
+  })
+
+  it('runScenario (the engine API) records the same values as the CLI', async () => {
+    const cli = run('gfs-api', doc)
+    expect(cli.status, cli.stderr).toBe(0)
+    const api = (await runScenario(parseScenario(doc))).runs
+    expect(api.map((r) => r.gfs_sharpness)).toEqual(cli.runs.map((r) => r.gfs_sharpness))
   })
 
   it('is absent unless asked for', () => {

@@ -36,8 +36,9 @@ describe('GFS sharpness on the scalar network ½(xy − 1)²', () => {
 })
 
 describe('GD decreases the GFS sharpness (Kreisler, Nacson, Soudry, Carmon 2023)', () => {
-  // Their scalar-network result: GD with step η whose GFS sharpness is below 2√2/η never increases the GFS sharpness; started
-  // at the edge of stability (2/η < GFS sharpness), it decreases it until GD converges to a minimum with sharpness ≤ 2/η.
+  // Their scalar-network result, as we read it (the theorem's full hypotheses could not be re-checked against the text here):
+  // GD with step η whose GFS sharpness is below 2√2/η decreases the GFS sharpness monotonically; started at the edge of stability
+  // (2/η < GFS sharpness), GD then converges to a minimum with sharpness ≤ 2/η. Both fixtures lie in that range.
   const gfsAlong = (trajectory: number[][]): number[] =>
     trajectory.map(([x, y]) => {
       const s = gfsSharpnessOrNull(scalar, x, y)
