@@ -35,6 +35,19 @@ describe('GFS sharpness on the scalar network ½(xy − 1)²', () => {
   })
 })
 
+describe('GFS sharpness at a saddle', () => {
+  it('from the anti-balanced line x = −y the flow stays on it and ends at the saddle (0, 0): λ₁ = 1, λ₂ = −1 there', () => {
+    // The closed form above assumes the limit is a minimum; on x = −y (a measure-zero set) it is the saddle, and the result says
+    // so through λ₂ < 0 rather than by reporting the minimum's √((x² − y²)² + 4) = 2.
+    const r = gfsSharpness(scalar, 1.3, -1.3)
+    expect(r.converged).toBe(true)
+    if (!r.converged) return
+    expect(Math.hypot(...r.limit)).toBeLessThan(1e-10)
+    expect(r.sharpness).toBeCloseTo(1, 10)
+    expect(r.lambda2).toBeCloseTo(-1, 10)
+  })
+})
+
 describe('GD decreases the GFS sharpness (Kreisler, Nacson, Soudry, Carmon 2023)', () => {
   // Their scalar-network result, as we read it (the theorem's full hypotheses could not be re-checked against the text here):
   // GD with step η whose GFS sharpness is below 2√2/η decreases the GFS sharpness monotonically; started at the edge of stability
