@@ -13,9 +13,12 @@ import { centralFlowNetwork } from '../../src-shared/network/central-flow'
 import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { solveSdcp } from '../../src-shared/network/sdcp'
 import { loadReference } from './network-reference-helpers'
+import { Mlp } from '../../src-shared/network/mlp'
+import { rmspropCentralFlow } from '../../src-shared/network/rmsprop-flow'
+import { simulateNetwork } from '../../src-main/engine/network/simulate'
 
 /** The loss smoothed by a Gaussian of σ steps (truncated at 4σ and at the ends, renormalised). */
-function gaussianSmooth(loss: number[], k: number, sigma: number): number {
+function gaussianSmooth(loss: ArrayLike<number>, k: number, sigma: number): number {
   let a = 0
   let b = 0
   for (let j = Math.max(0, k - 4 * sigma); j <= Math.min(loss.length - 1, k + 4 * sigma); j++) {
@@ -86,5 +89,34 @@ describe('network central flow (GD)', () => {
     expect(median(gaps)).toBeLessThan(0.05)
     // The Σ term matters: without it the flow's own loss misses by far more.
     expect(median(atFlow)).toBeGreaterThan(0.1)
+  })
+})
+
+describe('network central flow (RMSprop, §3.4)', () => {
+  it('cfjax net, RMSprop η = 3e-4, α = 0.99: the flow holds P⁻¹H at 2 at the edge and tracks the smoothed RMSprop loss (median gap < 3 % over steps 550–710)', () => {
+    const ref = loadReference('cfjax__gd__lr0.1.json')
+    const [lr, alpha, steps] = [3e-4, 0.99, 750]
+    const s = parseNetworkScenario({ ...ref, steps, optimizer: { name: 'rmsprop', lr, alpha }, record: { every: 1, sharpness: true } })
+    const c = s.optimizers[0]
+    const net = s.network
+    const gd = simulateNetwork(net, c.def, c.configs[0], steps, s.record)
+    const eps = c.configs[0].eps as number
+    const flow = rmspropCentralFlow(() => new Mlp(net, net.data.x, net.data.y), Float64Array.from(net.params), lr, alpha, eps, steps, 1, {})
+    expect(flow.stopped_at).toBeNull()
+    // RMSprop itself is at the edge over the window: its preconditioned sharpness hovers at 2.
+    const window = Array.from({ length: 161 }, (_, i) => 550 + i)
+    const discrete = median(window.map((k) => gd.preconditioned![k]))
+    expect(discrete).toBeGreaterThan(1.9)
+    expect(discrete).toBeLessThan(2.1)
+    // The flow: stable (nothing critical) through sharpening, then held at the edge.
+    expect(flow.critical.slice(100, 400).every((k) => k === 0)).toBe(true)
+    for (const k of window) {
+      expect(flow.critical[k]).toBeGreaterThanOrEqual(1)
+      expect(Math.abs(flow.effective_sharpness[k] - 2)).toBeLessThan(1e-3)
+      expect(flow.sigma2[k]).toBeGreaterThan(0)
+      expect(flow.predicted_loss[k]).toBeGreaterThanOrEqual(flow.loss[k])
+    }
+    const gaps = window.map((k) => Math.abs(flow.predicted_loss[k] / gaussianSmooth(gd.loss, k, 20) - 1))
+    expect(median(gaps)).toBeLessThan(0.03)
   })
 })

@@ -62,6 +62,23 @@ describe('cli run: network landscapes', () => {
     expect(run.central_flow).toBeUndefined() // heavy ball: no central flow
   })
 
+  it('an RMSprop run carries its central flow (§3.4) with the effective sharpness λ₁(P⁻¹H); heavy ball none', () => {
+    const dir = tempDir()
+    const out = join(dir, 'r.json')
+    const doc = { ...scenario, central_flow: true, optimizers: [{ name: 'rmsprop', lr: 0.01 }, scenario.optimizer] }
+    delete (doc as { optimizer?: unknown }).optimizer
+    const r = runCli(['run', writeScenario(dir, 's.json', doc), '--out', out])
+    expect(r.status).toBe(0)
+    const [rms, heavy] = JSON.parse(readFileSync(out, 'utf8')).runs
+    expect(rms.optimizer.name).toBe('rmsprop')
+    const flow = rms.central_flow
+    expect(flow.stopped_at).toBeNull()
+    for (const key of ['loss', 'predicted_loss', 'sharpness', 'sigma2', 'effective_sharpness']) expect(flow[key]).toHaveLength(11)
+    expect(flow.loss[0]).toBeCloseTo(rms.loss[0], 12) // the flow starts where the run does
+    expect(flow.effective_sharpness[5]).toBeGreaterThan(0)
+    expect(heavy.central_flow).toBeUndefined()
+  })
+
   it.each([
     [
       { ...scenario, landscape: { network: { ...scenario.landscape.network, layers: [1, 700, 1] } } },

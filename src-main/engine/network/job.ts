@@ -5,8 +5,8 @@
  * has no 2-D position of its own: `xy` is 0 until a slice projects it (NETWORKS.md "Slices").
  */
 import type { FlowData, JobStarted, RunChunk } from '../../../src-shared/api'
-import { hasCentralFlow } from '../../../src-shared/eos/eligibility'
-import { centralFlowSteps, type NetworkFlowResult } from '../../../src-shared/network/central-flow'
+import type { NetworkFlowResult } from '../../../src-shared/network/central-flow'
+import { networkFlowSteps } from './flows'
 import type { Hparams } from '../../../src-shared/optim'
 import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
@@ -123,10 +123,7 @@ export class NetworkJob {
     }
   }
 
-  /**
-   * The central flows the scenario asks for: plain GD runs only (RMSprop's preconditioned flow is
-   * not implemented for networks), each a generator to drive step by step.
-   */
+  /** The central flows the scenario asks for (GD and RMSprop runs: ./flows.ts), each a generator to drive step by step. */
   flows(): Array<{ run: number; steps: Generator<number, NetworkFlowResult> }> {
     const s = this.scenario
     if (!s.centralFlow) return []
@@ -134,8 +131,8 @@ export class NetworkJob {
     let run = 0
     for (const o of s.optimizers) {
       for (const h of o.configs) {
-        if (o.def.name === 'sgd' && hasCentralFlow({ name: o.def.name, ...h }))
-          out.push({ run, steps: centralFlowSteps(s.network, h.lr as number, s.steps, s.record.every) })
+        const steps = networkFlowSteps(s, o.def.name, h)
+        if (steps) out.push({ run, steps })
         run++
       }
     }

@@ -5,12 +5,12 @@
  */
 import type { Hparams } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
-import { hasCentralFlow } from '../../../src-shared/eos/eligibility'
-import { centralFlowNetwork } from '../../../src-shared/network/central-flow'
+import type { NetworkFlowResult } from '../../../src-shared/network/central-flow'
 import { Mlp } from '../../../src-shared/network/mlp'
 import { computeSlice } from '../../../src-shared/network/slice'
 import type { NetworkRecord, NetworkScenario } from '../../../src-shared/network/scenario'
 import { type NetworkTrace, simulateNetwork } from './simulate'
+import { networkFlowSteps } from './flows'
 
 export interface NetworkRunRecord {
   readonly optimizer: { readonly name: string } & Hparams
@@ -65,12 +65,26 @@ export function networkRunRecord(
 }
 
 /**
- * The contract's `central_flow` for a run: plain GD only on networks (RMSprop's preconditioned
- * flow is not implemented for them); null for other optimizers.
+ * The contract's `central_flow` for a run: plain GD and RMSprop (§3.4, with its effective
+ * sharpness λ₁(P⁻¹H)); null for other optimizers (Scalar RMSProp's flow is 2-D only).
  */
 function networkCentralFlow(s: NetworkScenario, name: string, hparams: Hparams): Record<string, unknown> | null {
-  if (name !== 'sgd' || !hasCentralFlow({ name, ...hparams })) return null
-  const r = centralFlowNetwork(s.network, hparams.lr as number, s.steps, s.record.every)
+  const steps = networkFlowSteps(s, name, hparams)
+  if (!steps) return null
+  const flow = drain(steps)
+  const fields = flowFields(flow)
+  return 'effective_sharpness' in flow ? { ...fields, effective_sharpness: Array.from(flow.effective_sharpness, finiteOrNull) } : fields
+}
+
+/** A generator run to its end. */
+function drain<T>(g: Generator<unknown, T>): T {
+  for (;;) {
+    const r = g.next()
+    if (r.done) return r.value
+  }
+}
+
+function flowFields(r: NetworkFlowResult): Record<string, unknown> {
   return {
     loss: Array.from(r.loss, finiteOrNull),
     predicted_loss: Array.from(r.predicted_loss, finiteOrNull),
