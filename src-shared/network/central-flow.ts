@@ -17,6 +17,7 @@
  */
 import { Lanczos } from './lanczos'
 import { Mlp } from './mlp'
+import type { FlowModel } from './rmsprop-flow'
 import { solveSdcp } from './sdcp'
 import type { NetworkSpec } from './spec'
 
@@ -53,9 +54,13 @@ export function centralFlowNetwork(
   every = 1,
   options: NetworkFlowOptions = {},
 ): NetworkFlowResult {
-  const run = centralFlowSteps(net, lr, steps, every, options)
+  return runToEnd(centralFlowSteps(net, lr, steps, every, options))
+}
+
+/** A flow generator driven to its end, for callers with nothing to do between steps. */
+export function runToEnd<T>(steps: Generator<unknown, T>): T {
   for (;;) {
-    const r = run.next()
+    const r = steps.next()
     if (r.done) return r.value
   }
 }
@@ -111,17 +116,7 @@ export function* centralFlowSteps(
         for (let i = 0; i < nc; i++) M[i * nc + j] = dot(U[i], hv)
       }
       // g_ij: the derivative of H(w)u_i along u_j, by central differences of exact HVPs.
-      for (let j = 0; j < nc; j++) {
-        for (const sign of [1, -1]) {
-          for (let r = 0; r < P; r++) wp[r] = w[r] + sign * h * U[j][r]
-          aux.prepare(wp)
-          for (let i = 0; i < nc; i++) {
-            aux.hvp(U[i], hv)
-            if (sign === 1) hp[i].set(hv)
-            else for (let r = 0; r < P; r++) g[i * track + j][r] = (hp[i][r] - hv[r]) / (2 * h)
-          }
-        }
-      }
+      thirdDerivatives(aux, w, wp, U, nc, track, h, hv, hp, g)
       // Ḣ⁰_ij = g_ij · v₀ with v₀ = −η∇L; the critical set; A and B on it.
       const hdot = new Float64Array(nc * nc)
       for (let i = 0; i < nc; i++) for (let j = 0; j < nc; j++) hdot[i * nc + j] = -lr * dot(g[i * track + j], grad)
@@ -172,7 +167,38 @@ export function* centralFlowSteps(
   return { ...out, stopped_at: null, stop_reason: null, final: w }
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/**
+ * g_ij = ∇(u_iᵀHu_j) = D³L[u_i, u_j, ·] for i, j < k: the derivative of H(w)u_i along u_j by a
+ * central difference of exact HVPs, with a step of `h` in w whatever ‖u_j‖ (the u are P-normalised).
+ */
+export function thirdDerivatives(
+  aux: FlowModel,
+  w: Float64Array,
+  wp: Float64Array,
+  U: Float64Array[],
+  k: number,
+  track: number,
+  h: number,
+  hv: Float64Array,
+  hPlus: Float64Array[],
+  g: Float64Array[],
+): void {
+  const P = w.length
+  for (let j = 0; j < k; j++) {
+    const step = h / Math.sqrt(dot(U[j], U[j]))
+    for (const sign of [1, -1]) {
+      for (let r = 0; r < P; r++) wp[r] = w[r] + sign * step * U[j][r]
+      aux.prepare(wp)
+      for (let i = 0; i < k; i++) {
+        aux.hvp(U[i], hv)
+        if (sign === 1) hPlus[i].set(hv)
+        else for (let r = 0; r < P; r++) g[i * track + j][r] = (hPlus[i][r] - hv[r]) / (2 * step)
+      }
+    }
+  }
+}
+
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0
   for (let i = 0; i < a.length; i++) s += a[i] * b[i]
   return s

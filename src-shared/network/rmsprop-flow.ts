@@ -16,6 +16,7 @@
  * a central difference of two exact HVPs along u_j (CENTRAL-FLOWS.md §4). The model is any loss
  * with exact gradient and HVP, so the same code is checked against the 2-D flow on a 2-D landscape.
  */
+import { dot, runToEnd, thirdDerivatives } from './central-flow'
 import { Lanczos } from './lanczos'
 import { solveSdcp } from './sdcp'
 
@@ -204,56 +205,5 @@ export function* rmspropCentralFlowSteps(
 }
 
 /** The flow to the end. */
-export function rmspropCentralFlow(
-  makeModel: () => FlowModel,
-  w0: Float64Array,
-  eta: number,
-  alpha: number,
-  eps: number,
-  steps: number,
-  every = 1,
-  options: RmspropFlowOptions = {},
-): RmspropFlowResult {
-  const run = rmspropCentralFlowSteps(makeModel, w0, eta, alpha, eps, steps, every, options)
-  for (;;) {
-    const r = run.next()
-    if (r.done) return r.value
-  }
-}
-
-/**
- * g_ij = ∇(u_iᵀHu_j) = D³L[u_i, u_j, ·] for i, j < k: the derivative of H(w)u_i along u_j by a
- * central difference of exact HVPs, with a step of `h` in w whatever ‖u_j‖ (the u are P-normalised).
- */
-function thirdDerivatives(
-  aux: FlowModel,
-  w: Float64Array,
-  wp: Float64Array,
-  U: Float64Array[],
-  k: number,
-  track: number,
-  h: number,
-  hv: Float64Array,
-  hPlus: Float64Array[],
-  g: Float64Array[],
-): void {
-  const P = w.length
-  for (let j = 0; j < k; j++) {
-    const step = h / Math.sqrt(dot(U[j], U[j]))
-    for (const sign of [1, -1]) {
-      for (let r = 0; r < P; r++) wp[r] = w[r] + sign * step * U[j][r]
-      aux.prepare(wp)
-      for (let i = 0; i < k; i++) {
-        aux.hvp(U[i], hv)
-        if (sign === 1) hPlus[i].set(hv)
-        else for (let r = 0; r < P; r++) g[i * track + j][r] = (hPlus[i][r] - hv[r]) / (2 * step)
-      }
-    }
-  }
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
-  return s
-}
+export const rmspropCentralFlow = (...args: Parameters<typeof rmspropCentralFlowSteps>): RmspropFlowResult =>
+  runToEnd(rmspropCentralFlowSteps(...args))

@@ -5,7 +5,7 @@
  */
 import type { Hparams } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
-import type { NetworkFlowResult } from '../../../src-shared/network/central-flow'
+import { type NetworkFlowResult, runToEnd } from '../../../src-shared/network/central-flow'
 import { Mlp } from '../../../src-shared/network/mlp'
 import { computeSlice } from '../../../src-shared/network/slice'
 import type { NetworkRecord, NetworkScenario } from '../../../src-shared/network/scenario'
@@ -71,17 +71,9 @@ export function networkRunRecord(
 function networkCentralFlow(s: NetworkScenario, name: string, hparams: Hparams): Record<string, unknown> | null {
   const steps = networkFlowSteps(s, name, hparams)
   if (!steps) return null
-  const flow = drain(steps)
+  const flow = runToEnd(steps)
   const fields = flowFields(flow)
   return 'effective_sharpness' in flow ? { ...fields, effective_sharpness: Array.from(flow.effective_sharpness, finiteOrNull) } : fields
-}
-
-/** A generator run to its end. */
-function drain<T>(g: Generator<unknown, T>): T {
-  for (;;) {
-    const r = g.next()
-    if (r.done) return r.value
-  }
 }
 
 function flowFields(r: NetworkFlowResult): Record<string, unknown> {
