@@ -8,6 +8,7 @@
  */
 import type { Preset } from './landscape/presets'
 import { isObject } from './problem'
+import { scheduleArgPath, withScheduleArg } from './schedule/args'
 import type { EstimateData, EstimateRequest } from './estimator/request'
 
 /** A scenario document exactly as in SCENARIO.md (validated by the host). */
@@ -107,7 +108,7 @@ export interface RunInfo {
 export interface OptimizerRuns {
   /** The entry's name and hyperparameters (defaults filled in), before the swept values. */
   readonly base: RunInfo['optimizer']
-  /** Swept hyperparameters in order (`lr`, or a pair's component `betas[1]`); empty: one configuration. */
+  /** Swept hyperparameters in order (`lr`, a pair's component `betas[1]`, a schedule argument `schedule.gamma`); empty: one configuration. */
   readonly sweep: readonly { readonly key: string; readonly values: Float64Array }[]
 }
 
@@ -139,6 +140,12 @@ export function configAt(o: OptimizerRuns, c: number): RunInfo['optimizer'] {
     const { key, values } = o.sweep[a]
     const v = values[rest % values.length]
     rest = Math.floor(rest / values.length)
+    // A schedule argument (`schedule.gamma`) lands in the configuration's own schedule.
+    const path = scheduleArgPath(key)
+    if (path && h.schedule && typeof h.schedule === 'object') {
+      h.schedule = withScheduleArg(h.schedule as Record<string, unknown>, path, v)
+      continue
+    }
     const m = /^(\w+)\[([01])\]$/.exec(key)
     if (!m) h[key] = v
     else {

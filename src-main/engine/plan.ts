@@ -8,7 +8,9 @@ import { topAxis } from '../../src-shared/eos/eig2'
 import { topEigenvalue2 } from '../../src-shared/landscape'
 import { hparamCodeValues, type Hparams } from '../../src-shared/optim'
 import type { OptimizerConfig, Scenario } from '../../src-shared/scenario'
-import { scheduleField, scheduleTable } from '../../src-shared/schedule'
+import { configSchedule, scheduleGroups } from '../../src-shared/scenario/schedule-sweep'
+import { groupedScheduleTable, scheduleField, scheduleTable } from '../../src-shared/schedule'
+import { groupedStepper, subBatch } from './grouped-stepper'
 import { advanceFloat64, type BlockOutput, type ParticleBatch, initialState } from './float64'
 import { advanceFloat32, type BackendMode, float32Launcher, initialState32 } from './float32'
 
@@ -113,6 +115,7 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
     const times = config.configs.length
     const stream = new Int32Array(starts * times)
     for (let i = 0; i < stream.length; i++) stream[i] = i % starts // common noise per start point
+    const groups = scheduleGroups(config)
     const job: ParticleBatch = {
       landscape: s.landscape,
       optimizer: config.def,
@@ -124,16 +127,40 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
       sharpness: s.record.sharpness,
       noise: s.noise,
       noiseStream: stream,
-      // A schedule's per-step table: exact rows for float64, one affine row for the float32 kernels.
+      // A schedule's per-step table: exact rows for float64, one affine row per schedule for the
+      // float32 kernels. A sweep over schedule arguments has a schedule per configuration.
       ...(config.schedule && {
-        schedule: scheduleTable(config.schedule, config.def, config.configs, starts, s.steps, s.precision === 'float64'),
+        schedule: config.scheduleSweep
+          ? groupedScheduleTable(
+              config.scheduleSweep.schedules,
+              config.scheduleSweep.of,
+              config.def,
+              config.configs,
+              starts,
+              s.steps,
+              s.precision === 'float64',
+            )
+          : scheduleTable(config.schedule, config.def, config.configs, starts, s.steps, s.precision === 'float64'),
       }),
       gradient: config.gradient,
     }
-    const stepper =
-      s.precision === 'float32'
-        ? float32Stepper(job, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch)
-        : float64Stepper(job)
+    const float32 = (j: ParticleBatch) => float32Stepper(j, options.backend ?? 'gpu', options.threaded ?? true, options.pointsPerLaunch)
+    let stepper: Stepper
+    if (s.precision !== 'float32') stepper = float64Stepper(job)
+    else if (groups.length <= 1) stepper = float32(job)
+    else {
+      // The float32 kernels read one schedule row per launch: one launch group per distinct schedule.
+      const subs = groups.map((g) => {
+        const particles = new Int32Array(g.configs.length * starts)
+        g.configs.forEach((c, k) => {
+          for (let i = 0; i < starts; i++) particles[k * starts + i] = c * starts + i
+        })
+        const configs = Array.from(g.configs, (c) => config.configs[c])
+        const sub = subBatch(job, particles, scheduleTable(g.schedule, config.def, configs, starts, s.steps, false))
+        return { job: sub, stepper: float32(sub), particles }
+      })
+      stepper = groupedStepper(starts * times, subs)
+    }
     return { config, job, stepper, n: starts * times }
   })
 }
@@ -141,6 +168,6 @@ export function planParts(s: Scenario, options: PlanOptions = {}): Part[] {
 /** Optimizer configurations in output order: optimizer entry, then configuration (each runs from every start). */
 export function runConfigs(s: Scenario): RunInfo['optimizer'][] {
   return s.optimizers.flatMap((config) =>
-    config.configs.map((h) => ({ name: config.def.name, ...(h as Hparams), ...scheduleField(config.schedule) })),
+    config.configs.map((h, c) => ({ name: config.def.name, ...(h as Hparams), ...scheduleField(configSchedule(config, c)) })),
   )
 }

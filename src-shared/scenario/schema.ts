@@ -10,8 +10,18 @@ import { uniform } from '../random'
 import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
+import { expandScheduleSweep, MAX_SCHEDULE_TABLE_STEPS, type ScheduleSweep } from './schedule-sweep'
 import { isObject } from '../problem'
-import { checkScheduleFor, parseSchedule, ROW_VALUES, ScheduleError, type ScheduleSpec } from '../schedule'
+import {
+  checkScheduleFor,
+  isScheduleKey,
+  parseSchedule,
+  ROW_VALUES,
+  scheduleArgPath,
+  ScheduleError,
+  scheduleJson,
+  type ScheduleSpec,
+} from '../schedule'
 
 export { ScenarioError } from './errors'
 
@@ -26,6 +36,11 @@ export interface OptimizerConfig {
   readonly sweep?: readonly SweepAxis[]
   /** A torch.optim.lr_scheduler schedule (src-shared/schedule), stepped after every optimizer step. */
   readonly schedule?: ScheduleSpec
+  /**
+   * A sweep over schedule arguments (`schedule.gamma`, …): each configuration's own schedule
+   * (./schedule-sweep.ts `configSchedule`); absent: every configuration runs `schedule`.
+   */
+  readonly scheduleSweep?: ScheduleSweep
   /** Where the optimizer takes its gradient from (src-shared/estimator); absent: the exact gradient. */
   readonly gradient?: GradientSpec
 }
@@ -177,15 +192,32 @@ function parseOptimizer(v: unknown, field: string): PendingOptimizer {
     const { sweep, schedule: scheduleGiven, gradient: gradientDoc, ...given } = v
     const hparams = resolveHparams(def, given)
     const gradient = parseGradientSpec(gradientDoc, `${field}.gradient`)
+    const schedule = scheduleGiven === undefined ? undefined : parseSchedule(scheduleGiven)
     const extras = {
-      ...(scheduleGiven === undefined ? {} : { schedule: parseSchedule(scheduleGiven) }),
+      ...(schedule ? { schedule } : {}),
       ...(gradient.estimator === 'true' ? {} : { gradient }),
     }
     if (sweep === undefined) return { count: 1, expand: () => ({ def, hparams, configs: [hparams], ...extras }) }
-    const axes = parseSweep(def, sweep, `${field}.sweep`)
+    const axes = parseSweep(def, sweep, `${field}.sweep`, schedule)
+    const scheduleAxes = axes.some((a) => isScheduleKey(a.key))
     return {
       count: axes.reduce((n, a) => n * a.values.length, 1),
-      expand: () => ({ def, hparams, configs: expandSweep(def, given, axes, field), sweep: axes, ...extras }),
+      expand: () => ({
+        def,
+        hparams,
+        configs: expandSweep(def, given, axes, field),
+        sweep: axes,
+        ...extras,
+        ...(schedule && scheduleAxes
+          ? {
+              scheduleSweep: expandScheduleSweep(
+                schedule,
+                axes.map((a) => ({ ...a, path: scheduleArgPath(a.key) })),
+                field,
+              ),
+            }
+          : {}),
+      }),
     }
   } catch (err) {
     if (err instanceof HparamError) throw new ScenarioError(err.field ? `${field}.${err.field}` : field, err.message)
@@ -295,11 +327,25 @@ export function checkWholeResultFits(s: Scenario): void {
 /** A schedule against its optimizer and the run's length (OneCycleLR: momentum to cycle, enough total_steps). */
 function checkSchedule(o: OptimizerConfig, steps: number, field: string): void {
   if (!o.schedule) return
-  try {
-    checkScheduleFor(o.schedule, o.def, steps)
-  } catch (err) {
-    if (err instanceof ScheduleError) throw new ScenarioError(`${field}.schedule${err.field ? '.' + err.field : ''}`, err.message)
-    throw err
+  const schedules = o.scheduleSweep?.schedules ?? [o.schedule]
+  // One schedule's table is as long as the run (any length); a sweep's schedules multiply it.
+  if (o.scheduleSweep && schedules.length * steps > MAX_SCHEDULE_TABLE_STEPS) {
+    throw new ScenarioError(
+      `${field}.sweep`,
+      `${schedules.length} distinct schedules × ${steps} steps is more than ${MAX_SCHEDULE_TABLE_STEPS} schedule table entries: sweep fewer schedule values or run fewer steps`,
+    )
+  }
+  for (const schedule of schedules) {
+    try {
+      checkScheduleFor(schedule, o.def, steps)
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err
+      const at = `schedule${err.field ? '.' + err.field : ''}`
+      // A swept schedule names the configuration's values (the base schedule may be fine on its own).
+      if (o.scheduleSweep && schedule !== o.schedule)
+        throw new ScenarioError(`${field}.sweep`, `schedule ${JSON.stringify(scheduleJson(schedule))}: ${at} ${err.message}`)
+      throw new ScenarioError(`${field}.${at}`, err.message)
+    }
   }
 }
 

@@ -7,12 +7,15 @@
  *
  * The grid product of the listed values gives one configuration per cell (the first key varies
  * slowest); every configuration runs from every start point, in one launch. A pair
- * hyperparameter's component is named `name[0]` / `name[1]`.
+ * hyperparameter's component is named `name[0]` / `name[1]`. Keys `schedule.ARG` sweep an
+ * argument of the optimizer's schedule (./schedule-sweep.ts).
  */
 import type { Hparams, HparamValue, OptimizerDef } from '../optim'
 import { resolveHparams, HparamError } from '../optim'
 import { ScenarioError } from './errors'
 import { isObject } from '../problem'
+import { isScheduleKey, type ScheduleSpec } from '../schedule'
+import { checkScheduleKey, checkScheduleValues, MAX_SWEPT_SCHEDULES } from './schedule-sweep'
 
 export const MAX_SWEEP_CONFIGS = 1_000_000
 
@@ -57,10 +60,19 @@ export function sweepAxisValues(kind: 'log' | 'linear', a: number, b: number, n:
   })
 }
 
-/** Parse `optimizer.sweep` into axes; keys must name numeric hyperparameters of `def`. */
-export function parseSweep(def: OptimizerDef, sweep: unknown, field: string): SweepAxis[] {
+/**
+ * Parse `optimizer.sweep` into axes; keys must name numeric hyperparameters of `def`, or numeric
+ * arguments of its `schedule` (`schedule.gamma`, `schedule.schedulers[1].T_max`).
+ */
+export function parseSweep(def: OptimizerDef, sweep: unknown, field: string, schedule?: ScheduleSpec): SweepAxis[] {
   if (!isObject(sweep)) throw new ScenarioError(field, 'must be an object of hyperparameter → values')
   const axes = Object.entries(sweep).map(([key, spec]) => {
+    if (isScheduleKey(key)) {
+      const path = checkScheduleKey(schedule, key, `${field}.${key}`)
+      const values = axisValues(spec, `${field}.${key}`)
+      checkScheduleValues(schedule!, path, values, `${field}.${key}`)
+      return { key, values }
+    }
     const m = /^(\w+)(?:\[([012])\])?$/.exec(key)
     const spec0 = m ? def.hparams[m[1]] : undefined
     if (!m || !spec0 || !Object.hasOwn(def.hparams, m[1])) {
@@ -82,6 +94,12 @@ export function parseSweep(def: OptimizerDef, sweep: unknown, field: string): Sw
   if (axes.length === 0) throw new ScenarioError(field, 'must list at least one hyperparameter')
   const total = axes.reduce((p, a) => p * a.values.length, 1)
   if (total > MAX_SWEEP_CONFIGS) throw new ScenarioError(field, `${total} configurations is more than ${MAX_SWEEP_CONFIGS}`)
+  const schedules = axes.filter((a) => isScheduleKey(a.key)).reduce((p, a) => p * a.values.length, 1)
+  if (schedules > MAX_SWEPT_SCHEDULES)
+    throw new ScenarioError(
+      field,
+      `${schedules} schedule combinations is more than ${MAX_SWEPT_SCHEDULES} (each distinct schedule is a launch of its own): sweep fewer schedule values`,
+    )
   return axes
 }
 
@@ -93,6 +111,7 @@ export function expandSweep(def: OptimizerDef, given: Record<string, unknown>, a
   for (;;) {
     const h: Record<string, HparamValue> = { ...base }
     axes.forEach((axis, a) => {
+      if (isScheduleKey(axis.key)) return // the configuration's schedule, not a hyperparameter (./schedule-sweep.ts)
       const m = /^(\w+)(?:\[([012])\])?$/.exec(axis.key)!
       const v = axis.values[index[a]]
       if (m[2] === undefined) h[m[1]] = v
@@ -108,7 +127,7 @@ export function expandSweep(def: OptimizerDef, given: Record<string, unknown>, a
       if (err instanceof HparamError) {
         throw new ScenarioError(
           `${field}.sweep`,
-          `configuration ${JSON.stringify(Object.fromEntries(axes.map((a, i) => [a.key, a.values[index[i]]])))}: ${err.message}`,
+          `configuration ${JSON.stringify(Object.fromEntries(axes.filter((a) => !isScheduleKey(a.key)).map((a) => [a.key, a.values[index[axes.indexOf(a)]]])))}: ${err.message}`,
         )
       }
       throw err

@@ -12,5 +12,16 @@ export {
   type ScheduleSpec,
 } from './spec'
 export { affineSchedule, ROW_VALUES, scheduleSequence, type ScheduleSequence } from './sequence'
-export { baseMomentum, momentumCodeName, scheduleTable, type ScheduleTable } from './table'
+export { baseMomentum, groupedScheduleTable, momentumCodeName, scheduleTable, type ScheduleTable } from './table'
 export { checkScheduleFor } from './check'
+export {
+  isNumericArg,
+  isScheduleKey,
+  isWholeArg,
+  SCHEDULE_KEY_PREFIX,
+  scheduleArgPath,
+  type ScheduleArgPath,
+  type SweepableArg,
+  sweepableArgs,
+  withScheduleArg,
+} from './args'

@@ -51,18 +51,38 @@ export function scheduleTable(
   steps: number,
   exact: boolean,
 ): ScheduleTable {
+  return groupedScheduleTable([spec], new Int32Array(configs.length), def, configs, starts, steps, exact)
+}
+
+/**
+ * The table for a job whose configurations run different schedules (a sweep over schedule
+ * arguments): configuration c runs `specs[of[c]]`. Exact rows per distinct (schedule, base rate,
+ * base momentum) while they fit, else one affine row per schedule. Every schedule must set the
+ * same values (they differ in numeric arguments only, so they do).
+ */
+export function groupedScheduleTable(
+  specs: readonly ScheduleSpec[],
+  of: Int32Array,
+  def: OptimizerDef,
+  configs: readonly Hparams[],
+  starts: number,
+  steps: number,
+  exact: boolean,
+): ScheduleTable {
   const bases = configs.map((h) => [h.lr as number, baseMomentum(def, h)] as const)
-  const keys = [...new Set(bases.map(([l, m]) => `${l},${m}`))]
+  const keyOf = (c: number) => `${of[c]},${bases[c][0]},${bases[c][1]}`
+  const keys = [...new Set(configs.map((_, c) => keyOf(c)))]
   const useExact = exact && keys.length <= MAX_EXACT_ROWS && keys.length * steps <= MAX_EXACT_STEPS
-  const rows = useExact ? keys.length : 1
+  const rows = useExact ? keys.length : specs.length
   const values = new Float64Array(rows * steps * ROW_VALUES)
   if (useExact) {
     keys.forEach((key, r) => {
-      const [l, m] = key.split(',').map(Number)
-      exactRow(spec, l, m, steps, values, r * steps * ROW_VALUES)
+      const [g, l, m] = key.split(',').map(Number)
+      exactRow(specs[g], l, m, steps, values, r * steps * ROW_VALUES)
     })
-  } else affineSchedule(spec, steps, values)
+  } else specs.forEach((spec, g) => affineSchedule(spec, steps, values, g * steps * ROW_VALUES))
   const row = new Int32Array(configs.length * starts)
-  bases.forEach(([l, m], c) => row.fill(useExact ? keys.indexOf(`${l},${m}`) : 0, c * starts, (c + 1) * starts))
-  return { steps, rows, values, row, momentum: cyclesMomentum(spec) ? momentumCodeName(def) : null }
+  const rowOf = useExact ? new Map(keys.map((k, r) => [k, r])) : null
+  configs.forEach((_, c) => row.fill(rowOf ? rowOf.get(keyOf(c))! : of[c], c * starts, (c + 1) * starts))
+  return { steps, rows, values, row, momentum: cyclesMomentum(specs[0]) ? momentumCodeName(def) : null }
 }

@@ -6,6 +6,7 @@
 import { TEXT_CHUNK } from './json'
 import { type ColumnarResult, eachRun } from './result'
 import { scheduleField } from '../../../src-shared/schedule'
+import { configSchedule } from '../../../src-shared/scenario/schedule-sweep'
 
 const CSV_COLUMNS = ['run', 'optimizer', 'hparams', 'init_x', 'init_y', 'step', 'x', 'y', 'loss']
 
@@ -20,7 +21,7 @@ export function writeCsv(result: ColumnarResult, write: (text: string) => void):
     const o = run.part.out
     const d = run.part.diverged[run.p]
     const gradient = run.part.config.gradient ? { gradient: run.part.config.gradient } : {}
-    const prefix = `${i},${run.name},${csvField(JSON.stringify({ ...run.hparams, ...scheduleField(run.part.config.schedule), ...gradient }))},${run.x0},${run.y0},`
+    const prefix = `${i},${run.name},${csvField(JSON.stringify({ ...run.hparams, ...scheduleField(configSchedule(run.part.config, run.c)), ...gradient }))},${run.x0},${run.y0},`
     const suffix = `,${d < 0 ? '' : d}\n`
     const base = run.p * o.count
     for (let k = 0; k < o.count; k++) {

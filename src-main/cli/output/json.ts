@@ -8,7 +8,7 @@ import { gfsSharpnessOrNull } from '../../../src-shared/eos/gradient-flow-soluti
 import { type ColumnarResult, eachRun, type PointColumn } from './result'
 import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
 import type { OptimizerConfig } from '../../../src-shared/scenario'
-import type { Hparams } from '../../../src-shared/optim'
+import { configSchedule } from '../../../src-shared/scenario/schedule-sweep'
 
 /** Most history values (configurations × steps) a result carries; past it the histories are left out. */
 export const MAX_HISTORY_VALUES = 10_000_000
@@ -19,11 +19,14 @@ export const MAX_HISTORY_VALUES = 10_000_000
  * configuration, as a property list to append inside the run's object; '' without a schedule,
  * and for sweeps whose histories would pass MAX_HISTORY_VALUES.
  */
-export function historyJson(config: OptimizerConfig, h: Hparams, steps: number): string {
-  if (!config.schedule || config.configs.length * steps > MAX_HISTORY_VALUES) return ''
-  const seq = scheduleSequence(config.schedule, h.lr as number, baseMomentum(config.def, h), steps)
+export function historyJson(config: OptimizerConfig, c: number, steps: number): string {
+  // A sweep over schedule arguments gives each configuration its own schedule, hence its own history.
+  const schedule = configSchedule(config, c)
+  if (!schedule || config.configs.length * steps > MAX_HISTORY_VALUES) return ''
+  const h = config.configs[c]
+  const seq = scheduleSequence(schedule, h.lr as number, baseMomentum(config.def, h), steps)
   const lr = `,"lr_history":${JSON.stringify(Array.from(seq.lr), finiteOrNull)}`
-  return cyclesMomentum(config.schedule) ? `${lr},"momentum_history":${JSON.stringify(Array.from(seq.momentum), finiteOrNull)}` : lr
+  return cyclesMomentum(schedule) ? `${lr},"momentum_history":${JSON.stringify(Array.from(seq.momentum), finiteOrNull)}` : lr
 }
 
 /** Characters gathered before a piece is handed to the file. */
@@ -201,15 +204,15 @@ function writeJsonInBlocks(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const count = o.count
     const name = part.config.def.name
-    const extras = { ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }
-    const optimizerJson = part.config.configs.map((h) => JSON.stringify({ name, ...h, ...extras }, finiteOrNull))
+    const gradient = part.config.gradient ? { gradient: part.config.gradient } : {}
+    const optimizerJson = part.config.configs.map((h, c) =>
+      JSON.stringify({ name, ...h, ...scheduleField(configSchedule(part.config, c)), ...gradient }, finiteOrNull),
+    )
     const thresholdJson = o.sharpness ? part.config.configs.map((h) => JSON.stringify(stabilityThreshold(name, h), finiteOrNull)) : []
     // Per configuration, made when its first run is written (a sweep's texts are not all held at once).
     let historyOf = { c: -1, text: '' }
     const history = (c: number) =>
-      historyOf.c === c
-        ? historyOf.text
-        : (historyOf = { c, text: historyJson(part.config, part.config.configs[c], result.scenario.steps) }).text
+      historyOf.c === c ? historyOf.text : (historyOf = { c, text: historyJson(part.config, c, result.scenario.steps) }).text
     const preconditioned = o.preconditioned && part.carriesState ? o.preconditioned : null
     const perBlock = Math.max(1, Math.floor(SEGMENT / Math.max(1, count)))
     for (let p0 = 0; p0 < part.n; p0 += perBlock) {
@@ -294,7 +297,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     const o = part.out
     const base = p * o.count
     out.add(
-      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(part.config.schedule), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
+      `${i ? ',\n' : '\n'}{"optimizer":${JSON.stringify({ name: run.name, ...run.hparams, ...scheduleField(configSchedule(part.config, run.c)), ...(part.config.gradient ? { gradient: part.config.gradient } : {}) }, finiteOrNull)},"init":${JSON.stringify([run.x0, run.y0], finiteOrNull)},"trajectory":`,
     )
     pairs(out, o.x, o.y, base, o.count)
     out.add(',"loss":')
@@ -310,7 +313,7 @@ function writeJsonRunByRun(result: ColumnarResult, write: (piece: string | Uint8
     }
     const d = part.diverged[p]
     out.add(`,"diverged_at":${d < 0 ? 'null' : d}`)
-    out.add(historyJson(part.config, run.hparams, result.scenario.steps))
+    out.add(historyJson(part.config, run.c, result.scenario.steps))
     part.extraNames.forEach((name, j) => {
       out.add(`,${JSON.stringify(name)}:`)
       pairs(out, o.extra[2 * j], o.extra[2 * j + 1], base, o.count)

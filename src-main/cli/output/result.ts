@@ -55,6 +55,8 @@ export interface RunInfo {
   readonly part: PartResult
   /** Index of the run inside its part (row of the part's arrays). */
   readonly p: number
+  /** Index of the run's configuration in its part (`part.config.configs[c]`). */
+  readonly c: number
   readonly name: string
   readonly hparams: Hparams
   readonly x0: number
@@ -69,6 +71,7 @@ export function* eachRun(r: ColumnarResult): Generator<RunInfo> {
       yield {
         part,
         p,
+        c: Math.floor(p / starts),
         name: part.config.def.name,
         hparams: part.config.configs[Math.floor(p / starts)],
         x0: r.scenario.starts.x[p % starts],
