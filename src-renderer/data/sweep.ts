@@ -5,6 +5,7 @@
  */
 import { type GradscapeApi, type JobEvent, runCountOf, type ScenarioDoc } from '../../src-shared/api'
 import { sweepAxisValues } from '../../src-shared/scenario/sweep'
+import { scheduleArgPath, withScheduleArg } from '../../src-shared/schedule'
 import type { OptimizerEntry, Scenario } from '../store/scenario'
 import { startCount, toDoc } from '../store/scenario'
 
@@ -17,6 +18,8 @@ export interface SweepAxis {
   readonly to: number
   readonly n: number
   readonly log: boolean
+  /** Whole numbers only (a schedule's step counts, `schedule.step_size`): the values are rounded. */
+  readonly whole?: boolean
 }
 
 export interface SweepSpec {
@@ -33,12 +36,14 @@ export interface SweepSpec {
 export const SWEEP_MAX_STARTS = 16
 export const SWEEP_MAX_CELLS = 2500
 
-/** The axis's values, computed exactly as the engine expands the sweep. */
+/** The axis's values, computed exactly as the engine expands the sweep (whole axes: rounded, sent as a list). */
 export function axisValues(a: SweepAxis): number[] {
-  return sweepAxisValues(a.log ? 'log' : 'linear', a.from, a.to, a.n)
+  const values = sweepAxisValues(a.log ? 'log' : 'linear', a.from, a.to, a.n)
+  return a.whole ? values.map(Math.round) : values
 }
 
-const axisDoc = (a: SweepAxis) => (a.log ? { log: [a.from, a.to], n: a.n } : { linear: [a.from, a.to], n: a.n })
+const axisDoc = (a: SweepAxis) =>
+  a.whole ? { values: axisValues(a) } : a.log ? { log: [a.from, a.to], n: a.n } : { linear: [a.from, a.to], n: a.n }
 
 /** The scenario run for a sweep: the chosen optimizer with a `sweep`, from at most 16 starts. */
 export function sweepDoc(scenario: Scenario, spec: SweepSpec): ScenarioDoc {
@@ -294,6 +299,9 @@ export function applyCell(
   defaults: Record<string, unknown>,
 ): OptimizerEntry {
   const set = (o: Record<string, unknown>, key: string, v: number) => {
+    // A schedule argument is set inside the entry's schedule.
+    const path = scheduleArgPath(key)
+    if (path) return { ...o, schedule: withScheduleArg(o.schedule as Record<string, unknown>, path, v) }
     const m = /^(\w+)\[([01])\]$/.exec(key)
     if (!m) return { ...o, [key]: v }
     const pair = [...((o[m[1]] ?? defaults[m[1]]) as [number, number])]
@@ -312,10 +320,17 @@ export function applyCell(
  * a cell does not make its own map stale.
  */
 export function sweepSignature(scenario: Scenario, spec: SweepSpec): string {
-  const swept = [spec.x.key, spec.y?.key].filter((k): k is string => !!k).map((k) => k.replace(/\[[01]\]$/, ''))
-  const entry = Object.fromEntries(
+  const keys = [spec.x.key, spec.y?.key].filter((k): k is string => !!k)
+  const swept = keys.map((k) => k.replace(/\[[01]\]$/, ''))
+  let entry = Object.fromEntries(
     Object.entries(scenario.optimizers[spec.optimizer] ?? {}).filter(([k]) => !swept.includes(k)),
   ) as OptimizerEntry
+  // A swept schedule argument is left out of the schedule the same way (its value is the sweep's).
+  for (const key of keys) {
+    const path = scheduleArgPath(key)
+    if (path && entry.schedule && typeof entry.schedule === 'object')
+      entry = { ...entry, schedule: withScheduleArg(entry.schedule as Record<string, unknown>, path, NaN) }
+  }
   const s = { ...scenario, optimizers: scenario.optimizers.map((o, k) => (k === spec.optimizer ? entry : o)) }
   return JSON.stringify(sweepDoc(s, spec))
 }

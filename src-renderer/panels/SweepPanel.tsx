@@ -8,7 +8,6 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { cssContext, fitCanvases } from '../charts/canvas'
-import type { HostInfo } from '../../src-shared/api'
 import { getApi } from '../api'
 import type { ConstantHessian } from '../data/constant-hessian'
 import { surfaceData } from '../data/job-data'
@@ -36,27 +35,10 @@ import { registerSessionPart } from '../ui/session-parts'
 import { parseSweepSettings, type SweepSettings } from '../ui/sweep-settings'
 import { drawHeatmap, heatmapGeometry, OVERLAY_STYLE, paintCell } from './sweep-heatmap'
 import { drawPreview } from './sweep-preview'
-
-/** Sweepable keys of an optimizer: its numeric hyperparameters and each component of its pairs. */
-function sweepKeys(info: HostInfo | null, name: string): Array<{ key: string; def: number; positive: boolean }> {
-  const def = info?.optimizers.find((o) => o.name === name)
-  if (!def) return []
-  return def.hparams.flatMap((h) => {
-    if (h.kind === 'number') return [{ key: h.name, def: h.default as number, positive: h.name === 'lr' || h.name === 'eps' }]
-    if (h.kind === 'pair') return (h.default as readonly number[]).map((d, i) => ({ key: `${h.name}[${i}]`, def: d, positive: false }))
-    return []
-  })
-}
+import { defaultRange, sweepKeys } from './sweep-keys'
+import { scheduleArgPath } from '../../src-shared/schedule'
 
 type AxisRange = Pick<SweepAxis, 'from' | 'to' | 'log'>
-
-/** A first range for a key, around its current value; after that the range is the user's. */
-function defaultRange(key: string, value: number, positive: boolean): AxisRange {
-  if (positive || key === 'lr') return { from: value / 30, to: value * 3, log: true }
-  if (key.startsWith('betas')) return { from: 0.5, to: 0.999, log: false }
-  if (key === 'momentum' || key === 'alpha' || key === 'rho') return { from: 0, to: 0.99, log: false }
-  return { from: 0, to: Math.max(1, value * 2), log: false }
-}
 
 function rangeProblem(key: string, r: AxisRange): string | null {
   if (!Number.isFinite(r.from) || !Number.isFinite(r.to)) return `${key}: both ends must be numbers`
@@ -167,8 +149,10 @@ export function SweepPanel() {
   const [index, setIndex] = useState(0)
   const optimizerIndex = Math.min(index, scenario.optimizers.length - 1)
   const entry = scenario.optimizers[optimizerIndex]
-  const keys = useMemo(() => sweepKeys(info, entry?.name ?? ''), [info, entry?.name])
+  // Schedule arguments join the hyperparameters as axes when the entry has a schedule (sweep-keys.ts).
+  const keys = useMemo(() => sweepKeys(info, entry), [info, entry])
   const valueOf = (key: string) => {
+    if (scheduleArgPath(key)) return keys.find((k) => k.key === key)?.def ?? 1
     const m = /^(\w+)\[([01])\]$/.exec(key)
     const raw = m ? (entry?.[m[1]] as number[] | undefined)?.[Number(m[2])] : entry?.[key]
     return typeof raw === 'number' ? raw : (keys.find((k) => k.key === key)?.def ?? 1)
@@ -214,8 +198,9 @@ export function SweepPanel() {
 
   const xk = keys.some((k) => k.key === xKey) ? xKey : (keys[0]?.key ?? 'lr')
   const yk = yKey !== '' && yKey !== xk && keys.some((k) => k.key === yKey) ? yKey : ''
+  const keyOf = (key: string) => keys.find((k) => k.key === key)
   const rangeOf = (key: string): AxisRange =>
-    ranges[key] ?? defaultRange(key, valueOf(key), keys.find((k) => k.key === key)?.positive ?? false)
+    ranges[key] ?? defaultRange(key, valueOf(key), keyOf(key)?.positive ?? false, keyOf(key)?.whole ?? false)
   const setRange = (key: string, patch: Partial<AxisRange>) => setRanges((r) => ({ ...r, [key]: { ...rangeOf(key), ...patch } }))
 
   const expr = landscapeExpr(scenario, info)
@@ -278,8 +263,8 @@ export function SweepPanel() {
     setRanges((r) => ({ ...r, [xk]: xr, ...(yr ? { [yk]: yr } : {}) }))
     const spec: SweepSpec = {
       optimizer: optimizerIndex,
-      x: { key: xk, n, ...xr },
-      y: yr ? { key: yk, n, ...yr } : null,
+      x: { key: xk, n, ...xr, whole: keyOf(xk)?.whole ?? false },
+      y: yr ? { key: yk, n, ...yr, whole: keyOf(yk)?.whole ?? false } : null,
       metric,
       tolerance,
     }
