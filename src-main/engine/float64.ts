@@ -11,7 +11,7 @@ import { emitAssignments, type Landscape } from '../../src-shared/landscape'
 import { assertRunsOn, coordName, hparamCodeNames, type OptimizerDef, preconditionerForCoordinate } from '../../src-shared/optim'
 import { RANDOM_CODE, reduceSeed } from '../../src-shared/random'
 import { ROW_VALUES, type ScheduleTable } from '../../src-shared/schedule'
-import { type EstimatorKind, estimatorKind, estimatorScalars, type GradientSpec } from '../../src-shared/estimator'
+import { type EstimatorKind, estimatorKind, estimatorScalars, extraGradientSite, type GradientSpec } from '../../src-shared/estimator'
 import { float64EstimatorCode } from './estimator-code'
 import { stepCode } from './step-code'
 
@@ -244,7 +244,15 @@ for (let i = 0; i < n; i++) {
       g_y = g_y + noiseStd * gsNormal(noiseSeed, stream, t, 1);
     }
     ${scheduled.step}
-    ${stepCode(landscape, def, { declare: 'const', zero: '0', noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }` })}
+    ${stepCode(landscape, def, {
+      declare: 'const',
+      zero: '0',
+      noise: (name, k) => `if (noiseStd > 0) { ${name} = ${name} + noiseStd * gsNormal(noiseSeed, stream, t, ${k}); }`,
+      // SAM's and FDGR's second gradient is estimated too, with draws of its own.
+      ...(estimator && {
+        estimator: (names, points, j) => float64EstimatorCode(landscape, estimator, extraGradientSite(j, names, points)),
+      }),
+    })}
     ${valueGrad}
     if (!(Number.isFinite(p_x) && Number.isFinite(p_y) && Number.isFinite(loss))) { divergedAt[i] = t; dead = true; }
     if (t % every === 0) {

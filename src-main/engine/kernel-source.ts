@@ -31,7 +31,7 @@ import {
 import { declaredInCode, renameInCode } from '../../src-shared/optim/rule/rename-code'
 import { RANDOM_CODE } from '../../src-shared/random'
 import { ROW_VALUES } from '../../src-shared/schedule'
-import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind } from '../../src-shared/estimator'
+import { ESTIMATOR_LOCALS, ESTIMATOR_SCALARS, type EstimatorKind, extraGradientSite } from '../../src-shared/estimator'
 import { kernelEstimatorCode } from './estimator-code'
 import { stepCode } from './step-code'
 
@@ -222,6 +222,11 @@ export function kernelParts(
         declare: 'let',
         zero: '0.0',
         transform: lower,
+        // SAM's and FDGR's second gradient is estimated too, with draws of its own (its locals are declared in `updates`).
+        ...(specialise.estimator && {
+          estimator: (names, points, j) =>
+            kernelEstimatorCode(landscape, specialise.estimator!, kernelNumber, extraGradientSite(j, names, points)),
+        }),
         noise: (name, k) =>
           specialise.noNoise
             ? null

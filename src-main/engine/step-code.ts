@@ -24,6 +24,11 @@ export interface StepCodeOptions {
   readonly zero: string
   /** A statement adding the step's noise on coordinate k to `name` (a gradient taken elsewhere); null without noise. */
   readonly noise: (name: string, k: number) => string | null
+  /**
+   * Statements replacing the j-th extra gradient (`names`, exact, at the point `points`) by the
+   * gradient estimator's estimate there (SAM's, FDGR's second gradient); absent: the exact gradient.
+   */
+  readonly estimator?: (names: readonly [string, string], points: readonly [string, string], j: number) => string
   /** A rewrite applied to every block of rule code (kernels: fixed switches, running powers). */
   readonly transform?: (block: Block) => Block
 }
@@ -69,6 +74,7 @@ export function stepCode(landscape: Landscape, def: OptimizerDef, o: StepCodeOpt
     )
   }
   if (usesGradNorm(def)) out.push(`let g_norm2 = g_x * g_x + g_y * g_y;`)
+  let extra = 0
   stepProgram(def, COORDS).forEach((piece, k) => {
     if (piece.kind === 'code') {
       out.push(print(piece.block))
@@ -85,6 +91,9 @@ export function stepCode(landscape: Landscape, def: OptimizerDef, o: StepCodeOpt
         `_ga${k}_`,
       ),
     )
+    // The estimator replaces this gradient as it does the step's own, before the noise (as there).
+    if (o.estimator) out.push(o.estimator([piece.names[0], piece.names[1]], [at[0], at[1]], extra))
+    extra++
     piece.names.forEach((n, j) => {
       const noise = o.noise(n, j)
       if (noise !== null) out.push(noise)

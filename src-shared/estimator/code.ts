@@ -8,7 +8,7 @@
  */
 import { reduceSeed } from '../random'
 import type { EstimatorKind, GradientSpec } from './spec'
-import { DIMENSION, DIRECTION_COUNTER } from './draws'
+import { DIMENSION, DIRECTION_COUNTER, extraGradientCounter } from './draws'
 
 /** Launch-wide scalars the estimator code reads, in argument order. */
 export const ESTIMATOR_SCALARS = ['estK', 'estMu', 'estSeed'] as const
@@ -39,48 +39,94 @@ export interface EstimatorCodeOptions {
   readonly number: (v: number) => string
 }
 
-/** Statements replacing g_x, g_y by the estimate of `kind`. */
-export function estimatorCode(kind: EstimatorKind, o: EstimatorCodeOptions): string {
+/**
+ * Where an estimate is taken: the point, the gradient names (holding the exact gradient there,
+ * replaced by the estimate), the first draw counter, and the names of its locals (each site
+ * declares its own, so several sites share one step's scope).
+ */
+export interface EstimatorSite {
+  readonly px: string
+  readonly py: string
+  readonly gx: string
+  readonly gy: string
+  readonly counter: number
+  /** Prefix of the site's locals (`est_` at the step's own point). */
+  readonly locals: string
+  /** Temporaries' prefixes of the two loss evaluations (zeroth order). */
+  readonly temps: readonly [string, string]
+}
+
+/** The step's own gradient: g_x, g_y at p_x, p_y, counters from DIRECTION_COUNTER; locals ESTIMATOR_LOCALS. */
+export const STEP_SITE: EstimatorSite = {
+  px: 'p_x',
+  py: 'p_y',
+  gx: 'g_x',
+  gy: 'g_y',
+  counter: DIRECTION_COUNTER,
+  locals: 'est_',
+  temps: ['_zp', '_zm'],
+}
+
+/**
+ * The j-th extra gradient of a step (SAM's ∇L at θ + e, FDGR's at θ + εg): the gradient `names`
+ * at the point `points`, with draws of its own (draws.ts `extraGradientCounter`).
+ */
+export function extraGradientSite(j: number, names: readonly [string, string], points: readonly [string, string]): EstimatorSite {
+  return {
+    px: points[0],
+    py: points[1],
+    gx: names[0],
+    gy: names[1],
+    counter: extraGradientCounter(j),
+    locals: `est${j + 1}_`,
+    temps: [`_zq${j}_`, `_zn${j}_`],
+  }
+}
+
+/** Statements replacing the site's gradient (g_x, g_y at the step's point by default) by the estimate of `kind`. */
+export function estimatorCode(kind: EstimatorKind, o: EstimatorCodeOptions, site: EstimatorSite = STEP_SITE): string {
   const n = o.number
   const sphere = kind === 'zeroth_order_sphere'
+  const { px, py, gx, gy } = site
+  const v = (name: string) => `${site.locals}${name}`
   const along =
     kind === 'forward'
-      ? 'est_d = g_x * est_vx + g_y * est_vy;'
-      : `est_qx = p_x + estMu * est_vx;
-      est_qy = p_y + estMu * est_vy;
-      ${o.lossAt('est_qx', 'est_qy', 'est_lp', '_zp')}
-      est_qx = p_x - estMu * est_vx;
-      est_qy = p_y - estMu * est_vy;
-      ${o.lossAt('est_qx', 'est_qy', 'est_lm', '_zm')}
-      est_d = ${sphere ? `${n(DIMENSION)} * ` : ''}(est_lp - est_lm) / (${n(2)} * estMu);`
-  return `let est_x = ${n(0)};
-    let est_y = ${n(0)};
-    let est_c = ${n(DIRECTION_COUNTER)};
-    let est_vx = ${n(0)};
-    let est_vy = ${n(0)};
-    let est_vn = ${n(1)};
-    let est_d = ${n(0)};
-    let est_qx = ${n(0)};
-    let est_qy = ${n(0)};
-    let est_lp = ${n(0)};
-    let est_lm = ${n(0)};
-    for (let est_k = 0; est_k < estK; est_k++) {
-      est_vx = gsNormal(estSeed, stream, t, est_c);
-      est_vy = gsNormal(estSeed, stream, t, est_c + ${n(1)});
+      ? `${v('d')} = ${gx} * ${v('vx')} + ${gy} * ${v('vy')};`
+      : `${v('qx')} = ${px} + estMu * ${v('vx')};
+      ${v('qy')} = ${py} + estMu * ${v('vy')};
+      ${o.lossAt(v('qx'), v('qy'), v('lp'), site.temps[0])}
+      ${v('qx')} = ${px} - estMu * ${v('vx')};
+      ${v('qy')} = ${py} - estMu * ${v('vy')};
+      ${o.lossAt(v('qx'), v('qy'), v('lm'), site.temps[1])}
+      ${v('d')} = ${sphere ? `${n(DIMENSION)} * ` : ''}(${v('lp')} - ${v('lm')}) / (${n(2)} * estMu);`
+  return `let ${v('x')} = ${n(0)};
+    let ${v('y')} = ${n(0)};
+    let ${v('c')} = ${n(site.counter)};
+    let ${v('vx')} = ${n(0)};
+    let ${v('vy')} = ${n(0)};
+    let ${v('vn')} = ${n(1)};
+    let ${v('d')} = ${n(0)};
+    let ${v('qx')} = ${n(0)};
+    let ${v('qy')} = ${n(0)};
+    let ${v('lp')} = ${n(0)};
+    let ${v('lm')} = ${n(0)};
+    for (let ${v('k')} = 0; ${v('k')} < estK; ${v('k')}++) {
+      ${v('vx')} = gsNormal(estSeed, stream, t, ${v('c')});
+      ${v('vy')} = gsNormal(estSeed, stream, t, ${v('c')} + ${n(1)});
       ${
         sphere
-          ? `est_vn = Math.sqrt(est_vx * est_vx + est_vy * est_vy);
-      est_vx = est_vx / est_vn;
-      est_vy = est_vy / est_vn;`
+          ? `${v('vn')} = Math.sqrt(${v('vx')} * ${v('vx')} + ${v('vy')} * ${v('vy')});
+      ${v('vx')} = ${v('vx')} / ${v('vn')};
+      ${v('vy')} = ${v('vy')} / ${v('vn')};`
           : ''
       }
       ${along}
-      est_x = est_x + est_d * est_vx;
-      est_y = est_y + est_d * est_vy;
-      est_c = est_c + ${n(2)};
+      ${v('x')} = ${v('x')} + ${v('d')} * ${v('vx')};
+      ${v('y')} = ${v('y')} + ${v('d')} * ${v('vy')};
+      ${v('c')} = ${v('c')} + ${n(2)};
     }
-    g_x = est_x / estK;
-    g_y = est_y / estK;`
+    ${gx} = ${v('x')} / estK;
+    ${gy} = ${v('y')} / estK;`
 }
 
 /** Values of ESTIMATOR_SCALARS for a spec (any values for the exact gradient: its code reads none). */

@@ -7,7 +7,9 @@
  *   z_c = gsNormal(seed, p, t, DIRECTION_COUNTER + 2k + c)            (src-shared/random.ts)
  * The gradient noise draws gsNormal(seed', p, t, c) with c ∈ {0, 1}; starting the estimator's
  * counters at DIRECTION_COUNTER keeps the two apart even when the seeds are equal. With
- * k < MAX_DIRECTIONS every counter stays inside the hash's exact integer range.
+ * k < MAX_DIRECTIONS every counter stays inside the hash's exact integer range. The j-th extra
+ * gradient of a step (SAM's, FDGR's second gradient) is estimated too, with draws from
+ * extraGradientCounter(j) on: the same formulas, directions independent of the step's own.
  *
  * Gaussian directions v = z ~ N(0, I₂); sphere directions v = z/‖z‖, uniform on the unit circle.
  *
@@ -32,20 +34,34 @@ import type { GradientSpec } from './spec'
 /** First counter of the estimator's draws (the gradient noise uses counters 0 and 1). */
 export const DIRECTION_COUNTER = 1024
 
+/** Counters one gradient estimate may use: two per direction (spec.ts MAX_DIRECTIONS = 1024). */
+const COUNTERS_PER_ESTIMATE = 2 * 1024
+
+/**
+ * First counter of the draws at the j-th extra gradient of a step (j = 0: SAM's ∇L at θ + e,
+ * FDGR's at θ + εg): DIRECTION_COUNTER + 2048·(j + 1), past every counter of the step's own
+ * estimate (DIRECTION_COUNTER … DIRECTION_COUNTER + 2047), so the two estimates draw independent
+ * directions at the same (seed, stream, t). Inside the hash's exact range for j < 4000.
+ */
+export function extraGradientCounter(j: number): number {
+  return DIRECTION_COUNTER + COUNTERS_PER_ESTIMATE * (j + 1)
+}
+
 /** Dimension of the landscapes' parameter space (x, y). */
 export const DIMENSION = 2
 
-/** Direction k of the draws at (seed, stream, t), into out[0], out[1] (seed not yet reduced). */
+/** Direction k of the draws at (seed, stream, t), into out[0], out[1] (seed not yet reduced); `counter`: the estimate's first counter. */
 export function direction(
   spec: Exclude<GradientSpec, { estimator: 'true' }>,
   stream: number,
   t: number,
   k: number,
   out: Float64Array | number[],
+  counter = DIRECTION_COUNTER,
 ): void {
   const seed = reduceSeed(spec.seed)
-  let vx = normal(seed, stream, t, DIRECTION_COUNTER + 2 * k)
-  let vy = normal(seed, stream, t, DIRECTION_COUNTER + 2 * k + 1)
+  let vx = normal(seed, stream, t, counter + 2 * k)
+  let vy = normal(seed, stream, t, counter + 2 * k + 1)
   if (spec.estimator === 'zeroth_order' && spec.distribution === 'sphere') {
     const n = Math.sqrt(vx * vx + vy * vy)
     vx = vx / n
@@ -64,6 +80,7 @@ export interface LossFunctions {
 /**
  * The estimate the engine uses at step t (1-based) for a particle of stream `stream` standing at
  * (x, y) (its point after step t − 1), into out[0], out[1]; the exact gradient for "true".
+ * `counter`: the first draw counter (an extra gradient's: extraGradientCounter(j), at its point).
  */
 export function estimateGradient(
   spec: GradientSpec,
@@ -73,6 +90,7 @@ export function estimateGradient(
   stream: number,
   t: number,
   out: Float64Array | number[],
+  counter = DIRECTION_COUNTER,
 ): void {
   const vg = new Float64Array(3)
   f.valueAndGradient(x, y, vg)
@@ -85,7 +103,7 @@ export function estimateGradient(
   let ex = 0
   let ey = 0
   for (let k = 0; k < spec.directions; k++) {
-    direction(spec, stream, t, k, v)
+    direction(spec, stream, t, k, v, counter)
     let dd: number
     if (spec.estimator === 'forward') dd = vg[1] * v[0] + vg[2] * v[1]
     else {
