@@ -6,6 +6,9 @@
  *   hyperparameter; bool when every optimizer's is a flag), sharpness / stability_threshold /
  *   preconditioned_sharpness when recorded, extra trajectories (ASGD `averaged`), central flows
  *   as central_flow_* arrays, and `scenario`: the scenario file's JSON as a 0-d text array.
+ *   Per run also (./run-extras.ts): `schedule` (text: the schedule's JSON, every argument; '' without
+ *   one), `lr_final` (the rate the last step used; the run's lr without a schedule) and `gradient`
+ *   (text: the estimator's JSON; '' for the exact gradient).
  * Large arrays stream from the engine's arrays in ~8 MB pieces; nothing is copied whole.
  * The pieces may reuse one buffer: a consumer writes or copies each before asking for the next.
  */
@@ -14,6 +17,7 @@ import type { HparamValue } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import type { CentralFlowResult } from '../../engine/central-flow'
 import { type ColumnarResult, eachRun, type PartResult, type PointColumn } from './result'
+import { runExtras } from './run-extras'
 
 /** Float64 numbers per streamed piece (8 MB). */
 const PIECE = 1 << 20
@@ -93,6 +97,9 @@ const RESERVED = new Set([
   'stability_threshold',
   'preconditioned_sharpness',
   'scenario',
+  'schedule',
+  'lr_final',
+  'gradient',
 ])
 
 /** Each configuration's hyperparameters with the run range it covers (starts runs each). */
@@ -207,12 +214,20 @@ export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
   const diverged = new BigInt64Array(r.runs)
   const names: string[] = new Array(r.runs)
   const threshold = new Float64Array(r.scenario.record.sharpness ? r.runs : 0)
+  const extras = runExtras(r)
+  const schedules: string[] = new Array(r.runs)
+  const gradients: string[] = new Array(r.runs)
+  const lrFinal = new Float64Array(r.runs)
   let i = 0
   for (const run of eachRun(r)) {
     init[2 * i] = run.x0
     init[2 * i + 1] = run.y0
     diverged[i] = BigInt(run.part.diverged[run.p])
     names[i] = run.name
+    const extra = extras.get(run.part)![run.c]
+    schedules[i] = extra.schedule
+    gradients[i] = extra.gradient
+    lrFinal[i] = extra.lrFinal
     if (threshold.length) {
       const t = stabilityThreshold(run.name, run.hparams)
       threshold[i] = 'value' in t ? t.value : NaN
@@ -232,6 +247,9 @@ export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
     typedArray('diverged_at', '<i8', [r.runs], diverged),
     stringArray('optimizer', names),
     ...hparamArrays(r),
+    stringArray('schedule', schedules),
+    typedArray('lr_final', '<f8', [r.runs], lrFinal),
+    stringArray('gradient', gradients),
   ]
   if (r.scenario.record.sharpness) {
     arrays.push(perPoint('sharpness', r, (part) => part.out.sharpness))

@@ -1,13 +1,17 @@
 /**
  * The `run` result as Parquet for dataframes (pandas, polars, DuckDB), long format, one row per
  * kept point: run, optimizer, one column per hyperparameter (pairs as NAME_0, NAME_1), init_x,
- * init_y, step, x, y, loss[, sharpness], diverged_at (null = never). Encoded by hyparquet-writer,
+ * init_y, step, x, y, loss[, sharpness], diverged_at (null = never), lr_final (the rate the run's
+ * last step used; its lr without a schedule), and where some run has one, schedule (the schedule's
+ * JSON, null without one) and gradient (the estimator's JSON, null for the exact gradient; both
+ * from ./run-extras.ts). Encoded by hyparquet-writer,
  * one row group of up to ROW_GROUP rows at a time, so memory stays bounded by a row group.
  * The scenario's JSON rides along as the file's key-value metadata `gradscape.scenario`.
  */
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { HparamValue } from '../../../src-shared/optim'
 import { type ColumnarResult, eachRun, type RunInfo } from './result'
+import { runExtras } from './run-extras'
 
 export const ROW_GROUP = 1 << 20
 
@@ -53,6 +57,11 @@ function streamingWriter(write: (bytes: Uint8Array) => void): ByteWriter {
 export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (bytes: Uint8Array) => void): void {
   const hp = hparamColumns(r)
   const sharpness = r.scenario.record.sharpness
+  const extras = runExtras(r)
+  const all = [...extras.values()].flat()
+  // Text columns only where a run has a schedule / an estimator (no per-row column of nulls otherwise).
+  const withSchedule = all.some((e) => e.schedule !== '')
+  const withGradient = all.some((e) => e.gradient !== '')
   const every = r.scenario.record.every
   const leaf = (name: string, type: SchemaElement['type'], required = true, utf8 = false): SchemaElement => ({
     name,
@@ -72,6 +81,9 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
     leaf('loss', 'DOUBLE'),
     ...(sharpness ? [leaf('sharpness', 'DOUBLE')] : []),
     leaf('diverged_at', 'INT32', false),
+    leaf('lr_final', 'DOUBLE', false),
+    ...(withSchedule ? [leaf('schedule', 'BYTE_ARRAY', false, true)] : []),
+    ...(withGradient ? [leaf('gradient', 'BYTE_ARRAY', false, true)] : []),
   ]
   const pq = new ParquetWriter({
     writer: streamingWriter(write),
@@ -96,6 +108,9 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
     loss: new Float64Array(rows),
     sharpness: new Float64Array(sharpness ? rows : 0),
     diverged: new Array<number | null>(rows),
+    lrFinal: new Array<number | null>(rows),
+    schedule: new Array<string | null>(withSchedule ? rows : 0),
+    gradient: new Array<string | null>(withGradient ? rows : 0),
   }
   let filled = 0
   const flushGroup = () => {
@@ -113,6 +128,9 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
       { name: 'loss', data: cut(g.loss) },
       ...(sharpness ? [{ name: 'sharpness', data: cut(g.sharpness) }] : []),
       { name: 'diverged_at', data: cut(g.diverged) },
+      { name: 'lr_final', data: cut(g.lrFinal) },
+      ...(withSchedule ? [{ name: 'schedule', data: cut(g.schedule) }] : []),
+      ...(withGradient ? [{ name: 'gradient', data: cut(g.gradient) }] : []),
     ]
     void pq.write({ columnData, rowGroupSize: ROW_GROUP })
     filled = 0
@@ -127,6 +145,8 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
     const o = run.part.out
     const d = run.part.diverged[run.p]
     const hpv = hp.map((c) => hpValue(run, c))
+    const extra = extras.get(run.part)![run.c]
+    const lrFinal = Number.isNaN(extra.lrFinal) ? null : extra.lrFinal
     for (let k = 0; k < r.kept; k++) {
       const at = run.p * o.count + k
       g.run[filled] = i
@@ -140,6 +160,9 @@ export function writeParquet(r: ColumnarResult, scenarioJson: string, write: (by
       g.loss[filled] = o.loss[at]
       if (sharpness) g.sharpness[filled] = o.sharpness![at]
       g.diverged[filled] = d < 0 ? null : d
+      g.lrFinal[filled] = lrFinal
+      if (withSchedule) g.schedule[filled] = extra.schedule || null
+      if (withGradient) g.gradient[filled] = extra.gradient || null
       if (++filled === rows) flushGroup()
     }
     i++
