@@ -12,6 +12,8 @@ import { parseSchedule, scheduleSequence, sweepableArgs } from '../../src-shared
 import { collectResult } from '../../src-main/cli/output'
 import { writeJson } from '../../src-main/cli/output/json'
 import { launches } from '../../src-main/engine/float32'
+import { Job } from '../../src-main/engine/job'
+import { runScenario } from '../../src-main/engine/run-scenario'
 
 const base = {
   landscape: { preset: 'himmelblau' },
@@ -277,4 +279,86 @@ describe('each configuration runs as the scenario without the sweep', () => {
       expect(new Set(swept.map((r) => JSON.stringify(r.lr_history))).size).toBeGreaterThan(1)
     })
   }
+})
+
+describe('beyond the exact rows, and through a streaming job', () => {
+  it('float64 with more than 64 (schedule, lr) pairs: one affine row per schedule, equal to the unswept runs within rounding', async () => {
+    const lrs = Array.from({ length: 40 }, (_, i) => 0.002 + 0.0002 * i)
+    const doc = {
+      ...base,
+      optimizer: {
+        name: 'sgd',
+        momentum: 0.5,
+        lr: 0.01,
+        schedule: step,
+        sweep: { 'schedule.gamma': { values: [0.3, 0.8] }, lr: { values: lrs } },
+      },
+    }
+    const swept = await runScenario(parseScenario(doc))
+    expect(swept.runs).toHaveLength(160)
+    let differs = false
+    for (const c of [0, 17, 39, 40, 63, 79]) {
+      const gamma = c < 40 ? 0.3 : 0.8
+      const lr = lrs[c % 40]
+      const alone = await runScenario(
+        parseScenario({ ...base, optimizer: { name: 'sgd', momentum: 0.5, lr, schedule: { ...step, gamma } } }),
+      )
+      for (let i = 0; i < 2; i++) {
+        const got = swept.runs[2 * c + i]
+        expect(got.optimizer.lr).toBe(lr)
+        got.trajectory.forEach(([x, y], k) => {
+          const [wx, wy] = alone.runs[i].trajectory[k]
+          expect(Math.abs(x - wx)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(wx)))
+          expect(Math.abs(y - wy)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(wy)))
+        })
+      }
+      // The other gamma's run differs by far more than the tolerance: the rows are not mixed up.
+      const other = await runScenario(
+        parseScenario({ ...base, optimizer: { name: 'sgd', momentum: 0.5, lr, schedule: { ...step, gamma: 1.1 - gamma } } }),
+      )
+      if (Math.abs(other.runs[0].trajectory[10][0] - swept.runs[2 * c].trajectory[10][0]) > 1e-6) differs = true
+    }
+    expect(differs).toBe(true)
+  })
+
+  it('float32: a job streams the same points in blocks as the whole run (launch groups scattered back in order)', async () => {
+    const doc = {
+      ...base,
+      // Long enough for several blocks (the first block is 10⁴ particle-steps).
+      steps: 2000,
+      record: { every: 50 },
+      precision: 'float32',
+      optimizers: [
+        { name: 'adam', lr: 0.05 },
+        {
+          name: 'sgd',
+          lr: 0.01,
+          momentum: 0.5,
+          schedule: step,
+          sweep: { lr: { values: [0.004, 0.01] }, 'schedule.gamma': { values: [0.3, 0.7, 0.95] } },
+        },
+      ],
+    }
+    const s = parseScenario(doc)
+    const whole = await runScenario(s, { backend: 'wasm' })
+    const job = new Job(1, s, { backend: 'wasm' })
+    const runs = whole.runs.length
+    const kept = whole.runs[0].trajectory.length
+    const xy = new Float64Array(runs * kept * 2)
+    let chunks = 0
+    for (let c = await job.next(); c; c = await job.next(), chunks++)
+      for (let r = 0; r < runs; r++)
+        for (let j = 0; j < c.count; j++) {
+          xy[2 * (r * kept + c.start + j)] = c.xy[2 * (r * c.count + j)]
+          xy[2 * (r * kept + c.start + j) + 1] = c.xy[2 * (r * c.count + j) + 1]
+        }
+    expect(chunks).toBeGreaterThan(1)
+    whole.runs.forEach((run, r) =>
+      run.trajectory.forEach(([x, y], k) => {
+        expect(xy[2 * (r * kept + k)]).toBe(Math.fround(x))
+        expect(xy[2 * (r * kept + k) + 1]).toBe(Math.fround(y))
+      }),
+    )
+    expect(Array.from(job.divergedAt())).toEqual(whole.runs.map((r) => r.diverged_at ?? -1))
+  })
 })
