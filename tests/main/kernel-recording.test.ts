@@ -5,10 +5,10 @@
  * records that one point or the host reads it from the state afterwards; the loss the kernel
  * records is the float32 loss at the recorded position.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { parseScenario } from '../../src-shared/scenario'
 import { Job } from '../../src-main/engine/job'
-import { launches } from '../../src-main/engine/float32'
+import { gpuFor, launches } from '../../src-main/engine/float32'
 import { type PlanOptions, planParts } from '../../src-main/engine/plan'
 import { runScenario, type ScenarioResult } from '../../src-main/engine/run-scenario'
 
@@ -166,6 +166,7 @@ for (const backend of ['cpu', 'webasm'] as const) {
         const readByHost = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 0 }))
         const kept = Math.floor((doc.steps as number) / (doc.record as { every: number }).every) + 1
         expect(recorded.runs[0].trajectory).toHaveLength(kept)
+        expect(recorded.backends.join(', ')).not.toContain('recording kernel failed')
         // One launch holds every kept point (plus the steps after the last one).
         expect(recordedLaunches).toBeLessThanOrEqual(2)
         expect(recorded.runs.some((r) => r.diverged_at !== null)).toBe(name.includes('diverge'))
@@ -180,6 +181,28 @@ for (const backend of ['cpu', 'webasm'] as const) {
       const s = parseScenario({ ...CASES[0][1], precision: 'float32' })
       expect(planParts(s, { backend })[0].stepper.recordsInKernel).toBe(false)
       expect(planParts(s, { backend, pointsPerLaunch: 5 })[0].stepper.recordsInKernel).toBe(true)
+    })
+
+    it('goes a launch per kept point, and says so, where the recording kernel fails to build', async () => {
+      // A landscape of its own, so no recording kernel is cached for it.
+      const s = { ...CASES[0][1], landscape: { expr: `(1-x)^2 + 99*(y-x^2)^2 + 0.${backend.length}*x` }, precision: 'float32' }
+      const gpu = gpuFor(backend)
+      const create = gpu.createKernel.bind(gpu)
+      const refuse = vi.spyOn(gpu, 'createKernel').mockImplementation(((source: unknown, settings: unknown) => {
+        if (String(source).includes('recFirst')) throw new Error('shader compile failed (simulated)')
+        return create(source as never, settings as never)
+      }) as never)
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      try {
+        const fallback = await runScenario(parseScenario(s), gpujs())
+        const readByHost = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 0 }))
+        expect(fallback.backends[0]).toContain('recording kernel failed: shader compile failed (simulated)')
+        expect(warn).toHaveBeenCalledOnce()
+        expect(mismatches(fallback, readByHost, 1e-6)).toEqual([])
+      } finally {
+        refuse.mockRestore()
+        warn.mockRestore()
+      }
     })
 
     it('streams the same chunks through a job as the one-launch-per-point path', async () => {

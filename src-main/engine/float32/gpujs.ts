@@ -274,10 +274,46 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
   const maxPoints = () => Math.max(1, Math.min(kept, MAX_RECORD_POINTS, Math.floor(RECORD_THREADS / padded)))
   /** The kept points of one launch, row-major as RecordedPoints wants them (reused while the size stays). */
   let rows: { x: Float32Array; y: Float32Array; loss: Float32Array } | undefined
+  /** Why the recording kernel failed on this backend (its launches then go a point at a time). */
+  let recordingFailed: string | undefined
   const record = async (first: number, target: number, every: number): Promise<RecordedPoints> => {
     const count = Math.floor((target - first) / every) + 1
     if (first < state.t || count < 1 || count > maxPoints())
       throw new RangeError(`a launch from step ${state.t} cannot record ${count} points from step ${first} (at most ${maxPoints()})`)
+    if (recordingFailed === undefined) {
+      try {
+        return await recordInOneLaunch(first, target, every, count)
+      } catch (err) {
+        // A GPU whose shader compiler rejects the recording kernel (untested there) still runs the
+        // job, a launch per kept point; backend() and the console say so (npm run gpu-check prints it).
+        recordingFailed = (err as Error).message.split('\n')[0]
+        console.warn(`gpu.js ${mode}: the recording kernel failed (${recordingFailed}); one launch per kept point instead`)
+      }
+    }
+    return recordByLaunches(first, count, every)
+  }
+  /** Kept points by one launch each, read from the state; the loss evaluated by the host, rounded to float32 like the kernel's. */
+  const recordByLaunches = async (first: number, count: number, every: number): Promise<RecordedPoints> => {
+    const { x, y, loss } = rowsOf(count * padded)
+    const f = job.landscape.compiled
+    const vg = new Float64Array(3)
+    for (let j = 0; j < count; j++) {
+      const t = first + j * every
+      if (t > state.t) await advance(t)
+      for (let i = 0, r = j * padded; i < padded; i++, r++) {
+        x[r] = state.x[i]
+        y[r] = state.y[i]
+        f.valueAndGradient(x[r], y[r], vg)
+        loss[r] = vg[0]
+      }
+    }
+    return { count, first, stride: padded, x, y, loss }
+  }
+  const rowsOf = (size: number) => {
+    if (!rows || rows.x.length !== size) rows = { x: new Float32Array(size), y: new Float32Array(size), loss: new Float32Array(size) }
+    return rows
+  }
+  const recordInOneLaunch = async (first: number, target: number, every: number, count: number): Promise<RecordedPoints> => {
     launches.count++
     // Row r repeats the steps of the rows before it: about count/2 rows of the launch's steps.
     const pool = threaded && (n * (target - state.t) * (count + 1)) / 2 >= POOL_WORK
@@ -320,8 +356,7 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
     )
     const flat = flatResult(result, c.outputCells)
     const size = count * padded
-    if (!rows || rows.x.length !== size) rows = { x: new Float32Array(size), y: new Float32Array(size), loss: new Float32Array(size) }
-    const { x, y, loss } = rows
+    const { x, y, loss } = rowsOf(size)
     for (let r = 0, b = 0; r < size; r++, b += 4) {
       x[r] = flat[b]
       y[r] = flat[b + 1]
@@ -360,6 +395,8 @@ export function gpujsLauncher(job: ParticleBatch, state: Float32State, mode: Bac
     record,
     maxPoints,
     preferredPoints,
-    backend: () => last ?? `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`,
+    backend: () =>
+      (last ?? `gpu.js ${backendName(stateKernelFor(job, state, mode, threaded).kernel)}${threaded ? ' (threaded)' : ''}`) +
+      (recordingFailed === undefined ? '' : ` (recording kernel failed: ${recordingFailed})`),
   }
 }
