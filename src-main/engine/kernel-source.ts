@@ -77,7 +77,7 @@ export function stateLayout(def: OptimizerDef, unused: ReadonlySet<string> = new
  * coordinate slot as its x, y pair, then the particle slots; padded to an even count, so a
  * particle's x and y always share one thread's output.
  */
-function particleFloats(def: OptimizerDef, keep: KernelLayout['keep'], unused: ReadonlySet<string>): string[] {
+export function particleFloats(def: OptimizerDef, keep: KernelLayout['keep'], unused: ReadonlySet<string>): string[] {
   const slots = kernelSlots(def)
   // Slots the rule leaves alone for every particle of the launch (OptimizerDef.slotUsedIf) stay out.
   const handedBack = [...slots.perCoordinate.filter((s) => !unused.has(s)).flatMap((s) => [`${s}_x`, `${s}_y`]), ...slots.perParticle]
@@ -148,7 +148,7 @@ function assignedNames(block: Block): string[] {
  * in float32 that is "NaN or ±Infinity", and v · 0 (0 for finite v, NaN otherwise) tests all of
  * them in one multiply-add; a backend computing in doubles (GPU.js's cpu) needs |v| ≤ FLT_MAX.
  */
-const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) =>
+export const outOfFloat32 = (inDoubles: boolean, ...vars: string[]) =>
   inDoubles
     ? `!(${vars.map((v) => `Math.abs(${v}) <= ${FLT_MAX}`).join(' && ')})`
     : `!(${vars.map((v) => `${v} * 0.0`).join(' + ')} == 0.0)`

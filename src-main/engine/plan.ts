@@ -65,9 +65,10 @@ export function float64Stepper(job: ParticleBatch): Stepper {
 
 /**
  * `pointsPerLaunch` caps the kept points one launch records inside the kernel (where the backend
- * can); 0 makes every kept point a launch of its own, read back by the host.
+ * can); 0 makes every kept point a launch of its own, read back by the host. Unset: the backend's
+ * preference (Launcher.preferredPoints).
  */
-export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true, pointsPerLaunch = Infinity): Stepper {
+export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded = true, pointsPerLaunch?: number): Stepper {
   const state = initialState32(initialState(job), job)
   const f = job.landscape.compiled
   const vg = new Float64Array(3)
@@ -85,11 +86,13 @@ export function float32Stepper(job: ParticleBatch, mode: BackendMode, threaded =
   }
   const backend = float32Launcher(job, state, mode, threaded)
   const most = backend.maxPoints?.() ?? 0
+  // Unless asked, what the backend prefers (Launcher.preferredPoints).
+  const points = pointsPerLaunch ?? backend.preferredPoints?.() ?? most
   const launcher =
-    pointsPerLaunch >= most
+    points >= most
       ? backend
-      : pointsPerLaunch > 0
-        ? { ...backend, maxPoints: () => pointsPerLaunch }
+      : points > 0
+        ? { ...backend, maxPoints: () => points }
         : { ...backend, record: undefined, maxPoints: undefined }
   return {
     advance: (tTo, out) => advanceFloat32(job, state, launcher, tTo, out, metrics),

@@ -1,14 +1,15 @@
 /**
- * Kept points recorded inside the WebAssembly kernel (float32/job.ts recordInKernel): a launch
- * that records many kept points gives, bit for bit, the points of one launch per kept point,
- * whether the kernel records that one point or the host reads it from the state afterwards; the
- * loss the kernel records is the float32 loss at the recorded position.
+ * Kept points recorded inside the kernel (float32/job.ts recordInKernel), on the WebAssembly
+ * kernel and on GPU.js's (record-source.ts: rows of kept points): a launch that records many
+ * kept points gives, bit for bit, the points of one launch per kept point, whether the kernel
+ * records that one point or the host reads it from the state afterwards; the loss the kernel
+ * records is the float32 loss at the recorded position.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { parseScenario } from '../../src-shared/scenario'
 import { Job } from '../../src-main/engine/job'
-import { launches } from '../../src-main/engine/float32'
-import { type PlanOptions } from '../../src-main/engine/plan'
+import { gpuFor, launches } from '../../src-main/engine/float32'
+import { type PlanOptions, planParts } from '../../src-main/engine/plan'
 import { runScenario, type ScenarioResult } from '../../src-main/engine/run-scenario'
 
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))
@@ -118,3 +119,107 @@ describe('recording inside the WebAssembly kernel', () => {
     expect(a.loss.every((v, i) => same(v, b.loss[i]))).toBe(true)
   })
 })
+
+/** More cases for GPU.js: a schedule that cycles the momentum, and a gradient estimator. */
+const GPUJS_CASES: Array<[string, Record<string, unknown>]> = [
+  ...CASES,
+  [
+    'Adam under OneCycleLR (rate and β₁ from the schedule), every 4th step',
+    {
+      landscape: { preset: 'beale' },
+      optimizer: { name: 'adam', lr: 0.05, schedule: { name: 'OneCycleLR', max_lr: 0.05, total_steps: 40 } },
+      init: { random: { x: [-2, 2], y: [-2, 2], count: 20, seed: 5 } },
+      steps: 40,
+      record: { every: 4 },
+    },
+  ],
+  [
+    'SGD with momentum on a zeroth-order estimate, every 5th step',
+    {
+      landscape: { preset: 'himmelblau' },
+      optimizer: {
+        name: 'sgd',
+        lr: 0.002,
+        momentum: 0.9,
+        gradient: { estimator: 'zeroth_order', mu: 0.01, directions: 2, distribution: 'gaussian', seed: 5 },
+      },
+      init: { random: { x: [-3, 3], y: [-3, 3], count: 20, seed: 6 } },
+      steps: 45,
+      record: { every: 5 },
+    },
+  ],
+]
+
+// GPU.js's backends here: its cpu mode (the kernel as JavaScript, in doubles) and its WebAssembly
+// backend (float32); headless GL is not installed. A GPU runs the same kernels (npm run gpu-check).
+for (const backend of ['cpu', 'webasm'] as const) {
+  describe(`recording inside GPU.js kernels (${backend})`, () => {
+    const gpujs = (more: PlanOptions = {}): PlanOptions => ({ backend, pointsPerLaunch: 1000, ...more })
+    for (const [name, doc] of GPUJS_CASES) {
+      it(`${name}: equal bit for bit to one launch per kept point`, async () => {
+        const s = { ...doc, precision: 'float32' }
+        const before = launches.count
+        const recorded = await runScenario(parseScenario(s), gpujs())
+        const recordedLaunches = launches.count - before
+        const onePerLaunch = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 1 }))
+        const threePerLaunch = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 3 }))
+        const readByHost = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 0 }))
+        const kept = Math.floor((doc.steps as number) / (doc.record as { every: number }).every) + 1
+        expect(recorded.runs[0].trajectory).toHaveLength(kept)
+        expect(recorded.backends.join(', ')).not.toContain('recording kernel failed')
+        // One launch holds every kept point (plus the steps after the last one).
+        expect(recordedLaunches).toBeLessThanOrEqual(2)
+        expect(recorded.runs.some((r) => r.diverged_at !== null)).toBe(name.includes('diverge'))
+        expect(mismatches(recorded, onePerLaunch)).toEqual([])
+        expect(mismatches(recorded, threePerLaunch)).toEqual([])
+        // The host evaluates the loss in float64 at the same float32 position: float32 roundoff apart.
+        expect(mismatches(recorded, readByHost, 1e-5)).toEqual([])
+      })
+    }
+
+    it('keeps one launch per kept point unless asked (its rows would repeat steps on the CPU)', () => {
+      const s = parseScenario({ ...CASES[0][1], precision: 'float32' })
+      expect(planParts(s, { backend })[0].stepper.recordsInKernel).toBe(false)
+      expect(planParts(s, { backend, pointsPerLaunch: 5 })[0].stepper.recordsInKernel).toBe(true)
+    })
+
+    it('goes a launch per kept point, and says so, where the recording kernel fails to build', async () => {
+      // A landscape of its own, so no recording kernel is cached for it.
+      const s = { ...CASES[0][1], landscape: { expr: `(1-x)^2 + 99*(y-x^2)^2 + 0.${backend.length}*x` }, precision: 'float32' }
+      const gpu = gpuFor(backend)
+      const create = gpu.createKernel.bind(gpu)
+      const refuse = vi.spyOn(gpu, 'createKernel').mockImplementation(((source: unknown, settings: unknown) => {
+        if (String(source).includes('recFirst')) throw new Error('shader compile failed (simulated)')
+        return create(source as never, settings as never)
+      }) as never)
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      try {
+        const fallback = await runScenario(parseScenario(s), gpujs())
+        const readByHost = await runScenario(parseScenario(s), gpujs({ pointsPerLaunch: 0 }))
+        expect(fallback.backends[0]).toContain('recording kernel failed: shader compile failed (simulated)')
+        expect(warn).toHaveBeenCalledOnce()
+        expect(mismatches(fallback, readByHost, 1e-6)).toEqual([])
+      } finally {
+        refuse.mockRestore()
+        warn.mockRestore()
+      }
+    })
+
+    it('streams the same chunks through a job as the one-launch-per-point path', async () => {
+      const s = parseScenario({ ...GPUJS_CASES[1][1], precision: 'float32' })
+      const collect = async (options: PlanOptions) => {
+        const job = new Job(1, s, options)
+        const chunks: Array<{ start: number; xy: Float32Array; loss: Float32Array }> = []
+        for (let c = await job.next(); c; c = await job.next()) chunks.push({ start: c.start, xy: c.xy, loss: c.loss })
+        return chunks
+      }
+      const a = await collect(gpujs())
+      const b = await collect(gpujs({ pointsPerLaunch: 1 }))
+      expect(a.map((c) => c.start)).toEqual(b.map((c) => c.start))
+      a.forEach((c, k) => {
+        expect(c.xy.every((v, i) => same(v, b[k].xy[i]))).toBe(true)
+        expect(c.loss.every((v, i) => same(v, b[k].loss[i]))).toBe(true)
+      })
+    })
+  })
+}

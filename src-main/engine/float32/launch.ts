@@ -64,6 +64,12 @@ export interface Launcher {
   finish?(): void
   /** Kept points one recording launch can hold (from the memory the backend allows). */
   maxPoints?(): number
+  /**
+   * Kept points per launch this backend runs fastest with by default (≤ maxPoints()); 0: a launch
+   * per kept point, read by the host (where recording costs more than it saves, e.g. GPU.js's CPU
+   * backends, whose recording launches repeat steps). Absent: maxPoints().
+   */
+  preferredPoints?(): number
   /** The backend of the latest launch (or the one the next will use), e.g. 'wasm-simd (2 threads)'. */
   backend(): string
 }
