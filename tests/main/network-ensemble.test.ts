@@ -13,6 +13,10 @@ import { parseNetworkScenario } from '../../src-shared/network/scenario'
 import { runEnsembleScenario } from '../../src-main/engine/network/ensemble/run'
 import { runNetworkScenario } from '../../src-main/engine/network/run'
 import { runCli, tempDir, writeScenario } from './cli-helpers'
+import { type JobEvent, type RunChunk, runAt, runCountOf } from '../../src-shared/api'
+import { EngineClient } from '../../src-main/engine/client'
+import { spawnNodeWorker } from '../../src-main/engine/node-worker'
+import { EnsembleJob } from '../../src-main/engine/network/ensemble/job'
 
 const base = (activation: string, optimizer: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   landscape: {
@@ -207,5 +211,65 @@ describe('cli run: a float32 ensemble', () => {
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/central_flow.*float64/)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('a float32 ensemble as an engine job', () => {
+  const { optimizer: _one, ...rest } = base('tanh', {}, { precision: 'float32', steps: 60, record: { every: 4 } })
+  const doc = {
+    ...rest,
+    optimizers: [
+      { name: 'sgd', lr: 0.05, sweep: { lr: { values: [0.02, 0.05] } } },
+      { name: 'adamw', lr: 0.01 },
+    ],
+  }
+  doc.landscape.network.init = { seeds: [7, 8, 9] } as never
+
+  /** Losses per run, from the chunks (checked to arrive in order). */
+  function losses(chunks: RunChunk[], runs: number): number[][] {
+    const out = Array.from({ length: runs }, () => [] as number[])
+    let next = 0
+    for (const c of chunks) {
+      expect(c.start).toBe(next)
+      for (let r = 0; r < runs; r++) for (let j = 0; j < c.count; j++) out[r].push(c.loss[r * c.count + j])
+      next += c.count
+    }
+    return out
+  }
+
+  it('streams every kept loss of every network in the order runEnsembleScenario reports them (seeds as starts)', async () => {
+    const s = parseEnsembleScenario(doc)
+    const job = new EnsembleJob(1, s)
+    const started = job.started
+    expect(runCountOf(started)).toBe(9)
+    expect(runAt(started, 4).optimizer).toMatchObject({ name: 'sgd', lr: 0.05 })
+    const chunks: RunChunk[] = []
+    for (let c = await job.next(); c; c = await job.next()) chunks.push(c)
+    const ref = runEnsembleScenario(s)
+    expect(ref.runs[4]).toMatchObject({ optimizer: { lr: 0.05 }, seed: 8 })
+    expect(losses(chunks, 9)).toEqual(ref.runs.map((r) => r.loss.map((v) => Math.fround(v as number))))
+    expect(Array.from(job.divergedAt())).toEqual(new Array(9).fill(-1))
+  })
+
+  it('runs in the engine worker', async () => {
+    const engine = new EngineClient(spawnNodeWorker)
+    try {
+      const events: JobEvent[] = []
+      const ended = new Promise<void>((resolve) =>
+        engine.onEvent((e) => {
+          events.push(e.type === 'chunk' ? { type: 'chunk', chunk: { ...e.chunk, loss: e.chunk.loss.slice() } } : e)
+          if (e.type === 'done' || e.type === 'error') resolve()
+        }),
+      )
+      await engine.start(doc)
+      await ended
+      const done = events.find((e) => e.type === 'done')
+      expect(done).toMatchObject({ backend: 'float32 wasm-simd (network ensemble)' })
+      const chunks = events.flatMap((e) => (e.type === 'chunk' ? [e.chunk] : []))
+      const ref = runEnsembleScenario(parseEnsembleScenario(doc))
+      expect(losses(chunks, 9)).toEqual(ref.runs.map((r) => r.loss.map((v) => Math.fround(v as number))))
+    } finally {
+      await engine.dispose()
+    }
   })
 })
