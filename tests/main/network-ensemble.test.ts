@@ -58,6 +58,8 @@ describe('float32 ensemble kernel against the float64 engine (same net, data and
   ]
   it.each(cases)('%s, %o: losses agree to 1e-4 relative', (activation, optimizer) => {
     const doc = base(activation, optimizer)
+    // An odd number of examples for SGD (the kernel's pass over example pairs leaves one).
+    if (optimizer.name === 'sgd') doc.landscape.network.data.n = 127
     const ref = float64(doc).runs[0]
     const run = float32(doc).runs[0]
     expect(run.step).toEqual(ref.step)
