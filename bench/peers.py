@@ -4,10 +4,125 @@ Written independently of Gradscape's engine: the same torch.optim.Adam rule, vec
 
 `--record N1,N2 STEPS REPEATS`: the recording peer instead: float32, every step's position and
 loss written into preallocated [N, STEPS + 1] arrays as it goes (what Gradscape's recorded path
-produces). PyTorch where it is installed; otherwise NumPy, and the line says torch was unavailable."""
+produces). PyTorch where it is installed; otherwise NumPy, and the line says torch was unavailable.
+
+`--networks E1,E2 STEPS_LIST REPEATS`: the network-ensemble peers instead (`npm run bench -- --networks`):
+E networks [8, 16, 16, 1], tanh, MSE on 128 shared examples, trained batched over the ensemble in
+float32, full-batch GD (lr 0.05) and Adam (lr 0.01, torch's rule), one thread: NumPy (matmul over
+the ensemble dimension, gradients written out) and PyTorch (bmm, autograd, torch.optim) where torch
+is installed. STEPS_LIST gives the steps per ensemble size. One JSON object per line."""
 import json
 import sys
 import time
+
+
+def _ensemble_init(xp, E, layers, dtype):
+    """Data x ~ N(0, I), y ~ N(0, 1) (128 examples, shared); weights lecun-normal, biases 0, per network."""
+    rng = __import__('numpy').random.default_rng(0)
+    X = rng.standard_normal((128, layers[0])).astype('float32')
+    Y = rng.standard_normal((128, layers[-1])).astype('float32')
+    Ws, bs = [], []
+    for fi, fo in zip(layers[:-1], layers[1:]):
+        Ws.append((rng.standard_normal((E, fi, fo)) / fi ** 0.5).astype('float32'))
+        bs.append(__import__('numpy').zeros((E, 1, fo), 'float32'))
+    return X, Y, Ws, bs
+
+
+def networks_numpy(E, steps, optimizer, layers=(8, 16, 16, 1)):
+    """Forward, backward and update of E networks per step, batched over the ensemble. The shared data
+    meet the first layer in one matmul over all networks ([n, in] @ [in, E·fan_out]); the later layers
+    are stacked matmuls [E, n, fan_in] @ [E, fan_in, fan_out]."""
+    import numpy as np
+    X, Y, Ws, bs = _ensemble_init(np, E, layers, np.float32)
+    n = X.shape[0]
+    fo1 = layers[1]
+    Ws[0] = np.ascontiguousarray(Ws[0].transpose(1, 0, 2))  # [in, E, fan_out]: one matmul with X
+    params = Ws + bs
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    lr = np.float32(0.05 if optimizer == 'gd' else 0.01)
+    t0 = time.perf_counter()
+    for t in range(1, steps + 1):
+        z = (X @ Ws[0].reshape(layers[0], E * fo1)).reshape(n, E, fo1).transpose(1, 0, 2) + bs[0]
+        acts = [None, np.tanh(z)]
+        for l in range(1, len(Ws)):
+            z = np.matmul(acts[-1], Ws[l]) + bs[l]
+            acts.append(np.tanh(z) if l + 1 < len(Ws) else z)
+        r = acts[-1] - Y
+        loss = (r * r).sum(axis=(1, 2)) / n  # per network (kept, as ours records it)
+        delta = (2 / n) * r
+        gW, gb = [None] * len(Ws), [None] * len(Ws)
+        for l in range(len(Ws) - 1, -1, -1):
+            gb[l] = delta.sum(axis=1, keepdims=True)
+            if l == 0:
+                gW[0] = (X.T @ delta.transpose(1, 0, 2).reshape(n, E * fo1)).reshape(layers[0], E, fo1)
+                break
+            gW[l] = np.matmul(acts[l].transpose(0, 2, 1), delta)
+            a = acts[l]
+            delta = np.matmul(delta, Ws[l].transpose(0, 2, 1)) * (1 - a * a)
+        grads = gW + gb
+        if optimizer == 'gd':
+            for p, g in zip(params, grads):
+                p -= lr * g
+        else:
+            step = lr / (1 - 0.9 ** t)
+            bc2 = (1 - 0.999 ** t) ** 0.5
+            for p, g, mm, vv in zip(params, grads, m, v):
+                mm += (g - mm) * np.float32(0.1)
+                vv *= np.float32(0.999)
+                vv += np.float32(0.001) * g * g
+                p -= np.float32(step) * (mm / (np.sqrt(vv) / np.float32(bc2) + np.float32(1e-8)))
+    del loss
+    return time.perf_counter() - t0
+
+
+def networks_torch(E, steps, optimizer, layers=(8, 16, 16, 1)):
+    """The same ensemble in PyTorch on the CPU: bmm over the ensemble, autograd, torch.optim on the batched tensors."""
+    import torch
+    torch.set_num_threads(1)
+    torch.set_flush_denormal(True)
+    X, Y, Ws, bs = _ensemble_init(None, E, layers, None)
+    X = torch.from_numpy(X).expand(E, -1, -1)
+    Y = torch.from_numpy(Y)
+    params = [torch.from_numpy(p).requires_grad_() for p in Ws + bs]
+    L = len(Ws)
+    opt = torch.optim.SGD(params, lr=0.05) if optimizer == 'gd' else torch.optim.Adam(params, lr=0.01)
+    n = X.shape[1]
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        a = X
+        for l in range(L):
+            z = torch.baddbmm(params[L + l], a, params[l])
+            a = torch.tanh(z) if l + 1 < L else z
+        # Σ over networks of each network's mean loss: each network's gradient is its own.
+        loss = ((a - Y) ** 2).sum(dim=(1, 2)) / n
+        opt.zero_grad(set_to_none=False)
+        loss.sum().backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+def networks_main(args):
+    sizes = [int(e) for e in args[0].split(',')]
+    steps_list = [int(s) for s in args[1].split(',')]
+    repeats = int(args[2]) if len(args) > 2 else 1
+    for optimizer in ('gd', 'adam'):
+        for E, steps in zip(sizes, steps_list):
+            for name, fn in (('numpy float32 batched', networks_numpy), ('torch float32 batched (bmm)', networks_torch)):
+                try:
+                    fn(E, 2, optimizer)  # warm-up (imports, allocator)
+                    sec = min(fn(E, steps, optimizer) for _ in range(repeats))
+                    print(json.dumps({'peer': name, 'optimizer': optimizer, 'ensemble': E, 'steps': steps, 'seconds': sec,
+                                      'networkStepsPerSecond': E * steps / sec}), flush=True)
+                except ImportError as e:
+                    print(json.dumps({'peer': name, 'optimizer': optimizer, 'ensemble': E,
+                                      'skipped': f'{e.name} not installed'}), flush=True)
+
+
+if len(sys.argv) > 1 and sys.argv[1] == '--networks':
+    networks_main(sys.argv[2:])
+    sys.exit(0)
+
 
 RECORD = sys.argv[1] == '--record'
 ARGS = sys.argv[2:] if RECORD else sys.argv[1:]

@@ -4,6 +4,7 @@
  *   npm run bench -- --json    the same figures as JSON
  *   npm run bench -- --quick   smaller N (a smoke run)
  *   npm run bench -- --optimizers   only the literature optimizers beside Adam (bench/optimizers.ts)
+ *   npm run bench -- --networks     only the float32 network ensembles beside NumPy / PyTorch (bench/ensemble.ts)
  *   npm run bench -- --ui / --no-ui   the UI figures (bench/ui-latency.ts: input → first new frame,
  *                              per-frame JS with 10⁴ trajectories, headless Chromium against the web
  *                              host); by default they run when /usr/bin/chromium exists
@@ -32,6 +33,7 @@ import { planParts } from '../src-main/engine/plan'
 import { CHROMIUM, printUi, runUiBench, type UiFigures } from './ui-latency'
 import { optimiseWasmFromStart } from '../src-main/engine/wasm/v8-flags'
 import { benchOptimizers } from './optimizers'
+import { benchEnsembles } from './ensemble'
 
 optimiseWasmFromStart() // as the engine worker does: the figures are the app's
 
@@ -59,6 +61,14 @@ const log = (s = '') => {
 /** The literature optimizers beside Adam on the WebAssembly kernel (N = 10⁵, or 10⁴ with --quick). */
 const OPTIMIZER_N = quick ? 1e4 : 1e5
 const OPTIMIZER_STEPS = 200
+if (args.includes('--networks')) {
+  const networks = benchEnsembles(log)
+  if (json)
+    process.stdout.write(
+      JSON.stringify({ workload: 'float32 network ensembles, [8, 16, 16, 1] tanh mse, 128 examples', ...networks }, null, 2) + '\n',
+    )
+  process.exit(0)
+}
 if (args.includes('--optimizers')) {
   const optimizers = await benchOptimizers(OPTIMIZER_N, OPTIMIZER_STEPS, log)
   if (json) process.stdout.write(JSON.stringify({ workload: 'literature optimizers on rosenbrock', optimizers }, null, 2) + '\n')

@@ -15,13 +15,15 @@ import { answerEstimates } from '../../src-shared/estimator/answer'
 import { optimiseWasmFromStart } from './wasm/v8-flags'
 import { isNetworkScenario, parseNetworkScenario } from '../../src-shared/network/scenario'
 import { NetworkJob } from './network/job'
+import { EnsembleJob } from './network/ensemble/job'
+import { isEnsembleScenario, parseEnsembleScenario } from '../../src-shared/network/ensemble'
 import { sampleNetworkSurface } from './network/view-surface'
 
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
 optimiseWasmFromStart() // before any kernel is compiled (the flag applies to later compilations)
 
-let current: { job: Job | NetworkJob; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
+let current: { job: Job | NetworkJob | EnsembleJob; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
 
 const send = (msg: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer)
 
@@ -37,9 +39,14 @@ function problemOf(err: unknown): InputProblem {
 const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void> {
-  let job: Job | NetworkJob
+  let job: Job | NetworkJob | EnsembleJob
   try {
-    job = isNetworkScenario(doc) ? new NetworkJob(jobId, parseNetworkScenario(doc)) : new Job(jobId, parseScenario(doc))
+    // A network scenario in float32 is an ensemble (NETWORKS.md "Ensembles (float32)").
+    job = !isNetworkScenario(doc)
+      ? new Job(jobId, parseScenario(doc))
+      : isEnsembleScenario(doc)
+        ? new EnsembleJob(jobId, parseEnsembleScenario(doc))
+        : new NetworkJob(jobId, parseNetworkScenario(doc))
   } catch (err) {
     send({ type: 'error', jobId, problem: problemOf(err) })
     return
@@ -91,7 +98,8 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
  * JOB_FLOW_MAX_STEPS steps in slices of FLOW_SLICE_STEPS, with the worker's messages answered
  * between slices; stops as soon as `cancelled()` says so.
  */
-async function* jobFlows(job: Job | NetworkJob, cancelled: () => boolean): AsyncGenerator<FlowData> {
+async function* jobFlows(job: Job | NetworkJob | EnsembleJob, cancelled: () => boolean): AsyncGenerator<FlowData> {
+  if (job instanceof EnsembleJob) return // an ensemble has no central flows (refused by its scenario)
   if (job instanceof NetworkJob) {
     // One step of a network's flow takes milliseconds: answer messages between steps.
     for (const flow of job.flows()) {
