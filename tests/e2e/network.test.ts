@@ -99,6 +99,42 @@ describe('network landscape', () => {
     expect(errors).toEqual([])
   })
 
+  it('charts the central flow’s predicted loss for the network and disables "Restart flow here" with a reason', async () => {
+    // Continues the two-moons session: turning the flow on starts a new job, whose flow follows.
+    const before = (await eosState()).jobId
+    await page.locator('[data-testid=central-flow]').check()
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.flowPredictedLoss !== null
+        },
+        { timeout: 120_000, interval: 250 },
+      )
+      .toBe(true)
+    const s = await eosState()
+    const predicted = s.flowPredictedLoss!
+    expect(predicted.length).toBe(301)
+    // L + ½⟨H, Σ⟩ beside the smoothed loss: finite at the start, where it equals the loss (Σ = 0
+    // before the edge), and within a factor of the smoothed loss where both exist.
+    expect(predicted[0]).toBeCloseTo(s.smoothedLoss[0], 6)
+    const both = predicted.map((p, k) => [p, s.smoothedLoss[k]]).filter(([p, q]) => Number.isFinite(p) && Number.isFinite(q))
+    expect(both.length).toBeGreaterThan(100)
+    const gaps = both.map(([p, q]) => Math.abs(p - q) / q).sort((a, b) => a - b)
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(0.2)
+    await expect.poll(() => page.getAttribute('[data-testid=eos-charts]', 'data-flows')).toBe('1')
+    expect(await page.locator('[data-testid=eos-no-flow]').count()).toBe(0)
+    expect(await page.textContent('[data-testid=eos-network-flow]')).toContain('not drawn on the slice')
+    const restart = page.locator('[data-testid=eos-restart]')
+    expect(await restart.isDisabled()).toBe(true)
+    expect(await restart.getAttribute('data-reason')).toMatch(/projection onto the slice/)
+    const charts = page.locator('[data-testid=eos-charts]')
+    await shot(page, 'network-flow-charts', (await charts.boundingBox())!)
+    await shot(page, 'network-flow-view')
+    await page.locator('[data-testid=central-flow]').uncheck()
+    expect(errors).toEqual([])
+  })
+
   it('opens a network scenario file (File ▸ Open) and trains it in the worker', async () => {
     const file = join(artifacts, 'network-scenario.json')
     const doc = {
