@@ -75,6 +75,8 @@ export interface EosAutomationState {
   readonly restarted: ReadonlyArray<{ readonly startStep: number; readonly end: readonly [number, number] }>
   /** Highlighted step (chart or path hover), or null. */
   readonly highlightStep: number | null
+  /** The region the 3-D view draws (plane coordinates a, b for a network). */
+  readonly region: { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
 }
 
 declare global {
@@ -170,6 +172,7 @@ export function installAutomation(): void {
         smoothedLoss: m ? Array.from(m.smoothedLoss) : [],
         restarted: (m?.restarted ?? []).map((f) => ({ startStep: f.start * every, end: last(f.flow.xy) })),
         highlightStep: eos.highlight === null ? null : eos.highlight * every,
+        region: useUi.getState().region,
       }
     },
   }

@@ -13,7 +13,7 @@ import type { Surface } from '../../src-shared/api'
 import { job } from '../data/job-data'
 import { EOS_COLORS } from '../eos/draw'
 import { focusPoint } from '../eos/EosView'
-import { isNetworkJob } from '../network/eigen-series'
+import { drawnLoss, isNetworkJob } from '../network/eigen-series'
 import { eos, pathFramed, restartedFor } from '../eos/state'
 import { cameraControls } from './CameraRig'
 import { type Frame, HEIGHT, type HeightMap, sampleAt, toWorldX, toWorldZ } from './height'
@@ -135,7 +135,7 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
         const i = r * job.kept + j
         const X = toWorldX(frame, job.xy[2 * i]),
           Z = toWorldZ(frame, job.xy[2 * i + 1]),
-          Y = height(job.loss[i], 0)
+          Y = height(drawnLoss(job.jobId, job.loss)[i], 0)
         const inside = Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
         P[3 * j] = inside ? X : NaN
         P[3 * j + 1] = Y
@@ -148,7 +148,7 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
     // GD's iterate.
     if (runs > 0 && n > 0) {
       const i = r * job.kept + k
-      place(gdMarker.current, job.xy[2 * i], job.xy[2 * i + 1], job.loss[i], 0.016)
+      place(gdMarker.current, job.xy[2 * i], job.xy[2 * i + 1], drawnLoss(job.jobId, job.loss)[i], 0.016)
     } else if (gdMarker.current) gdMarker.current.visible = false
     // The flow's point and its Σ segment.
     // A network's flow has no position on the slice (its xy is 0): the EoS view charts it instead.
