@@ -9,7 +9,8 @@ import { type Region, type Scenario, startCount, toDoc } from '../store/scenario
 import { showMessage, useUi } from '../store/ui-store'
 import { beginJob, handleJobEvent, onJobError, setSurface } from './job-data'
 import { clock, restart } from './playback'
-import { NETWORK_SURFACE_SAMPLES, networkSurfaceLandscape } from '../network/surface'
+import { NETWORK_SURFACE_SAMPLES, networkSurfaceLandscape, sliceNeedsPath } from '../network/surface'
+import { installNetworkRegionFit } from '../network/fit-region'
 
 /** Samples per axis of the drawn surface. */
 export const SURFACE_SAMPLES = 129
@@ -161,9 +162,13 @@ export function startRunner(api: GradscapeApi): Runner {
     })
   }
 
+  const offFit = installNetworkRegionFit()
   const offStore = useUi.subscribe((s, prev) => {
     const landscapeChanged = s.scenario.landscape !== prev.scenario.landscape
-    if (landscapeChanged || s.region !== prev.region) scheduleSurface()
+    // A network's slice lives in the scenario's extra fields, and a PCA slice follows the run too.
+    const sliceChanged =
+      s.scenario !== prev.scenario && (s.scenario.extra.slice !== prev.scenario.extra.slice || sliceNeedsPath(s.scenario))
+    if (landscapeChanged || s.region !== prev.region || sliceChanged) scheduleSurface()
     if (landscapeChanged) restartNext = true
     if (s.scenario !== prev.scenario) scheduleJob()
   })
@@ -187,6 +192,7 @@ export function startRunner(api: GradscapeApi): Runner {
       offEvents()
       offErrors()
       offStore()
+      offFit()
       disposed = true
       jobQueued = false
       cancelAnimationFrame(surfaceFrame)

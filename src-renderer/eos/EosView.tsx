@@ -8,7 +8,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { guards } from '../../src-shared/api'
 import { EOS_SCENES } from '../../src-shared/eos/scenes'
-import { hasCentralFlow } from '../../src-shared/eos/eligibility'
 import { getApi } from '../api'
 import { job, onJobChange } from '../data/job-data'
 import { clock, onPlayhead } from '../data/playback'
@@ -21,6 +20,7 @@ import { cssContext, fitCanvases } from '../charts/canvas'
 import { drawEosCharts, EOS_COLORS, type EosLayout, eosLayout } from './draw'
 import { Cited, EosNote } from './EosNote'
 import { readoutText, sharpnessName } from './labels'
+import { noFlowNote, restartAvailability } from './flow-availability'
 import { type EosModel, eosModel } from './model'
 import { addRestartedFlow, eos, onEosChange, requestPathFrame, restartedFor, setEosRun, setHighlight } from './state'
 
@@ -220,10 +220,8 @@ export function EosView() {
   const optimizer = runs[run]?.optimizer
   const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
   const scene = EOS_SCENES.find((s) => s.preset === preset?.id && scenario.optimizers.length === 1 && scenario.optimizers[0].lr === s.lr)
-  const flowOk = optimizer ? hasCentralFlow(optimizer) : false
-  // A restart starts the flow from GD's iterate alone: right for GD, whose state is its position;
-  // RMSprop's flow would also need GD's ν at that step, which the engine does not stream.
-  const restartOk = flowOk && optimizer?.name === 'sgd'
+  const network = scenario.landscape.network !== undefined
+  const restartable = restartAvailability(optimizer, network)
   const threshold = m?.threshold
   const restart = () => {
     setBusy(true)
@@ -260,14 +258,9 @@ export function EosView() {
           className="btn small"
           data-testid="eos-restart"
           onClick={restart}
-          disabled={busy || !restartOk || !job.done}
-          title={
-            restartOk
-              ? 'Integrate the central flow again from GD’s iterate at the highlighted step (or the playhead)'
-              : flowOk
-                ? 'Restarting needs the optimizer’s state (ν) at that step as well as the iterate: plain GD only'
-                : 'Only plain GD, RMSprop (no momentum, not centered) and Scalar RMSProp have a central flow'
-          }
+          disabled={busy || !restartable.ok || !job.done}
+          data-reason={restartable.ok ? '' : restartable.reason}
+          title={restartable.reason}
         >
           {busy ? 'Restarting…' : 'Restart flow here'}
         </button>
@@ -325,14 +318,13 @@ export function EosView() {
           </p>
         )}
         {!flow && job.done && (
-          <p className="muted">
-            {scenario.landscape.network
-              ? 'The central flow of a network is not streamed to the app yet.'
-              : flowOk
-                ? scenario.extra.central_flow === true
-                  ? 'No central flow for this run.'
-                  : 'Turn on “central flow” (Run panel) to compare GD with its central flow.'
-                : 'No central flow for this optimizer: the flow is defined for plain GD, RMSprop without momentum or centering, and Scalar RMSProp.'}
+          <p className="muted" data-testid="eos-no-flow">
+            {noFlowNote(optimizer, scenario.extra.central_flow === true, network)}
+          </p>
+        )}
+        {flow && network && (
+          <p className="muted" data-testid="eos-network-flow">
+            The flow lives in parameter space: its predicted loss and sharpness are charted here, but it is not drawn on the slice.
           </p>
         )}
         <p className="muted">
@@ -341,7 +333,7 @@ export function EosView() {
           <sub>t</sub>⟩: {m?.runLabel ?? 'the run'}’s displacement from its smoothed path x̄, along the top Hessian eigenvector u<sub>t</sub>{' '}
           at x<sub>t</sub> (its sign kept continuous from step to step){m?.flow ? '; dashed: the flow’s ±σ = ±√tr Σ' : ''}.
           {job.every > 1 ? ` Every ${job.every}th step is kept: smoothing and the onset use kept points.` : ''}
-          {m?.flow ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}{' '}
+          {m?.flow && !network ? ' In the 3-D view the blue segment through the flow’s point is Σ (±σ along u).' : ''}{' '}
           <button type="button" className="link" data-testid="eos-note-link" onClick={() => setNote('flow')}>
             About central flows
           </button>

@@ -67,10 +67,16 @@ export interface EosAutomationState {
   /** The run's central flow's last point and stop, when it has one. */
   readonly flowEnd: readonly [number, number] | null
   readonly flowStoppedAt: number | null
+  /** The run's central flow's predicted loss L + ½⟨H, Σ⟩ per kept point (NaN where it stopped), when it has one. */
+  readonly flowPredictedLoss: number[] | null
+  /** The run's smoothed loss per kept point (panel (a)'s bold line). */
+  readonly smoothedLoss: number[]
   /** Restarted flows of this run: their start steps and last points. */
   readonly restarted: ReadonlyArray<{ readonly startStep: number; readonly end: readonly [number, number] }>
   /** Highlighted step (chart or path hover), or null. */
   readonly highlightStep: number | null
+  /** The region the 3-D view draws (plane coordinates a, b for a network). */
+  readonly region: { readonly x: readonly [number, number]; readonly y: readonly [number, number] }
 }
 
 declare global {
@@ -162,8 +168,11 @@ export function installAutomation(): void {
         onsetStep: m?.onset != null ? m.onset * every : null,
         flowEnd: m?.flow ? last(m.flow.xy) : null,
         flowStoppedAt: m?.flow?.stoppedAt ?? null,
+        flowPredictedLoss: m?.flow ? Array.from(m.flow.predictedLoss) : null,
+        smoothedLoss: m ? Array.from(m.smoothedLoss) : [],
         restarted: (m?.restarted ?? []).map((f) => ({ startStep: f.start * every, end: last(f.flow.xy) })),
         highlightStep: eos.highlight === null ? null : eos.highlight * every,
+        region: useUi.getState().region,
       }
     },
   }

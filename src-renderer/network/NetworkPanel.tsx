@@ -12,7 +12,7 @@ import { clock, onPlayhead } from '../data/playback'
 import { eos } from '../eos/state'
 import { classify } from './classifier'
 import { sliceData } from './slice-data'
-import { useUi } from '../store/ui-store'
+import { editScenario, useUi } from '../store/ui-store'
 import { NETWORK_SCENES } from './scenes'
 import { loadNetworkScene } from '../store/actions'
 
@@ -162,6 +162,32 @@ function useNetworkSurface(): NetworkSurfaceInfo | null {
   return info
 }
 
+type SliceChoice = 'random' | 'pca' | 'custom'
+
+/** The slice the view draws, in words, and which of the panel's choices it is. */
+function describeSlice(v: unknown, several: boolean): { choice: SliceChoice; text: string } {
+  if (!isObject(v)) return { choice: 'random', text: 'filter-normalized random directions (seed 0) through the start' }
+  const directions = v.directions ?? 'random'
+  const center = v.center ?? 'end'
+  const seed = String(v.seed ?? 0)
+  const norm = v.normalization === 'none' ? 'raw' : 'filter-normalized'
+  const run = several ? 'the first run’s path' : 'the path'
+  const where = center === 'start' ? 'through the start' : `through the end of ${run}`
+  if (directions === 'pca')
+    return { choice: center === 'end' ? 'pca' : 'custom', text: `top two principal directions of ${run} (unit vectors), ${where}` }
+  return { choice: center === 'start' ? 'random' : 'custom', text: `${norm} random directions (seed ${seed}) ${where}` }
+}
+
+/** Switch the drawn slice; a file's seed, normalization and extent stay. */
+function setSliceChoice(choice: SliceChoice): void {
+  if (choice === 'custom') return
+  editScenario((s) => {
+    const old = isObject(s.extra.slice) ? s.extra.slice : {}
+    const slice = choice === 'pca' ? { ...old, directions: 'pca', center: 'end' } : { ...old, directions: 'random', center: 'start' }
+    return { ...s, extra: { ...s.extra, slice } }
+  })
+}
+
 export function NetworkDetails() {
   const scenario = useUi((s) => s.scenario)
   const info = useNetworkSurface()
@@ -169,10 +195,7 @@ export function NetworkDetails() {
   if (!doc) return null
   const layers = Array.isArray(doc.layers) ? (doc.layers as number[]) : []
   const slice = isObject(scenario.extra.slice) ? scenario.extra.slice : {}
-  const normalization = slice.normalization === 'none' ? 'raw' : 'filter-normalized'
-  const extent = Array.isArray(slice.extent) ? (slice.extent as number[]) : [-1, 1]
-  // Without a slice the view's own default is the streamed one; a given slice centres at the end by default.
-  const streamed = scenario.extra.slice === undefined || ((slice.directions ?? 'random') === 'random' && slice.center === 'start')
+  const view = describeSlice(scenario.extra.slice, scenario.optimizers.length > 1)
   const loss =
     doc.loss === 'ce' || doc.loss === 'cross-entropy' || doc.loss === 'cross_entropy' ? 'softmax cross-entropy' : 'mean squared error'
   return (
@@ -193,16 +216,23 @@ export function NetworkDetails() {
         <dd data-testid="network-init">{info?.init ?? '…'}</dd>
         <dt>3-D view</dt>
         <dd>
-          slice through the start, {normalization} random directions (seed {String(slice.seed ?? 0)}), a, b ∈ [{extent.join(', ')}]
+          <select
+            aria-label="Slice directions"
+            data-testid="network-slice"
+            value={view.choice}
+            onChange={(e) => setSliceChoice(e.target.value as SliceChoice)}
+          >
+            <option value="random">random, through the start</option>
+            <option value="pca">PCA of the path, through its end</option>
+            {view.choice === 'custom' && <option value="custom">as in the file</option>}
+          </select>
+          <div className="muted" data-testid="network-slice-text">
+            {view.text}
+            {Array.isArray(slice.extent) ? `, a, b ∈ [${(slice.extent as number[]).join(', ')}]` : '; the region fits the path'}
+          </div>
         </dd>
       </dl>
       {info && <DataPlot data={info} layers={layers} activation={(doc.activation ?? 'tanh') as Activation} />}
-      {!streamed && (
-        <p className="description muted">
-          The view draws random directions through the start while the run streams; the requested {String(slice.directions ?? 'random')}{' '}
-          slice centred at the {String(slice.center ?? 'end')} is computed by cli run.
-        </p>
-      )}
     </div>
   )
 }

@@ -19,3 +19,14 @@ export function lowerEigenvalues(jobId: number, r: number, n: number): Float32Ar
 
 /** Whether the job's chunks carry slice data, i.e. it trains a network. */
 export const isNetworkJob = (jobId: number): boolean => sliceData.jobId === jobId && sliceData.present
+
+/**
+ * The loss that sets a drawn point's height: for a network the slice's loss at the projection,
+ * so that the path lies on the drawn surface (its true loss is usually far below or above it, and
+ * a path drawn at the true loss disappears under the surface); the readout gives both. For a 2-D
+ * landscape the loss itself. Indexed run-major like JobData.loss.
+ */
+export function drawnLoss(jobId: number, loss: Float32Array): Float32Array {
+  // The job's loss buffer may be longer than runs × kept (it is reused); only those indices are read.
+  return isNetworkJob(jobId) ? sliceData.sliceLoss : loss
+}

@@ -10,6 +10,7 @@ import * as THREE from 'three'
 import { type JobData, job as screenJob } from '../data/job-data'
 import { clock, type Playhead } from '../data/playback'
 import { type Frame, HEIGHT, type HeightMap, toWorldX, toWorldZ } from './height'
+import { isNetworkJob } from '../network/eigen-series'
 import { INSIDE, LIFT, segmentGeometry, segmentMaterial } from './Trajectories'
 
 export const FLOW_COLOR = '#ffffff'
@@ -77,8 +78,10 @@ export function CentralFlows({ hm, frame, hidden, data, playhead = clock }: Cent
       state.frame = frame
       state.geometry?.dispose()
       state.geometry = null
-      // Flows of hidden optimizers stay hidden with them.
-      const flows = job.flows.filter((f) => !hidden.includes(Math.floor(f.run / Math.max(1, job.starts))))
+      // Flows of hidden optimizers stay hidden with them; a network's flow has no position on the
+      // slice (its xy is 0), so it is charted in the EoS view only.
+      const network = isNetworkJob(job.jobId)
+      const flows = job.flows.filter((f) => !network && !hidden.includes(Math.floor(f.run / Math.max(1, job.starts))))
       const F = flows.length
       state.shown = F
       if (F > 0) {

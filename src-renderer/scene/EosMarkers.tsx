@@ -13,6 +13,7 @@ import type { Surface } from '../../src-shared/api'
 import { job } from '../data/job-data'
 import { EOS_COLORS } from '../eos/draw'
 import { focusPoint } from '../eos/EosView'
+import { drawnLoss, isNetworkJob } from '../network/eigen-series'
 import { eos, pathFramed, restartedFor } from '../eos/state'
 import { cameraControls } from './CameraRig'
 import { type Frame, HEIGHT, type HeightMap, sampleAt, toWorldX, toWorldZ } from './height'
@@ -134,7 +135,7 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
         const i = r * job.kept + j
         const X = toWorldX(frame, job.xy[2 * i]),
           Z = toWorldZ(frame, job.xy[2 * i + 1]),
-          Y = height(job.loss[i], 0)
+          Y = height(drawnLoss(job.jobId, job.loss)[i], 0)
         const inside = Math.abs(X) <= INSIDE && Math.abs(Z) <= INSIDE
         P[3 * j] = inside ? X : NaN
         P[3 * j + 1] = Y
@@ -147,10 +148,11 @@ export function EosMarkers({ surface, hm, frame }: { readonly surface: Surface; 
     // GD's iterate.
     if (runs > 0 && n > 0) {
       const i = r * job.kept + k
-      place(gdMarker.current, job.xy[2 * i], job.xy[2 * i + 1], job.loss[i], 0.016)
+      place(gdMarker.current, job.xy[2 * i], job.xy[2 * i + 1], drawnLoss(job.jobId, job.loss)[i], 0.016)
     } else if (gdMarker.current) gdMarker.current.visible = false
     // The flow's point and its Σ segment.
-    const flow = runs > 0 ? job.flows.find((f) => f.run === r) : undefined
+    // A network's flow has no position on the slice (its xy is 0): the EoS view charts it instead.
+    const flow = runs > 0 && !isNetworkJob(job.jobId) ? job.flows.find((f) => f.run === r) : undefined
     let sigmaVisible = false
     if (flow && k < flow.loss.length && place(flowMarker.current, flow.xy[2 * k], flow.xy[2 * k + 1], flow.loss[k], 0.013)) {
       const cx = flow.xy[2 * k],

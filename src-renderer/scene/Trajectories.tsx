@@ -14,6 +14,7 @@
  * through two interleaved attributes. Colours come from the instance id in the shader
  * (run = k mod runs, optimizer = run / starts), so there is no per-vertex colour array.
  */
+import { drawnLoss } from '../network/eigen-series'
 import { useEffect, useMemo, useRef } from 'react'
 import { type RootState, useFrame, useThree } from '@react-three/fiber'
 import * as THREE from 'three'
@@ -223,7 +224,8 @@ export function writeSteps(
   deadline = Infinity,
 ): number {
   const runs = job.runs.length
-  const { kept, xy, loss } = job
+  const { kept, xy } = job
+  const loss = drawnLoss(job.jobId, job.loss)
   const x0 = frame.x[0],
     wx = frame.x[1] - frame.x[0]
   const y0 = frame.y[0],

@@ -2,9 +2,10 @@
  * The slice the app's 3-D view draws for a network while it trains (shared/NETWORKS.md "Slices").
  * A streamed job cannot wait for the whole trajectory, so the view's plane is fixed before the
  * first step: centred on the initial parameters, with the slice's random (filter-normalized)
- * directions. `slice.directions: "pca"` and `center: "end"` need the finished trajectory; the
- * app then still draws this plane and says so (`viewSliceNote`), while `cli run` computes the
- * asked-for slice from the recorded parameters (./slice.ts).
+ * directions. `slice.directions: "pca"` and `center: "end"` need the finished trajectory: given
+ * one (`SlicePath`: the engine trains the first run once more beforehand, without eigenvalues,
+ * src-main/engine/network/view-path.ts) the view draws the asked-for slice; without one it
+ * draws this plane and says so (`viewSliceNote`).
  *
  * Both the engine (projecting each kept step) and the renderer (sampling the surface) build the
  * same plane from the same spec, so they agree exactly.
@@ -28,6 +29,16 @@ export const DEFAULT_VIEW_SLICE: SliceSpec = {
 export function viewSliceSpec(requested: SliceSpec | null): SliceSpec {
   if (!requested) return DEFAULT_VIEW_SLICE
   return { ...requested, directions: 'random', center: 'start' }
+}
+
+/** Whether a requested slice depends on the trajectory (PCA directions, or centred at the end). */
+export const sliceNeedsPath = (requested: SliceSpec | null): boolean =>
+  requested !== null && (requested.directions === 'pca' || requested.center === 'end')
+
+/** A run's recorded parameters (count × size, row-major), all finite: what a PCA slice is computed from. */
+export interface SlicePath {
+  readonly params: Float64Array
+  readonly count: number
 }
 
 /** Why the drawn plane differs from the requested one, or null when it is the same. */
@@ -56,11 +67,16 @@ export class ViewSlice {
   private readonly g12: number
   private readonly g22: number
 
-  constructor(net: NetworkSpec, requested: SliceSpec | null) {
-    this.spec = viewSliceSpec(requested)
+  /** With `path` (its first point the network's start), a slice that needs the trajectory is drawn as asked. */
+  constructor(net: NetworkSpec, requested: SliceSpec | null, path: SlicePath | null = null) {
+    const asked = path !== null && path.count > 0 && sliceNeedsPath(requested)
+    this.spec = asked ? requested! : viewSliceSpec(requested)
     this.mlp = new Mlp(net, net.data.x, net.data.y)
-    // computeSlice with the start as the only point and a 2 × 2 grid: just the directions.
-    const s = computeSlice({ ...this.spec, n: 2 }, net.layers, this.mlp, net.params, 1)
+    // computeSlice on a 2 × 2 grid: just the directions and the centre (the path's points are
+    // projected again by `project`, so only the directions' cost matters here).
+    const s = asked
+      ? computeSlice({ ...this.spec, n: 2 }, net.layers, this.mlp, path.params, path.count)
+      : computeSlice({ ...this.spec, n: 2 }, net.layers, this.mlp, net.params, 1)
     this.d1 = s.d1
     this.d2 = s.d2
     this.center = s.center

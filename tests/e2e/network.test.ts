@@ -19,6 +19,19 @@ const errors: string[] = []
 
 const eosState = () => page.evaluate(() => window.gradscapeAutomation!.eosState()) as Promise<EosAutomationState>
 
+/** Whether the drawn region contains every point of the path and is at most three times its extent. */
+function fitsPath(s: EosAutomationState): boolean {
+  const a = s.xy.filter((_, i) => i % 2 === 0)
+  const b = s.xy.filter((_, i) => i % 2 === 1)
+  const span = Math.max(Math.max(...a) - Math.min(...a), Math.max(...b) - Math.min(...b))
+  const { x, y } = s.region
+  const inside = x[0] < Math.min(...a) && x[1] > Math.max(...a) && y[0] < Math.min(...b) && y[1] > Math.max(...b)
+  return inside && x[1] - x[0] <= 3 * span && y[1] - y[0] <= 3 * span
+}
+
+/** The readout's number in element `id`. */
+const readNumber = async (id: string) => Number(await page.textContent(`[data-testid=${id}]`))
+
 beforeAll(async () => {
   h = await startHarness()
   const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -60,6 +73,8 @@ describe('network landscape', () => {
     expect(Math.abs(s.xy[0])).toBeLessThan(1e-6)
     expect(Math.abs(s.xy[1])).toBeLessThan(1e-6)
     expect(Math.hypot(s.xy[600], s.xy[601])).toBeGreaterThan(1e-3)
+    // The drawn region fits the path (with a margin) instead of the default [−1, 1].
+    await expect.poll(async () => fitsPath(await eosState())).toBe(true)
 
     // The panel describes the network and plots its data.
     await expect.poll(() => page.textContent('[data-testid=network-layers]')).toContain('2 → 16 → 1 (65 parameters)')
@@ -99,6 +114,84 @@ describe('network landscape', () => {
     expect(errors).toEqual([])
   })
 
+  it('charts the central flow’s predicted loss for the network and disables "Restart flow here" with a reason', async () => {
+    // Continues the two-moons session: turning the flow on starts a new job, whose flow follows.
+    const before = (await eosState()).jobId
+    await page.locator('[data-testid=central-flow]').check()
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.flowPredictedLoss !== null
+        },
+        { timeout: 120_000, interval: 250 },
+      )
+      .toBe(true)
+    const s = await eosState()
+    const predicted = s.flowPredictedLoss!
+    expect(predicted.length).toBe(301)
+    // L + ½⟨H, Σ⟩ beside the smoothed loss: finite at the start, where it equals the loss (Σ = 0
+    // before the edge), and within a factor of the smoothed loss where both exist.
+    expect(predicted[0]).toBeCloseTo(s.smoothedLoss[0], 6)
+    const both = predicted.map((p, k) => [p, s.smoothedLoss[k]]).filter(([p, q]) => Number.isFinite(p) && Number.isFinite(q))
+    expect(both.length).toBeGreaterThan(100)
+    const gaps = both.map(([p, q]) => Math.abs(p - q) / q).sort((a, b) => a - b)
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(0.2)
+    await expect.poll(() => page.getAttribute('[data-testid=eos-charts]', 'data-flows')).toBe('1')
+    expect(await page.locator('[data-testid=eos-no-flow]').count()).toBe(0)
+    expect(await page.textContent('[data-testid=eos-network-flow]')).toContain('not drawn on the slice')
+    const restart = page.locator('[data-testid=eos-restart]')
+    expect(await restart.isDisabled()).toBe(true)
+    expect(await restart.getAttribute('data-reason')).toMatch(/projection onto the slice/)
+    const charts = page.locator('[data-testid=eos-charts]')
+    await shot(page, 'network-flow-charts', (await charts.boundingBox())!)
+    await shot(page, 'network-flow-view')
+    await page.locator('[data-testid=central-flow]').uncheck()
+    expect(errors).toEqual([])
+  })
+
+  it('switches the slice to PCA of the path: the path ends at the plane’s origin, on the plane, and the region fits it', async () => {
+    const before = (await eosState()).jobId
+    await page.locator('[data-testid=network-slice]').selectOption('pca')
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.xy.length === 2 * 301
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .toBe(true)
+    const s = await eosState()
+    expect(await page.textContent('[data-testid=network-slice-text]')).toContain('top two principal directions of the path')
+    // Centred at the end: the last point is the origin; the first is not.
+    expect(Math.hypot(s.xy[600], s.xy[601])).toBeLessThan(1e-5)
+    expect(Math.hypot(s.xy[0], s.xy[1])).toBeGreaterThan(1e-3)
+    await expect.poll(async () => fitsPath(await eosState())).toBe(true)
+    // At the end the parameters lie on the plane: no distance off it, and the slice's loss there is the true loss.
+    await page.keyboard.press('End')
+    await settle(page, 1500)
+    expect(await readNumber('off-plane')).toBeLessThan(1e-4)
+    expect(await readNumber('slice-loss')).toBeCloseTo(await readNumber('true-loss'), 3)
+    // Earlier the parameters are off the plane, and the readout says by how much.
+    await page.keyboard.press('Home')
+    await settle(page, 1000)
+    expect(await readNumber('off-plane')).toBeGreaterThan(0)
+    await page.locator('[data-testid=view-mode]').getByText('3-D', { exact: true }).click()
+    await page.keyboard.press('End')
+    await settle(page, 1500)
+    const stats = await pixelStats(h, await shot(page, 'network-pca-scene', await sceneClip(page)))
+    expect(stats.distinct).toBeGreaterThan(40)
+    expect(stats.lumaStd).toBeGreaterThan(8)
+    // The surface of the PCA plane was sampled (a failed request would say so in an error toast).
+    expect(await page.locator('[data-testid=toast-error]').count()).toBe(0)
+    await shot(page, 'network-pca-view')
+    await page.locator('[data-testid=view-mode]').getByText('Top', { exact: true }).click()
+    await settle(page, 1500)
+    await shot(page, 'network-pca-top')
+    expect(errors).toEqual([])
+  })
+
   it('opens a network scenario file (File ▸ Open) and trains it in the worker', async () => {
     const file = join(artifacts, 'network-scenario.json')
     const doc = {
@@ -130,8 +223,11 @@ describe('network landscape', () => {
       .toBe(true)
     await expect.poll(() => page.textContent('[data-testid=network-layers]')).toContain('1 → 12 → 1 (37 parameters)')
     expect(await page.textContent('[data-testid=network-dataset]')).toContain('chebyshev, 20 examples')
-    // A PCA slice centred at the end needs the finished run: the panel says the view draws the streamed plane.
-    expect(await page.textContent('[data-testid=network-panel]')).toContain('computed by cli run')
+    // A PCA slice centred at the end is drawn as asked (the engine trains the run once beforehand):
+    // the path ends at the plane's origin.
+    expect(await page.textContent('[data-testid=network-slice-text]')).toContain('top two principal directions of the path')
+    const s = await eosState()
+    expect(Math.hypot(s.xy[160], s.xy[161])).toBeLessThan(1e-5)
     expect(errors).toEqual([])
   })
 })

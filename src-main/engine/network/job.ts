@@ -11,6 +11,7 @@ import type { Hparams } from '../../../src-shared/optim'
 import type { NetworkScenario } from '../../../src-shared/network/scenario'
 import { NetworkTrainer } from './simulate'
 import { ViewSlice } from '../../../src-shared/network/view-slice'
+import { viewSlicePath } from './view-path'
 
 const CLASSIFICATION = new Set(['moons', 'circles', 'spirals', 'xor'])
 
@@ -37,7 +38,8 @@ export class NetworkJob {
     this.trainers = scenario.optimizers.flatMap((o) =>
       o.configs.map((h) => new NetworkTrainer(scenario.network, o.def, h, scenario.steps, record)),
     )
-    this.slice = new ViewSlice(scenario.network, scenario.slice)
+    // A PCA or end-centred slice needs the first run's whole path first (./view-path.ts).
+    this.slice = new ViewSlice(scenario.network, scenario.slice, viewSlicePath(scenario))
     const net = scenario.network
     this.sendsParams = this.trainers.length <= 8 && net.layers[0] === 2 && CLASSIFICATION.has(net.dataSource)
   }

@@ -6,7 +6,9 @@
  */
 import type { Surface, SurfaceRequest } from '../../../src-shared/api'
 import { parseNetworkScenario } from '../../../src-shared/network/scenario'
+import { isObject } from '../../../src-shared/problem'
 import { ViewSlice } from '../../../src-shared/network/view-slice'
+import { viewSlicePath } from './view-path'
 
 /** Most examples sent back for the panel's plot. */
 const MAX_PLOTTED = 2000
@@ -19,15 +21,18 @@ function quantile(sorted: Float32Array, q: number): number {
 }
 
 export function sampleNetworkSurface(request: SurfaceRequest): Surface {
-  const landscape = request.landscape as { network: unknown; slice?: unknown }
-  // Validated as a scenario so that every problem names its field; the optimizer is a placeholder.
+  const landscape = request.landscape as { network: unknown; slice?: unknown; path?: unknown }
+  // Validated as a scenario so that every problem names its field. The optimizer is a placeholder
+  // unless the slice needs the trajectory: then `path` carries the session's optimizers, steps and
+  // record (the renderer's networkSurfaceLandscape), trained as the job trains them (./view-path.ts).
+  const path = isObject(landscape.path) ? landscape.path : {}
+  const trained = path.optimizer !== undefined || path.optimizers !== undefined
   const parsed = parseNetworkScenario({
+    ...(trained ? path : { optimizer: { name: 'sgd', lr: 0.1 }, steps: 0 }),
     landscape: { network: landscape.network },
-    optimizer: { name: 'sgd', lr: 0.1 },
-    steps: 0,
     slice: landscape.slice,
   })
-  const slice = new ViewSlice(parsed.network, parsed.slice)
+  const slice = new ViewSlice(parsed.network, parsed.slice, viewSlicePath(parsed))
   const [nx, ny] = request.n
   const values = slice.sample(request.x, request.y, nx, ny)
   for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) values[k] = NaN
