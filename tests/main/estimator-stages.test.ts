@@ -91,6 +91,36 @@ describe('the float64 loop estimates the second gradient with draws of its own',
     }
   }
 
+  it('the second estimate is unbiased and its directions are independent of the first (2·10⁴ streams)', () => {
+    const spec: GradientSpec = { estimator: 'forward', directions: 1, seed: 9 }
+    const [px, py] = [0.7, -0.4]
+    const vg = new Float64Array(3)
+    f.valueAndGradient(px, py, vg)
+    const N = 20_000
+    const a = [0, 0]
+    const b = [0, 0]
+    const sum = [0, 0]
+    const sq = [0, 0]
+    let cross = 0
+    for (let stream = 0; stream < N; stream++) {
+      estimateGradient(spec, f, px, py, stream, 3, a)
+      estimateGradient(spec, f, px, py, stream, 3, b, extraGradientCounter(0))
+      for (let d = 0; d < 2; d++) {
+        sum[d] += b[d]
+        sq[d] += b[d] * b[d]
+      }
+      cross += (a[0] - vg[1]) * (b[0] - vg[1])
+    }
+    for (let d = 0; d < 2; d++) {
+      const mean = sum[d] / N
+      const sd = Math.sqrt(sq[d] / N - mean * mean)
+      expect(Math.abs(mean - vg[1 + d]), `coordinate ${d}`).toBeLessThan((4 * sd) / Math.sqrt(N))
+    }
+    // Independent draws: the two estimates' errors are uncorrelated (the first draws reused would correlate fully).
+    const varX = sq[0] / N - (sum[0] / N) ** 2
+    expect(Math.abs(cross / N) / varX).toBeLessThan(4 / Math.sqrt(N))
+  })
+
   it("the second estimate's counters lie past every counter of the first (1024 directions × 2 draws)", () => {
     expect(extraGradientCounter(0)).toBe(DIRECTION_COUNTER + 2048)
     expect(extraGradientCounter(1)).toBe(extraGradientCounter(0) + 2048)
