@@ -4,7 +4,9 @@
  * it (`?nodeWorker`).
  */
 import { Worker } from 'node:worker_threads'
+import type { PlanOptions } from './plan'
 
-export function spawnNodeWorker(): Worker {
-  return new Worker(new URL('./tsx-worker.mjs', import.meta.url))
+/** `plan`: the worker's jobs run with these options (benchmarks compare paths, e.g. `pointsPerLaunch: 0`); the app passes none. */
+export function spawnNodeWorker(plan?: PlanOptions): Worker {
+  return new Worker(new URL('./tsx-worker.mjs', import.meta.url), plan ? { workerData: { plan } } : undefined)
 }

@@ -92,8 +92,18 @@ export function recordingSource(
     return j === stateRows - 1 ? values : `if (_row < ${rows + j}.5) {\n    ${values}\n  }`
   }).join('\n  ')
   const source = `function (${[...parts.arrays, ...parts.tables, ...restartArgs(parts), ...scalarsOf(parts)].join(', ')}) {
-  const _row = Math.floor(this.thread.x / ${C});
-  const i = this.thread.x - ${C} * _row;
+  // Math.floor is an Integer to GPU.js's type inference; the row is a float like every other value here.
+  let _row = Math.floor(this.thread.x / ${C}) * 1.0;
+  let i = this.thread.x - ${C} * _row;
+  // A float32 quotient can round across a row's end when rows are long: the remainder says so.
+  if (i < 0.0) {
+    _row = _row - 1.0;
+    i = i + ${C};
+  }
+  if (i > ${C} - 0.5) {
+    _row = _row + 1.0;
+    i = i - ${C};
+  }
   ${parts.shared}
   ${parts.setup}
   let nSteps = recFirst + Math.min(_row, ${K} - 1.0) * recEvery - tFrom;

@@ -3,12 +3,13 @@
  * loop never runs a kernel. One job at a time: a new 'start' supersedes the running job, which
  * stops within one block. Chunks are transferred (not copied) and throttled by acks.
  */
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { ExpressionError, landscapeFromSpec, parseExpression } from '../../src-shared/landscape'
 import { parseScenario, ScenarioError } from '../../src-shared/scenario'
 import type { CentralFlowRequest, FlowData, InputProblem } from '../../src-shared/api'
 import { centralFlowSlices, flowRuleFor } from './central-flow'
 import { flowData, Job } from './job'
+import type { PlanOptions } from './plan'
 import { FLOW_SLICE_STEPS, type FromWorker, JOB_FLOW_MAX_STEPS, MAX_CHUNKS_IN_FLIGHT, type ToWorker } from './protocol'
 import { sampleSurface } from './surface'
 import { answerEstimates } from '../../src-shared/estimator/answer'
@@ -22,6 +23,9 @@ import { sampleNetworkSurface } from './network/view-surface'
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
 optimiseWasmFromStart() // before any kernel is compiled (the flag applies to later compilations)
+
+/** Options of the worker's jobs where its spawner gives them (node-worker.ts: benchmarks); the app gives none. */
+const planOptions: PlanOptions = (workerData as { plan?: PlanOptions } | null)?.plan ?? {}
 
 let current: { job: Job | NetworkJob | EnsembleJob; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
 
@@ -43,7 +47,7 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
   try {
     // A network scenario in float32 is an ensemble (NETWORKS.md "Ensembles (float32)").
     job = !isNetworkScenario(doc)
-      ? new Job(jobId, parseScenario(doc))
+      ? new Job(jobId, parseScenario(doc), planOptions)
       : isEnsembleScenario(doc)
         ? new EnsembleJob(jobId, parseEnsembleScenario(doc))
         : new NetworkJob(jobId, parseNetworkScenario(doc))

@@ -134,7 +134,8 @@ function recordingKernel(
       } as never,
     ) as IKernelRunShortcut
     c = { kernel, source: rs, outputCells }
-    if (compiledRecordings.size > 16) compiledRecordings.clear()
+    // Each holds its output (up to ≈ 2²⁰ cells of 16 bytes): a few only.
+    if (compiledRecordings.size > 8) compiledRecordings.clear()
     compiledRecordings.set(key, c)
   }
   return c
