@@ -20,6 +20,9 @@ export interface EnsembleFigure {
   readonly steps?: number
   readonly seconds?: number
   readonly networkStepsPerSecond?: number
+  /** This process's CPU time (the figure to compare on a loaded machine), best of the runs. */
+  readonly cpuSeconds?: number
+  readonly networkStepsPerCpuSecond?: number
   readonly skipped?: string
 }
 
@@ -115,11 +118,15 @@ export function benchEnsembles(log: (s?: string) => void): {
 } {
   const loadBefore = loadavg()
   log(`network ensembles: [8, 16, 16, 1] tanh, MSE, 128 examples, float32 (load average ${loadBefore.map((v) => v.toFixed(2)).join(', ')})`)
-  log(`${'path'.padEnd(52)} ${'opt'.padEnd(5)} ${'E'.padStart(5)} ${'steps'.padStart(6)} ${'seconds'.padStart(8)}  network-steps/s`)
+  log(
+    `${'path'.padEnd(52)} ${'opt'.padEnd(5)} ${'E'.padStart(5)} ${'steps'.padStart(6)} ${'seconds'.padStart(8)}  network-steps/s (wall, CPU)`,
+  )
   const figures: EnsembleFigure[] = []
   const row = (f: EnsembleFigure) => {
     figures.push(f)
-    const rate = f.networkStepsPerSecond ? f.networkStepsPerSecond.toFixed(0) : (f.skipped ?? '')
+    const rate = f.networkStepsPerSecond
+      ? `${f.networkStepsPerSecond.toFixed(0).padStart(7)} ${f.networkStepsPerCpuSecond?.toFixed(0).padStart(7) ?? ''}`
+      : (f.skipped ?? '')
     log(
       `${f.path.padEnd(52)} ${f.optimizer.padEnd(5)} ${String(f.ensemble).padStart(5)} ${String(f.steps ?? '').padStart(6)} ${f.seconds !== undefined ? f.seconds.toFixed(3).padStart(8) : ''.padStart(8)}  ${rate}`,
     )
