@@ -53,11 +53,15 @@ function ours(E: number, optimizer: 'gd' | 'adam'): EnsembleFigure {
   const s = scenario(E, optimizer, steps)
   new EnsembleTrainer(s.network, s.groups[0], 5, 1).advance(5) // compile and warm up
   let seconds = Infinity
+  let cpuSeconds = Infinity
   for (let r = 0; r < REPEATS; r++) {
     const trainer = new EnsembleTrainer(s.network, s.groups[0], steps, 1)
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     trainer.advance(steps)
+    const c = process.cpuUsage(c0)
     seconds = Math.min(seconds, (performance.now() - t0) / 1000)
+    cpuSeconds = Math.min(cpuSeconds, (c.user + c.system) / 1e6)
   }
   return {
     path: 'gradscape float32 wasm-simd ensemble, 1 thread',
@@ -66,6 +70,8 @@ function ours(E: number, optimizer: 'gd' | 'adam'): EnsembleFigure {
     steps,
     seconds,
     networkStepsPerSecond: (E * steps) / seconds,
+    cpuSeconds,
+    networkStepsPerCpuSecond: (E * steps) / cpuSeconds,
   }
 }
 
@@ -105,6 +111,8 @@ function peers(): EnsembleFigure[] {
         steps: p.steps,
         seconds: p.seconds,
         networkStepsPerSecond: p.networkStepsPerSecond,
+        cpuSeconds: p.cpuSeconds,
+        networkStepsPerCpuSecond: p.networkStepsPerCpuSecond,
         skipped: p.skipped,
       }
     })
@@ -142,7 +150,9 @@ export function benchEnsembles(log: (s?: string) => void): {
     if (f.path.startsWith('gradscape') || !f.networkStepsPerSecond) continue
     const mine = figures.find((g) => g.path.startsWith('gradscape') && g.optimizer === f.optimizer && g.ensemble === f.ensemble)
     if (mine?.networkStepsPerSecond)
-      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}`] = mine.networkStepsPerSecond / f.networkStepsPerSecond
+      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}, wall`] = mine.networkStepsPerSecond / f.networkStepsPerSecond
+    if (mine?.networkStepsPerCpuSecond && f.networkStepsPerCpuSecond)
+      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}, CPU`] = mine.networkStepsPerCpuSecond / f.networkStepsPerCpuSecond
   }
   log('ours ÷ peer:')
   for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(56)} ${v.toFixed(2)}×`)
