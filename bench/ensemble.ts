@@ -20,6 +20,9 @@ export interface EnsembleFigure {
   readonly steps?: number
   readonly seconds?: number
   readonly networkStepsPerSecond?: number
+  /** This process's CPU time (the figure to compare on a loaded machine), best of the runs. */
+  readonly cpuSeconds?: number
+  readonly networkStepsPerCpuSecond?: number
   readonly skipped?: string
 }
 
@@ -50,11 +53,15 @@ function ours(E: number, optimizer: 'gd' | 'adam'): EnsembleFigure {
   const s = scenario(E, optimizer, steps)
   new EnsembleTrainer(s.network, s.groups[0], 5, 1).advance(5) // compile and warm up
   let seconds = Infinity
+  let cpuSeconds = Infinity
   for (let r = 0; r < REPEATS; r++) {
     const trainer = new EnsembleTrainer(s.network, s.groups[0], steps, 1)
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     trainer.advance(steps)
+    const c = process.cpuUsage(c0)
     seconds = Math.min(seconds, (performance.now() - t0) / 1000)
+    cpuSeconds = Math.min(cpuSeconds, (c.user + c.system) / 1e6)
   }
   return {
     path: 'gradscape float32 wasm-simd ensemble, 1 thread',
@@ -63,6 +70,8 @@ function ours(E: number, optimizer: 'gd' | 'adam'): EnsembleFigure {
     steps,
     seconds,
     networkStepsPerSecond: (E * steps) / seconds,
+    cpuSeconds,
+    networkStepsPerCpuSecond: (E * steps) / cpuSeconds,
   }
 }
 
@@ -102,6 +111,8 @@ function peers(): EnsembleFigure[] {
         steps: p.steps,
         seconds: p.seconds,
         networkStepsPerSecond: p.networkStepsPerSecond,
+        cpuSeconds: p.cpuSeconds,
+        networkStepsPerCpuSecond: p.networkStepsPerCpuSecond,
         skipped: p.skipped,
       }
     })
@@ -115,11 +126,15 @@ export function benchEnsembles(log: (s?: string) => void): {
 } {
   const loadBefore = loadavg()
   log(`network ensembles: [8, 16, 16, 1] tanh, MSE, 128 examples, float32 (load average ${loadBefore.map((v) => v.toFixed(2)).join(', ')})`)
-  log(`${'path'.padEnd(52)} ${'opt'.padEnd(5)} ${'E'.padStart(5)} ${'steps'.padStart(6)} ${'seconds'.padStart(8)}  network-steps/s`)
+  log(
+    `${'path'.padEnd(52)} ${'opt'.padEnd(5)} ${'E'.padStart(5)} ${'steps'.padStart(6)} ${'seconds'.padStart(8)}  network-steps/s (wall, CPU)`,
+  )
   const figures: EnsembleFigure[] = []
   const row = (f: EnsembleFigure) => {
     figures.push(f)
-    const rate = f.networkStepsPerSecond ? f.networkStepsPerSecond.toFixed(0) : (f.skipped ?? '')
+    const rate = f.networkStepsPerSecond
+      ? `${f.networkStepsPerSecond.toFixed(0).padStart(7)} ${f.networkStepsPerCpuSecond?.toFixed(0).padStart(7) ?? ''}`
+      : (f.skipped ?? '')
     log(
       `${f.path.padEnd(52)} ${f.optimizer.padEnd(5)} ${String(f.ensemble).padStart(5)} ${String(f.steps ?? '').padStart(6)} ${f.seconds !== undefined ? f.seconds.toFixed(3).padStart(8) : ''.padStart(8)}  ${rate}`,
     )
@@ -135,7 +150,9 @@ export function benchEnsembles(log: (s?: string) => void): {
     if (f.path.startsWith('gradscape') || !f.networkStepsPerSecond) continue
     const mine = figures.find((g) => g.path.startsWith('gradscape') && g.optimizer === f.optimizer && g.ensemble === f.ensemble)
     if (mine?.networkStepsPerSecond)
-      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}`] = mine.networkStepsPerSecond / f.networkStepsPerSecond
+      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}, wall`] = mine.networkStepsPerSecond / f.networkStepsPerSecond
+    if (mine?.networkStepsPerCpuSecond && f.networkStepsPerCpuSecond)
+      ratios[`ours ÷ ${f.path}, ${f.optimizer}, E=${f.ensemble}, CPU`] = mine.networkStepsPerCpuSecond / f.networkStepsPerCpuSecond
   }
   log('ours ÷ peer:')
   for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(56)} ${v.toFixed(2)}×`)

@@ -10,7 +10,8 @@ produces). PyTorch where it is installed; otherwise NumPy, and the line says tor
 E networks [8, 16, 16, 1], tanh, MSE on 128 shared examples, trained batched over the ensemble in
 float32, full-batch GD (lr 0.05) and Adam (lr 0.01, torch's rule), one thread: NumPy (matmul over
 the ensemble dimension, gradients written out) and PyTorch (bmm, autograd, torch.optim) where torch
-is installed. STEPS_LIST gives the steps per ensemble size. One JSON object per line."""
+is installed. STEPS_LIST gives the steps per ensemble size. One JSON object per line, with wall and CPU
+time (process_time: the figure to compare on a loaded machine)."""
 import json
 import sys
 import time
@@ -41,7 +42,7 @@ def networks_numpy(E, steps, optimizer, layers=(8, 16, 16, 1)):
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     lr = np.float32(0.05 if optimizer == 'gd' else 0.01)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for t in range(1, steps + 1):
         z = (X @ Ws[0].reshape(layers[0], E * fo1)).reshape(n, E, fo1).transpose(1, 0, 2) + bs[0]
         acts = [None, np.tanh(z)]
@@ -73,7 +74,7 @@ def networks_numpy(E, steps, optimizer, layers=(8, 16, 16, 1)):
                 vv += np.float32(0.001) * g * g
                 p -= np.float32(step) * (mm / (np.sqrt(vv) / np.float32(bc2) + np.float32(1e-8)))
     del loss
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def networks_torch(E, steps, optimizer, layers=(8, 16, 16, 1)):
@@ -88,7 +89,7 @@ def networks_torch(E, steps, optimizer, layers=(8, 16, 16, 1)):
     L = len(Ws)
     opt = torch.optim.SGD(params, lr=0.05) if optimizer == 'gd' else torch.optim.Adam(params, lr=0.01)
     n = X.shape[1]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         a = X
         for l in range(L):
@@ -99,7 +100,7 @@ def networks_torch(E, steps, optimizer, layers=(8, 16, 16, 1)):
         opt.zero_grad(set_to_none=False)
         loss.sum().backward()
         opt.step()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def networks_main(args):
@@ -111,9 +112,12 @@ def networks_main(args):
             for name, fn in (('numpy float32 batched', networks_numpy), ('torch float32 batched (bmm)', networks_torch)):
                 try:
                     fn(E, 2, optimizer)  # warm-up (imports, allocator)
-                    sec = min(fn(E, steps, optimizer) for _ in range(repeats))
+                    times = [fn(E, steps, optimizer) for _ in range(repeats)]
+                    sec = min(w for w, _ in times)
+                    cpu = min(c for _, c in times)
                     print(json.dumps({'peer': name, 'optimizer': optimizer, 'ensemble': E, 'steps': steps, 'seconds': sec,
-                                      'networkStepsPerSecond': E * steps / sec}), flush=True)
+                                      'cpuSeconds': cpu, 'networkStepsPerSecond': E * steps / sec,
+                                      'networkStepsPerCpuSecond': E * steps / cpu}), flush=True)
                 except ImportError as e:
                     print(json.dumps({'peer': name, 'optimizer': optimizer, 'ensemble': E,
                                       'skipped': f'{e.name} not installed'}), flush=True)

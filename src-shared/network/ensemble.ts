@@ -12,7 +12,7 @@ import type { Hparams, OptimizerDef } from '../optim'
 import { integer, ScenarioError } from '../scenario/schema'
 import type { OptimizerConfig } from '../scenario/schema'
 import { initialParams } from './init'
-import { parseNetworkScenario } from './scenario'
+import { isNetworkScenario, parseNetworkScenario } from './scenario'
 import type { NetworkSpec } from './spec'
 
 /** The optimizers the ensemble kernel implements (torch semantics). */
@@ -53,9 +53,9 @@ export interface EnsembleScenario {
   readonly size: number
 }
 
-/** Whether a network scenario document asks for the float32 ensemble path. */
+/** Whether a scenario document is a network scenario asking for the float32 ensemble path. */
 export function isEnsembleScenario(doc: unknown): boolean {
-  return isObject(doc) && doc.precision === 'float32'
+  return isNetworkScenario(doc) && (doc as Record<string, unknown>).precision === 'float32'
 }
 
 const USE_FLOAT64 = 'float32 ensembles report the loss and final parameters only; use "precision": "float64" for'
