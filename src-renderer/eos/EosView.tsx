@@ -21,6 +21,8 @@ import { drawEosCharts, EOS_COLORS, type EosLayout, eosLayout } from './draw'
 import { Cited, EosNote } from './EosNote'
 import { readoutText, sharpnessName } from './labels'
 import { noFlowNote, restartAvailability } from './flow-availability'
+import { PAPERS } from './notes'
+import { networkSceneOf } from '../network/scenes'
 import { type EosModel, eosModel } from './model'
 import { addRestartedFlow, eos, onEosChange, requestPathFrame, restartedFor, setEosRun, setHighlight } from './state'
 
@@ -221,6 +223,7 @@ export function EosView() {
   const preset = info?.presets.find((p) => p.id === scenario.landscape.preset && scenario.landscape.expr === undefined)
   const scene = EOS_SCENES.find((s) => s.preset === preset?.id && scenario.optimizers.length === 1 && scenario.optimizers[0].lr === s.lr)
   const network = scenario.landscape.network !== undefined
+  const netScene = networkSceneOf(scenario)
   const restartable = restartAvailability(optimizer, network)
   const threshold = m?.threshold
   const restart = () => {
@@ -236,10 +239,12 @@ export function EosView() {
         {runs.length > 1 && (
           <select aria-label="EoS run" value={run} className="eos-run" onChange={(e) => setEosRun(Number(e.target.value))}>
             {runs.slice(0, 200).map((r, i) => (
-              <option
-                key={i}
-                value={i}
-              >{`${optimizerLabel(r.optimizer, info)} from (${formatNumber(r.init[0])}, ${formatNumber(r.init[1])})`}</option>
+              <option key={i} value={i}>
+                {/* A network's runs all start from its parameters: no start point to name. */}
+                {network
+                  ? optimizerLabel(r.optimizer, info)
+                  : `${optimizerLabel(r.optimizer, info)} from (${formatNumber(r.init[0])}, ${formatNumber(r.init[1])})`}
+              </option>
             ))}
           </select>
         )}
@@ -338,6 +343,15 @@ export function EosView() {
             About central flows
           </button>
         </p>
+        {netScene && (
+          <p data-testid="eos-caption">
+            {netScene.caption} <strong>{netScene.look}</strong>{' '}
+            <span className="eos-cite" data-testid="eos-cite">
+              ({PAPERS[netScene.cite].authors.split(',')[0]} et al., <cite>{PAPERS[netScene.cite].title}</cite>,{' '}
+              {PAPERS[netScene.cite].venue})
+            </span>
+          </p>
+        )}
         {scene && (
           <p data-testid="eos-caption">
             <Cited text={scene.caption} onOpen={setNote} />

@@ -13,7 +13,7 @@ import { eos } from '../eos/state'
 import { classify } from './classifier'
 import { sliceData } from './slice-data'
 import { editScenario, useUi } from '../store/ui-store'
-import { NETWORK_SCENES } from './scenes'
+import { NETWORK_SCENES, type NetworkScene } from './scenes'
 import { loadNetworkScene } from '../store/actions'
 
 const PLOT = 132
@@ -129,6 +129,8 @@ function DataPlot({
   )
 }
 
+const etaText = (s: NetworkScene): string => (s.lrs ? `η = ${s.lrs.join(', ')}` : `η = ${s.lr}`)
+
 export function NetworkGallery() {
   return (
     <>
@@ -143,11 +145,11 @@ export function NetworkGallery() {
             role="listitem"
             className="preset"
             data-network-scene={s.id}
-            title={`${s.title}: GD, η = ${s.lr}, ${s.steps} steps\n${s.caption}`}
+            title={`${s.title}: GD, ${etaText(s)}, ${s.steps} steps\n${s.caption}\n${s.look}`}
             onClick={() => loadNetworkScene(s.id)}
           >
             <span className="preset-title">{s.title}</span>
-            <span className="preset-sub muted">η = {s.lr}</span>
+            <span className="preset-sub muted">{etaText(s)}</span>
           </button>
         ))}
       </div>

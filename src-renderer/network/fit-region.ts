@@ -8,7 +8,7 @@
  */
 import { isObject } from '../../src-shared/problem'
 import { job, onJobChange, surfaceData } from '../data/job-data'
-import { eos, requestPathFrame } from '../eos/state'
+import { requestPathFrame } from '../eos/state'
 import type { Region, Scenario } from '../store/scenario'
 import { useUi } from '../store/ui-store'
 import { isNetworkJob } from './eigen-series'
@@ -16,21 +16,26 @@ import { isNetworkJob } from './eigen-series'
 /** Margin on each side, as a fraction of the path's half-width. */
 export const PATH_MARGIN = 0.3
 
-/** The square region around points (a, b) of `xy` (interleaved, first n), or null without a finite one. */
-export function pathRegion(xy: ArrayLike<number>, n: number, margin = PATH_MARGIN): Region | null {
+/**
+ * The square region around the points (a, b) of `xy` (interleaved), of runs stored run-major with
+ * `kept` points each, their first `n` points (one run: runs = 1, kept = n); null without a finite point.
+ */
+export function pathRegion(xy: ArrayLike<number>, n: number, margin = PATH_MARGIN, runs = 1, kept = n): Region | null {
   let x0 = Infinity,
     x1 = -Infinity,
     y0 = Infinity,
     y1 = -Infinity
-  for (let k = 0; k < n; k++) {
-    const a = xy[2 * k],
-      b = xy[2 * k + 1]
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue
-    x0 = Math.min(x0, a)
-    x1 = Math.max(x1, a)
-    y0 = Math.min(y0, b)
-    y1 = Math.max(y1, b)
-  }
+  for (let r = 0; r < runs; r++)
+    for (let k = 0; k < n; k++) {
+      const i = r * kept + k
+      const a = xy[2 * i],
+        b = xy[2 * i + 1]
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue
+      x0 = Math.min(x0, a)
+      x1 = Math.max(x1, a)
+      y0 = Math.min(y0, b)
+      y1 = Math.max(y1, b)
+    }
   if (!(x0 <= x1)) return null
   const cx = (x0 + x1) / 2,
     cy = (y0 + y1) / 2
@@ -50,7 +55,7 @@ export function regionFrames(region: Region, fit: Region): boolean {
 const hasExplicitExtent = (s: Scenario): boolean => isObject(s.extra.slice) && Array.isArray(s.extra.slice.extent)
 
 /**
- * Fit the region to each finished network job's shown path once (the user's zoom afterwards
+ * Fit the region to each finished network job's paths once (the user's zoom afterwards
  * stays), and frame the camera on the path again once the refitted surface is on screen (the
  * camera framed it in the old region's coordinates).
  */
@@ -67,9 +72,9 @@ export function installNetworkRegionFit(): () => void {
     fitted = job.jobId
     const { scenario, region } = useUi.getState()
     if (!scenario.landscape.network || hasExplicitExtent(scenario)) return
-    const r = Math.max(0, Math.min(job.runs.length - 1, eos.run))
+    // Every run's path (an ensemble's runs share the plane): the view shows them all.
     const n = Math.min(job.received, job.kept)
-    const fit = pathRegion(job.xy.subarray(2 * r * job.kept, 2 * (r * job.kept + n)), n)
+    const fit = pathRegion(job.xy, n, PATH_MARGIN, job.runs.length, job.kept)
     if (fit && !regionFrames(region, fit)) {
       reframe = fit
       useUi.setState({ region: fit })

@@ -216,7 +216,8 @@ export function loadNetworkScene(id: string): void {
     scenario: {
       ...scenario,
       landscape: { network: scene.network },
-      optimizers: [{ name: 'sgd', lr: scene.lr, momentum: 0 }],
+      // An ensemble is one sweep over the learning rates (one run each, float64).
+      optimizers: [{ name: 'sgd', lr: scene.lr, momentum: 0, ...(scene.lrs ? { sweep: { lr: { values: [...scene.lrs] } } } : {}) }],
       init: [0, 0],
       steps: scene.steps,
       record: { every: 1, sharpness: true },

@@ -146,7 +146,18 @@ describe('network landscape', () => {
     const charts = page.locator('[data-testid=eos-charts]')
     await shot(page, 'network-flow-charts', (await charts.boundingBox())!)
     await shot(page, 'network-flow-view')
+    // Turning the flow off starts another job: wait for it, so the next test's job is the next one.
+    const flowJob = (await eosState()).jobId
     await page.locator('[data-testid=central-flow]').uncheck()
+    await expect
+      .poll(
+        async () => {
+          const t = await eosState()
+          return t.jobId > flowJob && t.done
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .toBe(true)
     expect(errors).toEqual([])
   })
 
@@ -189,6 +200,36 @@ describe('network landscape', () => {
     await page.locator('[data-testid=view-mode]').getByText('Top', { exact: true }).click()
     await settle(page, 1500)
     await shot(page, 'network-pca-top')
+    expect(errors).toEqual([])
+  })
+
+  it('runs the learning-rate ensemble scene as one sweep: the onset appears only for the larger η, with its caption', async () => {
+    const scene = page.locator('[data-network-scene=net_lr_ensemble]')
+    await scene.scrollIntoViewIfNeeded()
+    const before = (await eosState()).jobId
+    await scene.click()
+    await expect
+      .poll(
+        async () => {
+          const s = await eosState()
+          return s.jobId > before && s.done && s.xy.length === 2 * 1501
+        },
+        { timeout: 240_000, interval: 500 },
+      )
+      .toBe(true)
+    const runs = page.locator('select[aria-label="EoS run"]')
+    expect(await runs.locator('option').count()).toBe(4)
+    // Run 0 is η = 0.06: it never reaches the edge. Run 3 is η = 0.13: the Chebyshev reference's onset.
+    expect((await eosState()).onsetStep).toBeNull()
+    await runs.selectOption('3')
+    await expect.poll(async () => (await eosState()).onsetStep).toBe(225)
+    await runs.selectOption('2')
+    await expect.poll(async () => (await eosState()).onsetStep).toBe(1457)
+    const caption = await page.textContent('[data-testid=eos-caption]')
+    expect(caption).toContain('Pick each run')
+    expect(caption).toContain('Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability')
+    await settle(page, 800)
+    await shot(page, 'network-ensemble-view')
     expect(errors).toEqual([])
   })
 

@@ -26,6 +26,18 @@ describe('pathRegion', () => {
   })
 })
 
+describe('pathRegion of several runs', () => {
+  it('covers every run’s first n points (run-major, kept per run), not the points after n', () => {
+    // Two runs of kept = 3, n = 2: run 0 at (0,0), (1,0); run 1 at (0,0), (0,−3); index 2 of each is past n.
+    const xy = [0, 0, 1, 0, 99, 99, 0, 0, 0, -3, 99, 99]
+    const r = pathRegion(xy, 2, 0, 2, 3)!
+    expect(r.y[0]).toBeCloseTo(-3, 12)
+    expect(r.y[1]).toBeCloseTo(0, 12)
+    expect(r.x[0]).toBeCloseTo(0.5 - 1.5, 12)
+    expect(r.x[1]).toBeCloseTo(0.5 + 1.5, 12)
+  })
+})
+
 describe('regionFrames', () => {
   const fit = { x: [-0.1, 0.1] as [number, number], y: [-0.1, 0.1] as [number, number] }
   it('keeps a region that contains the fit and is at most twice as wide', () => {
