@@ -21,6 +21,8 @@ export type EnsembleOptimizer = (typeof ENSEMBLE_OPTIMIZERS)[number]
 
 /** Networks in one scenario: E × P floats × 5 arrays (parameters, gradient, two slots, start) stay within a few hundred MB. */
 export const MAX_ENSEMBLE = 16_384
+/** Networks × parameters: each of the kernel's four per-network arrays then stays within 32 MiB. */
+export const MAX_ENSEMBLE_PARAMS = 8_388_608
 /** Seeds listed in init.seeds. */
 export const MAX_SEEDS = 4096
 /** Kept steps × networks reported (each a JSON number). */
@@ -136,6 +138,11 @@ export function parseEnsembleScenario(doc: unknown): EnsembleScenario {
     throw new ScenarioError(
       seeds ? 'landscape.network.init.seeds' : 'optimizers',
       `${configs} configuration${configs === 1 ? '' : 's'} × ${seeds?.length ?? 1} seed${seeds?.length === 1 ? '' : 's'} is ${size} networks, more than ${MAX_ENSEMBLE}`,
+    )
+  if (size * net.size > MAX_ENSEMBLE_PARAMS)
+    throw new ScenarioError(
+      seeds ? 'landscape.network.init.seeds' : 'optimizers',
+      `${size} networks × ${net.size} parameters is more than ${MAX_ENSEMBLE_PARAMS} (the kernel's memory): train fewer or smaller networks`,
     )
   const kept = Math.floor(base.steps / base.record.every) + 1
   if (kept * size > MAX_REPORTED_LOSSES)

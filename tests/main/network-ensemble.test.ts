@@ -168,6 +168,16 @@ describe('float32 ensembles refuse what they do not compute, naming the field', 
     )
   })
 
+  it('too many networks × parameters for the kernel memory', () => {
+    const net = { ...doc.landscape.network, layers: [8, 40, 40, 1] } // 2,041 parameters: over the network limit
+    expect(() => parseEnsembleScenario({ ...doc, landscape: { network: net } })).toThrow(/layers/)
+    const wide = { ...doc.landscape.network, layers: [8, 40, 30, 1], init: { seeds: Array.from({ length: 4096 }, (_, i) => i) } } // 1,621 parameters
+    const sweep = { optimizer: { name: 'sgd', lr: 0.1, sweep: { lr: { values: [0.1, 0.2] } } } }
+    expect(() => parseEnsembleScenario({ ...doc, ...sweep, landscape: { network: wide } })).toThrow(
+      /init\.seeds.*8192 networks × 1621 parameters is more than 8388608/,
+    )
+  })
+
   it('the float64 path still refuses float32 on its own (its contract is unchanged)', () => {
     expect(() => parseNetworkScenario(doc)).toThrow(/precision/)
   })
