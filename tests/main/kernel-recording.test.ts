@@ -183,6 +183,51 @@ for (const backend of ['cpu', 'webasm'] as const) {
       expect(planParts(s, { backend, pointsPerLaunch: 5 })[0].stepper.recordsInKernel).toBe(true)
     })
 
+    it('records blocks by default where GPU.js runs on a GPU: up to 256 points and 2²⁰ threads a launch', async () => {
+      const gpu = gpuFor(backend) as unknown as { Kernel: new (...a: unknown[]) => object }
+      const real = gpu.Kernel
+      // GPU.js's kernel class named as on a WebGL2 context; the kernels still run on this backend.
+      gpu.Kernel = class WebGL2Kernel extends real {}
+      try {
+        const plan = (count: number, steps: number) =>
+          planParts(
+            parseScenario({
+              ...CASES[0][1],
+              init: { random: { x: [-2, 2], y: [-1, 3], count, seed: 3 } },
+              steps,
+              record: { every: 1 },
+              precision: 'float32',
+            }),
+            { backend },
+          )[0].stepper as unknown as { recordsInKernel: boolean }
+        expect(plan(300, 60).recordsInKernel).toBe(true)
+        expect(plan(300, 1000).recordsInKernel).toBe(true)
+        // 2²⁰ threads hold one row of more than 2¹⁹ particles: a launch per kept point.
+        expect(plan(530_000, 3).recordsInKernel).toBe(false)
+        // 601 kept points of 4 runs: blocks of 256, 256 and 89.
+        const before = launches.count
+        const r = await runScenario(
+          parseScenario({
+            ...CASES[0][1],
+            init: [
+              [-1, 2],
+              [0, 0],
+              [1, 1],
+              [2, -1],
+            ],
+            steps: 600,
+            record: { every: 1 },
+            precision: 'float32',
+          }),
+          { backend },
+        )
+        expect(r.runs[0].trajectory).toHaveLength(601)
+        expect(launches.count - before).toBe(3)
+      } finally {
+        gpu.Kernel = real
+      }
+    })
+
     it('goes a launch per kept point, and says so, where the recording kernel fails to build', async () => {
       // A landscape of its own, so no recording kernel is cached for it.
       const s = { ...CASES[0][1], landscape: { expr: `(1-x)^2 + 99*(y-x^2)^2 + 0.${backend.length}*x` }, precision: 'float32' }
