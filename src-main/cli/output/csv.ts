@@ -32,7 +32,8 @@ export function writeCsv(result: ColumnarResult, write: (piece: Uint8Array) => v
       'utf8',
     )
     const suffix = Buffer.from(`,${d < 0 ? '' : d}\n`, 'latin1')
-    if (prefix.length > ROW_PREFIX_MAX) throw new Error(`CSV: run ${i} has ${prefix.length} bytes of fixed columns, more than ${ROW_PREFIX_MAX}`)
+    if (prefix.length > ROW_PREFIX_MAX)
+      throw new Error(`CSV: run ${i} has ${prefix.length} bytes of fixed columns, more than ${ROW_PREFIX_MAX}`)
     const sharpness = o.sharpness
     const base = run.p * o.count
     for (let k = 0; k < o.count; k++) {

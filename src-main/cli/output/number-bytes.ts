@@ -77,13 +77,21 @@ const ZERO = 48
 function writeInteger(buf: Uint8Array, pos: number, v: number): number {
   let len = 1
   for (let t = v; t >= 10; len++) t = Math.floor(t / 10)
-  let end = pos + len
+  const end = pos + len
   for (let at = end - 1; at >= pos; at--) {
     const q = Math.floor(v / 10)
     buf[at] = ZERO + (v - q * 10)
     v = q
   }
   return end
+}
+
+const POW10_INT = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]
+
+/** Whether h·10^8 + l (with `zeros` trailing zeros) without those zeros is even. */
+function endsEven(h: number, l: number, zeros: number): boolean {
+  const digit = zeros < 8 ? l / POW10_INT[zeros] : h / POW10_INT[zeros - 8]
+  return (digit & 1) === 0
 }
 
 /** Trailing decimal zeros of a positive integer below 2^31. */
@@ -101,7 +109,7 @@ function trailingZeros(v: number): number {
  * The shortest round-trip digits of a finite positive normal x in [1e-280, 1e280], written from
  * `pos`; returns the new end, or -1 when a decision is too close to call (the caller uses String).
  */
-function writePositive(buf: Uint8Array, pos: number, x: number): number {
+export function writePositive(buf: Uint8Array, pos: number, x: number): number {
   bits[0] = x
   const high = words[HIGH]
   const e2 = ((high >>> 20) & 0x7ff) - 1023 // x in [2^e2, 2^(e2+1))
@@ -143,7 +151,8 @@ function writePositive(buf: Uint8Array, pos: number, x: number): number {
   }
   // Powers of ten 0 … 22 are exact doubles (LO = 0): then s = t2 exactly and a zero fraction is exact.
   const exact = k >= 0 && k <= 22
-  if (!(exact && f === 0 && s >= 0) && !(f > MARGIN && f < 1 - MARGIN)) return -1
+  // A zero fraction is known exactly only on that path (s an integer); otherwise it must be clear of 0 and 1.
+  if (!(exact && s === whole) && !(f > MARGIN && f < 1 - MARGIN)) return -1
   if (hi9 < 1e8 || hi9 >= 1e9) return -1
   // Half the gap to the neighbouring doubles, in units of T's last digit (0.55 … 11.1).
   const w = POW2[e2 - 53 - POW2_MIN] * P10_HI[k - K_MIN]
@@ -175,8 +184,12 @@ function writePositive(buf: Uint8Array, pos: number, x: number): number {
     const zeros = l === 0 ? 8 + trailingZeros(h) : trailingZeros(l)
     const distance = Math.abs(c - f)
     if (zeros === bestZeros) {
-      if (Math.abs(distance - bestDistance) < MARGIN) return -1
-      if (distance > bestDistance) continue
+      if (Math.abs(distance - bestDistance) < MARGIN) {
+        // Equidistant multiples of ten: f is 0 (their midpoint is an integer), known exactly only
+        // when s is; then the spec takes the one whose shortest digits end even.
+        if (!(exact && s === whole && distance === bestDistance)) return -1
+        if (!endsEven(h, l, zeros)) continue
+      } else if (distance > bestDistance) continue
     } else if (zeros < bestZeros) continue
     best = c
     bestZeros = zeros
@@ -184,8 +197,11 @@ function writePositive(buf: Uint8Array, pos: number, x: number): number {
   }
   if (bestZeros < 0) {
     // No multiple of ten: all 17 digits, the integer nearest T within the interval.
-    if (cHi < cLo || Math.abs(f - 0.5) < MARGIN) return -1
-    best = Math.min(cHi, Math.max(cLo, f < 0.5 ? 0 : 1))
+    if (cHi < cLo) return -1
+    if (Math.abs(f - 0.5) >= MARGIN) best = Math.min(cHi, Math.max(cLo, f < 0.5 ? 0 : 1))
+    // An exact tie (f is exact for these s on the exact path): the even one.
+    else if (exact && (s >= 0 || s <= -0.5) && f === 0.5 && cLo <= 0 && cHi >= 1) best = loI % 2 === 0 ? 0 : 1
+    else return -1
   }
   let h = hiI
   let l = (loI + best) | 0
