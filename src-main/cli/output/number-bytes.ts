@@ -70,6 +70,9 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
 
 /** Scratch for the 17 digits of the chosen decimal. */
 const digits = new Uint8Array(17)
+/** Tens and ones digits of 0 … 99. */
+const TENS = Uint8Array.from({ length: 100 }, (_, i) => Math.floor(i / 10))
+const ONES = Uint8Array.from({ length: 100 }, (_, i) => i % 10)
 
 const ZERO = 48
 
@@ -220,18 +223,23 @@ export function writePositive(buf: Uint8Array, pos: number, x: number): number {
     nd = 1
     n++
   } else {
-    for (let j = 8; j >= 0; j--) {
-      const q = (h / 10) | 0
-      digits[j] = (h - q * 10) | 0
-      h = q
-    }
-    for (let j = 16; j >= 9; j--) {
-      const q = (l / 10) | 0
-      digits[j] = (l - q * 10) | 0
+    // Two digits per division: h is 9 digits, l 8.
+    for (let j = 15; j >= 9; j -= 2) {
+      const q = (l / 100) | 0
+      const r = l - q * 100
+      digits[j] = TENS[r]
+      digits[j + 1] = ONES[r]
       l = q
     }
-    nd = 17
-    while (digits[nd - 1] === 0) nd--
+    for (let j = 7; j >= 1; j -= 2) {
+      const q = (h / 100) | 0
+      const r = h - q * 100
+      digits[j] = TENS[r]
+      digits[j + 1] = ONES[r]
+      h = q
+    }
+    digits[0] = h
+    nd = bestZeros > 0 ? 17 - bestZeros : 17
   }
   return layout(buf, pos, nd, n)
 }
