@@ -119,6 +119,9 @@ export function writePositive(buf: Uint8Array, pos: number, x: number): number {
   const powerOfTwo = (high & 0xfffff) === 0 && words[1 - HIGH] === 0
   // k such that x·10^k lies in [10^16, 10^17): estimated, then corrected once or twice.
   let k = 16 - Math.floor(e2 * LOG10_2)
+  // The estimate is one too large for about a tenth of x (e.g. [0.1, 0.125)): a rounded product
+  // tells, and saves the exact one a second pass. Near 10^17 the loop below still decides.
+  if (k >= K_MIN && k <= K_MAX && x * P10_HI[k - K_MIN] >= 1.0000001e17) k--
   let t1 = 0
   let s = 0
   let hi9 = 0
