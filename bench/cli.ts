@@ -9,7 +9,8 @@
  *      in-process NumPy / PyTorch float32 peer (bench/peers.py; target ≥ 1.5×).
  *
  * Adam (lr 0.01) on Rosenbrock, float32 (the `wasm` kernel unless a GPU is found), as bench/peers.py.
- * `npm run bench:cli -- quick` skips the 10⁶ case.
+ * `npm run bench:cli -- quick` skips the 10⁶ case; `npm run bench:cli -- text` runs only the text
+ * outputs of case 1 (JSON and CSV: their writers, src-main/cli/output/number-bytes.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,7 @@ const ROOT = join(import.meta.dirname, '..')
 const LAUNCHER = join(ROOT, 'scripts/cli.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'gradscape-bench-cli-'))
 const quick = process.argv.includes('quick')
+const textOnly = process.argv.includes('text')
 
 const scenario = (particles: number, every: number) => ({
   landscape: { preset: 'rosenbrock' },
@@ -90,14 +92,21 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${cpus().length} cores`,
   )
-  const start = cli(scenario(1, 1000), 'npz', 3)
-  log(`CLI start-up (1 particle, .npz)                      ${start.seconds.toFixed(2)} s`)
-
   const every = scenario(10_000, 1)
-  const npz = cli(every, 'npz', 2)
-  log(`10⁴ × 1000 every step → .npz      ${npz.seconds.toFixed(2)} s  (${mb(npz.bytes)}; target < 3 s)`)
+  if (!textOnly) {
+    const start = cli(scenario(1, 1000), 'npz', 3)
+    log(`CLI start-up (1 particle, .npz)                      ${start.seconds.toFixed(2)} s`)
+    const npz = cli(every, 'npz', 2)
+    log(`10⁴ × 1000 every step → .npz      ${npz.seconds.toFixed(2)} s  (${mb(npz.bytes)}; target < 3 s)`)
+  }
   const json = cli(every, 'json')
   log(`10⁴ × 1000 every step → JSON      ${json.seconds.toFixed(2)} s  (${mb(json.bytes)}; target < 10 s)`)
+  const csv = cli(every, 'csv')
+  log(`10⁴ × 1000 every step → CSV       ${csv.seconds.toFixed(2)} s  (${mb(csv.bytes)})`)
+  if (textOnly) {
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(0)
+  }
 
   const final = scenario(250_000, 1000)
   const kernel = await inProcess(final)
