@@ -11,6 +11,8 @@
  * compiles) and evaluated here through the same text, so the paths cannot drift.
  */
 
+import { reduceSeed } from './random-plain'
+
 export const RANDOM_MODULUS = 4093
 
 /**
@@ -65,11 +67,8 @@ const fns = new Function(`"use strict";\n${RANDOM_CODE}\nreturn { gsUniform, gsN
 /** Largest integer argument the hash accepts exactly. */
 export const RANDOM_MAX_ARG = 2 ** 24 - 1
 
-/** Seeds are reduced into the exact range (any integer seed is accepted). */
-export function reduceSeed(seed: number): number {
-  const m = 2 ** 24
-  return ((Math.trunc(seed) % m) + m) % m
-}
+// One definition shared with the eval-free mirror (random-plain.ts).
+export { reduceSeed }
 
 /** Uniform in (0, 1) from integers (seed, a, b, c). */
 export const uniform = (seed: number, a: number, b: number, c: number) => fns.gsUniform(reduceSeed(seed), a, b, c)

@@ -28,27 +28,12 @@
  * uniform on the unit sphere; the central difference used here has the same expectation to first
  * order and no O(μ) bias: for a quadratic L it equals (∇L·v) v exactly, otherwise its bias is O(μ²).
  */
-import { normal, reduceSeed } from '../random'
+import { normal } from '../random'
+import { DIRECTION_COUNTER, directionWith, estimateFrom } from './estimate'
 import type { GradientSpec } from './spec'
 
-/** First counter of the estimator's draws (the gradient noise uses counters 0 and 1). */
-export const DIRECTION_COUNTER = 1024
-
-/** Counters one gradient estimate may use: two per direction (spec.ts MAX_DIRECTIONS = 1024). */
-const COUNTERS_PER_ESTIMATE = 2 * 1024
-
-/**
- * First counter of the draws at the j-th extra gradient of a step (j = 0: SAM's ∇L at θ + e,
- * FDGR's at θ + εg): DIRECTION_COUNTER + 2048·(j + 1), past every counter of the step's own
- * estimate (DIRECTION_COUNTER … DIRECTION_COUNTER + 2047), so the two estimates draw independent
- * directions at the same (seed, stream, t). Inside the hash's exact range for j < 4000.
- */
-export function extraGradientCounter(j: number): number {
-  return DIRECTION_COUNTER + COUNTERS_PER_ESTIMATE * (j + 1)
-}
-
-/** Dimension of the landscapes' parameter space (x, y). */
-export const DIMENSION = 2
+// The formulas live in estimate.ts (eval-free, with the draw passed in); here they draw from random.ts.
+export { DIMENSION, DIRECTION_COUNTER, extraGradientCounter } from './estimate'
 
 /** Direction k of the draws at (seed, stream, t), into out[0], out[1] (seed not yet reduced); `counter`: the estimate's first counter. */
 export function direction(
@@ -59,16 +44,7 @@ export function direction(
   out: Float64Array | number[],
   counter = DIRECTION_COUNTER,
 ): void {
-  const seed = reduceSeed(spec.seed)
-  let vx = normal(seed, stream, t, counter + 2 * k)
-  let vy = normal(seed, stream, t, counter + 2 * k + 1)
-  if (spec.estimator === 'zeroth_order' && spec.distribution === 'sphere') {
-    const n = Math.sqrt(vx * vx + vy * vy)
-    vx = vx / n
-    vy = vy / n
-  }
-  out[0] = vx
-  out[1] = vy
+  directionWith(normal, spec, stream, t, k, out, counter)
 }
 
 /** What the estimators need of a landscape: L, and ∇L (out = [L, ∂L/∂x, ∂L/∂y]). */
@@ -94,26 +70,5 @@ export function estimateGradient(
 ): void {
   const vg = new Float64Array(3)
   f.valueAndGradient(x, y, vg)
-  if (spec.estimator === 'true') {
-    out[0] = vg[1]
-    out[1] = vg[2]
-    return
-  }
-  const v = [0, 0]
-  let ex = 0
-  let ey = 0
-  for (let k = 0; k < spec.directions; k++) {
-    direction(spec, stream, t, k, v, counter)
-    let dd: number
-    if (spec.estimator === 'forward') dd = vg[1] * v[0] + vg[2] * v[1]
-    else {
-      const mu = spec.mu
-      const scale = spec.distribution === 'sphere' ? DIMENSION : 1
-      dd = (scale * (f.value(x + mu * v[0], y + mu * v[1]) - f.value(x - mu * v[0], y - mu * v[1]))) / (2 * mu)
-    }
-    ex = ex + dd * v[0]
-    ey = ey + dd * v[1]
-  }
-  out[0] = ex / spec.directions
-  out[1] = ey / spec.directions
+  estimateFrom(normal, spec, (qx, qy) => f.value(qx, qy), x, y, vg[1], vg[2], stream, t, out, counter)
 }
