@@ -27,16 +27,16 @@ let cached: { key: string; replay: Replay } | null = null
 export function stateAtPlayhead(job: JobData, run: number, t: number, scenario: Scenario, regionSize: number): StateModel | null {
   if (job.runs.length === 0 || job.received === 0) return null
   const r = Math.max(0, Math.min(job.runs.length - 1, run))
-  if (scenario.noise.std > 0)
-    return { ok: false, run: r, reason: 'Not available with gradient noise: the noise is drawn by the engine and is not replayed here.' }
   const k = Math.max(0, Math.min(Math.floor(t), job.received - 1))
   const step = k * Math.max(1, job.every)
   if (step > MAX_REPLAY_STEPS)
     return { ok: false, run: r, reason: `Step ${step} is past the ${MAX_REPLAY_STEPS.toLocaleString('en')} steps the view replays.` }
   const info = job.runs[r]
-  const key = JSON.stringify([scenario.landscape, info.optimizer, info.init])
+  // The run's noise stream is its start point's index, as the engines draw (data/estimates.ts pointQuad).
+  const draws = { stream: r % Math.max(1, job.starts), noise: scenario.noise }
+  const key = JSON.stringify([scenario.landscape, info.optimizer, info.init, draws])
   try {
-    if (cached?.key !== key) cached = { key, replay: new Replay(scenario.landscape, info.optimizer, info.init) }
+    if (cached?.key !== key) cached = { key, replay: new Replay(scenario.landscape, info.optimizer, info.init, draws) }
     cached.replay.seek(step)
     const view = cached.replay.view()
     const i = r * job.kept + k

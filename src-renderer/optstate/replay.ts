@@ -10,7 +10,13 @@
  *
  * What the view shows at step k is the update made FROM the head θ_k: the gradient there, the
  * first moment and state after the update k + 1, and the step Δθ = θ_{k+1} − θ_k actually taken.
- * Gradient noise is not replayed (its hash is engine code); a noisy run says so instead.
+ *
+ * A run's gradient estimator and gradient noise are replayed as the float64 engine applies them
+ * (float64.ts, step-code.ts): at step t the estimate replaces ∇L at θ (draws from
+ * DIRECTION_COUNTER), then the noise is added (counters 0 and 1); the j-th extra gradient of the
+ * step (SAM's, FDGR's) is estimated at its own point with draws from extraGradientCounter(j), then
+ * noised with the same counters. The draws come from random-plain.ts, the eval-free mirror of the
+ * engines' hash (the renderer's CSP forbids the eval random.ts runs), with the run's noise stream.
  */
 import { type Expr as LandscapeExpr, type Landscape, landscapeFromSpec, type LandscapeSpec } from '../../src-shared/landscape'
 import {
@@ -38,6 +44,9 @@ import {
   parseRuleExpression,
   stageScopes,
 } from '../../src-shared/optim/rule'
+import { DIRECTION_COUNTER, estimateFrom, extraGradientCounter } from '../../src-shared/estimator/estimate'
+import { type GradientSpec, parseGradientSpec } from '../../src-shared/estimator/spec'
+import { plainNormal, reduceSeed } from '../../src-shared/random-plain'
 import { evaluateAll } from './landscape-eval'
 import { evalExpr, runBlock, Scope } from './rule-eval'
 
@@ -58,8 +67,12 @@ export interface StepView {
   readonly step: number
   readonly head: readonly [number, number]
   readonly loss: number
-  /** ∇L at the head (what update k + 1 uses). */
+  /** The gradient update k + 1 receives at the head: ∇L, or its estimate and/or noisy value (gradSource). */
   readonly grad: readonly [number, number]
+  /** The exact ∇L at the head (equal to grad when gradSource is 'exact'). */
+  readonly trueGrad: readonly [number, number]
+  /** What `grad` is: ∇L itself, the estimator's estimate, ∇L plus noise, or the estimate plus noise. */
+  readonly gradSource: GradSource
   /** θ_{k+1} − θ_k. */
   readonly delta: readonly [number, number]
   /** The first moment after update k + 1, when the optimizer keeps one (and uses it). */
@@ -87,6 +100,17 @@ interface RunState {
   t: number
   diverged: boolean
 }
+
+export type GradSource = 'exact' | 'estimate' | 'noisy' | 'noisy estimate'
+
+/** Where the run's gradients come from besides the landscape: its estimator's draws and the scenario's noise. */
+export interface ReplayDraws {
+  /** The run's noise stream (the engines': its start point's index; data/estimates.ts pointQuad). */
+  readonly stream: number
+  readonly noise: { readonly std: number; readonly seed: number }
+}
+
+const NO_DRAWS: ReplayDraws = { stream: 0, noise: { std: 0, seed: 0 } }
 
 export class ReplayError extends Error {}
 
@@ -141,6 +165,12 @@ export class Replay {
   private readonly momentSlot: string | null
   private readonly gradNorm: boolean
   private readonly buf = new Float64Array(5)
+  private readonly estimator: GradientSpec
+  private readonly draws: ReplayDraws
+  private readonly noiseSeed: number
+  /** L alone at a point (the zeroth-order estimator's evaluations). */
+  private readonly value: (x: number, y: number) => number
+  private readonly est = [0, 0]
   private readonly start: RunState
   private state: RunState
 
@@ -148,6 +178,7 @@ export class Replay {
     landscapeSpec: LandscapeSpec,
     optimizer: { readonly name: string } & Readonly<Record<string, unknown>>,
     init: readonly [number, number],
+    draws: ReplayDraws = NO_DRAWS,
   ) {
     const def = findOptimizer(optimizer.name)
     if (!def) throw new ReplayError(`unknown optimizer '${optimizer.name}'`)
@@ -165,7 +196,17 @@ export class Replay {
       throw new ReplayError(`${def.title} needs the landscape's residuals (Gauss–Newton), which this landscape does not declare`)
     this.gaussNewton = needs.residuals && residuals ? [...residuals.terms.jtj, ...residuals.terms.jtr] : []
     this.program = stepProgram(def, COORDS)
-    const { name: _n, ...given } = optimizer
+    const { name: _n, gradient, ...given } = optimizer
+    // The run reports its estimator beside the hyperparameters (src-main/engine/started.ts).
+    this.estimator = parseGradientSpec(gradient, 'gradient')
+    this.draws = draws
+    this.noiseSeed = reduceSeed(draws.noise.seed)
+    const valueOnly = [d.value]
+    const one = new Float64Array(1)
+    this.value = (x, y) => {
+      evaluateAll(valueOnly, x, y, one)
+      return one[0]
+    }
     const values = hparamCodeValues(def, resolveHparams(def, given))
     this.hp = new Map(hparamCodeNames(def).map((n, i) => [n, values[i]]))
     const booleans = booleanHparams(def)
@@ -219,21 +260,42 @@ export class Replay {
     names.forEach((n, k) => scope.define(n, this.buf[k]))
   }
 
+  /** What the optimizer receives for the exact gradient (gx, gy) at (x, y) at step t: the estimate (draws from `counter`), then the noise. */
+  private received(x: number, y: number, gx: number, gy: number, t: number, counter: number): [number, number] {
+    const { stream, noise } = this.draws
+    estimateFrom(plainNormal, this.estimator, this.value, x, y, gx, gy, stream, t, this.est, counter)
+    let rx = this.est[0]
+    let ry = this.est[1]
+    if (noise.std > 0) {
+      rx = rx + noise.std * plainNormal(this.noiseSeed, stream, t, 0)
+      ry = ry + noise.std * plainNormal(this.noiseSeed, stream, t, 1)
+    }
+    return [rx, ry]
+  }
+
+  /** What `grad` of a view is. */
+  get gradSource(): GradSource {
+    const noisy = this.draws.noise.std > 0
+    if (this.estimator.estimator === 'true') return noisy ? 'noisy' : 'exact'
+    return noisy ? 'noisy estimate' : 'estimate'
+  }
+
   /**
    * One update in place, as the engine's step code runs it: every name the program reads lives in
    * one scope (the per-coordinate ones already suffixed `_x`, `_y`); returns that scope, where the
-   * preconditioner is read.
+   * preconditioner is read, and the gradient the update received at the head.
    */
-  private update(s: RunState): Scope {
+  private update(s: RunState): { scope: Scope; grad: [number, number] } {
     const t = s.t + 1
+    const grad = this.received(s.x, s.y, s.gx, s.gy, t, DIRECTION_COUNTER)
     const global = this.hparamScope()
     global.define('t', t)
     for (const [k, v] of s.particle) global.define(k, v)
     const sc = new Scope(global)
     sc.define('p_x', s.x)
     sc.define('p_y', s.y)
-    sc.define('g_x', s.gx)
-    sc.define('g_y', s.gy)
+    sc.define('g_x', grad[0])
+    sc.define('g_y', grad[1])
     sc.define('loss', s.loss)
     for (const [k, v] of s.slots) COORDS.forEach((c, i) => sc.define(coordName(k, c), v[i]))
     this.defineAt(sc, ['h_xx', 'h_xy', 'h_yy'], this.hessian, s.x, s.y)
@@ -242,13 +304,17 @@ export class Replay {
       sc.define('h_diag_y', sc.get('h_yy'))
     }
     this.defineAt(sc, ['jtj_xx', 'jtj_xy', 'jtj_yy', 'jtr_x', 'jtr_y'], this.gaussNewton, s.x, s.y)
-    if (this.gradNorm) sc.define('g_norm2', s.gx * s.gx + s.gy * s.gy)
+    if (this.gradNorm) sc.define('g_norm2', grad[0] * grad[0] + grad[1] * grad[1])
+    let extra = 0
     for (const piece of this.program) {
       if (piece.kind === 'code') runBlock(piece.block, sc)
       else {
-        // ∇L at another point: the point first (rule code), then the landscape's gradient there.
+        // ∇L at another point: the point first (rule code), then the landscape's gradient there,
+        // then (as step-code.ts) the estimate there with draws of its own, then the noise.
         const at = piece.points.map((e) => evalExpr(e, sc))
         this.defineAt(sc, piece.names, this.gradient, at[0], at[1])
+        const g = this.received(at[0], at[1], sc.get(piece.names[0]), sc.get(piece.names[1]), t, extraGradientCounter(extra++))
+        piece.names.forEach((n, j) => sc.set(n, g[j]))
       }
     }
     s.x = sc.get('p_x')
@@ -258,7 +324,7 @@ export class Replay {
     s.t = t
     this.evalAt(s)
     if (!(Number.isFinite(s.x) && Number.isFinite(s.y) && Number.isFinite(s.loss))) s.diverged = true
-    return sc
+    return { scope: sc, grad }
   }
 
   /** Move the head to step k (replaying from the start when k is behind it); stops at a divergence. */
@@ -271,7 +337,8 @@ export class Replay {
   view(): StepView {
     const s = this.state
     const next = cloneState(s)
-    const scope = s.diverged ? null : this.update(next)
+    const done = s.diverged ? null : this.update(next)
+    const scope = done?.scope ?? null
     const lr = this.hp.get('lr') ?? null
     let effectiveLr: [number, number] | null = null
     if (scope && this.precond) {
@@ -287,7 +354,9 @@ export class Replay {
       step: s.t,
       head: [s.x, s.y],
       loss: s.loss,
-      grad: [s.gx, s.gy],
+      grad: done?.grad ?? [s.gx, s.gy],
+      trueGrad: [s.gx, s.gy],
+      gradSource: this.gradSource,
       delta: scope ? [next.x - s.x, next.y - s.y] : [NaN, NaN],
       moment: m && this.momentSlot ? { slot: this.momentSlot, value: [m[0], m[1]] } : null,
       effectiveLr,
