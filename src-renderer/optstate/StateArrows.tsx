@@ -1,6 +1,7 @@
 /**
- * The optimizer-state arrows in the 3-D view: at the selected run's head (the playhead), −∇L, −m
- * and the step Δθ, lying flat just above the surface. Each arrow shows a direction with a fixed
+ * The optimizer-state arrows in the 3-D view: at the selected run's head (the playhead), −∇L (or
+ * minus the estimate the optimizer received, with −∇L fainter beside it), −m and the step Δθ,
+ * lying flat just above the surface. Each arrow shows a direction with a fixed
  * length (the three differ by orders of magnitude; the card gives their sizes). Updated in
  * useFrame from optState; React renders this once.
  */
@@ -15,16 +16,23 @@ import { arrowVectors, optState, STATE_ARROWS } from './state'
  * Arrow lengths in world units (the region is 2 wide): directions only, but each a different
  * length, so arrows that point the same way (−∇L and −m early on) both show their heads.
  */
-const LENGTHS = [0.3, 0.24, 0.18]
+const LENGTHS = [0.3, 0.27, 0.24, 0.18]
+/** Opacity of a faint arrow (the true gradient beside its estimate): present, but secondary. */
+const FAINT = 0.4
 /** Length of the arrow's head. */
 const HEAD = 0.07
 
 const UP = new THREE.Vector3(0, 1, 0)
 
 /** A solid arrow along +Y from the origin (shaft and head meshes; GL lines would be 1 px wide). */
-function makeArrow(color: string, length: number): { group: THREE.Group; dispose(): void } {
-  const material = new THREE.MeshBasicMaterial({ color, depthTest: false, transparent: true })
-  const outline = new THREE.MeshBasicMaterial({ color: '#06090e', depthTest: false, transparent: true, opacity: 0.85 })
+function makeArrow(color: string, length: number, faint: boolean): { group: THREE.Group; dispose(): void } {
+  const material = new THREE.MeshBasicMaterial({ color, depthTest: false, transparent: true, opacity: faint ? FAINT : 1 })
+  const outline = new THREE.MeshBasicMaterial({
+    color: '#06090e',
+    depthTest: false,
+    transparent: true,
+    opacity: faint ? 0.85 * FAINT : 0.85,
+  })
   const shaft = new THREE.CylinderGeometry(0.007, 0.007, length - HEAD, 8)
   const head = new THREE.ConeGeometry(0.024, HEAD, 12)
   const shaftOut = new THREE.CylinderGeometry(0.012, 0.012, length - HEAD, 8)
@@ -51,7 +59,7 @@ function makeArrow(color: string, length: number): { group: THREE.Group; dispose
 }
 
 export function StateArrows({ hm, frame }: { readonly hm: HeightMap; readonly frame: Frame }) {
-  const arrows = useMemo(() => STATE_ARROWS.map((a, i) => makeArrow(a.color, LENGTHS[i])), [])
+  const arrows = useMemo(() => STATE_ARROWS.map((a, i) => makeArrow(a.color, LENGTHS[i], a.faint)), [])
   const group = useMemo(() => {
     const g = new THREE.Group()
     for (const a of arrows) g.add(a.group)

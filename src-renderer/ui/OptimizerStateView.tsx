@@ -11,7 +11,16 @@ import { job, onJobChange } from '../data/job-data'
 import { clock, onPlayhead } from '../data/playback'
 import { eos, onEosChange, setEosRun } from '../eos/state'
 import { stateAtPlayhead, type StateModel } from '../optstate/compute'
-import { arrowVectors, onOptStateChange, optState, setOptStateOpen, setOptStateView, STATE_ARROWS } from '../optstate/state'
+import {
+  arrowLabel,
+  arrowVectors,
+  hasArrow,
+  onOptStateChange,
+  optState,
+  setOptStateOpen,
+  setOptStateView,
+  STATE_ARROWS,
+} from '../optstate/state'
 import { formatNumber, optimizerLabel } from '../store/scenario'
 import { useUi } from '../store/ui-store'
 
@@ -99,6 +108,7 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
   const steps = useUi((s) => s.scenario.steps)
   const sizes: Record<string, readonly [number, number] | null> = {
     grad: v.grad,
+    trueGrad: v.trueGrad,
     moment: v.moment?.value ?? null,
     delta: Number.isFinite(v.delta[0]) ? v.delta : null,
   }
@@ -120,17 +130,22 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
           </tr>
         </thead>
         <tbody>
-          {STATE_ARROWS.map((a) => {
+          {STATE_ARROWS.filter((a) => hasArrow(a.key, v)).map((a) => {
             const s = sizes[a.key]
             const sign = a.key === 'delta' ? 1 : -1
+            const { label, title } = arrowLabel(a.key, v)
             return (
-              <tr key={a.key} data-vector={a.key} title={a.key === 'moment' && v.moment ? `${a.title} (${v.moment.slot})` : a.title}>
+              <tr key={a.key} data-vector={a.key} title={title}>
                 <td>
                   <span
                     className="opt-state-swatch"
-                    style={{ background: vectors[a.key] ? a.color : 'transparent', borderColor: a.color }}
+                    style={{
+                      background: vectors[a.key] ? a.color : 'transparent',
+                      borderColor: a.color,
+                      opacity: a.faint ? 0.5 : undefined,
+                    }}
                   />
-                  {a.label}
+                  {label}
                 </td>
                 {s ? (
                   <>
