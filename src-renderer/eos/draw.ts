@@ -307,9 +307,11 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   }
   const lower: Line = { color: EOS_COLORS.gd, width: 1, dash: [3, 2], alpha: 0.55 }
   for (const v of m.lowerEigenvalues) series(ctx, L, ps, v, m.n, lower)
-  const gfsStyle: Line = { color: EOS_COLORS.gfs, width: 1.4 }
-  if (m.gfs) series(ctx, L, ps, m.gfs, m.n, gfsStyle)
+  // GFS over S, dashed: at the edge the two are close (S hovers at 2/η, GFS just below), and a
+  // solid line underneath S would be hidden.
+  const gfsStyle: Line = { color: EOS_COLORS.gfs, width: 1.6, dash: [5, 3] }
   if (m.sharpness) series(ctx, L, ps, m.sharpness, m.n, { color: EOS_COLORS.gd, width: 1.3 })
+  if (m.gfs) series(ctx, L, ps, m.gfs, m.n, gfsStyle)
   const showFlowS = m.sharpnessLabel === 'S = λ₁(H)'
   if (m.flow && showFlowS) series(ctx, L, ps, m.flow.sharpness, m.flow.sharpness.length, flowStyle)
   if (showFlowS) for (const r of m.restarted) series(ctx, L, ps, r.flow.sharpness, r.flow.sharpness.length, restartStyle, r.start)
