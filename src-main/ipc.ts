@@ -164,6 +164,13 @@ export function portEvent(e: JobEvent): JobEvent {
           ...(c.sharpness ? { sharpness: c.sharpness } : {}),
           ...(c.axis ? { axis: c.axis } : {}),
           ...(c.preconditioned ? { preconditioned: c.preconditioned } : {}),
+          ...(c.gfsSharpness ? { gfsSharpness: c.gfsSharpness } : {}),
+          // A network job's slice data (NETWORKS.md "Slices"): without it the desktop app's
+          // network readout, λ₂ series and decision boundary would be empty.
+          ...(c.offPlane ? { offPlane: c.offPlane } : {}),
+          ...(c.sliceLoss ? { sliceLoss: c.sliceLoss } : {}),
+          ...(c.eigenvalues ? { eigenvalues: c.eigenvalues, eigenCount: c.eigenCount } : {}),
+          ...(c.params ? { params: c.params, paramCount: c.paramCount } : {}),
         },
       }
     }

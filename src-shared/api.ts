@@ -230,6 +230,12 @@ export interface RunChunk {
    */
   readonly preconditioned?: Float32Array
   /**
+   * With `record.gfs_sharpness` (2-D landscapes, float64): the gradient-flow-solution sharpness,
+   * λ₁ at the point gradient flow from each kept iterate converges to (src-shared/eos/gradient-flow-solution.ts),
+   * run-major like `loss`; NaN where the flow did not converge.
+   */
+  readonly gfsSharpness?: Float32Array
+  /**
    * Network jobs (NETWORKS.md "Slices"): ‖w − proj(w)‖, the distance of each kept point's true
    * parameters off the view's plane, and the slice's loss at the projection `xy` (the true loss
    * is `loss`); run-major like `loss`.

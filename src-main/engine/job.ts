@@ -6,6 +6,7 @@
 import type { FlowData, JobStarted, RunChunk } from '../../src-shared/api'
 import { type CentralFlowResult, centralFlowFor } from './central-flow'
 import { runCount, type Scenario } from '../../src-shared/scenario'
+import { gfsSharpnessOrNull } from '../../src-shared/eos/gradient-flow-solution'
 import { blockOutput, type BlockOutput, keptRange } from './float64'
 import { type Part, type PlanOptions, planParts } from './plan'
 import { jobStarted } from './started'
@@ -109,6 +110,10 @@ export class Job {
     // λ₁(P⁻¹H) where a part computes it (optimizers with a preconditioner on the float64 path);
     // NaN for the other runs.
     const preconditioned = this.hasPreconditioned ? new Float32Array(this.runCount * count).fill(NaN) : undefined
+    // The GFS sharpness of each kept iterate (from the float64 iterate, as cli run computes it): a
+    // gradient flow solved to convergence per point (~0.1–1 ms each; the schema caps the points).
+    const gfsSharpness = record.gfsSharpness ? new Float32Array(this.runCount * count) : undefined
+    const compiled = this.scenario.landscape.compiled
     let offset = 0
     for (const part of this.parts) {
       const out = this.outputFor(part, start, count)
@@ -121,6 +126,10 @@ export class Job {
         xy[2 * (offset + k)] = ox[k]
         xy[2 * (offset + k) + 1] = oy[k]
       }
+      if (gfsSharpness)
+        for (let k = 0; k < size; k++)
+          gfsSharpness[offset + k] =
+            Number.isFinite(ox[k]) && Number.isFinite(oy[k]) ? (gfsSharpnessOrNull(compiled, ox[k], oy[k]) ?? NaN) : NaN
       // Whole arrays at once (a copy, or a conversion from float64).
       loss.set(out.loss.subarray(0, size), offset)
       if (sharpness) sharpness.set(out.sharpness!.subarray(0, size), offset)
@@ -136,6 +145,7 @@ export class Job {
       count,
       xy,
       loss,
+      ...(gfsSharpness ? { gfsSharpness } : {}),
       ...(sharpness ? { sharpness } : {}),
       ...(axis ? { axis } : {}),
       ...(preconditioned ? { preconditioned } : {}),

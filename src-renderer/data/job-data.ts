@@ -36,6 +36,9 @@ export interface JobData {
   sharpness: Float32Array
   axis: Float32Array
   preconditioned: Float32Array
+  /** GFS sharpness per kept point (record.gfs_sharpness; NaN where the flow did not converge). */
+  gfsSharpness: Float32Array
+  hasGfs: boolean
   hasSharpness: boolean
   hasPreconditioned: boolean
   /** Points [0, received) of every run are filled. */
@@ -65,6 +68,8 @@ export const job: JobData = {
   sharpness: new Float32Array(0),
   axis: new Float32Array(0),
   preconditioned: new Float32Array(0),
+  gfsSharpness: new Float32Array(0),
+  hasGfs: false,
   hasSharpness: false,
   hasPreconditioned: false,
   received: 0,
@@ -149,6 +154,7 @@ function show(): void {
   // The EoS arrays are sized lazily, by the first chunk that carries them.
   job.hasSharpness = false
   job.hasPreconditioned = false
+  job.hasGfs = false
   const sameShape = runs === job.runs.length && started.kept === job.kept && starts === job.starts
   job.jobId = started.jobId
   job.runs = runsOf(started)
@@ -219,6 +225,15 @@ function writeChunk(c: RunChunk): void {
       job.hasPreconditioned = true
     }
     for (let r = 0; r < runs; r++) job.preconditioned.set(c.preconditioned.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
+  }
+  if (c.gfsSharpness) {
+    const need = runs * kept
+    if (!job.hasGfs) {
+      if (job.gfsSharpness.length < need) job.gfsSharpness = new Float32Array(job.loss.length)
+      job.gfsSharpness.fill(NaN, 0, need)
+      job.hasGfs = true
+    }
+    for (let r = 0; r < runs; r++) job.gfsSharpness.set(c.gfsSharpness.subarray(r * c.count, (r + 1) * c.count), r * kept + c.start)
   }
   writeSliceChunk(c, runs)
   job.received = Math.max(job.received, c.start + c.count)

@@ -68,6 +68,50 @@ export async function restartFlowHere(): Promise<void> {
   }
 }
 
+/**
+ * The gradient-flow-solution sharpness (Kreisler et al., ICML 2023): λ₁ where gradient flow from
+ * each iterate converges, charted beside S when turned on. The engine computes it on 2-D
+ * landscapes in float64 (record.gfs_sharpness); a network would need a flow in every parameter.
+ */
+function GfsNote() {
+  const scenario = useUi((s) => s.scenario)
+  const on = scenario.record.gfs === true
+  const paper = PAPERS.K
+  const cite = (
+    <span className="eos-cite">
+      ({paper.authors.split(',')[0]} et al., <cite>{paper.title}</cite>, {paper.venue})
+    </span>
+  )
+  if (scenario.landscape.network)
+    return (
+      <p className="muted" data-testid="eos-gfs">
+        GFS sharpness (λ₁ where gradient flow from the iterate converges) is computed for 2-D landscapes only, not for networks {cite}.
+      </p>
+    )
+  if (scenario.extra.precision === 'float32')
+    return (
+      <p className="muted" data-testid="eos-gfs">
+        GFS sharpness needs the float64 path (switch precision in the Run panel) {cite}.
+      </p>
+    )
+  const toggle = () => editScenario((s) => ({ ...s, record: { ...s.record, gfs: !on } }))
+  return (
+    <p data-testid="eos-gfs">
+      {on ? (
+        <>
+          <span style={{ color: EOS_COLORS.gfs }}>GFS</span> in (b): the sharpness λ₁ at the minimum gradient flow from each iterate
+          converges to. On scalar networks such as ½(xy − 1)² the paper proves GD decreases it monotonically, also at the edge {cite}.{' '}
+        </>
+      ) : (
+        <>GFS sharpness: λ₁ where gradient flow from each iterate converges {cite}. </>
+      )}
+      <button type="button" className="link" data-testid="eos-gfs-toggle" onClick={toggle}>
+        {on ? 'Hide it' : 'Chart it beside S'}
+      </button>
+    </p>
+  )
+}
+
 export function EosView() {
   const wrap = useRef<HTMLDivElement>(null)
   const chart = useRef<HTMLCanvasElement>(null)
@@ -304,6 +348,7 @@ export function EosView() {
             </button>
           </p>
         )}
+        {scenario.record.sharpness && <GfsNote />}
         {threshold?.kind === 'none' && <p className="warn">No threshold: {threshold.reason}.</p>}
         {threshold && threshold.kind !== 'none' && m && (
           <p data-testid="eos-threshold">

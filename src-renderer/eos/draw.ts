@@ -11,6 +11,7 @@ export const EOS_COLORS = {
   gd: '#ffb020',
   flow: '#ffffff',
   restarted: '#3fe0c5',
+  gfs: '#c084fc',
   threshold: '#ff6b6b',
   onset: '#5aa9ff',
   stop: '#ff6b6b',
@@ -62,7 +63,7 @@ export function eosLayout(width: number, height: number, m: EosModel): EosLayout
 
   const thr = m.threshold.kind === 'none' ? null : [m.threshold.value]
   const flowSharp = m.sharpnessLabel === 'S = λ₁(H)' ? flows.map((f) => f.sharpness) : []
-  const sRange = extent([m.sharpness, thr, ...flowSharp], Math.max(n, m.kept)) ?? [0, 1]
+  const sRange = extent([m.sharpness, thr, ...flowSharp, m.gfs], Math.max(n, m.kept)) ?? [0, 1]
   const sAxis = linearTicks(Math.min(0, sRange[0]), sRange[1] * 1.08, 4)
 
   const sig = m.flow ? [Array.from(m.flow.sigma2, sqrtOrNaN)] : []
@@ -306,7 +307,11 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
   }
   const lower: Line = { color: EOS_COLORS.gd, width: 1, dash: [3, 2], alpha: 0.55 }
   for (const v of m.lowerEigenvalues) series(ctx, L, ps, v, m.n, lower)
+  // GFS over S, dashed: at the edge the two are close (S hovers at 2/η, GFS just below), and a
+  // solid line underneath S would be hidden.
+  const gfsStyle: Line = { color: EOS_COLORS.gfs, width: 1.6, dash: [5, 3] }
   if (m.sharpness) series(ctx, L, ps, m.sharpness, m.n, { color: EOS_COLORS.gd, width: 1.3 })
+  if (m.gfs) series(ctx, L, ps, m.gfs, m.n, gfsStyle)
   const showFlowS = m.sharpnessLabel === 'S = λ₁(H)'
   if (m.flow && showFlowS) series(ctx, L, ps, m.flow.sharpness, m.flow.sharpness.length, flowStyle)
   if (showFlowS) for (const r of m.restarted) series(ctx, L, ps, r.flow.sharpness, r.flow.sharpness.length, restartStyle, r.start)
@@ -316,6 +321,7 @@ export function drawEosCharts(ctx: CanvasRenderingContext2D, L: EosLayout, m: Eo
       ? [{ label: m.lowerEigenvalues.length > 1 ? `λ₂…λ${m.lowerEigenvalues.length + 1}` : 'λ₂', ...lower }]
       : []),
     ...(flow && showFlowS ? [{ label: 'flow', ...flowStyle }] : []),
+    ...(m.gfs ? [{ label: 'GFS', ...gfsStyle }] : []),
     ...(thr !== null ? [{ label: 'threshold', color: EOS_COLORS.threshold, width: 1.3, dash: [6, 4] }] : []),
   ])
 

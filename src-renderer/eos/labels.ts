@@ -42,6 +42,7 @@ export function readoutText(m: EosModel, k: number): string {
   }
   add(`${m.runLabel} loss`, m.loss[k], 4)
   if (m.sharpness) add(sharpnessName(m), m.sharpness[k], 4)
+  if (m.gfs) add('GFS', m.gfs[k], 4)
   if (m.oscillation) add('⟨x−x̄,u⟩', m.oscillation[k], 3)
   if (m.flow && Number.isFinite(m.flow.sigma2[k])) add('σ', Math.sqrt(m.flow.sigma2[k]), 3)
   return parts.join(' · ')

@@ -50,6 +50,8 @@ export interface EosModel {
   readonly xy: Float32Array
   /** λ₂ … λ_k of the Hessian (network jobs with record.eigenvalues ≥ 2), drawn beside S. */
   readonly lowerEigenvalues: readonly Float32Array[]
+  /** The gradient-flow-solution sharpness per kept point (record.gfs_sharpness), drawn beside S; null without it. */
+  readonly gfs: Float32Array | null
   /** Why panel (c) is empty for this run, when it is for a reason worth saying (a network). */
   readonly oscillationNote: string | null
 }
@@ -105,6 +107,7 @@ export function eosModel(job: JobData, run: number, restarted: readonly Restarte
     restarted,
     xy,
     lowerEigenvalues: lowerEigenvalues(job.jobId, r, n),
+    gfs: job.hasGfs ? job.gfsSharpness.subarray(base, base + n) : null,
     oscillationNote: isNetworkJob(job.jobId)
       ? 'a network’s top eigenvector lives in parameter space; the 3-D view shows the path on a slice instead'
       : null,

@@ -27,7 +27,8 @@ export interface Scenario {
   readonly init: InitDoc
   readonly steps: number
   /** `every` 'auto' keeps the drawn points within the renderer's budget. */
-  readonly record: { readonly every: number | 'auto'; readonly sharpness: boolean }
+  /** gfs: also the gradient-flow-solution sharpness (record.gfs_sharpness; 2-D landscapes, float64). */
+  readonly record: { readonly every: number | 'auto'; readonly sharpness: boolean; readonly gfs?: boolean }
   readonly noise: { readonly std: number; readonly seed: number }
   /** Other scenario fields of a loaded file (precision, central_flow), passed through verbatim. */
   readonly extra: Readonly<Record<string, unknown>>
@@ -89,6 +90,7 @@ export function toDoc(s: Scenario): ScenarioDoc {
       ...(s.record.sharpness ? { sharpness: true } : {}),
       // A network's EoS view draws λ₂ beside the sharpness.
       ...(s.record.sharpness && s.landscape.network ? { eigenvalues: 2 } : {}),
+      ...(s.record.gfs && !s.landscape.network ? { gfs_sharpness: true } : {}),
     },
   }
   if (s.noise.std > 0) doc.noise = { std: s.noise.std, seed: s.noise.seed }
@@ -120,7 +122,7 @@ export function fromDoc(doc: Record<string, unknown>): Scenario {
     optimizers: optimizers.map((o) => ({ ...o })),
     init: (doc.init ?? [0, 0]) as InitDoc,
     steps,
-    record: { every, sharpness: record.sharpness === true },
+    record: { every, sharpness: record.sharpness === true, ...(record.gfs_sharpness === true ? { gfs: true } : {}) },
     noise: { std: typeof noise.std === 'number' ? noise.std : 0, seed: typeof noise.seed === 'number' ? noise.seed : 0 },
     extra,
   }

@@ -55,6 +55,8 @@ function fakeJob(): JobData {
     preconditioned: pre,
     hasSharpness: true,
     hasPreconditioned: true,
+    gfsSharpness: new Float32Array(0),
+    hasGfs: false,
     received: kept,
     done: true,
     divergedAt: new Int32Array([-1, -1]),
