@@ -17,6 +17,11 @@
  * step (SAM's, FDGR's) is estimated at its own point with draws from extraGradientCounter(j), then
  * noised with the same counters. The draws come from random-plain.ts, the eval-free mirror of the
  * engines' hash (the renderer's CSP forbids the eval random.ts runs), with the run's noise stream.
+ *
+ * A run's learning-rate `schedule` (src-shared/schedule; a sweep over its arguments reports each
+ * configuration's own) is applied as the float64 engine's exact table rows apply it: update t runs
+ * with step t's lr (and the momentum or beta1 a OneCycleLR cycles) in place of the base values,
+ * and the state is initialised from step 1's values (float64.ts `scheduledAtFirstStep`).
  */
 import { type Expr as LandscapeExpr, type Landscape, landscapeFromSpec, type LandscapeSpec } from '../../src-shared/landscape'
 import {
@@ -49,6 +54,8 @@ import { type GradientSpec, parseGradientSpec } from '../../src-shared/estimator
 import { plainNormal, reduceSeed } from '../../src-shared/random-plain'
 import { evaluateAll } from './landscape-eval'
 import { evalExpr, runBlock, Scope } from './rule-eval'
+import { RunSchedule, type ScheduledStep } from './schedule'
+import { ScheduleError } from '../../src-shared/schedule/spec'
 
 const COORDS = ['x', 'y'] as const
 
@@ -81,7 +88,12 @@ export interface StepView {
   readonly effectiveLr: readonly [number, number] | null
   /** How effectiveLr was formed: `lr / P` or `1 / P` (a P that already holds 1/lr). */
   readonly effectiveLrForm: string | null
+  /** The rate update k + 1 uses (its scheduled value under a schedule), or null when the rule has none. */
   readonly lr: number | null
+  /** Under a learning-rate schedule, the values update k + 1 uses (lr, and a cycled momentum); else null. */
+  readonly scheduled: ScheduledStep | null
+  /** The schedule cannot be stepped to update k + 1 (a OneCycleLR past its total_steps): no update is shown. */
+  readonly scheduleEnded: boolean
   /** State slots after update k + 1. */
   readonly slots: readonly SlotValue[]
   /** Update k + 1 made the point or loss non-finite. */
@@ -173,6 +185,8 @@ export class Replay {
   private readonly est = [0, 0]
   private readonly start: RunState
   private state: RunState
+  /** The run's learning-rate schedule, or null without one. */
+  readonly schedule: RunSchedule | null
 
   constructor(
     landscapeSpec: LandscapeSpec,
@@ -196,7 +210,7 @@ export class Replay {
       throw new ReplayError(`${def.title} needs the landscape's residuals (Gauss–Newton), which this landscape does not declare`)
     this.gaussNewton = needs.residuals && residuals ? [...residuals.terms.jtj, ...residuals.terms.jtr] : []
     this.program = stepProgram(def, COORDS)
-    const { name: _n, gradient, ...given } = optimizer
+    const { name: _n, gradient, schedule, ...given } = optimizer
     // The run reports its estimator beside the hyperparameters (src-main/engine/started.ts).
     this.estimator = parseGradientSpec(gradient, 'gradient')
     this.draws = draws
@@ -207,7 +221,14 @@ export class Replay {
       evaluateAll(valueOnly, x, y, one)
       return one[0]
     }
-    const values = hparamCodeValues(def, resolveHparams(def, given))
+    const resolved = resolveHparams(def, given)
+    const values = hparamCodeValues(def, resolved)
+    try {
+      this.schedule = schedule === undefined ? null : new RunSchedule(schedule, def, resolved)
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err
+      throw new ReplayError(`the run's schedule${err.field ? '.' + err.field : ''} ${err.message}`)
+    }
     this.hp = new Map(hparamCodeNames(def).map((n, i) => [n, values[i]]))
     const booleans = booleanHparams(def)
     const site = (part: string) => ({ optimizer: def.name, part })
@@ -219,7 +240,8 @@ export class Replay {
     this.gradNorm = usesGradNorm(def)
     this.momentSlot =
       MOMENT_SLOTS.find((s) => s in def.state && (def.slotUsedIf?.[s] === undefined || (this.hp.get(def.slotUsedIf[s]) ?? 0) !== 0)) ?? null
-    const hpScope = this.hparamScope()
+    // As the engine, the state starts from the group as the first step sees it (its scheduled values).
+    const hpScope = this.hparamScope(this.schedule?.at(1) ?? null)
     const init0 = (text: string, part: string) => evalExpr(lowerBooleansInExpr(parseRuleExpression(text, site(part)), booleans), hpScope)
     const slots = new Map<string, [number, number]>()
     for (const [name, text] of Object.entries(def.state)) {
@@ -240,10 +262,23 @@ export class Replay {
     return this.state.t
   }
 
-  private hparamScope(): Scope {
+  /** The hyperparameters, with a step's scheduled values in place of the base ones. */
+  private hparamScope(step: ScheduledStep | null): Scope {
     const s = new Scope()
     for (const [k, v] of this.hp) s.define(k, v)
+    if (step) {
+      if (this.hp.has('lr')) s.define('lr', step.lr)
+      if (step.momentum) s.define(step.momentum.name, step.momentum.value)
+    }
     return s
+  }
+
+  /** The values update t uses under the schedule (null without one); throws past the schedule's end. */
+  private scheduledAt(t: number): ScheduledStep | null {
+    if (!this.schedule) return null
+    const step = this.schedule.at(t)
+    if (!step) throw new ReplayError(`the run's ${this.schedule.spec.name} cannot be stepped to step ${t}`)
+    return step
   }
 
   private evalAt(s: RunState): void {
@@ -288,7 +323,7 @@ export class Replay {
   private update(s: RunState): { scope: Scope; grad: [number, number] } {
     const t = s.t + 1
     const grad = this.received(s.x, s.y, s.gx, s.gy, t, DIRECTION_COUNTER)
-    const global = this.hparamScope()
+    const global = this.hparamScope(this.scheduledAt(t))
     global.define('t', t)
     for (const [k, v] of s.particle) global.define(k, v)
     const sc = new Scope(global)
@@ -337,9 +372,11 @@ export class Replay {
   view(): StepView {
     const s = this.state
     const next = cloneState(s)
-    const done = s.diverged ? null : this.update(next)
+    const scheduled = this.schedule?.at(s.t + 1) ?? null
+    const scheduleEnded = this.schedule !== null && scheduled === null
+    const done = s.diverged || scheduleEnded ? null : this.update(next)
     const scope = done?.scope ?? null
-    const lr = this.hp.get('lr') ?? null
+    const lr = this.hp.has('lr') ? (scheduled?.lr ?? this.hp.get('lr')!) : null
     let effectiveLr: [number, number] | null = null
     if (scope && this.precond) {
       const P = this.precond.map((e) => evalExpr(e, scope))
@@ -362,6 +399,8 @@ export class Replay {
       effectiveLr,
       effectiveLrForm: effectiveLr ? (this.precondHasLr ? '1 / P' : 'lr / P') : null,
       lr,
+      scheduled,
+      scheduleEnded,
       slots,
       divergesNext: s.diverged || next.diverged,
     }

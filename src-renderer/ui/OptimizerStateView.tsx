@@ -2,7 +2,8 @@
  * The optimizer-state view: for the selected run at the playhead, the update made from the head —
  * −∇L, the first moment and the step actually taken (drawn as arrows at the head in the 3-D view,
  * listed here with their sizes), each coordinate's effective learning rate (lr / P from the
- * optimizer's preconditioner) as bars, and the state slots as numbers. The engine streams only
+ * optimizer's preconditioner) as bars, the scheduled lr (and cycled momentum) under a learning-rate
+ * schedule, and the state slots as numbers. The engine streams only
  * positions, so the run is replayed in float64 here (optstate/replay.ts). Collapsed to a button
  * until opened.
  */
@@ -118,6 +119,13 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
         step {v.step} → {v.step + 1} · θ = ({fmt(v.head[0])}, {fmt(v.head[1])}) · L = {fmt(v.loss)}
       </div>
       {v.step >= steps && <div className="muted">The head is the run’s last step: the update shown is the one that would come next.</div>}
+      {v.scheduled && (
+        <div className="opt-state-line mono" data-testid="opt-state-schedule" title="the learning-rate schedule's values for this update">
+          scheduled lr = {fmt(v.scheduled.lr)}
+          {v.scheduled.momentum && ` · ${v.scheduled.momentum.name} = ${fmt(v.scheduled.momentum.value)}`}
+        </div>
+      )}
+      {v.scheduleEnded && <div className="muted">The learning-rate schedule ends here (it cannot be stepped further): no update is shown.</div>}
       {v.step < model.requested && <div className="warn">The run diverged at step {v.step + 1}; the state is shown where it stopped.</div>}
       {v.divergesNext && v.step >= model.requested && <div className="warn">The next update leaves the finite numbers (divergence).</div>}
       <table className="opt-state-table" data-testid="opt-state-vectors">

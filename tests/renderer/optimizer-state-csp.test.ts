@@ -34,6 +34,8 @@ describe('optimizer-state replay under the renderer CSP', () => {
       const closure = importClosure(entry)
       expect(closure.has('src-renderer/optstate/rule-eval.ts'), `${entry}'s closure is walked`).toBe(true)
       expect(closure.has('src-shared/random-plain.ts')).toBe(true)
+      // The learning-rate schedule comes from the engines' own torch port.
+      expect(closure.has('src-shared/schedule/sequence.ts'), `${entry} replays schedules`).toBe(true)
       expect(closure.has('src-shared/random.ts'), `${entry} reaches random.ts`).toBe(false)
     }
   })
