@@ -125,7 +125,9 @@ function StateBody({ model }: { readonly model: Extract<StateModel, { ok: true }
           {v.scheduled.momentum && ` · ${v.scheduled.momentum.name} = ${fmt(v.scheduled.momentum.value)}`}
         </div>
       )}
-      {v.scheduleEnded && <div className="muted">The learning-rate schedule ends here (it cannot be stepped further): no update is shown.</div>}
+      {v.scheduleEnded && (
+        <div className="muted">The learning-rate schedule ends here (it cannot be stepped further): no update is shown.</div>
+      )}
       {v.step < model.requested && <div className="warn">The run diverged at step {v.step + 1}; the state is shown where it stopped.</div>}
       {v.divergesNext && v.step >= model.requested && <div className="warn">The next update leaves the finite numbers (divergence).</div>}
       <table className="opt-state-table" data-testid="opt-state-vectors">
