@@ -1,13 +1,15 @@
 /** @vitest-environment node */
 /**
  * The optimizer-state view replays a run with a learning-rate schedule as the float64 engine ran
- * it: the scenario goes through the engine's own plan (planParts, runConfigs: each configuration
- * reports its schedule, a sweep over schedule arguments its own one) and every run is replayed
- * from what the run reports, to the engine's trajectory over 60 steps.
+ * it: the scenario goes through the engine's own plan (planParts) and every run is replayed from
+ * what the renderer is told of it (jobStarted, expanded by runsOf: a sweep over schedule arguments
+ * gives each configuration its own schedule), to the engine's trajectory over 60 steps.
  */
 import { describe, expect, it } from 'vitest'
 import { runFloat64 } from '../../src-main/engine/float64'
-import { planParts, runConfigs } from '../../src-main/engine/plan'
+import { planParts } from '../../src-main/engine/plan'
+import { jobStarted } from '../../src-main/engine/started'
+import { runsOf } from '../../src-shared/api'
 import { parseScenario } from '../../src-shared/scenario'
 import { Replay, ReplayError } from '../../src-renderer/optstate/replay'
 
@@ -26,19 +28,16 @@ function engineRuns(optimizer: Optimizer) {
   const [part] = planParts(s)
   const ref = runFloat64(part.job)
   expect(ref.kept).toBe(STEPS + 1)
-  const starts = INIT.length
-  return runConfigs(s).flatMap((info, c) =>
-    INIT.map((init, st) => {
-      const i = c * starts + st
-      return {
-        info: info as Optimizer,
-        init,
-        stream: st,
-        x: ref.x.subarray(i * ref.kept, (i + 1) * ref.kept),
-        y: ref.y.subarray(i * ref.kept, (i + 1) * ref.kept),
-      }
-    }),
-  )
+  const runs = runsOf(jobStarted(1, s))
+  expect(runs.length).toBe(part.n)
+  return Array.from({ length: runs.length }, (_, i) => ({
+    info: runs[i].optimizer as Optimizer,
+    init: runs[i].init,
+    // The engine's noise stream: the start point's index (compute.ts).
+    stream: i % INIT.length,
+    x: ref.x.subarray(i * ref.kept, (i + 1) * ref.kept),
+    y: ref.y.subarray(i * ref.kept, (i + 1) * ref.kept),
+  }))
 }
 
 /** Largest |replayed − engine| over the run's steps. */
