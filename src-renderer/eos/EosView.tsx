@@ -71,7 +71,7 @@ export async function restartFlowHere(): Promise<void> {
 /**
  * The gradient-flow-solution sharpness (Kreisler et al., ICML 2023): λ₁ where gradient flow from
  * each iterate converges, charted beside S when turned on. The engine computes it on 2-D
- * landscapes in float64 (record.gfs_sharpness); a network would need a flow in every parameter.
+ * landscapes and float64 networks (record.gfs_sharpness; a network's flow runs in all its parameters, at the kept steps).
  */
 function GfsNote() {
   const scenario = useUi((s) => s.scenario)
@@ -82,12 +82,6 @@ function GfsNote() {
       ({paper.authors.split(',')[0]} et al., <cite>{paper.title}</cite>, {paper.venue})
     </span>
   )
-  if (scenario.landscape.network)
-    return (
-      <p className="muted" data-testid="eos-gfs">
-        GFS sharpness (λ₁ where gradient flow from the iterate converges) is computed for 2-D landscapes only, not for networks {cite}.
-      </p>
-    )
   if (scenario.extra.precision === 'float32')
     return (
       <p className="muted" data-testid="eos-gfs">

@@ -27,7 +27,7 @@ export interface Scenario {
   readonly init: InitDoc
   readonly steps: number
   /** `every` 'auto' keeps the drawn points within the renderer's budget. */
-  /** gfs: also the gradient-flow-solution sharpness (record.gfs_sharpness; 2-D landscapes, float64). */
+  /** gfs: also the gradient-flow-solution sharpness (record.gfs_sharpness; float64: 2-D landscapes and networks). */
   readonly record: { readonly every: number | 'auto'; readonly sharpness: boolean; readonly gfs?: boolean }
   readonly noise: { readonly std: number; readonly seed: number }
   /** Other scenario fields of a loaded file (precision, central_flow), passed through verbatim. */
@@ -90,7 +90,7 @@ export function toDoc(s: Scenario): ScenarioDoc {
       ...(s.record.sharpness ? { sharpness: true } : {}),
       // A network's EoS view draws λ₂ beside the sharpness.
       ...(s.record.sharpness && s.landscape.network ? { eigenvalues: 2 } : {}),
-      ...(s.record.gfs && !s.landscape.network ? { gfs_sharpness: true } : {}),
+      ...(s.record.gfs ? { gfs_sharpness: true } : {}),
     },
   }
   if (s.noise.std > 0) doc.noise = { std: s.noise.std, seed: s.noise.seed }

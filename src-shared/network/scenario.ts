@@ -26,6 +26,11 @@ export interface NetworkRecord {
   /** Eigenvalues at kept steps that are multiples of this many steps (Gradscape's extension; default every kept step). */
   readonly eigenEvery: number
   readonly params: boolean
+  /**
+   * The gradient-flow-solution sharpness (./gfs.ts) at the kept steps that get eigenvalues (Gradscape's extension,
+   * `record.gfs_sharpness`); absent when off.
+   */
+  readonly gfsSharpness?: boolean
 }
 
 export interface NetworkScenario {
@@ -47,6 +52,11 @@ export function isNetworkScenario(doc: unknown): boolean {
 export const MAX_EIGENVALUES = 10
 /** Kept steps × parameters recorded with record.params (8 bytes each in memory, more as JSON). */
 export const MAX_RECORDED_PARAMS = 50_000_000
+/**
+ * Gradient-flow solves per scenario with record.gfs_sharpness: each integrates a flow to convergence, up to
+ * NETWORK_GFS_DEFAULTS.maxGradients (20,000) forward + backward passes, so one can take seconds on a 433-parameter net.
+ */
+export const MAX_GFS_EVALUATIONS = 2000
 
 function parseRecord(v: unknown, steps: number, size: number): NetworkRecord {
   if (v === undefined) return { every: 1, sharpness: false, eigenvalues: 0, eigenEvery: 1, params: false }
@@ -68,7 +78,8 @@ function parseRecord(v: unknown, steps: number, size: number): NetworkRecord {
       'record.params',
       `${Math.floor(steps / every) + 1} kept steps × ${size} parameters is more than ${MAX_RECORDED_PARAMS.toExponential(0)} values: raise record.every`,
     )
-  return { every, sharpness, eigenvalues, eigenEvery, params }
+  const gfsSharpness = bool('gfs_sharpness')
+  return { every, sharpness, eigenvalues, eigenEvery, params, ...(gfsSharpness ? { gfsSharpness } : {}) }
 }
 
 function parseSlice(v: unknown): SliceSpec | null {
@@ -127,6 +138,15 @@ export function parseNetworkScenario(doc: unknown): NetworkScenario {
   if (doc.central_flow !== undefined) {
     if (typeof doc.central_flow !== 'boolean') throw new ScenarioError('central_flow', 'must be true or false')
     centralFlow = doc.central_flow
+  }
+  if (record.gfsSharpness) {
+    // One flow per run at each step with eigenvalues (0, eigen_every, …).
+    const solves = runs * (Math.floor(steps / record.eigenEvery) + 1)
+    if (solves > MAX_GFS_EVALUATIONS)
+      throw new ScenarioError(
+        'record.gfs_sharpness',
+        `${runs} runs × ${Math.floor(steps / record.eigenEvery) + 1} steps with eigenvalues is ${solves} gradient-flow solves, more than ${MAX_GFS_EVALUATIONS} (each integrates a flow to convergence): raise record.eigen_every or use fewer runs`,
+      )
   }
   const slice = parseSlice(doc.slice)
   if (slice && (Math.floor(steps / record.every) + 1) * network.size > MAX_RECORDED_PARAMS)

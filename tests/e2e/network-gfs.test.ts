@@ -2,7 +2,7 @@
 /**
  * The gradient-flow-solution sharpness in the EoS view: on the scalar network ½(xy − 1)² (2-D),
  * "Chart it beside S" starts a job with record.gfs_sharpness whose series is drawn in panel (b)
- * and read out; on a network the view says it is for 2-D landscapes only.
+ * and read out; a float64 network offers the same toggle (its flow runs in all the parameters: src-shared/network/gfs.ts).
  * Screenshots: artifacts/e2e/network-gfs-*.png.
  */
 import type { Page } from 'playwright-core'
@@ -75,10 +75,10 @@ describe('GFS sharpness', () => {
     expect(errors).toEqual([])
   })
 
-  it('says GFS is for 2-D landscapes only on a network', async () => {
+  it('offers GFS on a float64 network', async () => {
     await page.locator('[data-network-scene=net_moons]').click()
-    await expect.poll(() => page.getByTestId('eos-gfs').innerText(), { timeout: 30_000 }).toContain('2-D landscapes only')
-    expect(await page.getByTestId('eos-gfs-toggle').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('eos-gfs').innerText(), { timeout: 30_000 }).not.toContain('2-D landscapes only')
+    expect(await page.getByTestId('eos-gfs-toggle').count()).toBe(1)
     expect(errors).toEqual([])
   })
 })

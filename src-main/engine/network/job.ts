@@ -92,6 +92,7 @@ export class NetworkJob {
     const sliceLoss = new Float32Array(runs * count)
     const loss = new Float32Array(runs * count)
     const sharpness = record.sharpness ? new Float32Array(runs * count) : undefined
+    const gfsSharpness = record.gfsSharpness ? new Float32Array(runs * count) : undefined
     const withPre = record.sharpness && this.trainers.some((tr) => tr.preconditioned)
     const preconditioned = withPre ? new Float32Array(runs * count).fill(NaN) : undefined
     this.trainers.forEach((tr, r) => {
@@ -99,6 +100,7 @@ export class NetworkJob {
       for (let j = 0; j < count; j++) {
         loss[r * count + j] = tr.loss[start + j]
         if (sharpness) sharpness[r * count + j] = tr.eigenvalues![(start + j) * tr.eigenCount]
+        if (gfsSharpness) gfsSharpness[r * count + j] = tr.gfs![start + j]
         if (preconditioned && tr.preconditioned) preconditioned[r * count + j] = tr.preconditioned[start + j]
         const p = this.slice.project(tr.params!, (start + j) * tr.final.length)
         xy[2 * (r * count + j)] = p.a
@@ -122,6 +124,7 @@ export class NetworkJob {
       ...(params ? { params, paramCount: P } : {}),
       ...(sharpness ? { sharpness } : {}),
       ...(preconditioned ? { preconditioned } : {}),
+      ...(gfsSharpness ? { gfsSharpness } : {}),
     }
   }
 

@@ -57,6 +57,7 @@ export function networkRunRecord(
     if (record.eigenvalues > 0) out.eigenvalues = rows
     out.stability_threshold = stabilityThreshold(name, hparams)
   }
+  if (trace.gfs) out.gfs_sharpness = Array.from(trace.gfs, finiteOrNull)
   if (trace.preconditioned) out.preconditioned_sharpness = Array.from(trace.preconditioned, finiteOrNull)
   if (trace.params) out.params = Array.from({ length: kept }, (_, i) => Array.from(trace.params!.subarray(i * size, (i + 1) * size)))
   out.params_final = Array.from(trace.final)

@@ -11,6 +11,7 @@
 import type { Hparams, OptimizerDef } from '../../../src-shared/optim'
 import { Lanczos } from '../../../src-shared/network/lanczos'
 import { Mlp } from '../../../src-shared/network/mlp'
+import { NetworkGfs } from '../../../src-shared/network/gfs'
 import { initialOptimizerState, type NetworkOptimizerState, optimizerStep } from './optimizer-step'
 import type { NetworkRecord } from '../../../src-shared/network/scenario'
 import type { NetworkSpec } from '../../../src-shared/network/spec'
@@ -26,6 +27,8 @@ export interface NetworkTrace {
   readonly preconditioned: Float64Array | null
   /** kept × size, when record.params. */
   readonly params: Float64Array | null
+  /** GFS sharpness per kept step (record.gfsSharpness): NaN where not computed or where the flow did not converge. */
+  readonly gfs: Float64Array | null
   /** The parameters after the last step taken. */
   readonly final: Float64Array
   /** First step whose loss is not finite, or −1. */
@@ -49,9 +52,12 @@ export class NetworkTrainer implements NetworkTrace {
   readonly eigenCount: number
   readonly preconditioned: Float64Array | null
   readonly params: Float64Array | null
+  readonly gfs: Float64Array | null
   readonly final: Float64Array
   divergedAt = -1
   hvps = 0
+  /** Gradient evaluations spent on gradient-flow solves (a cost figure). */
+  gfsGradients = 0
   /** The next step to evaluate (its values not yet recorded). */
   t = 0
   private readonly P: number
@@ -60,6 +66,8 @@ export class NetworkTrainer implements NetworkTrace {
   private readonly lanczos: Lanczos | null
   private readonly pc: Float64Array | null
   private readonly precLanczos: Lanczos | null
+  /** Its own MLP: a flow prepares many points, and the training MLP must stay prepared at w. */
+  private readonly gfsSolver: NetworkGfs | null
   private readonly dInv: Float64Array
   private readonly scaled: Float64Array
   private readonly hvp = (v: Float64Array, out: Float64Array) => this.mlp.hvp(v, out)
@@ -100,6 +108,8 @@ export class NetworkTrainer implements NetworkTrace {
     this.precLanczos = withPreconditioner ? new Lanczos(P, 1) : null
     this.dInv = new Float64Array(P)
     this.scaled = new Float64Array(P)
+    this.gfs = record.gfsSharpness ? new Float64Array(kept).fill(NaN) : null
+    this.gfsSolver = record.gfsSharpness ? new NetworkGfs(new Mlp(net, net.data.x, net.data.y)) : null
   }
 
   get done(): boolean {
@@ -123,10 +133,20 @@ export class NetworkTrainer implements NetworkTrace {
         const at = t / record.every
         this.loss[at] = L
         this.params?.set(w, at * P)
-        if (this.lanczos && (this.options.eigenAt ? this.options.eigenAt(t) : t % record.eigenEvery === 0)) this.eigen(at, t)
+        const eigenNow = this.options.eigenAt ? this.options.eigenAt(t) : t % record.eigenEvery === 0
+        if (this.lanczos && eigenNow) this.eigen(at, t)
+        if (this.gfsSolver && eigenNow) this.gfsAt(at, w)
       }
       if (t < this.steps) optimizerStep(this.state, w, mlp.gradient, this.pc, { loss: L, gradientAt: this.gradientAt })
     }
+  }
+
+  /** Gradient flow from w itself (never from the previous limit), its λ₁ at the limit; NaN where it did not converge. */
+  private gfsAt(at: number, w: Float64Array): void {
+    const r = this.gfsSolver!.run(w)
+    this.hvps += r.hvps
+    this.gfsGradients += r.gradients
+    if (r.converged) this.gfs![at] = r.sharpness
   }
 
   private eigen(at: number, t: number): void {
