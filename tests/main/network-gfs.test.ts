@@ -100,7 +100,13 @@ describe('network GFS sharpness', () => {
     expect(r.converged).toBe(false)
   })
 
-  it('refuses more than 2000 gradient-flow solves, naming the field', () => {
+  it('refuses more than 2000 gradient-flow solves, or more worst-case work than ~minutes, naming the field', () => {
+    const big = doc(0.1, 100, 1)
+    const bigNet = { ...big.landscape.network, layers: [8, 16, 16, 1], data: { dataset: 'gaussian', n: 128, seed: 0 } }
+    const cfjaxLike = (steps: number) => ({ ...big, steps, landscape: { network: bigNet } })
+    // 433 parameters × 128 examples: 101 solves could take 101 × 20,000 gradients.
+    expect(() => parseNetworkScenario(cfjaxLike(100))).toThrow(/record.gfs_sharpness.*at most 13 solves/)
+    expect(() => parseNetworkScenario(cfjaxLike(12))).not.toThrow()
     expect(() => parseNetworkScenario(doc(0.4, 5000, 1))).toThrow(ScenarioError)
     expect(() => parseNetworkScenario(doc(0.4, 5000, 1))).toThrow(/record.gfs_sharpness.*2000/)
     expect(() => parseNetworkScenario({ ...doc(0.4, 5000, 1), record: { every: 1, eigen_every: 5, gfs_sharpness: true } })).not.toThrow()
