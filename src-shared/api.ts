@@ -230,9 +230,10 @@ export interface RunChunk {
    */
   readonly preconditioned?: Float32Array
   /**
-   * With `record.gfs_sharpness` (2-D landscapes, float64): the gradient-flow-solution sharpness,
-   * λ₁ at the point gradient flow from each kept iterate converges to (src-shared/eos/gradient-flow-solution.ts),
-   * run-major like `loss`; NaN where the flow did not converge.
+   * With `record.gfs_sharpness` (float64: 2-D landscapes and networks): the gradient-flow-solution sharpness,
+   * λ₁ at the point gradient flow from each kept iterate converges to (src-shared/eos/gradient-flow-solution.ts,
+   * src-shared/network/gfs.ts), run-major like `loss`; NaN where the flow did not converge (and, for a network, at
+   * kept steps without eigenvalues).
    */
   readonly gfsSharpness?: Float32Array
   /**

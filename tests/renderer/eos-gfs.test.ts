@@ -1,6 +1,6 @@
 /**
  * The GFS sharpness in the renderer: the session's toggle becomes record.gfs_sharpness for a 2-D
- * landscape (never for a network, whose engine has none) and reads back; the EoS model carries the
+ * landscape and for a float64 network (src-shared/network/gfs.ts) and reads back; the EoS model carries the
  * job's series for the selected run only when the job has it.
  */
 import { describe, expect, it } from 'vitest'
@@ -18,9 +18,11 @@ describe('record.gfs_sharpness in the session', () => {
       (toDoc({ ...s, record: { every: 1, sharpness: true } }) as { record: Record<string, unknown> }).record.gfs_sharpness,
     ).toBeUndefined()
   })
-  it('is not sent for a network', () => {
+  it('is sent for a network and read back', () => {
     const s = { ...DEFAULT_SCENARIO, landscape: { network: { layers: [1, 4, 1] } }, record: { every: 1, sharpness: true, gfs: true } }
-    expect((toDoc(s) as { record: Record<string, unknown> }).record.gfs_sharpness).toBeUndefined()
+    const doc = toDoc(s) as { record: Record<string, unknown> }
+    expect(doc.record.gfs_sharpness).toBe(true)
+    expect(fromDoc(doc as Record<string, unknown>).record.gfs).toBe(true)
   })
 })
 
