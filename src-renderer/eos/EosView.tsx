@@ -9,10 +9,11 @@ import { useEffect, useRef, useState } from 'react'
 import { guards } from '../../src-shared/api'
 import { EOS_SCENES } from '../../src-shared/eos/scenes'
 import { getApi } from '../api'
-import { job, onJobChange } from '../data/job-data'
+import { job, onJobChange, surfaceData } from '../data/job-data'
+import { GFS_MAX_GRADIENTS, gfsBudgetProblem, gfsSolvesAllowed, MAX_GFS_EVALUATIONS } from '../../src-shared/network/gfs-budget'
 import { clock, onPlayhead } from '../data/playback'
 import { shown } from '../data/runner'
-import { formatNumber, optimizerLabel } from '../store/scenario'
+import { effectiveEvery, formatNumber, optimizerLabel, type Scenario } from '../store/scenario'
 import { editScenario, showMessage, useUi } from '../store/ui-store'
 import { IconClose } from '../ui/icons'
 import { useJobVersion } from '../ui/Legend'
@@ -73,6 +74,28 @@ export async function restartFlowHere(): Promise<void> {
  * each iterate converges, charted beside S when turned on. The engine computes it on 2-D
  * landscapes and float64 networks (record.gfs_sharpness; a network's flow runs in all its parameters, at the kept steps).
  */
+/**
+ * Why the engine would refuse GFS for the network on screen (its worst-case flow work, ../../src-shared/network/gfs-budget),
+ * so the toggle says so up front instead of failing the job; null for 2-D landscapes and until the net's size is known.
+ */
+function networkGfsProblem(scenario: Scenario): string | null {
+  const net = scenario.landscape.network ? surfaceData.surface?.network : undefined
+  if (!net) return null
+  const runs = job.runs.length > 0 ? job.runs.length : scenario.optimizers.length
+  const problem = gfsBudgetProblem({
+    runs,
+    steps: scenario.steps,
+    eigenEvery: effectiveEvery(scenario),
+    examples: net.examples,
+    parameters: net.size,
+  })
+  if (!problem) return null
+  const every = effectiveEvery(scenario)
+  const solves = runs * (Math.floor(scenario.steps / every) + 1)
+  const allowed = Math.min(MAX_GFS_EVALUATIONS, gfsSolvesAllowed(net.examples, net.size))
+  return `a flow from each kept step is ${solves} flows of up to ${GFS_MAX_GRADIENTS.toLocaleString('en')} gradients each, and at most ${allowed} fit on ${net.size} parameters × ${net.examples} examples (use fewer steps or runs, or the CLI with record.eigen_every)`
+}
+
 function GfsNote() {
   const scenario = useUi((s) => s.scenario)
   const on = scenario.record.gfs === true
@@ -89,6 +112,16 @@ function GfsNote() {
       </p>
     )
   const toggle = () => editScenario((s) => ({ ...s, record: { ...s.record, gfs: !on } }))
+  const tooCostly = networkGfsProblem(scenario)
+  if (tooCostly && !on)
+    return (
+      <p className="muted" data-testid="eos-gfs" data-refused="true">
+        GFS sharpness: λ₁ where gradient flow from each iterate converges {cite}. Not offered for this network run: {tooCostly}.{' '}
+        <button type="button" className="link" data-testid="eos-gfs-toggle" disabled title={tooCostly}>
+          Chart it beside S
+        </button>
+      </p>
+    )
   return (
     <p data-testid="eos-gfs">
       {on ? (

@@ -13,6 +13,7 @@
  * Always starts from the iterate itself: flows from nearby iterates end at different points of the manifold of minima, so a
  * previous point's limit is no valid warm start. Float64, no allocation per step after construction.
  */
+import { GFS_MAX_GRADIENTS } from './gfs-budget'
 import { Lanczos } from './lanczos'
 import type { Mlp } from './mlp'
 
@@ -29,7 +30,7 @@ export interface NetworkGfsOptions {
 
 export const NETWORK_GFS_DEFAULTS: Required<NetworkGfsOptions> = {
   gradTol: 1e-7,
-  maxGradients: 20_000,
+  maxGradients: GFS_MAX_GRADIENTS,
   stepFactor: 1,
   lambdaEvery: 25,
 }

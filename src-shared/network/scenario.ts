@@ -7,7 +7,7 @@
 import { isObject } from '../problem'
 import { integer, LIMITS, type OptimizerConfig, parseOptimizers, ScenarioError } from '../scenario/schema'
 import { type NetworkSpec, parseNetwork } from './spec'
-import { NETWORK_GFS_DEFAULTS } from './gfs'
+import { gfsBudgetProblem } from './gfs-budget'
 
 export interface SliceSpec {
   readonly directions: 'pca' | 'random'
@@ -53,17 +53,6 @@ export function isNetworkScenario(doc: unknown): boolean {
 export const MAX_EIGENVALUES = 10
 /** Kept steps × parameters recorded with record.params (8 bytes each in memory, more as JSON). */
 export const MAX_RECORDED_PARAMS = 50_000_000
-/**
- * Gradient-flow solves per scenario with record.gfs_sharpness: each integrates a flow to convergence, up to
- * NETWORK_GFS_DEFAULTS.maxGradients (20,000) forward + backward passes, so one can take seconds on a 433-parameter net.
- */
-export const MAX_GFS_EVALUATIONS = 2000
-/**
- * Worst-case work of those solves: solves × gradient budget × examples × parameters (a gradient costs about 10 ns per
- * example·parameter in float64 JS, so this is ~2–3 minutes). A flow that does not converge spends its whole budget, so the
- * bound is on the worst case: on the 433-parameter, 128-example reference net it allows 13 solves.
- */
-export const MAX_GFS_WORK = 1.5e10
 
 function parseRecord(v: unknown, steps: number, size: number): NetworkRecord {
   if (v === undefined) return { every: 1, sharpness: false, eigenvalues: 0, eigenEvery: 1, params: false }
@@ -147,19 +136,8 @@ export function parseNetworkScenario(doc: unknown): NetworkScenario {
     centralFlow = doc.central_flow
   }
   if (record.gfsSharpness) {
-    // One flow per run at each step with eigenvalues (0, eigen_every, …).
-    const solves = runs * (Math.floor(steps / record.eigenEvery) + 1)
-    if (solves > MAX_GFS_EVALUATIONS)
-      throw new ScenarioError(
-        'record.gfs_sharpness',
-        `${runs} runs × ${Math.floor(steps / record.eigenEvery) + 1} steps with eigenvalues is ${solves} gradient-flow solves, more than ${MAX_GFS_EVALUATIONS} (each integrates a flow to convergence): raise record.eigen_every or use fewer runs`,
-      )
-    const work = solves * NETWORK_GFS_DEFAULTS.maxGradients * network.data.n * network.size
-    if (work > MAX_GFS_WORK)
-      throw new ScenarioError(
-        'record.gfs_sharpness',
-        `${solves} gradient-flow solves × up to ${NETWORK_GFS_DEFAULTS.maxGradients} gradients × ${network.data.n} examples × ${network.size} parameters is ${work.toExponential(1)}, more than ${MAX_GFS_WORK.toExponential(1)} (minutes of work where flows do not converge): allow at most ${Math.floor(MAX_GFS_WORK / (NETWORK_GFS_DEFAULTS.maxGradients * network.data.n * network.size))} solves (raise record.eigen_every or use fewer runs)`,
-      )
+    const problem = gfsBudgetProblem({ runs, steps, eigenEvery: record.eigenEvery, examples: network.data.n, parameters: network.size })
+    if (problem) throw new ScenarioError('record.gfs_sharpness', problem)
   }
   const slice = parseSlice(doc.slice)
   if (slice && (Math.floor(steps / record.every) + 1) * network.size > MAX_RECORDED_PARAMS)

@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EosAutomationState } from '../../src-renderer/export/automation'
-import { type Harness, settle, shot, startHarness } from './harness'
+import { type Harness, settle, shot, startHarness, waitJobDone } from './harness'
 
 let h: Harness
 let page: Page
@@ -75,10 +75,19 @@ describe('GFS sharpness', () => {
     expect(errors).toEqual([])
   })
 
-  it('offers GFS on a float64 network', async () => {
+  it('on a float64 network, offers GFS only where the flows fit the work bound, and says why not', async () => {
     await page.locator('[data-network-scene=net_moons]').click()
-    await expect.poll(() => page.getByTestId('eos-gfs').innerText(), { timeout: 30_000 }).not.toContain('2-D landscapes only')
-    expect(await page.getByTestId('eos-gfs-toggle').count()).toBe(1)
+    await waitJobDone(page)
+    // 300 steps of the 65-parameter, 64-example moons net: 301 flows, more than the 180 the bound allows.
+    const note = page.getByTestId('eos-gfs')
+    await expect.poll(() => note.getAttribute('data-refused'), { timeout: 30_000 }).toBe('true')
+    expect(await note.innerText()).toMatch(/301 flows .* at most 180 fit on 65 parameters × 64 examples/)
+    expect(await page.getByTestId('eos-gfs-toggle').isDisabled()).toBe(true)
+    const steps = page.locator('input[aria-label="steps value"]')
+    await steps.fill('100')
+    await steps.press('Enter')
+    await expect.poll(() => note.getAttribute('data-refused'), { timeout: 30_000 }).toBe(null)
+    expect(await page.getByTestId('eos-gfs-toggle').isDisabled()).toBe(false)
     expect(errors).toEqual([])
   })
 })
