@@ -90,6 +90,11 @@ export interface BlockOutput {
   readonly axis: PointValues | null
   /** Per reported slot (ASGD's average): x and y arrays, laid out like `x`. */
   readonly extra: Float64Array[]
+  /**
+   * Positions interleaved instead (x, then y: point k at 2k, 2k + 1), `x` and `y` left untouched:
+   * the float32 path writes a chunk's layout directly (job.ts). Only without sharpness.
+   */
+  readonly xy?: Float32Array
 }
 
 /**

@@ -58,6 +58,13 @@ export const KERNEL_BLOCK_POINTS = 250_000
 export const FLOAT32_BLOCK_MS = 10
 export const MIN_LAUNCHES_PER_BLOCK = 8
 
+const NO_VALUES = new Float32Array(0)
+
+/** A block output that is a chunk's part: positions interleaved into `xy`, losses into `loss`. */
+function chunkOutput(start: number, count: number, xy: Float32Array, loss: Float32Array): BlockOutput {
+  return { start, count, x: NO_VALUES, y: NO_VALUES, xy, loss, sharpness: null, preconditioned: null, axis: null, extra: [] }
+}
+
 export class Job {
   readonly id: number
   readonly scenario: Scenario
@@ -114,12 +121,23 @@ export class Job {
     // gradient flow solved to convergence per point (~0.1–1 ms each; the schema caps the points).
     const gfsSharpness = record.gfsSharpness ? new Float32Array(this.runCount * count) : undefined
     const compiled = this.scenario.landscape.compiled
+    // float32 runs without per-point extras: the parts write the chunk's own arrays (positions
+    // interleaved), with no block output in between.
+    const direct = this.scenario.precision === 'float32' && !record.sharpness && !gfsSharpness
     let offset = 0
     for (const part of this.parts) {
+      const size = part.n * count
+      if (direct) {
+        await part.stepper.advance(
+          tTo,
+          chunkOutput(start, count, xy.subarray(2 * offset, 2 * (offset + size)), loss.subarray(offset, offset + size)),
+        )
+        offset += size
+        continue
+      }
       const out = this.outputFor(part, start, count)
       await part.stepper.advance(tTo, out)
       const pre = part.stepper.carriesExtra ? out.preconditioned : null
-      const size = part.n * count
       const ox = out.x
       const oy = out.y
       for (let k = 0; k < size; k++) {

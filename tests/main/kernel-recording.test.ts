@@ -95,28 +95,76 @@ describe('recording inside the WebAssembly kernel', () => {
     })
   }
 
-  it('streams the same chunks through a job as the one-launch-per-point path', async () => {
-    const s = parseScenario({ ...CASES[0][1], precision: 'float32' })
-    const collect = async (options: PlanOptions) => {
-      const job = new Job(1, s, options)
-      const xy: number[] = []
-      const loss: number[] = []
-      for (let c = await job.next(); c; c = await job.next()) {
-        // Chunks are run-major within a chunk: regroup per kept point for comparison.
-        for (let r = 0; r < 300; r++)
-          for (let j = 0; j < c.count; j++) {
-            xy[2 * (r * 21 + c.start + j)] = c.xy[2 * (r * c.count + j)]
-            xy[2 * (r * 21 + c.start + j) + 1] = c.xy[2 * (r * c.count + j) + 1]
-            loss[r * 21 + c.start + j] = c.loss[r * c.count + j]
-          }
-      }
-      return { xy, loss }
+  /**
+   * A job's chunks regrouped per run: positions and losses of run r's kept point k at
+   * r · kept + k (chunks are run-major within a chunk, runs optimizer-major).
+   */
+  async function chunkedPoints(s: ReturnType<typeof parseScenario>, options: PlanOptions) {
+    const job = new Job(1, s, options)
+    const runs = s.optimizers.reduce((sum, o) => sum + o.configs.length, 0) * s.starts.x.length
+    const kept = Math.floor(s.steps / s.record.every) + 1
+    const xy = new Float32Array(runs * kept * 2).fill(-1)
+    const loss = new Float32Array(runs * kept).fill(-1)
+    for (let c = await job.next(); c; c = await job.next()) {
+      for (let r = 0; r < runs; r++)
+        for (let j = 0; j < c.count; j++) {
+          xy[2 * (r * kept + c.start + j)] = c.xy[2 * (r * c.count + j)]
+          xy[2 * (r * kept + c.start + j) + 1] = c.xy[2 * (r * c.count + j) + 1]
+          loss[r * kept + c.start + j] = c.loss[r * c.count + j]
+        }
     }
-    const a = await collect(wasm())
-    const b = await collect(wasm({ pointsPerLaunch: 1 }))
-    expect(a.xy).toHaveLength(300 * 21 * 2)
-    expect(a.xy.every((v, i) => same(v, b.xy[i]))).toBe(true)
-    expect(a.loss.every((v, i) => same(v, b.loss[i]))).toBe(true)
+    return { xy, loss, runs, kept }
+  }
+
+  /** Chunk points that differ from the whole-job result's (float32 values: the kernel's own). */
+  function chunkMismatches(chunks: Awaited<ReturnType<typeof chunkedPoints>>, whole: ScenarioResult): string[] {
+    const bad: string[] = []
+    whole.runs.forEach((run, r) =>
+      run.trajectory.forEach(([x, y], k) => {
+        const at = r * chunks.kept + k
+        const expected = [Math.fround(x), Math.fround(y), Math.fround(run.loss[k])]
+        const got = [chunks.xy[2 * at], chunks.xy[2 * at + 1], chunks.loss[at]]
+        if (!expected.every((v, i) => same(v, got[i]))) bad.push(`run ${r}, point ${k}: ${got} vs ${expected}`)
+      }),
+    )
+    return bad.slice(0, 5)
+  }
+
+  // The job writes the chunk's own arrays: the kernel's threads reshuffle their points run-major
+  // inside its memory (interleave-rows.ts) where a launch fills a chunk, else the host copies.
+  for (const [name, doc] of CASES) {
+    it(`${name}: a job's chunks hold the points of the whole-job path and of one point per launch`, async () => {
+      const s = parseScenario({ ...doc, precision: 'float32' })
+      const whole = await runScenario(s, wasm())
+      const direct = await chunkedPoints(s, wasm())
+      const pointPerLaunch = await chunkedPoints(s, wasm({ pointsPerLaunch: 1 }))
+      expect(direct.xy.length).toBe(direct.runs * direct.kept * 2)
+      expect(chunkMismatches(direct, whole)).toEqual([])
+      expect(chunkMismatches(pointPerLaunch, whole)).toEqual([])
+      expect([...direct.xy].some(Number.isNaN)).toBe(name.includes('diverge'))
+    })
+  }
+
+  it('a job large enough for the thread pool: each thread reshuffles its own particles, the same points as one thread', async () => {
+    // 2,999 runs (not a whole number of lane groups) × 40 steps: launches of 1.2·10⁵ particle-steps go to the pool.
+    const s = parseScenario({
+      landscape: { preset: 'rosenbrock' },
+      optimizer: { name: 'sgd', sweep: { lr: { values: [0.0005, 0.004] } } },
+      init: { random: { x: [-2, 2], y: [-1, 3], count: 2999, seed: 8 } },
+      steps: 80,
+      record: { every: 1 },
+      precision: 'float32',
+    })
+    const job = new Job(1, s, wasm())
+    await job.next()
+    await job.next()
+    expect(job.backend()).toMatch(/threads/)
+    const threaded = await chunkedPoints(s, wasm())
+    const oneThread = await chunkedPoints(s, wasm({ threaded: false }))
+    const whole = await runScenario(s, wasm({ threaded: false }))
+    expect(chunkMismatches(threaded, whole)).toEqual([])
+    expect(chunkMismatches(oneThread, whole)).toEqual([])
+    expect(whole.runs.some((r) => r.diverged_at !== null)).toBe(true)
   })
 })
 

@@ -36,13 +36,23 @@ const deadAt = (state: Float32State, i: number, step: number) => state.dead[i] >
 
 /** NaN for kept point `at` of a dead particle. */
 function fillDead(out: BlockOutput, at: number): void {
-  out.x[at] = NaN
-  out.y[at] = NaN
+  setPosition(out, at, NaN, NaN)
   out.loss[at] = NaN
   if (out.sharpness) out.sharpness[at] = NaN
   if (out.axis) {
     out.axis[2 * at] = NaN
     out.axis[2 * at + 1] = NaN
+  }
+}
+
+/** Kept point `at`'s position, into `xy` where the output has it. */
+function setPosition(out: BlockOutput, at: number, x: number, y: number): void {
+  if (out.xy) {
+    out.xy[2 * at] = x
+    out.xy[2 * at + 1] = y
+  } else {
+    out.x[at] = x
+    out.y[at] = y
   }
 }
 
@@ -67,8 +77,7 @@ async function launchPerPoint(
         fillDead(out, at)
         continue
       }
-      out.x[at] = state.x[i]
-      out.y[at] = state.y[i]
+      setPosition(out, at, state.x[i], state.y[i])
       pointMetrics(state.x[i], state.y[i], metrics)
       out.loss[at] = metrics[0]
       if (out.sharpness) out.sharpness[at] = metrics[1]
@@ -98,7 +107,9 @@ async function recordInKernel(
   for (let k = out.start; k < end;) {
     const first = k * every
     const count = Math.min(most, end - k)
-    const rec = await launcher.record!(first, first + (count - 1) * every, every)
+    // Run-major points straight from the kernel where they fill an interleaved output (a chunk).
+    const runMajor = out.xy !== undefined && k === out.start && count === out.count
+    const rec = await launcher.record!(first, first + (count - 1) * every, every, runMajor)
     copyPoints(state, rec, out, k - out.start, every, pointMetrics)
     k += rec.count
   }
@@ -123,6 +134,11 @@ function copyPoints(
     const d = state.dead[i]
     return d < 0 ? count : Math.max(0, Math.min(count, Math.ceil((d - first) / every)))
   }
+  if (out.xy) {
+    if (out.sharpness) throw new Error('interleaved block outputs carry no sharpness')
+    copyInterleaved(state, rec, out, out.xy, j0, aliveOf)
+    return
+  }
   let i = 0
   // Four particles per pass where all four live through the launch: their points sit side by
   // side in each row, and one pass over the rows writes four runs (measured: 1.2 ns per float
@@ -133,6 +149,42 @@ function copyPoints(
   }
   for (; i < n; i++) copyOne(rec, out, i, j0, aliveOf(i))
   if (out.sharpness) sharpnessOf(state, out, j0, count, pointMetrics)
+}
+
+/**
+ * The recorded points into an interleaved output: in one native copy per array where the
+ * backend reshuffles them run-major itself (RecordedPoints.runMajor) and they fill the block,
+ * else point by point; NaN from each particle's death step on.
+ */
+function copyInterleaved(
+  state: Float32State,
+  rec: RecordedPoints,
+  out: BlockOutput,
+  xy: Float32Array,
+  j0: number,
+  aliveOf: (i: number) => number,
+): void {
+  const n = state.n
+  const { count, stride, x: rx, y: ry, loss: rl } = rec
+  const w = out.count
+  const runMajor = rec.runMajor
+  if (runMajor && j0 === 0 && count === w) {
+    xy.set(runMajor.xy.subarray(0, 2 * n * w))
+    out.loss.set(runMajor.loss.subarray(0, n * w))
+    for (let i = 0; i < n; i++) for (let j = aliveOf(i); j < count; j++) fillDead(out, i * w + j)
+    return
+  }
+  for (let i = 0; i < n; i++) {
+    const alive = aliveOf(i)
+    const base = i * w + j0
+    let r = i
+    for (let j = 0; j < alive; j++, r += stride) {
+      xy[2 * (base + j)] = rx[r]
+      xy[2 * (base + j) + 1] = ry[r]
+      out.loss[base + j] = rl[r]
+    }
+    for (let j = alive; j < count; j++) fillDead(out, base + j)
+  }
 }
 
 /** Points of particles i … i + 3 (all alive) into `out`. */

@@ -48,6 +48,12 @@ export interface RecordedPoints {
   readonly x: Float32Array
   readonly y: Float32Array
   readonly loss: Float32Array
+  /**
+   * Where the launch was asked for them and the backend reshuffles natively (the WebAssembly
+   * kernel, inside its memory, each thread its own particles): the same points run-major,
+   * particle i's point j at xy[2 · (i · count + j)] (x, then y) and loss[i · count + j].
+   */
+  readonly runMajor?: { readonly xy: Float32Array; readonly loss: Float32Array }
 }
 
 /** One backend of the float32 path, bound to one job and its state. */
@@ -57,9 +63,10 @@ export interface Launcher {
   /**
    * Where the backend records inside the kernel: one launch from `state.t` to `target` that keeps
    * steps `first`, `first + every`, … ≤ `target` as it goes (`first` ≥ `state.t`; at most
-   * `maxPoints()` of them). The views are valid until the next launch.
+   * `maxPoints()` of them). The views are valid until the next launch. `runMajor`: the caller
+   * wants RecordedPoints.runMajor too (a backend that cannot make it leaves it out).
    */
-  record?(first: number, target: number, every: number): Promise<RecordedPoints>
+  record?(first: number, target: number, every: number, runMajor?: boolean): Promise<RecordedPoints>
   /** After the job's last launch: the backend may release what the job held (the state stays readable). */
   finish?(): void
   /** Kept points one recording launch can hold (from the memory the backend allows). */

@@ -120,7 +120,7 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
   let threads = 0
   const points = pointsPerLaunch(job, padded)
   /** One launch to `target`, keeping steps recFirst, recFirst + recEvery, … (none when recFirst > target). */
-  const launch = async (target: number, recFirst: number, recEvery: number) => {
+  const launch = async (target: number, recFirst: number, recEvery: number, runMajorPoints?: number) => {
     launches.count++
     const k = wasmKernelFor(job, state, fixed, points)
     const first = !arena
@@ -145,17 +145,25 @@ export function wasmLauncher(job: ParticleBatch, state: Float32State, threaded =
       arena!.scalars[j] = scalar.get(name)!
     })
     // Small launches stay on this thread: the pool's messaging costs more than it saves there.
-    threads = await runShared(arena, padded, threaded && n * (target - state.t) >= POOL_WORK)
+    threads = await runShared(arena, padded, threaded && n * (target - state.t) >= POOL_WORK, runMajorPoints)
     state.t = target
     return arena
   }
-  const record = async (first: number, target: number, every: number): Promise<RecordedPoints> => {
+  const record = async (first: number, target: number, every: number, runMajor = false): Promise<RecordedPoints> => {
     const count = Math.floor((target - first) / every) + 1
     if (first < state.t || count > points)
       throw new RangeError(`a launch from step ${state.t} cannot record ${count} points from step ${first} (at most ${points})`)
-    const arena = await launch(target, first, every)
+    const arena = await launch(target, first, every, runMajor ? count : undefined)
     const rows = arena.rows
-    return { count, first, stride: arena.kernel.stride, x: rows.get('REC_X')!, y: rows.get('REC_Y')!, loss: rows.get('REC_L')! }
+    return {
+      count,
+      first,
+      stride: arena.kernel.stride,
+      x: rows.get('REC_X')!,
+      y: rows.get('REC_Y')!,
+      loss: rows.get('REC_L')!,
+      ...(runMajor && { runMajor: arena.runMajor! }),
+    }
   }
   /** The job is done: its state leaves the memory (copied), which becomes a spare for the next job. */
   const finish = () => {

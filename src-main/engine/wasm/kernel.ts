@@ -17,6 +17,7 @@ import { ROW_VALUES } from '../../../src-shared/schedule'
 import { type KernelSpecialisation, kernelParts } from '../kernel-source'
 import { compileKernel, type KernelProgram } from './compile'
 import { encodeModule } from './encoder'
+import { interleaveRows } from './interleave-rows'
 
 /**
  * Lane groups of 4 interleaved per loop iteration (measured on Adam / Rosenbrock, one thread:
@@ -48,6 +49,11 @@ export interface WasmKernel {
   readonly points: number
   /** Byte offset of the recorded points (RECORDED columns of `points` rows each). */
   readonly rowOffset: number
+  /**
+   * Byte offset of the run-major copy of a launch's points (interleave-rows.ts): 2 · points ·
+   * stride floats of interleaved positions, then points · stride losses; -1 without rows.
+   */
+  readonly runMajorOffset: number
   /** Launch-wide tables (a schedule's per-step values): byte offset and length in floats. */
   readonly tables: ReadonlyArray<{ readonly name: string; readonly offset: number; readonly length: number }>
 }
@@ -157,7 +163,9 @@ export function wasmKernel(
   const build = (interleave: number) => {
     const program = kernelProgram(parts, stride, interleave, points, tables)
     const compiled = compileKernel(program)
-    const pages = Math.ceil(compiled.bytes / 65536) + 1
+    const runMajorOffset = points > 0 ? Math.ceil(compiled.bytes / 16) * 16 : -1
+    const end = points > 0 ? runMajorOffset + RECORDED.length * points * stride * 4 : compiled.bytes
+    const pages = Math.ceil(end / 65536) + 1
     const bytes = encodeModule({
       imports: compiled.imports,
       memoryPages: [pages, pages],
@@ -165,7 +173,7 @@ export function wasmKernel(
       params: ['i32', 'i32'],
       body: compiled.body,
     })
-    return { compiled, program, pages, module: new WebAssembly.Module(bytes) }
+    return { compiled, program, pages, runMajorOffset, module: new WebAssembly.Module(bytes) }
   }
   let built: ReturnType<typeof build> | undefined
   for (
@@ -179,7 +187,7 @@ export function wasmKernel(
       if (interleave <= 1 || !(e instanceof WebAssembly.CompileError || e instanceof RangeError)) throw e
     }
   }
-  const { compiled, program, pages } = built
+  const { compiled, program, pages, runMajorOffset } = built
   return {
     module: built.module,
     arrays: program.columns,
@@ -187,6 +195,7 @@ export function wasmKernel(
     stride,
     points,
     rowOffset: compiled.rowOffset,
+    runMajorOffset,
     tables: tables.map((t) => ({ ...t, offset: compiled.tableOffsets.get(t.name)! })),
     scalarOffset: compiled.scalarOffset,
     pages,
@@ -225,10 +234,45 @@ export interface WasmArena {
   readonly scalars: Float32Array
   /** Recorded points by RECORDED name (point j of particle i at j · stride + i); empty without. */
   readonly rows: ReadonlyMap<string, Float32Array>
+  /** Where the kernel records: the last launch's points run-major (RunMajorPoints), else null. */
+  readonly runMajor: RunMajorPoints | null
   /** The kernel's launch-wide tables by name. */
   readonly tables: ReadonlyMap<string, Float32Array>
   readonly run: (from: number, to: number) => void
   readonly id: number
+}
+
+/**
+ * A launch's recorded points copied run-major inside the memory (interleave-rows.ts): particle
+ * i's point j at xy[2 · (i · count + j)] (x, then y) and loss[i · count + j]. `args(count)` are
+ * the interleave function's arguments but the lane groups; `copy` runs it here for groups [g0, g1).
+ */
+export interface RunMajorPoints {
+  readonly xy: Float32Array
+  readonly loss: Float32Array
+  args(count: number): number[]
+  copy(count: number, g0: number, g1: number): void
+}
+
+function runMajorPoints(kernel: WasmKernel, memory: WebAssembly.Memory): RunMajorPoints | null {
+  if (kernel.points === 0) return null
+  const interleave = interleaveRows(memory)
+  const { stride, points, rowOffset, runMajorOffset } = kernel
+  const rowBytes = points * stride * 4
+  const lossOffset = runMajorOffset + 2 * rowBytes
+  const args = (count: number) => {
+    if (count > points) throw new RangeError(`${count} points do not fit rows of ${points}`)
+    return [rowOffset, rowOffset + rowBytes, rowOffset + 2 * rowBytes, stride, count, runMajorOffset, lossOffset, count]
+  }
+  return {
+    xy: new Float32Array(memory.buffer, runMajorOffset, 2 * points * stride),
+    loss: new Float32Array(memory.buffer, lossOffset, points * stride),
+    args,
+    copy: (count, g0, g1) => {
+      const [a, b, c, d, e, f, g, h] = args(count)
+      interleave(a, b, c, d, e, f, g, h, g0, Math.min(g1, stride / 4))
+    },
+  }
 }
 
 let arenas = 0
@@ -250,6 +294,7 @@ export function wasmArena(kernel: WasmKernel, padded: number): WasmArena {
     memory,
     columns,
     rows,
+    runMajor: runMajorPoints(kernel, memory),
     tables: new Map(kernel.tables.map((t) => [t.name, new Float32Array(memory.buffer, t.offset, t.length)])),
     scalars: new Float32Array(memory.buffer, kernel.scalarOffset, kernel.scalars.length),
     run,

@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { interleaveModule } from './interleave-rows'
 import { LANES, MATH_IMPORTS, type WasmArena } from './kernel'
 
 // The worker's whole program: our own constant text, run by worker_threads' `eval` option so the
@@ -16,8 +17,9 @@ const math = { ${Object.keys(MATH_IMPORTS)
   .map((f) => `${f}: Math.${f}`)
   .join(', ')} };
 const instances = new Map();
+const interleaves = new Map();
 parentPort.on('message', (m) => {
-  if (m.evict) { instances.delete(m.evict); return; }
+  if (m.evict) { instances.delete(m.evict); interleaves.delete(m.evict); return; }
   try {
     let run = instances.get(m.key);
     if (!run) {
@@ -27,6 +29,15 @@ parentPort.on('message', (m) => {
       if (instances.size > 4) instances.delete(instances.keys().next().value);
     }
     run(m.from, m.to);
+    if (m.runMajor) {
+      let interleave = interleaves.get(m.key);
+      if (!interleave) {
+        interleave = new WebAssembly.Instance(m.runMajor.module, { env: { memory: m.memory } }).exports.interleave;
+        interleaves.set(m.key, interleave);
+        if (interleaves.size > 4) interleaves.delete(interleaves.keys().next().value);
+      }
+      interleave(...m.runMajor.args, m.from / 4, m.to / 4);
+    }
     parentPort.postMessage({ id: m.id });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
@@ -99,13 +110,21 @@ const registered = new WeakSet<WasmArena>()
 /**
  * Run the kernel over particles [0, count) of `arena`: one share here, the rest on the pool's
  * workers, resolved when every share is done (rejected, after all have stopped, if one failed).
- * `threaded` false runs everything here. Returns the number of threads used.
+ * `threaded` false runs everything here. `runMajorPoints`: each thread then copies the points
+ * its share recorded run-major (WasmArena.runMajor), while they are still in its cache. Returns
+ * the number of threads used.
  */
-export async function runShared(arena: WasmArena, count: number, threaded: boolean): Promise<number> {
+export async function runShared(arena: WasmArena, count: number, threaded: boolean, runMajorPoints?: number): Promise<number> {
   const total = Math.ceil(count / LANES) * LANES
   const threads = threaded ? poolThreads() : 1
+  const runMajor = runMajorPoints === undefined ? undefined : arena.runMajor
+  if (runMajorPoints !== undefined && !runMajor) throw new Error('this kernel records no points to copy run-major')
+  const runHere = (from: number, to: number) => {
+    arena.run(from, to)
+    runMajor?.copy(runMajorPoints!, from / 4, to / 4)
+  }
   if (threads === 1 || total <= LANES) {
-    arena.run(0, total)
+    runHere(0, total)
     return 1
   }
   const ws = pool()
@@ -125,7 +144,15 @@ export async function runShared(arena: WasmArena, count: number, threaded: boole
         const id = ++requests
         entry.pending.set(id, { resolve, reject })
         try {
-          entry.worker.postMessage({ id, key, module: arena.kernel.module, memory: arena.memory, from, to })
+          entry.worker.postMessage({
+            id,
+            key,
+            module: arena.kernel.module,
+            memory: arena.memory,
+            from,
+            to,
+            ...(runMajor && { runMajor: { module: interleaveModule(), args: runMajor.args(runMajorPoints!) } }),
+          })
           entry.worker.ref()
         } catch (e) {
           entry.pending.delete(id)
@@ -135,7 +162,7 @@ export async function runShared(arena: WasmArena, count: number, threaded: boole
   )
   let failure: unknown = null
   try {
-    arena.run(shares[0][0], shares[0][1])
+    runHere(shares[0][0], shares[0][1])
   } catch (e) {
     failure = e
   }
