@@ -86,7 +86,16 @@ export function stringArray(name: string, values: readonly string[], shape: read
       )
   const width = Math.max(1, ...[...points.values()].map((p) => p.length))
   const data = new Uint32Array(values.length * width)
-  values.forEach((s, i) => data.set(points.get(s)!, i * width))
+  // Runs of equal strings (a configuration's runs): the first row written, the rest copied in
+  // doubling native copies (a row at a time cost ≈ 0.1 µs per row).
+  for (let i = 0; i < values.length;) {
+    let end = i + 1
+    while (end < values.length && values[end] === values[i]) end++
+    data.set(points.get(values[i])!, i * width)
+    for (let filled = 1; filled < end - i; filled *= 2)
+      data.copyWithin((i + filled) * width, i * width, (i + Math.min(2 * filled, end - i) - filled) * width)
+    i = end
+  }
   return typedArray(name, `<U${width}`, shape, data)
 }
 

@@ -20,6 +20,8 @@ import { checkNesting } from './nesting'
 import { collectResult, FORMATS, formatOf, memoryProblem, openOutput, OutputError, type OutputFormat, writeResult } from './output'
 import { RENDER_USAGE, renderCommand } from './render'
 import { optimiseWasmFromStart } from '../engine/wasm/v8-flags'
+import { startPool } from '../engine/wasm/pool'
+import { isObject } from '../../src-shared/problem'
 import { isNetworkScenario } from '../../src-shared/network/scenario'
 import { prepareNetworkRun } from './network'
 
@@ -98,6 +100,8 @@ function parseScenarioFile(text: string): { scenario: ReturnType<typeof parseSce
     parseScenarioText(text) // throws the parser's own "not valid JSON" error
   }
   checkNesting(doc)
+  // The kernel's worker threads start (≈ 50 ms each) while the scenario is parsed, not at the first launch.
+  if (isObject(doc) && doc.precision === 'float32') startPool()
   return { scenario: parseScenario(doc), json: JSON.stringify(doc) }
 }
 

@@ -355,10 +355,14 @@ export function initialState(job: ParticleBatch): Float64State {
   const nh = names.length
   let values: number[] = []
   const firstStep = scheduledAtFirstStep(job, names)
+  const h = job.hparams
+  const scheduleRow = job.schedule?.row
   for (let i = 0; i < n; i++) {
-    // Particles come in runs of equal hyperparameters: evaluate the initialisers once per run.
-    const row = job.hparams.subarray(i * nh, (i + 1) * nh)
-    if (i === 0 || row.some((v, j) => v !== job.hparams[(i - 1) * nh + j])) values = init(...firstStep(row, i))
+    // Particles come in runs of equal hyperparameters (and schedule): evaluate the initialisers
+    // once per run (a per-particle closure here cost ≈ 0.4 µs a particle).
+    let same = i > 0 && (!scheduleRow || scheduleRow[i] === scheduleRow[i - 1])
+    for (let j = 0; same && j < nh; j++) same = h[i * nh + j] === h[(i - 1) * nh + j]
+    if (!same) values = init(...firstStep(h.subarray(i * nh, (i + 1) * nh), i))
     for (let s = 0; s < slots.length; s++) slots[s][i] = values[s]
   }
   return { x: Float64Array.from(job.x0), y: Float64Array.from(job.y0), slots, divergedAt: new Int32Array(n).fill(-1), t: 0 }

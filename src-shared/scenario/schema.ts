@@ -6,7 +6,7 @@
  */
 import { ExpressionError, type Landscape, LandscapeSpecError, landscapeFromSpec, ResidualsError } from '../landscape'
 import { findOptimizer, HparamError, type Hparams, OPTIMIZERS, type OptimizerDef, resolveHparams, ruleNeeds } from '../optim'
-import { uniform } from '../random'
+import { plainUniformPair } from '../random-plain'
 import { type GradientSpec, parseGradientSpec } from '../estimator/spec'
 import { ScenarioError } from './errors'
 import { expandSweep, parseSweep, type SweepAxis } from './sweep'
@@ -103,10 +103,13 @@ function randomStarts(
   if (hit) return hit.starts
   const x = new Float64Array(count)
   const y = new Float64Array(count)
+  const u = new Float64Array(2)
   for (let i = 0; i < count; i++) {
-    // Stream 0xFFFFF is reserved for start points, away from the gradient-noise streams.
-    x[i] = rx[0] + (rx[1] - rx[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2)
-    y[i] = ry[0] + (ry[1] - ry[0]) * uniform(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2 + 1)
+    // Stream 0xFFFFF is reserved for start points, away from the gradient-noise streams; x and y
+    // are the uniforms (seed, i, 0xFFFFF, c) and (…, c + 1), drawn as a pair.
+    plainUniformPair(seed, i % 4_000_000, 0xfffff, Math.floor(i / 4_000_000) * 2, u)
+    x[i] = rx[0] + (rx[1] - rx[0]) * u[0]
+    y[i] = ry[0] + (ry[1] - ry[0]) * u[1]
   }
   randomCache.unshift({ key, starts: { x, y } })
   randomCache.length = Math.min(randomCache.length, 4)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { normal, uniform } from '../../src-shared/random'
-import { plainNormal, plainUniform, reduceSeed } from '../../src-shared/random-plain'
+import { plainNormal, plainUniform, plainUniformPair, reduceSeed } from '../../src-shared/random-plain'
 
 /** The eval-free mirror of the hash (random-plain.ts) draws what the engines draw, to the last bit. */
 describe('random-plain', () => {
@@ -17,6 +17,20 @@ describe('random-plain', () => {
             n++
           }
     expect(n).toBeGreaterThan(2000)
+  })
+
+  it('draws (c, c + 1) pairs equal to two uniform calls bit for bit, across seed changes', () => {
+    const out = new Float64Array(2)
+    let n = 0
+    for (const s of [0, 7, 4093, 2 ** 24 - 1, -5, 7])
+      for (const a of [0, 1, 4092, 4093, 65536, 3_999_999, 2 ** 24 - 1])
+        for (const b of [0, 1, 0xfffff])
+          for (const c of [0, 2, 4092, 4094, 70]) {
+            plainUniformPair(s, a, b, c, out)
+            expect([out[0], out[1]]).toEqual([uniform(s, a, b, c), uniform(s, a, b, c + 1)])
+            n++
+          }
+    expect(n).toBeGreaterThan(500)
   })
 
   it('reduces seeds into the exact range', () => {

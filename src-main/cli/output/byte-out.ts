@@ -43,6 +43,20 @@ export class ByteOut {
     this.pos += this.buf.write(s, this.pos, 'utf8')
   }
 
+  /**
+   * Bytes made once and written many times (a configuration's fixed text, per run): at most
+   * ROW_PREFIX_MAX of them; short ones copied byte by byte, which beats a native call.
+   */
+  bytes(b: Uint8Array): void {
+    if (this.full()) this.flush()
+    const buf = this.buf
+    let pos = this.pos
+    if (b.length > 64) buf.set(b, pos)
+    else for (let k = 0; k < b.length; k++) buf[pos + k] = b[k]
+    pos += b.length
+    this.pos = pos
+  }
+
   /** One number as JSON writes it (null for NaN and ±Infinity). */
   jsonNumber(x: number): void {
     if (this.full()) this.flush()

@@ -6,7 +6,7 @@
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import { gfsSharpnessOrNull } from '../../../src-shared/eos/gradient-flow-solution'
-import { ByteOut } from './byte-out'
+import { ByteOut, ROW_PREFIX_MAX } from './byte-out'
 import { writeJsonNumber } from './number-bytes'
 import type { ColumnarResult, PointColumn } from './result'
 import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
@@ -38,6 +38,11 @@ const finiteOrNull = (_key: string, value: unknown) => (typeof value === 'number
 const COMMA = 44
 const OPEN = 91
 const CLOSE = 93
+const utf8 = (s: string) => Buffer.from(s, 'utf8')
+const AFTER_INIT = utf8('],"trajectory":')
+const LOSS = utf8(',"loss":')
+const DIVERGED_NEVER = utf8(',"diverged_at":null')
+const RUN_END = utf8('}')
 
 /** `[a,b,…]` of `values[from … from + count)`. */
 function numbers(out: ByteOut, values: PointColumn, from: number, count: number): void {
@@ -110,7 +115,8 @@ export function writeJson(result: ColumnarResult, write: (piece: Uint8Array) => 
     const gradient = part.config.gradient ? { gradient: part.config.gradient } : {}
     // Per configuration, made when its first run is written (a sweep's texts are not all held at once).
     let textsOf = -1
-    let optimizerJson = ''
+    // A configuration's fixed text before each run's numbers, as bytes: the first run's and the others' (',\n' first).
+    let runStart = [new Uint8Array(0), new Uint8Array(0)]
     let thresholdJson = ''
     let history = ''
     const preconditioned = o.preconditioned && part.carriesState ? o.preconditioned : null
@@ -118,19 +124,22 @@ export function writeJson(result: ColumnarResult, write: (piece: Uint8Array) => 
       const c = Math.floor(p / S)
       if (c !== textsOf) {
         const h = part.config.configs[c]
-        optimizerJson = JSON.stringify({ name, ...h, ...scheduleField(configSchedule(part.config, c)), ...gradient }, finiteOrNull)
+        const optimizerJson = JSON.stringify({ name, ...h, ...scheduleField(configSchedule(part.config, c)), ...gradient }, finiteOrNull)
+        runStart = ['\n', ',\n'].map((before) => utf8(`${before}{"optimizer":${optimizerJson},"init":[`))
         thresholdJson = o.sharpness ? JSON.stringify(stabilityThreshold(name, h), finiteOrNull) : ''
         history = historyJson(part.config, c, steps)
         textsOf = c
       }
       const base = p * count
-      out.text(`${i ? ',\n' : '\n'}{"optimizer":${optimizerJson},"init":[`)
+      const start = runStart[i ? 1 : 0]
+      if (start.length > ROW_PREFIX_MAX) out.text(Buffer.from(start).toString('utf8'))
+      else out.bytes(start)
       out.jsonNumber(starts.x[p % S])
-      out.text(',')
+      out.buf[out.pos++] = COMMA
       out.jsonNumber(starts.y[p % S])
-      out.text('],"trajectory":')
+      out.bytes(AFTER_INIT)
       pairs(out, o.x, o.y, base, count)
-      out.text(',"loss":')
+      out.bytes(LOSS)
       numbers(out, o.loss, base, count)
       if (o.sharpness) {
         out.text(',"sharpness":')
@@ -142,8 +151,9 @@ export function writeJson(result: ColumnarResult, write: (piece: Uint8Array) => 
         numbers(out, preconditioned, base, count)
       }
       const d = part.diverged[p]
-      out.text(`,"diverged_at":${d < 0 ? 'null' : d}`)
-      out.text(history)
+      if (d < 0) out.bytes(DIVERGED_NEVER)
+      else out.text(`,"diverged_at":${d}`)
+      if (history) out.text(history)
       part.extraNames.forEach((extra, j) => {
         out.text(`,${JSON.stringify(extra)}:`)
         pairs(out, o.extra[2 * j], o.extra[2 * j + 1], base, count)
@@ -166,7 +176,7 @@ export function writeJson(result: ColumnarResult, write: (piece: Uint8Array) => 
         out.text(',"central_flow":')
         value(out, flow)
       }
-      out.text('}')
+      out.bytes(RUN_END)
       i++
     }
   }

@@ -16,7 +16,7 @@ import { bytesOf, type NpyArray, stringArray, typedArray } from '../../../src-sh
 import type { HparamValue } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import type { CentralFlowResult } from '../../engine/central-flow'
-import { type ColumnarResult, eachRun, type PartResult, type PointColumn } from './result'
+import { type ColumnarResult, type PartResult, type PointColumn } from './result'
 import { runExtras } from './run-extras'
 
 /** Float64 numbers per streamed piece (8 MB). */
@@ -114,6 +114,12 @@ function* configRanges(r: ColumnarResult): Generator<{ hparams: Readonly<Record<
   }
 }
 
+/** Rows from + 1 … to − 1 of `a` (rows of `width`) made copies of row `from`, in doubling native copies. */
+function repeatRow(a: Float64Array, width: number, from: number, to: number): void {
+  for (let filled = 1; filled < to - from; filled *= 2)
+    a.copyWithin(width * (from + filled), width * from, width * (from + Math.min(2 * filled, to - from)) - width * filled)
+}
+
 /** One array per hyperparameter over all runs (filled per configuration, not per run). */
 function hparamArrays(r: ColumnarResult): NpyArray[] {
   const kinds = new Map<string, Set<string>>()
@@ -139,7 +145,9 @@ function hparamArrays(r: ColumnarResult): NpyArray[] {
       const a = new Float64Array(width * r.runs).fill(NaN)
       for (const { hparams, from, to } of configRanges(r)) {
         const v = hparams[key]
-        if (Array.isArray(v)) for (let i = from; i < to; i++) v.forEach((x: number, j: number) => (a[width * i + j] = x))
+        if (!Array.isArray(v) || to <= from) continue
+        v.forEach((x: number, j: number) => (a[width * from + j] = x))
+        repeatRow(a, width, from, to)
       }
       arrays.push(typedArray(name, '<f8', [r.runs, width], a))
     } else if (kind.size === 1 && kind.has('string')) {
@@ -211,28 +219,38 @@ function centralFlowArrays(r: ColumnarResult, flows: ReadonlyArray<CentralFlowRe
 export function npzArrays(r: ColumnarResult, scenarioJson: string): NpyArray[] {
   const every = r.scenario.record.every
   const init = new Float64Array(2 * r.runs)
-  const diverged = new BigInt64Array(r.runs)
+  const diverged = new Int32Array(2 * r.runs)
   const names: string[] = new Array(r.runs)
   const threshold = new Float64Array(r.scenario.record.sharpness ? r.runs : 0)
   const extras = runExtras(r)
   const schedules: string[] = new Array(r.runs)
   const gradients: string[] = new Array(r.runs)
   const lrFinal = new Float64Array(r.runs)
-  let i = 0
-  for (const run of eachRun(r)) {
-    init[2 * i] = run.x0
-    init[2 * i + 1] = run.y0
-    diverged[i] = BigInt(run.part.diverged[run.p])
-    names[i] = run.name
-    const extra = extras.get(run.part)![run.c]
-    schedules[i] = extra.schedule
-    gradients[i] = extra.gradient
-    lrFinal[i] = extra.lrFinal
-    if (threshold.length) {
-      const t = stabilityThreshold(run.name, run.hparams)
-      threshold[i] = 'value' in t ? t.value : NaN
+  // By part and configuration (a run's optimizer, hyperparameters and extras are its
+  // configuration's): a per-run pass over 10⁵–10⁶ runs was most of the archive's cost.
+  const starts = r.scenario.starts
+  const nStarts = starts.x.length
+  let from = 0
+  for (const part of r.parts) {
+    const partExtras = extras.get(part)!
+    for (let p = 0; p < part.n; p++) {
+      init[2 * (from + p)] = starts.x[p % nStarts]
+      init[2 * (from + p) + 1] = starts.y[p % nStarts]
+      diverged[2 * (from + p)] = part.diverged[p]
+      diverged[2 * (from + p) + 1] = part.diverged[p] < 0 ? -1 : 0 // int64 as two little-endian words
     }
-    i++
+    part.config.configs.forEach((hparams, c) => {
+      const [a, b] = [from + c * nStarts, from + (c + 1) * nStarts]
+      names.fill(part.config.def.name, a, b)
+      schedules.fill(partExtras[c].schedule, a, b)
+      gradients.fill(partExtras[c].gradient, a, b)
+      lrFinal.fill(partExtras[c].lrFinal, a, b)
+      if (threshold.length) {
+        const t = stabilityThreshold(part.config.def.name, hparams)
+        threshold.fill('value' in t ? t.value : NaN, a, b)
+      }
+    })
+    from += part.n
   }
   const arrays: NpyArray[] = [
     perPointPair('trajectory', r, (part) => [part.out.x, part.out.y]),

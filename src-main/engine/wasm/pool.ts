@@ -95,6 +95,11 @@ function pool(): PoolWorker[] {
   return made
 }
 
+/** Start the pool's threads ahead of the first threaded launch (idle threads keep no process alive). */
+export function startPool(): void {
+  if (poolThreads() > 1) pool()
+}
+
 /** When a job's arena is collected, its instances in the workers go too (they hold its memory). */
 const evictions = new FinalizationRegistry<string>((key) => {
   for (const w of workers ?? []) {
