@@ -53,9 +53,7 @@ function allEqual(a: Float32Array, v: number): boolean {
 
 /** Hyperparameters every particle of the job shares (computed once per job). */
 export function uniformHparams(job: ParticleBatch, state: Float32State): ReadonlySet<string> {
-  return (state.uniform ??= new Set(
-    hparamCodeNames(job.optimizer).filter((_, j) => allEqual(state.hparams[j], state.hparams[j][0])),
-  ))
+  return (state.uniform ??= new Set(hparamCodeNames(job.optimizer).filter((_, j) => allEqual(state.hparams[j], state.hparams[j][0]))))
 }
 
 /** Slots the rule leaves alone for every particle of the job (OptimizerDef.slotUsedIf). */
