@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { errnoText } from '../errno'
+import { BackgroundWriter } from './background-writer'
 
 /** An output that cannot be opened or written: one line, exit 2 like other usage problems. */
 export class OutputError extends Error {}
@@ -22,14 +23,23 @@ export interface Sink {
 /** Bytes gathered before a write call: few system calls, bounded memory. */
 const WRITE_BATCH = 4 << 20
 
-function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
+function fileSink(fd: number, finish: () => void, discard: () => void, background = false): Sink {
   // Small pieces (zip headers, short runs) are copied into one batch buffer; large ones go
   // straight through. Copying (not keeping references) lets writers reuse their piece buffers.
   let batch: Buffer | undefined
   let batched = 0
+  // Outputs past one batch are written from a thread (./background-writer.ts) while the next
+  // bytes are formatted; smaller ones never start it.
+  let writer: BackgroundWriter | null = null
   const drain = () => {
-    if (batched > 0) writeAll(batch!.subarray(0, batched))
+    if (batched > 0) writeOut(batch!.subarray(0, batched))
     batched = 0
+  }
+  const writeOut = (bytes: Uint8Array) => {
+    if (background) {
+      writer ??= new BackgroundWriter(fd)
+      writer.write(bytes)
+    } else writeAll(bytes)
   }
   const writeAll = (bytes: Uint8Array) => {
     for (let at = 0; at < bytes.length;) {
@@ -46,7 +56,7 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
       const size = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length
       if (size >= WRITE_BATCH) {
         drain()
-        writeAll(typeof piece === 'string' ? Buffer.from(piece) : piece)
+        writeOut(typeof piece === 'string' ? Buffer.from(piece) : piece)
         return
       }
       if (batched + size > WRITE_BATCH) drain()
@@ -59,9 +69,13 @@ function fileSink(fd: number, finish: () => void, discard: () => void): Sink {
     },
     commit() {
       drain()
+      writer?.finish()
       finish()
     },
-    abort: discard,
+    abort() {
+      writer?.abandon()
+      discard()
+    },
   }
 }
 
@@ -118,6 +132,7 @@ export function openOutput(path: string): Sink {
         renameSync(tmp, target)
       },
       discard,
+      true,
     ))
   }
   return {
@@ -125,6 +140,7 @@ export function openOutput(path: string): Sink {
       try {
         opened().write(piece)
       } catch (err) {
+        sink?.abort()
         discard()
         throw failed(err)
       }
@@ -133,10 +149,14 @@ export function openOutput(path: string): Sink {
       try {
         opened().commit()
       } catch (err) {
+        sink?.abort()
         discard()
         throw failed(err)
       }
     },
-    abort: discard,
+    abort() {
+      sink?.abort()
+      discard()
+    },
   }
 }
