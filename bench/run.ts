@@ -440,6 +440,34 @@ if (Object.keys(ratios).length) {
   log('float32 path (threaded) ÷ final state or peer; wasm-simd is the automatic backend without a GPU:')
   for (const [k, v] of Object.entries(ratios)) log(`  ${k.padEnd(64)} ${v.toFixed(2)}×`)
 }
+// Where every-step recording into the job's run-major arrays falls short of the kernel's own
+// recording, the difference is the copy of the kept points out of the kernel's point-major rows:
+// measured here per float, beside a native copy of the same bytes (the floor for any copy).
+const recordingGap = (() => {
+  const n = 1e4
+  const recorded = figures.find((f) => f.path.startsWith('float32 wasm-simd, every step recorded in the kernel') && f.particles === n)
+  const kernelOnly = figures.find((f) => f.path.startsWith('float32 wasm-simd, every step recorded, kernel only') && f.particles === n)
+  if (!recorded?.seconds || !kernelOnly?.seconds) return undefined
+  const floats = 3 * n * (recorded.steps + 1)
+  const copyNsPerFloat = ((recorded.seconds - kernelOnly.seconds) * 1e9) / floats
+  const a = new Float32Array(floats)
+  const b = new Float32Array(floats)
+  a.fill(1)
+  b.fill(0)
+  let native = Infinity
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now()
+    b.set(a)
+    native = Math.min(native, (performance.now() - t0) * 1e6)
+  }
+  return { copyNsPerFloat, nativeCopyNsPerFloat: native / floats }
+})()
+if (recordingGap)
+  log(
+    `  every step recorded at N = 10⁴, into run-major arrays: the copy out of the kernel's rows costs ${recordingGap.copyNsPerFloat.toFixed(2)} ns per float ` +
+      `(a native copy of the same bytes: ${recordingGap.nativeCopyNsPerFloat.toFixed(2)} ns); the kernel's own recording is the "kernel only" ratio. ` +
+      `The app's chunks take the kernel threads' run-major copy instead (interleave-rows.ts; streamed job above).`,
+  )
 
 log()
 let uiFigures: UiFigures
@@ -466,6 +494,7 @@ if (json)
         firstChunkMs: { float64: firstChunk64, float32: firstChunk32 },
         streamedJobMs: streaming,
         ratios,
+        recordingGap,
         optimizers: optimizerFigures,
         ui: uiFigures,
       },
