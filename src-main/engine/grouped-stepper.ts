@@ -40,11 +40,14 @@ function like(a: PointValues, size: number): PointValues {
 /** An output shaped like `out` (same array types) for `n` particles. */
 function outputLike(out: BlockOutput, n: number): BlockOutput {
   const size = n * out.count
+  // Interleaved outputs (a job's chunk) stay interleaved: x and y are then left empty.
+  const separate = out.xy ? 0 : size
   return {
     start: out.start,
     count: out.count,
-    x: like(out.x, size),
-    y: like(out.y, size),
+    ...(out.xy && { xy: new Float32Array(2 * size) }),
+    x: like(out.x, separate),
+    y: like(out.y, separate),
     loss: like(out.loss, size),
     sharpness: out.sharpness && like(out.sharpness, size),
     preconditioned: out.preconditioned && like(out.preconditioned, size).fill(NaN),
@@ -70,8 +73,11 @@ export function groupedStepper(n: number, subs: readonly SubJob[]): Stepper {
         await sub.stepper.advance(tTo, local)
         const c = out.count
         sub.particles.forEach((p, i) => {
-          scatter(local.x, out.x, i, p, c)
-          scatter(local.y, out.y, i, p, c)
+          if (out.xy) scatter(local.xy ?? null, out.xy, i, p, 2 * c)
+          else {
+            scatter(local.x, out.x, i, p, c)
+            scatter(local.y, out.y, i, p, c)
+          }
           scatter(local.loss, out.loss, i, p, c)
           scatter(local.sharpness, out.sharpness, i, p, c)
           scatter(local.preconditioned, out.preconditioned, i, p, c)

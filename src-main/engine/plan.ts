@@ -56,7 +56,11 @@ function repeat(a: Float64Array, times: number): Float64Array {
 export function float64Stepper(job: ParticleBatch): Stepper {
   const state = initialState(job)
   return {
-    advance: async (tTo, out) => advanceFloat64(job, state, tTo, out),
+    advance: async (tTo, out) => {
+      // Interleaved outputs are the float32 chunks' (job.ts); this path writes x and y apart.
+      if (out.xy) throw new Error('the float64 path writes separate x and y outputs')
+      advanceFloat64(job, state, tTo, out)
+    },
     divergedAt: () => state.divergedAt,
     carriesExtra: true,
     backend: () => 'float64 JS',
