@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Harness, jobDone, jobId, openApp, startHarness } from './harness'
+import { type Harness, jobDone, jobId, openApp, shot, startHarness } from './harness'
 
 let h: Harness
 let page: Page
@@ -44,6 +44,7 @@ describe('precision', () => {
     expect(await status()).toMatch(/float32 (wasm-simd|gpu\.js \w+Kernel)/)
     expect(await page.getByTestId('connection').innerText()).toMatch(/float32 kernels/)
     const f32 = await legendLosses()
+    await shot(page, 'precision-float32') // the scene as streamed from the float32 kernel's run-major chunks
     expect(f32).toHaveLength(f64.length)
     // The same optimizers converge (float32 ends nearer its own resolution, ~1e-13 … 1e-7 here),
     // and medians well above that resolution agree.
