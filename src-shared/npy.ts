@@ -86,17 +86,22 @@ export function stringArray(name: string, values: readonly string[], shape: read
       )
   const width = Math.max(1, ...[...points.values()].map((p) => p.length))
   const data = new Uint32Array(values.length * width)
-  // Runs of equal strings (a configuration's runs): the first row written, the rest copied in
-  // doubling native copies (a row at a time cost ≈ 0.1 µs per row).
+  // Runs of equal strings (a configuration's runs): the first row written, the rest copied
+  // (a row at a time cost ≈ 0.1 µs per row).
   for (let i = 0; i < values.length;) {
     let end = i + 1
     while (end < values.length && values[end] === values[i]) end++
     data.set(points.get(values[i])!, i * width)
-    for (let filled = 1; filled < end - i; filled *= 2)
-      data.copyWithin((i + filled) * width, i * width, (i + Math.min(2 * filled, end - i) - filled) * width)
+    repeatRow(data, width, i, end)
     i = end
   }
   return typedArray(name, `<U${width}`, shape, data)
+}
+
+/** Rows from + 1 … to − 1 of `a` (rows of `width` values) made copies of row `from`, in doubling native copies. */
+export function repeatRow(a: Uint32Array | Float64Array, width: number, from: number, to: number): void {
+  for (let filled = 1; filled < to - from; filled *= 2)
+    a.copyWithin((from + filled) * width, from * width, (from + Math.min(2 * filled, to - from) - filled) * width)
 }
 
 // ---- CRC-32 (IEEE), slicing by 8 --------------------------------------------------------------

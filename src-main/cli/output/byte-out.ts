@@ -44,10 +44,15 @@ export class ByteOut {
   }
 
   /**
-   * Bytes made once and written many times (a configuration's fixed text, per run): at most
-   * ROW_PREFIX_MAX of them; short ones copied byte by byte, which beats a native call.
+   * Bytes made once and written many times (a configuration's fixed text, per run): short ones
+   * copied byte by byte, which beats a native call; past ROW_PREFIX_MAX, a piece of their own.
    */
   bytes(b: Uint8Array): void {
+    if (b.length > ROW_PREFIX_MAX) {
+      this.flush()
+      this.emit(b)
+      return
+    }
     if (this.full()) this.flush()
     const buf = this.buf
     let pos = this.pos

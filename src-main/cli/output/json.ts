@@ -6,7 +6,7 @@
  */
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import { gfsSharpnessOrNull } from '../../../src-shared/eos/gradient-flow-solution'
-import { ByteOut, ROW_PREFIX_MAX } from './byte-out'
+import { ByteOut } from './byte-out'
 import { writeJsonNumber } from './number-bytes'
 import type { ColumnarResult, PointColumn } from './result'
 import { baseMomentum, cyclesMomentum, scheduleField, scheduleSequence } from '../../../src-shared/schedule'
@@ -131,9 +131,7 @@ export function writeJson(result: ColumnarResult, write: (piece: Uint8Array) => 
         textsOf = c
       }
       const base = p * count
-      const start = runStart[i ? 1 : 0]
-      if (start.length > ROW_PREFIX_MAX) out.text(Buffer.from(start).toString('utf8'))
-      else out.bytes(start)
+      out.bytes(runStart[i ? 1 : 0])
       out.jsonNumber(starts.x[p % S])
       out.buf[out.pos++] = COMMA
       out.jsonNumber(starts.y[p % S])

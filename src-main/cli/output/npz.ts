@@ -12,7 +12,7 @@
  * Large arrays stream from the engine's arrays in ~8 MB pieces; nothing is copied whole.
  * The pieces may reuse one buffer: a consumer writes or copies each before asking for the next.
  */
-import { bytesOf, type NpyArray, stringArray, typedArray } from '../../../src-shared/npy'
+import { bytesOf, type NpyArray, repeatRow, stringArray, typedArray } from '../../../src-shared/npy'
 import type { HparamValue } from '../../../src-shared/optim'
 import { stabilityThreshold } from '../../../src-shared/eos/thresholds'
 import type { CentralFlowResult } from '../../engine/central-flow'
@@ -112,12 +112,6 @@ function* configRanges(r: ColumnarResult): Generator<{ hparams: Readonly<Record<
       from += starts
     }
   }
-}
-
-/** Rows from + 1 … to − 1 of `a` (rows of `width`) made copies of row `from`, in doubling native copies. */
-function repeatRow(a: Float64Array, width: number, from: number, to: number): void {
-  for (let filled = 1; filled < to - from; filled *= 2)
-    a.copyWithin(width * (from + filled), width * from, width * (from + Math.min(2 * filled, to - from)) - width * filled)
 }
 
 /** One array per hyperparameter over all runs (filled per configuration, not per run). */
