@@ -178,8 +178,10 @@ async function streamedJob(
   n: number,
   precision: 'float64' | 'float32',
   plan?: PlanOptions,
+  returnChunkBuffers = true,
 ): Promise<{ firstChunk: number; whole: number }> {
-  const engine = new EngineClient(() => spawnNodeWorker(plan))
+  // Chunk buffers go back to the worker, as the app's hosts give them back (host.ts).
+  const engine = new EngineClient(() => spawnNodeWorker(plan), { returnChunkBuffers })
   try {
     let best = { firstChunk: Infinity, whole: Infinity }
     for (let round = 0; round < 4; round++) {
@@ -293,17 +295,21 @@ function peers(sizes: number[], record = false): Figure[] {
  * same in this process through Job.
  */
 async function streamingFigures() {
-  const engine = await streamedJob(1e4, 'float32')
-  const enginePerPoint = await streamedJob(1e4, 'float32', { pointsPerLaunch: 0 })
+  // In process first: measured after the engine rounds (whose transferred chunks, over 10⁹ bytes,
+  // land in this process) the same jobs took 1.5–2× as long.
   const inKernel = await jobInProcess(1e4)
   const perPoint = await jobInProcess(1e4, 0)
+  const engine = await streamedJob(1e4, 'float32')
+  const engineFresh = await streamedJob(1e4, 'float32', undefined, false)
+  const enginePerPoint = await streamedJob(1e4, 'float32', { pointsPerLaunch: 0 })
   const ms = (v: number, digits = 0) => `${v.toFixed(digits)} ms`
   const backendNote = `backend 'gpu', here ${resolveMode('gpu')}`
   log(
     `streamed job, 10⁴ trajectories × ${STEPS} steps, every step kept, float32 (each figure the best of 3 rounds after a warm-up; ${backendNote}):`,
   )
   log(
-    `  engine worker, recorded in the kernel:   first chunk ${ms(engine.firstChunk, 1)}, whole job ${ms(engine.whole)}\n` +
+    `  engine worker, recorded in the kernel:   first chunk ${ms(engine.firstChunk, 1)}, whole job ${ms(engine.whole)} ` +
+      `(chunk buffers given back to the worker, as the hosts do; fresh arrays for every chunk: ${ms(engineFresh.whole)})\n` +
       `  engine worker, one launch per kept point: first chunk ${ms(enginePerPoint.firstChunk, 1)}, whole job ${ms(enginePerPoint.whole)}` +
       ` (recorded: first chunk ${(enginePerPoint.firstChunk / engine.firstChunk).toFixed(1)}× sooner, whole job ${(enginePerPoint.whole / engine.whole).toFixed(1)}× sooner)`,
   )
@@ -311,7 +317,7 @@ async function streamingFigures() {
     `  in process (Job): recorded in the kernel: first chunk ${ms(inKernel.firstChunk, 1)}, whole job ${ms(inKernel.whole)} (${inKernel.chunks} chunks); ` +
       `one launch per kept point: first chunk ${ms(perPoint.firstChunk, 1)}, whole job ${ms(perPoint.whole)} (${perPoint.chunks} chunks): ${(perPoint.whole / inKernel.whole).toFixed(1)}× sooner`,
   )
-  return { engine, enginePerPoint, inKernel, perPoint }
+  return { engine, engineFresh, enginePerPoint, inKernel, perPoint }
 }
 
 function row(f: Figure): void {

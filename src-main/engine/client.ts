@@ -28,6 +28,14 @@ export interface EngineOptions {
    * sampling a 2048² surface) takes seconds.
    */
   readonly watchdogMs?: number
+  /**
+   * Give each chunk's position and loss buffers back to the worker once every listener has let
+   * the chunk go, for its next chunks (chunk-buffers.ts: fresh memory is slow to touch). The
+   * chunk's arrays are then detached (length 0), so this is for owners whose listeners copy a
+   * chunk as they pass it on (the hosts: an IPC message, a WebSocket frame) and keep no reference
+   * past the promise they return. Default off: the arrays stay the listeners'.
+   */
+  readonly returnChunkBuffers?: boolean
 }
 
 export const DEFAULT_WATCHDOG_MS = 60_000
@@ -62,6 +70,16 @@ function settle<T>(
   else w?.reject(new EngineError(problem ?? { field: '', message: failed }))
 }
 
+/** The buffers of `arrays` that each hold one array whole, once each (what can be given back). */
+function wholeBuffers(...arrays: Float32Array[]): ArrayBuffer[] {
+  const buffers = arrays
+    .filter(
+      (a) => a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.byteLength > 0 && !(a.buffer instanceof SharedArrayBuffer),
+    )
+    .map((a) => a.buffer as ArrayBuffer)
+  return [...new Set(buffers)]
+}
+
 export class EngineClient {
   private worker: Worker
   private nextJobId = 1
@@ -77,6 +95,7 @@ export class EngineClient {
   /** Number of times the worker died and was replaced. */
   restarts = 0
   private readonly watchdogMs: number
+  private readonly returnChunkBuffers: boolean
   private readonly watchdog: ReturnType<typeof setInterval>
   /** The ping awaiting its pong: its number and when it was sent. */
   private ping: { seq: number; at: number } | null = null
@@ -88,6 +107,7 @@ export class EngineClient {
   ) {
     this.worker = this.attach(spawn())
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS
+    this.returnChunkBuffers = options.returnChunkBuffers ?? false
     // Look four times per period: a hung worker is replaced within 1¼ periods.
     this.watchdog = setInterval(() => this.checkAlive(), Math.max(10, this.watchdogMs / 4))
     this.watchdog.unref?.()
@@ -162,9 +182,9 @@ export class EngineClient {
     return held
   }
 
-  private post(msg: ToWorker): void {
+  private post(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
     if (this.disposed) throw new Error('the engine is stopped')
-    this.worker.postMessage(msg)
+    this.worker.postMessage(msg, transfer)
   }
 
   private onMessage(msg: FromWorker): void {
@@ -191,7 +211,9 @@ export class EngineClient {
         // drained, a renderer that acknowledged it); at once when none held it.
         const worker = this.worker
         const ack = () => {
-          if (!this.disposed && this.worker === worker) this.post({ type: 'ack', jobId: msg.chunk.jobId })
+          if (this.disposed || this.worker !== worker) return
+          const buffers = this.returnChunkBuffers ? wholeBuffers(msg.chunk.xy, msg.chunk.loss) : []
+          this.post({ type: 'ack', jobId: msg.chunk.jobId, ...(buffers.length > 0 ? { buffers } : {}) }, buffers)
         }
         if (held.length === 0) ack()
         else void Promise.allSettled(held).then(ack)

@@ -65,6 +65,10 @@ function chunkOutput(start: number, count: number, xy: Float32Array, loss: Float
   return { start, count, x: NO_VALUES, y: NO_VALUES, xy, loss, sharpness: null, preconditioned: null, axis: null, extra: [] }
 }
 
+/** Where a chunk's position and loss arrays come from (the worker's returned buffers: chunk-buffers.ts). */
+export type ChunkArrays = (length: number) => Float32Array
+const freshArrays: ChunkArrays = (length) => new Float32Array(length)
+
 export class Job {
   readonly id: number
   readonly scenario: Scenario
@@ -78,7 +82,16 @@ export class Job {
   /** Float32 block outputs kept from block to block (fresh memory is slow to touch), per part. */
   private readonly outputs = new Map<Part, BlockOutput>()
 
-  constructor(id: number, scenario: Scenario, options: PlanOptions = {}) {
+  /**
+   * `arrays`: where float32 chunks written in place (`direct` in next()) get their position and
+   * loss arrays; every element is written, so a reused array's old contents never show.
+   */
+  constructor(
+    id: number,
+    scenario: Scenario,
+    options: PlanOptions = {},
+    private readonly arrays: ChunkArrays = freshArrays,
+  ) {
     this.id = id
     this.scenario = scenario
     this.parts = planParts(scenario, options)
@@ -110,8 +123,13 @@ export class Job {
     const launchCap = perPoint ? (Math.floor(this.t / record.every) + maxLaunches) * record.every : Infinity
     const tTo = Math.min(steps, this.t + blockSteps, launchCap)
     const { start, count } = keptRange(this.t, tTo, record.every)
-    const xy = new Float32Array(this.runCount * count * 2)
-    const loss = new Float32Array(this.runCount * count)
+    const compiled = this.scenario.landscape.compiled
+    // float32 runs without per-point extras: the parts write the chunk's own arrays (positions
+    // interleaved), with no block output in between.
+    const direct = this.scenario.precision === 'float32' && !record.sharpness && !record.gfsSharpness
+    const allocate = direct ? this.arrays : freshArrays
+    const xy = allocate(this.runCount * count * 2)
+    const loss = allocate(this.runCount * count)
     const sharpness = record.sharpness ? new Float32Array(this.runCount * count) : undefined
     const axis = record.sharpness ? new Float32Array(this.runCount * count * 2) : undefined
     // λ₁(P⁻¹H) where a part computes it (optimizers with a preconditioner on the float64 path);
@@ -120,10 +138,6 @@ export class Job {
     // The GFS sharpness of each kept iterate (from the float64 iterate, as cli run computes it): a
     // gradient flow solved to convergence per point (~0.1–1 ms each; the schema caps the points).
     const gfsSharpness = record.gfsSharpness ? new Float32Array(this.runCount * count) : undefined
-    const compiled = this.scenario.landscape.compiled
-    // float32 runs without per-point extras: the parts write the chunk's own arrays (positions
-    // interleaved), with no block output in between.
-    const direct = this.scenario.precision === 'float32' && !record.sharpness && !gfsSharpness
     let offset = 0
     for (const part of this.parts) {
       const size = part.n * count

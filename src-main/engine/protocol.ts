@@ -15,8 +15,11 @@ import type { EstimateData, EstimateRequest } from '../../src-shared/estimator/r
 export type ToWorker =
   | { readonly type: 'start'; readonly jobId: number; readonly doc: ScenarioDoc }
   | { readonly type: 'cancel'; readonly jobId: number }
-  /** The owner consumed a chunk: the worker may send more (backpressure). */
-  | { readonly type: 'ack'; readonly jobId: number }
+  /**
+   * The owner consumed a chunk: the worker may send more (backpressure). `buffers`: the chunk's
+   * position and loss buffers given back for reuse (EngineOptions.returnChunkBuffers).
+   */
+  | { readonly type: 'ack'; readonly jobId: number; readonly buffers?: readonly ArrayBuffer[] }
   | { readonly type: 'surface'; readonly requestId: number; readonly request: SurfaceRequest }
   | { readonly type: 'validate'; readonly requestId: number; readonly doc: ScenarioDoc }
   /** One central flow on its own (GradscapeApi.centralFlow). */

@@ -19,6 +19,7 @@ import { NetworkJob } from './network/job'
 import { EnsembleJob } from './network/ensemble/job'
 import { isEnsembleScenario, parseEnsembleScenario } from '../../src-shared/network/ensemble'
 import { sampleNetworkSurface } from './network/view-surface'
+import { ChunkBuffers } from './chunk-buffers'
 
 const port = parentPort
 if (!port) throw new Error('engine worker must run in a worker thread')
@@ -26,6 +27,9 @@ optimiseWasmFromStart() // before any kernel is compiled (the flag applies to la
 
 /** Options of the worker's jobs where its spawner gives them (node-worker.ts: benchmarks); the app gives none. */
 const planOptions: PlanOptions = (workerData as { plan?: PlanOptions } | null)?.plan ?? {}
+
+/** Chunk buffers the owner gave back with its acks, for the next chunks of the same size. */
+const chunkBuffers = new ChunkBuffers()
 
 let current: { job: Job | NetworkJob | EnsembleJob; cancelled: boolean; inFlight: number; wake: (() => void) | null } | null = null
 
@@ -47,7 +51,7 @@ async function runJob(jobId: number, doc: Record<string, unknown>): Promise<void
   try {
     // A network scenario in float32 is an ensemble (NETWORKS.md "Ensembles (float32)").
     job = !isNetworkScenario(doc)
-      ? new Job(jobId, parseScenario(doc), planOptions)
+      ? new Job(jobId, parseScenario(doc), planOptions, (length) => chunkBuffers.take(length))
       : isEnsembleScenario(doc)
         ? new EnsembleJob(jobId, parseEnsembleScenario(doc))
         : new NetworkJob(jobId, parseNetworkScenario(doc))
@@ -209,6 +213,8 @@ port.on('message', (msg: ToWorker) => {
       if (current?.job.id === msg.jobId) cancelCurrent()
       break
     case 'ack':
+      // Whichever job they came from (a superseded one's acks still arrive).
+      if (msg.buffers) chunkBuffers.give(msg.buffers)
       if (current?.job.id === msg.jobId) {
         current.inFlight = Math.max(0, current.inFlight - 1)
         const wake = current.wake

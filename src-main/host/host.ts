@@ -64,7 +64,9 @@ export function hostInfo(host: 'electron' | 'web', version: string): HostInfo {
 }
 
 export function createHost(options: HostOptions): Host {
-  const engine = new EngineClient(options.spawnWorker, options.engine)
+  // Both hosts copy a chunk as they send it (ipc.ts portEvent into a MessagePort message, the web
+  // host into a frame) and let it go when it is sent, so its buffers go back to the worker.
+  const engine = new EngineClient(options.spawnWorker, { returnChunkBuffers: true, ...options.engine })
   const info = hostInfo(options.host, options.version)
   let currentJob: number | null = null
   engine.onEvent((e) => {
