@@ -2,15 +2,23 @@
  * The counter-based hash of random.ts as plain TypeScript, for code that may not evaluate
  * generated text: the renderer's Content-Security-Policy forbids eval, and random.ts builds its
  * functions from RANDOM_CODE with `new Function` when it is imported. Every line below is the
- * statement of RANDOM_CODE it mirrors, operation for operation, so the float64 values are the
- * same to the last bit; tests/shared/random-plain.test.ts checks that against random.ts's
+ * statement of RANDOM_CODE it mirrors, operation for operation (gsMod reaches the same integer
+ * by a multiplication: see there), so the float64 values are the same to the last bit; tests/shared/random-plain.test.ts checks that against random.ts's
  * `normal` and `uniform` over many arguments, so the two cannot drift unnoticed.
  */
 
 const M = 4093
+const INV_M = 1 / M
 
+/**
+ * RANDOM_CODE's gsMod: the same integer, by a multiplication where it divides (a division is a
+ * long dependent chain here; a start cloud of 10⁶ runs makes 3·10⁷ of them). Every h is an integer
+ * below 2⁵³, so h·(1/M) is within 2⁻⁵² of h/M in relative terms: its floor is the quotient or one
+ * off, only at exact multiples of M, and the two corrections (which gsMod has too) land on the
+ * one remainder in [0, M).
+ */
 function gsMod(h: number): number {
-  let r = h - M * Math.floor(h / M)
+  let r = h - M * Math.floor(h * INV_M)
   if (r < 0) r = r + M
   if (r >= M) r = r - M
   return r

@@ -33,6 +33,18 @@ describe('random-plain', () => {
     expect(n).toBeGreaterThan(500)
   })
 
+  it('takes remainders by 4093 exactly at and around its multiples, small and large (gsMod multiplies by 1/4093)', () => {
+    let n = 0
+    for (const k of [1, 2, 3, 1000, 4093, 2 ** 20 + 1, 2 ** 30 + 7, 2 ** 36 - 1])
+      for (const d of [-1, 0, 1]) {
+        const a = k * 4093 + d
+        expect(plainUniform(9, a, a, a)).toBe(uniform(9, a, a, a))
+        expect(plainNormal(a % 2 ** 24, 3, a, 1)).toBe(normal(a % 2 ** 24, 3, a, 1))
+        n++
+      }
+    expect(n).toBe(24)
+  })
+
   it('reduces seeds into the exact range', () => {
     expect(reduceSeed(2 ** 24 + 5)).toBe(5)
     expect(reduceSeed(-1)).toBe(2 ** 24 - 1)
